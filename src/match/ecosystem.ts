@@ -1,0 +1,42 @@
+// Ecosystem names: read case-insensitively and by their common spellings, written one canonical way.
+
+const ALIASES: Record<string, string> = {
+  npm: 'npm',
+  node: 'npm',
+  javascript: 'npm',
+  pypi: 'pypi',
+  python: 'pypi',
+  pip: 'pypi',
+  maven: 'maven',
+  java: 'maven',
+  go: 'go',
+  golang: 'go',
+  deb: 'deb',
+  debian: 'deb',
+  ubuntu: 'deb',
+  dpkg: 'deb',
+  apk: 'apk',
+  alpine: 'apk',
+  wolfi: 'apk',
+  chainguard: 'apk',
+  rpm: 'rpm',
+  redhat: 'rpm',
+  rubygems: 'gem',
+  gem: 'gem',
+  ruby: 'gem',
+  'crates.io': 'cargo',
+  cargo: 'cargo',
+  nuget: 'nuget',
+  packagist: 'composer',
+  composer: 'composer',
+};
+
+/**
+ * Canonical ecosystem for a name as written in an IOC file, OSV record, purl type or SBOM.
+ * OSV qualifies distro ecosystems (`Debian:12`, `Alpine:v3.19`): the part before `:` decides.
+ */
+export function normalizeEcosystem(raw: string | undefined | null): string {
+  if (!raw) return '';
+  const base = raw.trim().toLowerCase().split(':')[0] ?? '';
+  return ALIASES[base] ?? base;
+}

@@ -1,0 +1,34 @@
+// A software package found in an image or SBOM, with where it was found.
+
+/** Canonical ecosystem names, as OSV spells them but lower-cased. Others pass through lower-cased. */
+export type Ecosystem = 'npm' | 'pypi' | 'maven' | 'go' | 'deb' | 'apk' | 'rpm' | 'gem' | 'cargo' | 'nuget' | (string & {});
+
+export interface Package {
+  /** Canonical ecosystem (see normalizeEcosystem in match/ecosystem.ts). Empty string when unknown. */
+  ecosystem: Ecosystem;
+  /** Name as the ecosystem writes it: npm `@scope/name`, maven `group:artifact`, go module path. */
+  name: string;
+  /** Version string as found; empty string when the source gave none. */
+  version: string;
+  purl?: string;
+  /** File paths of the package inside the image (absolute, `/`-separated), when known. */
+  paths: string[];
+  /**
+   * True when the package was present in a lower image layer but deleted by a later one
+   * (so it is not in the final filesystem, but the build ran it).
+   */
+  deleted?: boolean;
+  /** Layer digest the package was read from (native reader). */
+  layer?: string;
+}
+
+/** Where an image's package list came from. Version strings are evidence, not proof. */
+export interface Evidence {
+  kind: 'sbom-file' | 'attestation' | 'buildkit-attestation' | 'cosign' | 'syft' | 'grype' | 'native' | 'cache' | 'lockfile';
+  /** For attestations: whether a signature was verified, and how. */
+  verified?: boolean;
+  /** Human detail: file path, tool version, key used, SBOM format. */
+  detail?: string;
+  /** SBOM format the packages were decoded from, e.g. `spdx-json-2.3`. */
+  format?: string;
+}

@@ -1,0 +1,38 @@
+// What inventory hands to acquisition (a target), and what acquisition hands back (an acquired image).
+import type { Evidence, Package } from './package.js';
+import type { CreatedTime } from './finding.js';
+
+/** Something to scan, as found by an inventory source. */
+export type Target =
+  | { kind: 'sbom-file'; ref: string; path: string }
+  | { kind: 'oci-layout'; ref: string; path: string; digest?: string }
+  | { kind: 'docker-archive'; ref: string; path: string }
+  | { kind: 'registry'; ref: string; registry: string; repository: string; tag?: string; digest?: string }
+  | { kind: 'directory'; ref: string; path: string };
+
+export type TargetKind = Target['kind'];
+
+/** Packages read from one platform of an image (or from one SBOM). */
+export interface AcquiredPlatform {
+  platform?: string;
+  digest?: string;
+  packages: Package[];
+  created?: CreatedTime;
+  evidence?: Evidence;
+  /** Why the platform could not be fully read. Non-empty makes it `unknown`. */
+  errors: string[];
+  /** Informational remarks that belong in the report's reasons (e.g. skipped unsafe paths). */
+  notes: string[];
+}
+
+export interface AcquiredImage {
+  ref: string;
+  /** Manifest or index digest, `sha256:...`, when known. */
+  digest?: string;
+  platforms: AcquiredPlatform[];
+  /** Image-level failures: nothing could be read. Non-empty makes the image `unknown`. */
+  errors: string[];
+}
+
+/** One link of the acquisition chain returns a result or says, as a value, that the target is not its. */
+export type AcquireOutcome = { ok: true; image: AcquiredImage } | { ok: false; notMine: string };
