@@ -1,0 +1,18 @@
+// The acquisition interface: each way of getting an image's packages returns a result or says "not mine".
+import type { AcquireOutcome, Target } from '../model/target.js';
+
+export interface AcquireContext {
+  signal?: AbortSignal;
+  insecureRegistries: string[];
+  /** Input errors in user-given files; they make the run exit 2 after the report is written. */
+  inputErrors: string[];
+}
+
+export interface Acquirer {
+  name: string;
+  acquire(target: Target, ctx: AcquireContext): Promise<AcquireOutcome>;
+}
+
+export function notMine(reason: string): AcquireOutcome {
+  return { ok: false, notMine: reason };
+}

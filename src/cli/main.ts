@@ -1,0 +1,50 @@
+// commander wiring: flags -> options, errors -> one line and an exit code. The only process.exit is in bin/.
+import { Command, CommanderError } from 'commander';
+import { EXIT, InputError, ToolError, UsageError } from '../errors.js';
+import { toolVersion } from '../version.js';
+import { addScanOptions, runScanCommand, type RunIo } from './scan-command.js';
+import { runIocsLint, runIocsList } from './iocs-command.js';
+import { collect } from './options.js';
+import { SOURCES } from '../inventory/index.js';
+
+function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
+  const program = new Command('sbom-hunt')
+    .description('Find container images that carry a compromised package, were built in a compromise window, or could not be checked.')
+    .version(toolVersion())
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .addHelpText('after', `\nSources:\n${SOURCES.map((s) => `  ${`${s.scheme}:`.padEnd(14)}${s.describe}`).join('\n')}\n\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage, configuration or input error.`);
+
+  addScanOptions(program.command('scan').description('hunt across many images and print the blast-radius report').argument('<source...>', 'scheme:spec, e.g. sbom:./sboms'))
+    .action(async (sources: string[], opts: unknown) => setCode(await runScanCommand(sources, opts, io, 'scan')));
+  addScanOptions(program.command('check').description('CI gate for one image or SBOM: terse output and an exit code').argument('<source>', 'scheme:spec'))
+    .action(async (source: string, opts: unknown) => setCode(await runScanCommand([source], opts, io, 'check')));
+
+  const iocs = program.command('iocs').description('validate and show IOC files');
+  iocs.command('lint').description('validate IOC files').argument('<path...>', 'IOC files or directories')
+    .action(async (paths: string[]) => setCode(await runIocsLint(paths, io)));
+  iocs.command('list').description('show the incidents and packages of IOC files (default: the bundled feeds)')
+    .option('--ioc <path>', 'IOC file or directory (repeatable)', collect)
+    .option('-f, --format <format>', 'table or json', 'table')
+    .action(async (opts: { ioc?: string[]; format: string }) => setCode(await runIocsList(opts.ioc ?? [], opts.format, io)));
+  return program;
+}
+
+/** Run the CLI; returns the exit code. Errors become one line on stderr, never a stack (unless SBOM_HUNT_DEBUG). */
+export async function main(argv: string[], io: RunIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (err instanceof UsageError || err instanceof InputError || err instanceof ToolError) {
+      io.stderr.write(`sbom-hunt: error: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    io.stderr.write(`sbom-hunt: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (io.env.SBOM_HUNT_DEBUG && err instanceof Error) io.stderr.write(`${err.stack}\n`);
+    return EXIT.usage;
+  }
+}

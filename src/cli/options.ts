@@ -1,0 +1,34 @@
+// Command-line flags -> validated options (zod): the only place raw flag values are trusted.
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { VERDICTS } from '../model/verdict.js';
+
+export const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
+export const FAIL_ON = [...VERDICTS.filter((v) => v !== 'clean'), 'none'] as const;
+
+export const ScanFlags = z.object({
+  ioc: z.array(z.string()).default([]),
+  window: z.array(z.string()).default([]),
+  format: z.enum(FORMATS).default('table'),
+  output: z.string().min(1).optional(),
+  failOn: z.enum(FAIL_ON).default('affected'),
+  quiet: z.boolean().default(false),
+  color: z.boolean().default(true),
+  concurrency: z.coerce.number().int().min(1).max(256).default(8),
+  insecureRegistry: z.array(z.string()).default([]),
+});
+export type ScanFlags = z.infer<typeof ScanFlags>;
+
+/** Validate commander's raw option bag; a bad value is a usage error naming the flag. */
+export function parseScanFlags(raw: unknown): ScanFlags {
+  const r = ScanFlags.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const flag = `--${String(issue.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  throw new UsageError(`${flag}: ${issue.message}`);
+}
+
+/** Collects a repeatable flag's values (commander's custom processing). */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

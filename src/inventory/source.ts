@@ -1,0 +1,28 @@
+// The inventory interface: a source turns a `scheme:spec` argument into targets to scan.
+import type { Target } from '../model/target.js';
+
+export interface InventoryContext {
+  /** Hosts allowed over plain HTTP or unverified TLS. */
+  insecureRegistries: string[];
+  signal?: AbortSignal;
+}
+
+export interface InventoryResult {
+  targets: Target[];
+  /** Problems that hid part of the inventory: reported, and the scan goes on. */
+  errors: string[];
+  /** Input errors in user-given files (exit 2), e.g. an unreadable SBOM path. */
+  inputErrors: string[];
+}
+
+export interface Source {
+  /** The scheme prefix, without the colon: `sbom`, `oci-dir`, `registry`. */
+  scheme: string;
+  /** One line for `--help`. */
+  describe: string;
+  inventory(spec: string, ctx: InventoryContext): Promise<InventoryResult>;
+}
+
+export function emptyInventory(): InventoryResult {
+  return { targets: [], errors: [], inputErrors: [] };
+}
