@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli } from '../helpers/cli.js';
+
+const fleet = 'sbom:fixtures/fleet';
+
+async function tmpDir(): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), 'sbom-hunt-cli-'));
+}
+
+describe('sbom-hunt scan on the shipped fleet', () => {
+  it('finds the two affected images, the suspect one, and the lookalike-only image clean (exit 1)', async () => {
+    const r = await runCli(['scan', fleet, '-f', 'json']);
+    expect(r.code, r.stderr).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.summary).toMatchObject({ images: 5, affected: 2, suspect: 1, unknown: 0, clean: 2 });
+    const byFile = Object.fromEntries(report.images.map((i: { ref: string; verdict: string }) => [path.basename(i.ref), i]));
+    expect(byFile['payments-api.cdx.json'].verdict).toBe('affected');
+    expect(byFile['worker.syft.json'].verdict).toBe('affected');
+    expect(byFile['web-frontend.spdx.json'].verdict).toBe('suspect');
+    expect(byFile['admin-console.cdx.json'].verdict).toBe('clean');
+    const names = byFile['payments-api.cdx.json'].matches.map((m: { name: string; version: string }) => `${m.name}@${m.version}`).sort();
+    expect(names).toEqual(['axios@1.14.1', 'plain-crypto-js@4.2.1']);
+    const axios = byFile['payments-api.cdx.json'].matches.find((m: { name: string }) => m.name === 'axios');
+    expect(axios.paths).toEqual(['/srv/app/node_modules/axios/package.json']);
+  });
+
+  it('prints a table headline with the counts and no ANSI colour when NO_COLOR is set', async () => {
+    const r = await runCli(['scan', fleet], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/affected/i);
+    expect(r.stdout).toContain('payments-api.cdx.json');
+    expect(r.stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('--fail-on none exits 0; --fail-on suspect fails on the suspect image alone', async () => {
+    expect((await runCli(['scan', fleet, '--fail-on', 'none', '-q'])).code).toBe(0);
+    const suspectOnly = await runCli(['scan', 'sbom:fixtures/fleet/web-frontend.spdx.json', '--fail-on', 'suspect', '-q']);
+    expect(suspectOnly.code).toBe(1);
+    const defaultGate = await runCli(['scan', 'sbom:fixtures/fleet/web-frontend.spdx.json', '-q']);
+    expect(defaultGate.code).toBe(0);
+  });
+
+  it('writes the report to --output and every format parses or renders', async () => {
+    const dir = await tmpDir();
+    for (const format of ['json', 'sarif', 'markdown', 'table']) {
+      const out = path.join(dir, `report.${format}`);
+      const r = await runCli(['scan', fleet, '-f', format, '-o', out, '--fail-on', 'none']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe('');
+      const text = await readFile(out, 'utf8');
+      if (format === 'json' || format === 'sarif') expect(() => JSON.parse(text)).not.toThrow();
+      expect(text).toContain('payments-api');
+    }
+  });
+
+  it('a --window that covers the billing SBOM time makes it suspect', async () => {
+    const r = await runCli(['scan', 'sbom:fixtures/fleet/billing-reports.spdx.json', '-f', 'json', '--window', '2026-02-11T16:00:00Z/2026-02-11T17:00:00Z', '--fail-on', 'suspect']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout).images[0].verdict).toBe('suspect');
+  });
+});
+
+describe('sbom-hunt check', () => {
+  it('is terse and exits 1 on an affected SBOM, 0 on a clean one', async () => {
+    const bad = await runCli(['check', 'sbom:fixtures/fleet/worker.syft.json']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout.trim().split('\n').length).toBeLessThanOrEqual(6);
+    expect(bad.stdout).toMatch(/affected/i);
+    const good = await runCli(['check', 'sbom:fixtures/fleet/admin-console.cdx.json']);
+    expect(good.code, good.stdout + good.stderr).toBe(0);
+  });
+});
+
+describe('bad input gets a clear error and loses nothing', () => {
+  it('a truncated SBOM exits 2, names the file, and the other images are still reported', async () => {
+    const dir = await tmpDir();
+    const good = await readFile('fixtures/fleet/worker.syft.json', 'utf8');
+    await writeFile(path.join(dir, 'good.syft.json'), good);
+    await writeFile(path.join(dir, 'broken.cdx.json'), good.slice(0, 200));
+    const r = await runCli(['scan', `sbom:${dir}`, '-f', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('broken.cdx.json');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const report = JSON.parse(r.stdout);
+    expect(report.summary).toMatchObject({ images: 2, affected: 1, unknown: 1 });
+  });
+
+  it('a missing path, an unknown scheme and a bad window are usage errors (exit 2, one line)', async () => {
+    for (const args of [
+      ['scan', 'sbom:does/not/exist.json'],
+      ['scan', 'nosuchscheme:foo'],
+      ['scan', 'sbom:fixtures/fleet', '--window', 'yesterday'],
+      ['scan', 'sbom:fixtures/fleet', '--fail-on', 'sometimes'],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().length).toBeGreaterThan(0);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('a malformed IOC file given with --ioc exits 2 and names file and line', async () => {
+    const dir = await tmpDir();
+    const file = path.join(dir, 'bad.yaml');
+    await writeFile(file, 'packages:\n  - name: axios\n    version: [1, 2\n');
+    const r = await runCli(['scan', 'sbom:fixtures/fleet', '--ioc', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('bad.yaml');
+    expect(r.stderr).toMatch(/:\d+/);
+  });
+});
+
+describe('sbom-hunt iocs', () => {
+  it('list shows the bundled axios incident with 0.30.4, not 0.30.0', async () => {
+    const r = await runCli(['iocs', 'list']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('plain-crypto-js');
+    expect(r.stdout).toContain('0.30.4');
+    expect(r.stdout).not.toContain('0.30.0');
+  });
+
+  it('lint accepts the bundled feed and rejects a file with a wrong field, naming its line', async () => {
+    expect((await runCli(['iocs', 'lint', 'iocs'])).code).toBe(0);
+    const dir = await tmpDir();
+    const file = path.join(dir, 'wrong.yaml');
+    await writeFile(file, 'packages:\n  - name: axios\n    ecosystem: npm\n    version:\n      nested: true\n');
+    const r = await runCli(['iocs', 'lint', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toContain('wrong.yaml:4');
+  });
+});

@@ -1,0 +1,23 @@
+// Runs the built CLI as a user would (node bin/sbom-hunt.js), capturing output and exit code.
+import { execa } from 'execa';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<CliRun> {
+  const r = await execa(process.execPath, [path.join(repoRoot, 'bin/sbom-hunt.js'), ...args], {
+    cwd: opts.cwd ?? repoRoot,
+    env: { NO_COLOR: '', FORCE_COLOR: '0', CI: 'true', ...opts.env },
+    input: opts.input,
+    reject: false,
+    timeout: 120_000,
+  });
+  return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
