@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# One-time set-up on a fresh Debian/Ubuntu machine: the real components the tests start, Node >= 22.13, dependencies.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+[ -x /usr/bin/docker-registry ] || need+=(docker-registry)
+command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  echo "==> apt-get install ${need[*]} (real OCI registry and htpasswd, used by the tests)" >&2
+  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# shellcheck source=scripts/node-env.sh
+. scripts/node-env.sh
+echo "==> node $(node --version), npm $(npm --version)" >&2
+npm ci --no-audit --no-fund
