@@ -47,10 +47,9 @@ describe('loadIocs: the versioned format', () => {
 
   it('refuses the same incident id in two files', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'iocs-dup-'));
-    const text = await readFile(`${FIX}/flat-guide/guide-axios.yaml`, 'utf8');
-    await writeFile(path.join(dir, 'a.yaml'), text.replace('packages:', 'apiVersion: sbom-hunt/v1\nincidents:\n- id: same\n  packages:').replace(/^ {2}/gm, '    '));
+    await writeFile(path.join(dir, 'same.yaml'), await readFile(`${FIX}/flat-guide/guide-axios.yaml`, 'utf8'));
     await writeFile(path.join(dir, 'b.yaml'), 'apiVersion: sbom-hunt/v1\nincidents:\n  - id: same\n    packages: [{ecosystem: npm, name: x, versions: ["1"]}]\n');
-    await expect(loadIocs([dir])).rejects.toThrow(/incident id same is also defined in .*a\.yaml/);
+    await expect(loadIocs([dir])).rejects.toThrow(/incident id same is also defined in .*b\.yaml/);
   });
 
   it('matches nothing is not an error: a file for another ecosystem loads', () => {

@@ -1,0 +1,9 @@
+// One IOC file's text -> incidents: sniff the format, validate, convert.
+import type { Incident } from '../model/ioc.js';
+import { decodeIocSource } from './decoders.js';
+import { readYaml } from './yaml-source.js';
+
+/** Parses one IOC file; throws InputError naming the file, line and field on bad input. */
+export function parseIocFile(text: string, file: string): Incident[] {
+  return decodeIocSource(readYaml(text, file));
+}

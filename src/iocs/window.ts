@@ -1,0 +1,61 @@
+// ISO 8601 times and intervals, for `--window START/END` and for windows written in IOC files.
+import { UsageError } from '../errors.js';
+import type { TimeWindow } from '../model/ioc.js';
+
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const DURATION = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
+
+/**
+ * A strict ISO 8601 date or date-time. `Date.parse` alone accepts prose like "March 31", which is
+ * too loose for a compromise window. A time without a zone is read as UTC, never as the host's zone,
+ * so the same command gives the same answer on every machine.
+ */
+export function parseIsoTime(s: string): Date | undefined {
+  const text = s.trim();
+  const m = ISO_TIME.exec(text);
+  if (!m) return undefined;
+  // new Date() rolls 31 February over into March; a typo in a window must be an error instead.
+  const [y, mo, d, h, mi, se] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d || h > 23 || mi > 59 || se > 60) return undefined;
+  const zoned = m[4] !== undefined && m[7] === undefined ? `${text}Z` : text;
+  const d = new Date(zoned);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/** Milliseconds in an ISO 8601 duration (weeks, days, hours, minutes, seconds; years and months vary, so not accepted). */
+export function parseDurationMs(s: string): number | undefined {
+  const m = DURATION.exec(s.trim());
+  if (!m || s.trim().length <= 2 || /T$/i.test(s.trim())) return undefined;
+  const [w, d, h, min, sec] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x)));
+  const ms = (((w ?? 0) * 7 + (d ?? 0)) * 24 * 3600 + (h ?? 0) * 3600 + (min ?? 0) * 60 + (sec ?? 0)) * 1000;
+  return ms > 0 ? ms : undefined;
+}
+
+/** Reads `START/END`, `START/DURATION` or `DURATION/END`; returns the window or why it is not one. */
+export function readInterval(s: string, source: string): TimeWindow | string {
+  const parts = s.trim().split('/');
+  if (parts.length !== 2 || !parts[0] || !parts[1]) return `expected START/END or START/DURATION (ISO 8601), got ${JSON.stringify(s)}`;
+  const [a, b] = parts as [string, string];
+  const aIsDuration = /^P/i.test(a.trim());
+  const bIsDuration = /^P/i.test(b.trim());
+  if (aIsDuration && bIsDuration) return `an interval needs at least one time, got ${JSON.stringify(s)}`;
+  const start = aIsDuration ? undefined : parseIsoTime(a);
+  const end = bIsDuration ? undefined : parseIsoTime(b);
+  if (!aIsDuration && !start) return `not an ISO 8601 time: ${JSON.stringify(a)}`;
+  if (!bIsDuration && !end) return `not an ISO 8601 time: ${JSON.stringify(b)}`;
+  const durationText = aIsDuration ? a : bIsDuration ? b : undefined;
+  const duration = durationText === undefined ? undefined : parseDurationMs(durationText);
+  if (durationText !== undefined && duration === undefined) return `not an ISO 8601 duration (PnW, PnD, PTnH, PTnM, PTnS): ${JSON.stringify(durationText)}`;
+  const s0 = start ?? new Date(end!.getTime() - duration!);
+  const e0 = end ?? new Date(start!.getTime() + duration!);
+  if (s0.getTime() >= e0.getTime()) return `window start ${s0.toISOString()} is not before its end ${e0.toISOString()}`;
+  return { start: s0, end: e0, source };
+}
+
+/** `--window` on the command line; a bad value is the user's mistake, so it throws UsageError. */
+export function parseWindow(s: string): TimeWindow {
+  const w = readInterval(s, '--window');
+  if (typeof w === 'string') throw new UsageError(`--window: ${w}`);
+  return w;
+}
