@@ -15,9 +15,9 @@ export function parseIsoTime(s: string): Date | undefined {
   const m = ISO_TIME.exec(text);
   if (!m) return undefined;
   // new Date() rolls 31 February over into March; a typo in a window must be an error instead.
-  const [y, mo, d, h, mi, se] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
-  const day = new Date(Date.UTC(y, mo - 1, d));
-  if (day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d || h > 23 || mi > 59 || se > 60) return undefined;
+  const [y, mo, dd, h, mi, se] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
+  const day = new Date(Date.UTC(y, mo - 1, dd));
+  if (day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== dd || h > 23 || mi > 59 || se > 60) return undefined;
   const zoned = m[4] !== undefined && m[7] === undefined ? `${text}Z` : text;
   const d = new Date(zoned);
   return Number.isNaN(d.getTime()) ? undefined : d;
