@@ -1,0 +1,102 @@
+// CycloneDX 1.4–1.7 JSON: every component at any depth, with syft's and trivy's location properties.
+import { z } from 'zod';
+import type { Package } from '../model/package.js';
+import { asDigest, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
+import { imagePaths } from './locations.js';
+import { toPackage } from './purl.js';
+import { syftTypeEcosystem } from './syft-json.js';
+
+const SUPPORTED = ['1.4', '1.5', '1.6', '1.7'];
+
+const Property = z.looseObject({ name: z.string().optional(), value: z.string().optional() });
+
+interface Component {
+  name?: string | undefined;
+  group?: string | undefined;
+  version?: string | undefined;
+  purl?: string | undefined;
+  properties?: z.infer<typeof Property>[] | undefined;
+  components?: Component[] | undefined;
+}
+
+// Recursive: cyclonedx-npm's bare layout nests bundled dependencies inside their parent.
+const Component: z.ZodType<Component> = z.lazy(() =>
+  z.looseObject({
+    name: z.string().optional(),
+    group: z.string().optional(),
+    version: z.string().optional(),
+    purl: z.string().optional(),
+    properties: z.array(Property).optional(),
+    components: z.array(Component).optional(),
+  }),
+);
+
+const CycloneDxDocument = z.looseObject({
+  bomFormat: z.literal('CycloneDX'),
+  specVersion: z.string(),
+  metadata: z
+    .looseObject({
+      timestamp: z.string().optional(),
+      component: z.looseObject({ name: z.string().optional(), version: z.string().optional() }).optional(),
+    })
+    .optional(),
+  components: z.array(Component).optional(),
+});
+
+function identify(doc: unknown): Identified | undefined {
+  if (!isRecord(doc) || doc.bomFormat !== 'CycloneDX') return undefined;
+  const version = typeof doc.specVersion === 'string' ? doc.specVersion : 'unknown';
+  const supported = SUPPORTED.includes(version);
+  return {
+    format: `cyclonedx-json-${version}`,
+    supported,
+    ...(supported ? {} : { detail: `CycloneDX specVersion ${version} is not supported (supported: ${SUPPORTED.join(', ')})` }),
+  };
+}
+
+function decode(raw: unknown, file: string): DecodedSbom {
+  const doc = parseWith(CycloneDxDocument, raw, file, 'CycloneDX document');
+  const packages: Package[] = [];
+  const visit = (list: Component[] | undefined): void => {
+    for (const c of list ?? []) {
+      packages.push(componentPackage(c));
+      visit(c.components);
+    }
+  };
+  visit(doc.components);
+  const out: DecodedSbom = { format: `cyclonedx-json-${doc.specVersion}`, packages };
+  const ts = doc.metadata?.timestamp;
+  // syft's golden files redact the timestamp to a placeholder; only a real date is worth keeping.
+  if (ts && !Number.isNaN(Date.parse(ts))) out.created = ts;
+  const main = doc.metadata?.component;
+  const digest = asDigest(main?.version);
+  if (main?.name || digest) out.subject = { ...(main?.name ? { name: main.name } : {}), ...(digest ? { digest } : {}) };
+  return out;
+}
+
+function componentPackage(c: Component): Package {
+  const syftType = c.properties?.find((p) => p.name === 'syft:package:type')?.value;
+  return toPackage({
+    purl: c.purl,
+    name: fallbackName(c),
+    version: c.version,
+    ecosystem: syftTypeEcosystem(syftType),
+    paths: componentPaths(c),
+  });
+}
+
+/** Without a purl the group is part of the name: npm scopes carry their `@`, maven groups join with `:`. */
+function fallbackName(c: Component): string | undefined {
+  if (!c.group || !c.name) return c.name;
+  return c.group.startsWith('@') ? `${c.group}/${c.name}` : `${c.group}:${c.name}`;
+}
+
+/** syft: `syft:location:N:path`; trivy: `aquasecurity:trivy:FilePath`. */
+function componentPaths(c: Component): string[] {
+  const raw = (c.properties ?? [])
+    .filter((p) => p.name && (/^syft:location:\d+:path$/.test(p.name) || p.name === 'aquasecurity:trivy:FilePath'))
+    .map((p) => p.value);
+  return imagePaths(raw);
+}
+
+export const cyclonedxJson = { name: 'cyclonedx-json', identify, decode } satisfies SbomDecoder;

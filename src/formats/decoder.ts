@@ -1,0 +1,51 @@
+// The contract every SBOM decoder meets: identify cheaply, then decode; plus the zod gate they share.
+import type { z } from 'zod';
+import { InputError } from '../errors.js';
+import type { Package } from '../model/package.js';
+
+export interface DecodedSbom {
+  /** e.g. `spdx-json-2.3`, `cyclonedx-json-1.7`, `syft-json`, `grype-json`, `in-toto/cyclonedx-json-1.5`. */
+  format: string;
+  /** One entry per package the document lists (not merged); paths are locations in the image. */
+  packages: Package[];
+  /** Document creation timestamp when present. */
+  created?: string;
+  /** What the SBOM describes: image name and digest when known. */
+  subject?: { name?: string; digest?: string };
+  attestation?: { predicateType: string; envelopes: number; signatures: number; payloadType?: string; bundle?: boolean };
+  /** grype's own matches, kept for corroboration. */
+  grypeMatches?: { id: string; package: string; version: string }[];
+}
+
+/** What a sniff found: the format with its version, and whether this decoder reads that version. */
+export interface Identified {
+  format: string;
+  supported: boolean;
+  /** Why the version is not supported, or which versions are. */
+  detail?: string;
+}
+
+export interface SbomDecoder {
+  readonly name: string;
+  /** Cheap: looks at a few top-level keys only. `undefined` means "not mine". */
+  identify(doc: unknown): Identified | undefined;
+  decode(doc: unknown, file: string): DecodedSbom;
+}
+
+/** Validates outside input; the first issue becomes an InputError naming the file and the field. */
+export function parseWith<S extends z.ZodType>(schema: S, doc: unknown, file: string, what: string): z.output<S> {
+  const result = schema.safeParse(doc);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.length ? issue.path.join('.') : undefined;
+  throw new InputError(file, `not a valid ${what}: ${issue?.message ?? 'schema mismatch'}`, undefined, field);
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A digest as OCI writes it, or undefined for anything else (tags, `sha256:redacted`). */
+export function asDigest(v: string | undefined): string | undefined {
+  return v && /^sha256:[0-9a-f]{64}$/.test(v) ? v : undefined;
+}

@@ -1,0 +1,67 @@
+// JSON text -> values: one document, or a stream of them (cosign prints one envelope per line, or pretty-printed).
+import { InputError } from '../errors.js';
+
+/** Every top-level JSON value in the text, in order. Throws InputError with the line of the fault. */
+export function parseJsonValues(text: string, file: string): unknown[] {
+  if (text.trim() === '') throw new InputError(file, 'empty file');
+  try {
+    return [JSON.parse(text)];
+  } catch (err) {
+    const spans = topLevelSpans(text);
+    if (!spans || spans.length < 2) throw jsonError(err, text, 0, file);
+    return spans.map(([start, end]) => {
+      try {
+        return JSON.parse(text.slice(start, end));
+      } catch (inner) {
+        throw jsonError(inner, text, start, file);
+      }
+    });
+  }
+}
+
+/**
+ * Where each top-level object or array starts and ends, found by counting brackets outside strings.
+ * Undefined when something other than an object or array sits at the top level: not a stream.
+ */
+function topLevelSpans(text: string): [number, number][] | undefined {
+  const spans: [number, number][] = [];
+  let depth = 0;
+  let start = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+      continue;
+    }
+    if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (ch === '}' || ch === ']') {
+      depth--;
+      if (depth === 0) spans.push([start, i + 1]);
+      if (depth < 0) return undefined;
+    } else if (depth === 0 && !/\s/.test(ch ?? '')) return undefined;
+  }
+  // A last value cut short still counts: parsing it reports the truncation with its line.
+  if (depth > 0) spans.push([start, text.length]);
+  return spans;
+}
+
+function jsonError(err: unknown, text: string, offset: number, file: string): InputError {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/Unexpected end of JSON input/i.test(message)) {
+    return new InputError(file, 'truncated JSON: the document ends before it is complete', lineAt(text, text.trimEnd().length));
+  }
+  const position = /at position (\d+)/.exec(message)?.[1];
+  const line = position === undefined ? undefined : lineAt(text, offset + Number(position));
+  return new InputError(file, `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`, line);
+}
+
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}

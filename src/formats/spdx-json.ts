@@ -1,0 +1,134 @@
+// SPDX 2.2 / 2.3 JSON: every package, with its locations from syft's sourceInfo or trivy's CONTAINS'd files.
+import { z } from 'zod';
+import { asDigest, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
+import { imagePaths } from './locations.js';
+import { parsePurl, toPackage } from './purl.js';
+
+const SUPPORTED = ['2.2', '2.3'];
+
+const SpdxExternalRef = z.looseObject({
+  referenceCategory: z.string().optional(),
+  referenceType: z.string().optional(),
+  referenceLocator: z.string().optional(),
+});
+
+const SpdxPackage = z.looseObject({
+  SPDXID: z.string().optional(),
+  name: z.string().optional(),
+  versionInfo: z.string().optional(),
+  sourceInfo: z.string().optional(),
+  hasFiles: z.array(z.string()).optional(),
+  externalRefs: z.array(SpdxExternalRef).optional(),
+});
+type SpdxPackage = z.infer<typeof SpdxPackage>;
+
+const SpdxDocument = z.looseObject({
+  spdxVersion: z.string(),
+  name: z.string().optional(),
+  // Tern writes creators as a string; only `created` is read here.
+  creationInfo: z.looseObject({ created: z.string().optional() }).optional(),
+  documentDescribes: z.array(z.string()).optional(),
+  packages: z.array(SpdxPackage).optional(),
+  files: z.array(z.looseObject({ SPDXID: z.string().optional(), fileName: z.string().optional() })).optional(),
+  relationships: z
+    .array(
+      z.looseObject({
+        spdxElementId: z.string().optional(),
+        relationshipType: z.string().optional(),
+        relatedSpdxElement: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
+type SpdxDocument = z.infer<typeof SpdxDocument>;
+
+function identify(doc: unknown): Identified | undefined {
+  if (!isRecord(doc)) return undefined;
+  if (typeof doc.spdxVersion === 'string') {
+    const version = /^SPDX-(\d+\.\d+)$/.exec(doc.spdxVersion.trim())?.[1] ?? doc.spdxVersion;
+    return versioned(version);
+  }
+  // SPDX 3 is JSON-LD: no spdxVersion, a context URL that names the spec version.
+  const context = JSON.stringify(doc['@context'] ?? '');
+  const v3 = /spdx\.org\/rdf\/(\d+\.\d+)/.exec(context)?.[1];
+  return v3 ? versioned(v3) : undefined;
+}
+
+function versioned(version: string): Identified {
+  const supported = SUPPORTED.includes(version);
+  return {
+    format: `spdx-json-${version}`,
+    supported,
+    ...(supported ? {} : { detail: `SPDX ${version} is not supported (supported: ${SUPPORTED.join(', ')})` }),
+  };
+}
+
+function decode(raw: unknown, file: string): DecodedSbom {
+  const doc = parseWith(SpdxDocument, raw, file, 'SPDX document');
+  const filesOf = containedFiles(doc);
+  const packages = (doc.packages ?? []).map((p) => toPackage({
+    purl: purlOf(p),
+    name: p.name,
+    version: p.versionInfo,
+    paths: packagePaths(p, filesOf),
+  }));
+  const out: DecodedSbom = { format: identify(raw)?.format ?? 'spdx-json', packages };
+  if (doc.creationInfo?.created) out.created = doc.creationInfo.created;
+  const subject = describedSubject(doc);
+  if (subject) out.subject = subject;
+  return out;
+}
+
+/** Both spellings: the 2.2 spec says PACKAGE_MANAGER, 2.3 says PACKAGE-MANAGER, trivy mixes them. */
+function purlOf(p: SpdxPackage): string | undefined {
+  const ref = p.externalRefs?.find(
+    (r) => r.referenceType === 'purl' && (!r.referenceCategory || /^PACKAGE[-_]MANAGER$/i.test(r.referenceCategory)),
+  );
+  return ref?.referenceLocator;
+}
+
+/** SPDXID of a package -> file names it CONTAINS (trivy's way of saying where a package.json is). */
+function containedFiles(doc: SpdxDocument): Map<string, string[]> {
+  const names = new Map<string, string>();
+  for (const f of doc.files ?? []) if (f.SPDXID && f.fileName) names.set(f.SPDXID, f.fileName);
+  const out = new Map<string, string[]>();
+  for (const r of doc.relationships ?? []) {
+    const name = r.relatedSpdxElement ? names.get(r.relatedSpdxElement) : undefined;
+    if (r.relationshipType !== 'CONTAINS' || !r.spdxElementId || !name) continue;
+    out.set(r.spdxElementId, [...(out.get(r.spdxElementId) ?? []), name]);
+  }
+  return out;
+}
+
+/**
+ * syft names the manifest it read in sourceInfo; when it does, that is the package's location.
+ * Otherwise the files the package CONTAINS stand in (trivy). syft also CONTAINS every file an apk owns,
+ * which would bury the one location that matters, hence the order.
+ */
+function packagePaths(p: SpdxPackage, filesOf: Map<string, string[]>): string[] {
+  const fromSource = sourceInfoPaths(p.sourceInfo);
+  if (fromSource.length > 0) return fromSource;
+  return imagePaths(p.SPDXID ? (filesOf.get(p.SPDXID) ?? []) : []);
+}
+
+/** "acquired package info from installed node module manifest file: /a/package.json, /b/package.json" */
+export function sourceInfoPaths(sourceInfo: string | undefined): string[] {
+  const list = /^acquired package info from [^:]*:\s*(.+)$/.exec(sourceInfo ?? '')?.[1];
+  if (!list) return [];
+  return imagePaths(list.split(/,\s+(?=\/)/).filter((s) => s.startsWith('/')));
+}
+
+function describedSubject(doc: SpdxDocument): DecodedSbom['subject'] | undefined {
+  const ids = new Set(doc.documentDescribes ?? []);
+  for (const r of doc.relationships ?? []) {
+    if (r.relationshipType === 'DESCRIBES' && r.spdxElementId === 'SPDXRef-DOCUMENT' && r.relatedSpdxElement) ids.add(r.relatedSpdxElement);
+  }
+  const described = (doc.packages ?? []).find((p) => p.SPDXID && ids.has(p.SPDXID));
+  const name = described?.name || doc.name;
+  const purl = described ? parsePurl(purlOf(described)) : undefined;
+  const digest = asDigest(purl?.ecosystem === 'oci' ? purl.version : undefined) ?? asDigest(described?.name);
+  if (!name && !digest) return undefined;
+  return { ...(name ? { name } : {}), ...(digest ? { digest } : {}) };
+}
+
+export const spdxJson = { name: 'spdx-json', identify, decode } satisfies SbomDecoder;

@@ -1,0 +1,101 @@
+// syft's own JSON, schema 1.x to 16.x (and its golden files, which carry no schema key).
+import { z } from 'zod';
+import { normalizeEcosystem } from '../match/ecosystem.js';
+import { asDigest, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
+import { imagePaths } from './locations.js';
+import { toPackage } from './purl.js';
+
+const NEWEST_MAJOR = 16;
+
+export const SyftLocation = z.looseObject({
+  path: z.string().optional(),
+  realPath: z.string().optional(),
+  accessPath: z.string().optional(),
+});
+export type SyftLocation = z.infer<typeof SyftLocation>;
+
+const SyftArtifact = z.looseObject({
+  id: z.string().optional(),
+  name: z.string().optional(),
+  version: z.string().optional(),
+  type: z.string().optional(),
+  language: z.string().optional(),
+  purl: z.string().optional(),
+  locations: z.array(SyftLocation).nullish(),
+});
+
+// Schema 1.x keeps the image under source.target; schema 13+ uses source.name and source.metadata.
+const ImageInfo = z.looseObject({ userInput: z.string().optional(), manifestDigest: z.string().optional() });
+
+const SyftDocument = z.looseObject({
+  artifacts: z.array(SyftArtifact),
+  schema: z.looseObject({ version: z.string().optional() }).optional(),
+  source: z
+    .looseObject({ name: z.string().optional(), target: z.unknown().optional(), metadata: z.unknown().optional() })
+    .optional(),
+});
+
+// syft package types that are not ecosystem names themselves.
+const SYFT_TYPES: Record<string, string> = {
+  'go-module': 'go',
+  'java-archive': 'maven',
+  'jenkins-plugin': 'maven',
+  'rust-crate': 'cargo',
+  'dotnet': 'nuget',
+  'php-composer': 'composer',
+  'python': 'pypi',
+};
+
+/** Ecosystem from a syft (or grype) artifact type, for artifacts without a usable purl. */
+export function syftTypeEcosystem(type: string | undefined): string {
+  return type ? (SYFT_TYPES[type] ?? normalizeEcosystem(type)) : '';
+}
+
+export function syftLocationPaths(locations: SyftLocation[] | null | undefined): string[] {
+  return imagePaths((locations ?? []).flatMap((l) => [l.path, l.realPath, l.accessPath]));
+}
+
+function identify(doc: unknown): Identified | undefined {
+  if (!isRecord(doc) || !Array.isArray(doc.artifacts)) return undefined;
+  const schema = isRecord(doc.schema) ? doc.schema : undefined;
+  const descriptor = isRecord(doc.descriptor) ? doc.descriptor : undefined;
+  const url = typeof schema?.url === 'string' ? schema.url : '';
+  if (descriptor?.name !== 'syft' && !url.includes('syft') && !('artifactRelationships' in doc)) return undefined;
+  const version = typeof schema?.version === 'string' ? schema.version : undefined;
+  const major = version ? Number.parseInt(version, 10) : undefined;
+  if (major === undefined || (major >= 1 && major <= NEWEST_MAJOR)) return { format: 'syft-json', supported: true };
+  return {
+    format: `syft-json-${version}`,
+    supported: false,
+    detail: `syft JSON schema ${version} is not supported (supported: 1.x to ${NEWEST_MAJOR}.x)`,
+  };
+}
+
+function decode(raw: unknown, file: string): DecodedSbom {
+  const doc = parseWith(SyftDocument, raw, file, 'syft JSON document');
+  const packages = doc.artifacts.map((a) =>
+    toPackage({
+      purl: a.purl,
+      name: a.name,
+      version: a.version,
+      ecosystem: syftTypeEcosystem(a.type) || a.language,
+      paths: syftLocationPaths(a.locations),
+    }),
+  );
+  const out: DecodedSbom = { format: 'syft-json', packages };
+  const subject = imageSubject(doc.source?.name, doc.source?.metadata ?? doc.source?.target);
+  if (subject) out.subject = subject;
+  return out;
+}
+
+/** Shared with grype, whose `source.target` is the same image description. */
+export function imageSubject(name: string | undefined, info: unknown): DecodedSbom['subject'] | undefined {
+  const parsed = ImageInfo.safeParse(info);
+  const image = parsed.success ? parsed.data : undefined;
+  const subjectName = name || image?.userInput || (typeof info === 'string' ? info : undefined);
+  const digest = asDigest(image?.manifestDigest);
+  if (!subjectName && !digest) return undefined;
+  return { ...(subjectName ? { name: subjectName } : {}), ...(digest ? { digest } : {}) };
+}
+
+export const syftJson = { name: 'syft-json', identify, decode } satisfies SbomDecoder;
