@@ -1,0 +1,36 @@
+// `npm run bench`: speed and memory figures, printed as one table. Targets live here, never in timed unit tests.
+import { benchMatch } from './match.js';
+
+export interface BenchRow {
+  name: string;
+  value: string;
+  note?: string;
+}
+
+type Bench = { title: string; run: () => Promise<BenchRow[]> };
+
+const BENCHES: Bench[] = [{ title: 'matching', run: benchMatch }];
+
+function printTable(rows: BenchRow[]): void {
+  const w0 = Math.max(...rows.map((r) => r.name.length), 4);
+  const w1 = Math.max(...rows.map((r) => r.value.length), 5);
+  const line = (a: string, b: string, c: string) => console.log(`| ${a.padEnd(w0)} | ${b.padStart(w1)} | ${c}`);
+  line('what', 'value', 'note');
+  line('-'.repeat(w0), '-'.repeat(w1), '----');
+  for (const r of rows) line(r.name, r.value, r.note ?? '');
+}
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  const rows: BenchRow[] = [];
+  for (const b of BENCHES) {
+    if (only && b.title !== only) continue;
+    console.error(`running ${b.title} ...`);
+    rows.push(...(await b.run()));
+  }
+  rows.push({ name: 'peak RSS of the bench process', value: `${Math.round(process.resourceUsage().maxRSS / 1024)} MB` });
+  console.log(`\nsbom-hunt bench · node ${process.version} · ${new Date().toISOString()}\n`);
+  printTable(rows);
+}
+
+await main();
