@@ -1,0 +1,74 @@
+// The IOC set as lookup tables: a package costs one map lookup however many IOCs are loaded.
+import type { Incident, IocPackage, IocSet, TimeWindow } from '../model/ioc.js';
+import { normalizePackageName } from './names.js';
+import { normalizeVersion } from './versions.js';
+
+export interface IocEntry {
+  incident: Incident;
+  ioc: IocPackage;
+  /** Exact versions, normalised for the ecosystem. */
+  versions: Set<string>;
+  /** The advisory to name in a reason: an id found in the package reference, else the incident's. */
+  label: string;
+}
+
+export interface IndexedWindow {
+  /** Incident id, or the window's source (`--window`) for a window from the command line. */
+  incident: string;
+  window: TimeWindow;
+}
+
+export interface IocIndex {
+  /** `ecosystem \0 normalised name` -> entries. */
+  byKey: Map<string, IocEntry[]>;
+  /** Name as the IOC wrote it and as normalised -> entries; only for packages whose SBOM gave no ecosystem. */
+  byName: Map<string, IocEntry[]>;
+  windows: IndexedWindow[];
+  incidents: Incident[];
+  /** Number of (package, version or range) IOC entries indexed. */
+  size: number;
+}
+
+const ADVISORY_ID = /\b(GHSA(?:-[0-9a-z]{4}){3}|MAL-\d{4}-\d+|CVE-\d{4}-\d+|OSV-\d{4}-\d+|PYSEC-\d{4}-\d+|GHSA-[0-9a-z-]+)\b/i;
+
+export function indexKey(ecosystem: string, normalizedName: string): string {
+  return `${ecosystem}\u0000${normalizedName}`;
+}
+
+function advisoryLabel(ioc: IocPackage, incident: Incident): string {
+  const fromRef = ioc.reference ? ADVISORY_ID.exec(ioc.reference)?.[1] : undefined;
+  return fromRef ?? incident.aliases[0] ?? incident.id;
+}
+
+function push<K>(map: Map<K, IocEntry[]>, key: K, entry: IocEntry): void {
+  const list = map.get(key);
+  if (list) list.push(entry);
+  else map.set(key, [entry]);
+}
+
+/** Builds the lookup tables once per scan; `extraWindows` are the `--window` flags. */
+export function buildIocIndex(set: IocSet, extraWindows: TimeWindow[] = []): IocIndex {
+  const byKey = new Map<string, IocEntry[]>();
+  const byName = new Map<string, IocEntry[]>();
+  let size = 0;
+  for (const incident of set.incidents) {
+    for (const ioc of incident.packages) {
+      const name = normalizePackageName(ioc.ecosystem, ioc.name);
+      const entry: IocEntry = {
+        incident,
+        ioc,
+        versions: new Set(ioc.versions.map((v) => normalizeVersion(ioc.ecosystem, v))),
+        label: advisoryLabel(ioc, incident),
+      };
+      push(byKey, indexKey(ioc.ecosystem, name), entry);
+      push(byName, ioc.name.trim(), entry);
+      if (name !== ioc.name.trim()) push(byName, name, entry);
+      size += Math.max(1, ioc.versions.length + ioc.ranges.length);
+    }
+  }
+  const windows: IndexedWindow[] = [
+    ...set.incidents.flatMap((i) => i.windows.map((window) => ({ incident: i.id, window }))),
+    ...extraWindows.map((window) => ({ incident: window.source, window })),
+  ];
+  return { byKey, byName, windows, incidents: set.incidents, size };
+}

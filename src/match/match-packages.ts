@@ -1,0 +1,67 @@
+// Packages x IOC index -> matches. Exact names only: never a prefix, substring or "similar" name.
+import type { Match } from '../model/finding.js';
+import type { Package } from '../model/package.js';
+import { indexKey, type IocEntry, type IocIndex } from './ioc-index.js';
+import { normalizePackageName } from './names.js';
+import { normalizeVersion, versionInRange } from './versions.js';
+
+/** A match with what the verdict needs to explain it. */
+export interface DetailedMatch {
+  match: Match;
+  pkg: Package;
+  entry: IocEntry;
+  /** The SBOM gave no ecosystem, so only the exact name tied the package to the IOC: lower confidence. */
+  byNameOnly: boolean;
+}
+
+function versionHit(entry: IocEntry, version: string): Pick<Match, 'matchedBy' | 'iocVersion'> | undefined {
+  const eco = entry.ioc.ecosystem;
+  if (version !== '') {
+    const v = normalizeVersion(eco, version);
+    if (entry.versions.has(v)) return { matchedBy: 'version', iocVersion: v };
+    const range = entry.ioc.ranges.find((r) => versionInRange(eco, v, r));
+    if (range !== undefined) return { matchedBy: 'range', iocVersion: range };
+  }
+  if (entry.ioc.anyVersion) return { matchedBy: 'any-version', iocVersion: '' };
+  return undefined;
+}
+
+function candidates(pkg: Package, index: IocIndex): { entries: IocEntry[]; byNameOnly: boolean } {
+  if (pkg.ecosystem !== '') {
+    const entries = index.byKey.get(indexKey(pkg.ecosystem, normalizePackageName(pkg.ecosystem, pkg.name)));
+    return { entries: entries ?? [], byNameOnly: false };
+  }
+  // Without an ecosystem the name must equal the IOC's exactly (as written or canonical): a looser
+  // rule would let a PyPI `requests` IOC hit an npm `requests`, and the SBOM cannot say which it is.
+  return { entries: index.byName.get(pkg.name.trim()) ?? [], byNameOnly: true };
+}
+
+/** Every (package, IOC) hit, with the evidence needed to explain it. */
+export function matchPackagesDetailed(pkgs: readonly Package[], index: IocIndex): DetailedMatch[] {
+  const out: DetailedMatch[] = [];
+  for (const pkg of pkgs) {
+    const { entries, byNameOnly } = candidates(pkg, index);
+    for (const entry of entries) {
+      const hit = versionHit(entry, pkg.version);
+      if (!hit) continue;
+      const match: Match = {
+        incident: entry.incident.id,
+        ecosystem: entry.ioc.ecosystem,
+        name: pkg.name,
+        version: pkg.version,
+        paths: pkg.paths,
+        ...hit,
+        inFinalFilesystem: pkg.deleted !== true,
+      };
+      const reference = entry.ioc.reference ?? entry.incident.references[0];
+      if (reference !== undefined) match.reference = reference;
+      out.push({ match, pkg, entry, byNameOnly });
+    }
+  }
+  return out;
+}
+
+/** Matches of packages against the IOC index; cost grows with the packages, not with the IOCs. */
+export function matchPackages(pkgs: readonly Package[], index: IocIndex): Match[] {
+  return matchPackagesDetailed(pkgs, index).map((d) => d.match);
+}

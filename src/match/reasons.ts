@@ -1,0 +1,47 @@
+// The human sentences behind a verdict: what matched, where, and why it matters.
+import type { WindowCheck } from '../model/finding.js';
+import type { CreatedTime } from '../model/finding.js';
+import type { DetailedMatch } from './match-packages.js';
+import { describeWindow } from './windows.js';
+
+const MAX_PATHS = 3;
+
+function listPaths(paths: readonly string[]): string {
+  const shown = paths.slice(0, MAX_PATHS).join(', ');
+  return paths.length > MAX_PATHS ? `${shown} and ${paths.length - MAX_PATHS} more` : shown;
+}
+
+function how(d: DetailedMatch): string {
+  const m = d.match;
+  if (m.matchedBy === 'version') return `version ${m.iocVersion}`;
+  if (m.matchedBy === 'range') return `range ${m.iocVersion}`;
+  return 'every version';
+}
+
+/** `axios@1.14.1 at /app/node_modules/axios/package.json matches GHSA-fw8c-xr5c-95f9 (version 1.14.1)`. */
+export function matchReason(d: DetailedMatch): string {
+  const m = d.match;
+  const id = `${m.name}@${m.version || '(no version)'}`;
+  const advisory = `${d.entry.label} (${how(d)})`;
+  const caveat = d.byNameOnly ? `; the SBOM gave no ecosystem, so only the exact name ties it to the ${m.ecosystem} IOC` : '';
+  if (!m.inFinalFilesystem) {
+    const where = d.pkg.layer ? `layer ${d.pkg.layer}` : 'a lower layer';
+    const at = m.paths.length > 0 ? ` at ${listPaths(m.paths)}` : '';
+    return `${id} was in ${where}${at} but deleted by a later layer: the build ran it; matches ${advisory}${caveat}`;
+  }
+  const at = m.paths.length > 0 ? ` at ${listPaths(m.paths)}` : '';
+  return `${id}${at} matches ${advisory}${caveat}`;
+}
+
+/** `built 2026-03-31T01:02:03Z, inside the axios-2026-03 window 2026-03-31 00:21–03:29 UTC, no IOC package found`. */
+export function windowReason(w: WindowCheck, created: CreatedTime | undefined, anyMatch: boolean): string {
+  const from = created?.source ? ` (${created.source})` : '';
+  const base = `built ${created?.value ?? '?'}${from}, inside the ${w.incident} window ${describeWindow(w.start, w.end)}`;
+  return anyMatch ? base : `${base}, no IOC package found`;
+}
+
+/** Said once per platform, so a reader knows the window check did not run, not that it passed. */
+export function unreliableReason(created: CreatedTime | undefined): string {
+  const what = created?.value ? `build time ${created.value}${created.source ? ` (${created.source})` : ''} is not a real build time` : 'no build time recorded';
+  return `${what}: cannot tell whether it was built inside a compromise window`;
+}

@@ -1,0 +1,87 @@
+// Acquired images x IOC index -> verdicts. Pure: worst wins, and unknown is never clean.
+import type { ImageResult, Match, PlatformResult, WindowCheck } from '../model/finding.js';
+import type { AcquiredImage, AcquiredPlatform } from '../model/target.js';
+import { worstVerdict, type Verdict } from '../model/verdict.js';
+import type { IocIndex } from './ioc-index.js';
+import { matchPackagesDetailed } from './match-packages.js';
+import { matchReason, unreliableReason, windowReason } from './reasons.js';
+import { checkWindows } from './windows.js';
+
+export function judgePlatform(p: AcquiredPlatform, index: IocIndex): PlatformResult {
+  const detailed = matchPackagesDetailed(p.packages, index);
+  const windows = checkWindows(p.created, index.windows);
+  const verdicts: Verdict[] = [];
+  const reasons: string[] = [];
+  for (const d of detailed) {
+    verdicts.push(d.match.inFinalFilesystem ? 'affected' : 'suspect');
+    reasons.push(matchReason(d));
+  }
+  for (const w of windows.filter((c) => c.outcome === 'inside')) {
+    verdicts.push('suspect');
+    reasons.push(windowReason(w, p.created, detailed.length > 0));
+  }
+  if (windows.some((c) => c.outcome === 'unreliable')) reasons.push(unreliableReason(p.created));
+  for (const e of p.errors) {
+    verdicts.push('unknown');
+    reasons.push(e);
+  }
+  reasons.push(...p.notes);
+  const verdict = worstVerdict(verdicts);
+  if (verdict === 'clean') reasons.unshift(`no IOC package among ${p.packages.length} package(s)`);
+  const result: PlatformResult = { verdict, reasons, packageCount: p.packages.length, windows, matches: detailed.map((d) => d.match) };
+  if (p.platform !== undefined) result.platform = p.platform;
+  if (p.digest !== undefined) result.digest = p.digest;
+  if (p.created !== undefined) result.created = p.created;
+  if (p.evidence !== undefined) result.source = p.evidence;
+  return result;
+}
+
+/** The same package in every platform of an index is one finding, with its paths merged. */
+function unionMatches(platforms: readonly PlatformResult[]): Match[] {
+  const byKey = new Map<string, Match>();
+  for (const m of platforms.flatMap((p) => p.matches)) {
+    const key = [m.incident, m.ecosystem, m.name, m.version, m.matchedBy, m.iocVersion, m.inFinalFilesystem].join('\u0000');
+    const seen = byKey.get(key);
+    if (seen) seen.paths = [...new Set([...seen.paths, ...m.paths])];
+    else byKey.set(key, { ...m, paths: [...m.paths] });
+  }
+  return [...byKey.values()];
+}
+
+function unionWindows(platforms: readonly PlatformResult[]): WindowCheck[] {
+  const byKey = new Map<string, WindowCheck>();
+  for (const w of platforms.flatMap((p) => p.windows)) byKey.set([w.incident, w.start, w.end, w.outcome].join('\u0000'), w);
+  return [...byKey.values()];
+}
+
+/**
+ * One image: the worst platform wins. packageCount is the largest platform's, not the sum, since
+ * the platforms of one image mostly hold the same packages and a sum would double-count them.
+ */
+export function judgeImage(img: AcquiredImage, index: IocIndex): ImageResult {
+  const platforms = img.platforms.map((p) => judgePlatform(p, index));
+  const verdicts: Verdict[] = platforms.map((p) => p.verdict);
+  const reasons = [...img.errors];
+  if (img.errors.length > 0) verdicts.push('unknown');
+  if (platforms.length === 0 && img.errors.length === 0) {
+    verdicts.push('unknown');
+    reasons.push('no platform of the image could be read');
+  }
+  const labelled = platforms.length > 1;
+  platforms.forEach((p, i) => reasons.push(...p.reasons.map((r) => (labelled ? `${p.platform ?? `platform ${i + 1}`}: ${r}` : r))));
+  const first = platforms[0];
+  const result: ImageResult = {
+    ref: img.ref,
+    verdict: worstVerdict(verdicts),
+    reasons,
+    packageCount: Math.max(0, ...platforms.map((p) => p.packageCount)),
+    windows: unionWindows(platforms),
+    matches: unionMatches(platforms),
+    platforms,
+    workloads: [],
+  };
+  if (img.digest !== undefined) result.digest = img.digest;
+  if (first?.created !== undefined) result.created = first.created;
+  if (first?.source !== undefined) result.source = first.source;
+  return result;
+}
