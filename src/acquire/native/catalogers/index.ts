@@ -1,0 +1,25 @@
+// The catalogers, in the order their packages are listed.
+import { apkCataloger } from './apk.js';
+import type { Cataloger } from './cataloger.js';
+import { dpkgCataloger } from './dpkg.js';
+import { npmLockfileCataloger } from './npm-lockfile.js';
+import { npmCataloger } from './npm.js';
+import { pythonCataloger } from './python.js';
+import { yarnZipCataloger } from './yarn-zip.js';
+
+export type { Cataloger, CatalogResult, FoundPackage } from './cataloger.js';
+
+export const CATALOGERS: readonly Cataloger[] = [
+  npmCataloger,
+  npmLockfileCataloger,
+  yarnZipCataloger,
+  pythonCataloger,
+  dpkgCataloger,
+  apkCataloger,
+];
+
+/** The cataloger that wants a file at this path, if any; called for every tar entry, so cheap. */
+export function catalogerFor(path: string): Cataloger | undefined {
+  for (const c of CATALOGERS) if (c.wants(path)) return c;
+  return undefined;
+}

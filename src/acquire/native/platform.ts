@@ -1,0 +1,95 @@
+// One image platform: its manifest, config and layers, read into an AcquiredPlatform.
+import type { Descriptor, ImageStore } from '../../model/oci.js';
+import type { AcquiredPlatform } from '../../model/target.js';
+import { createdTime, parseImageConfig, type ImageConfig } from './config.js';
+import { verifyBytes } from './digest.js';
+import { LayeredFiles } from './layered-files.js';
+import { readLayer } from './layer.js';
+import { LimitError, type Limits } from './limits.js';
+import { artifactReason, parseManifest, platformString, type ImageManifest } from './manifest.js';
+import { catalogFiles } from './packages.js';
+
+export interface ReadContext {
+  store: ImageStore;
+  limits: Limits;
+  signal?: AbortSignal;
+  /** Manifests and indexes fetched so far for this image. */
+  budget: { manifests: number };
+}
+
+export type PlatformOutcome = { platform: AcquiredPlatform } | { skipped: string };
+
+const MAX_NOTES = 50;
+
+export async function fetchManifest(ctx: ReadContext, digest: string) {
+  if (++ctx.budget.manifests > ctx.limits.maxManifests) throw new LimitError('maxManifests', `more than ${ctx.limits.maxManifests} manifests`);
+  const fetched = await ctx.store.getManifest(digest);
+  if (fetched.bytes.length > ctx.limits.maxManifestBytes) throw new LimitError('maxManifestBytes', `manifest ${digest} is ${fetched.bytes.length} bytes`);
+  verifyBytes(fetched.bytes, digest, 'manifest');
+  return parseManifest(fetched);
+}
+
+/** Reads the platform a descriptor points at; an artifact is skipped, any failure lands in `errors`. */
+export async function readPlatformAt(desc: Descriptor, ctx: ReadContext): Promise<PlatformOutcome> {
+  const platform = newPlatform(platformString(desc.platform), desc.digest);
+  try {
+    const parsed = await fetchManifest(ctx, desc.digest);
+    if (parsed.kind !== 'manifest') throw new Error(`manifest ${desc.digest} is an index where an image manifest was expected`);
+    const artifact = artifactReason(parsed.manifest);
+    if (artifact) return { skipped: artifact };
+    await readManifestInto(parsed.manifest, platform, ctx);
+  } catch (err) {
+    platform.errors.push((err as Error).message);
+  }
+  return { platform };
+}
+
+export function newPlatform(platform: string | undefined, digest: string): AcquiredPlatform {
+  const p: AcquiredPlatform = { digest, packages: [], errors: [], notes: [], evidence: { kind: 'native' } };
+  if (platform) p.platform = platform;
+  return p;
+}
+
+/** Config and layers of an image manifest; stops at the first bad layer, keeping what earlier layers showed. */
+export async function readManifestInto(manifest: ImageManifest, platform: AcquiredPlatform, ctx: ReadContext): Promise<void> {
+  const { limits } = ctx;
+  platform.evidence = { kind: 'native', detail: `read by sbom-hunt from ${ctx.store.label}` };
+  const config = await readConfig(manifest.config, ctx);
+  platform.created = createdTime(config);
+  platform.platform ??= platformString({ os: config.os ?? undefined, architecture: config.architecture ?? undefined, variant: config.variant ?? undefined });
+  if (manifest.layers.length > limits.maxLayers) throw new LimitError('maxLayers', `${manifest.layers.length} layers`);
+  const files = new LayeredFiles();
+  let notes = 0;
+  const note = (text: string) => {
+    if (++notes <= MAX_NOTES) platform.notes.push(text);
+    else if (notes === MAX_NOTES + 1) platform.notes.push('further notes omitted');
+  };
+  try {
+    for (const layer of manifest.layers) {
+      files.beginLayer(layer.digest);
+      try {
+        await readLayer(layer, { store: ctx.store, limits, files, note, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      } finally {
+        // What a failed layer showed still counts as evidence; the error already makes the platform unknown.
+        files.endLayer();
+      }
+    }
+  } finally {
+    platform.packages = catalogFiles(files.final(), files.removed, limits, note);
+  }
+}
+
+async function readConfig(desc: Descriptor, ctx: ReadContext): Promise<ImageConfig> {
+  const max = ctx.limits.maxManifestBytes;
+  if (desc.size > max) throw new LimitError('maxManifestBytes', `config ${desc.digest} is ${desc.size} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of (await ctx.store.openBlob(desc)) as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) throw new LimitError('maxManifestBytes', `config ${desc.digest} is over ${max} bytes`);
+    chunks.push(chunk);
+  }
+  const bytes = Buffer.concat(chunks);
+  verifyBytes(bytes, desc.digest, 'config');
+  return parseImageConfig(bytes, desc.digest);
+}

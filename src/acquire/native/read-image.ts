@@ -1,0 +1,90 @@
+// The native image reader: root manifest or index -> every image platform -> packages, through an ImageStore.
+import type { Descriptor, ImageStore } from '../../model/oci.js';
+import type { AcquiredImage } from '../../model/target.js';
+import { verifyBytes } from './digest.js';
+import { LimitError, resolveLimits, type Limits } from './limits.js';
+import { isIndexType, notAPlatform, parseManifest, platformString, type ImageIndex } from './manifest.js';
+import { fetchManifest, newPlatform, readManifestInto, readPlatformAt, type ReadContext } from './platform.js';
+
+export interface ReadImageOptions {
+  ref: string;
+  limits?: Partial<Limits>;
+  signal?: AbortSignal;
+  /** Only this platform of an index, e.g. `linux/amd64`. */
+  platform?: string;
+}
+
+export async function readImage(store: ImageStore, opts: ReadImageOptions): Promise<AcquiredImage> {
+  const image: AcquiredImage = { ref: opts.ref, platforms: [], errors: [] };
+  const ctx: ReadContext = { store, limits: resolveLimits(opts.limits), budget: { manifests: 1 }, ...(opts.signal ? { signal: opts.signal } : {}) };
+  try {
+    const root = await store.getRootManifest();
+    image.digest = root.digest;
+    if (root.bytes.length > ctx.limits.maxManifestBytes) throw new LimitError('maxManifestBytes', `root manifest is ${root.bytes.length} bytes`);
+    verifyBytes(root.bytes, root.digest, 'manifest');
+    const parsed = parseManifest(root);
+    if (parsed.kind === 'manifest') {
+      const platform = newPlatform(undefined, root.digest);
+      try {
+        await readManifestInto(parsed.manifest, platform, ctx);
+      } catch (err) {
+        platform.errors.push((err as Error).message);
+      }
+      image.platforms.push(platform);
+    } else {
+      await readIndex(parsed.index, root.digest, opts.platform, ctx, image);
+    }
+  } catch (err) {
+    image.errors.push(`${store.label}: ${(err as Error).message}`);
+  }
+  return image;
+}
+
+async function readIndex(index: ImageIndex, digest: string, want: string | undefined, ctx: ReadContext, image: AcquiredImage): Promise<void> {
+  const entries: Descriptor[] = [];
+  await collectPlatforms(index, 0, new Set([digest]), ctx, entries, image.errors);
+  const chosen = want ? entries.filter((d) => samePlatform(platformString(d.platform), want)) : entries;
+  if (want && chosen.length === 0 && entries.length > 0) {
+    const has = entries.map((d) => platformString(d.platform) ?? '?').join(', ');
+    image.errors.push(`${ctx.store.label}: no platform ${want} in the index (it has ${has})`);
+  }
+  for (const desc of chosen) {
+    if (image.platforms.length >= ctx.limits.maxPlatforms) {
+      image.errors.push(new LimitError('maxPlatforms', `more than ${ctx.limits.maxPlatforms} platforms`).message);
+      break;
+    }
+    const outcome = await readPlatformAt(desc, ctx);
+    if ('platform' in outcome) image.platforms.push(outcome.platform);
+  }
+  if (image.platforms.length === 0 && image.errors.length === 0 && !want) {
+    image.errors.push(`${ctx.store.label}: the index lists no image platforms`);
+  }
+}
+
+/**
+ * Flattens nested indexes into the image manifests they list, leaving out attestations and artifacts.
+ * A nested index that cannot be read is an image-level error (its platforms are unknown), not silence.
+ */
+async function collectPlatforms(index: ImageIndex, depth: number, seen: Set<string>, ctx: ReadContext, out: Descriptor[], errors: string[]): Promise<void> {
+  for (const desc of index.manifests as Descriptor[]) {
+    if (notAPlatform(desc)) continue;
+    if (!isIndexType(desc.mediaType)) {
+      out.push(desc);
+      continue;
+    }
+    try {
+      if (seen.has(desc.digest)) throw new Error(`index ${desc.digest} contains itself (loop)`);
+      if (depth + 1 > ctx.limits.maxIndexDepth) throw new LimitError('maxIndexDepth', `indexes nested deeper than ${ctx.limits.maxIndexDepth}`);
+      const child = await fetchManifest(ctx, desc.digest);
+      if (child.kind !== 'index') throw new Error(`${desc.digest} is a manifest where an index was expected`);
+      await collectPlatforms(child.index, depth + 1, new Set([...seen, desc.digest]), ctx, out, errors);
+    } catch (err) {
+      errors.push(`${ctx.store.label}: ${(err as Error).message}`);
+    }
+  }
+}
+
+function samePlatform(a: string | undefined, b: string): boolean {
+  const norm = (s: string) => s.replace(/^linux\/arm64\/v8$/, 'linux/arm64');
+  return a !== undefined && norm(a) === norm(b);
+}
