@@ -1,0 +1,184 @@
+// HTTP requests with a per-attempt deadline and bounded retries that honour Retry-After.
+import { Readable, Transform } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ToolError } from '../errors.js';
+import { redact } from './oci/secrets.js';
+
+export interface RetryPolicy {
+  /** Extra attempts after the first, for 429, 5xx, timeouts and dropped connections. */
+  retries: number;
+  /** First backoff; doubles per attempt. */
+  baseDelayMs: number;
+  /** Cap on any wait, Retry-After included: a longer Retry-After ends the retries. */
+  maxDelayMs: number;
+  /** Deadline per attempt until the body is read; for streams, the longest pause between chunks. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000, timeoutMs: 30_000 };
+
+export interface HttpRequest {
+  url: string;
+  method?: 'GET' | 'HEAD' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** Return the body as a stream (blobs) instead of reading it (JSON, manifests). */
+  stream?: boolean;
+  /** Largest body read into memory. */
+  maxBytes?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  /** Final URL after redirects. */
+  url: string;
+  /** The body, read whole; empty when streamed. */
+  body: Buffer;
+  /** The body as a stream, for `stream` requests that succeeded. */
+  stream?: Readable;
+}
+
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+class Retryable extends Error {
+  constructor(
+    message: string,
+    readonly waitMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Sends a request, retrying transient failures; a final failure throws a ToolError naming the host. */
+export async function requestWithRetry(req: HttpRequest, policy: RetryPolicy = DEFAULT_RETRY): Promise<HttpResponse> {
+  const host = new URL(req.url).host;
+  let reason = '';
+  let attempt = 0;
+  for (; attempt <= policy.retries; attempt++) {
+    try {
+      return await attemptOnce(req, policy);
+    } catch (err) {
+      if (!(err instanceof Retryable)) throw err;
+      reason = err.message;
+      if (attempt === policy.retries) break;
+      const wait = err.waitMs ?? Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
+      if (wait > policy.maxDelayMs) {
+        reason += ` (Retry-After ${Math.round(wait / 1000)} s is longer than the ${Math.round(policy.maxDelayMs / 1000)} s limit)`;
+        break;
+      }
+      await sleep(wait * (err.waitMs === undefined ? 0.75 + Math.random() / 2 : 1));
+    }
+  }
+  const tries = Math.min(attempt + 1, policy.retries + 1);
+  throw new ToolError(host, redact(`${req.method ?? 'GET'} ${pathOf(req.url)} failed after ${tries} attempt${tries > 1 ? 's' : ''}: ${reason}`));
+}
+
+async function attemptOnce(req: HttpRequest, policy: RetryPolicy): Promise<HttpResponse> {
+  const controller = new AbortController();
+  let timer = setTimeout(() => controller.abort(), policy.timeoutMs);
+  const refresh = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(), policy.timeoutMs);
+  };
+  let res: Response;
+  try {
+    res = await fetch(req.url, {
+      method: req.method ?? 'GET',
+      headers: req.headers,
+      body: req.body,
+      redirect: 'follow',
+      signal: controller.signal,
+    });
+  } catch (err) {
+    clearTimeout(timer);
+    throw new Retryable(describeFailure(err, controller.signal.aborted, policy.timeoutMs));
+  }
+  const retryableStatus = res.status === 429 || (res.status >= 500 && res.status !== 501);
+  if (retryableStatus) {
+    clearTimeout(timer);
+    await res.body?.cancel().catch(() => undefined);
+    throw new Retryable(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, retryAfterMs(res.headers.get('retry-after')));
+  }
+  const base = { status: res.status, headers: res.headers, url: res.url || req.url };
+  if (req.stream && res.ok && res.body) {
+    return { ...base, body: Buffer.alloc(0), stream: guardStream(res.body, controller, refresh, () => clearTimeout(timer), req.url) };
+  }
+  try {
+    const body = await readCapped(res, req.maxBytes ?? DEFAULT_MAX_BYTES);
+    return { ...base, body };
+  } catch (err) {
+    if (err instanceof ToolError) throw err;
+    throw new Retryable(`reading the response: ${describeFailure(err, controller.signal.aborted, policy.timeoutMs)}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readCapped(res: Response, maxBytes: number): Promise<Buffer> {
+  if (!res.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      await res.body.cancel().catch(() => undefined);
+      throw new ToolError(new URL(res.url).host, `response larger than ${maxBytes} bytes`);
+    }
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Passes a body through, re-arming the deadline on each chunk and naming the host on failure. */
+function guardStream(
+  body: ReadableStream<Uint8Array>,
+  controller: AbortController,
+  refresh: () => void,
+  done: () => void,
+  url: string,
+): Readable {
+  const source = Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>);
+  const out = new Transform({
+    transform(chunk, _enc, cb) {
+      refresh();
+      cb(null, chunk);
+    },
+  });
+  source.on('error', (err) => {
+    done();
+    const why = controller.signal.aborted ? 'stalled past the timeout' : describeFailure(err, false, 0);
+    out.destroy(new ToolError(new URL(url).host, `download of ${pathOf(url)} broke off: ${why}`));
+  });
+  source.on('end', done);
+  out.on('close', () => {
+    done();
+    if (!source.readableEnded) {
+      controller.abort();
+      source.destroy();
+    }
+  });
+  source.pipe(out);
+  return out;
+}
+
+function describeFailure(err: unknown, aborted: boolean, timeoutMs: number): string {
+  if (aborted) return `timed out after ${timeoutMs} ms`;
+  const e = err as { message?: string; cause?: { code?: string; message?: string } };
+  const cause = e.cause?.code ?? e.cause?.message;
+  return redact(cause ? `${e.message ?? 'network error'} (${cause})` : (e.message ?? String(err)));
+}
+
+/** Retry-After is either delay-seconds or an HTTP date. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function pathOf(url: string): string {
+  const u = new URL(url);
+  return u.pathname;
+}

@@ -1,0 +1,249 @@
+// The registry API client: manifests, blobs, catalog and tags, with auth, retries and a per-host limit.
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { z } from 'zod';
+import { ToolError } from '../../errors.js';
+import type { FetchedManifest } from '../../model/oci.js';
+import { DEFAULT_RETRY, requestWithRetry, type HttpResponse, type RetryPolicy } from '../http.js';
+import { Authenticator } from './auth.js';
+import { parseChallenges, pickChallenge } from './challenge.js';
+import { defaultCredentials, type CredentialLookup } from './credentials.js';
+import { bareMediaType, isArtifactTag, isSchema1, MANIFEST_ACCEPT, MANIFEST_TYPES, OCI_INDEX, OCI_MANIFEST } from './media-types.js';
+import { nextLink } from './paging.js';
+import { apiHost, isDigest } from './reference.js';
+import { CatalogPage, ErrorBody, ManifestHead, TagsPage } from './schema.js';
+import { redact } from './secrets.js';
+
+export interface RegistryClientOptions {
+  /**
+   * Registries (`host` or `host:port`) reached over plain HTTP. Nothing else is: loopback hosts
+   * included, unlike docker's implicit 127.0.0.0/8, so credentials never leave over HTTP by surprise.
+   */
+  insecureRegistries?: string[];
+  credentials?: CredentialLookup;
+  retry?: Partial<RetryPolicy>;
+  /** Requests in flight per registry host; a blob holds its slot until its headers arrive. */
+  concurrency?: number;
+  /** `n` asked for per catalog or tag page. */
+  pageSize?: number;
+  userAgent?: string;
+}
+
+export interface RepoRef {
+  registry: string;
+  repository: string;
+}
+
+export interface ManifestInfo {
+  digest?: string;
+  mediaType: string;
+  size?: number;
+}
+
+interface SendInit {
+  method?: 'GET' | 'HEAD';
+  accept?: string;
+  stream?: boolean;
+}
+
+const MAX_PAGES = 10_000;
+const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+
+export class RegistryClient {
+  private readonly auth: Authenticator;
+  private readonly policy: RetryPolicy;
+  private readonly insecure: Set<string>;
+  private readonly limits = new Map<string, LimitFunction>();
+  private readonly userAgent: string;
+
+  constructor(private readonly opts: RegistryClientOptions = {}) {
+    this.policy = { ...DEFAULT_RETRY, ...opts.retry };
+    this.insecure = new Set((opts.insecureRegistries ?? []).map((h) => h.toLowerCase()));
+    this.userAgent = opts.userAgent ?? 'sbom-hunt';
+    this.auth = new Authenticator({
+      credentials: opts.credentials ?? defaultCredentials(),
+      policy: this.policy,
+      isInsecure: (host) => this.isInsecure(host),
+      userAgent: this.userAgent,
+    });
+  }
+
+  /** A manifest or index by tag or digest, bytes exactly as served. */
+  async getManifest(repo: RepoRef, reference: string): Promise<FetchedManifest> {
+    const res = await this.send(repo.registry, manifestPath(repo, reference), pullScope(repo), { accept: MANIFEST_ACCEPT });
+    if (res.status !== 200) throw await this.failure(repo.registry, res, `manifest ${repo.repository}:${reference}`, pullScope(repo));
+    const mediaType = manifestMediaType(res, repo, reference);
+    const header = res.headers.get('docker-content-digest') ?? '';
+    const digest = isDigest(reference) ? reference : /^sha256:[0-9a-f]{64}$/.test(header) ? header : sha256(res.body);
+    return { bytes: res.body, mediaType, digest };
+  }
+
+  /** What a tag or digest points at, without the body: HEAD requests do not count against Docker Hub pulls. */
+  async headManifest(repo: RepoRef, reference: string): Promise<ManifestInfo> {
+    const res = await this.send(repo.registry, manifestPath(repo, reference), pullScope(repo), { method: 'HEAD', accept: MANIFEST_ACCEPT });
+    if (res.status !== 200) throw await this.failure(repo.registry, res, `manifest ${repo.repository}:${reference}`, pullScope(repo));
+    const info: ManifestInfo = { mediaType: bareMediaType(res.headers.get('content-type')) };
+    const digest = res.headers.get('docker-content-digest');
+    if (digest) info.digest = digest;
+    const length = Number(res.headers.get('content-length'));
+    if (Number.isFinite(length) && length > 0) info.size = length;
+    return info;
+  }
+
+  /** A blob's stored bytes as a stream; redirects (to object storage) are followed without our credentials. */
+  async openBlob(repo: RepoRef, digest: string): Promise<Readable> {
+    const res = await this.send(repo.registry, `/v2/${repo.repository}/blobs/${digest}`, pullScope(repo), { stream: true });
+    if (res.status !== 200 || !res.stream) throw await this.failure(repo.registry, res, `blob ${digest} in ${repo.repository}`, pullScope(repo));
+    return res.stream;
+  }
+
+  /** Every repository in the registry's catalog, following `Link` pages. */
+  async listRepositories(registry: string): Promise<string[]> {
+    const pages = await this.listPaged(registry, `/v2/_catalog?n=${this.pageSize()}`, 'registry:catalog:*', CatalogPage, 'catalog');
+    return pages.flatMap((p) => p.repositories ?? []);
+  }
+
+  /** Every tag of a repository except signature, attestation and SBOM tags. */
+  async listTags(repo: RepoRef): Promise<string[]> {
+    const path = `/v2/${repo.repository}/tags/list?n=${this.pageSize()}`;
+    const pages = await this.listPaged(repo.registry, path, pullScope(repo), TagsPage, `tags of ${repo.repository}`);
+    return [...new Set(pages.flatMap((p) => p.tags ?? []))].filter((t) => !isArtifactTag(t));
+  }
+
+  private async listPaged<T>(registry: string, firstPath: string, scope: string, schema: z.ZodType<T>, what: string): Promise<T[]> {
+    const pages: T[] = [];
+    const seen = new Set<string>();
+    let path: string | undefined = firstPath;
+    while (path !== undefined) {
+      if (seen.has(path) || seen.size >= MAX_PAGES) throw new ToolError(registry, `${what}: pagination does not end (${path})`);
+      seen.add(path);
+      const res = await this.send(registry, path, scope, { accept: 'application/json' });
+      if (res.status !== 200) throw await this.failure(registry, res, what, scope);
+      pages.push(parseJson(schema, res.body, registry, what));
+      path = this.samePath(registry, nextLink(res.headers.get('link'), res.url), what);
+    }
+    return pages;
+  }
+
+  /** A next-page link must stay on the registry, or credentials would follow it elsewhere. */
+  private samePath(registry: string, next: string | undefined, what: string): string | undefined {
+    if (next === undefined) return undefined;
+    const url = new URL(next);
+    if (url.origin !== new URL(this.baseUrl(registry)).origin) throw new ToolError(registry, `${what}: next page points off the registry (${url.origin})`);
+    return url.pathname + url.search;
+  }
+
+  /** One request with up to two auth rounds: learn the challenge, then answer it. */
+  private async send(registry: string, path: string, scope: string, init: SendInit): Promise<HttpResponse> {
+    const host = apiHost(registry);
+    let currentScope = scope;
+    let res: HttpResponse | undefined;
+    for (let round = 0; round < 3; round++) {
+      const authorization = await this.auth.header(registry, host, currentScope);
+      const headers: Record<string, string> = { 'user-agent': this.userAgent };
+      if (init.accept) headers.accept = init.accept;
+      if (authorization) headers.authorization = authorization;
+      const req = { url: this.baseUrl(registry) + path, method: init.method ?? 'GET', headers, stream: init.stream ?? false, maxBytes: MAX_MANIFEST_BYTES };
+      res = await this.limit(host)(() => requestWithRetry(req, this.policy));
+      if (res.status !== 401) return res;
+      const challenge = pickChallenge(parseChallenges(res.headers.get('www-authenticate')));
+      if (!challenge || (authorization && sameChallenge(this.auth.challengeFor(host), challenge, currentScope))) return res;
+      this.auth.learn(host, challenge);
+      if (challenge.scheme === 'bearer' && challenge.params.scope) currentScope = challenge.params.scope;
+      if (authorization && challenge.scheme === 'bearer') this.auth.dropToken(registry, challenge, currentScope);
+    }
+    return res as HttpResponse;
+  }
+
+  private async failure(registry: string, res: HttpResponse, what: string, scope: string): Promise<ToolError> {
+    const detail = registryErrors(res.body);
+    const suffix = detail ? `: ${detail}` : '';
+    if (res.status === 401) {
+      const why = (await this.auth.hasCredentials(registry))
+        ? 'the configured credentials were rejected'
+        : `no credentials found for ${registry} (docker config.json or SBOM_HUNT_REGISTRY_USERNAME/PASSWORD)`;
+      return new ToolError(registry, redact(`${what}: unauthorized for ${scope}, ${why}${suffix}`));
+    }
+    if (res.status === 403) return new ToolError(registry, redact(`${what}: access denied for ${scope}${suffix}`));
+    if (res.status === 404) return new ToolError(registry, redact(`${what}: not found${suffix}`));
+    return new ToolError(registry, redact(`${what}: HTTP ${res.status}${suffix}`));
+  }
+
+  private baseUrl(registry: string): string {
+    const host = apiHost(registry);
+    return `${this.isInsecure(host) || this.isInsecure(registry) ? 'http' : 'https'}://${host}`;
+  }
+
+  private isInsecure(host: string): boolean {
+    const h = host.toLowerCase();
+    return this.insecure.has(h) || this.insecure.has(h.replace(/:\d+$/, ''));
+  }
+
+  private limit(host: string): LimitFunction {
+    let l = this.limits.get(host);
+    if (!l) {
+      l = pLimit(this.opts.concurrency ?? 8);
+      this.limits.set(host, l);
+    }
+    return l;
+  }
+
+  private pageSize(): number {
+    return this.opts.pageSize ?? 100;
+  }
+}
+
+function manifestPath(repo: RepoRef, reference: string): string {
+  return `/v2/${repo.repository}/manifests/${reference}`;
+}
+
+function pullScope(repo: RepoRef): string {
+  return `repository:${repo.repository}:pull`;
+}
+
+function sameChallenge(known: ReturnType<Authenticator['challengeFor']>, fresh: { scheme: string; params: Record<string, string> }, scope: string): boolean {
+  if (!known || known.scheme !== fresh.scheme || known.params.realm !== fresh.params.realm) return false;
+  return fresh.scheme === 'basic' || !fresh.params.scope || fresh.params.scope === scope;
+}
+
+function manifestMediaType(res: HttpResponse, repo: RepoRef, reference: string): string {
+  const header = bareMediaType(res.headers.get('content-type'));
+  let head: ManifestHead = {};
+  try {
+    head = ManifestHead.parse(JSON.parse(res.body.toString('utf8')));
+  } catch {
+    // Not JSON: the reader reports it when it parses the manifest against its digest.
+  }
+  if (isSchema1(header) || head.schemaVersion === 1) {
+    throw new ToolError(repo.registry, `manifest ${repo.repository}:${reference} is docker schema 1, which is not supported`);
+  }
+  if (MANIFEST_TYPES.includes(header)) return header;
+  if (head.mediaType) return head.mediaType;
+  return res.body.includes('"manifests"') ? OCI_INDEX : OCI_MANIFEST;
+}
+
+function parseJson<T>(schema: z.ZodType<T>, body: Buffer, registry: string, what: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new ToolError(registry, `${what}: response is not JSON`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new ToolError(registry, `${what}: unexpected response (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+  return parsed.data;
+}
+
+function registryErrors(body: Buffer): string {
+  try {
+    const parsed = ErrorBody.parse(JSON.parse(body.toString('utf8')));
+    return parsed.errors.map((e) => [e.code, e.message].filter(Boolean).join(' ')).join('; ');
+  } catch {
+    return '';
+  }
+}
+
+function sha256(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}

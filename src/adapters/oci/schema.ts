@@ -1,0 +1,45 @@
+// Schemas for everything registries, token services, credential helpers and docker's config hand us.
+import { z } from 'zod';
+
+export const CatalogPage = z.object({ repositories: z.array(z.string()).nullable().default([]) });
+export type CatalogPage = z.infer<typeof CatalogPage>;
+
+export const TagsPage = z.object({ name: z.string().optional(), tags: z.array(z.string()).nullable().default([]) });
+export type TagsPage = z.infer<typeof TagsPage>;
+
+export const ErrorBody = z.object({
+  errors: z.array(z.object({ code: z.string().optional(), message: z.string().optional() })).default([]),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const TokenResponse = z
+  .object({
+    token: z.string().min(1).optional(),
+    access_token: z.string().min(1).optional(),
+    expires_in: z.number().int().positive().optional(),
+    issued_at: z.string().optional(),
+  })
+  .refine((t) => t.token !== undefined || t.access_token !== undefined, { message: 'neither token nor access_token' });
+export type TokenResponse = z.infer<typeof TokenResponse>;
+
+/** `{"mediaType": ...}` sniffed from a manifest when Content-Type is missing or generic. */
+export const ManifestHead = z.object({ mediaType: z.string().optional(), schemaVersion: z.number().optional() });
+export type ManifestHead = z.infer<typeof ManifestHead>;
+
+const AuthEntry = z.object({
+  auth: z.string().optional(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  identitytoken: z.string().optional(),
+  registrytoken: z.string().optional(),
+});
+
+export const DockerConfig = z.object({
+  auths: z.record(z.string(), AuthEntry).optional(),
+  credsStore: z.string().optional(),
+  credHelpers: z.record(z.string(), z.string()).optional(),
+});
+export type DockerConfig = z.infer<typeof DockerConfig>;
+
+export const HelperOutput = z.object({ ServerURL: z.string().optional(), Username: z.string(), Secret: z.string() });
+export type HelperOutput = z.infer<typeof HelperOutput>;
