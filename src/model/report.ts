@@ -1,0 +1,148 @@
+// The report model: what every presenter prints, and the zod schema `report merge` re-reads JSON reports with.
+import { z } from 'zod';
+import type { ImageResult } from './finding.js';
+import { VERDICTS } from './verdict.js';
+
+/**
+ * The JSON report's contract version (docs/report-schema.md). The minor number grows when fields are
+ * added; the major number changes when a field is removed, renamed or changes meaning.
+ */
+export const REPORT_SCHEMA_VERSION = '1.0';
+
+const EVIDENCE_KINDS = ['sbom-file', 'attestation', 'buildkit-attestation', 'cosign', 'syft', 'grype', 'native', 'cache', 'lockfile'] as const;
+
+export const ReportEvidence = z.object({
+  kind: z.enum(EVIDENCE_KINDS),
+  verified: z.boolean().optional(),
+  detail: z.string().optional(),
+  format: z.string().optional(),
+});
+
+export const ReportCreatedTime = z.object({
+  value: z.string().optional(),
+  source: z.string().optional(),
+  reliable: z.boolean(),
+});
+
+export const ReportWindowCheck = z.object({
+  incident: z.string(),
+  start: z.string(),
+  end: z.string(),
+  outcome: z.enum(['inside', 'outside', 'unreliable']),
+});
+
+export const ReportMatch = z.object({
+  incident: z.string(),
+  ecosystem: z.string(),
+  name: z.string(),
+  version: z.string(),
+  paths: z.array(z.string()).default([]),
+  matchedBy: z.enum(['version', 'range', 'any-version']),
+  iocVersion: z.string(),
+  reference: z.string().optional(),
+  inFinalFilesystem: z.boolean(),
+});
+
+export const ReportWorkload = z.object({
+  context: z.string(),
+  namespace: z.string(),
+  kind: z.string(),
+  name: z.string(),
+  container: z.string(),
+  pods: z.number().int().nonnegative(),
+});
+
+const verdict = z.enum(VERDICTS);
+
+export const ReportPlatform = z.object({
+  platform: z.string().optional(),
+  digest: z.string().optional(),
+  verdict,
+  reasons: z.array(z.string()).default([]),
+  packageCount: z.number().int().nonnegative(),
+  created: ReportCreatedTime.optional(),
+  windows: z.array(ReportWindowCheck).default([]),
+  matches: z.array(ReportMatch).default([]),
+  source: ReportEvidence.optional(),
+});
+
+export const ReportImage = z.object({
+  ref: z.string(),
+  digest: z.string().optional(),
+  verdict,
+  reasons: z.array(z.string()).default([]),
+  packageCount: z.number().int().nonnegative(),
+  created: ReportCreatedTime.optional(),
+  windows: z.array(ReportWindowCheck).default([]),
+  source: ReportEvidence.optional(),
+  matches: z.array(ReportMatch).default([]),
+  platforms: z.array(ReportPlatform).default([]),
+  workloads: z.array(ReportWorkload).default([]),
+});
+
+/** A package of one incident found in one image. */
+export const IncidentPackage = z.object({
+  ecosystem: z.string(),
+  name: z.string(),
+  version: z.string(),
+  paths: z.array(z.string()).default([]),
+  inFinalFilesystem: z.boolean(),
+});
+export type IncidentPackage = z.infer<typeof IncidentPackage>;
+
+/** One image in an incident's blast radius, with the one-line reason it is there. */
+export const IncidentHit = z.object({
+  ref: z.string(),
+  digest: z.string().optional(),
+  why: z.string(),
+  packages: z.array(IncidentPackage).default([]),
+});
+export type IncidentHit = z.infer<typeof IncidentHit>;
+
+export const ReportWindow = z.object({ start: z.string(), end: z.string() });
+
+export const ReportIncident = z.object({
+  id: z.string(),
+  title: z.string(),
+  references: z.array(z.string()).default([]),
+  aliases: z.array(z.string()).default([]),
+  windows: z.array(ReportWindow).default([]),
+  indicators: z.array(z.string()).default([]),
+  notes: z.string().optional(),
+  affected: z.array(IncidentHit).default([]),
+  suspect: z.array(IncidentHit).default([]),
+});
+export type ReportIncident = z.infer<typeof ReportIncident>;
+
+export const ReportSummary = z.object({
+  images: z.number().int().nonnegative(),
+  affected: z.number().int().nonnegative(),
+  suspect: z.number().int().nonnegative(),
+  unknown: z.number().int().nonnegative(),
+  clean: z.number().int().nonnegative(),
+  coverage: z.object({
+    checked: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+    percent: z.number().min(0).max(100),
+  }),
+  attestedImages: z.number().int().nonnegative().optional(),
+});
+export type ReportSummary = z.infer<typeof ReportSummary>;
+
+export const Report = z.object({
+  // Any 1.x is readable: minor versions only add fields, which this schema strips.
+  schemaVersion: z.string().regex(/^1\.\d+$/, 'expected a 1.x report schemaVersion'),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  generatedAt: z.string(),
+  summary: ReportSummary,
+  incidents: z.array(ReportIncident).default([]),
+  windows: z.array(ReportWindow.extend({ source: z.string() })).default([]),
+  images: z.array(ReportImage).default([]),
+  errors: z.array(z.string()).default([]),
+  notes: z.array(z.string()).default([]),
+});
+export type Report = z.infer<typeof Report>;
+
+// Compile-time guard: the schema must describe exactly the shared ImageResult, or this line stops compiling.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const imageSchemaMatchesModel: Same<z.infer<typeof ReportImage>, ImageResult> = true;

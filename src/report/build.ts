@@ -1,0 +1,58 @@
+// Stage 5a, pure: judged images + IOCs -> the report model every presenter prints.
+import type { ImageResult } from '../model/finding.js';
+import type { IocSet, TimeWindow } from '../model/ioc.js';
+import { REPORT_SCHEMA_VERSION, type Report, type ReportSummary } from '../model/report.js';
+import { verdictRank } from '../model/verdict.js';
+import { incidentEntries } from './incidents.js';
+import { byText, normalizeImage } from './normalize.js';
+
+export interface ReportMeta {
+  version: string;
+  generatedAt: Date;
+  /** Scan-level problems (an inventory source that failed): they are not any one image's. */
+  errors?: string[];
+  notes?: string[];
+  /** Extra compromise windows given with `--window`. */
+  windows?: TimeWindow[];
+}
+
+const ATTESTED_KINDS = new Set(['attestation', 'buildkit-attestation', 'cosign']);
+
+/** Worst verdict first, so the images that need action top every list; then by ref and digest. */
+export function compareImages(a: ImageResult, b: ImageResult): number {
+  return verdictRank(b.verdict) - verdictRank(a.verdict) || byText(a.ref, b.ref) || byText(a.digest ?? '', b.digest ?? '');
+}
+
+/**
+ * Coverage counts an image as checked unless its verdict is unknown. The percent is rounded down to one
+ * decimal so a scan with one unchecked image never shows 100%; with no images nothing was checked, so 0%.
+ */
+export function summarize(images: readonly ImageResult[]): ReportSummary {
+  const count = (v: ImageResult['verdict']) => images.filter((i) => i.verdict === v).length;
+  const total = images.length;
+  const checked = total - count('unknown');
+  return {
+    images: total,
+    affected: count('affected'),
+    suspect: count('suspect'),
+    unknown: count('unknown'),
+    clean: count('clean'),
+    coverage: { checked, total, percent: total === 0 ? 0 : Math.floor((checked * 1000) / total) / 10 },
+    attestedImages: images.filter((i) => i.source && ATTESTED_KINDS.has(i.source.kind)).length,
+  };
+}
+
+export function buildReport(images: ImageResult[], iocs: IocSet, meta: ReportMeta): Report {
+  const sorted = images.map(normalizeImage).sort(compareImages);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'sbom-hunt', version: meta.version },
+    generatedAt: meta.generatedAt.toISOString(),
+    summary: summarize(sorted),
+    incidents: incidentEntries(sorted, iocs),
+    windows: (meta.windows ?? []).map((w) => ({ start: w.start.toISOString(), end: w.end.toISOString(), source: w.source })),
+    images: sorted,
+    errors: [...(meta.errors ?? [])],
+    notes: [...(meta.notes ?? [])],
+  };
+}

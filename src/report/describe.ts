@@ -1,0 +1,75 @@
+// Short human phrases shared by the report builder and every text presenter, so all formats say the same thing.
+import type { CreatedTime, ImageResult, Match, WindowCheck } from '../model/finding.js';
+import type { Evidence } from '../model/package.js';
+import type { ReportSummary } from '../model/report.js';
+
+export function packageLabel(p: { name: string; version: string }): string {
+  return p.version ? `${p.name}@${p.version}` : p.name;
+}
+
+/** `sha256:` and the first 12 hex digits: enough to tell images apart on a screen. */
+export function shortDigest(digest: string | undefined): string {
+  if (!digest) return '-';
+  const [algo, hex] = digest.includes(':') ? (digest.split(':', 2) as [string, string]) : ['', digest];
+  const short = hex.length > 12 ? hex.slice(0, 12) : hex;
+  return algo ? `${algo}:${short}` : short;
+}
+
+export function createdLabel(c: CreatedTime | undefined): string {
+  if (!c?.value) return 'unknown';
+  return c.reliable ? c.value : `${c.value} (unreliable)`;
+}
+
+/** Where the package list came from, and whether anyone vouched for it: nothing is verified unless it says so. */
+export function evidenceLabel(e: Evidence | undefined): string {
+  if (!e) return 'none';
+  return `${e.kind}, ${e.verified ? 'verified' : 'not verified'}`;
+}
+
+export function headline(s: ReportSummary): string {
+  const noun = s.images === 1 ? 'image' : 'images';
+  return (
+    `${s.images} ${noun}: ${s.affected} affected, ${s.suspect} suspect, ${s.unknown} unknown, ${s.clean} clean; ` +
+    `coverage ${s.coverage.percent}% (${s.coverage.checked} of ${s.coverage.total} checked)`
+  );
+}
+
+function uniqueLabels(ms: readonly Match[]): string[] {
+  return [...new Set(ms.map(packageLabel))];
+}
+
+export function affectedWhy(live: readonly Match[]): string {
+  return `contains ${uniqueLabels(live).join(', ')}`;
+}
+
+export function deletedWhy(deleted: readonly Match[]): string {
+  const labels = uniqueLabels(deleted).join(', ');
+  return `${labels} ${deleted.length > 1 ? 'were' : 'was'} in a layer that a later layer deleted: the build installed it`;
+}
+
+export function windowWhy(w: WindowCheck, created: CreatedTime | undefined): string {
+  const when = created?.value ? `built ${created.value}${created.source ? ` (${created.source})` : ''}` : 'built';
+  return `${when}, inside the ${w.incident} window ${w.start} – ${w.end}; no IOC package found`;
+}
+
+/** One line on why an image got its verdict, for the terse `check` output and the unknown list. */
+export function imageWhy(img: ImageResult): string {
+  const live = img.matches.filter((m) => m.inFinalFilesystem);
+  const deleted = img.matches.filter((m) => !m.inFinalFilesystem);
+  const inside = img.windows.filter((w) => w.outcome === 'inside');
+  switch (img.verdict) {
+    case 'affected':
+      if (live.length > 0) return `${affectedWhy(live)} (${[...new Set(live.map((m) => m.incident))].join(', ')})`;
+      break;
+    case 'suspect': {
+      const parts = [...(deleted.length > 0 ? [deletedWhy(deleted)] : []), ...inside.map((w) => windowWhy(w, img.created))];
+      if (parts.length > 0) return parts.join('; ');
+      break;
+    }
+    case 'clean':
+      return `${img.packageCount} packages, no IOC match`;
+    case 'unknown':
+      break;
+  }
+  return img.reasons.length > 0 ? img.reasons.join('; ') : 'no reason recorded';
+}

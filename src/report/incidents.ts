@@ -1,0 +1,83 @@
+// Per incident, the blast radius: which images are affected, and which are suspect and why.
+import type { ImageResult, Match } from '../model/finding.js';
+import type { Incident, IocSet } from '../model/ioc.js';
+import type { IncidentHit, IncidentPackage, ReportIncident } from '../model/report.js';
+import { affectedWhy, deletedWhy, windowWhy } from './describe.js';
+import { byText } from './normalize.js';
+
+/** One entry per match key: a matcher may report the same package once per path. */
+function packagesOf(ms: readonly Match[]): IncidentPackage[] {
+  const byKey = new Map<string, IncidentPackage>();
+  for (const m of ms) {
+    const key = [m.ecosystem, m.name, m.version, m.inFinalFilesystem].join('\0');
+    const seen = byKey.get(key);
+    if (seen) seen.paths = [...new Set([...seen.paths, ...m.paths])].sort(byText);
+    else byKey.set(key, { ecosystem: m.ecosystem, name: m.name, version: m.version, paths: [...m.paths], inFinalFilesystem: m.inFinalFilesystem });
+  }
+  return [...byKey.values()];
+}
+
+type Hit = { kind: 'affected' | 'suspect'; hit: IncidentHit };
+
+/**
+ * Affected: an IOC package of this incident is in the final filesystem. Suspect: not affected, but a
+ * deleted layer held one, or the image was built inside this incident's window.
+ */
+export function hitFor(img: ImageResult, incident: string): Hit | undefined {
+  const mine = img.matches.filter((m) => m.incident === incident);
+  const live = mine.filter((m) => m.inFinalFilesystem);
+  const base = { ref: img.ref, digest: img.digest };
+  if (live.length > 0) return { kind: 'affected', hit: { ...base, why: affectedWhy(live), packages: packagesOf(live) } };
+  const deleted = mine.filter((m) => !m.inFinalFilesystem);
+  const inside = img.windows.filter((w) => w.incident === incident && w.outcome === 'inside');
+  if (deleted.length === 0 && inside.length === 0) return undefined;
+  const why = [...(deleted.length > 0 ? [deletedWhy(deleted)] : []), ...inside.map((w) => windowWhy(w, img.created))];
+  return { kind: 'suspect', hit: { ...base, why: why.join('; '), packages: packagesOf(deleted) } };
+}
+
+function blastRadius(images: readonly ImageResult[], incident: string): Pick<ReportIncident, 'affected' | 'suspect'> {
+  const affected: IncidentHit[] = [];
+  const suspect: IncidentHit[] = [];
+  for (const img of images) {
+    const h = hitFor(img, incident);
+    if (h) (h.kind === 'affected' ? affected : suspect).push(h.hit);
+  }
+  return { affected, suspect };
+}
+
+function fromIoc(inc: Incident, images: readonly ImageResult[]): ReportIncident {
+  return {
+    id: inc.id,
+    title: inc.title,
+    references: [...inc.references],
+    aliases: [...inc.aliases],
+    windows: inc.windows.map((w) => ({ start: w.start.toISOString(), end: w.end.toISOString() })),
+    indicators: [...inc.indicators],
+    notes: inc.notes,
+    ...blastRadius(images, inc.id),
+  };
+}
+
+/** An id the images name but no IOC file does (e.g. a `--window` given on the command line). */
+function fromImagesOnly(id: string, images: readonly ImageResult[]): ReportIncident {
+  const windows = new Map<string, { start: string; end: string }>();
+  for (const w of images.flatMap((img) => img.windows)) if (w.incident === id) windows.set(`${w.start}/${w.end}`, { start: w.start, end: w.end });
+  return {
+    id,
+    title: id,
+    references: [],
+    aliases: [],
+    windows: [...windows.values()],
+    indicators: [],
+    notes: undefined,
+    ...blastRadius(images, id),
+  };
+}
+
+/** Every loaded incident in IOC order, hits or not (so the report shows what was hunted), then ids only the images name. */
+export function incidentEntries(images: readonly ImageResult[], iocs: IocSet): ReportIncident[] {
+  const known = new Set(iocs.incidents.map((i) => i.id));
+  const extra = new Set<string>();
+  for (const img of images) for (const x of [...img.matches, ...img.windows]) if (!known.has(x.incident)) extra.add(x.incident);
+  return [...iocs.incidents.map((inc) => fromIoc(inc, images)), ...[...extra].sort(byText).map((id) => fromImagesOnly(id, images))];
+}

@@ -1,0 +1,92 @@
+// Copies image results into the report's canonical shape, so JSON key order and list order are the same on every run.
+import type { CreatedTime, ImageResult, Match, PlatformResult, WindowCheck, Workload } from '../model/finding.js';
+import type { Evidence } from '../model/package.js';
+
+/** Plain code-unit order: the same on every machine, unlike localeCompare. */
+export function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function list<T>(xs: readonly T[] | undefined | null): T[] {
+  return xs ? [...xs] : [];
+}
+
+function evidence(e: Evidence | undefined): Evidence | undefined {
+  if (!e) return undefined;
+  return { kind: e.kind, verified: e.verified, detail: e.detail, format: e.format };
+}
+
+function created(c: CreatedTime | undefined): CreatedTime | undefined {
+  if (!c) return undefined;
+  return { value: c.value, source: c.source, reliable: c.reliable };
+}
+
+function windowCheck(w: WindowCheck): WindowCheck {
+  return { incident: w.incident, start: w.start, end: w.end, outcome: w.outcome };
+}
+
+function match(m: Match): Match {
+  return {
+    incident: m.incident,
+    ecosystem: m.ecosystem,
+    name: m.name,
+    version: m.version,
+    paths: list(m.paths).sort(byText),
+    matchedBy: m.matchedBy,
+    iocVersion: m.iocVersion,
+    reference: m.reference,
+    inFinalFilesystem: m.inFinalFilesystem,
+  };
+}
+
+function matchKey(m: Match): string {
+  return [m.incident, m.ecosystem, m.name, m.version, m.inFinalFilesystem ? '0' : '1'].join('\0');
+}
+
+function matches(ms: readonly Match[] | undefined): Match[] {
+  return list(ms)
+    .map(match)
+    .sort((a, b) => byText(matchKey(a), matchKey(b)));
+}
+
+function workload(w: Workload): Workload {
+  return { context: w.context, namespace: w.namespace, kind: w.kind, name: w.name, container: w.container, pods: w.pods };
+}
+
+function workloadKey(w: Workload): string {
+  return [w.context, w.namespace, w.kind, w.name, w.container].join('\0');
+}
+
+function platform(p: PlatformResult): PlatformResult {
+  return {
+    platform: p.platform,
+    digest: p.digest,
+    verdict: p.verdict,
+    reasons: list(p.reasons),
+    packageCount: p.packageCount,
+    created: created(p.created),
+    windows: list(p.windows).map(windowCheck),
+    matches: matches(p.matches),
+    source: evidence(p.source),
+  };
+}
+
+/** A copy of the image result in the report's key order, every list present (never undefined or null). */
+export function normalizeImage(img: ImageResult): ImageResult {
+  return {
+    ref: img.ref,
+    digest: img.digest,
+    verdict: img.verdict,
+    reasons: list(img.reasons),
+    packageCount: img.packageCount,
+    created: created(img.created),
+    windows: list(img.windows).map(windowCheck),
+    source: evidence(img.source),
+    matches: matches(img.matches),
+    // Platform order is the index's order, which users compare against `docker manifest inspect`.
+    platforms: list(img.platforms).map(platform),
+    workloads: list(img.workloads)
+      .map(workload)
+      .sort((a, b) => byText(workloadKey(a), workloadKey(b))),
+  };
+}
