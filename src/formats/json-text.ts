@@ -52,11 +52,14 @@ function topLevelSpans(text: string): [number, number][] | undefined {
 
 function jsonError(err: unknown, text: string, offset: number, file: string): InputError {
   const message = err instanceof Error ? err.message : String(err);
-  if (/Unexpected end of JSON input/i.test(message)) {
-    return new InputError(file, 'truncated JSON: the document ends before it is complete', lineAt(text, text.trimEnd().length));
-  }
   const position = /at position (\d+)/.exec(message)?.[1];
-  const line = position === undefined ? undefined : lineAt(text, offset + Number(position));
+  const at = position === undefined ? undefined : offset + Number(position);
+  const end = text.trimEnd().length;
+  // A string can only be left open by running into the end: a line break inside one is a different error.
+  if (/end of JSON input|Unterminated string/i.test(message) || (at !== undefined && at >= end)) {
+    return new InputError(file, 'truncated JSON: the document ends before it is complete', lineAt(text, end));
+  }
+  const line = at === undefined ? undefined : lineAt(text, at);
   return new InputError(file, `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`, line);
 }
 
