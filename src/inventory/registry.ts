@@ -1,0 +1,87 @@
+// Registry inventory: `registry:HOST` (whole catalog), `registry:HOST/REPO` (every tag), or one image reference.
+import pLimit from 'p-limit';
+import { RegistryClient, type RepoRef } from '../adapters/oci/client.js';
+import { formatReference, looksLikeHost, parseReference, type ImageReference } from '../adapters/oci/reference.js';
+import { UsageError } from '../errors.js';
+import type { Target } from '../model/target.js';
+import type { Source } from './source.js';
+
+/** The part of the registry client inventory needs. */
+export interface RegistryLister {
+  listRepositories(registry: string): Promise<string[]>;
+  listTags(repo: RepoRef): Promise<string[]>;
+}
+
+const TAG_LISTS_IN_FLIGHT = 4;
+
+/**
+ * Lists the images a spec names. A spec without the `registry:` prefix is one image reference
+ * (tag `latest` when it has neither tag nor digest). Registry failures become `errors`; a spec
+ * that is not a valid reference throws UsageError.
+ */
+export async function inventoryRegistry(spec: string, client: RegistryLister): Promise<{ targets: Target[]; errors: string[] }> {
+  const prefixed = spec.startsWith('registry:');
+  const rest = (prefixed ? spec.slice('registry:'.length) : spec).trim().replace(/\/+$/, '');
+  if (rest === '') throw new UsageError(`"${spec}": name a registry host, a repository or an image`);
+  if (prefixed && looksLikeHost(rest)) return inventoryCatalog(rest.toLowerCase(), client);
+  const ref = parseReference(rest, { defaultTag: !prefixed });
+  if (ref.tag !== undefined || ref.digest !== undefined) return { targets: [registryTarget(ref)], errors: [] };
+  return inventoryRepository(ref, client);
+}
+
+async function inventoryCatalog(registry: string, client: RegistryLister): Promise<{ targets: Target[]; errors: string[] }> {
+  let repositories: string[];
+  try {
+    repositories = await client.listRepositories(registry);
+  } catch (err) {
+    return { targets: [], errors: [`${registry}: cannot list the catalog: ${messageOf(err)}`] };
+  }
+  const limit = pLimit(TAG_LISTS_IN_FLIGHT);
+  const results = await Promise.all(repositories.map((repository) => limit(() => inventoryRepository({ registry, repository }, client))));
+  return {
+    targets: results.flatMap((r) => r.targets).sort(byRef),
+    errors: results.flatMap((r) => r.errors),
+  };
+}
+
+async function inventoryRepository(repo: RepoRef, client: RegistryLister): Promise<{ targets: Target[]; errors: string[] }> {
+  try {
+    const tags = await client.listTags(repo);
+    const targets = tags.map((tag) => registryTarget({ ...repo, tag })).sort(byRef);
+    return { targets, errors: [] };
+  } catch (err) {
+    return { targets: [], errors: [`${repo.registry}/${repo.repository}: cannot list tags: ${messageOf(err)}`] };
+  }
+}
+
+/** The scan target for one image reference. */
+export function registryTarget(ref: ImageReference): Target {
+  const target: Target = { kind: 'registry', ref: formatReference(ref), registry: ref.registry, repository: ref.repository };
+  if (ref.tag !== undefined) target.tag = ref.tag;
+  if (ref.digest !== undefined) target.digest = ref.digest;
+  return target;
+}
+
+function byRef(a: Target, b: Target): number {
+  return a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The `registry:` source, for the inventory index; credentials come from the environment and docker config. */
+export const registrySource = {
+  scheme: 'registry',
+  describe: 'registry:HOST (every repository), registry:HOST/REPO (every tag), or an image reference',
+  async inventory(spec, ctx) {
+    const client = new RegistryClient({ insecureRegistries: ctx.insecureRegistries });
+    try {
+      const { targets, errors } = await inventoryRegistry(`registry:${spec}`, client);
+      return { targets, errors, inputErrors: [] };
+    } catch (err) {
+      if (err instanceof UsageError) return { targets: [], errors: [], inputErrors: [err.message] };
+      throw err;
+    }
+  },
+} satisfies Source;
