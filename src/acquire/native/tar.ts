@@ -20,7 +20,7 @@ export interface TarHandler {
 
 const BLOCK = 512;
 // Metadata bodies (PAX records, GNU long names) are tiny in honest archives.
-const MAX_META_BYTES = 1024 * 1024;
+export const MAX_META_BYTES = 1024 * 1024;
 const TYPES: Record<string, TarEntryType> = { '0': 'file', '\0': 'file', '7': 'file', '1': 'hardlink', '2': 'symlink', '5': 'directory' };
 
 export class TarParser {
@@ -139,7 +139,7 @@ export class TarParser {
   }
 }
 
-function headerEntry(block: Buffer, flag: string, size: number, attrs: Record<string, string>): TarEntry {
+export function headerEntry(block: Buffer, flag: string, size: number, attrs: Record<string, string>): TarEntry {
   let name = cString(block, 0, 100);
   // Only POSIX ustar has a prefix field; old GNU headers keep other data at the same offset.
   if (block.toString('latin1', 257, 263) === 'ustar\0') {
@@ -155,19 +155,19 @@ function headerEntry(block: Buffer, flag: string, size: number, attrs: Record<st
   };
 }
 
-function isZeroBlock(block: Buffer): boolean {
+export function isZeroBlock(block: Buffer): boolean {
   for (let i = 0; i < BLOCK; i++) if (block[i] !== 0) return false;
   return true;
 }
 
-function verifyChecksum(block: Buffer): void {
+export function verifyChecksum(block: Buffer): void {
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : (block[i] ?? 0);
   const stored = parseNumeric(block, 148, 8);
   if (stored !== sum) throw new Error('tar: header checksum mismatch (not a tar archive, or corrupt)');
 }
 
-function cString(buf: Buffer, off: number, len: number): string {
+export function cString(buf: Buffer, off: number, len: number): string {
   const end = buf.indexOf(0, off);
   return buf.toString('utf8', off, end < 0 || end > off + len ? off + len : end);
 }
@@ -187,7 +187,7 @@ export function parseNumeric(buf: Buffer, off: number, len: number): number {
   return parseInt(text, 8);
 }
 
-function parsePaxSize(text: string): number {
+export function parsePaxSize(text: string): number {
   if (!/^\d+$/.test(text)) throw new Error(`tar: bad PAX size ${JSON.stringify(text)}`);
   return Number(text);
 }

@@ -1,0 +1,150 @@
+// `docker save` tarballs as an ImageStore: the OCI layout newer docker writes inside, or the
+// classic manifest.json (Config, RepoTags, Layers) turned into an image manifest of our own.
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { isDigest, sha256Digest } from '../acquire/native/digest.js';
+import { MEDIA } from '../acquire/native/manifest.js';
+import { indexTarFile, type TarMember } from '../acquire/native/tar-index.js';
+import { InputError } from '../errors.js';
+import type { Descriptor, FetchedManifest, ImageStore } from '../model/oci.js';
+import type { Target } from '../model/target.js';
+import { layoutStore, readLayoutIndex, type LayoutFiles } from './oci-dir.js';
+import type { Source } from './source.js';
+
+const ArchiveManifest = z.array(
+  z.object({ Config: z.string(), RepoTags: z.array(z.string()).nullish(), Layers: z.array(z.string()) }).loose(),
+);
+type ArchiveEntry = z.infer<typeof ArchiveManifest>[number];
+const ConfigRootfs = z.object({ rootfs: z.object({ diff_ids: z.array(z.string()) }).loose().nullish() }).loose();
+
+const MAX_JSON_BYTES = 16 * 1024 ** 2;
+const UNCOMPRESSED_LAYER = 'application/vnd.docker.image.rootfs.diff.tar';
+
+export function tarFiles(file: string, members: Map<string, TarMember>): LayoutFiles {
+  const member = (rel: string) => {
+    const m = members.get(rel);
+    if (!m) throw new Error(`${rel} is not in the archive`);
+    return m;
+  };
+  return {
+    label: file,
+    has: async (rel) => members.has(rel),
+    size: async (rel) => member(rel).size,
+    async read(rel, maxBytes) {
+      const m = member(rel);
+      if (m.size > maxBytes) throw new Error(`${rel} is ${m.size} bytes, over ${maxBytes}`);
+      const fh = await open(file, 'r');
+      try {
+        const buf = Buffer.alloc(m.size);
+        await fh.read(buf, 0, m.size, m.offset);
+        return buf;
+      } finally {
+        await fh.close();
+      }
+    },
+    async open(rel) {
+      const m = member(rel);
+      if (m.size === 0) return Readable.from([]);
+      return createReadStream(file, { start: m.offset, end: m.offset + m.size - 1, highWaterMark: 256 * 1024 });
+    },
+  };
+}
+
+async function archiveEntries(files: LayoutFiles): Promise<ArchiveEntry[]> {
+  let json: unknown;
+  try {
+    json = JSON.parse((await files.read('manifest.json', MAX_JSON_BYTES)).toString('utf8'));
+  } catch (err) {
+    throw new InputError(`${files.label}:manifest.json`, (err as Error).message);
+  }
+  const parsed = ArchiveManifest.safeParse(json);
+  if (!parsed.success) throw new InputError(`${files.label}:manifest.json`, z.prettifyError(parsed.error));
+  return parsed.data;
+}
+
+/** `ref` is a RepoTag, or `<file>#<n>` for the n-th image (untagged images have no other name). */
+function selectArchiveEntry(entries: ArchiveEntry[], file: string, ref: string | undefined): ArchiveEntry {
+  const byIndex = ref && ref.startsWith(`${file}#`) ? entries[Number(ref.slice(file.length + 1))] : undefined;
+  const found = byIndex ?? (ref ? entries.find((e) => e.RepoTags?.includes(ref)) : undefined) ?? (entries.length === 1 ? entries[0] : undefined);
+  if (!found) throw new Error(`${file}: no image ${ref ?? ''} among ${entries.length} (${entries.flatMap((e) => e.RepoTags ?? []).join(', ')})`);
+  return found;
+}
+
+/** Layer digests: from `blobs/sha256/<hex>` paths, else the config's diff_ids (classic layer.tar files are uncompressed). */
+async function classicStore(files: LayoutFiles, entry: ArchiveEntry): Promise<ImageStore> {
+  const configBytes = await files.read(entry.Config, MAX_JSON_BYTES);
+  const diffIds = ConfigRootfs.safeParse(JSON.parse(configBytes.toString('utf8'))).data?.rootfs?.diff_ids ?? [];
+  const paths = new Map<string, string>();
+  const config: Descriptor = { mediaType: MEDIA.dockerConfig, digest: sha256Digest(configBytes), size: configBytes.length };
+  paths.set(config.digest, entry.Config);
+  const layers: Descriptor[] = [];
+  for (const [i, path] of entry.Layers.entries()) {
+    const fromPath = /^blobs\/(sha256)\/([a-f0-9]{64})$/.exec(path);
+    const digest = fromPath ? `${fromPath[1]}:${fromPath[2]}` : diffIds[i];
+    if (!digest || !isDigest(digest)) throw new Error(`${files.label}: no digest for layer ${path}`);
+    layers.push({ mediaType: UNCOMPRESSED_LAYER, digest, size: await files.size(path) });
+    paths.set(digest, path);
+  }
+  const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.dockerManifest, config, layers }));
+  const root: FetchedManifest = { bytes, mediaType: MEDIA.dockerManifest, digest: sha256Digest(bytes) };
+  return {
+    label: files.label,
+    getRootManifest: async () => root,
+    async getManifest(digest) {
+      if (digest !== root.digest) throw new Error(`manifest ${digest} is not in the archive`);
+      return root;
+    },
+    async openBlob(desc) {
+      const path = paths.get(desc.digest);
+      if (!path) throw new Error(`blob ${desc.digest} is not in the archive`);
+      return files.open(path);
+    },
+  };
+}
+
+async function archiveFiles(file: string): Promise<LayoutFiles> {
+  try {
+    return tarFiles(file, await indexTarFile(file));
+  } catch (err) {
+    throw new InputError(file, `not a readable docker archive: ${(err as Error).message}`);
+  }
+}
+
+/** An ImageStore over one image of a `docker save` tarball; `ref` picks among several (see selectArchiveEntry). */
+export async function openDockerArchive(file: string, opts: { ref?: string } = {}): Promise<ImageStore> {
+  const files = await archiveFiles(file);
+  if ((await files.has('index.json')) && (await files.has('oci-layout'))) {
+    const select = opts.ref && !opts.ref.startsWith(`${file}#`) ? { ref: opts.ref } : {};
+    const index = opts.ref?.startsWith(`${file}#`) ? Number(opts.ref.slice(file.length + 1)) : undefined;
+    return index !== undefined ? nthLayoutImage(files, index) : layoutStore(files, select);
+  }
+  return classicStore(files, selectArchiveEntry(await archiveEntries(files), file, opts.ref));
+}
+
+async function nthLayoutImage(files: LayoutFiles, n: number): Promise<ImageStore> {
+  const entry = (await readLayoutIndex(files)).manifests[n];
+  if (!entry) throw new Error(`${files.label}: no image #${n}`);
+  return layoutStore(files, { digest: entry.digest });
+}
+
+/** One target per image in the archive, named by its first tag, or `<file>#<n>` when untagged. */
+export async function inventoryDockerArchive(file: string): Promise<Target[]> {
+  const files = await archiveFiles(file);
+  const entries = await archiveEntries(files);
+  return entries.map((e, i) => ({ kind: 'docker-archive', ref: e.RepoTags?.[0] ?? `${file}#${i}`, path: file }) satisfies Target);
+}
+
+/** `docker-archive:<file>`: every image in a `docker save` tarball. */
+export const dockerArchiveSource = {
+  scheme: 'docker-archive',
+  describe: 'a `docker save` tarball (every image in its manifest.json)',
+  async inventory(spec: string) {
+    try {
+      return { targets: await inventoryDockerArchive(spec), errors: [], inputErrors: [] };
+    } catch (err) {
+      return { targets: [], errors: [], inputErrors: [`docker-archive:${spec}: ${(err as Error).message}`] };
+    }
+  },
+} satisfies Source;
