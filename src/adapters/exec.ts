@@ -1,0 +1,170 @@
+// The one runner for external tools (syft, grype, cosign): argument arrays, timeouts, stderr kept, secrets masked.
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { ToolError } from '../errors.js';
+
+export interface ToolRun {
+  tool: string;
+  args: readonly string[];
+  /** Added to the inherited environment; the place for credentials (never argv). */
+  env?: Record<string, string | undefined>;
+  input?: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Secrets for this run only, masked like the registered ones. */
+  secrets?: readonly (string | undefined)[];
+  /** Bytes of stdout kept; larger output is an error rather than a silently cut SBOM. */
+  maxOutputBytes?: number;
+}
+
+export interface ToolResult {
+  stdout: string;
+  stderr: string;
+}
+
+/** What a recorder sees: the exact argv and the environment added, with secret values masked. */
+export interface RecordedRun {
+  tool: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+const MASK = '***';
+const STDERR_TAIL = 2000;
+const DEFAULT_MAX_OUTPUT = 512 * 1024 * 1024;
+const secrets = new Set<string>();
+let recorder: ((run: RecordedRun) => void) | undefined;
+
+/** Remembers a secret so no message, recorded line or stderr tail this runner produces can show it. */
+export function registerSecret(secret: string | undefined): void {
+  // Very short values would mask ordinary words; credentials are longer than this.
+  if (secret && secret.length >= 3) secrets.add(secret);
+}
+
+/** Tests record exact command lines; pass undefined to stop. */
+export function setToolRecorder(fn: ((run: RecordedRun) => void) | undefined): void {
+  recorder = fn;
+}
+
+/** Masks every registered secret and the given extra ones. */
+export function maskSecrets(text: string, extra: readonly (string | undefined)[] = []): string {
+  const all = [...secrets, ...extra.filter((s): s is string => !!s && s.length >= 3)];
+  // Longest first, so a secret containing another is masked whole.
+  all.sort((a, b) => b.length - a.length);
+  let out = text;
+  for (const s of all) out = out.split(s).join(MASK);
+  return out;
+}
+
+/** Runs a tool to completion; any failure (missing, non-zero exit, timeout, abort) is a ToolError naming the command. */
+export async function runTool(run: ToolRun): Promise<ToolResult> {
+  const extra = run.secrets ?? [];
+  refuseSecretsOnArgv(run, extra);
+  const command = maskSecrets([run.tool, ...run.args].join(' '), extra);
+  recorder?.({ tool: run.tool, args: [...run.args], env: maskedEnv(run.env, extra) });
+  try {
+    const result = await execa(run.tool, [...run.args], {
+      env: definedEnv(run.env),
+      input: run.input ?? '',
+      timeout: run.timeoutMs,
+      cancelSignal: run.signal,
+      forceKillAfterDelay: 2000,
+      maxBuffer: { stdout: run.maxOutputBytes ?? DEFAULT_MAX_OUTPUT, stderr: 4 * 1024 * 1024 },
+      stripFinalNewline: false,
+      reject: false,
+    });
+    const stderr = maskSecrets(String(result.stderr ?? ''), extra);
+    if (result.failed) throw new ToolError(run.tool, `${command}: ${failureText(result, run.timeoutMs)}${tailOf(stderr)}`);
+    return { stdout: String(result.stdout ?? ''), stderr };
+  } catch (err) {
+    if (err instanceof ToolError) throw err;
+    throw new ToolError(run.tool, `${command}: ${maskSecrets(err instanceof Error ? err.message : String(err), extra)}`);
+  }
+}
+
+interface FailedRun {
+  timedOut: boolean;
+  isCanceled: boolean;
+  isMaxBuffer: boolean;
+  exitCode?: number;
+  signal?: string;
+  code?: string;
+}
+
+function failureText(r: FailedRun, timeoutMs: number): string {
+  if (r.code === 'ENOENT') return 'not found on PATH';
+  if (r.code === 'EACCES') return 'not executable';
+  if (r.timedOut) return `timed out after ${timeoutMs < 1000 ? `${timeoutMs}ms` : `${Math.round(timeoutMs / 1000)}s`}`;
+  if (r.isCanceled) return 'cancelled';
+  if (r.isMaxBuffer) return 'output too large';
+  if (r.signal) return `killed by ${r.signal}`;
+  return r.exitCode !== undefined ? `exited with code ${r.exitCode}` : `failed (${r.code ?? 'unknown error'})`;
+}
+
+function tailOf(stderr: string): string {
+  const trimmed = stderr.trim();
+  if (!trimmed) return '';
+  return `: ${trimmed.length > STDERR_TAIL ? `...${trimmed.slice(-STDERR_TAIL)}` : trimmed}`;
+}
+
+/** A credential on argv is visible to every user of the machine (ps, /proc); refuse before spawning. */
+function refuseSecretsOnArgv(run: ToolRun, extra: readonly (string | undefined)[]): void {
+  const all = [...secrets, ...extra.filter((s): s is string => !!s && s.length >= 3)];
+  const index = run.args.findIndex((a) => all.some((s) => a.includes(s)));
+  if (index >= 0) throw new ToolError(run.tool, `refusing to run: argument ${index + 1} holds a secret (secrets go in the environment)`);
+}
+
+function definedEnv(env: ToolRun['env']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env ?? {})) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+function maskedEnv(env: ToolRun['env'], extra: readonly (string | undefined)[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(definedEnv(env))) out[k] = maskSecrets(v, extra);
+  return out;
+}
+
+/** The executable's absolute path when `name` is on PATH, else undefined. */
+export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Not in this directory: try the next.
+    }
+  }
+  return undefined;
+}
+
+const availability = new Map<string, string | undefined>();
+let warnSink: (message: string) => void = (m) => process.stderr.write(`sbom-hunt: ${m}\n`);
+
+/** Where "tool missing" warnings go (the CLI may route them to its progress output). */
+export function setToolWarningSink(fn: (message: string) => void): void {
+  warnSink = fn;
+}
+
+/**
+ * Whether a tool is installed, looked up once per process: a fleet of 500 images gets one
+ * "syft not installed" line, not 500.
+ */
+export function toolAvailability(name: string): { available: boolean; path?: string } {
+  if (!availability.has(name)) {
+    const found = findOnPath(name);
+    availability.set(name, found);
+    if (!found) warnSink(`${name} not installed (not found on PATH); acquisition through ${name} is skipped`);
+  }
+  const found = availability.get(name);
+  return found ? { available: true, path: found } : { available: false };
+}
+
+/** Forget looked-up tools (tests change PATH between cases). */
+export function resetToolAvailability(): void {
+  availability.clear();
+}
