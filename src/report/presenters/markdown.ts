@@ -1,0 +1,109 @@
+// The incident document: headline, one section per incident with evidence tables, then what could not be checked.
+import type { IncidentHit, Report, ReportIncident } from '../../model/report.js';
+import { createdLabel, evidenceLabel, headline, imageWhy, shortDigest } from '../describe.js';
+import { imageOf, workloadLabel } from './lookup.js';
+import type { Presenter } from './presenter.js';
+
+/** Text safe inside a table cell or a line: a `|` would end the cell, `<` could open HTML, a newline the row. */
+export function escapeMarkdown(s: string): string {
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/`/g, '\\`')
+    .replace(/</g, '&lt;')
+    .replace(/\r?\n/g, ' ');
+}
+
+/** A code span long enough to hold any backticks inside; it also stops C2 addresses becoming live links. */
+function code(s: string): string {
+  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return longest > 0 ? `${fence} ${s.replace(/\r?\n/g, ' ')} ${fence}` : `${fence}${s.replace(/\r?\n/g, ' ')}${fence}`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function digestCell(d: string | undefined): string {
+  return d ? code(shortDigest(d)) : '-';
+}
+
+function affectedRows(report: Report, hit: IncidentHit): string[][] {
+  const img = imageOf(report, hit);
+  const evidence = escapeMarkdown(evidenceLabel(img?.source));
+  const runs = escapeMarkdown((img?.workloads ?? []).map(workloadLabel).join('; ') || '-');
+  return hit.packages.map((p) => [
+    escapeMarkdown(hit.ref),
+    digestCell(hit.digest),
+    escapeMarkdown(`${p.ecosystem} ${p.name}@${p.version}`),
+    escapeMarkdown(p.paths.join(', ') || 'unknown'),
+    evidence,
+    runs,
+  ]);
+}
+
+function incidentSection(report: Report, inc: ReportIncident): string[] {
+  const parts = [`## Incident ${code(inc.id)}${inc.title !== inc.id ? `: ${escapeMarkdown(inc.title)}` : ''}`];
+  const facts = [
+    ...inc.windows.map((w) => `- **Window:** ${w.start} – ${w.end}`),
+    ...(inc.aliases.length > 0 ? [`- **Aliases:** ${inc.aliases.map(escapeMarkdown).join(', ')}`] : []),
+    ...(inc.references.length > 0 ? [`- **References:** ${inc.references.map(escapeMarkdown).join(', ')}`] : []),
+    ...(inc.indicators.length > 0 ? [`- **Indicators:** ${inc.indicators.map(code).join(', ')}`] : []),
+  ];
+  if (facts.length > 0) parts.push(facts.join('\n'));
+  if (inc.notes) parts.push(`> ${escapeMarkdown(inc.notes)}`);
+  if (inc.affected.length > 0) {
+    const rows = inc.affected.flatMap((hit) => affectedRows(report, hit));
+    parts.push(`### Affected (${inc.affected.length})`, table(['Image', 'Digest', 'Package', 'Paths', 'Evidence', 'Runs in'], rows));
+  }
+  if (inc.suspect.length > 0) {
+    const rows = inc.suspect.map((hit) => [escapeMarkdown(hit.ref), digestCell(hit.digest), escapeMarkdown(hit.why), escapeMarkdown(evidenceLabel(imageOf(report, hit)?.source))]);
+    parts.push(`### Suspect (${inc.suspect.length})`, table(['Image', 'Digest', 'Why', 'Evidence'], rows));
+  }
+  if (inc.affected.length + inc.suspect.length === 0) parts.push('No affected or suspect images.');
+  return parts;
+}
+
+function unknownSection(report: Report): string[] {
+  const unknown = report.images.filter((i) => i.verdict === 'unknown');
+  if (unknown.length === 0) return [];
+  const rows = unknown.map((img) => [escapeMarkdown(img.ref), digestCell(img.digest), escapeMarkdown(imageWhy(img)), escapeMarkdown(evidenceLabel(img.source))]);
+  return [
+    `## Could not check (${unknown.length})`,
+    'Unknown is not clean: these images need a look before the incident can be closed.',
+    table(['Image', 'Digest', 'Why', 'Evidence'], rows),
+  ];
+}
+
+function imagesSection(report: Report): string[] {
+  if (report.images.length === 0) return [];
+  const rows = report.images.map((img) => [
+    img.verdict === 'affected' ? '**AFFECTED**' : img.verdict.toUpperCase(),
+    escapeMarkdown(img.ref),
+    digestCell(img.digest),
+    escapeMarkdown(createdLabel(img.created)),
+    escapeMarkdown(evidenceLabel(img.source)),
+    String(img.packageCount),
+  ]);
+  return ['## All images', table(['Verdict', 'Image', 'Digest', 'Created', 'Source', 'Packages'], rows)];
+}
+
+function listSection(title: string, items: readonly string[]): string[] {
+  return items.length === 0 ? [] : [title, items.map((s) => `- ${escapeMarkdown(s)}`).join('\n')];
+}
+
+export const markdownPresenter: Presenter = (report, out) => {
+  const parts = [
+    '# sbom-hunt report',
+    `**${escapeMarkdown(headline(report.summary))}**`,
+    `Generated ${report.generatedAt} by ${report.tool.name} ${report.tool.version} (report schema ${report.schemaVersion}).`,
+    ...report.incidents.flatMap((inc) => incidentSection(report, inc)),
+    ...unknownSection(report),
+    ...listSection('## Scan problems', report.errors),
+    ...imagesSection(report),
+    ...listSection('## Notes', report.notes),
+  ];
+  out.write(parts.join('\n\n') + '\n');
+};

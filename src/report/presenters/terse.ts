@@ -1,0 +1,18 @@
+// `sbom-hunt check`: one line per image and a summary line, for CI logs and quick looks.
+import { headline, imageWhy } from '../describe.js';
+import { paint, verdictWord, type Presenter } from './presenter.js';
+
+const VERDICT_WIDTH = 'AFFECTED'.length;
+
+/** `quiet` leaves out the clean images; the summary line still counts them. */
+export const tersePresenter: Presenter = (report, out, opts) => {
+  const c = paint(opts.color);
+  const lines: string[] = [];
+  for (const img of report.images) {
+    if (opts.quiet && img.verdict === 'clean') continue;
+    lines.push(`${verdictWord(c, img.verdict, VERDICT_WIDTH)}  ${img.ref} — ${imageWhy(img)}`);
+  }
+  for (const e of report.errors) lines.push(`${c.red('ERROR'.padEnd(VERDICT_WIDTH))}  ${e}`);
+  lines.push(headline(report.summary));
+  out.write(lines.join('\n') + '\n');
+};
