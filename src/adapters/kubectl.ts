@@ -1,0 +1,201 @@
+// Runs the user's own kubectl with argument arrays and deadlines, and turns its failures into messages on-call can act on.
+import { execa } from 'execa';
+import { ToolError } from '../errors.js';
+
+export interface KubectlOptions {
+  /** The kubectl binary: a path, or a name looked up on PATH (default `kubectl`). */
+  kubectl?: string;
+  kubeconfig?: string;
+  /** Deadline of each API request (kubectl `--request-timeout`). */
+  requestTimeoutMs?: number;
+  /** Deadline of the whole command, pages included. */
+  timeoutMs?: number;
+  /** Items per API page (kubectl `--chunk-size`); big clusters answer in pages instead of one huge list. */
+  chunkSize?: number;
+  signal?: AbortSignal;
+  /** Sees each argument list before it runs, so tests and verbose output can show exact command lines. */
+  onCommand?: (argv: readonly string[]) => void;
+}
+
+export type KubectlFailure =
+  | 'missing'
+  | 'unknown-context'
+  | 'no-current-context'
+  | 'unreachable'
+  | 'timeout'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'bad-output'
+  | 'failed';
+
+/** What RBAC refused, as the API server's Forbidden message states it. */
+export interface ForbiddenDetail {
+  user: string;
+  verb: string;
+  resource: string;
+  group: string;
+  /** Absent when the refusal was at the cluster scope. */
+  namespace?: string;
+}
+
+export class KubectlError extends ToolError {
+  override name = 'KubectlError';
+  constructor(
+    readonly reason: KubectlFailure,
+    message: string,
+    readonly forbidden?: ForbiddenDetail,
+  ) {
+    super('kubectl', message);
+  }
+}
+
+export const DEFAULT_KUBECTL_TIMEOUTS = { requestTimeoutMs: 30_000, timeoutMs: 300_000, chunkSize: 500 } as const;
+/** A whole-cluster pod list is JSON of several hundred MB only in the very largest fleets. */
+const MAX_OUTPUT_BYTES = 1024 * 1024 * 1024;
+
+/** Runs kubectl and returns its stdout; a failure throws a classified KubectlError. */
+export async function runKubectl(args: readonly string[], opts: KubectlOptions, context?: string): Promise<string> {
+  const bin = opts.kubectl ?? 'kubectl';
+  const argv = [
+    ...(opts.kubeconfig ? ['--kubeconfig', opts.kubeconfig] : []),
+    ...(context ? ['--context', context] : []),
+    `--request-timeout=${Math.ceil((opts.requestTimeoutMs ?? DEFAULT_KUBECTL_TIMEOUTS.requestTimeoutMs) / 1000)}s`,
+    ...args,
+  ];
+  opts.onCommand?.([bin, ...argv]);
+  const res = await execa(bin, argv, {
+    reject: false,
+    stdin: 'ignore',
+    timeout: opts.timeoutMs ?? DEFAULT_KUBECTL_TIMEOUTS.timeoutMs,
+    maxBuffer: MAX_OUTPUT_BYTES,
+    ...(opts.signal ? { cancelSignal: opts.signal } : {}),
+  });
+  if (!res.failed) return res.stdout;
+  if (res.code === 'ENOENT' || res.code === 'EACCES') {
+    const where = bin.includes('/') ? `at ${bin}` : `"${bin}" on PATH`;
+    throw new KubectlError('missing', `kubectl not found ${where}: install it or name it with --kubectl PATH`);
+  }
+  if (res.timedOut) {
+    throw new KubectlError('timeout', `${describe(context)}: kubectl did not finish within ${Math.round((opts.timeoutMs ?? DEFAULT_KUBECTL_TIMEOUTS.timeoutMs) / 1000)} s`);
+  }
+  throw classifyFailure(String(res.stderr ?? ''), context, res.exitCode);
+}
+
+function describe(context: string | undefined): string {
+  return context ? `context "${context}"` : 'current context';
+}
+
+const FORBIDDEN_RE =
+  /User "([^"]*)" cannot (\w+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]+)"| at the cluster scope)/;
+
+/** Reads kubectl's stderr: the API server and client-go state the cause in a handful of fixed phrasings. */
+export function classifyFailure(stderr: string, context: string | undefined, exitCode?: number): KubectlError {
+  const text = stderr.trim();
+  const where = describe(context);
+  const forbidden = FORBIDDEN_RE.exec(text);
+  if (forbidden) {
+    const [, user = '', verb = '', resource = '', group = '', namespace] = forbidden;
+    const detail: ForbiddenDetail = { user, verb, resource, group, ...(namespace ? { namespace } : {}) };
+    return new KubectlError('forbidden', `${where}: ${forbiddenMessage(detail)}`, detail);
+  }
+  if (/context "[^"]*" does not exist|context was not found for specified context/.test(text)) {
+    return new KubectlError('unknown-context', `${where} is not in the kubeconfig`);
+  }
+  if (/current-context is not set/.test(text)) {
+    return new KubectlError('no-current-context', 'the kubeconfig has no current context: name one, e.g. kube:CONTEXT');
+  }
+  if (/Unauthorized|You must be logged in/.test(text)) {
+    return new KubectlError('unauthorized', `${where}: the API server rejected the credentials (Unauthorized); log in again`);
+  }
+  if (/Client\.Timeout|context deadline exceeded|i\/o timeout|TLS handshake timeout|Timeout: request did not complete/.test(text)) {
+    return new KubectlError('timeout', `${where}: the API server did not answer in time (${lastLine(text)})`);
+  }
+  if (/connection refused|Unable to connect to the server|no such host|network is unreachable|dial tcp|EOF$/m.test(text)) {
+    return new KubectlError('unreachable', `${where}: the API server is not answering (${lastLine(text)})`);
+  }
+  const tail = lastLine(text) || `exit code ${exitCode ?? '?'}`;
+  return new KubectlError('failed', `${where}: ${tail}`);
+}
+
+/** client-go log lines (`E1124 01:02:03.456 ...`) repeat the cause with noise; the last plain line states it. */
+const KLOG_LINE = /^[IWE]\d{4} /;
+
+function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !KLOG_LINE.test(l));
+  return (lines.at(-1) ?? text.split('\n').at(-1) ?? '').replace(/^error: /, '').slice(0, 300);
+}
+
+/** Names the permission that is missing, so the message can be pasted into an RBAC request. */
+export function forbiddenMessage(d: ForbiddenDetail): string {
+  const group = d.group === '' ? 'core' : d.group;
+  const scope = d.namespace ? `in namespace "${d.namespace}"` : 'at the cluster scope';
+  const grant = d.namespace ? 'a Role or ClusterRole bound in that namespace' : 'a ClusterRole bound with a ClusterRoleBinding';
+  return `forbidden: user "${d.user}" may not ${d.verb} ${d.resource} ${scope} (missing RBAC permission: verb "${d.verb}" on "${d.resource}" in API group "${group}", granted by ${grant})`;
+}
+
+/** Runs a kubectl command that prints JSON; the caller validates the shape. */
+export async function runKubectlJson(args: readonly string[], opts: KubectlOptions, context?: string): Promise<unknown> {
+  const out = await runKubectl(args, opts, context);
+  try {
+    return JSON.parse(out) as unknown;
+  } catch {
+    throw new KubectlError('bad-output', `${describe(context)}: kubectl ${args.slice(0, 2).join(' ')} did not print JSON`);
+  }
+}
+
+/** Context names in the kubeconfig. */
+export async function listContexts(opts: KubectlOptions): Promise<string[]> {
+  const out = await runKubectl(['config', 'get-contexts', '-o', 'name'], opts);
+  return out.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+}
+
+/** The kubeconfig's current context, or undefined when none is set. */
+export async function currentContext(opts: KubectlOptions): Promise<string | undefined> {
+  try {
+    const out = (await runKubectl(['config', 'current-context'], opts)).trim();
+    return out === '' ? undefined : out;
+  } catch (err) {
+    if (err instanceof KubectlError && err.reason === 'no-current-context') return undefined;
+    throw err;
+  }
+}
+
+export interface ListQuery {
+  context: string;
+  /** One namespace; absent lists across all namespaces. */
+  namespace?: string;
+  /** A label selector, passed as one argument: kubectl parses it, no shell does. */
+  selector?: string;
+}
+
+/** `kubectl get RESOURCE -o json`, paged by kubectl through the API's limit/continue. */
+export async function getList(resource: string, q: ListQuery, opts: KubectlOptions): Promise<unknown> {
+  const args = [
+    'get',
+    resource,
+    '-o',
+    'json',
+    `--chunk-size=${opts.chunkSize ?? DEFAULT_KUBECTL_TIMEOUTS.chunkSize}`,
+    ...(q.namespace ? ['-n', q.namespace] : ['--all-namespaces']),
+    ...(q.selector ? ['-l', q.selector] : []),
+  ];
+  return runKubectlJson(args, opts, q.context);
+}
+
+/** Pods as a raw List (all namespaces, or one). */
+export function getPods(q: ListQuery, opts: KubectlOptions): Promise<unknown> {
+  return getList('pods', q, opts);
+}
+
+/** The controllers between a pod and its workload; only these two kinds hide the top owner. */
+export type OwnerKind = 'replicasets' | 'jobs';
+
+/** ReplicaSets or Jobs as a raw List, to follow their owner references to Deployments and CronJobs. */
+export function getOwners(kind: OwnerKind, q: Omit<ListQuery, 'selector'>, opts: KubectlOptions): Promise<unknown> {
+  return getList(kind === 'replicasets' ? 'replicasets.apps' : 'jobs.batch', q, opts);
+}
+
+/** Namespaces as a raw List (the fallback when cluster-wide pod listing is forbidden). */
+export function getNamespaces(context: string, opts: KubectlOptions): Promise<unknown> {
+  return runKubectlJson(['get', 'namespaces', '-o', 'json', `--chunk-size=${opts.chunkSize ?? DEFAULT_KUBECTL_TIMEOUTS.chunkSize}`], opts, context);
+}
