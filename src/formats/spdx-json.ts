@@ -87,16 +87,22 @@ function purlOf(p: SpdxPackage): string | undefined {
   return ref?.referenceLocator;
 }
 
-/** SPDXID of a package -> file names it CONTAINS (trivy's way of saying where a package.json is). */
+/** SPDXID of a package -> file names it CONTAINS or lists in hasFiles (trivy's way of saying where a package.json is). */
 function containedFiles(doc: SpdxDocument): Map<string, string[]> {
   const names = new Map<string, string>();
   for (const f of doc.files ?? []) if (f.SPDXID && f.fileName) names.set(f.SPDXID, f.fileName);
   const out = new Map<string, string[]>();
+  const add = (owner: string, fileId: string) => {
+    const name = names.get(fileId);
+    if (!name) return;
+    const list = out.get(owner);
+    if (list) list.push(name);
+    else out.set(owner, [name]);
+  };
   for (const r of doc.relationships ?? []) {
-    const name = r.relatedSpdxElement ? names.get(r.relatedSpdxElement) : undefined;
-    if (r.relationshipType !== 'CONTAINS' || !r.spdxElementId || !name) continue;
-    out.set(r.spdxElementId, [...(out.get(r.spdxElementId) ?? []), name]);
+    if (r.relationshipType === 'CONTAINS' && r.spdxElementId && r.relatedSpdxElement) add(r.spdxElementId, r.relatedSpdxElement);
   }
+  for (const p of doc.packages ?? []) for (const id of p.hasFiles ?? []) if (p.SPDXID) add(p.SPDXID, id);
   return out;
 }
 

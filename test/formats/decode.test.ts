@@ -180,4 +180,22 @@ describe('decodeSbom on hand-made fixtures', () => {
     expect(purls[9]).toBe('pkg:golang/@?type=module');
     expect(purls[11]).toBeUndefined();
   });
+
+  it('grype: one package per artifact (by id, else purl), every match kept for corroboration', () => {
+    const { file, text } = readFixture('grype-npm');
+    const d = decodeSbom(text, file);
+    expect(d.format).toBe('grype-json');
+    expect(d.packages.map((p) => [p.ecosystem, p.name, p.version, p.paths])).toEqual([
+      ['npm', 'axios', '1.14.1', nm('axios')],
+      ['npm', 'plain-crypto-js', '4.2.1', nm('plain-crypto-js')],
+    ]);
+    expect(d.grypeMatches).toEqual([
+      { id: 'GHSA-fw8c-xr5c-95f9', package: 'axios', version: '1.14.1' },
+      { id: 'MAL-2026-2307', package: 'axios', version: '1.14.1' },
+      { id: 'MAL-2026-2306', package: 'plain-crypto-js', version: '4.2.1' },
+      { id: 'GHSA-2x9r-6wxq-hrr7', package: 'plain-crypto-js', version: '4.2.1' },
+    ]);
+    expect(d.subject).toEqual({ name: `${IMAGE}:1.4.2`, digest: DIGEST });
+    expect(d.created).toBe('2026-03-31T03:00:00Z');
+  });
 });
