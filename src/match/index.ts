@@ -2,7 +2,7 @@
 export { normalizeEcosystem } from './ecosystem.js';
 export { normalizePackageName } from './names.js';
 export { normalizeVersion, versionInRange } from './versions.js';
-export { buildIocIndex, indexKey, type IocIndex, type IocEntry, type IndexedWindow } from './ioc-index.js';
+export { buildIocIndex, lookupEntries, type IocIndex, type IocEntry, type IndexedWindow } from './ioc-index.js';
 export { matchPackages, matchPackagesDetailed, type DetailedMatch } from './match-packages.js';
 export { checkWindows, reliableCreated, describeWindow, UNRELIABLE_BEFORE } from './windows.js';
 export { judgeImage, judgePlatform } from './verdict.js';

@@ -1,13 +1,16 @@
 // The IOC set as lookup tables: a package costs one map lookup however many IOCs are loaded.
+import type { Range } from 'semver';
 import type { Incident, IocPackage, IocSet, TimeWindow } from '../model/ioc.js';
 import { normalizePackageName } from './names.js';
-import { normalizeVersion } from './versions.js';
+import { compileRange, normalizeVersion } from './versions.js';
 
 export interface IocEntry {
   incident: Incident;
   ioc: IocPackage;
   /** Exact versions, normalised for the ecosystem. */
   versions: Set<string>;
+  /** Ranges as written and compiled; a range that does not compile never matches (the loader refuses those). */
+  ranges: { text: string; range: Range | undefined }[];
   /** The advisory to name in a reason: an id found in the package reference, else the incident's. */
   label: string;
 }
@@ -19,20 +22,23 @@ export interface IndexedWindow {
 }
 
 export interface IocIndex {
-  /** `ecosystem \0 normalised name` -> entries. */
-  byKey: Map<string, IocEntry[]>;
+  /** ecosystem -> normalised name -> entries. Two plain lookups; no key string is built per package. */
+  byEcosystem: Map<string, Map<string, IocEntry[]>>;
   /** Name as the IOC wrote it and as normalised -> entries; only for packages whose SBOM gave no ecosystem. */
   byName: Map<string, IocEntry[]>;
   windows: IndexedWindow[];
   incidents: Incident[];
   /** Number of (package, version or range) IOC entries indexed. */
   size: number;
+  /** Number of distinct (ecosystem, name) keys. */
+  keys: number;
 }
 
 const ADVISORY_ID = /\b(GHSA(?:-[0-9a-z]{4}){3}|MAL-\d{4}-\d+|CVE-\d{4}-\d+|OSV-\d{4}-\d+|PYSEC-\d{4}-\d+|GHSA-[0-9a-z-]+)\b/i;
 
-export function indexKey(ecosystem: string, normalizedName: string): string {
-  return `${ecosystem}\u0000${normalizedName}`;
+/** The IOC entries for a package, by its canonical ecosystem and name as written. */
+export function lookupEntries(index: IocIndex, ecosystem: string, name: string): IocEntry[] | undefined {
+  return index.byEcosystem.get(ecosystem)?.get(normalizePackageName(ecosystem, name));
 }
 
 function advisoryLabel(ioc: IocPackage, incident: Incident): string {
@@ -48,7 +54,7 @@ function push<K>(map: Map<K, IocEntry[]>, key: K, entry: IocEntry): void {
 
 /** Builds the lookup tables once per scan; `extraWindows` are the `--window` flags. */
 export function buildIocIndex(set: IocSet, extraWindows: TimeWindow[] = []): IocIndex {
-  const byKey = new Map<string, IocEntry[]>();
+  const byEcosystem = new Map<string, Map<string, IocEntry[]>>();
   const byName = new Map<string, IocEntry[]>();
   let size = 0;
   for (const incident of set.incidents) {
@@ -58,9 +64,12 @@ export function buildIocIndex(set: IocSet, extraWindows: TimeWindow[] = []): Ioc
         incident,
         ioc,
         versions: new Set(ioc.versions.map((v) => normalizeVersion(ioc.ecosystem, v))),
+        ranges: ioc.ranges.map((text) => ({ text, range: compileRange(ioc.ecosystem, text) })),
         label: advisoryLabel(ioc, incident),
       };
-      push(byKey, indexKey(ioc.ecosystem, name), entry);
+      let names = byEcosystem.get(ioc.ecosystem);
+      if (!names) byEcosystem.set(ioc.ecosystem, (names = new Map()));
+      push(names, name, entry);
       push(byName, ioc.name.trim(), entry);
       if (name !== ioc.name.trim()) push(byName, name, entry);
       size += Math.max(1, ioc.versions.length + ioc.ranges.length);
@@ -70,5 +79,6 @@ export function buildIocIndex(set: IocSet, extraWindows: TimeWindow[] = []): Ioc
     ...set.incidents.flatMap((i) => i.windows.map((window) => ({ incident: i.id, window }))),
     ...extraWindows.map((window) => ({ incident: window.source, window })),
   ];
-  return { byKey, byName, windows, incidents: set.incidents, size };
+  const keys = [...byEcosystem.values()].reduce((n, m) => n + m.size, 0);
+  return { byEcosystem, byName, windows, incidents: set.incidents, size, keys };
 }

@@ -1,8 +1,7 @@
 // Packages x IOC index -> matches. Exact names only: never a prefix, substring or "similar" name.
 import type { Match } from '../model/finding.js';
 import type { Package } from '../model/package.js';
-import { indexKey, type IocEntry, type IocIndex } from './ioc-index.js';
-import { normalizePackageName } from './names.js';
+import { lookupEntries, type IocEntry, type IocIndex } from './ioc-index.js';
 import { normalizeVersion, versionInRange } from './versions.js';
 
 /** A match with what the verdict needs to explain it. */
@@ -19,8 +18,8 @@ function versionHit(entry: IocEntry, version: string): Pick<Match, 'matchedBy' |
   if (version !== '') {
     const v = normalizeVersion(eco, version);
     if (entry.versions.has(v)) return { matchedBy: 'version', iocVersion: v };
-    const range = entry.ioc.ranges.find((r) => versionInRange(eco, v, r));
-    if (range !== undefined) return { matchedBy: 'range', iocVersion: range };
+    const hit = entry.ranges.find((r) => r.range !== undefined && versionInRange(eco, v, r.range));
+    if (hit !== undefined) return { matchedBy: 'range', iocVersion: hit.text };
   }
   if (entry.ioc.anyVersion) return { matchedBy: 'any-version', iocVersion: '' };
   return undefined;
@@ -28,8 +27,7 @@ function versionHit(entry: IocEntry, version: string): Pick<Match, 'matchedBy' |
 
 function candidates(pkg: Package, index: IocIndex): { entries: IocEntry[]; byNameOnly: boolean } {
   if (pkg.ecosystem !== '') {
-    const entries = index.byKey.get(indexKey(pkg.ecosystem, normalizePackageName(pkg.ecosystem, pkg.name)));
-    return { entries: entries ?? [], byNameOnly: false };
+    return { entries: lookupEntries(index, pkg.ecosystem, pkg.name) ?? [], byNameOnly: false };
   }
   // Without an ecosystem the name must equal the IOC's exactly (as written or canonical): a looser
   // rule would let a PyPI `requests` IOC hit an npm `requests`, and the SBOM cannot say which it is.
