@@ -20,6 +20,12 @@ export interface Package {
   deleted?: boolean;
   /** Layer digest the package was read from (native reader). */
   layer?: string;
+  /**
+   * From a lockfile that records the dependency graph: the `name@version` chain from a direct dependency
+   * of the project down to this package's parent (`['axios@1.14.1']` for a package axios pulls in).
+   * Empty for a direct dependency; absent when the lockfile does not say.
+   */
+  dependencyPath?: string[];
 }
 
 /** Where an image's package list came from. Version strings are evidence, not proof. */

@@ -1,0 +1,73 @@
+// What a lockfile parser is: which file names it claims, and how it turns one file's text into packages.
+import { InputError } from '../../errors.js';
+import type { Package } from '../../model/package.js';
+import { parseDocument } from 'yaml';
+
+export interface LockfileResult {
+  packages: Package[];
+  /** Remarks for the report, e.g. a `-r` include that was not followed. */
+  notes: string[];
+}
+
+export interface LockfileParser {
+  readonly name: string;
+  /** Cheap test on the base name only; called for every file in the tree. */
+  matches(fileName: string): boolean;
+  /**
+   * `file` is the lockfile's path relative to the scanned directory, `/`-prefixed; it names the file
+   * in errors and becomes every package's path. Throws InputError on a malformed file.
+   */
+  parse(text: string, file: string): LockfileResult;
+}
+
+/** One node of a lockfile's dependency graph, before paths are known. */
+export interface LockedPackage {
+  name: string;
+  version: string;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** String-valued entries of an object field, e.g. a `dependencies` map; anything else is ignored. */
+export function stringEntries(value: unknown): [string, string][] {
+  if (!isRecord(value)) return [];
+  return Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string');
+}
+
+/** Split `name@version` where an npm scope (`@scope/name@1.0.0`) keeps its leading `@`. */
+export function splitNameAtVersion(spec: string): { name: string; version: string } | undefined {
+  const at = spec.indexOf('@', 1);
+  if (at <= 0) return undefined;
+  return { name: spec.slice(0, at), version: spec.slice(at + 1) };
+}
+
+/** Line (1-based) of a character offset, for errors that only know a position. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** JSON.parse with the error turned into an InputError that names the file and, where V8 says, the line. */
+export function parseJsonFile(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const line = /line (\d+)/.exec(message)?.[1];
+    const position = /position (\d+)/.exec(message)?.[1];
+    const at = line !== undefined ? Number(line) : position !== undefined ? lineAt(text, Number(position)) : undefined;
+    throw new InputError(file, `not valid JSON: ${message}`, at);
+  }
+}
+
+/** YAML with the first error turned into an InputError at its line. */
+export function parseYamlFile(text: string, file: string): unknown {
+  const doc = parseDocument(text, { uniqueKeys: false });
+  const first = doc.errors[0];
+  if (first) throw new InputError(file, `not valid YAML: ${first.message.split('\n')[0]}`, first.linePos?.[0]?.line);
+  // Lockfiles have no business with aliases; a small cap stops an alias bomb.
+  return doc.toJS({ maxAliasCount: 100 });
+}
