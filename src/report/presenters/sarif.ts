@@ -38,7 +38,8 @@ function httpUri(s: string): string | undefined {
 
 function rule(inc: ReportIncident): Json {
   const window = inc.windows.map((w) => `${w.start} – ${w.end}`).join(', ');
-  const fullText = [inc.title, window ? `Compromise window: ${window}.` : '', inc.notes ?? ''].filter(Boolean).join(' ');
+  const title = /[.!?]$/.test(inc.title) ? inc.title : `${inc.title}.`;
+  const fullText = [title, window ? `Compromise window: ${window}.` : '', inc.notes ?? ''].filter(Boolean).join(' ');
   const helpUri = inc.references.map(httpUri).find((u) => u !== undefined);
   return {
     id: inc.id,

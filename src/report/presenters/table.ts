@@ -1,7 +1,7 @@
 // The terminal report: headline, per-incident blast radius, what could not be checked, then every image.
 import type { ChalkInstance } from 'chalk';
 import type { IncidentHit, Report, ReportIncident } from '../../model/report.js';
-import { createdLabel, headline, imageWhy, shortDigest } from '../describe.js';
+import { createdLabel, evidenceLabel, headline, imageWhy, shortDigest } from '../describe.js';
 import { firstFew, imageOf, workloadLabel } from './lookup.js';
 import { alignColumns, paint, verdictWord, type Presenter } from './presenter.js';
 
@@ -9,14 +9,15 @@ const INDENT = '      ';
 const VERDICT_WIDTH = 'AFFECTED'.length;
 
 function hitLines(c: ChalkInstance, report: Report, hit: IncidentHit, kind: 'affected' | 'suspect'): string[] {
-  const lines = [`  ${verdictWord(c, kind, VERDICT_WIDTH)}  ${c.bold(hit.ref)}  ${shortDigest(hit.digest)}`];
+  const img = imageOf(report, hit);
+  const lines = [`  ${verdictWord(c, kind, VERDICT_WIDTH)}  ${c.bold(hit.ref)}  ${shortDigest(hit.digest)}  (${evidenceLabel(img?.source)})`];
   if (kind === 'suspect') lines.push(`${INDENT}${hit.why}`);
   for (const p of kind === 'affected' ? hit.packages : []) {
     const { shown, more } = firstFew(p.paths, 3);
     const where = shown.length > 0 ? `  ${shown.join(', ')}${more > 0 ? ` (+${more} more)` : ''}` : '  (path unknown)';
     lines.push(`${INDENT}${p.ecosystem} ${c.bold(`${p.name}@${p.version}`)}${where}`);
   }
-  const { shown, more } = firstFew(imageOf(report, hit)?.workloads ?? [], 5);
+  const { shown, more } = firstFew(img?.workloads ?? [], 5);
   for (const w of shown) lines.push(`${INDENT}runs in ${workloadLabel(w)}`);
   if (more > 0) lines.push(`${INDENT}runs in ${more} more workloads`);
   return lines;
