@@ -321,3 +321,56 @@ export function pythonDistInfo(name: string, version: string, sitePackages = 'us
   const folder = `${name.replace(/-/g, '_')}-${version}.dist-info`;
   return { path: `${sitePackages}/${folder}/METADATA`, content: `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\nSummary: test\n\nLong description\nName: not-this\n` };
 }
+
+/** A zip as yarn berry writes its cache: deflated entries under `node_modules/<name>/`. */
+export function zipFiles(files: { path: string; content: string | Buffer; store?: boolean }[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const f of files) {
+    const raw = Buffer.from(f.content);
+    const data = f.store ? raw : zlib.deflateRawSync(raw);
+    const name = Buffer.from(f.path);
+    const crc = zlib.crc32(raw);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(f.store ? 0 : 8, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(raw.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(f.store ? 0 : 8, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(raw.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, data);
+    centrals.push(central, name);
+    offset += 30 + name.length + data.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+/** A yarn berry cache zip for one package, at `<project>/.yarn/cache/<name>-npm-<version>-<hash>.zip`. */
+export function yarnCacheZip(project: string, name: string, version: string): FileSpec {
+  const file = `${name.replace('/', '-')}-npm-${version}-0123456789-abcdef.zip`;
+  const content = zipFiles([
+    { path: `node_modules/${name}/`, content: '', store: true },
+    { path: `node_modules/${name}/package.json`, content: JSON.stringify({ name, version }) },
+    { path: `node_modules/${name}/lib/package.json`, content: JSON.stringify({ name: 'inner', version: '0.0.0' }) },
+    { path: `node_modules/${name}/index.js`, content: 'module.exports = 1;\n'.repeat(50) },
+  ]);
+  return { path: `${project}/.yarn/cache/${file}`, content };
+}

@@ -3,7 +3,7 @@ import type { Descriptor, ImageStore } from '../../model/oci.js';
 import type { AcquiredImage } from '../../model/target.js';
 import { verifyBytes } from './digest.js';
 import { LimitError, resolveLimits, type Limits } from './limits.js';
-import { isIndexType, notAPlatform, parseManifest, platformString, type ImageIndex } from './manifest.js';
+import { artifactReason, isIndexType, notAPlatform, parseManifest, platformString, type ImageIndex } from './manifest.js';
 import { fetchManifest, newPlatform, readManifestInto, readPlatformAt, type ReadContext } from './platform.js';
 
 export interface ReadImageOptions {
@@ -24,6 +24,8 @@ export async function readImage(store: ImageStore, opts: ReadImageOptions): Prom
     verifyBytes(root.bytes, root.digest, 'manifest');
     const parsed = parseManifest(root);
     if (parsed.kind === 'manifest') {
+      const artifact = artifactReason(parsed.manifest);
+      if (artifact) throw new Error(`not a container image: ${artifact}`);
       const platform = newPlatform(undefined, root.digest);
       try {
         await readManifestInto(parsed.manifest, platform, ctx);

@@ -1,0 +1,178 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readImage } from '../../../src/acquire/native/read-image.js';
+import type { Package } from '../../../src/model/package.js';
+import type { AcquiredImage } from '../../../src/model/target.js';
+import { openOciDir } from '../../../src/inventory/oci-dir.js';
+import { buildImageLayout, npmPackageFiles, type BuiltLayout, type ImageSpec, type LayerSpec, zstdAvailable, yarnCacheZip, dpkgStatus, apkInstalled, pythonDistInfo } from '../../helpers/image-builder.js';
+
+let root: string;
+let n = 0;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'read-image-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+let lastBuilt: BuiltLayout;
+async function read(spec: ImageSpec, opts: { platform?: string } = {}): Promise<AcquiredImage> {
+  lastBuilt = await buildImageLayout(join(root, `img${n++}`), spec);
+  return readImage(await openOciDir(lastBuilt.dir), { ref: 'test', ...opts });
+}
+
+function one(layers: LayerSpec[], extra: Partial<ImageSpec['platforms'][number]> = {}): ImageSpec {
+  return { platforms: [{ layers, ...extra }] };
+}
+
+function names(pkgs: Package[]): string[] {
+  return pkgs.filter((p) => !p.deleted).map((p) => `${p.ecosystem}:${p.name}@${p.version}`).sort();
+}
+
+describe('readImage: npm layouts', () => {
+  it('finds nested and scoped node_modules, and ignores package.json deeper inside a package', async () => {
+    const img = await read(
+      one([
+        {
+          files: [
+            ...npmPackageFiles('app/node_modules', 'axios', '1.14.1'),
+            ...npmPackageFiles('app/node_modules', '@types/node', '22.0.0'),
+            ...npmPackageFiles('app/node_modules', '@scope/pkg', '2.0.0'),
+            ...npmPackageFiles('app/node_modules/axios/node_modules', 'plain-crypto-js', '4.2.1'),
+            { path: 'app/package.json', content: JSON.stringify({ name: 'my-app', version: '1.0.0' }) },
+          ],
+        },
+      ]),
+    );
+    expect(img.errors).toEqual([]);
+    const p = img.platforms[0]!;
+    expect(p.errors).toEqual([]);
+    expect(names(p.packages)).toEqual(['npm:@scope/pkg@2.0.0', 'npm:@types/node@22.0.0', 'npm:axios@1.14.1', 'npm:plain-crypto-js@4.2.1']);
+    const axios = p.packages.find((x) => x.name === 'axios')!;
+    expect(axios.paths).toEqual(['/app/node_modules/axios/package.json']);
+    expect(axios.purl).toBe('pkg:npm/axios@1.14.1');
+    expect(axios.layer).toMatch(/^sha256:/);
+    expect(p.packages.find((x) => x.name === '@scope/pkg')?.purl).toBe('pkg:npm/%40scope/pkg@2.0.0');
+    expect(p.evidence?.kind).toBe('native');
+  });
+
+  it('reads pnpm store folders and yarn unplugged folders', async () => {
+    const img = await read(
+      one([
+        {
+          files: [
+            ...npmPackageFiles('app/node_modules/.pnpm/axios@1.14.1/node_modules', 'axios', '1.14.1'),
+            { path: 'app/node_modules/axios', type: 'symlink', linkname: '.pnpm/axios@1.14.1/node_modules/axios' },
+            ...npmPackageFiles('app/.yarn/unplugged/plain-crypto-js-npm-4.2.1-abc123/node_modules', 'plain-crypto-js', '4.2.1'),
+            yarnCacheZip('app', 'axios', '1.14.0'),
+            yarnCacheZip('app', '@scope/zipped', '3.1.0'),
+            { path: 'app/.yarn/cache/broken-npm-1.0.0-x.zip', content: 'not a zip' },
+          ],
+        },
+      ]),
+    );
+    const p = img.platforms[0]!;
+    expect(names(p.packages)).toEqual(['npm:@scope/zipped@3.1.0', 'npm:axios@1.14.0', 'npm:axios@1.14.1', 'npm:plain-crypto-js@4.2.1']);
+    expect(p.packages.find((x) => x.version === '1.14.0')?.paths).toEqual(['/app/.yarn/cache/axios-npm-1.14.0-0123456789-abcdef.zip/node_modules/axios/package.json']);
+    expect(p.notes.join('\n')).toContain('broken-npm-1.0.0-x.zip');
+    expect(p.packages.find((x) => x.version === '1.14.1')?.paths).toEqual(['/app/node_modules/.pnpm/axios@1.14.1/node_modules/axios/package.json']);
+  });
+
+  it('reads npm hidden lockfiles, merging paths with package.json findings', async () => {
+    const lock = {
+      name: 'app',
+      lockfileVersion: 3,
+      packages: {
+        'node_modules/axios': { version: '1.14.1' },
+        'node_modules/axios/node_modules/plain-crypto-js': { version: '4.2.1' },
+        'node_modules/aliased': { name: 'left-pad', version: '1.3.0' },
+        'node_modules/my-workspace': { resolved: 'packages/ws', link: true },
+      },
+    };
+    const img = await read(one([{ files: [{ path: 'app/node_modules/.package-lock.json', content: JSON.stringify(lock) }, ...npmPackageFiles('app/node_modules', 'axios', '1.14.1')] }]));
+    const p = img.platforms[0]!;
+    expect(names(p.packages)).toEqual(['npm:axios@1.14.1', 'npm:left-pad@1.3.0', 'npm:plain-crypto-js@4.2.1']);
+    expect(p.packages.find((x) => x.name === 'axios')?.paths.sort()).toEqual(['/app/node_modules/.package-lock.json', '/app/node_modules/axios/package.json']);
+  });
+
+  it('tolerates malformed package.json with a note', async () => {
+    const img = await read(one([{ files: [{ path: 'node_modules/bad/package.json', content: '{not json' }, ...npmPackageFiles('node_modules', 'good', '1.0.0')] }]));
+    const p = img.platforms[0]!;
+    expect(p.errors).toEqual([]);
+    expect(names(p.packages)).toEqual(['npm:good@1.0.0']);
+    expect(p.notes.join('\n')).toContain('/node_modules/bad/package.json: not valid JSON');
+  });
+});
+
+describe('readImage: OS and Python packages', () => {
+  it('reads dpkg status, distroless status.d, apk installed and Python metadata', async () => {
+    const img = await read(
+      one([
+        {
+          files: [
+            { path: 'var/lib/dpkg/status', content: dpkgStatus([{ name: 'libc6', version: '2.36-9' }, { name: 'gone', version: '1.0', status: 'deinstall ok config-files' }]) },
+            { path: 'var/lib/dpkg/status.d/openssl', content: 'Package: openssl\nVersion: 3.0.11-1\nArchitecture: amd64\n' },
+            { path: 'var/lib/dpkg/status.d/openssl.md5sums', content: 'abc  usr/bin/openssl\n' },
+            { path: 'lib/apk/db/installed', content: apkInstalled([{ name: 'musl', version: '1.2.4-r2' }, { name: 'busybox', version: '1.36.1-r5' }]) },
+            pythonDistInfo('requests', '2.31.0'),
+            { path: 'usr/lib/python3/dist-packages/six.egg-info/PKG-INFO', content: 'Metadata-Version: 1.0\nName: six\nVersion: 1.16.0\n' },
+          ],
+        },
+      ]),
+    );
+    expect(names(img.platforms[0]!.packages)).toEqual([
+      'apk:busybox@1.36.1-r5',
+      'apk:musl@1.2.4-r2',
+      'deb:libc6@2.36-9',
+      'deb:openssl@3.0.11-1',
+      'pypi:requests@2.31.0',
+      'pypi:six@1.16.0',
+    ]);
+  });
+});
+
+describe('readImage: whiteouts', () => {
+  it('reports a package deleted by a later layer as deleted, with the layer that had it', async () => {
+    const img = await read(one([{ files: npmPackageFiles('app/node_modules', 'axios', '1.14.1') }, { files: [{ path: 'app/node_modules/axios', whiteout: true }] }]));
+    const p = img.platforms[0]!;
+    expect(p.errors).toEqual([]);
+    expect(names(p.packages)).toEqual([]);
+    const axios = p.packages.find((x) => x.name === 'axios')!;
+    expect(axios.deleted).toBe(true);
+    expect(axios.layer).toBe(lastBuilt.images[0]!.platforms[0]!.layerDigests[0]);
+    expect(axios.paths).toEqual(['/app/node_modules/axios/package.json']);
+  });
+
+  it('opaque directories hide lower content but keep the same layer\'s files', async () => {
+    const img = await read(
+      one([
+        { files: [...npmPackageFiles('app/node_modules', 'axios', '1.14.1'), ...npmPackageFiles('srv/node_modules', 'kept', '1.0.0')] },
+        { files: [...npmPackageFiles('app/node_modules', 'axios', '1.14.0'), { path: 'app/node_modules', opaque: true }] },
+      ]),
+    );
+    const p = img.platforms[0]!;
+    expect(names(p.packages)).toEqual(['npm:axios@1.14.0', 'npm:kept@1.0.0']);
+    expect(p.packages.filter((x) => x.deleted).map((x) => `${x.name}@${x.version}`)).toEqual(['axios@1.14.1']);
+  });
+
+  it('a package re-created unchanged is not reported as deleted; a replaced version is', async () => {
+    const img = await read(
+      one([
+        { files: [...npmPackageFiles('a/node_modules', 'same', '1.0.0'), ...npmPackageFiles('a/node_modules', 'axios', '1.14.1')] },
+        { files: [...npmPackageFiles('a/node_modules', 'same', '1.0.0'), ...npmPackageFiles('a/node_modules', 'axios', '1.14.2')] },
+      ]),
+    );
+    const p = img.platforms[0]!;
+    expect(names(p.packages)).toEqual(['npm:axios@1.14.2', 'npm:same@1.0.0']);
+    expect(p.packages.filter((x) => x.deleted).map((x) => `${x.name}@${x.version}`)).toEqual(['axios@1.14.1']);
+  });
+
+  it('a symlink placed over a package directory hides the lower package', async () => {
+    const img = await read(one([{ files: npmPackageFiles('node_modules', 'axios', '1.14.1') }, { files: [{ path: 'node_modules/axios', type: 'symlink', linkname: '/tmp' }] }]));
+    const p = img.platforms[0]!;
+    expect(names(p.packages)).toEqual([]);
+    expect(p.packages.map((x) => x.deleted)).toEqual([true]);
+  });
+});
