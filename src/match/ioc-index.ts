@@ -1,6 +1,7 @@
 // The IOC set as lookup tables: a package costs one map lookup however many IOCs are loaded.
 import type { Range } from 'semver';
 import type { Incident, IocPackage, IocSet, TimeWindow } from '../model/ioc.js';
+import { normalizeEcosystem } from './ecosystem.js';
 import { normalizePackageName } from './names.js';
 import { compileRange, normalizeVersion } from './versions.js';
 
@@ -38,7 +39,9 @@ const ADVISORY_ID = /\b(GHSA(?:-[0-9a-z]{4}){3}|MAL-\d{4}-\d+|CVE-\d{4}-\d+|OSV-
 
 /** The IOC entries for a package, by its canonical ecosystem and name as written. */
 export function lookupEntries(index: IocIndex, ecosystem: string, name: string): IocEntry[] | undefined {
-  return index.byEcosystem.get(ecosystem)?.get(normalizePackageName(ecosystem, name));
+  // Decoders should hand over canonical ecosystems; a stray `PyPI` must still not become a silent miss.
+  const eco = index.byEcosystem.has(ecosystem) ? ecosystem : normalizeEcosystem(ecosystem);
+  return index.byEcosystem.get(eco)?.get(normalizePackageName(eco, name));
 }
 
 function advisoryLabel(ioc: IocPackage, incident: Incident): string {

@@ -25,20 +25,21 @@ function versionHit(entry: IocEntry, version: string): Pick<Match, 'matchedBy' |
   return undefined;
 }
 
-function candidates(pkg: Package, index: IocIndex): { entries: IocEntry[]; byNameOnly: boolean } {
-  if (pkg.ecosystem !== '') {
-    return { entries: lookupEntries(index, pkg.ecosystem, pkg.name) ?? [], byNameOnly: false };
-  }
-  // Without an ecosystem the name must equal the IOC's exactly (as written or canonical): a looser
-  // rule would let a PyPI `requests` IOC hit an npm `requests`, and the SBOM cannot say which it is.
-  return { entries: index.byName.get(pkg.name.trim()) ?? [], byNameOnly: true };
+/**
+ * Without an ecosystem the SBOM cannot say which registry a package came from, so an IOC of any
+ * ecosystem is a candidate, but only on the exact name (as the IOC wrote it or in canonical form):
+ * case and separator folding differ per ecosystem and would widen a guess into a false alarm.
+ */
+function candidates(pkg: Package, index: IocIndex): IocEntry[] | undefined {
+  return pkg.ecosystem === '' ? index.byName.get(pkg.name.trim()) : lookupEntries(index, pkg.ecosystem, pkg.name);
 }
 
 /** Every (package, IOC) hit, with the evidence needed to explain it. */
 export function matchPackagesDetailed(pkgs: readonly Package[], index: IocIndex): DetailedMatch[] {
   const out: DetailedMatch[] = [];
   for (const pkg of pkgs) {
-    const { entries, byNameOnly } = candidates(pkg, index);
+    const entries = candidates(pkg, index);
+    if (entries === undefined) continue;
     for (const entry of entries) {
       const hit = versionHit(entry, pkg.version);
       if (!hit) continue;
@@ -53,7 +54,7 @@ export function matchPackagesDetailed(pkgs: readonly Package[], index: IocIndex)
       };
       const reference = entry.ioc.reference ?? entry.incident.references[0];
       if (reference !== undefined) match.reference = reference;
-      out.push({ match, pkg, entry, byNameOnly });
+      out.push({ match, pkg, entry, byNameOnly: pkg.ecosystem === '' });
     }
   }
   return out;

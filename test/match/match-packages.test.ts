@@ -34,6 +34,7 @@ describe('matchPackages: hits', () => {
     ['PEP 503 name', pkg('pypi', 'lite.llm', '1.82.7'), ['mixed:version:1.82.7']],
     ['maven purl-style name', pkg('maven', 'org.example/evil-lib', '1.0.1'), ['mixed:version:1.0.1']],
     ['go module path', pkg('go', 'github.com/Example/Mod', 'v0.4.2'), ['mixed:version:v0.4.2']],
+    ['an ecosystem the decoder left un-canonical', pkg('PyPI', 'Lite-LLM', '1.82.7'), ['mixed:version:1.82.7']],
     ['any-version IOC', pkg('npm', 'totally-malicious', '9.9.9'), ['mixed:any-version:']],
     ['any-version IOC, package without version', pkg('npm', 'totally-malicious', ''), ['mixed:any-version:']],
   ])('%s', (_what, p, want) => expect(hits(p)).toEqual(want));
