@@ -1,7 +1,7 @@
 // CycloneDX 1.4–1.7 JSON: every component at any depth, with syft's and trivy's location properties.
 import { z } from 'zod';
 import type { Package } from '../model/package.js';
-import { asDigest, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
+import { asDigest, asTimestamp, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { imagePaths } from './locations.js';
 import { toPackage } from './purl.js';
 import { syftTypeEcosystem } from './syft-json.js';
@@ -65,9 +65,8 @@ function decode(raw: unknown, file: string): DecodedSbom {
   };
   visit(doc.components);
   const out: DecodedSbom = { format: `cyclonedx-json-${doc.specVersion}`, packages };
-  const ts = doc.metadata?.timestamp;
-  // syft's golden files redact the timestamp to a placeholder; only a real date is worth keeping.
-  if (ts && !Number.isNaN(Date.parse(ts))) out.created = ts;
+  const created = asTimestamp(doc.metadata?.timestamp);
+  if (created) out.created = created;
   const main = doc.metadata?.component;
   const digest = asDigest(main?.version);
   if (main?.name || digest) out.subject = { ...(main?.name ? { name: main.name } : {}), ...(digest ? { digest } : {}) };

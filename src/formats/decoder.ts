@@ -49,3 +49,8 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 export function asDigest(v: string | undefined): string | undefined {
   return v && /^sha256:[0-9a-f]{64}$/.test(v) ? v : undefined;
 }
+
+/** A timestamp worth keeping: golden files redact theirs to placeholders like `timestamp:redacted`. */
+export function asTimestamp(v: string | undefined): string | undefined {
+  return v && !Number.isNaN(Date.parse(v)) ? v : undefined;
+}

@@ -1,7 +1,7 @@
 // grype JSON: the packages grype matched (one per artifact), and grype's own matches for corroboration.
 import { z } from 'zod';
 import type { Package } from '../model/package.js';
-import { isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
+import { asTimestamp, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { toPackage } from './purl.js';
 import { imageSubject, SyftLocation, syftLocationPaths, syftTypeEcosystem } from './syft-json.js';
 
@@ -45,8 +45,8 @@ function decode(raw: unknown, file: string): DecodedSbom {
     grypeMatches.push({ id: m.vulnerability.id, package: pkg.name, version: pkg.version });
   }
   const out: DecodedSbom = { format: 'grype-json', packages: [...byKey.values()], grypeMatches };
-  const ts = doc.descriptor?.timestamp;
-  if (ts && !Number.isNaN(Date.parse(ts))) out.created = ts;
+  const created = asTimestamp(doc.descriptor?.timestamp);
+  if (created) out.created = created;
   const subject = imageSubject(undefined, doc.source?.target);
   if (subject) out.subject = subject;
   return out;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import type { Package } from '../model/package.js';
-import { asDigest, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
+import { asDigest, asTimestamp, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 
 const IN_TOTO_PAYLOAD = 'application/vnd.in-toto+json';
 const STATEMENT_VERSIONS = /^https:\/\/in-toto\.io\/Statement\/v(0\.1|1)$/;
@@ -80,7 +80,7 @@ function payloadJson(envelope: Envelope, file: string): unknown {
 /** The SBOM inside a predicate: itself, or cosign's old `{Data, Timestamp}` wrapper where Data may be a JSON string. */
 export function unwrapPredicate(predicate: unknown): { sbom: unknown; timestamp?: string } {
   if (!isRecord(predicate) || !('Data' in predicate)) return { sbom: predicate };
-  const timestamp = typeof predicate.Timestamp === 'string' ? predicate.Timestamp : undefined;
+  const timestamp = typeof predicate.Timestamp === 'string' ? asTimestamp(predicate.Timestamp) : undefined;
   let sbom = predicate.Data;
   if (typeof sbom === 'string') {
     try {

@@ -1,6 +1,6 @@
 // SPDX 2.2 / 2.3 JSON: every package, with its locations from syft's sourceInfo or trivy's CONTAINS'd files.
 import { z } from 'zod';
-import { asDigest, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
+import { asDigest, asTimestamp, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { imagePaths } from './locations.js';
 import { parsePurl, toPackage } from './purl.js';
 
@@ -73,7 +73,8 @@ function decode(raw: unknown, file: string): DecodedSbom {
     paths: packagePaths(p, filesOf),
   }));
   const out: DecodedSbom = { format: identify(raw)?.format ?? 'spdx-json', packages };
-  if (doc.creationInfo?.created) out.created = doc.creationInfo.created;
+  const created = asTimestamp(doc.creationInfo?.created);
+  if (created) out.created = created;
   const subject = describedSubject(doc);
   if (subject) out.subject = subject;
   return out;

@@ -181,6 +181,13 @@ describe('decodeSbom on hand-made fixtures', () => {
     expect(purls[11]).toBeUndefined();
   });
 
+  it('drops a redacted timestamp rather than pass a non-date on as the creation time', () => {
+    const doc = { bomFormat: 'CycloneDX', specVersion: '1.6', metadata: { timestamp: 'timestamp:redacted' }, components: [] };
+    expect(decodeSbom(JSON.stringify(doc), 'golden.cdx.json').created).toBeUndefined();
+    doc.metadata.timestamp = '2026-03-31T00:00:00Z';
+    expect(decodeSbom(JSON.stringify(doc), 'golden.cdx.json').created).toBe('2026-03-31T00:00:00Z');
+  });
+
   it('grype: one package per artifact (by id, else purl), every match kept for corroboration', () => {
     const { file, text } = readFixture('grype-npm');
     const d = decodeSbom(text, file);
