@@ -1,0 +1,89 @@
+// Transient and hard registry failures, injected by a proxy in front of a real registry.
+import { buffer } from 'node:stream/consumers';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RegistryClient } from '../../../src/adapters/oci/client.js';
+import { RegistryImageStore } from '../../../src/adapters/oci/registry-store.js';
+import { ToolError } from '../../../src/errors.js';
+import { startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy.js';
+import { digestOf, pushContent } from '../../helpers/push.js';
+import { registryAvailable, SKIP_MESSAGE, startRegistry, type TestRegistry } from '../../helpers/registry.js';
+import { makeImage, type TestImage } from './images.js';
+
+if (!registryAvailable) console.warn(SKIP_MESSAGE);
+
+describe.skipIf(!registryAvailable)('registry faults', () => {
+  let reg: TestRegistry;
+  let proxy: FaultProxy;
+  let img: TestImage;
+  const manifestPath = /\/v2\/faulty\/app\/manifests\//;
+  const client = (timeoutMs = 5000, retries = 2) =>
+    new RegistryClient({ insecureRegistries: ['127.0.0.1'], credentials: async () => undefined, retry: { retries, baseDelayMs: 20, maxDelayMs: 5000, timeoutMs } });
+  const repo = () => ({ registry: proxy.host, repository: 'faulty/app' });
+
+  beforeAll(async () => {
+    reg = await startRegistry();
+    proxy = await startFaultProxy(reg.url);
+    img = makeImage(['1.0'], 256 * 1024);
+    await pushContent(reg.url, 'faulty/app', img);
+  });
+  beforeEach(() => proxy.clear());
+  afterAll(async () => {
+    await proxy?.stop();
+    await reg?.stop();
+  });
+
+  it('waits out a 429 for as long as Retry-After says, then succeeds', async () => {
+    proxy.addRule({ path: manifestPath, fault: { kind: 'status', status: 429, headers: { 'retry-after': '1' } }, times: 1 });
+    const started = Date.now();
+    const m = await client().getManifest(repo(), '1.0');
+    expect(m.digest).toBe(img.digest);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(proxy.requests.map((r) => r.fault ?? 'pass')).toEqual(['status', 'pass']);
+  });
+
+  it('gives up after the bounded number of attempts on a persistent 500', async () => {
+    proxy.addRule({ path: manifestPath, fault: { kind: 'status', status: 500 } });
+    const err = (await client(5000, 2).getManifest(repo(), '1.0').catch((e: Error) => e)) as Error;
+    expect(err).toBeInstanceOf(ToolError);
+    expect(err.message).toBe(`${proxy.host}: GET /v2/faulty/app/manifests/1.0 failed after 3 attempts: HTTP 500 Internal Server Error`);
+    expect(proxy.requests).toHaveLength(3);
+  });
+
+  it('does not wait for a Retry-After longer than the limit', async () => {
+    proxy.addRule({ path: manifestPath, fault: { kind: 'status', status: 503, headers: { 'retry-after': '3600' } } });
+    const started = Date.now();
+    const err = (await client().getManifest(repo(), '1.0').catch((e: Error) => e)) as Error;
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(err.message).toContain('HTTP 503 Service Unavailable (Retry-After 3600 s is longer than the 5 s limit)');
+  });
+
+  it('retries a connection closed before the response', async () => {
+    proxy.addRule({ path: manifestPath, fault: { kind: 'reset' }, times: 1 });
+    const m = await client().getManifest(repo(), '1.0');
+    expect(m.bytes.equals(img.manifest)).toBe(true);
+    expect(proxy.requests).toHaveLength(2);
+  });
+
+  it('ends a blob cut off mid-body as a stream error naming the host, not a crash', async () => {
+    proxy.addRule({ path: /\/blobs\//, fault: { kind: 'drop-body', afterBytes: 10_000 } });
+    const stream = await client().openBlob(repo(), digestOf(img.layer));
+    const err = (await buffer(stream).catch((e: Error) => e)) as Error;
+    expect(err).toBeInstanceOf(ToolError);
+    expect(err.message).toMatch(new RegExp(`^${proxy.host}: download of /v2/faulty/app/blobs/sha256:[0-9a-f]{64} broke off`));
+  });
+
+  it('times out a registry slower than the per-request deadline, after retrying', async () => {
+    proxy.addRule({ path: manifestPath, fault: { kind: 'delay', ms: 2000 } });
+    const started = Date.now();
+    const err = (await client(200, 1).getManifest(repo(), '1.0').catch((e: Error) => e)) as Error;
+    expect(err.message).toBe(`${proxy.host}: GET /v2/faulty/app/manifests/1.0 failed after 2 attempts: timed out after 200 ms`);
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('lets a store reader see each failure as an error for that image', async () => {
+    proxy.addRule({ path: manifestPath, fault: { kind: 'status', status: 502 } });
+    const store = new RegistryImageStore(client(5000, 0), { registry: proxy.host, repository: 'faulty/app', tag: '1.0' });
+    expect(store.label).toBe(`${proxy.host}/faulty/app:1.0`);
+    await expect(store.getRootManifest()).rejects.toThrow(`${proxy.host}: GET /v2/faulty/app/manifests/1.0 failed after 1 attempt: HTTP 502 Bad Gateway`);
+  });
+});
