@@ -2,6 +2,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { resetToolAvailability } from '../../src/adapters/exec.js';
 
 /** What one invocation does: print a file or text, write stderr, exit with a code, or hang. */
@@ -16,6 +17,8 @@ export interface Behaviour {
 export interface StandInSpec {
   /** Behaviour by the first argument (`scan`, `version`, `verify-attestation`); `*` for anything else. */
   byFirstArg: Record<string, Behaviour>;
+  /** Checked first: behaviour when the argument list contains this word (`spdxjson`). */
+  whenArg?: { arg: string; then: Behaviour }[];
   /** Environment variables the stand-in writes to its log, so a test can see what the tool received. */
   logEnv?: string[];
 }
@@ -26,6 +29,8 @@ export interface StandIns {
   calls(tool: string): { args: string[]; env: Record<string, string> }[];
   restore(): void;
 }
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -45,11 +50,17 @@ function toolScript(log: string, spec: StandInSpec): string {
   const cases = Object.entries(spec.byFirstArg)
     .map(([arg, b]) => `  ${arg === '*' ? '*' : q(arg)})\n${behaviourScript(b).replace(/^/gm, '    ')}\n    ;;`)
     .join('\n');
+  const special = (spec.whenArg ?? [])
+    .map((w) => `  *${q(` ${w.arg} `)}*)\n${behaviourScript(w.then).replace(/^/gm, '    ')}\n    ;;`)
+    .join('\n');
   return [
     '#!/bin/sh',
     `printf 'C\\n' >> ${q(log)}`,
     `for a in "$@"; do printf 'A %s\\n' "$a" >> ${q(log)}; done`,
     ...envLines,
+    'case " $* " in',
+    special,
+    'esac',
     'case "$1" in',
     cases,
     'esac',
@@ -94,4 +105,12 @@ function parseLog(file: string): { args: string[]; env: Record<string, string> }
     }
   }
   return calls;
+}
+
+/** The real tools' recorded outputs (../shared/real-world); undefined, with one clear line, when this checkout has none. */
+export function realWorldOrSkip(suite: string): string | undefined {
+  const dir = path.resolve(repoRoot, '../shared/real-world');
+  if (existsSync(path.join(dir, 'SOURCES.md'))) return dir;
+  console.warn(`${suite}: skipped: recorded tool outputs not found at ${dir}`);
+  return undefined;
 }

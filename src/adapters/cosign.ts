@@ -1,0 +1,79 @@
+// cosign: `cosign verify-attestation --type <t> <policy> <ref@digest>`; stdout is one verified DSSE envelope per line.
+import { z } from 'zod';
+import { ToolError } from '../errors.js';
+import { runTool } from './exec.js';
+
+/** Who must have signed: a public key (file or KMS URI), or a keyless certificate identity and issuer. */
+export type CosignPolicy =
+  | { key: string }
+  | { certificateIdentity: string; certificateOidcIssuer: string }
+  | { certificateIdentityRegexp: string; certificateOidcIssuer: string };
+
+/** cosign's names for the SBOM predicate types, in the order they are tried. */
+export const SBOM_ATTESTATION_TYPES = ['cyclonedx', 'spdxjson'] as const;
+export type SbomAttestationType = (typeof SBOM_ATTESTATION_TYPES)[number];
+
+export interface CosignRunOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export function policyArgs(policy: CosignPolicy): string[] {
+  if ('key' in policy) return ['--key', policy.key];
+  const identity =
+    'certificateIdentity' in policy
+      ? ['--certificate-identity', policy.certificateIdentity]
+      : ['--certificate-identity-regexp', policy.certificateIdentityRegexp];
+  return [...identity, '--certificate-oidc-issuer', policy.certificateOidcIssuer];
+}
+
+/** A short, stable description of the policy: what the cache keys a verified entry by. */
+export function policyLabel(policy: CosignPolicy): string {
+  if ('key' in policy) return `key ${policy.key}`;
+  const who = 'certificateIdentity' in policy ? policy.certificateIdentity : `~${policy.certificateIdentityRegexp}`;
+  return `identity ${who} issuer ${policy.certificateOidcIssuer}`;
+}
+
+/** The verified envelopes (JSON lines) cosign printed; ToolError when cosign refuses or fails. */
+export async function verifyAttestation(
+  imageRef: string,
+  type: SbomAttestationType,
+  policy: CosignPolicy,
+  opts: CosignRunOptions,
+): Promise<string> {
+  const { stdout } = await runTool({
+    tool: 'cosign',
+    args: ['verify-attestation', '--type', type, ...policyArgs(policy), imageRef],
+    timeoutMs: opts.timeoutMs,
+    signal: opts.signal,
+  });
+  return stdout;
+}
+
+/**
+ * cosign says "no matching attestations" both when there are none and when none verifies under the
+ * policy, and "none of the attestations matched the predicate type" when only other types exist.
+ */
+export function isNoAttestation(err: unknown): boolean {
+  return err instanceof ToolError && /no matching attestations|none of the attestations matched|found no attestations/i.test(err.message);
+}
+
+const CosignVersion = z.looseObject({ gitVersion: z.string() });
+
+let versionOnce: Promise<string | undefined> | undefined;
+
+/** `cosign version --json`, asked once per process; undefined when it cannot be told. */
+export function cosignVersion(opts: CosignRunOptions): Promise<string | undefined> {
+  versionOnce ??= runTool({ tool: 'cosign', args: ['version', '--json'], timeoutMs: opts.timeoutMs })
+    .then(({ stdout }) => {
+      const parsed = CosignVersion.safeParse(JSON.parse(stdout));
+      return parsed.success ? parsed.data.gitVersion : undefined;
+    })
+    .catch(() => undefined);
+  return versionOnce;
+}
+
+/** Tests swap cosign stand-ins between cases. */
+export function resetCosignVersion(): void {
+  versionOnce = undefined;
+}
