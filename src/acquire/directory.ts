@@ -1,0 +1,168 @@
+// Acquire from a directory (a checkout before the image is built, or an unpacked root filesystem): lockfiles and installed packages.
+import type { Dirent } from 'node:fs';
+import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import type { Package } from '../model/package.js';
+import type { AcquiredPlatform } from '../model/target.js';
+import type { Acquirer } from './acquirer.js';
+import { notMine } from './acquirer.js';
+import { lockfileParserFor } from './lockfiles/index.js';
+import { catalogerFor } from './native/catalogers/index.js';
+import { DEFAULT_LIMITS } from './native/limits.js';
+
+/** Folders never worth reading: git's object store, and bundlers' caches that hold copies, not installs. */
+const SKIPPED_DIRS = ['.git', 'node_modules/.cache'];
+/** Large monorepo lockfiles run to tens of megabytes; beyond this a file is reported, not read. */
+const MAX_LOCKFILE_BYTES = 128 * 1024 ** 2;
+const MAX_FILES = 2_000_000;
+
+function errorText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code ?? (err instanceof Error ? err.message : String(err));
+}
+
+interface TreeFile {
+  rel: string;
+  size: number;
+}
+
+interface Walk {
+  files: TreeFile[];
+  notes: string[];
+  errors: string[];
+}
+
+function skippedDir(rel: string): boolean {
+  return SKIPPED_DIRS.some((d) => rel === d || rel.endsWith(`/${d}`));
+}
+
+/** Symlinks are never followed: the target is read where it lives, or, outside the tree, not at all. */
+async function noteSymlink(root: string, rel: string, walk: Walk): Promise<void> {
+  const full = path.join(root, rel);
+  const target = path.resolve(path.dirname(full), await readlink(full).catch(() => ''));
+  const inside = target === root || target.startsWith(`${root}${path.sep}`);
+  if (!inside) walk.notes.push(`directory: skipped /${rel}: a symlink out of the scanned tree`);
+}
+
+/** Depth-first with an explicit stack, so a deep tree cannot overflow the call stack. */
+export async function walkTree(root: string): Promise<Walk> {
+  const walk: Walk = { files: [], notes: [], errors: [] };
+  const stack = [''];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = await readdir(path.join(root, dir), { withFileTypes: true });
+    } catch (err) {
+      walk.errors.push(`directory: cannot read /${dir}: ${errorText(err)}`);
+      continue;
+    }
+    entries.sort((a, b) => b.name.localeCompare(a.name));
+    for (const e of entries) {
+      const rel = dir ? `${dir}/${e.name}` : e.name;
+      if (e.isSymbolicLink()) await noteSymlink(root, rel, walk);
+      else if (e.isDirectory()) {
+        if (!skippedDir(rel)) stack.push(rel);
+      } else if (e.isFile() && wanted(rel)) {
+        const info = await lstat(path.join(root, rel)).catch(() => undefined);
+        if (info?.isFile()) walk.files.push({ rel, size: info.size });
+      }
+    }
+    if (walk.files.length > MAX_FILES) {
+      walk.errors.push(`directory: more than ${MAX_FILES} package files; the rest were not read`);
+      break;
+    }
+  }
+  walk.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return walk;
+}
+
+function wanted(rel: string): boolean {
+  return lockfileFor(rel) !== undefined || catalogerFor(rel) !== undefined;
+}
+
+/**
+ * A lockfile that came inside an installed package was never used to install anything, so it would
+ * report packages that are not there; npm-shrinkwrap.json is the exception, npm honours it.
+ */
+function lockfileFor(rel: string) {
+  const base = rel.slice(rel.lastIndexOf('/') + 1);
+  if (/(?:^|\/)node_modules\//.test(rel) && base !== 'npm-shrinkwrap.json') return undefined;
+  return lockfileParserFor(base);
+}
+
+interface Collected {
+  packages: Package[];
+  lockfiles: string[];
+  installed: number;
+  notes: string[];
+  errors: string[];
+}
+
+async function readOne(root: string, file: TreeFile, out: Collected): Promise<void> {
+  const parser = lockfileFor(file.rel);
+  const cataloger = parser ? undefined : catalogerFor(file.rel);
+  const max = parser ? MAX_LOCKFILE_BYTES : (cataloger?.maxBytes(DEFAULT_LIMITS) ?? 0);
+  const shown = path.join(root, file.rel);
+  if (file.size > max) {
+    out.errors.push(`${shown}: ${file.size} bytes, more than the ${max} read from one file`);
+    return;
+  }
+  const content = await readFile(shown);
+  if (parser) {
+    const parsed = parser.parse(content.toString('utf8'), `/${file.rel}`);
+    out.packages.push(...parsed.packages);
+    out.notes.push(...parsed.notes);
+    out.lockfiles.push(`/${file.rel}`);
+  } else if (cataloger) {
+    const found = cataloger.catalog(file.rel, content, DEFAULT_LIMITS);
+    for (const p of found.packages) {
+      out.packages.push({ ecosystem: p.ecosystem, name: p.name, version: p.version, ...(p.purl ? { purl: p.purl } : {}), paths: [p.path] });
+    }
+    out.installed += found.packages.length;
+    out.notes.push(...found.notes);
+  }
+}
+
+/** Every lockfile and installed-package file under root; one bad file is an error of its own and the rest go on. */
+export async function collectDirectory(root: string): Promise<Collected & { files: number }> {
+  const walk = await walkTree(root);
+  const out: Collected = { packages: [], lockfiles: [], installed: 0, notes: walk.notes, errors: walk.errors };
+  for (const file of walk.files) {
+    try {
+      await readOne(root, file, out);
+    } catch (err) {
+      // The parser names the file relative to the tree; the report names it as the user can find it.
+      if (err instanceof InputError) out.errors.push(new InputError(path.join(root, err.file), err.detail, err.line, err.field).message);
+      else out.errors.push(`${path.join(root, file.rel)}: ${errorText(err)}`);
+    }
+  }
+  return { ...out, files: walk.files.length };
+}
+
+export const directoryAcquirer = {
+  name: 'directory',
+  async acquire(target, ctx) {
+    if (target.kind !== 'directory') return notMine('not a directory');
+    // The user named this folder, so a symlink to it is followed; inside it, none are.
+    const root = await realpath(path.resolve(target.path)).catch(() => '');
+    const info = root ? await stat(root).catch(() => undefined) : undefined;
+    if (!info?.isDirectory()) {
+      const msg = `${target.path}: not a directory`;
+      ctx.inputErrors.push(msg);
+      return { ok: true, image: { ref: target.ref, platforms: [], errors: [msg] } };
+    }
+    const found = await collectDirectory(root);
+    const platform: AcquiredPlatform = {
+      packages: found.packages,
+      evidence: {
+        kind: found.lockfiles.length > 0 ? 'lockfile' : 'native',
+        detail: `${target.path}: ${found.lockfiles.length} lockfile(s)${found.lockfiles.length ? ` (${found.lockfiles.join(', ')})` : ''}, ${found.installed} installed package(s)`,
+      },
+      errors: found.errors,
+      notes: found.notes,
+    };
+    return { ok: true, image: { ref: target.ref, platforms: [platform], errors: [] } };
+  },
+} satisfies Acquirer;
