@@ -22,6 +22,8 @@ export interface LayerSpec {
   longNames?: 'pax' | 'gnu';
   /** Override the media type written in the manifest (to test sniffing). */
   mediaType?: string;
+  /** Stored bytes used as they are, instead of the files (to test broken layers). */
+  raw?: Buffer;
 }
 
 export interface PlatformSpec {
@@ -152,11 +154,12 @@ export function imageConfig(p: PlatformSpec, diffIds: string[]): Record<string, 
 function buildLayer(out: Blobs, layer: LayerSpec, kind: 'oci' | 'docker') {
   const compression = layer.compression ?? 'gzip';
   const tar = layerTar(layer);
-  const stored = compress(tar, compression);
+  const stored = layer.raw ?? compress(tar, compression);
   const digest = sha256(stored);
   const bytes = layer.corrupt ? compress(layerTar({ ...layer, files: [...layer.files, { path: 'tampered', content: 'x' }] }), compression) : stored;
   out.blobs.set(digest, bytes);
-  return { mediaType: layer.mediaType ?? LAYER_MT[kind][compression], digest, size: stored.length, diffId: sha256(tar) };
+  // A corrupt layer keeps its size honest so that only the digest tells the difference.
+  return { mediaType: layer.mediaType ?? LAYER_MT[kind][compression], digest, size: bytes.length, diffId: sha256(tar) };
 }
 
 function buildPlatform(out: Blobs, p: PlatformSpec, kind: 'oci' | 'docker') {

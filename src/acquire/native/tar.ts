@@ -163,7 +163,12 @@ export function isZeroBlock(block: Buffer): boolean {
 export function verifyChecksum(block: Buffer): void {
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : (block[i] ?? 0);
-  const stored = parseNumeric(block, 148, 8);
+  let stored: number | undefined;
+  try {
+    stored = parseNumeric(block, 148, 8);
+  } catch {
+    stored = undefined;
+  }
   if (stored !== sum) throw new Error('tar: header checksum mismatch (not a tar archive, or corrupt)');
 }
 
