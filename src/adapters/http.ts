@@ -174,6 +174,8 @@ export function retryAfterMs(value: string | null, now = Date.now()): number | u
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // Date.parse also reads bare numbers such as "-1" as years
+  if (!/[a-z]{3}/i.test(trimmed)) return undefined;
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
