@@ -48,10 +48,10 @@ function behaviourScript(b: Behaviour): string {
 function toolScript(log: string, spec: StandInSpec): string {
   const envLines = (spec.logEnv ?? []).map((v) => `printf 'E %s=%s\\n' ${q(v)} "\${${v}-}" >> ${q(log)}`);
   const cases = Object.entries(spec.byFirstArg)
-    .map(([arg, b]) => `  ${arg === '*' ? '*' : q(arg)})\n${behaviourScript(b).replace(/^/gm, '    ')}\n    ;;`)
+    .map(([arg, b]) => `  ${arg === '*' ? '*' : q(arg)})\n${behaviourScript(b)}\n    ;;`)
     .join('\n');
   const special = (spec.whenArg ?? [])
-    .map((w) => `  *${q(` ${w.arg} `)}*)\n${behaviourScript(w.then).replace(/^/gm, '    ')}\n    ;;`)
+    .map((w) => `  *${q(` ${w.arg} `)}*)\n${behaviourScript(w.then)}\n    ;;`)
     .join('\n');
   return [
     '#!/bin/sh',
@@ -113,4 +113,16 @@ export function realWorldOrSkip(suite: string): string | undefined {
   if (existsSync(path.join(dir, 'SOURCES.md'))) return dir;
   console.warn(`${suite}: skipped: recorded tool outputs not found at ${dir}`);
   return undefined;
+}
+
+interface Doc {
+  matches: { vulnerability: { id: string; description?: string }; relatedVulnerabilities?: { id: string; description?: string }[] }[];
+}
+
+/** A real grype report with one match's advisory replaced: how a malware hit would look. */
+export function withAdvisory(text: string, index: number, vuln: { id: string; description?: string }, related: { id: string }[] = []): string {
+  const doc = JSON.parse(text) as Doc;
+  doc.matches[index]!.vulnerability = { ...doc.matches[index]!.vulnerability, ...vuln };
+  doc.matches[index]!.relatedVulnerabilities = related;
+  return JSON.stringify(doc);
 }
