@@ -110,7 +110,7 @@ export function classifyFailure(stderr: string, context: string | undefined, exi
   if (/Client\.Timeout|context deadline exceeded|i\/o timeout|TLS handshake timeout|Timeout: request did not complete/.test(text)) {
     return new KubectlError('timeout', `${where}: the API server did not answer in time (${lastLine(text)})`);
   }
-  if (/connection refused|Unable to connect to the server|no such host|network is unreachable|dial tcp|EOF$/m.test(text)) {
+  if (/connection refused|was refused|Unable to connect to the server|no such host|network is unreachable|dial tcp|EOF$/m.test(text)) {
     return new KubectlError('unreachable', `${where}: the API server is not answering (${lastLine(text)})`);
   }
   const tail = lastLine(text) || `exit code ${exitCode ?? '?'}`;

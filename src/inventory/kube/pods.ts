@@ -42,6 +42,11 @@ export function parsePods(json: unknown, label: string): ParsedPods {
       return out;
     }
     items = list.data.items;
+  } else if (isObject && 'kind' in json && typeof json.kind === 'string' && json.kind !== 'Pod') {
+    // An API Status saved in place of a list says why (Forbidden, NotFound): keep its message.
+    const why = 'message' in json && typeof json.message === 'string' ? ` (${json.message.slice(0, 200)})` : '';
+    out.errors.push(`${label}: a ${json.kind}, not a pod list or a pod${why}`);
+    return out;
   } else if (isObject && 'metadata' in json) {
     items = [json];
   } else {
