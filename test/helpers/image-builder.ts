@@ -267,7 +267,8 @@ export async function buildDockerArchive(file: string, images: DockerArchiveSpec
       const id = ids[i] as string;
       const path = format === 'oci' ? `blobs/sha256/${id.slice(7)}` : `${sha256(Buffer.from(`${manifest.length}/${i}/${id}`)).slice(7)}/layer.tar`;
       const first = written.get(id);
-      if (first === undefined) members.push({ path, content: tar });
+      const stored = img.layers[i]?.corrupt ? layerTar({ files: [...(img.layers[i]?.files ?? []), { path: 'tampered', content: 'x' }] }) : tar;
+      if (first === undefined) members.push({ path, content: stored });
       else if (first !== path) members.push({ path, type: 'symlink', linkname: `../${first}` });
       if (first === undefined) written.set(id, path);
       return path;
