@@ -49,7 +49,7 @@ export function buildReport(images: ImageResult[], iocs: IocSet, meta: ReportMet
     tool: { name: 'sbom-hunt', version: meta.version },
     generatedAt: meta.generatedAt.toISOString(),
     summary: summarize(sorted),
-    incidents: incidentEntries(sorted, iocs),
+    incidents: incidentEntries(sorted, iocs, meta.windows),
     windows: (meta.windows ?? []).map((w) => ({ start: w.start.toISOString(), end: w.end.toISOString(), source: w.source })),
     images: sorted,
     errors: [...(meta.errors ?? [])],

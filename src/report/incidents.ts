@@ -1,6 +1,6 @@
 // Per incident, the blast radius: which images are affected, and which are suspect and why.
 import type { ImageResult, Match } from '../model/finding.js';
-import type { Incident, IocSet } from '../model/ioc.js';
+import type { Incident, IocSet, TimeWindow } from '../model/ioc.js';
 import type { IncidentHit, IncidentPackage, ReportIncident } from '../model/report.js';
 import { affectedWhy, deletedWhy, windowWhy } from './describe.js';
 import { byText } from './normalize.js';
@@ -58,13 +58,18 @@ function fromIoc(inc: Incident, images: readonly ImageResult[]): ReportIncident 
   };
 }
 
-/** An id the images name but no IOC file does (e.g. a `--window` given on the command line). */
-function fromImagesOnly(id: string, images: readonly ImageResult[]): ReportIncident {
+/**
+ * An id no IOC file defines: a `--window` (the matcher files those under the window's source) or an
+ * incident only the images name. Its windows are the given ones, else those the images were checked against.
+ */
+function fromElsewhere(id: string, images: readonly ImageResult[], extraWindows: readonly TimeWindow[]): ReportIncident {
+  const given = extraWindows.filter((w) => w.source === id);
   const windows = new Map<string, { start: string; end: string }>();
-  for (const w of images.flatMap((img) => img.windows)) if (w.incident === id) windows.set(`${w.start}/${w.end}`, { start: w.start, end: w.end });
+  for (const w of given) windows.set(`${w.start.toISOString()}/${w.end.toISOString()}`, { start: w.start.toISOString(), end: w.end.toISOString() });
+  if (given.length === 0) for (const w of images.flatMap((img) => img.windows)) if (w.incident === id) windows.set(`${w.start}/${w.end}`, { start: w.start, end: w.end });
   return {
     id,
-    title: id,
+    title: given.length > 0 ? `Compromise window given on the command line (${id})` : id,
     references: [],
     aliases: [],
     windows: [...windows.values()],
@@ -74,10 +79,10 @@ function fromImagesOnly(id: string, images: readonly ImageResult[]): ReportIncid
   };
 }
 
-/** Every loaded incident in IOC order, hits or not (so the report shows what was hunted), then ids only the images name. */
-export function incidentEntries(images: readonly ImageResult[], iocs: IocSet): ReportIncident[] {
+/** Every loaded incident in IOC order, hits or not (so the report shows what was hunted), then the other ids by name. */
+export function incidentEntries(images: readonly ImageResult[], iocs: IocSet, extraWindows: readonly TimeWindow[] = []): ReportIncident[] {
   const known = new Set(iocs.incidents.map((i) => i.id));
-  const extra = new Set<string>();
+  const extra = new Set<string>(extraWindows.map((w) => w.source).filter((id) => !known.has(id)));
   for (const img of images) for (const x of [...img.matches, ...img.windows]) if (!known.has(x.incident)) extra.add(x.incident);
-  return [...iocs.incidents.map((inc) => fromIoc(inc, images)), ...[...extra].sort(byText).map((id) => fromImagesOnly(id, images))];
+  return [...iocs.incidents.map((inc) => fromIoc(inc, images)), ...[...extra].sort(byText).map((id) => fromElsewhere(id, images, extraWindows))];
 }

@@ -125,9 +125,17 @@ describe('buildReport blast radius per incident', () => {
     const inWindow = image('late', 'suspect', { windows: [{ incident: '--window', start: '2026-05-01T00:00:00.000Z', end: '2026-05-02T00:00:00.000Z', outcome: 'inside' }] });
     const r = buildReport([inWindow], sampleIocs, { ...sampleMeta, windows: [w] });
     const extra = r.incidents.at(-1)!;
-    expect(extra).toMatchObject({ id: '--window', windows: [{ start: '2026-05-01T00:00:00.000Z', end: '2026-05-02T00:00:00.000Z' }] });
+    expect(extra).toMatchObject({ id: '--window', title: 'Compromise window given on the command line (--window)' });
+    expect(extra.windows).toEqual([{ start: '2026-05-01T00:00:00.000Z', end: '2026-05-02T00:00:00.000Z' }]);
     expect(extra.suspect.map((h) => h.ref)).toEqual(['late']);
     expect(r.windows).toEqual([{ start: '2026-05-01T00:00:00.000Z', end: '2026-05-02T00:00:00.000Z', source: '--window' }]);
+  });
+
+  it('lists a --window with no image inside it, so the report shows it was hunted', () => {
+    const w = { start: new Date('2026-05-01T00:00:00Z'), end: new Date('2026-05-02T00:00:00Z'), source: '--window' };
+    const r = buildReport([cleanImage], sampleIocs, { ...sampleMeta, windows: [w] });
+    expect(r.incidents.map((i) => i.id)).toEqual(['axios-2026-03', 'example-2025-09', '--window']);
+    expect(r.incidents[2]).toMatchObject({ affected: [], suspect: [] });
   });
 
   it('merges one package reported once per path into one entry with every path', () => {
