@@ -95,3 +95,11 @@ export function issueToInputError(src: YamlSource, raw: z.core.$ZodIssue): Input
   }
   return new InputError(src.file, detail, lineOf(src, path), formatPath(path) || undefined);
 }
+
+/** Validates the whole document against a schema, or throws the most useful issue as an InputError. */
+export function parseSource<T>(schema: z.ZodType<T>, src: YamlSource): T {
+  const r = schema.safeParse(src.value);
+  // A misspelt key also shows as a missing one; naming the misspelling is the more useful message.
+  if (!r.success) throw issueToInputError(src, r.error.issues.find((i) => i.code === 'unrecognized_keys') ?? r.error.issues[0]!);
+  return r.data;
+}
