@@ -28,6 +28,11 @@ export function cosignRef(target: Target): string | undefined {
   return `${target.registry}/${target.repository}@${target.digest}`;
 }
 
+/** The chain names the link already: the reason starts at the command. */
+function reasonOf(err: unknown): string {
+  return toolFailure('cosign', err).slice('cosign: '.length);
+}
+
 function imageFrom(target: Target & { kind: 'registry' }, sbom: DecodedSbom, detail: string): AcquiredImage {
   return {
     ref: target.ref,
@@ -66,7 +71,7 @@ export function cosignAcquirer(opts: CosignAcquireOptions = {}): Acquirer {
         try {
           text = await verifyAttestation(ref, type, opts.policy, run);
         } catch (err) {
-          if (!isNoAttestation(err)) return notMine(toolFailure('cosign', err));
+          if (!isNoAttestation(err)) return notMine(reasonOf(err));
           misses.push(type);
           continue;
         }
@@ -74,7 +79,7 @@ export function cosignAcquirer(opts: CosignAcquireOptions = {}): Acquirer {
         try {
           sbom = decodeToolOutput(text, `cosign verify-attestation --type ${type} ${ref}`, (f) => f.startsWith('in-toto/'));
         } catch (err) {
-          return notMine(toolFailure('cosign', err));
+          return notMine(reasonOf(err));
         }
         // cosign checked the signature; the statement must also be about this image, not another one.
         if (sbom.subject?.digest && sbom.subject.digest !== target.digest) {
