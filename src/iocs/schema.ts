@@ -1,4 +1,4 @@
-// zod schemas for the two IOC file shapes sbom-hunt reads: its own versioned format and the guide's flat list.
+// zod schemas for sbom-hunt's versioned IOC format and the guide's flat list (OSV's lives in osv.ts).
 import semver from 'semver';
 import { z } from 'zod';
 import { normalizeEcosystem } from '../match/ecosystem.js';
@@ -72,7 +72,7 @@ export const IocFileV1 = z.strictObject({
 });
 export type IocFileV1 = z.infer<typeof IocFileV1>;
 
-/** One entry of the flat list published in the SBOM-monitoring guide. Unknown keys are kept out, not refused. */
+/** One entry of the flat list published in the SBOM-monitoring guide. Keys it does not know are dropped, not refused: the guide's files may carry more. */
 export const FlatEntry = z
   .object({
     name: nonEmpty,

@@ -1,6 +1,5 @@
 // The human sentences behind a verdict: what matched, where, and why it matters.
-import type { WindowCheck } from '../model/finding.js';
-import type { CreatedTime } from '../model/finding.js';
+import type { CreatedTime, WindowCheck } from '../model/finding.js';
 import type { DetailedMatch } from './match-packages.js';
 import { describeWindow } from './windows.js';
 
