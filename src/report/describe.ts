@@ -15,6 +15,15 @@ export function shortDigest(digest: string | undefined): string {
   return algo ? `${algo}:${short}` : short;
 }
 
+/** `2026-03-31 00:21–03:29 UTC`, or both dates when the window spans midnight; raw text if not a time. */
+export function windowLabel(w: { start: string; end: string }): string {
+  const [s, e] = [new Date(w.start), new Date(w.end)];
+  if (Number.isNaN(s.getTime()) || Number.isNaN(e.getTime())) return `${w.start} – ${w.end}`;
+  const [sd, st] = [s.toISOString().slice(0, 10), s.toISOString().slice(11, 16)];
+  const [ed, et] = [e.toISOString().slice(0, 10), e.toISOString().slice(11, 16)];
+  return sd === ed ? `${sd} ${st}–${et} UTC` : `${sd} ${st} – ${ed} ${et} UTC`;
+}
+
 export function createdLabel(c: CreatedTime | undefined): string {
   if (!c?.value) return 'unknown';
   return c.reliable ? c.value : `${c.value} (unreliable)`;
@@ -49,7 +58,7 @@ export function deletedWhy(deleted: readonly Match[]): string {
 
 export function windowWhy(w: WindowCheck, created: CreatedTime | undefined): string {
   const when = created?.value ? `built ${created.value}${created.source ? ` (${created.source})` : ''}` : 'built';
-  return `${when}, inside the ${w.incident} window ${w.start} – ${w.end}; no IOC package found`;
+  return `${when}, inside the ${w.incident} window ${windowLabel(w)}; no IOC package found`;
 }
 
 /** One line on why an image got its verdict, for the terse `check` output and the unknown list. */

@@ -13,6 +13,7 @@ const update = process.env.UPDATE_GOLDEN === '1';
 export function mask(text: string): string {
   return text
     .replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g, '<time>')
+    .replace(/\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?:–\d{2}:\d{2})?/g, '<time>')
     .replace(/\bsha256:[0-9a-f]{6,64}\b/g, 'sha256:<digest>');
 }
 

@@ -1,6 +1,6 @@
 // The incident document: headline, one section per incident with evidence tables, then what could not be checked.
 import type { IncidentHit, Report, ReportIncident } from '../../model/report.js';
-import { createdLabel, evidenceLabel, headline, imageWhy, shortDigest } from '../describe.js';
+import { createdLabel, evidenceLabel, headline, imageWhy, shortDigest, windowLabel } from '../describe.js';
 import { imageOf, workloadLabel } from './lookup.js';
 import type { Presenter } from './presenter.js';
 
@@ -47,7 +47,7 @@ function affectedRows(report: Report, hit: IncidentHit): string[][] {
 function incidentSection(report: Report, inc: ReportIncident): string[] {
   const parts = [`## Incident ${code(inc.id)}${inc.title !== inc.id ? `: ${escapeMarkdown(inc.title)}` : ''}`];
   const facts = [
-    ...inc.windows.map((w) => `- **Window:** ${w.start} – ${w.end}`),
+    ...inc.windows.map((w) => `- **Window:** ${windowLabel(w)}`),
     ...(inc.aliases.length > 0 ? [`- **Aliases:** ${inc.aliases.map(escapeMarkdown).join(', ')}`] : []),
     ...(inc.references.length > 0 ? [`- **References:** ${inc.references.map(escapeMarkdown).join(', ')}`] : []),
     ...(inc.indicators.length > 0 ? [`- **Indicators:** ${inc.indicators.map(code).join(', ')}`] : []),

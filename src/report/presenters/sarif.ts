@@ -1,7 +1,7 @@
 // SARIF 2.1.0 for code-scanning dashboards: one rule per incident, one result per (image, package) in its blast radius.
 import { createHash } from 'node:crypto';
 import type { IncidentHit, IncidentPackage, Report, ReportIncident } from '../../model/report.js';
-import { imageWhy, packageLabel } from '../describe.js';
+import { imageWhy, packageLabel, windowLabel } from '../describe.js';
 import type { Presenter } from './presenter.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -37,7 +37,7 @@ function httpUri(s: string): string | undefined {
 }
 
 function rule(inc: ReportIncident): Json {
-  const window = inc.windows.map((w) => `${w.start} – ${w.end}`).join(', ');
+  const window = inc.windows.map(windowLabel).join(', ');
   const title = /[.!?]$/.test(inc.title) ? inc.title : `${inc.title}.`;
   const fullText = [title, window ? `Compromise window: ${window}.` : '', inc.notes ?? ''].filter(Boolean).join(' ');
   const helpUri = inc.references.map(httpUri).find((u) => u !== undefined);

@@ -1,7 +1,7 @@
 // The terminal report: headline, per-incident blast radius, what could not be checked, then every image.
 import type { ChalkInstance } from 'chalk';
 import type { IncidentHit, Report, ReportIncident } from '../../model/report.js';
-import { createdLabel, evidenceLabel, headline, imageWhy, shortDigest } from '../describe.js';
+import { createdLabel, evidenceLabel, headline, imageWhy, shortDigest, windowLabel } from '../describe.js';
 import { firstFew, imageOf, workloadLabel } from './lookup.js';
 import { alignColumns, paint, verdictWord, type Presenter } from './presenter.js';
 
@@ -25,7 +25,7 @@ function hitLines(c: ChalkInstance, report: Report, hit: IncidentHit, kind: 'aff
 
 function incidentLines(c: ChalkInstance, report: Report, inc: ReportIncident): string[] {
   const lines = [c.bold(`Incident ${inc.id}${inc.title !== inc.id ? ` — ${inc.title}` : ''}`)];
-  for (const w of inc.windows) lines.push(`  window ${w.start} – ${w.end}`);
+  for (const w of inc.windows) lines.push(`  window ${windowLabel(w)}`);
   for (const hit of inc.affected) lines.push(...hitLines(c, report, hit, 'affected'));
   for (const hit of inc.suspect) lines.push(...hitLines(c, report, hit, 'suspect'));
   if (inc.affected.length + inc.suspect.length === 0) lines.push('  no affected or suspect images');
