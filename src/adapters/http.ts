@@ -76,11 +76,7 @@ export async function requestWithRetry(req: HttpRequest, policy: RetryPolicy = D
 
 async function attemptOnce(req: HttpRequest, policy: RetryPolicy): Promise<HttpResponse> {
   const controller = new AbortController();
-  let timer = setTimeout(() => controller.abort(), policy.timeoutMs);
-  const refresh = (): void => {
-    clearTimeout(timer);
-    timer = setTimeout(() => controller.abort(), policy.timeoutMs);
-  };
+  const timer = setTimeout(() => controller.abort(), policy.timeoutMs);
   let res: Response;
   try {
     res = await fetch(req.url, {
@@ -102,7 +98,8 @@ async function attemptOnce(req: HttpRequest, policy: RetryPolicy): Promise<HttpR
   }
   const base = { status: res.status, headers: res.headers, url: res.url || req.url };
   if (req.stream && res.ok && res.body) {
-    return { ...base, body: Buffer.alloc(0), stream: guardStream(res.body, controller, refresh, () => clearTimeout(timer), req.url) };
+    clearTimeout(timer);
+    return { ...base, body: Buffer.alloc(0), stream: guardStream(res.body, controller, policy.timeoutMs, req.url) };
   }
   try {
     const body = await readCapped(res, req.maxBytes ?? DEFAULT_MAX_BYTES);
@@ -130,24 +127,31 @@ async function readCapped(res: Response, maxBytes: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Passes a body through, re-arming the deadline on each chunk and naming the host on failure. */
-function guardStream(
-  body: ReadableStream<Uint8Array>,
-  controller: AbortController,
-  refresh: () => void,
-  done: () => void,
-  url: string,
-): Readable {
+/**
+ * Passes a body through with an idle deadline and errors that name the host. The deadline only runs
+ * while the network owes us bytes: a consumer that is slow to read (backpressure) does not trip it.
+ */
+function guardStream(body: ReadableStream<Uint8Array>, controller: AbortController, timeoutMs: number, url: string): Readable {
   const source = Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>);
   const out = new Transform({
     transform(chunk, _enc, cb) {
-      refresh();
+      arm();
       cb(null, chunk);
     },
   });
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (out.readableLength > 0 || out.writableLength > 0 || source.isPaused()) arm();
+      else controller.abort();
+    }, timeoutMs);
+  };
+  const done = (): void => clearTimeout(timer);
+  arm();
   source.on('error', (err) => {
     done();
-    const why = controller.signal.aborted ? 'stalled past the timeout' : describeFailure(err, false, 0);
+    const why = controller.signal.aborted ? `stalled for ${timeoutMs} ms` : describeFailure(err, false, 0);
     out.destroy(new ToolError(new URL(url).host, `download of ${pathOf(url)} broke off: ${why}`));
   });
   source.on('end', done);

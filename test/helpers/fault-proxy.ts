@@ -6,6 +6,8 @@ export type Fault =
   | { kind: 'status'; status: number; headers?: Record<string, string> }
   /** Sends the upstream headers and this many body bytes, then cuts the connection. */
   | { kind: 'drop-body'; afterBytes: number }
+  /** Sends the upstream headers and this many body bytes, then goes silent with the connection open. */
+  | { kind: 'stall-body'; afterBytes: number }
   /** Closes the connection before any response. */
   | { kind: 'reset' }
   /** Waits before forwarding the upstream response. */
@@ -32,6 +34,8 @@ export interface FaultProxy {
   host: string;
   url: string;
   requests: SeenRequest[];
+  /** Most requests seen in flight at once since the last clear(). */
+  maxInFlight(): number;
   addRule(rule: FaultRule): void;
   clear(): void;
   stop(): Promise<void>;
@@ -41,7 +45,12 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const rules: FaultRule[] = [];
   const requests: SeenRequest[] = [];
   const sockets = new Set<Socket>();
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server = createServer((req, res) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.on('close', () => inFlight--);
     const path = req.url ?? '/';
     const rule = rules.find((r) => (r.times ?? Infinity) > 0 && r.path.test(path) && (!r.method || r.method === req.method));
     if (rule && rule.times !== undefined) rule.times--;
@@ -58,10 +67,12 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     host: `127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}`,
     requests,
+    maxInFlight: () => maxInFlight,
     addRule: (rule) => rules.push({ ...rule }),
     clear: () => {
       rules.length = 0;
       requests.length = 0;
+      maxInFlight = inFlight;
     },
     stop: () =>
       new Promise<void>((resolve) => {
@@ -90,7 +101,7 @@ function serve(req: IncomingMessage, res: ServerResponse, upstream: string, faul
   const up = request(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (upRes) => {
     const forward = (): void => {
       res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-      if (fault?.kind === 'drop-body') return dropAfter(upRes, res, fault.afterBytes);
+      if (fault?.kind === 'drop-body' || fault?.kind === 'stall-body') return cutAfter(upRes, res, fault.afterBytes, fault.kind === 'drop-body');
       upRes.pipe(res);
     };
     if (fault?.kind === 'delay') setTimeout(forward, fault.ms);
@@ -100,7 +111,7 @@ function serve(req: IncomingMessage, res: ServerResponse, upstream: string, faul
   req.pipe(up);
 }
 
-function dropAfter(upRes: IncomingMessage, res: ServerResponse, afterBytes: number): void {
+function cutAfter(upRes: IncomingMessage, res: ServerResponse, afterBytes: number, drop: boolean): void {
   let sent = 0;
   upRes.on('data', (chunk: Buffer) => {
     if (sent >= afterBytes) return;
@@ -109,8 +120,8 @@ function dropAfter(upRes: IncomingMessage, res: ServerResponse, afterBytes: numb
     res.write(part);
     if (sent >= afterBytes) {
       upRes.destroy();
-      // flush what was written, then cut the connection mid-body
-      setTimeout(() => res.socket?.destroy(), 20);
+      // flush what was written, then cut the connection mid-body (or leave it hanging)
+      if (drop) setTimeout(() => res.socket?.destroy(), 20);
     }
   });
 }

@@ -72,6 +72,30 @@ describe.skipIf(!registryAvailable)('registry faults', () => {
     expect(err.message).toMatch(new RegExp(`^${proxy.host}: download of /v2/faulty/app/blobs/sha256:[0-9a-f]{64} broke off`));
   });
 
+  it('ends a blob that stalls mid-body after the idle deadline', async () => {
+    proxy.addRule({ path: /\/blobs\//, fault: { kind: 'stall-body', afterBytes: 10_000 } });
+    const stream = await client(300).openBlob(repo(), digestOf(img.layer));
+    const started = Date.now();
+    const err = (await buffer(stream).catch((e: Error) => e)) as Error;
+    expect(err).toBeInstanceOf(ToolError);
+    expect(err.message).toMatch(/broke off: stalled for 300 ms$/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('does not time out a blob whose reader is slow, only a silent network', async () => {
+    const stream = await client(200).openBlob(repo(), digestOf(img.layer));
+    await new Promise((r) => setTimeout(r, 600)); // the reader dawdles; the data waits in buffers
+    expect((await buffer(stream)).equals(img.layer)).toBe(true);
+  });
+
+  it('keeps at most `concurrency` requests in flight per registry', async () => {
+    proxy.addRule({ path: manifestPath, fault: { kind: 'delay', ms: 150 } });
+    const c = new RegistryClient({ insecureRegistries: ['127.0.0.1'], credentials: async () => undefined, concurrency: 2 });
+    const all = await Promise.all(Array.from({ length: 6 }, () => c.getManifest(repo(), '1.0')));
+    expect(all.every((m) => m.digest === img.digest)).toBe(true);
+    expect(proxy.maxInFlight()).toBe(2);
+  });
+
   it('times out a registry slower than the per-request deadline, after retrying', async () => {
     proxy.addRule({ path: manifestPath, fault: { kind: 'delay', ms: 2000 } });
     const started = Date.now();
