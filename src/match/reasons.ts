@@ -35,7 +35,8 @@ export function matchReason(d: DetailedMatch): string {
 /** `built 2026-03-31T01:02:03Z, inside the axios-2026-03 window 2026-03-31 00:21–03:29 UTC, no IOC package found`. */
 export function windowReason(w: WindowCheck, created: CreatedTime | undefined, anyMatch: boolean): string {
   const from = created?.source ? ` (${created.source})` : '';
-  const base = `built ${created?.value ?? '?'}${from}, inside the ${w.incident} window ${describeWindow(w.start, w.end)}`;
+  const which = w.incident.startsWith('--') ? `the ${w.incident} range` : `the ${w.incident} window`;
+  const base = `built ${created?.value ?? '?'}${from}, inside ${which} ${describeWindow(w.start, w.end)}`;
   return anyMatch ? base : `${base}, no IOC package found`;
 }
 

@@ -74,6 +74,7 @@ describe('judgePlatform', () => {
       ['--window', 'inside'],
     ]);
     expect(r.verdict).toBe('suspect');
+    expect(r.reasons).toContain('built 2026-03-01T10:00:00Z (config created), inside the --window range 2026-02-28 00:00 – 2026-03-02 00:00 UTC, no IOC package found');
   });
 
   it('mentions that a package was matched by name only when the SBOM gave no ecosystem', () => {
