@@ -58,7 +58,9 @@ export function deletedWhy(deleted: readonly Match[]): string {
 
 export function windowWhy(w: WindowCheck, created: CreatedTime | undefined): string {
   const when = created?.value ? `built ${created.value}${created.source ? ` (${created.source})` : ''}` : 'built';
-  return `${when}, inside the ${w.incident} window ${windowLabel(w)}; no IOC package found`;
+  // Windows from the command line are filed under their flag (`--window`), which reads badly as a name.
+  const which = w.incident.startsWith('-') ? `window given with ${w.incident}` : `${w.incident} window`;
+  return `${when}, inside the ${which} ${windowLabel(w)}; no IOC package found`;
 }
 
 /** One line on why an image got its verdict, for the terse `check` output and the unknown list. */

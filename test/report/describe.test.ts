@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createdLabel, evidenceLabel, imageWhy, shortDigest, windowLabel } from '../../src/report/describe.js';
+import { createdLabel, evidenceLabel, imageWhy, shortDigest, windowLabel, windowWhy } from '../../src/report/describe.js';
 import { unknownImage } from './sample.js';
 
 describe('report phrases', () => {
@@ -20,6 +20,13 @@ describe('report phrases', () => {
     expect(evidenceLabel(undefined)).toBe('none');
     expect(createdLabel({ value: '1970-01-01T00:00:00Z', reliable: false })).toBe('1970-01-01T00:00:00Z (unreliable)');
     expect(createdLabel(undefined)).toBe('unknown');
+  });
+
+  it('names a command-line window by its flag', () => {
+    const w = { incident: '--window', start: '2026-02-11T16:00:00Z', end: '2026-02-11T17:00:00Z', outcome: 'inside' as const };
+    expect(windowWhy(w, { value: '2026-02-11T16:05:00Z', reliable: true })).toBe(
+      'built 2026-02-11T16:05:00Z, inside the window given with --window 2026-02-11 16:00–17:00 UTC; no IOC package found',
+    );
   });
 
   it('gives an unknown image its recorded reasons, or says none were recorded', () => {
