@@ -4,6 +4,8 @@ import type { Package } from '../../model/package.js';
 import type { LockfileParser, LockfileResult } from './lockfile.js';
 
 const REQUIREMENT = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*(.*)$/;
+const CLAUSE = String.raw`(?:===|[<>=!~]=?)\s*[A-Za-z0-9*][^\s,]*`;
+const SPECIFIERS = new RegExp(String.raw`^${CLAUSE}(?:\s*,\s*${CLAUSE})*$`);
 const INCLUDE = /^(?:-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)/;
 
 /** Logical lines: backslash continuations joined, comments dropped; each keeps the number of its first line. */
@@ -30,9 +32,10 @@ function pinnedVersion(spec: string, file: string, line: number): string {
   // Markers after `;` and per-requirement options (`--hash=...`) do not change the version.
   const bare = spec.split(';')[0]!.split(/\s--?[a-z]/)[0]!.trim();
   if (bare === '' || bare.startsWith('@')) return '';
-  const pin = /^===?\s*([^\s,;]+)$/.exec(bare);
+  // `==1.4.*` is a range in disguise: it pins no single version.
+  const pin = /^===?\s*([A-Za-z0-9][^\s,;*]*)$/.exec(bare);
   if (pin) return pin[1]!;
-  if (!/^(?:[<>=!~]=?|===)\s*[^\s,]+(?:\s*,\s*(?:[<>=!~]=?|===)\s*[^\s,]+)*$/.test(bare)) {
+  if (!SPECIFIERS.test(bare)) {
     throw new InputError(file, `cannot read the version specifier "${bare}"`, line);
   }
   return '';

@@ -1,0 +1,141 @@
+// Every lockfile format and version against its hand-written fixture: counts, chains, lookalikes, and bad files.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../src/errors.js';
+import { lockfileParserFor } from '../../../src/acquire/lockfiles/index.js';
+import type { Package } from '../../../src/model/package.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../../../fixtures/lockfiles');
+
+function parseFixture(dir: string, file: string) {
+  const parser = lockfileParserFor(file);
+  if (!parser) throw new Error(`no parser claims ${file}`);
+  return parser.parse(readFileSync(path.join(FIXTURES, dir, file), 'utf8'), `/${dir}/${file}`);
+}
+
+function find(packages: Package[], name: string, version: string): Package | undefined {
+  return packages.find((p) => p.name === name && p.version === version);
+}
+
+// The same project locked by each npm-world tool: 15 distinct packages, plain-crypto-js only through axios.
+const NPM_CASES = [
+  { dir: 'npm-v1', file: 'package-lock.json', count: 15 },
+  { dir: 'npm-v2', file: 'package-lock.json', count: 15 },
+  { dir: 'npm-v3', file: 'package-lock.json', count: 15 },
+  { dir: 'npm-shrinkwrap', file: 'npm-shrinkwrap.json', count: 10 },
+  { dir: 'pnpm-v5.4', file: 'pnpm-lock.yaml', count: 15 },
+  { dir: 'pnpm-v6', file: 'pnpm-lock.yaml', count: 15 },
+  { dir: 'pnpm-v9', file: 'pnpm-lock.yaml', count: 15 },
+  { dir: 'yarn-classic', file: 'yarn.lock', count: 15 },
+  { dir: 'yarn-berry', file: 'yarn.lock', count: 15 },
+  { dir: 'bun', file: 'bun.lock', count: 15 },
+];
+
+describe.each(NPM_CASES)('$dir/$file', ({ dir, file, count }) => {
+  const { packages } = parseFixture(dir, file);
+
+  it(`lists ${count} distinct npm packages, each at the lockfile's path`, () => {
+    expect(packages).toHaveLength(count);
+    expect(new Set(packages.map((p) => `${p.name}@${p.version}`)).size).toBe(count);
+    for (const p of packages) {
+      expect(p.ecosystem).toBe('npm');
+      expect(p.paths).toEqual([`/${dir}/${file}`]);
+    }
+  });
+
+  it('names axios@1.14.1 as what pulls in plain-crypto-js@4.2.1', () => {
+    expect(find(packages, 'plain-crypto-js', '4.2.1')?.dependencyPath).toEqual(['axios@1.14.1']);
+    expect(find(packages, 'axios', '1.14.1')?.dependencyPath).toEqual([]);
+  });
+
+  it('gives the whole chain for a deeper package', () => {
+    expect(find(packages, 'delayed-stream', '1.0.0')?.dependencyPath).toEqual(['axios@1.14.1', 'form-data@4.0.2', 'combined-stream@1.0.8']);
+  });
+});
+
+describe.each(NPM_CASES.filter((c) => c.count === 15))('lookalikes in $dir', ({ dir, file }) => {
+  const { packages } = parseFixture(dir, file);
+  it.each([
+    ['axios-mock-adapter', '1.14.1'],
+    ['@types/axios', '0.30.4'],
+    ['crypto-js', '4.2.1'],
+  ])('keeps %s@%s under its own name, as a direct dependency', (name, version) => {
+    const p = find(packages, name, version);
+    expect(p?.name).toBe(name);
+    expect(p?.dependencyPath).toEqual([]);
+    expect(packages.filter((q) => q.name === 'axios')).toHaveLength(1);
+  });
+});
+
+describe('Python lockfiles', () => {
+  it.each([
+    { dir: 'poetry-2.0', file: 'poetry.lock', count: 13, name: 'markupsafe', version: '2.1.5', via: ['flask@3.0.3', 'jinja2@3.1.4'] },
+    { dir: 'poetry-1.1', file: 'poetry.lock', count: 5, name: 'urllib3', version: '1.26.9', via: ['requests@2.27.1'] },
+    { dir: 'uv', file: 'uv.lock', count: 10, name: 'pluggy', version: '1.5.0', via: ['pytest@8.3.3'] },
+  ])('$dir: $count packages, $name via $via', ({ dir, file, count, name, version, via }) => {
+    const { packages } = parseFixture(dir, file);
+    expect(packages).toHaveLength(count);
+    expect(packages.every((p) => p.ecosystem === 'pypi' && p.paths[0] === `/${dir}/${file}`)).toBe(true);
+    expect(find(packages, name, version)?.dependencyPath).toEqual(via);
+  });
+
+  it('uv.lock leaves out the project itself and marks its dev group as direct', () => {
+    const { packages } = parseFixture('uv', 'uv.lock');
+    expect(packages.find((p) => p.name === 'gate-api')).toBeUndefined();
+    expect(find(packages, 'pytest', '8.3.3')?.dependencyPath).toEqual([]);
+  });
+
+  it('requirements.txt: pins with extras, markers and hashes; ranges without a version; includes noted', () => {
+    const { packages, notes } = parseFixture('requirements', 'requirements.txt');
+    expect(packages.map((p) => `${p.name}@${p.version}`)).toEqual([
+      'certifi@2024.8.30',
+      'charset-normalizer@3.4.0',
+      'idna@3.10',
+      'requests@2.32.3',
+      'urllib3@2.2.3',
+      'PySocks@1.7.1',
+      'Django@',
+    ]);
+    expect(packages.every((p) => p.dependencyPath === undefined)).toBe(true);
+    expect(notes.some((n) => n.includes('requirements-base.txt') && n.includes('not followed'))).toBe(true);
+    expect(notes.some((n) => n.includes(':31: editable'))).toBe(true);
+  });
+
+  it('Pipfile.lock: default and develop, == stripped, a git entry without a version', () => {
+    const { packages, notes } = parseFixture('pipfile', 'Pipfile.lock');
+    expect(packages).toHaveLength(8);
+    expect(find(packages, 'pytest', '8.3.3')).toBeDefined();
+    expect(find(packages, 'internal-tools', '')).toBeDefined();
+    expect(notes).toHaveLength(1);
+  });
+});
+
+describe('malformed lockfiles are an InputError naming the file', () => {
+  it.each([
+    { dir: 'bad-npm-json', file: 'package-lock.json', line: 29 },
+    { dir: 'bad-npm-version', file: 'package-lock.json', field: 'lockfileVersion' },
+    { dir: 'bad-pnpm-yaml', file: 'pnpm-lock.yaml', line: 8 },
+    { dir: 'bad-pnpm-version', file: 'pnpm-lock.yaml', field: 'lockfileVersion' },
+    { dir: 'bad-yarn-classic', file: 'yarn.lock', line: 9 },
+    { dir: 'bad-yarn-berry', file: 'yarn.lock', line: 8 },
+    { dir: 'bad-bun', file: 'bun.lock', line: 7 },
+    { dir: 'bad-poetry', file: 'poetry.lock', line: 3 },
+    { dir: 'bad-uv-version', file: 'uv.lock', field: 'version' },
+    { dir: 'bad-pipfile', file: 'Pipfile.lock', field: '_meta' },
+    { dir: 'bad-requirements', file: 'requirements.txt', line: 2 },
+  ])('$dir', ({ dir, file, line, field }) => {
+    let caught: unknown;
+    try {
+      parseFixture(dir, file);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(InputError);
+    const err = caught as InputError;
+    expect(err.file).toBe(`/${dir}/${file}`);
+    expect(err.message.startsWith(`/${dir}/${file}`)).toBe(true);
+    if (line !== undefined) expect(err.line).toBe(line);
+    if (field !== undefined) expect(err.field).toBe(field);
+  });
+});
