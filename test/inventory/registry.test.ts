@@ -43,7 +43,7 @@ describe.skipIf(!registryAvailable)('inventoryRegistry', () => {
   it('registry:HOST/REPO lists every tag of one repository', async () => {
     const { targets, errors } = await inventoryRegistry(`registry:${h}/shop/web`, client());
     expect(errors).toEqual([]);
-    expect(targets.map((t) => t.tag)).toEqual(['1.0', '1.1']);
+    expect(targets.map((t) => (t.kind === 'registry' ? t.tag : t.kind))).toEqual(['1.0', '1.1']);
   });
 
   it('registry:HOST/REPO:TAG, @digest and a bare reference name one image without listing', async () => {
@@ -64,7 +64,7 @@ describe.skipIf(!registryAvailable)('inventoryRegistry', () => {
     proxy.clear();
     proxy.addRule({ path: /\/v2\/shop\/web\/tags\/list/, fault: { kind: 'status', status: 500 } });
     const { targets, errors } = await inventoryRegistry(`registry:${h}`, client());
-    expect(targets.map((t) => t.repository)).toEqual(['shop/api', 'tools/cli']);
+    expect(targets.map((t) => (t.kind === 'registry' ? t.repository : t.kind))).toEqual(['shop/api', 'tools/cli']);
     expect(errors).toEqual([`${h}/shop/web: cannot list tags: ${h}: GET /v2/shop/web/tags/list failed after 1 attempt: HTTP 500 Internal Server Error`]);
     proxy.clear();
   });

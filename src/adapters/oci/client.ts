@@ -1,5 +1,4 @@
 // The registry API client: manifests, blobs, catalog and tags, with auth, retries and a per-host limit.
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { z } from 'zod';
@@ -9,10 +8,11 @@ import { DEFAULT_RETRY, requestWithRetry, type HttpResponse, type RetryPolicy } 
 import { Authenticator } from './auth.js';
 import { parseChallenges, pickChallenge } from './challenge.js';
 import { defaultCredentials, type CredentialLookup } from './credentials.js';
-import { bareMediaType, isArtifactTag, isSchema1, MANIFEST_ACCEPT, MANIFEST_TYPES, OCI_INDEX, OCI_MANIFEST } from './media-types.js';
+import { bareMediaType, isArtifactTag, MANIFEST_ACCEPT } from './media-types.js';
 import { nextLink } from './paging.js';
 import { apiHost, isDigest } from './reference.js';
-import { CatalogPage, ErrorBody, ManifestHead, TagsPage } from './schema.js';
+import { manifestMediaType, parseJson, registryErrors, sha256 } from './responses.js';
+import { CatalogPage, TagsPage } from './schema.js';
 import { redact } from './secrets.js';
 
 export interface RegistryClientOptions {
@@ -205,45 +205,4 @@ function pullScope(repo: RepoRef): string {
 function sameChallenge(known: ReturnType<Authenticator['challengeFor']>, fresh: { scheme: string; params: Record<string, string> }, scope: string): boolean {
   if (!known || known.scheme !== fresh.scheme || known.params.realm !== fresh.params.realm) return false;
   return fresh.scheme === 'basic' || !fresh.params.scope || fresh.params.scope === scope;
-}
-
-function manifestMediaType(res: HttpResponse, repo: RepoRef, reference: string): string {
-  const header = bareMediaType(res.headers.get('content-type'));
-  let head: ManifestHead = {};
-  try {
-    head = ManifestHead.parse(JSON.parse(res.body.toString('utf8')));
-  } catch {
-    // Not JSON: the reader reports it when it parses the manifest against its digest.
-  }
-  if (isSchema1(header) || head.schemaVersion === 1) {
-    throw new ToolError(repo.registry, `manifest ${repo.repository}:${reference} is docker schema 1, which is not supported`);
-  }
-  if (MANIFEST_TYPES.includes(header)) return header;
-  if (head.mediaType) return head.mediaType;
-  return res.body.includes('"manifests"') ? OCI_INDEX : OCI_MANIFEST;
-}
-
-function parseJson<T>(schema: z.ZodType<T>, body: Buffer, registry: string, what: string): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new ToolError(registry, `${what}: response is not JSON`);
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new ToolError(registry, `${what}: unexpected response (${parsed.error.issues[0]?.message ?? 'invalid'})`);
-  return parsed.data;
-}
-
-function registryErrors(body: Buffer): string {
-  try {
-    const parsed = ErrorBody.parse(JSON.parse(body.toString('utf8')));
-    return parsed.errors.map((e) => [e.code, e.message].filter(Boolean).join(' ')).join('; ');
-  } catch {
-    return '';
-  }
-}
-
-function sha256(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
