@@ -81,7 +81,9 @@ export async function runKubectl(args: readonly string[], opts: KubectlOptions, 
   throw classifyFailure(String(res.stderr ?? ''), context, res.exitCode);
 }
 
+/** An empty context name means kubectl runs with no --context inside a pod, on its service account. */
 function describe(context: string | undefined): string {
+  if (context === '') return 'in-cluster service account';
   return context ? `context "${context}"` : 'current context';
 }
 
@@ -161,6 +163,7 @@ export async function currentContext(opts: KubectlOptions): Promise<string | und
 }
 
 export interface ListQuery {
+  /** A kubeconfig context; "" runs with no --context (in a pod, kubectl then uses its service account). */
   context: string;
   /** One namespace; absent lists across all namespaces. */
   namespace?: string;

@@ -45,6 +45,17 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * Inside a pod (the CronJob in deploy/kubernetes) there is no kubeconfig: kubectl then uses the service account by itself,
+ * and must get no --context. No real context can be named "", so it stands for that case.
+ */
+const IN_CLUSTER = '';
+export const IN_CLUSTER_LABEL = 'in-cluster';
+
+function runsInCluster(opts: KubeOptions): boolean {
+  return !opts.kubeconfig && !process.env.KUBECONFIG && !!process.env.KUBERNETES_SERVICE_HOST && !!process.env.KUBERNETES_SERVICE_PORT;
+}
+
 interface ContextChoice {
   contexts: string[];
   errors: string[];
@@ -70,6 +81,7 @@ async function chooseContexts(opts: KubeOptions, kc: KubectlOptions): Promise<Co
     }
     const current = await currentContext(kc);
     if (current) out.contexts = [current];
+    else if (runsInCluster(opts)) out.contexts = [IN_CLUSTER];
     else out.inputErrors.push('kube: the kubeconfig has no current context: name one (kube:CONTEXT) or use --all-contexts');
   } catch (err) {
     const userNamedIt = err instanceof KubectlError && err.reason === 'missing' && opts.kubectl !== undefined;
@@ -175,7 +187,7 @@ async function inventoryContext(context: string, opts: KubeOptions, kc: KubectlO
         problems.push(`kube:${context}: ${image.error}`);
         continue;
       }
-      images.add(image.target, { context, namespace: c.namespace, ...workload, container: c.container }, image.note);
+      images.add(image.target, { context: context || IN_CLUSTER_LABEL, namespace: c.namespace, ...workload, container: c.container }, image.note);
     }
   }
   return problems;

@@ -200,6 +200,26 @@ describe('inventoryKube when things go wrong', () => {
   });
 });
 
+describe('inventoryKube inside a pod', () => {
+  it('runs kubectl with no --context when there is no kubeconfig but a service host', async () => {
+    const saved = { ...process.env };
+    const argvs: string[][] = [];
+    try {
+      process.env.HOME = mkdtempSync(path.join(dir, 'home-'));
+      delete process.env.KUBECONFIG;
+      process.env.KUBERNETES_SERVICE_HOST = '127.0.0.1';
+      process.env.KUBERNETES_SERVICE_PORT = '1';
+      const inv = await inventoryKube({ kubectl: '/usr/bin/kubectl', tuning: { ...tuning, requestTimeoutMs: 2000, onCommand: (a) => argvs.push([...a]) } });
+      expect(inv.inputErrors).toEqual([]);
+      expect(argvs.map((a) => a.slice(1, 3))).toEqual([['--request-timeout=2s', 'config'], ['--request-timeout=2s', 'get']]);
+      // No service account token exists here, so kubectl cannot reach an API server; the error says whose view failed.
+      expect(inv.errors).toEqual([expect.stringMatching(/^kubectl: in-cluster service account: /)]);
+    } finally {
+      process.env = saved;
+    }
+  });
+});
+
 describe('kubeSource', () => {
   it('is the kube: scheme; an empty spec is the current context, a spec names contexts', async () => {
     let seen: KubeInventory | undefined;
