@@ -1,0 +1,87 @@
+// The cache file's layout: tables, indexes, the version that marks it as ours, and the zod gate for stored JSON.
+import { z } from 'zod';
+
+export const SCHEMA_VERSION = 1;
+/** `PRAGMA application_id` for sbom-hunt caches ("SBHC"): how a foreign SQLite file is told apart. */
+export const APPLICATION_ID = 0x53424843;
+
+export const DDL = `
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS images (
+  id INTEGER PRIMARY KEY,
+  digest TEXT NOT NULL,
+  method TEXT NOT NULL,
+  strength TEXT NOT NULL,
+  verifier TEXT NOT NULL DEFAULT '',
+  ref TEXT NOT NULL,
+  stored_at INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  UNIQUE (digest, method, strength, verifier)
+);
+CREATE INDEX IF NOT EXISTS images_by_digest ON images (digest);
+CREATE INDEX IF NOT EXISTS images_by_age ON images (stored_at);
+CREATE TABLE IF NOT EXISTS packages (
+  image_id INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+  platform INTEGER NOT NULL,
+  ecosystem TEXT NOT NULL,
+  name TEXT NOT NULL,
+  name_key TEXT NOT NULL,
+  version TEXT NOT NULL,
+  purl TEXT,
+  paths TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  layer TEXT
+);
+CREATE INDEX IF NOT EXISTS packages_by_name ON packages (ecosystem, name_key);
+CREATE INDEX IF NOT EXISTS packages_by_image ON packages (image_id, platform);
+`;
+
+const Evidence = z.object({
+  kind: z.enum(['sbom-file', 'attestation', 'buildkit-attestation', 'cosign', 'syft', 'grype', 'native', 'cache', 'lockfile']),
+  verified: z.boolean().optional(),
+  detail: z.string().optional(),
+  format: z.string().optional(),
+});
+
+/** Everything about a platform but its packages (those live in the indexed table). */
+export const StoredPlatform = z.object({
+  platform: z.string().optional(),
+  digest: z.string().optional(),
+  created: z.object({ value: z.string().optional(), source: z.string().optional(), reliable: z.boolean() }).optional(),
+  evidence: Evidence.optional(),
+  notes: z.array(z.string()),
+});
+export type StoredPlatform = z.infer<typeof StoredPlatform>;
+
+export const StoredBody = z.object({ platforms: z.array(StoredPlatform) });
+export type StoredBody = z.infer<typeof StoredBody>;
+
+export const ImageRow = z.object({
+  id: z.number(),
+  digest: z.string(),
+  method: z.string(),
+  strength: z.enum(['unverified', 'scanned', 'verified']),
+  verifier: z.string(),
+  ref: z.string(),
+  stored_at: z.number(),
+  body: z.string(),
+});
+export type ImageRow = z.infer<typeof ImageRow>;
+
+export const PackageRow = z.object({
+  platform: z.number(),
+  ecosystem: z.string(),
+  name: z.string(),
+  version: z.string(),
+  purl: z.string().nullable(),
+  paths: z.string(),
+  deleted: z.number(),
+  layer: z.string().nullable(),
+});
+export type PackageRow = z.infer<typeof PackageRow>;
+
+/** Packages are looked up by (ecosystem, normalised name): this statement must use packages_by_name. */
+export const FIND_PACKAGES_SQL = `
+SELECT i.digest, i.ref, i.method, i.strength, p.platform, p.ecosystem, p.name, p.version
+FROM packages p JOIN images i ON i.id = p.image_id
+WHERE p.ecosystem = ? AND p.name_key = ?`;

@@ -1,0 +1,208 @@
+// The SBOM cache: images keyed by digest and by how their SBOM was obtained, packages in an indexed inventory table.
+import { statSync } from 'node:fs';
+import { normalizeEcosystem } from '../../match/ecosystem.js';
+import { normalizePackageName } from '../../match/names.js';
+import type { Package } from '../../model/package.js';
+import type { AcquiredImage, AcquiredPlatform } from '../../model/target.js';
+import { openCacheDatabase, rollbackQuietly, type OpenOptions } from './open.js';
+import { FIND_PACKAGES_SQL, ImageRow, PackageRow, StoredBody } from './schema.js';
+import type { Database } from './sqlite.js';
+import { effectiveStrength, strengthOf, strengthRank, STRENGTHS, type CachePolicy, type Strength } from './strength.js';
+
+export interface CacheEntryInput {
+  digest: string;
+  ref: string;
+  platforms: AcquiredPlatform[];
+  /** The key or identity a verified acquisition was checked against (the run's policy). */
+  verifier?: string;
+}
+
+export interface CachedImage {
+  image: AcquiredImage;
+  method: string;
+  strength: Strength;
+  storedAt: Date;
+}
+
+export interface CacheStats {
+  path: string;
+  images: number;
+  packages: number;
+  bytes: number;
+  oldest?: string;
+  newest?: string;
+  byMethod: Record<string, number>;
+}
+
+export interface PackageHit {
+  digest: string;
+  ref: string;
+  method: string;
+  strength: string;
+  platform: number;
+  ecosystem: string;
+  name: string;
+  version: string;
+}
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+export class CacheStore {
+  constructor(
+    readonly path: string,
+    private readonly db: Database,
+  ) {}
+
+  /** The strongest entry for a digest that the policy accepts, newest first among equals. */
+  get(digest: string, policy: CachePolicy | Strength): CachedImage | undefined {
+    const p: CachePolicy = typeof policy === 'string' ? { minStrength: policy } : policy;
+    const rows = this.db.prepare('SELECT * FROM images WHERE digest = ?').all(digest).flatMap((r) => {
+      const row = ImageRow.safeParse(r);
+      const body = row.success ? StoredBody.safeParse(safeJson(row.data.body)) : undefined;
+      // A row this version cannot read is a miss, not a crash.
+      if (!row.success || !body?.success) return [];
+      return [{ row: row.data, body: body.data, effective: effectiveStrength(row.data.strength, row.data.verifier, p) }];
+    });
+    const best = rows
+      .filter((r) => strengthRank(r.effective) >= strengthRank(p.minStrength))
+      .sort((a, b) => strengthRank(b.effective) - strengthRank(a.effective) || b.row.stored_at - a.row.stored_at)[0];
+    if (!best) return undefined;
+    const packages = this.packagesOf(best.row.id);
+    const storedAt = new Date(best.row.stored_at);
+    const platforms = best.body.platforms.map((sp, i): AcquiredPlatform => {
+      const { evidence, ...rest } = sp;
+      const detail = `cached ${evidence?.kind ?? 'result'} from ${storedAt.toISOString()}${evidence?.detail ? `: ${evidence.detail}` : ''}`;
+      return {
+        ...rest,
+        packages: packages.get(i) ?? [],
+        evidence: {
+          kind: 'cache',
+          detail,
+          ...(evidence?.format ? { format: evidence.format } : {}),
+          ...(evidence?.verified !== undefined ? { verified: best.effective === 'verified' } : {}),
+        },
+        errors: [],
+      };
+    });
+    return { image: { ref: best.row.ref, digest, platforms, errors: [] }, method: best.row.method, strength: best.effective, storedAt };
+  }
+
+  private packagesOf(imageId: number): Map<number, Package[]> {
+    const out = new Map<number, Package[]>();
+    const rows = this.db.prepare('SELECT * FROM packages WHERE image_id = ? ORDER BY platform, rowid').all(imageId);
+    for (const r of rows) {
+      const row = PackageRow.parse(r);
+      const pkg: Package = { ecosystem: row.ecosystem, name: row.name, version: row.version, paths: JSON.parse(row.paths) as string[] };
+      if (row.purl !== null) pkg.purl = row.purl;
+      if (row.deleted) pkg.deleted = true;
+      if (row.layer !== null) pkg.layer = row.layer;
+      out.set(row.platform, [...(out.get(row.platform) ?? []), pkg]);
+    }
+    return out;
+  }
+
+  /**
+   * Stores a complete, error-free acquisition; returns false (storing nothing) for anything else:
+   * an unknown result must be asked again next time, never answered from the cache.
+   */
+  put(entry: CacheEntryInput): boolean {
+    const strength = cacheableStrength(entry);
+    if (!strength) return false;
+    const method = entry.platforms[0]!.evidence!.kind;
+    const verifier = strength === 'verified' ? (entry.verifier ?? '') : '';
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.db.prepare('DELETE FROM images WHERE digest = ? AND method = ? AND strength = ? AND verifier = ?').run(entry.digest, method, strength, verifier);
+      const body = JSON.stringify({ platforms: entry.platforms.map(({ packages: _p, errors: _e, ...rest }) => rest) });
+      const { lastInsertRowid } = this.db
+        .prepare('INSERT INTO images (digest, method, strength, verifier, ref, stored_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(entry.digest, method, strength, verifier, entry.ref, Date.now(), body);
+      this.insertPackages(Number(lastInsertRowid), entry.platforms);
+      this.db.exec('COMMIT');
+    } catch (err) {
+      rollbackQuietly(this.db);
+      throw err;
+    }
+    return true;
+  }
+
+  private insertPackages(imageId: number, platforms: AcquiredPlatform[]): void {
+    const insert = this.db.prepare(
+      'INSERT INTO packages (image_id, platform, ecosystem, name, name_key, version, purl, paths, deleted, layer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    platforms.forEach((p, i) => {
+      for (const pkg of p.packages) {
+        const eco = normalizeEcosystem(pkg.ecosystem);
+        insert.run(imageId, i, eco, pkg.name, normalizePackageName(eco, pkg.name), pkg.version, pkg.purl ?? null, JSON.stringify(pkg.paths), pkg.deleted ? 1 : 0, pkg.layer ?? null);
+      }
+    });
+  }
+
+  /** Every cached image holding one of these packages, through the (ecosystem, name) index. */
+  findImagesWithPackages(keys: readonly { ecosystem: string; name: string }[]): PackageHit[] {
+    const stmt = this.db.prepare(FIND_PACKAGES_SQL);
+    return keys.flatMap((k) => {
+      const eco = normalizeEcosystem(k.ecosystem);
+      return stmt.all(eco, normalizePackageName(eco, k.name)) as unknown as PackageHit[];
+    });
+  }
+
+  stats(): CacheStats {
+    const count = (sql: string) => Number((this.db.prepare(sql).get() as { n: number }).n);
+    const ages = this.db.prepare('SELECT min(stored_at) AS oldest, max(stored_at) AS newest FROM images').get() as { oldest: number | null; newest: number | null };
+    const byMethod: Record<string, number> = {};
+    for (const r of this.db.prepare('SELECT method, count(*) AS n FROM images GROUP BY method').all() as { method: string; n: number }[]) byMethod[r.method] = Number(r.n);
+    return {
+      path: this.path,
+      images: count('SELECT count(*) AS n FROM images'),
+      packages: count('SELECT count(*) AS n FROM packages'),
+      bytes: fileBytes(this.path) + fileBytes(`${this.path}-wal`),
+      ...(ages.oldest !== null ? { oldest: new Date(ages.oldest).toISOString() } : {}),
+      ...(ages.newest !== null ? { newest: new Date(ages.newest).toISOString() } : {}),
+      byMethod,
+    };
+  }
+
+  /** Removes entries stored before `olderThan`; returns how many images went. */
+  prune(olderThan: Date): number {
+    return Number(this.db.prepare('DELETE FROM images WHERE stored_at < ?').run(olderThan.getTime()).changes);
+  }
+
+  clear(): number {
+    return Number(this.db.prepare('DELETE FROM images').run().changes);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** The strength to store under, or undefined when the acquisition must not be cached. */
+function cacheableStrength(entry: CacheEntryInput): Strength | undefined {
+  if (!DIGEST.test(entry.digest) || entry.platforms.length === 0) return undefined;
+  const strengths = entry.platforms.map((p) => (p.errors.length === 0 ? strengthOf(p.evidence) : undefined));
+  const kinds = new Set(entry.platforms.map((p) => p.evidence?.kind));
+  if (kinds.size !== 1 || strengths.some((s) => s === undefined)) return undefined;
+  // Platforms read differently would be one entry at the weakest of them.
+  return STRENGTHS[Math.min(...strengths.map((s) => strengthRank(s!)))];
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function fileBytes(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+export function openCache(file: string, opts: OpenOptions = {}): CacheStore {
+  return new CacheStore(file, openCacheDatabase(file, opts));
+}
