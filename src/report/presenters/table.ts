@@ -17,6 +17,8 @@ function hitLines(c: ChalkInstance, report: Report, hit: IncidentHit, kind: 'aff
     const where = shown.length > 0 ? `  ${shown.join(', ')}${more > 0 ? ` (+${more} more)` : ''}` : '  (path unknown)';
     lines.push(`${INDENT}${p.ecosystem} ${c.bold(`${p.name}@${p.version}`)}${where}`);
   }
+  // Which platforms carry it decides which nodes to look at; only worth a line when there is a choice.
+  if (img && img.platforms.length > 1) lines.push(`${INDENT}platforms: ${img.platforms.map((p, i) => `${p.platform ?? `#${i + 1}`} ${p.verdict}`).join(', ')}`);
   const { shown, more } = firstFew(img?.workloads ?? [], 5);
   for (const w of shown) lines.push(`${INDENT}runs in ${workloadLabel(w)}`);
   if (more > 0) lines.push(`${INDENT}runs in ${more} more workloads`);

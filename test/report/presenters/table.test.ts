@@ -42,6 +42,7 @@ describe('table presenter', () => {
     const text = render(tablePresenter, { color: false });
     expect(text).toContain('npm axios@1.14.1  /srv/app/node_modules/axios/package.json');
     expect(text).toContain('(attestation, verified)');
+    expect(text).toContain('platforms: linux/amd64 affected, linux/arm64 affected');
     expect(text).toContain('runs in prod-eu/payments Deployment/payments-api (container api, 3 pods)');
     expect(text).toMatch(/UNKNOWN\s+registry\.internal:5000\/legacy\/batch:0\.9[^\n]*\n\s+syft failed/);
   });
