@@ -17,6 +17,8 @@ export interface TokenService {
   /** PEM of the self-signed certificate the registry's `rootcertbundle` names. */
   certPem: string;
   requests: TokenRequest[];
+  /** Signs the next this-many tokens with a key the registry does not trust (a revoked token). */
+  untrustedNext: number;
   /** A token for the given scopes, as a logged-in user would get (for pushing). */
   issue(scopes: string[], user?: string): string;
   stop(): Promise<void>;
@@ -36,7 +38,16 @@ export async function startTokenService(opts: TokenServiceOptions): Promise<Toke
   const service = opts.service ?? 'sbom-hunt-test-registry';
   const issuer = opts.issuer ?? 'sbom-hunt-test-issuer';
   const requests: TokenRequest[] = [];
-  const issue = (scopes: string[], user?: string): string => signToken(privateKey, certDer, { issuer, service, user, scopes });
+  const rogue = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const rogueCert = selfSignedCert(rogue.privateKey, rogue.publicKey, 'untrusted issuer');
+  const issue = (scopes: string[], user?: string): string => {
+    const claims = { issuer, service, user, scopes };
+    if (svc.untrustedNext > 0) {
+      svc.untrustedNext--;
+      return signToken(rogue.privateKey, rogueCert, claims);
+    }
+    return signToken(privateKey, certDer, claims);
+  };
   const server = createServer((req, res) => {
     handle(req, res, opts, requests, issue).catch(() => {
       res.statusCode = 500;
@@ -45,15 +56,17 @@ export async function startTokenService(opts: TokenServiceOptions): Promise<Toke
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  return {
+  const svc: TokenService = {
     realm: `http://127.0.0.1:${port}/token`,
     service,
     issuer,
     certPem: `-----BEGIN CERTIFICATE-----\n${certDer.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`,
     requests,
+    untrustedNext: 0,
     issue,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return svc;
 }
 
 async function handle(

@@ -14,6 +14,12 @@ export interface AuthOptions {
   userAgent: string;
 }
 
+export interface AuthHeader {
+  value: string;
+  /** A token reused from the cache: the registry may have stopped taking it (revoked, clock skew). */
+  reused: boolean;
+}
+
 interface CachedToken {
   token: string;
   expiresAt: number;
@@ -45,17 +51,18 @@ export class Authenticator {
   }
 
   /** The Authorization header for a request on `host`, or undefined while no challenge is known. */
-  async header(registry: string, host: string, scope: string): Promise<string | undefined> {
+  async header(registry: string, host: string, scope: string): Promise<AuthHeader | undefined> {
     const challenge = this.challenges.get(host);
     if (!challenge) return undefined;
     const cred = await this.credential(registry);
-    if (cred?.registryToken) return `Bearer ${cred.registryToken}`;
+    if (cred?.registryToken) return { value: `Bearer ${cred.registryToken}`, reused: false };
     if (challenge.scheme === 'basic') {
       if (!cred?.username || cred.password === undefined) return undefined;
-      return `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
+      return { value: `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`, reused: false };
     }
     const scopeToUse = challenge.params.scope && !scope ? challenge.params.scope : scope;
-    return `Bearer ${await this.token(registry, challenge, scopeToUse, cred)}`;
+    const { token, reused } = await this.token(registry, challenge, scopeToUse, cred);
+    return { value: `Bearer ${token}`, reused };
   }
 
   /** Forgets a token the registry refused, so the next round fetches a fresh one. */
@@ -72,17 +79,17 @@ export class Authenticator {
     return c;
   }
 
-  private async token(registry: string, challenge: Challenge, scope: string, cred: Credential | undefined): Promise<string> {
+  private async token(registry: string, challenge: Challenge, scope: string, cred: Credential | undefined): Promise<{ token: string; reused: boolean }> {
     const key = tokenKey(registry, challenge, scope);
     const cached = this.tokens.get(key);
     if (cached) {
       const t = await cached.catch(() => undefined);
-      if (t && t.expiresAt > Date.now()) return t.token;
+      if (t && t.expiresAt > Date.now()) return { token: t.token, reused: true };
     }
     const fresh = this.fetchToken(challenge, scope, cred);
     this.tokens.set(key, fresh);
     fresh.catch(() => this.tokens.delete(key));
-    return (await fresh).token;
+    return { token: (await fresh).token, reused: false };
   }
 
   private async fetchToken(challenge: Challenge, scope: string, cred: Credential | undefined): Promise<CachedToken> {

@@ -134,24 +134,33 @@ export class RegistryClient {
     return url.pathname + url.search;
   }
 
-  /** One request with up to two auth rounds: learn the challenge, then answer it. */
+  /**
+   * One request with up to two auth rounds: learn the challenge, then answer it. A cached token the
+   * registry refuses is replaced by a fresh one once.
+   */
   private async send(registry: string, path: string, scope: string, init: SendInit): Promise<HttpResponse> {
     const host = apiHost(registry);
     let currentScope = scope;
+    let renewed = false;
     let res: HttpResponse | undefined;
     for (let round = 0; round < 3; round++) {
-      const authorization = await this.auth.header(registry, host, currentScope);
+      const auth = await this.auth.header(registry, host, currentScope);
       const headers: Record<string, string> = { 'user-agent': this.userAgent };
       if (init.accept) headers.accept = init.accept;
-      if (authorization) headers.authorization = authorization;
+      if (auth) headers.authorization = auth.value;
       const req = { url: this.baseUrl(registry) + path, method: init.method ?? 'GET', headers, stream: init.stream ?? false, maxBytes: MAX_MANIFEST_BYTES };
       res = await this.limit(host)(() => requestWithRetry(req, this.policy));
       if (res.status !== 401) return res;
       const challenge = pickChallenge(parseChallenges(res.headers.get('www-authenticate')));
-      if (!challenge || (authorization && sameChallenge(this.auth.challengeFor(host), challenge, currentScope))) return res;
+      if (!challenge) return res;
+      if (auth && sameChallenge(this.auth.challengeFor(host), challenge, currentScope)) {
+        if (!auth.reused || renewed) return res;
+        this.auth.dropToken(registry, challenge, currentScope);
+        renewed = true;
+        continue;
+      }
       this.auth.learn(host, challenge);
       if (challenge.scheme === 'bearer' && challenge.params.scope) currentScope = challenge.params.scope;
-      if (authorization && challenge.scheme === 'bearer') this.auth.dropToken(registry, challenge, currentScope);
     }
     return res as HttpResponse;
   }

@@ -117,6 +117,16 @@ describe.skipIf(!registryAvailable)('Bearer token auth', () => {
     ]);
   });
 
+  it('replaces a cached token the registry refuses, once', async () => {
+    const c = client({ username: 'bob', password: PASSWORD });
+    const repo = { registry: reg.host, repository: 'secure/app' };
+    tokens.untrustedNext = 1;
+    await expect(c.getManifest(repo, '2.0')).rejects.toThrow('the configured credentials were rejected');
+    tokens.requests.length = 0;
+    expect((await c.getManifest(repo, '2.0')).digest).toBe(img.digest);
+    expect(tokens.requests).toHaveLength(1);
+  });
+
   it('exchanges an identity token (refresh token) by POST', async () => {
     tokens.requests.length = 0;
     const m = await client({ identityToken: 'refresh-abc-123' }).getManifest({ registry: reg.host, repository: 'secure/app' }, '2.0');
