@@ -1,0 +1,121 @@
+// Format details the fixtures do not cover: peer suffixes, aliases, nested installs, scoped parents.
+import { describe, expect, it } from 'vitest';
+import { bunLockParser } from '../../../src/acquire/lockfiles/bun.js';
+import { npmLockParser } from '../../../src/acquire/lockfiles/npm.js';
+import { pnpmLockParser } from '../../../src/acquire/lockfiles/pnpm.js';
+import { yarnLockParser } from '../../../src/acquire/lockfiles/yarn.js';
+import type { Package } from '../../../src/model/package.js';
+
+const summary = (packages: Package[]) => packages.map((p) => `${p.name}@${p.version} <- ${p.dependencyPath?.join(' > ') ?? '?'}`).sort();
+
+describe('pnpm', () => {
+  it('v5 drops `_peer` suffixes and follows a dependency to its peer variant', () => {
+    const text = [
+      'lockfileVersion: 5.3',
+      'dependencies:',
+      '  react-dom: 18.2.0_react@18.2.0',
+      'packages:',
+      '  /react-dom/18.2.0_react@18.2.0:',
+      '    dependencies:',
+      '      scheduler: 0.23.0',
+      '  /scheduler/0.23.0:',
+      '    dev: false',
+    ].join('\n');
+    expect(summary(pnpmLockParser.parse(text, '/pnpm-lock.yaml').packages)).toEqual(['react-dom@18.2.0 <- ', 'scheduler@0.23.0 <- react-dom@18.2.0']);
+  });
+
+  it('v9 resolves an alias written as `real@version`, skips workspace links', () => {
+    const text = [
+      "lockfileVersion: '9.0'",
+      'importers:',
+      '  .:',
+      '    dependencies:',
+      '      sw-cjs: {specifier: npm:string-width@^4, version: string-width@4.2.3}',
+      '      local: {specifier: workspace:*, version: link:packages/local}',
+      'packages:',
+      '  string-width@4.2.3: {resolution: {integrity: sha512-x}}',
+      'snapshots:',
+      '  string-width@4.2.3: {}',
+    ].join('\n');
+    expect(summary(pnpmLockParser.parse(text, '/pnpm-lock.yaml').packages)).toEqual(['string-width@4.2.3 <- ']);
+  });
+});
+
+describe('npm', () => {
+  it('prefers the copy nested under the requiring package over the hoisted one', () => {
+    const doc = {
+      lockfileVersion: 3,
+      packages: {
+        '': { dependencies: { a: '1', 'plain-crypto-js': '4.2.0' } },
+        'node_modules/a': { version: '1.0.0', dependencies: { 'plain-crypto-js': '^4.2.1' } },
+        'node_modules/a/node_modules/plain-crypto-js': { version: '4.2.1' },
+        'node_modules/plain-crypto-js': { version: '4.2.0' },
+      },
+    };
+    expect(summary(npmLockParser.parse(JSON.stringify(doc), '/package-lock.json').packages)).toEqual([
+      'a@1.0.0 <- ',
+      'plain-crypto-js@4.2.0 <- ',
+      'plain-crypto-js@4.2.1 <- a@1.0.0',
+    ]);
+  });
+
+  it('reads an alias by the package it installs', () => {
+    const doc = { lockfileVersion: 1, dependencies: { ax: { version: 'npm:axios@1.14.1' } } };
+    expect(summary(npmLockParser.parse(JSON.stringify(doc), '/package-lock.json').packages)).toEqual(['axios@1.14.1 <- ']);
+  });
+});
+
+describe('yarn', () => {
+  it('classic: an alias installs the real package; a quoted scoped header is read', () => {
+    const text = [
+      '# yarn lockfile v1',
+      '',
+      '"@scope/app-dep@^1.0.0":',
+      '  version "1.0.0"',
+      '  dependencies:',
+      '    http "npm:axios@1.14.1"',
+      '',
+      '"http@npm:axios@1.14.1":',
+      '  version "1.14.1"',
+    ].join('\n');
+    expect(summary(yarnLockParser.parse(text, '/yarn.lock').packages)).toEqual(['@scope/app-dep@1.0.0 <- ', 'axios@1.14.1 <- @scope/app-dep@1.0.0']);
+  });
+
+  it('berry: a range written without `npm:` still finds its entry', () => {
+    const text = [
+      '__metadata:',
+      '  version: 4',
+      '"app@workspace:.":',
+      '  version: 0.0.0-use.local',
+      '  resolution: "app@workspace:."',
+      '  dependencies:',
+      '    axios: ^1.14.1',
+      '"axios@npm:^1.14.1":',
+      '  version: 1.14.1',
+      '  resolution: "axios@npm:1.14.1"',
+    ].join('\n');
+    expect(summary(yarnLockParser.parse(text, '/yarn.lock').packages)).toEqual(['axios@1.14.1 <- ']);
+  });
+});
+
+describe('bun', () => {
+  it('does not take a scoped parent for the package it depends on', () => {
+    const text = `{
+      // comments and trailing commas are part of the format
+      "lockfileVersion": 1,
+      "workspaces": { "": { "dependencies": { "@types/axios": "0.30.4", "other": "1", }, }, },
+      "packages": {
+        "@types/axios": ["@types/axios@0.30.4", "", { "dependencies": { "axios": "*" } }, "sha512-a"],
+        "axios": ["axios@0.27.2", "", {}, "sha512-c"],
+        "other": ["other@1.0.0", "", { "dependencies": { "axios": "^1.14.1" } }, "sha512-d"],
+        "other/axios": ["axios@1.14.1", "", {}, "sha512-b"],
+      },
+    }`;
+    expect(summary(bunLockParser.parse(text, '/bun.lock').packages)).toEqual([
+      '@types/axios@0.30.4 <- ',
+      'axios@0.27.2 <- @types/axios@0.30.4',
+      'axios@1.14.1 <- other@1.0.0',
+      'other@1.0.0 <- ',
+    ]);
+  });
+});
