@@ -16,18 +16,23 @@ export function compressionFromMediaType(mediaType: string): Compression {
   return 'none';
 }
 
+/** The zlib functions used; a parameter so that tests can stand in for an older Node. */
+export interface ZlibLike {
+  createGunzip: typeof zlib.createGunzip;
+  createZstdDecompress?: unknown;
+}
+
 /** Whether this Node can read zstd layers (zlib.createZstdDecompress arrived in Node 22.15 / 23.8). */
-export function zstdSupported(): boolean {
-  return typeof (zlib as { createZstdDecompress?: unknown }).createZstdDecompress === 'function';
+export function zstdSupported(lib: ZlibLike = zlib): boolean {
+  return typeof lib.createZstdDecompress === 'function';
 }
 
 /** A decompressing stream, or undefined for an uncompressed layer. */
-export function createDecompressor(compression: Compression): Transform | undefined {
-  if (compression === 'gzip') return zlib.createGunzip({ chunkSize: 256 * 1024 });
+export function createDecompressor(compression: Compression, lib: ZlibLike = zlib): Transform | undefined {
+  if (compression === 'gzip') return lib.createGunzip({ chunkSize: 256 * 1024 });
   if (compression === 'zstd') {
-    if (!zstdSupported()) throw new Error(`zstd layers need Node >= 22.15 (this is ${process.version}, zlib has no zstd)`);
-    const create = (zlib as unknown as { createZstdDecompress: (o?: object) => Transform }).createZstdDecompress;
-    return create({ chunkSize: 256 * 1024 });
+    if (!zstdSupported(lib)) throw new Error(`zstd layers need Node >= 22.15 (this is ${process.version}, zlib has no zstd)`);
+    return (lib.createZstdDecompress as (o?: object) => Transform)({ chunkSize: 256 * 1024 });
   }
   return undefined;
 }

@@ -176,3 +176,34 @@ describe('readImage: whiteouts', () => {
     expect(p.packages.map((x) => x.deleted)).toEqual([true]);
   });
 });
+
+describe('readImage: links and cancellation', () => {
+  it('reads a hard-linked package.json through its target; never follows symlinks', async () => {
+    const img = await read(
+      one([
+        {
+          files: [
+            ...npmPackageFiles('a/node_modules', 'axios', '1.14.1'),
+            { path: 'b/node_modules/axios/package.json', type: 'hardlink', linkname: 'a/node_modules/axios/package.json' },
+            { path: 'c/node_modules/evil/package.json', type: 'symlink', linkname: '/a/node_modules/axios/package.json' },
+          ],
+        },
+      ]),
+    );
+    const axios = img.platforms[0]!.packages;
+    expect(axios.map((x) => [x.name, x.paths.sort()])).toEqual([['axios', ['/a/node_modules/axios/package.json', '/b/node_modules/axios/package.json']]]);
+  });
+
+  it('reads a distutils egg-info file', async () => {
+    const img = await read(one([{ files: [{ path: 'usr/lib/python3/dist-packages/chardet-3.0.4.egg-info', content: 'Metadata-Version: 1.1\nName: chardet\nVersion: 3.0.4\n' }] }]));
+    expect(names(img.platforms[0]!.packages)).toEqual(['pypi:chardet@3.0.4']);
+  });
+
+  it('an aborted read makes the platform unknown', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    lastBuilt = await buildImageLayout(join(root, `img${n++}`), one([{ files: npmPackageFiles('a/node_modules', 'axios', '1.14.1') }]));
+    const img = await readImage(await openOciDir(lastBuilt.dir), { ref: 'x', signal: controller.signal });
+    expect(img.platforms[0]!.errors.join()).toMatch(/abort/i);
+  });
+});

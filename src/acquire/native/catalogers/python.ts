@@ -3,7 +3,8 @@ import { PackageURL } from 'packageurl-js';
 import type { Cataloger, CatalogResult } from './cataloger.js';
 import { noteFor, parseHeaderParagraphs } from './cataloger.js';
 
-const METADATA = /(?:^|\/)[^/]+\.(?:dist-info\/METADATA|egg-info\/PKG-INFO)$/;
+// An egg-info may also be a single file holding the PKG-INFO text (distutils installs).
+const METADATA = /(?:^|\/)[^/]+\.(?:dist-info\/METADATA|egg-info\/PKG-INFO|egg-info)$/;
 
 function pypiPurl(name: string, version: string): string | undefined {
   try {
