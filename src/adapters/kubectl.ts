@@ -1,6 +1,7 @@
 // Runs the user's own kubectl with argument arrays and deadlines, and turns its failures into messages on-call can act on.
 import { execa } from 'execa';
 import { ToolError } from '../errors.js';
+import { maskSecrets } from './exec.js';
 
 export interface KubectlOptions {
   /** The kubectl binary: a path, or a name looked up on PATH (default `kubectl`). */
@@ -78,7 +79,8 @@ export async function runKubectl(args: readonly string[], opts: KubectlOptions, 
   if (res.timedOut) {
     throw new KubectlError('timeout', `${describe(context)}: kubectl did not finish within ${Math.round((opts.timeoutMs ?? DEFAULT_KUBECTL_TIMEOUTS.timeoutMs) / 1000)} s`);
   }
-  throw classifyFailure(String(res.stderr ?? ''), context, res.exitCode);
+  // Exec credential plugins and proxies can echo tokens into stderr; registered secrets never reach a message.
+  throw classifyFailure(maskSecrets(String(res.stderr ?? '')), context, res.exitCode);
 }
 
 /** An empty context name means kubectl runs with no --context inside a pod, on its service account. */

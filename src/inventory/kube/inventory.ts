@@ -1,17 +1,9 @@
 // Inventory of what runs in Kubernetes: pods of one or more contexts -> one registry target per image, and the workloads running it.
-import {
-  KubectlError,
-  currentContext,
-  getNamespaces,
-  getOwners,
-  getPods,
-  listContexts,
-  type KubectlOptions,
-  type OwnerKind,
-} from '../../adapters/kubectl.js';
+import { KubectlError, getNamespaces, getOwners, getPods, type KubectlOptions, type OwnerKind } from '../../adapters/kubectl.js';
 import type { Workload } from '../../model/finding.js';
 import type { InventoryResult } from '../source.js';
 import { ImageCollector } from './collect.js';
+import { IN_CLUSTER_LABEL, chooseContexts } from './contexts.js';
 import { resolveImage } from './image-id.js';
 import { neededOwners, parseOwners, resolveWorkload, type OwnerIndex } from './owners.js';
 import { isActive, parsePods, podContainers } from './pods.js';
@@ -43,51 +35,6 @@ export interface KubeInventory extends InventoryResult {
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/**
- * Inside a pod (the CronJob in deploy/kubernetes) there is no kubeconfig: kubectl then uses the service account by itself,
- * and must get no --context. No real context can be named "", so it stands for that case.
- */
-const IN_CLUSTER = '';
-export const IN_CLUSTER_LABEL = 'in-cluster';
-
-function runsInCluster(opts: KubeOptions): boolean {
-  return !opts.kubeconfig && !process.env.KUBECONFIG && !!process.env.KUBERNETES_SERVICE_HOST && !!process.env.KUBERNETES_SERVICE_PORT;
-}
-
-interface ContextChoice {
-  contexts: string[];
-  errors: string[];
-  inputErrors: string[];
-}
-
-/** The contexts to read. A context name the kubeconfig lacks is the user's mistake, not a cluster's failure. */
-async function chooseContexts(opts: KubeOptions, kc: KubectlOptions): Promise<ContextChoice> {
-  const out: ContextChoice = { contexts: [], errors: [], inputErrors: [] };
-  try {
-    if (opts.allContexts || opts.contexts?.length) {
-      const all = await listContexts(kc);
-      if (opts.allContexts) out.contexts = all;
-      else {
-        const wanted = [...new Set(opts.contexts)];
-        for (const c of wanted.filter((w) => !all.includes(w))) {
-          out.inputErrors.push(`kube:${c}: no context "${c}" in the kubeconfig (it has: ${all.join(', ') || 'none'})`);
-        }
-        out.contexts = wanted.filter((w) => all.includes(w));
-      }
-      if (all.length === 0) out.inputErrors.push('kube: the kubeconfig has no contexts');
-      return out;
-    }
-    const current = await currentContext(kc);
-    if (current) out.contexts = [current];
-    else if (runsInCluster(opts)) out.contexts = [IN_CLUSTER];
-    else out.inputErrors.push('kube: the kubeconfig has no current context: name one (kube:CONTEXT) or use --all-contexts');
-  } catch (err) {
-    const userNamedIt = err instanceof KubectlError && err.reason === 'missing' && opts.kubectl !== undefined;
-    (userNamedIt ? out.inputErrors : out.errors).push(message(err));
-  }
-  return out;
 }
 
 interface ListedPods {
