@@ -10,7 +10,7 @@ import { indexTarFile, type TarMember } from '../acquire/native/tar-index.js';
 import { InputError } from '../errors.js';
 import type { Descriptor, FetchedManifest, ImageStore } from '../model/oci.js';
 import type { Target } from '../model/target.js';
-import { layoutStore, readLayoutIndex, type LayoutFiles } from './oci-dir.js';
+import { CONTAINERD_NAME, layoutStore, readLayoutIndex, type LayoutFiles } from './oci-dir.js';
 import type { Source } from './source.js';
 
 const ArchiveManifest = z.array(
@@ -132,6 +132,11 @@ async function nthLayoutImage(files: LayoutFiles, n: number): Promise<ImageStore
 /** One target per image in the archive, named by its first tag, or `<file>#<n>` when untagged. */
 export async function inventoryDockerArchive(file: string): Promise<Target[]> {
   const files = await archiveFiles(file);
+  if (!(await files.has('manifest.json')) && (await files.has('index.json'))) {
+    // An OCI layout tarball without docker's manifest.json: its index names the images.
+    const index = await readLayoutIndex(files);
+    return index.manifests.map((d, i) => ({ kind: 'docker-archive', ref: d.annotations?.[CONTAINERD_NAME] ?? `${file}#${i}`, path: file }) satisfies Target);
+  }
   const entries = await archiveEntries(files);
   return entries.map((e, i) => ({ kind: 'docker-archive', ref: e.RepoTags?.[0] ?? `${file}#${i}`, path: file }) satisfies Target);
 }

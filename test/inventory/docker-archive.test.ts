@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,5 +66,24 @@ describe('docker save archives: failures', () => {
     await buildDockerArchive(file, [{ ...spec, layers: [base, { ...spec.layers[1]!, corrupt: true }] }], 'classic');
     const img = await readImage(await openDockerArchive(file), { ref: 't:1' });
     expect(img.platforms[0]!.errors.join()).toMatch(/layer sha256:[a-f0-9]{64}: digest mismatch/);
+  });
+});
+
+describe('OCI layout tarballs without manifest.json', () => {
+  it('lists images from index.json and reads them (tarball written by GNU tar)', async () => {
+    const file = join(root, 'oci-only.tar');
+    await buildDockerArchive(file, [app('app:1', '1.14.1'), app(undefined, '1.0.0')], 'oci');
+    const dir = join(root, 'oci-only');
+    await mkdir(dir);
+    execFileSync('tar', ['-xf', file, '-C', dir]);
+    execFileSync('tar', ['-cf', join(root, 'oci-only-2.tar'), '-C', dir, 'oci-layout', 'index.json', 'blobs']);
+    const targets = await inventoryDockerArchive(join(root, 'oci-only-2.tar'));
+    expect(targets.map((t) => t.ref)).toEqual(['docker.io/library/app:1', `${join(root, 'oci-only-2.tar')}#1`]);
+    const versions = [];
+    for (const t of targets) {
+      const img = await readImage(await openDockerArchive(t.path, { ref: t.ref }), { ref: t.ref });
+      versions.push(img.platforms[0]?.packages.find((x) => x.deleted)?.version);
+    }
+    expect(versions).toEqual(['1.14.1', '1.0.0']);
   });
 });
