@@ -53,7 +53,7 @@ function rule(inc: ReportIncident): Json {
 }
 
 function location(hit: IncidentHit, pkg: IncidentPackage | undefined): Json {
-  const physicalLocation = { artifactLocation: { uri: uriOf(hit.ref), description: { text: `container image ${hit.ref}` } } };
+  const physicalLocation = { artifactLocation: { uri: uriOf(hit.ref) } };
   if (!pkg) return { physicalLocation };
   const logical = { name: packageLabel(pkg), fullyQualifiedName: `${pkg.ecosystem}:${packageLabel(pkg)}`, kind: 'module' };
   return { physicalLocation, logicalLocations: [logical] };
@@ -61,9 +61,11 @@ function location(hit: IncidentHit, pkg: IncidentPackage | undefined): Json {
 
 function result(inc: ReportIncident, ruleIndex: number, hit: IncidentHit, kind: 'affected' | 'suspect', pkg?: IncidentPackage): Json {
   const where = pkg && pkg.paths.length > 0 ? ` at ${pkg.paths.join(', ')}` : '';
-  const text = pkg
-    ? `${kind === 'affected' ? 'Affected' : 'Suspect'}: ${hit.ref} ${kind === 'affected' ? 'contains' : 'had'} ${pkg.ecosystem} ${packageLabel(pkg)} (${inc.id})${where}. ${hit.why}.`
-    : `Suspect: ${hit.ref} — ${hit.why}.`;
+  const text = !pkg
+    ? `Suspect: ${hit.ref} — ${hit.why}.`
+    : kind === 'affected'
+      ? `Affected: ${hit.ref} contains ${pkg.ecosystem} ${packageLabel(pkg)} (${inc.id})${where}.`
+      : `Suspect: ${hit.ref} had ${pkg.ecosystem} ${packageLabel(pkg)} (${inc.id})${where}: ${hit.why}.`;
   return {
     ruleId: inc.id,
     ruleIndex,
