@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { retryAfterMs } from '../../src/adapters/http.js';
-import { addSecret, redact, stripUserinfo } from '../../src/adapters/oci/secrets.js';
+import { addSecret, redact } from '../../src/adapters/oci/secrets.js';
 
 describe('retryAfterMs', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
@@ -31,9 +31,5 @@ describe('redact', () => {
   it('ignores secrets too short to mask safely', () => {
     addSecret('ab');
     expect(redact('ab cab')).toBe('ab cab');
-  });
-
-  it('strips user info from URLs', () => {
-    expect(stripUserinfo('https://user:pw@r.example/v2/')).toBe('https://r.example/v2/');
   });
 });

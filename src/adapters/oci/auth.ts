@@ -73,7 +73,12 @@ export class Authenticator {
   private credential(registry: string): Promise<Credential | undefined> {
     let c = this.creds.get(registry);
     if (!c) {
-      c = this.opts.credentials(registry);
+      c = this.opts.credentials(registry).then((cred) => {
+        // Whatever source they came from, these may now appear in headers: mask them everywhere.
+        [cred?.password, cred?.identityToken, cred?.registryToken].forEach(addSecret);
+        if (cred?.username && cred.password) addSecret(`${cred.username}:${cred.password}`);
+        return cred;
+      });
       this.creds.set(registry, c);
     }
     return c;

@@ -20,8 +20,3 @@ export function redact(text: string, extra: readonly (string | undefined)[] = []
   for (const s of all) out = out.split(s).join(MASK);
   return out;
 }
-
-/** Removes `user:pass@` from URLs before they are shown. */
-export function stripUserinfo(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1');
-}

@@ -8,6 +8,7 @@ import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient } from '../../../src/adapters/oci/client.js';
 import { dockerConfigCredentials, type Credential } from '../../../src/adapters/oci/credentials.js';
+import { redact } from '../../../src/adapters/oci/secrets.js';
 import { startFaultProxy } from '../../helpers/fault-proxy.js';
 import { digestOf, pushContent } from '../../helpers/push.js';
 import { htpasswdAvailable, registryAvailable, SKIP_MESSAGE, startRegistry, type TestRegistry } from '../../helpers/registry.js';
@@ -39,6 +40,8 @@ describe.skipIf(!registryAvailable || !htpasswdAvailable)('Basic auth (htpasswd)
     const m = await c.getManifest({ registry: reg.host, repository: 'private/app' }, '1.0');
     expect(m.digest).toBe(img.digest);
     expect(await c.listRepositories(reg.host)).toEqual(['private/app']);
+    // the client registered what it sent, so no later message can show it
+    expect(redact(`sent ${basic} for ${PASSWORD}`)).toBe('sent Basic *** for ***');
   });
 
   it('says no credentials were found when there are none', async () => {
