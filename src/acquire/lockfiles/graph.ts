@@ -32,7 +32,7 @@ export function rootsByIndegree(graph: DependencyGraph): string[] {
 }
 
 /** Breadth-first from the roots, so each package gets the shortest chain that brings it in. */
-function shortestChains(graph: DependencyGraph): Map<string, string[]> {
+export function shortestChains(graph: DependencyGraph): Map<string, string[]> {
   const chains = new Map<string, string[]>();
   const queue: string[] = [];
   for (const root of graph.roots) {

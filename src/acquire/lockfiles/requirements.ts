@@ -2,6 +2,8 @@
 import { InputError } from '../../errors.js';
 import type { Package } from '../../model/package.js';
 import type { LockfileParser, LockfileResult } from './lockfile.js';
+import { pipCompileChains } from './pip-compile.js';
+import { normalizePythonName } from './python.js';
 
 const REQUIREMENT = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*(.*)$/;
 const CLAUSE = String.raw`(?:===|[<>=!~]=?)\s*[A-Za-z0-9*][^\s,]*`;
@@ -63,7 +65,17 @@ function parseRequirements(text: string, file: string): LockfileResult {
     packages.push({ ecosystem: 'pypi', name: m[1]!, version, paths: [file] });
   }
   if (unpinned > 0) notes.push(`${file}: ${unpinned} requirement(s) not pinned with ==, listed without a version`);
-  return { packages, notes };
+  return { packages: withChains(text, packages), notes };
+}
+
+function withChains(text: string, packages: Package[]): Package[] {
+  const pins = new Map(packages.map((p) => [normalizePythonName(p.name), p]));
+  const chains = pipCompileChains(text, pins);
+  if (chains.size === 0) return packages;
+  return packages.map((p) => {
+    const chain = chains.get(normalizePythonName(p.name));
+    return chain ? { ...p, dependencyPath: chain } : p;
+  });
 }
 
 export const requirementsParser = {

@@ -97,9 +97,27 @@ describe('Python lockfiles', () => {
       'PySocks@1.7.1',
       'Django@',
     ]);
-    expect(packages.every((p) => p.dependencyPath === undefined)).toBe(true);
     expect(notes.some((n) => n.includes('requirements-base.txt') && n.includes('not followed'))).toBe(true);
-    expect(notes.some((n) => n.includes(':31: editable'))).toBe(true);
+    expect(notes.some((n) => n.includes(':33: editable'))).toBe(true);
+  });
+
+  it("requirements.txt: pip-compile's `# via` comments, single, listed or inline, give the chain", () => {
+    const { packages } = parseFixture('requirements', 'requirements.txt');
+    const chains = Object.fromEntries(packages.map((p) => [p.name, p.dependencyPath]));
+    expect(chains).toEqual({
+      certifi: ['requests@2.32.3'],
+      'charset-normalizer': ['requests@2.32.3'],
+      idna: ['requests@2.32.3'],
+      requests: [],
+      urllib3: ['requests@2.32.3'],
+      PySocks: ['requests@2.32.3'],
+      Django: [],
+    });
+  });
+
+  it('requirements without `# via` comments claim no chain', () => {
+    const { packages } = lockfileParserFor('requirements.txt')!.parse('requests==2.32.3\nurllib3==2.2.3\n', '/requirements.txt');
+    expect(packages.map((p) => p.dependencyPath)).toEqual([undefined, undefined]);
   });
 
   it('Pipfile.lock: default and develop, == stripped, a git entry without a version', () => {
