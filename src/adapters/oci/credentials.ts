@@ -106,7 +106,11 @@ function fromAuthEntry(entry: NonNullable<DockerConfig['auths']>[string], path: 
   return undefined;
 }
 
-/** Runs `docker-credential-NAME get`; the server URL goes on stdin, as the protocol says, never on argv. */
+/**
+ * Runs `docker-credential-NAME get`; the server URL goes on stdin, as the protocol says, never on argv.
+ * Not through runTool: helpers report "credentials not found" on stdout with a failing exit code,
+ * and runTool keeps only stderr of a failed run.
+ */
 async function runHelper(name: string, server: string, env: NodeJS.ProcessEnv): Promise<Credential | undefined> {
   const tool = `docker-credential-${name}`;
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new ToolError(tool, 'credential helper name has unexpected characters');
