@@ -1,6 +1,6 @@
 // One layer, streamed once: digest checked on the stored bytes, decompressed, its tar members
 // passed to the layered file view. Nothing is written to disk and only wanted files are held.
-import { Readable, Writable } from 'node:stream';
+import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Descriptor, ImageStore } from '../../model/oci.js';
 import { catalogerFor } from './catalogers/index.js';
@@ -30,54 +30,69 @@ export async function readLayer(desc: Descriptor, ctx: LayerContext): Promise<vo
 }
 
 async function streamLayer(desc: Descriptor, ctx: LayerContext): Promise<void> {
-  const hash = hasherFor(desc.digest);
-  const counted = { bytes: 0 };
   const source = await ctx.store.openBlob(desc);
-  const chunks = storedBytes(source, desc, hash, counted)[Symbol.asyncIterator]();
-  const head = await peek(chunks);
-  const compression: Compression = sniffCompression(Buffer.concat(head)) ?? compressionFromMediaType(desc.mediaType);
-  const parser = new TarParser(entryHandler(desc.digest, ctx));
+  const { tap, check } = digestTap(desc);
+  const { head, stream } = await peekHead(source).catch((err: unknown) => {
+    source.destroy();
+    throw err;
+  });
+  const compression: Compression = sniffCompression(head) ?? compressionFromMediaType(desc.mediaType);
   const decompressor = createDecompressor(compression);
-  const input = Readable.from(replay(head, chunks), { objectMode: false });
-  const sink = tarSink(parser, ctx.limits);
+  const sink = tarSink(new TarParser(entryHandler(desc.digest, ctx)), ctx.limits);
   const opts = ctx.signal ? { signal: ctx.signal } : {};
-  if (decompressor) await pipeline(input, decompressor, sink, opts);
-  else await pipeline(input, sink, opts);
-  const actual = hash.digest('hex');
-  if (actual !== parseDigest(desc.digest).hex) {
-    throw new Error(`layer ${desc.digest}: digest mismatch (stored bytes hash to ${parseDigest(desc.digest).algorithm}:${actual})`);
-  }
-  if (counted.bytes !== desc.size) throw new Error(`layer ${desc.digest}: size ${counted.bytes} differs from descriptor size ${desc.size}`);
+  // pipeline destroys every stream on failure, so an abandoned layer never keeps its file or socket open.
+  if (decompressor) await pipeline(stream, tap, decompressor, sink, opts);
+  else await pipeline(stream, tap, sink, opts);
+  check();
 }
 
-/** The stored bytes, hashed as they pass; a store that sends more than the descriptor's size is cut off. */
-async function* storedBytes(source: Readable, desc: Descriptor, hash: ReturnType<typeof hasherFor>, counted: { bytes: number }) {
-  for await (const chunk of source as AsyncIterable<Buffer>) {
-    counted.bytes += chunk.length;
-    if (counted.bytes > desc.size) {
-      source.destroy();
-      throw new Error(`layer ${desc.digest}: more bytes than the descriptor size ${desc.size}`);
-    }
-    hash.update(chunk);
-    yield chunk;
-  }
+/** Hashes the stored bytes as they pass; a store that sends more than the descriptor's size is cut off. */
+function digestTap(desc: Descriptor): { tap: Transform; check: () => void } {
+  const hash = hasherFor(desc.digest);
+  let bytes = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      bytes += chunk.length;
+      if (bytes > desc.size) return cb(new Error(`more bytes than the descriptor size ${desc.size}`));
+      hash.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  const check = () => {
+    const { algorithm, hex } = parseDigest(desc.digest);
+    const actual = hash.digest('hex');
+    if (actual !== hex) throw new Error(`digest mismatch (stored bytes hash to ${algorithm}:${actual})`);
+    if (bytes !== desc.size) throw new Error(`size ${bytes} differs from descriptor size ${desc.size}`);
+  };
+  return { tap, check };
 }
 
-async function peek(chunks: AsyncIterator<Buffer>): Promise<Buffer[]> {
-  const head: Buffer[] = [];
-  let have = 0;
-  while (have < 4) {
-    const next = await chunks.next();
-    if (next.done) break;
-    head.push(next.value);
-    have += next.value.length;
-  }
-  return head;
-}
-
-async function* replay(head: Buffer[], rest: AsyncIterator<Buffer>) {
-  yield* head;
-  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+/**
+ * The first bytes (at least 4 when there are), pushed back so the pipeline still sees and hashes them.
+ * A blob that ends while peeking is handed on as a new stream, since an ended stream takes no unshift.
+ */
+function peekHead(source: Readable): Promise<{ head: Buffer; stream: Readable }> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let have = 0;
+    const done = (err?: Error) => {
+      source.off('readable', onReadable).off('end', onEnd).off('error', onError);
+      if (err) return reject(err);
+      const head = Buffer.concat(parts);
+      if (have >= 4) source.unshift(head);
+      resolve({ head, stream: have >= 4 ? source : Readable.from([head], { objectMode: false }) });
+    };
+    const onReadable = () => {
+      for (let chunk = source.read() as Buffer | null; chunk; chunk = source.read() as Buffer | null) {
+        parts.push(Buffer.from(chunk));
+        have += chunk.length;
+      }
+      if (have >= 4) done();
+    };
+    const onEnd = () => done();
+    const onError = (err: Error) => done(err);
+    source.on('readable', onReadable).on('end', onEnd).on('error', onError);
+  });
 }
 
 function tarSink(parser: TarParser, limits: Limits): Writable {

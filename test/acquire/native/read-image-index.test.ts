@@ -124,3 +124,14 @@ describe('readImage: indexes', () => {
     expect(img.errors.join()).toContain('not a container image: artifact application/vnd.example.sbom');
   });
 });
+
+describe('readImage: stores that send bytes in small pieces', () => {
+  it('sniffs compression across one-byte chunks and reads the layer', async () => {
+    const built = await build({ platforms: [{ layers: [{ files: npmPackageFiles('n/node_modules', 'axios', '1.14.1'), compression: 'none', mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip' }, { files: npmPackageFiles('m/node_modules', 'b', '1.0.0') }] }] });
+    const store = memoryStore(built.blobs, built.indexDigest, MT.ociManifest);
+    const chunked = { ...store, openBlob: async (desc: Parameters<ImageStore['openBlob']>[0]) => Readable.from([...built.blobs.get(desc.digest)!].map((b) => Buffer.from([b]))) };
+    const img = await readImage(chunked, { ref: 'x' });
+    expect(img.platforms[0]!.errors).toEqual([]);
+    expect(img.platforms[0]!.packages.map((p) => p.name).sort()).toEqual(['axios', 'b']);
+  });
+});
