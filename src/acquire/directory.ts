@@ -126,10 +126,11 @@ async function readOne(root: string, file: TreeFile, out: Collected): Promise<vo
 }
 
 /** Every lockfile and installed-package file under root; one bad file is an error of its own and the rest go on. */
-export async function collectDirectory(root: string): Promise<Collected & { files: number }> {
+export async function collectDirectory(root: string, signal?: AbortSignal): Promise<Collected & { files: number }> {
   const walk = await walkTree(root);
   const out: Collected = { packages: [], lockfiles: [], installed: 0, notes: walk.notes, errors: walk.errors };
   for (const file of walk.files) {
+    signal?.throwIfAborted();
     try {
       await readOne(root, file, out);
     } catch (err) {
@@ -139,6 +140,14 @@ export async function collectDirectory(root: string): Promise<Collected & { file
     }
   }
   return { ...out, files: walk.files.length };
+}
+
+/** A monorepo can hold hundreds of lockfiles; the evidence line names a few and counts the rest. */
+function evidenceDetail(dir: string, found: Collected): string {
+  const shown = found.lockfiles.slice(0, 5).join(', ');
+  const more = found.lockfiles.length > 5 ? ` and ${found.lockfiles.length - 5} more` : '';
+  const lockfiles = found.lockfiles.length > 0 ? ` (${shown}${more})` : '';
+  return `${dir}: ${found.lockfiles.length} lockfile(s)${lockfiles}, ${found.installed} installed package(s)`;
 }
 
 export const directoryAcquirer = {
@@ -153,13 +162,10 @@ export const directoryAcquirer = {
       ctx.inputErrors.push(msg);
       return { ok: true, image: { ref: target.ref, platforms: [], errors: [msg] } };
     }
-    const found = await collectDirectory(root);
+    const found = await collectDirectory(root, ctx.signal);
     const platform: AcquiredPlatform = {
       packages: found.packages,
-      evidence: {
-        kind: found.lockfiles.length > 0 ? 'lockfile' : 'native',
-        detail: `${target.path}: ${found.lockfiles.length} lockfile(s)${found.lockfiles.length ? ` (${found.lockfiles.join(', ')})` : ''}, ${found.installed} installed package(s)`,
-      },
+      evidence: { kind: found.lockfiles.length > 0 ? 'lockfile' : 'native', detail: evidenceDetail(target.path, found) },
       errors: found.errors,
       notes: found.notes,
     };

@@ -68,7 +68,10 @@ describe('directory acquirer', () => {
     const hits = platform.packages.filter((p) => p.name === 'plain-crypto-js' && p.version === '4.2.1');
     expect(hits.map((p) => p.paths[0]).sort()).toEqual(['/app/node_modules/axios/node_modules/plain-crypto-js/package.json', '/app/package-lock.json']);
     expect(hits.find((p) => p.paths[0] === '/app/package-lock.json')?.dependencyPath).toEqual(['axios@1.14.1']);
-    expect(platform.evidence?.kind).toBe('lockfile');
+    expect(platform.evidence).toEqual({
+      kind: 'lockfile',
+      detail: `${root}: 2 lockfile(s) (/app/package-lock.json, /py/poetry.lock), 3 installed package(s)`,
+    });
   });
 
   it('runs the native catalogers for Python installs too', () => {
@@ -101,6 +104,11 @@ describe('directory acquirer, other targets', () => {
   it('says not mine to anything but a directory target', async () => {
     const outcome = await directoryAcquirer.acquire({ kind: 'sbom-file', ref: 'x', path: 'x' }, ctx());
     expect(outcome).toEqual({ ok: false, notMine: 'not a directory' });
+  });
+
+  it('stops when the scan is aborted', async () => {
+    const target = { kind: 'directory' as const, ref: root, path: root };
+    await expect(directoryAcquirer.acquire(target, { ...ctx(), signal: AbortSignal.abort() })).rejects.toThrow(/abort/i);
   });
 
   it('makes a missing directory an input error', async () => {
