@@ -30,6 +30,8 @@ describe('normalizeEcosystem', () => {
 describe('normalizePackageName', () => {
   it.each([
     ['npm', 'Axios', 'axios'],
+    ['npm', ' axios ', 'axios'],
+    ['pypi', 'already-canonical', 'already-canonical'],
     ['npm', '@Scope/Name', '@scope/name'],
     ['npm', '@types/axios', '@types/axios'],
     ['pypi', 'LiteLLM', 'litellm'],
