@@ -58,8 +58,9 @@ const MAX_OUTPUT_BYTES = 1024 * 1024 * 1024;
 export async function runKubectl(args: readonly string[], opts: KubectlOptions, context?: string): Promise<string> {
   const bin = opts.kubectl ?? 'kubectl';
   const argv = [
-    ...(opts.kubeconfig ? ['--kubeconfig', opts.kubeconfig] : []),
-    ...(context ? ['--context', context] : []),
+    // `--flag=value`: a value that starts with a dash must stay a value, never become a flag of its own.
+    ...(opts.kubeconfig ? [`--kubeconfig=${opts.kubeconfig}`] : []),
+    ...(context ? [`--context=${context}`] : []),
     `--request-timeout=${Math.ceil((opts.requestTimeoutMs ?? DEFAULT_KUBECTL_TIMEOUTS.requestTimeoutMs) / 1000)}s`,
     ...args,
   ];
@@ -181,8 +182,8 @@ export async function getList(resource: string, q: ListQuery, opts: KubectlOptio
     '-o',
     'json',
     `--chunk-size=${opts.chunkSize ?? DEFAULT_KUBECTL_TIMEOUTS.chunkSize}`,
-    ...(q.namespace ? ['-n', q.namespace] : ['--all-namespaces']),
-    ...(q.selector ? ['-l', q.selector] : []),
+    ...(q.namespace ? [`--namespace=${q.namespace}`] : ['--all-namespaces']),
+    ...(q.selector ? [`--selector=${q.selector}`] : []),
   ];
   return runKubectlJson(args, opts, q.context);
 }

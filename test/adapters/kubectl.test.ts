@@ -108,7 +108,7 @@ describe('the real kubectl against a fake API server', () => {
     const list = (await getPods({ context: 'prod-eu', namespace: 'shop', selector: 'app=web' }, kc)) as { items: unknown[] };
     expect(list.items).toHaveLength(2);
     expect(argvs).toEqual([
-      ['/usr/bin/kubectl', '--kubeconfig', kc.kubeconfig, '--context', 'prod-eu', '--request-timeout=5s', 'get', 'pods', '-o', 'json', '--chunk-size=3', '-n', 'shop', '-l', 'app=web'],
+      ['/usr/bin/kubectl', `--kubeconfig=${kc.kubeconfig}`, '--context=prod-eu', '--request-timeout=5s', 'get', 'pods', '-o', 'json', '--chunk-size=3', '--namespace=shop', '--selector=app=web'],
     ]);
     expect(argvs.flat().join(' ')).not.toContain('tok-eu-secret');
   });
@@ -126,9 +126,11 @@ describe('the real kubectl against a fake API server', () => {
     expect((ns as KubectlError).message).toMatch(/context "prod-eu": forbidden: .* may not list pods in namespace "kube-system"/);
   });
 
-  it('says a context is unknown', async () => {
+  it('says a context is unknown, even one that looks like a flag', async () => {
     const err = await getPods({ context: 'nope' }, kc).catch((e: unknown) => e as KubectlError);
     expect((err as KubectlError).reason).toBe('unknown-context');
+    const dashed = await getPods({ context: '--server=http://127.0.0.1:1' }, kc).catch((e: unknown) => e as KubectlError);
+    expect((dashed as KubectlError).reason).toBe('unknown-context');
   });
 
   it('says the API server is down, in one line', async () => {

@@ -11,6 +11,25 @@ export interface CollectedImages {
   workloads: Map<string, Workload[]>;
   /** Target ref -> why its running digest is not certain (resolved from a tag). */
   notes: Map<string, string[]>;
+  /** Tag-resolved target ref -> the image config digests nodes reported for it (more than one: the tag moved). */
+  configDigests: Map<string, string[]>;
+}
+
+/** What else one container tells about its image. */
+export interface ImageRemarks {
+  note?: string;
+  configDigest?: string;
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string | undefined): void {
+  if (value === undefined) return;
+  const set = map.get(key) ?? new Set<string>();
+  set.add(value);
+  map.set(key, set);
+}
+
+function sortedLists(map: Map<string, Set<string>>): Map<string, string[]> {
+  return new Map([...map].map(([k, s]) => [k, [...s].sort()]));
 }
 
 /** Gathers containers before any SBOM work, so a digest run by a thousand pods is scanned once. */
@@ -18,8 +37,9 @@ export class ImageCollector {
   private readonly targets = new Map<string, RegistryTarget>();
   private readonly workloads = new Map<string, Map<string, Workload>>();
   private readonly notes = new Map<string, Set<string>>();
+  private readonly configDigests = new Map<string, Set<string>>();
 
-  add(target: RegistryTarget, workload: Omit<Workload, 'pods'>, note?: string): void {
+  add(target: RegistryTarget, workload: Omit<Workload, 'pods'>, remarks: ImageRemarks = {}): void {
     if (!this.targets.has(target.ref)) this.targets.set(target.ref, target);
     const byWorkload = this.workloads.get(target.ref) ?? new Map<string, Workload>();
     this.workloads.set(target.ref, byWorkload);
@@ -27,11 +47,8 @@ export class ImageCollector {
     const seen = byWorkload.get(key);
     if (seen) seen.pods += 1;
     else byWorkload.set(key, { ...workload, pods: 1 });
-    if (note) {
-      const set = this.notes.get(target.ref) ?? new Set<string>();
-      set.add(note);
-      this.notes.set(target.ref, set);
-    }
+    addTo(this.notes, target.ref, remarks.note);
+    addTo(this.configDigests, target.ref, remarks.configDigest);
   }
 
   result(): CollectedImages {
@@ -40,7 +57,8 @@ export class ImageCollector {
     return {
       targets: refs.map((r) => this.targets.get(r)!),
       workloads: new Map(refs.map((r) => [r, [...this.workloads.get(r)!.values()].sort((a, b) => order(a).localeCompare(order(b)))])),
-      notes: new Map([...this.notes].map(([r, s]) => [r, [...s].sort()])),
+      notes: sortedLists(this.notes),
+      configDigests: sortedLists(this.configDigests),
     };
   }
 }

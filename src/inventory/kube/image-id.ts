@@ -38,7 +38,14 @@ export function classifyImageId(imageID: string | undefined): ClassifiedImageId 
 }
 
 export type ResolvedImage =
-  | { ok: true; target: Extract<Target, { kind: 'registry' }>; /** Why the running digest is not known for sure. */ note?: string }
+  | {
+      ok: true;
+      target: Extract<Target, { kind: 'registry' }>;
+      /** Why the running digest is not known for sure. */
+      note?: string;
+      /** The config digest the node reported for a tag-resolved image: equal to the tag's config, it confirms what runs. */
+      configDigest?: string;
+    }
   | { ok: false; error: string };
 
 function registryTarget(input: string): Extract<Target, { kind: 'registry' }> {
@@ -79,5 +86,5 @@ export function resolveImage(c: PodContainer): ResolvedImage {
   if (target.digest !== undefined) return { ok: true, target };
   // The note leaves out the pod: the workloads say where, and one note then serves every replica.
   const note = `${whyUnpinned(c, id)}; resolved from the tag in the pod spec (${named}), so the running digest may differ from what the tag points to now`;
-  return { ok: true, target, note };
+  return { ok: true, target, note, ...(id.configDigest ? { configDigest: id.configDigest } : {}) };
 }

@@ -1,5 +1,6 @@
 // Inventory of what runs in Kubernetes: pods of one or more contexts -> one registry target per image, and the workloads running it.
 import { KubectlError, getNamespaces, getOwners, getPods, type KubectlOptions, type OwnerKind } from '../../adapters/kubectl.js';
+import pLimit from 'p-limit';
 import type { Workload } from '../../model/finding.js';
 import type { InventoryResult } from '../source.js';
 import { ImageCollector } from './collect.js';
@@ -8,6 +9,9 @@ import { resolveImage } from './image-id.js';
 import { neededOwners, parseOwners, resolveWorkload, type OwnerIndex } from './owners.js';
 import { isActive, parsePods, podContainers } from './pods.js';
 import { ListEnvelope, MetaOnly, type Pod } from './schema.js';
+
+const NAMESPACE_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const CONTEXTS_AT_ONCE = 4;
 
 export interface KubeOptions {
   /** Contexts to read; none means the kubeconfig's current context. */
@@ -31,6 +35,8 @@ export interface KubeInventory extends InventoryResult {
   workloads: Map<string, Workload[]>;
   /** Target ref -> why its running digest is uncertain (it was resolved from a tag); belongs in the image's reasons. */
   notes: Map<string, string[]>;
+  /** Tag-resolved target ref -> config digests the nodes reported: acquisition can compare them with the tag's config. */
+  configDigests: Map<string, string[]>;
 }
 
 function message(err: unknown): string {
@@ -134,7 +140,7 @@ async function inventoryContext(context: string, opts: KubeOptions, kc: KubectlO
         problems.push(`kube:${context}: ${image.error}`);
         continue;
       }
-      images.add(image.target, { context: context || IN_CLUSTER_LABEL, namespace: c.namespace, ...workload, container: c.container }, image.note);
+      images.add(image.target, { context: context || IN_CLUSTER_LABEL, namespace: c.namespace, ...workload, container: c.container }, image);
     }
   }
   return problems;
@@ -143,9 +149,16 @@ async function inventoryContext(context: string, opts: KubeOptions, kc: KubectlO
 /** Reads the pods of the chosen contexts and returns one target per image, the workloads running each, and what could not be seen. */
 export async function inventoryKube(opts: KubeOptions): Promise<KubeInventory> {
   const kc: KubectlOptions = { ...opts.tuning, ...(opts.kubectl ? { kubectl: opts.kubectl } : {}), ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}) };
+  const badNamespaces = (opts.namespaces ?? []).filter((n) => !NAMESPACE_RE.test(n));
+  if (badNamespaces.length > 0) {
+    const inputErrors = badNamespaces.map((n) => `kube: --namespace "${n}" is not a namespace name (lower-case letters, digits, "-"; at most 63)`);
+    return { targets: [], errors: [], inputErrors, workloads: new Map(), notes: new Map(), configDigests: new Map() };
+  }
   const chosen = await chooseContexts(opts, kc);
   const images = new ImageCollector();
-  const perContext = await Promise.all(chosen.contexts.map((c) => inventoryContext(c, opts, kc, images)));
+  // Each context is one kubectl at a time; a handful of clusters at once keeps --all-contexts quick without a process storm.
+  const limit = pLimit(CONTEXTS_AT_ONCE);
+  const perContext = await Promise.all(chosen.contexts.map((c) => limit(() => inventoryContext(c, opts, kc, images))));
   const collected = images.result();
   return {
     targets: collected.targets,
@@ -153,5 +166,6 @@ export async function inventoryKube(opts: KubeOptions): Promise<KubeInventory> {
     inputErrors: chosen.inputErrors,
     workloads: collected.workloads,
     notes: collected.notes,
+    configDigests: collected.configDigests,
   };
 }

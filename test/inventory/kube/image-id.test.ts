@@ -43,6 +43,7 @@ describe('resolveImage', () => {
     expect(r.ok && r.target).toMatchObject({ ref: 'registry.k8s.io/etcd:3.5.12-0', tag: '3.5.12-0' });
     expect(r.ok && r.target.digest).toBeUndefined();
     expect(r.ok && r.note).toMatch(new RegExp(`config id sha256:${HEX}.*may differ`));
+    expect(r.ok && r.configDigest).toBe(`sha256:${HEX}`);
   });
 
   it('resolves a container that has not started from the tag, with a note', () => {

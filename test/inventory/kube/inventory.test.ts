@@ -100,6 +100,12 @@ describe('inventoryKube on the current context', () => {
     expect(inv.notes.get('docker.io/acme/api:2.0')![0]).toMatch(/has not started/);
   });
 
+  it('keeps the config id a node reported for a tag-resolved image, so acquisition can confirm it', () => {
+    expect(Object.fromEntries(inv.configDigests)).toEqual({
+      'registry.k8s.io/etcd:3.5.12-0': ['sha256:90cd4c81e59f50694361f2addaa2bf3492448acec7d23c9eab321707f6e44cfb'],
+    });
+  });
+
   it('lists ReplicaSets and Jobs once, cluster-wide, and no other kind', () => {
     const lists = a.requests.map((r) => r.path).filter((p) => !['/version', '/api', '/apis', '/api/v1', '/apis/apps/v1', '/apis/batch/v1'].includes(p));
     expect([...new Set(lists)].sort()).toEqual(['/api/v1/pods', '/apis/apps/v1/replicasets', '/apis/batch/v1/jobs']);
@@ -181,6 +187,13 @@ describe('inventoryKube when things go wrong', () => {
     const inv = await inventoryKube({ ...base, contexts: ['nope', 'prod-us'] });
     expect(inv.inputErrors).toEqual(['kube:nope: no context "nope" in the kubeconfig (it has: prod-eu, prod-us)']);
     expect(inv.targets.map((t) => t.ref.split('@')[0])).toEqual(['ghcr.io/acme/web', 'ghcr.io/acme/web']);
+  });
+
+  it('refuses a namespace name that cannot exist before running kubectl', async () => {
+    const argvs: string[][] = [];
+    const inv = await inventoryKube({ ...base, namespaces: ['shop', '--all-namespaces'], tuning: { ...tuning, onCommand: (x) => argvs.push([...x]) } });
+    expect(inv.inputErrors).toEqual(['kube: --namespace "--all-namespaces" is not a namespace name (lower-case letters, digits, "-"; at most 63)']);
+    expect(argvs).toEqual([]);
   });
 
   it('says kubectl is missing', async () => {
