@@ -13,7 +13,9 @@ import {
   runKubectl,
   type KubectlOptions,
 } from '../../src/adapters/kubectl.js';
-import { startKubeApi, writeKubeconfig, type KubeApi } from '../helpers/kube-api.js';
+import { findKubectl, startKubeApi, writeKubeconfig, type KubeApi } from '../helpers/kube-api.js';
+
+const kubectl = findKubectl();
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/kube');
 const dir = mkdtempSync(path.join(tmpdir(), 'kubectl-test-'));
@@ -66,7 +68,7 @@ describe('runKubectl without kubectl', () => {
   });
 });
 
-describe('the real kubectl against a fake API server', () => {
+describe.skipIf(!kubectl)('the real kubectl against a fake API server', () => {
   let a: KubeApi;
   let b: KubeApi;
   let kc: KubectlOptions;
@@ -80,7 +82,7 @@ describe('the real kubectl against a fake API server', () => {
       { name: 'prod-us', server: b.url },
     ], 'prod-eu');
     argvs = [];
-    kc = { kubectl: '/usr/bin/kubectl', kubeconfig, requestTimeoutMs: 5000, chunkSize: 3, onCommand: (argv) => argvs.push([...argv]) };
+    kc = { kubectl: kubectl!, kubeconfig, requestTimeoutMs: 5000, chunkSize: 3, onCommand: (argv) => argvs.push([...argv]) };
   });
   afterAll(async () => {
     await a.close();
@@ -108,7 +110,7 @@ describe('the real kubectl against a fake API server', () => {
     const list = (await getPods({ context: 'prod-eu', namespace: 'shop', selector: 'app=web' }, kc)) as { items: unknown[] };
     expect(list.items).toHaveLength(2);
     expect(argvs).toEqual([
-      ['/usr/bin/kubectl', `--kubeconfig=${kc.kubeconfig}`, '--context=prod-eu', '--request-timeout=5s', 'get', 'pods', '-o', 'json', '--chunk-size=3', '--namespace=shop', '--selector=app=web'],
+      [kubectl, `--kubeconfig=${kc.kubeconfig}`, '--context=prod-eu', '--request-timeout=5s', 'get', 'pods', '-o', 'json', '--chunk-size=3', '--namespace=shop', '--selector=app=web'],
     ]);
     expect(argvs.flat().join(' ')).not.toContain('tok-eu-secret');
   });

@@ -186,3 +186,18 @@ export async function writeKubeconfig(file: string, contexts: KubeconfigContext[
   await writeFile(file, JSON.stringify(doc, null, 2));
   return file;
 }
+
+/**
+ * The real kubectl the tests drive: $SBOM_HUNT_TEST_KUBECTL, else the first `kubectl` on PATH, else /usr/bin/kubectl.
+ * Undefined when there is none; suites then skip and say so (Debian's `kubernetes-client` package provides one).
+ */
+export function findKubectl(): string | undefined {
+  const candidates = [
+    process.env.SBOM_HUNT_TEST_KUBECTL,
+    ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, 'kubectl')),
+    '/usr/bin/kubectl',
+  ];
+  const found = candidates.find((c): c is string => !!c && existsSync(c));
+  if (!found) console.log('kube tests: skipped, no kubectl (set SBOM_HUNT_TEST_KUBECTL or install kubectl / kubernetes-client)');
+  return found;
+}

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryKube, type KubeInventory, type KubeOptions } from '../../../src/inventory/kube/inventory.js';
 import { kubeSource } from '../../../src/inventory/kube/source.js';
 import type { Source } from '../../../src/inventory/source.js';
-import { startKubeApi, writeKubeconfig, type KubeApi, type KubeApiOptions } from '../../helpers/kube-api.js';
+import { findKubectl, startKubeApi, writeKubeconfig, type KubeApi, type KubeApiOptions } from '../../helpers/kube-api.js';
+
+const kubectl = findKubectl();
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/kube');
 const dir = mkdtempSync(path.join(tmpdir(), 'kube-inventory-'));
@@ -43,16 +45,17 @@ const ACTIVE_A = [
 ];
 
 beforeAll(async () => {
+  if (!kubectl) return;
   a = await cluster('cluster-a');
   const b = await cluster('cluster-b');
   const kubeconfig = await writeKubeconfig(path.join(dir, 'config'), [
     { name: 'prod-eu', server: a.url },
     { name: 'prod-us', server: b.url },
   ], 'prod-eu');
-  base = { kubectl: '/usr/bin/kubectl', kubeconfig, tuning };
+  base = { kubectl: kubectl!, kubeconfig, tuning };
 });
 
-describe('inventoryKube on the current context', () => {
+describe.skipIf(!kubectl)('inventoryKube on the current context', () => {
   let inv: KubeInventory;
   beforeAll(async () => {
     inv = await inventoryKube(base);
@@ -113,7 +116,7 @@ describe('inventoryKube on the current context', () => {
   });
 });
 
-describe('inventoryKube options', () => {
+describe.skipIf(!kubectl)('inventoryKube options', () => {
   it('reads two contexts and merges a digest both run', async () => {
     const inv = await inventoryKube({ ...base, contexts: ['prod-eu', 'prod-us'] });
     expect(inv.errors).toEqual([]);
@@ -151,7 +154,7 @@ describe('inventoryKube options', () => {
   });
 });
 
-describe('inventoryKube when things go wrong', () => {
+describe.skipIf(!kubectl)('inventoryKube when things go wrong', () => {
   async function with403(opts: Omit<KubeApiOptions, 'fixtureDir'>): Promise<{ inv: KubeInventory; api: KubeApi }> {
     const api = await cluster('cluster-a', opts);
     const kubeconfig = await writeKubeconfig(path.join(dir, `rbac-${servers.length}`), [{ name: 'limited', server: api.url }], 'limited');
@@ -213,7 +216,7 @@ describe('inventoryKube when things go wrong', () => {
   });
 });
 
-describe('inventoryKube inside a pod', () => {
+describe.skipIf(!kubectl)('inventoryKube inside a pod', () => {
   it('runs kubectl with no --context when there is no kubeconfig but a service host', async () => {
     const saved = { ...process.env };
     const argvs: string[][] = [];
@@ -222,7 +225,7 @@ describe('inventoryKube inside a pod', () => {
       delete process.env.KUBECONFIG;
       process.env.KUBERNETES_SERVICE_HOST = '127.0.0.1';
       process.env.KUBERNETES_SERVICE_PORT = '1';
-      const inv = await inventoryKube({ kubectl: '/usr/bin/kubectl', tuning: { ...tuning, requestTimeoutMs: 2000, onCommand: (a) => argvs.push([...a]) } });
+      const inv = await inventoryKube({ kubectl: kubectl!, tuning: { ...tuning, requestTimeoutMs: 2000, onCommand: (a) => argvs.push([...a]) } });
       expect(inv.inputErrors).toEqual([]);
       expect(argvs.map((a) => a.slice(1, 3))).toEqual([['--request-timeout=2s', 'config'], ['--request-timeout=2s', 'get']]);
       // No service account token exists here, so kubectl cannot reach an API server; the error says whose view failed.
@@ -233,7 +236,7 @@ describe('inventoryKube inside a pod', () => {
   });
 });
 
-describe('kubeSource', () => {
+describe.skipIf(!kubectl)('kubeSource', () => {
   it('is the kube: scheme; an empty spec is the current context, a spec names contexts', async () => {
     let seen: KubeInventory | undefined;
     const source = kubeSource({ ...base, onInventory: (inv) => (seen = inv) }) satisfies Source;
