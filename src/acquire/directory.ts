@@ -1,6 +1,7 @@
 // Acquire from a directory (a checkout before the image is built, or an unpacked root filesystem): lockfiles and installed packages.
 import type { Dirent } from 'node:fs';
-import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { Package } from '../model/package.js';
@@ -22,13 +23,9 @@ function errorText(err: unknown): string {
   return code ?? (err instanceof Error ? err.message : String(err));
 }
 
-interface TreeFile {
-  rel: string;
-  size: number;
-}
-
 interface Walk {
-  files: TreeFile[];
+  /** Paths relative to the root, `/`-separated. */
+  files: string[];
   notes: string[];
   errors: string[];
 }
@@ -58,23 +55,19 @@ export async function walkTree(root: string): Promise<Walk> {
       walk.errors.push(`directory: cannot read /${dir}: ${errorText(err)}`);
       continue;
     }
-    entries.sort((a, b) => b.name.localeCompare(a.name));
     for (const e of entries) {
       const rel = dir ? `${dir}/${e.name}` : e.name;
       if (e.isSymbolicLink()) await noteSymlink(root, rel, walk);
       else if (e.isDirectory()) {
         if (!skippedDir(rel)) stack.push(rel);
-      } else if (e.isFile() && wanted(rel)) {
-        const info = await lstat(path.join(root, rel)).catch(() => undefined);
-        if (info?.isFile()) walk.files.push({ rel, size: info.size });
-      }
+      } else if (e.isFile() && wanted(rel)) walk.files.push(rel);
     }
     if (walk.files.length > MAX_FILES) {
       walk.errors.push(`directory: more than ${MAX_FILES} package files; the rest were not read`);
       break;
     }
   }
-  walk.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  walk.files.sort();
   return walk;
 }
 
@@ -100,23 +93,37 @@ interface Collected {
   errors: string[];
 }
 
-async function readOne(root: string, file: TreeFile, out: Collected): Promise<void> {
-  const parser = lockfileFor(file.rel);
-  const cataloger = parser ? undefined : catalogerFor(file.rel);
+/**
+ * The walk saw a regular file, but the tree may change under it: O_NOFOLLOW makes a file swapped for a
+ * symlink since then fail to open rather than be read from wherever it points. Too large gives the size.
+ */
+async function readNoFollow(full: string, max: number): Promise<Buffer | number> {
+  const handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const { size } = await handle.stat();
+    return size > max ? size : await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readOne(root: string, rel: string, out: Collected): Promise<void> {
+  const parser = lockfileFor(rel);
+  const cataloger = parser ? undefined : catalogerFor(rel);
   const max = parser ? MAX_LOCKFILE_BYTES : (cataloger?.maxBytes(DEFAULT_LIMITS) ?? 0);
-  const shown = path.join(root, file.rel);
-  if (file.size > max) {
-    out.errors.push(`${shown}: ${file.size} bytes, more than the ${max} read from one file`);
+  const shown = path.join(root, rel);
+  const content = await readNoFollow(shown, max);
+  if (typeof content === 'number') {
+    out.errors.push(`${shown}: ${content} bytes, more than the ${max} read from one file`);
     return;
   }
-  const content = await readFile(shown);
   if (parser) {
-    const parsed = parser.parse(content.toString('utf8'), `/${file.rel}`);
+    const parsed = parser.parse(content.toString('utf8'), `/${rel}`);
     out.packages.push(...parsed.packages);
     out.notes.push(...parsed.notes);
-    out.lockfiles.push(`/${file.rel}`);
+    out.lockfiles.push(`/${rel}`);
   } else if (cataloger) {
-    const found = cataloger.catalog(file.rel, content, DEFAULT_LIMITS);
+    const found = cataloger.catalog(rel, content, DEFAULT_LIMITS);
     for (const p of found.packages) {
       out.packages.push({ ecosystem: p.ecosystem, name: p.name, version: p.version, ...(p.purl ? { purl: p.purl } : {}), paths: [p.path] });
     }
@@ -129,14 +136,14 @@ async function readOne(root: string, file: TreeFile, out: Collected): Promise<vo
 export async function collectDirectory(root: string, signal?: AbortSignal): Promise<Collected & { files: number }> {
   const walk = await walkTree(root);
   const out: Collected = { packages: [], lockfiles: [], installed: 0, notes: walk.notes, errors: walk.errors };
-  for (const file of walk.files) {
+  for (const rel of walk.files) {
     signal?.throwIfAborted();
     try {
-      await readOne(root, file, out);
+      await readOne(root, rel, out);
     } catch (err) {
       // The parser names the file relative to the tree; the report names it as the user can find it.
       if (err instanceof InputError) out.errors.push(new InputError(path.join(root, err.file), err.detail, err.line, err.field).message);
-      else out.errors.push(`${path.join(root, file.rel)}: ${errorText(err)}`);
+      else out.errors.push(`${path.join(root, rel)}: ${errorText(err)}`);
     }
   }
   return { ...out, files: walk.files.length };

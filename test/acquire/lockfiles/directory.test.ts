@@ -106,6 +106,14 @@ describe('directory acquirer, other targets', () => {
     expect(outcome).toEqual({ ok: false, notMine: 'not a directory' });
   });
 
+  it('reports a file over the size cap instead of reading it', async () => {
+    put('big/node_modules/huge/package.json', `{"name":"huge","version":"1.0.0","pad":"${'x'.repeat(9 * 1024 ** 2)}"}`);
+    const image = await acquireDir(path.join(base, 'big'));
+    expect(image.platforms[0]!.packages).toEqual([]);
+    expect(image.platforms[0]!.errors).toHaveLength(1);
+    expect(image.platforms[0]!.errors[0]).toMatch(/huge\/package\.json: \d+ bytes, more than the 8388608 read from one file$/);
+  });
+
   it('stops when the scan is aborted', async () => {
     const target = { kind: 'directory' as const, ref: root, path: root };
     await expect(directoryAcquirer.acquire(target, { ...ctx(), signal: AbortSignal.abort() })).rejects.toThrow(/abort/i);
