@@ -16,6 +16,8 @@ export interface LayerContext {
   limits: Limits;
   files: LayeredFiles;
   note: (text: string) => void;
+  /** A problem that makes the platform unknown without stopping the layer. */
+  error: (text: string) => void;
   signal?: AbortSignal;
 }
 
@@ -147,7 +149,8 @@ function entryHandler(layer: string, ctx: LayerContext): TarHandler {
       if (entry.type === 'hardlink') return keepHardLink(files, path, entry.linkname);
       const max = cataloger.maxBytes(limits);
       if (entry.size > max) {
-        ctx.note(`layer ${layer}: skipped /${path}: ${entry.size} bytes is over the ${max}-byte file limit`);
+        if (cataloger.catalogUnread) files.keep(path, Buffer.alloc(0), entry.size);
+        else ctx.error(new LimitError('maxFileBytes', `layer ${layer}: /${path} is ${entry.size} bytes, over ${max}; not read`).message);
         return false;
       }
       keeping = path;

@@ -6,6 +6,8 @@ export interface KeptFile {
   path: string;
   content: Buffer;
   layer: string;
+  /** Set when the file was too large to read: its size, and `content` is empty. */
+  unreadBytes?: number;
 }
 
 interface LayerChanges {
@@ -44,9 +46,11 @@ export class LayeredFiles {
     if (isDirectory ? this.files.has(path) : this.touchesLower(path)) this.current().removedTrees.push(path);
   }
 
-  keep(path: string, content: Buffer): void {
+  keep(path: string, content: Buffer, unreadBytes?: number): void {
     const layer = this.current();
-    layer.added.set(path, { path, content, layer: layer.digest });
+    const file: KeptFile = { path, content, layer: layer.digest };
+    if (unreadBytes !== undefined) file.unreadBytes = unreadBytes;
+    layer.added.set(path, file);
   }
 
   /** A kept file by path, this layer's first: hard links in a layer point at earlier members. */

@@ -9,7 +9,10 @@ export function catalogFiles(final: KeptFile[], removed: KeptFile[], limits: Lim
   const add = (file: KeptFile, deleted: boolean) => {
     const cataloger = catalogerFor(file.path);
     if (!cataloger) return;
-    const result = cataloger.catalog(file.path, file.content, limits);
+    const result =
+      file.unreadBytes !== undefined
+        ? (cataloger.catalogUnread?.(file.path, file.unreadBytes) ?? { packages: [], notes: [] })
+        : cataloger.catalog(file.path, file.content, limits);
     result.notes.forEach(note);
     for (const found of result.packages) {
       const key = `${deleted}\0${found.ecosystem}\0${found.name}\0${found.version}`;

@@ -59,16 +59,13 @@ export async function readManifestInto(manifest: ImageManifest, platform: Acquir
   platform.platform ??= platformString({ os: config.os ?? undefined, architecture: config.architecture ?? undefined, variant: config.variant ?? undefined });
   if (manifest.layers.length > limits.maxLayers) throw new LimitError('maxLayers', `${manifest.layers.length} layers`);
   const files = new LayeredFiles();
-  let notes = 0;
-  const note = (text: string) => {
-    if (++notes <= MAX_NOTES) platform.notes.push(text);
-    else if (notes === MAX_NOTES + 1) platform.notes.push('further notes omitted');
-  };
+  const note = capped(platform.notes, 'further notes omitted');
+  const error = capped(platform.errors, 'further errors omitted');
   try {
     for (const layer of manifest.layers) {
       files.beginLayer(layer.digest);
       try {
-        await readLayer(layer, { store: ctx.store, limits, files, note, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+        await readLayer(layer, { store: ctx.store, limits, files, note, error, ...(ctx.signal ? { signal: ctx.signal } : {}) });
       } finally {
         // What a failed layer showed still counts as evidence; the error already makes the platform unknown.
         files.endLayer();
@@ -77,6 +74,15 @@ export async function readManifestInto(manifest: ImageManifest, platform: Acquir
   } finally {
     platform.packages = catalogFiles(files.final(), files.removed, limits, note);
   }
+}
+
+/** A hostile layer can produce a million notes or errors; the report needs the first few and a count. */
+function capped(list: string[], more: string): (text: string) => void {
+  let n = 0;
+  return (text) => {
+    if (++n <= MAX_NOTES) list.push(text);
+    else if (n === MAX_NOTES + 1) list.push(more);
+  };
 }
 
 async function readConfig(desc: Descriptor, ctx: ReadContext): Promise<ImageConfig> {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImage } from '../../../src/acquire/native/read-image.js';
 import type { Limits } from '../../../src/acquire/native/limits.js';
 import { openOciDir } from '../../../src/inventory/oci-dir.js';
-import { buildImageLayout, npmPackageFiles, zstdAvailable, type BuiltLayout, type LayerSpec, type PlatformSpec } from '../../helpers/image-builder.js';
+import { buildImageLayout, npmPackageFiles, yarnCacheZip, zstdAvailable, type BuiltLayout, type LayerSpec, type PlatformSpec } from '../../helpers/image-builder.js';
 import { buildTar } from '../../helpers/tar.js';
 
 let root: string;
@@ -96,11 +96,19 @@ describe('readImage: hostile names and limits', () => {
     expect(gnu.p.packages.map((x) => x.paths[0])).toEqual([`/${deep}/@scope/long/package.json`]);
   });
 
-  it('skips files over the file limit with a note, without making the platform unknown', async () => {
+  it('does not read a file over the file limit, and makes the platform unknown so padding cannot hide a package', async () => {
     const { p } = await readOne([{ files: [...axios(), { path: 'node_modules/big/package.json', content: JSON.stringify({ name: 'big', version: '1', pad: 'x'.repeat(5000) }) }] }], {}, { maxFileBytes: 1000 });
-    expect(p.errors).toEqual([]);
     expect(versions(p.packages)).toEqual(['axios@1.14.1']);
-    expect(p.notes.join()).toMatch(/node_modules\/big\/package.json: \d+ bytes is over the 1000-byte file limit/);
+    expect(p.errors).toHaveLength(1);
+    expect(p.errors[0]).toMatch(/^limit maxFileBytes exceeded: layer sha256:[a-f0-9]{64}: \/node_modules\/big\/package.json is \d+ bytes, over 1000; not read$/);
+  });
+
+  it('names a yarn cache zip over the zip limit from its file name, with a note', async () => {
+    const zip = yarnCacheZip('app', '@scope/big', '2.0.0-beta.1');
+    const { p } = await readOne([{ files: [zip, yarnCacheZip('app', 'small', '1.0.0')] }], {}, { maxZipBytes: 200 });
+    expect(p.errors).toEqual([]);
+    expect(versions(p.packages)).toEqual(['@scope/big@2.0.0-beta.1', 'small@1.0.0']);
+    expect(p.notes.join()).toContain('name and version read from the file name');
   });
 
   it('too many tar entries or too many decompressed bytes make the platform unknown, naming the limit', async () => {

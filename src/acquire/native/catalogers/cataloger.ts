@@ -22,6 +22,11 @@ export interface Cataloger {
   maxBytes(limits: Limits): number;
   /** Never throws on bad content: a malformed file becomes a note. */
   catalog(path: string, content: Buffer, limits: Limits): CatalogResult;
+  /**
+   * For files over maxBytes: what can be told without reading them. Catalogers without it make the
+   * platform unknown instead, since a padded file must not hide a package.
+   */
+  catalogUnread?(path: string, size: number): CatalogResult;
 }
 
 export function noteFor(path: string, cataloger: string, detail: string): string {

@@ -76,8 +76,22 @@ function packagesInZip(path: string, zip: Buffer, maxBytes: number, notes: strin
   return packages;
 }
 
+// Cache file names are `<slug>-npm-<version>-<checksum>-<cachekey>.zip`, the slug writing `@scope/name` as `@scope-name`.
+const CACHE_NAME = /^(.+)-npm-(.+)-[0-9a-f]{10}-[0-9a-f]+\.zip$/;
+
+/** A zip too large to read: name and version from its file name; a scope's slash is a guess at the first dash. */
+function catalogByFileName(path: string, size: number): CatalogResult {
+  const m = CACHE_NAME.exec(path.slice(path.lastIndexOf('/') + 1));
+  const detail = `${size} bytes is over the zip limit`;
+  if (!m) return { packages: [], notes: [noteFor(path, 'yarn-zip', `${detail} and the file name is not a yarn cache name`)] };
+  const slug = m[1] as string;
+  const name = slug.startsWith('@') ? slug.replace('-', '/') : slug;
+  return { packages: [npmPackage(name, m[2] as string, `/${path}`)], notes: [`yarn-zip: /${path}: ${detail}; name and version read from the file name`] };
+}
+
 export const yarnZipCataloger = {
   name: 'yarn-zip',
+  catalogUnread: catalogByFileName,
   wants: (path) => ZIP.test(path),
   maxBytes: (limits) => limits.maxZipBytes,
   catalog(path, content, limits): CatalogResult {
