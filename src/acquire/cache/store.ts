@@ -7,7 +7,7 @@ import type { AcquiredImage, AcquiredPlatform } from '../../model/target.js';
 import { openCacheDatabase, rollbackQuietly, type OpenOptions } from './open.js';
 import { FIND_PACKAGES_SQL, ImageRow, PackageRow, StoredBody } from './schema.js';
 import type { Database } from './sqlite.js';
-import { effectiveStrength, strengthOf, strengthRank, STRENGTHS, type CachePolicy, type Strength } from './strength.js';
+import { cacheableStrength, effectiveStrength, strengthRank, type CachePolicy, type Strength } from './strength.js';
 
 export interface CacheEntryInput {
   digest: string;
@@ -44,8 +44,6 @@ export interface PackageHit {
   name: string;
   version: string;
 }
-
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 export class CacheStore {
   constructor(
@@ -175,16 +173,6 @@ export class CacheStore {
   close(): void {
     this.db.close();
   }
-}
-
-/** The strength to store under, or undefined when the acquisition must not be cached. */
-function cacheableStrength(entry: CacheEntryInput): Strength | undefined {
-  if (!DIGEST.test(entry.digest) || entry.platforms.length === 0) return undefined;
-  const strengths = entry.platforms.map((p) => (p.errors.length === 0 ? strengthOf(p.evidence) : undefined));
-  const kinds = new Set(entry.platforms.map((p) => p.evidence?.kind));
-  if (kinds.size !== 1 || strengths.some((s) => s === undefined)) return undefined;
-  // Platforms read differently would be one entry at the weakest of them.
-  return STRENGTHS[Math.min(...strengths.map((s) => strengthRank(s!)))];
 }
 
 function safeJson(text: string): unknown {

@@ -25,7 +25,7 @@ function pair(kind: 'ec256' | 'ec384' | 'ed25519' | 'rsa' | 'rsa-pss') {
     case 'rsa':
       return generateKeyPairSync('rsa', { modulusLength: 2048 });
     case 'rsa-pss':
-      return generateKeyPairSync('rsa-pss', { modulusLength: 2048, hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha256', saltLength: 32 });
+      return generateKeyPairSync('rsa-pss', { modulusLength: 2048, hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha256' });
   }
 }
 const pem = (k: KeyObject) => k.export({ type: 'spki', format: 'pem' }).toString();
