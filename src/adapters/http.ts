@@ -2,7 +2,7 @@
 import { Readable, Transform } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ToolError } from '../errors.js';
-import { redact } from './oci/secrets.js';
+import { maskSecrets as redact } from './exec.js';
 
 export interface RetryPolicy {
   /** Extra attempts after the first, for 429, 5xx, timeouts and dropped connections. */
@@ -26,6 +26,8 @@ export interface HttpRequest {
   stream?: boolean;
   /** Largest body read into memory. */
   maxBytes?: number;
+  /** Cancels the request, its retries and its stream (the scan was interrupted). */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -56,6 +58,7 @@ export async function requestWithRetry(req: HttpRequest, policy: RetryPolicy = D
   let reason = '';
   let attempt = 0;
   for (; attempt <= policy.retries; attempt++) {
+    if (req.signal?.aborted) throw new ToolError(host, `${req.method ?? 'GET'} ${pathOf(req.url)} cancelled`);
     try {
       return await attemptOnce(req, policy);
     } catch (err) {
@@ -67,7 +70,7 @@ export async function requestWithRetry(req: HttpRequest, policy: RetryPolicy = D
         reason += ` (Retry-After ${Math.round(wait / 1000)} s is longer than the ${Math.round(policy.maxDelayMs / 1000)} s limit)`;
         break;
       }
-      await sleep(wait * (err.waitMs === undefined ? 0.75 + Math.random() / 2 : 1));
+      await sleep(wait * (err.waitMs === undefined ? 0.75 + Math.random() / 2 : 1), undefined, { signal: req.signal }).catch(() => undefined);
     }
   }
   const tries = Math.min(attempt + 1, policy.retries + 1);
@@ -77,38 +80,45 @@ export async function requestWithRetry(req: HttpRequest, policy: RetryPolicy = D
 async function attemptOnce(req: HttpRequest, policy: RetryPolicy): Promise<HttpResponse> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), policy.timeoutMs);
+  const cancel = (): void => controller.abort();
+  req.signal?.addEventListener('abort', cancel, { once: true });
+  const release = (): void => {
+    clearTimeout(timer);
+    req.signal?.removeEventListener('abort', cancel);
+  };
+  const failure = (err: unknown, doing: string): Error => {
+    release();
+    if (req.signal?.aborted) return new ToolError(new URL(req.url).host, `${req.method ?? 'GET'} ${pathOf(req.url)} cancelled`);
+    return new Retryable(`${doing}${describeFailure(err, controller.signal.aborted, policy.timeoutMs)}`);
+  };
   let res: Response;
   try {
-    res = await fetch(req.url, {
-      method: req.method ?? 'GET',
-      headers: req.headers,
-      body: req.body,
-      redirect: 'follow',
-      signal: controller.signal,
-    });
+    res = await fetch(req.url, { method: req.method ?? 'GET', headers: req.headers, body: req.body, redirect: 'follow', signal: controller.signal });
   } catch (err) {
-    clearTimeout(timer);
-    throw new Retryable(describeFailure(err, controller.signal.aborted, policy.timeoutMs));
+    throw failure(err, '');
   }
-  const retryableStatus = res.status === 429 || (res.status >= 500 && res.status !== 501);
-  if (retryableStatus) {
-    clearTimeout(timer);
+  if (res.status === 429 || (res.status >= 500 && res.status !== 501)) {
+    release();
     await res.body?.cancel().catch(() => undefined);
     throw new Retryable(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, retryAfterMs(res.headers.get('retry-after')));
   }
   const base = { status: res.status, headers: res.headers, url: res.url || req.url };
   if (req.stream && res.ok && res.body) {
     clearTimeout(timer);
-    return { ...base, body: Buffer.alloc(0), stream: guardStream(res.body, controller, policy.timeoutMs, req.url) };
+    const stream = guardStream(res.body, controller, policy.timeoutMs, req.url);
+    stream.once('close', () => req.signal?.removeEventListener('abort', cancel));
+    return { ...base, body: Buffer.alloc(0), stream };
   }
   try {
     const body = await readCapped(res, req.maxBytes ?? DEFAULT_MAX_BYTES);
+    release();
     return { ...base, body };
   } catch (err) {
-    if (err instanceof ToolError) throw err;
-    throw new Retryable(`reading the response: ${describeFailure(err, controller.signal.aborted, policy.timeoutMs)}`);
-  } finally {
-    clearTimeout(timer);
+    if (err instanceof ToolError) {
+      release();
+      throw err;
+    }
+    throw failure(err, 'reading the response: ');
   }
 }
 

@@ -75,7 +75,7 @@ export const registrySource = {
   scheme: 'registry',
   describe: 'registry:HOST (every repository), registry:HOST/REPO (every tag), or an image reference',
   async inventory(spec, ctx) {
-    const client = new RegistryClient({ insecureRegistries: ctx.insecureRegistries });
+    const client = new RegistryClient({ insecureRegistries: ctx.insecureRegistries, signal: ctx.signal });
     try {
       const { targets, errors } = await inventoryRegistry(`registry:${spec}`, client);
       return { targets, errors, inputErrors: [] };

@@ -12,6 +12,7 @@ export interface AuthOptions {
   /** Plain HTTP is allowed for these hosts only (token realms included). */
   isInsecure: (host: string) => boolean;
   userAgent: string;
+  signal?: AbortSignal;
 }
 
 export interface AuthHeader {
@@ -107,14 +108,14 @@ export class Authenticator {
       if (service) form.set('service', service);
       if (scope) form.set('scope', scope);
       headers['content-type'] = 'application/x-www-form-urlencoded';
-      res = await requestWithRetry({ url: realm.href, method: 'POST', headers, body: form.toString(), maxBytes: 1 << 20 }, this.opts.policy);
+      res = await requestWithRetry({ url: realm.href, method: 'POST', headers, body: form.toString(), maxBytes: 1 << 20, signal: this.opts.signal }, this.opts.policy);
     } else {
       if (service) realm.searchParams.set('service', service);
       for (const s of scope.split(' ').filter(Boolean)) realm.searchParams.append('scope', s);
       if (cred?.username && cred.password !== undefined) {
         headers.authorization = `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
       }
-      res = await requestWithRetry({ url: realm.href, headers, maxBytes: 1 << 20 }, this.opts.policy);
+      res = await requestWithRetry({ url: realm.href, headers, maxBytes: 1 << 20, signal: this.opts.signal }, this.opts.policy);
     }
     if (res.status !== 200) {
       const who = cred ? 'with the configured credentials' : 'anonymously (no credentials configured)';

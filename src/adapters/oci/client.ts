@@ -27,6 +27,8 @@ export interface RegistryClientOptions {
   concurrency?: number;
   /** `n` asked for per catalog or tag page. */
   pageSize?: number;
+  /** Cancels every request of this client (the scan was interrupted). */
+  signal?: AbortSignal;
   userAgent?: string;
 }
 
@@ -66,6 +68,7 @@ export class RegistryClient {
       policy: this.policy,
       isInsecure: (host) => this.isInsecure(host),
       userAgent: this.userAgent,
+      signal: opts.signal,
     });
   }
 
@@ -148,7 +151,7 @@ export class RegistryClient {
       const headers: Record<string, string> = { 'user-agent': this.userAgent };
       if (init.accept) headers.accept = init.accept;
       if (auth) headers.authorization = auth.value;
-      const req = { url: this.baseUrl(registry) + path, method: init.method ?? 'GET', headers, stream: init.stream ?? false, maxBytes: MAX_MANIFEST_BYTES };
+      const req = { url: this.baseUrl(registry) + path, method: init.method ?? 'GET', headers, stream: init.stream ?? false, maxBytes: MAX_MANIFEST_BYTES, signal: this.opts.signal };
       res = await this.limit(host)(() => requestWithRetry(req, this.policy));
       if (res.status !== 401) return res;
       const challenge = pickChallenge(parseChallenges(res.headers.get('www-authenticate')));

@@ -104,6 +104,19 @@ describe.skipIf(!registryAvailable)('registry faults', () => {
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
+  it('stops at once when the scan is cancelled, in a request or in a Retry-After wait', async () => {
+    proxy.addRule({ path: /manifests\/slow/, fault: { kind: 'delay', ms: 3000 } });
+    proxy.addRule({ path: /manifests\/busy/, fault: { kind: 'status', status: 429, headers: { 'retry-after': '4' } } });
+    for (const tag of ['slow', 'busy']) {
+      const controller = new AbortController();
+      const c = new RegistryClient({ insecureRegistries: ['127.0.0.1'], credentials: async () => undefined, signal: controller.signal });
+      setTimeout(() => controller.abort(), 200);
+      const started = Date.now();
+      await expect(c.getManifest(repo(), tag)).rejects.toThrow(`${proxy.host}: GET /v2/faulty/app/manifests/${tag} cancelled`);
+      expect(Date.now() - started).toBeLessThan(1500);
+    }
+  });
+
   it('lets a store reader see each failure as an error for that image', async () => {
     proxy.addRule({ path: manifestPath, fault: { kind: 'status', status: 502 } });
     const store = new RegistryImageStore(client(5000, 0), { registry: proxy.host, repository: 'faulty/app', tag: '1.0' });
