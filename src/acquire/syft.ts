@@ -60,7 +60,7 @@ export async function scanWithSyft(
           ...(created ? { created } : {}),
           evidence: { kind: 'syft', format: decoded.format, detail: `syft ${scan.toolVersion ?? '(version unknown)'} scan ${scan.source}` },
           errors: [],
-          notes: target.kind === 'registry' && !target.digest ? ['scanned by tag: the digest was not known, so the result may not match what runs'] : [],
+          notes: scanNotes(target, scan),
         },
       ],
       errors: [],
@@ -69,6 +69,17 @@ export async function scanWithSyft(
   } catch (err) {
     return { outcome: failedImage(target, toolFailure('syft', err)) };
   }
+}
+
+function scanNotes(target: Target, scan: SyftScan): string[] {
+  const notes: string[] = [];
+  if (target.kind === 'registry' && !target.digest) notes.push('scanned by tag: the digest was not known, so the result may not match what runs');
+  const asked = targetDigest(target);
+  // An index digest resolves to one platform's manifest: the other platforms were not read.
+  if (asked && scan.manifestDigest && scan.manifestDigest !== asked) {
+    notes.push(`syft read one platform (${scan.platform ?? 'host default'}, ${scan.manifestDigest}) of ${asked}; other platforms of a multi-platform image were not read`);
+  }
+  return notes;
 }
 
 export function syftAcquirer(opts: SyftAcquireOptions = {}): Acquirer {

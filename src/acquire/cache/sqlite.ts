@@ -7,11 +7,11 @@ export type Database = Sqlite.DatabaseSync;
 let loaded: typeof Sqlite | undefined;
 
 /**
- * Node 22.13+ marks node:sqlite experimental and warns on load; the warning would land in every
- * on-call engineer's terminal. Only that warning is dropped, only while the module loads.
+ * Runs `load` with the SQLite ExperimentalWarning dropped. Node 22.13+ marks node:sqlite experimental
+ * and warns on load; that line would land in every on-call engineer's terminal. Only that warning is
+ * dropped, and only while `load` runs.
  */
-function loadSqlite(): typeof Sqlite {
-  if (loaded) return loaded;
+export function withoutSqliteWarning<T>(load: () => T): T {
   const original = process.emitWarning;
   process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]) {
     const text = typeof warning === 'string' ? warning : warning.message;
@@ -21,10 +21,14 @@ function loadSqlite(): typeof Sqlite {
     return (original as (...a: unknown[]) => void).call(this, warning, ...rest);
   } as typeof process.emitWarning;
   try {
-    loaded = createRequire(import.meta.url)('node:sqlite') as typeof Sqlite;
+    return load();
   } finally {
     process.emitWarning = original;
   }
+}
+
+function loadSqlite(): typeof Sqlite {
+  loaded ??= withoutSqliteWarning(() => createRequire(import.meta.url)('node:sqlite') as typeof Sqlite);
   return loaded;
 }
 

@@ -61,7 +61,25 @@ describe.skipIf(!rw)('syft acquirer with a stand-in', () => {
     expect(p.packages.map((x) => `${x.ecosystem}:${x.name}@${x.version}`)).toContain('apk:alpine-baselayout@3.4.0-r0');
     expect(p.created).toEqual({ value: '2023-02-11T04:46:42.558343068Z', source: 'config created', reliable: true });
     expect(p.evidence).toEqual({ kind: 'syft', format: 'syft-json', detail: `syft 1.32.0 scan registry:ghcr.io/o/app@${DIGEST}` });
+    // The digest asked for is not the manifest syft read: an index, of which one platform was read.
+    expect(p.notes).toEqual([
+      `syft read one platform (linux/amd64, sha256:fd6275a37d2472b9d3be70c3261087b8d65e441c21342ae7313096312bcda2b3) of ${DIGEST}; other platforms of a multi-platform image were not read`,
+    ]);
     expect(c.inputErrors).toEqual([]);
+  });
+
+  it('adds no platform note when the digest asked for is the manifest syft read', async () => {
+    standIns = installStandIns({ syft: { byFirstArg: { scan: { stdoutFile: path.join(rw!, 'syft-json/syft-1.32.0-alpine-image.syft.json') } } } });
+    const manifest = 'sha256:fd6275a37d2472b9d3be70c3261087b8d65e441c21342ae7313096312bcda2b3';
+    const outcome = await syftAcquirer().acquire({ ...target, ref: `ghcr.io/o/app@${manifest}`, digest: manifest } as Target, ctx());
+    expect(outcome.ok && outcome.image.platforms[0]!.notes).toEqual([]);
+  });
+
+  it('says when it scanned by tag', async () => {
+    standIns = installStandIns({ syft: { byFirstArg: { scan: { stdoutFile: path.join(rw!, 'syft-json/syft-1.32.0-alpine-image.syft.json') } } } });
+    const outcome = await syftAcquirer().acquire({ kind: 'registry', ref: 'ghcr.io/o/app:3', registry: 'ghcr.io', repository: 'o/app', tag: '3' }, ctx());
+    expect(standIns.calls('syft')[0]!.args[1]).toBe('registry:ghcr.io/o/app:3');
+    expect(outcome.ok && outcome.image.platforms[0]!.notes).toEqual(['scanned by tag: the digest was not known, so the result may not match what runs']);
   });
 
   it('fetches credentials for the registry and keeps them off argv', async () => {
