@@ -92,7 +92,8 @@ export function notAPlatform(desc: Descriptor): string | undefined {
   if (desc.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') return 'attestation manifest';
   if (desc.platform?.os === 'unknown' && desc.platform.architecture === 'unknown') return 'platform unknown/unknown';
   if (desc.artifactType) return `artifact ${desc.artifactType}`;
-  if (!isIndexType(desc.mediaType) && !isManifestType(desc.mediaType)) return `media type ${desc.mediaType}`;
+  // Any other entry may be an image in a form we cannot read (schema 1, a new type): it is fetched,
+  // and then either read, told apart as an artifact, or left unknown, but never silently dropped.
   return undefined;
 }
 

@@ -25,9 +25,10 @@ export async function indexTarFile(file: string): Promise<Map<string, TarMember>
       if (isZeroBlock(block)) break;
       verifyChecksum(block);
       const flag = String.fromCharCode(block[156] ?? 0);
-      const size = pax.size !== undefined ? parsePaxSize(pax.size) : parseNumeric(block, 124, 12);
+      const isMeta = flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K';
+      const size = !isMeta && pax.size !== undefined ? parsePaxSize(pax.size) : parseNumeric(block, 124, 12);
       if (off + 512 + size > total) throw new Error(`tar member at offset ${off} runs past the end of the file`);
-      if ('xLK'.includes(flag) || flag === 'g') {
+      if (isMeta) {
         if (size > MAX_META_BYTES) throw new Error(`tar metadata member of ${size} bytes`);
         const body = Buffer.alloc(size);
         await fh.read(body, 0, size, off + 512);

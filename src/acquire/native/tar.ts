@@ -103,12 +103,14 @@ export class TarParser {
     verifyChecksum(block);
     const flag = String.fromCharCode(block[156] ?? 0);
     const attrs = { ...this.globalPax, ...this.pax };
-    const size = attrs.size !== undefined ? parsePaxSize(attrs.size) : parseNumeric(block, 124, 12);
+    const isMeta = flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K';
+    // PAX attributes describe the next real member, never the metadata members between.
+    const size = !isMeta && attrs.size !== undefined ? parsePaxSize(attrs.size) : parseNumeric(block, 124, 12);
     this.body = undefined;
     this.bodyFill = 0;
     this.meta = undefined;
     this.current = undefined;
-    if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K') {
+    if (isMeta) {
       if (size > MAX_META_BYTES) throw new Error(`tar: ${flag} metadata member of ${size} bytes`);
       this.meta = flag;
       this.body = Buffer.alloc(size);

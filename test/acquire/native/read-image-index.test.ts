@@ -107,6 +107,24 @@ describe('readImage: indexes', () => {
     expect(img.platforms[1]!.errors.join()).toMatch(new RegExp(`manifest ${bad}: digest mismatch`));
   });
 
+  it('an index entry of a type it cannot read is an unknown platform, not dropped', async () => {
+    const built = await build({ platforms: [platform('amd64', '1.14.1')], index: true });
+    const schema1 = Buffer.from(JSON.stringify({ schemaVersion: 1, name: 'x', fsLayers: [] }));
+    built.blobs.set(sha256(schema1), schema1);
+    const entries = [
+      ...JSON.parse(built.blobs.get(built.indexDigest)!.toString()).manifests,
+      { mediaType: 'application/vnd.docker.distribution.manifest.v1+prettyjws', digest: sha256(schema1), size: schema1.length, platform: { os: 'linux', architecture: 's390x' } },
+    ];
+    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MT.ociIndex, manifests: entries }));
+    built.blobs.set(sha256(index), index);
+    const img = await readImage(memoryStore(built.blobs, sha256(index)), { ref: 'x' });
+    expect(img.platforms.map((p) => [p.platform, p.errors.length])).toEqual([
+      ['linux/amd64', 0],
+      ['linux/s390x', 1],
+    ]);
+    expect(img.platforms[1]!.errors[0]).toContain('schema 1 is not supported');
+  });
+
   it('root failures go into the image errors', async () => {
     const img = await readImage(memoryStore(new Map([[sha256(Buffer.from('{}')), Buffer.from('{}')]]), sha256(Buffer.from('{}'))), { ref: 'x' });
     expect(img.platforms).toEqual([]);

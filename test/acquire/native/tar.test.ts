@@ -56,6 +56,20 @@ describe('TarParser', () => {
     expect(parse(tar).bodies.get('f')).toBe('0123456789');
   });
 
+  it('a PAX size does not apply to a GNU long-name member that follows it', () => {
+    const pax = paxRecords({ size: '10' });
+    const long = Buffer.from(`${longName}\0`);
+    const body = Buffer.from('0123456789');
+    const tar = Buffer.concat([
+      tarHeader({ name: 'p', size: pax.length, type: 'x' }), pax, Buffer.alloc(512 - pax.length),
+      tarHeader({ name: '././@LongLink', size: long.length, type: 'L' }), long, Buffer.alloc(512 - long.length),
+      tarHeader({ name: 'short', size: 0, type: '0' }), body, Buffer.alloc(502), Buffer.alloc(1024),
+    ]);
+    const seen = parse(tar);
+    expect(seen.entries.map((e) => [e.name, e.size])).toEqual([[longName, 10]]);
+    expect(seen.bodies.get(longName)).toBe('0123456789');
+  });
+
   it('global PAX headers apply to every later member', () => {
     const pax = paxRecords({ path: 'global-name' });
     const tar = Buffer.concat([tarHeader({ name: 'g', size: pax.length, type: 'g' }), pax, Buffer.alloc(512 - pax.length), buildTar([{ path: 'one' }, { path: 'two' }])]);
