@@ -75,8 +75,11 @@ export async function runKubectl(args: readonly string[], opts: KubectlOptions, 
   if (!res.failed) return res.stdout;
   if (res.code === 'ENOENT' || res.code === 'EACCES') {
     const where = bin.includes('/') ? `at ${bin}` : `"${bin}" on PATH`;
-    throw new KubectlError('missing', `kubectl not found ${where}: install it or name it with --kubectl PATH`);
+    const what = res.code === 'EACCES' ? 'is not executable' : 'not found';
+    throw new KubectlError('missing', `kubectl ${what} ${where}: install it or name it with --kubectl PATH`);
   }
+  if (res.isCanceled) throw new KubectlError('failed', `${describe(context)}: cancelled`);
+  if (res.isMaxBuffer) throw new KubectlError('bad-output', `${describe(context)}: kubectl printed more than ${MAX_OUTPUT_BYTES / 1024 ** 3} GiB; narrow with --namespace or --selector`);
   if (res.timedOut) {
     throw new KubectlError('timeout', `${describe(context)}: kubectl did not finish within ${Math.round((opts.timeoutMs ?? DEFAULT_KUBECTL_TIMEOUTS.timeoutMs) / 1000)} s`);
   }

@@ -1,6 +1,6 @@
 // Inventory of what runs in Kubernetes: pods of one or more contexts -> one registry target per image, and the workloads running it.
-import { KubectlError, getNamespaces, getOwners, getPods, type KubectlOptions, type OwnerKind } from '../../adapters/kubectl.js';
 import pLimit from 'p-limit';
+import { KubectlError, getNamespaces, getOwners, getPods, type KubectlOptions, type OwnerKind } from '../../adapters/kubectl.js';
 import type { Workload } from '../../model/finding.js';
 import type { InventoryResult } from '../source.js';
 import { ImageCollector } from './collect.js';
@@ -77,8 +77,9 @@ async function podsByNamespace(context: string, namespaces: readonly string[], o
 }
 
 async function namespaceNames(context: string, kc: KubectlOptions): Promise<string[]> {
-  const list = ListEnvelope.parse(await getNamespaces(context, kc));
-  return list.items.flatMap((item) => {
+  const list = ListEnvelope.safeParse(await getNamespaces(context, kc));
+  if (!list.success) throw new Error('kubectl get namespaces printed no list');
+  return list.data.items.flatMap((item) => {
     const ns = MetaOnly.safeParse(item);
     return ns.success ? [ns.data.metadata.name] : [];
   });
