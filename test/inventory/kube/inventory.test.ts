@@ -231,7 +231,10 @@ describe.skipIf(!kubectl)('inventoryKube inside a pod', () => {
       // No service account token exists here, so kubectl cannot reach an API server; the error says whose view failed.
       expect(inv.errors).toEqual([expect.stringMatching(/^kubectl: in-cluster service account: /)]);
     } finally {
-      process.env = saved;
+      for (const key of ['HOME', 'KUBECONFIG', 'KUBERNETES_SERVICE_HOST', 'KUBERNETES_SERVICE_PORT']) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
     }
   });
 });
