@@ -3,3 +3,4 @@ export { cacheAcquirer, storeAcquired, withCache } from './acquirer.js';
 export { cachePath, CACHE_FILE, type CacheLocation } from './paths.js';
 export { CacheStore, openCache, type CachedImage, type CacheEntryInput, type CacheStats, type PackageHit } from './store.js';
 export { STRENGTHS, strengthOf, type CachePolicy, type Strength } from './strength.js';
+export { cachePolicyFor, olderThan, type PolicyFlags } from './age.js';
