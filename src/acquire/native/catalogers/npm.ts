@@ -5,7 +5,7 @@ import { noteFor } from './cataloger.js';
 
 // A name that starts with `.` is npm's own metadata (.bin, .pnpm, .package-lock.json), not a package;
 // package.json files deeper inside a package (lib/package.json) are not packages either.
-const PACKAGE_JSON = /(?:^|\/)node_modules\/((?:@[^/.][^/]*\/)?[^/.][^/]*)\/package\.json$/;
+const PACKAGE_JSON = /(?:^|\/)node_modules\/((?:@[^/.][^/]*\/)?[^/.@][^/]*)\/package\.json$/;
 
 export function npmPackage(name: string, version: string, path: string): FoundPackage {
   return { ecosystem: 'npm', name, version, purl: npmPurl(name, version), path };

@@ -6,7 +6,7 @@ import { noteFor } from './cataloger.js';
 import { npmPackage, readPackageJson } from './npm.js';
 
 const ZIP = /(?:^|\/)\.yarn\/(?:berry\/)?cache\/[^/]+\.zip$/;
-const ENTRY = /^node_modules\/((?:@[^/.][^/]*\/)?[^/.][^/]*)\/package\.json$/;
+const ENTRY = /^node_modules\/((?:@[^/.][^/]*\/)?[^/.@][^/]*)\/package\.json$/;
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
