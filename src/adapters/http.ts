@@ -105,7 +105,7 @@ async function attemptOnce(req: HttpRequest, policy: RetryPolicy): Promise<HttpR
   const base = { status: res.status, headers: res.headers, url: res.url || req.url };
   if (req.stream && res.ok && res.body) {
     clearTimeout(timer);
-    const stream = guardStream(res.body, controller, policy.timeoutMs, req.url);
+    const stream = guardStream(res.body, controller, policy.timeoutMs, req.url, req.signal);
     stream.once('close', () => req.signal?.removeEventListener('abort', cancel));
     return { ...base, body: Buffer.alloc(0), stream };
   }
@@ -141,7 +141,7 @@ async function readCapped(res: Response, maxBytes: number): Promise<Buffer> {
  * Passes a body through with an idle deadline and errors that name the host. The deadline only runs
  * while the network owes us bytes: a consumer that is slow to read (backpressure) does not trip it.
  */
-function guardStream(body: ReadableStream<Uint8Array>, controller: AbortController, timeoutMs: number, url: string): Readable {
+function guardStream(body: ReadableStream<Uint8Array>, controller: AbortController, timeoutMs: number, url: string, external?: AbortSignal): Readable {
   const source = Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>);
   const out = new Transform({
     transform(chunk, _enc, cb) {
@@ -161,7 +161,7 @@ function guardStream(body: ReadableStream<Uint8Array>, controller: AbortControll
   arm();
   source.on('error', (err) => {
     done();
-    const why = controller.signal.aborted ? `stalled for ${timeoutMs} ms` : describeFailure(err, false, 0);
+    const why = external?.aborted ? 'cancelled' : controller.signal.aborted ? `stalled for ${timeoutMs} ms` : describeFailure(err, false, 0);
     out.destroy(new ToolError(new URL(url).host, `download of ${pathOf(url)} broke off: ${why}`));
   });
   source.on('end', done);

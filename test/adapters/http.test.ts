@@ -1,3 +1,4 @@
+// Retry-After parsing and secret masking.
 import { describe, expect, it } from 'vitest';
 import { retryAfterMs } from '../../src/adapters/http.js';
 import { addSecret, redact } from '../../src/adapters/oci/secrets.js';

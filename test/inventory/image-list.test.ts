@@ -1,3 +1,4 @@
+// Image list files: one reference per line, comments, stdin, errors with file and line.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

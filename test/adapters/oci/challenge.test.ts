@@ -1,3 +1,4 @@
+// WWW-Authenticate parsing: several challenges, quoted values with commas and escapes, token68.
 import { describe, expect, it } from 'vitest';
 import { parseChallenges, pickChallenge } from '../../../src/adapters/oci/challenge.js';
 

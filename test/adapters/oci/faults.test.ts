@@ -117,6 +117,15 @@ describe.skipIf(!registryAvailable)('registry faults', () => {
     }
   });
 
+  it('ends a blob download when the scan is cancelled mid-body', async () => {
+    proxy.addRule({ path: /\/blobs\//, fault: { kind: 'stall-body', afterBytes: 10_000 } });
+    const controller = new AbortController();
+    const c = new RegistryClient({ insecureRegistries: ['127.0.0.1'], credentials: async () => undefined, signal: controller.signal });
+    const stream = await c.openBlob(repo(), digestOf(img.layer));
+    setTimeout(() => controller.abort(), 100);
+    await expect(buffer(stream)).rejects.toThrow(/broke off: cancelled$/);
+  });
+
   it('lets a store reader see each failure as an error for that image', async () => {
     proxy.addRule({ path: manifestPath, fault: { kind: 'status', status: 502 } });
     const store = new RegistryImageStore(client(5000, 0), { registry: proxy.host, repository: 'faulty/app', tag: '1.0' });

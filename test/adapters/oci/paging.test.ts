@@ -1,3 +1,4 @@
+// Link header paging, and the cosign/referrers tags that are never images.
 import { describe, expect, it } from 'vitest';
 import { nextLink } from '../../../src/adapters/oci/paging.js';
 import { isArtifactTag } from '../../../src/adapters/oci/media-types.js';

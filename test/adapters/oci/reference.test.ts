@@ -1,3 +1,4 @@
+// Image reference parsing and printing, as docker and distribution read references.
 import { describe, expect, it } from 'vitest';
 import { apiHost, formatReference, looksLikeHost, parseReference } from '../../../src/adapters/oci/reference.js';
 import { UsageError } from '../../../src/errors.js';
