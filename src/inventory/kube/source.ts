@@ -1,10 +1,15 @@
 // Source `kube:[CONTEXT[,CONTEXT...]]`: the pods of the current context, or of the named ones, through the user's kubectl.
+import type { Workload } from '../../model/finding.js';
 import type { Source } from '../source.js';
-import { inventoryKube, type KubeInventory, type KubeOptions } from './inventory.js';
+import { inventoryKube, type KubeOptions } from './inventory.js';
 
-export interface KubeSourceOptions extends KubeOptions {
-  /** Receives the whole inventory, workloads and notes included, which the Source interface has no room for. */
-  onInventory?: (inventory: KubeInventory) => void;
+/** What the Source interface has no room for, gathered over every `kube:` argument of a run, by target ref. */
+export interface KubeSeen {
+  workloads: Map<string, Workload[]>;
+  /** Why a target's running digest is uncertain: for the image's reasons. */
+  notes: Map<string, string[]>;
+  /** Config digests nodes reported for tag-resolved targets. */
+  configDigests: Map<string, string[]>;
 }
 
 /** Contexts named in the spec win over --all-contexts; an empty spec means the flags decide (default: current context). */
@@ -17,19 +22,34 @@ export function contextsFromSpec(spec: string, opts: KubeOptions): Pick<KubeOpti
   return { ...(opts.contexts ? { contexts: opts.contexts } : {}), allContexts: opts.allContexts ?? false };
 }
 
-export function kubeSource(opts: KubeSourceOptions = {}) {
+function mergeInto<T>(into: Map<string, T[]>, from: Map<string, T[]>, same: (a: T, b: T) => boolean): void {
+  for (const [ref, items] of from) {
+    const list = into.get(ref) ?? [];
+    for (const item of items) if (!list.some((x) => same(x, item))) list.push(item);
+    into.set(ref, list);
+  }
+}
+
+const sameWorkload = (a: Workload, b: Workload): boolean =>
+  a.context === b.context && a.namespace === b.namespace && a.kind === b.kind && a.name === b.name && a.container === b.container;
+
+export function kubeSource(opts: KubeOptions = {}) {
+  const seen: KubeSeen = { workloads: new Map(), notes: new Map(), configDigests: new Map() };
   return {
     scheme: 'kube',
     describe: 'images running in Kubernetes, read with kubectl: kube: for the current context, kube:CONTEXT[,CONTEXT] for named ones',
+    seen,
     inventory: async (spec, ctx) => {
-      const { onInventory, ...rest } = opts;
       const inv = await inventoryKube({
-        ...rest,
-        ...contextsFromSpec(spec, rest),
-        tuning: { ...rest.tuning, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+        ...opts,
+        ...contextsFromSpec(spec, opts),
+        tuning: { ...opts.tuning, ...(ctx.signal ? { signal: ctx.signal } : {}) },
       });
-      onInventory?.(inv);
-      return inv;
+      // The same context named twice (kube: and kube:CURRENT) must not count its pods twice.
+      mergeInto(seen.workloads, inv.workloads, sameWorkload);
+      mergeInto(seen.notes, inv.notes, (a, b) => a === b);
+      mergeInto(seen.configDigests, inv.configDigests, (a, b) => a === b);
+      return { targets: inv.targets, errors: inv.errors, inputErrors: inv.inputErrors };
     },
-  } satisfies Source;
+  } satisfies Source & { seen: KubeSeen };
 }

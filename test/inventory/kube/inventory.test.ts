@@ -241,14 +241,20 @@ describe.skipIf(!kubectl)('inventoryKube inside a pod', () => {
 
 describe.skipIf(!kubectl)('kubeSource', () => {
   it('is the kube: scheme; an empty spec is the current context, a spec names contexts', async () => {
-    let seen: KubeInventory | undefined;
-    const source = kubeSource({ ...base, onInventory: (inv) => (seen = inv) }) satisfies Source;
+    const source = kubeSource(base) satisfies Source;
     expect(source.scheme).toBe('kube');
     const current = await source.inventory('', { insecureRegistries: [] });
     expect(current.targets.map((t) => t.ref)).toEqual(ACTIVE_A);
-    expect(seen?.workloads.get(WEB)?.[0]?.context).toBe('prod-eu');
     const named = await source.inventory('prod-us', { insecureRegistries: [] });
     expect(named.targets.map((t) => t.ref.split('@')[0])).toEqual(['ghcr.io/acme/web', 'ghcr.io/acme/web']);
-    expect(seen?.workloads.get(WEB)?.[0]?.context).toBe('prod-us');
+    expect(source.seen.workloads.get(WEB)!.map((w) => `${w.context}:${w.pods}`)).toEqual(['prod-eu:2', 'prod-us:1']);
+    expect(source.seen.notes.get('registry.k8s.io/etcd:3.5.12-0')).toHaveLength(1);
+  });
+
+  it('does not count pods twice when one context is named twice', async () => {
+    const source = kubeSource(base);
+    await source.inventory('', { insecureRegistries: [] });
+    await source.inventory('prod-eu', { insecureRegistries: [] });
+    expect(source.seen.workloads.get(WEB)).toEqual([{ context: 'prod-eu', namespace: 'shop', kind: 'Deployment', name: 'web', container: 'web', pods: 2 }]);
   });
 });
