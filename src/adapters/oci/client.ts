@@ -17,8 +17,10 @@ import { redact } from './secrets.js';
 
 export interface RegistryClientOptions {
   /**
-   * Registries (`host` or `host:port`) reached over plain HTTP. Nothing else is: loopback hosts
-   * included, unlike docker's implicit 127.0.0.0/8, so credentials never leave over HTTP by surprise.
+   * Registries (`host` or `host:port`) reached over plain HTTP, and token realms allowed over it.
+   * Nothing else is: loopback hosts included, unlike docker's implicit 127.0.0.0/8, so credentials
+   * never leave over HTTP by surprise. TLS verification is never turned off; a private CA is
+   * trusted through NODE_EXTRA_CA_CERTS.
    */
   insecureRegistries?: string[];
   credentials?: CredentialLookup;
@@ -152,7 +154,9 @@ export class RegistryClient {
       if (init.accept) headers.accept = init.accept;
       if (auth) headers.authorization = auth.value;
       const req = { url: this.baseUrl(registry) + path, method: init.method ?? 'GET', headers, stream: init.stream ?? false, maxBytes: MAX_MANIFEST_BYTES, signal: this.opts.signal };
-      res = await this.limit(host)(() => requestWithRetry(req, this.policy));
+      res = await this.limit(host)(() => requestWithRetry(req, this.policy)).catch((err: unknown) => {
+        throw this.withTlsHint(err, registry);
+      });
       if (res.status !== 401) return res;
       const challenge = pickChallenge(parseChallenges(res.headers.get('www-authenticate')));
       if (!challenge) return res;
@@ -180,6 +184,12 @@ export class RegistryClient {
     if (res.status === 403) return new ToolError(registry, redact(`${what}: access denied for ${scope}${suffix}`));
     if (res.status === 404) return new ToolError(registry, redact(`${what}: not found${suffix}`));
     return new ToolError(registry, redact(`${what}: HTTP ${res.status}${suffix}`));
+  }
+
+  /** An HTTPS handshake with a plain-HTTP registry fails obscurely: say what to do about it. */
+  private withTlsHint(err: unknown, registry: string): unknown {
+    if (!(err instanceof ToolError) || this.baseUrl(registry).startsWith('http:') || !/SSL|TLS|EPROTO/.test(err.message)) return err;
+    return new ToolError(registry, `${err.message.slice(err.tool.length + 2)} (if ${registry} serves plain HTTP, pass --insecure-registry ${registry})`);
   }
 
   private baseUrl(registry: string): string {
