@@ -31,22 +31,36 @@ export function rootsByIndegree(graph: DependencyGraph): string[] {
   return [...graph.nodes.keys()].filter((id) => !depended.has(id));
 }
 
+/** Chains longer than this keep their head and tail around a count, so a hostile lockfile cannot make them quadratic. */
+const MAX_CHAIN = 16;
+const HEAD = 8;
+
+function extendChain(chain: string[], depth: number, label: string): string[] {
+  if (depth < MAX_CHAIN) return [...chain, label];
+  const tail = [...chain.slice(chain.length - (MAX_CHAIN - HEAD - 2)), label];
+  return [...chain.slice(0, HEAD), `(${depth + 1 - HEAD - tail.length} more)`, ...tail];
+}
+
 /** Breadth-first from the roots, so each package gets the shortest chain that brings it in. */
 export function shortestChains(graph: DependencyGraph): Map<string, string[]> {
   const chains = new Map<string, string[]>();
+  const depths = new Map<string, number>();
   const queue: string[] = [];
   for (const root of graph.roots) {
     if (!graph.nodes.has(root) || chains.has(root)) continue;
     chains.set(root, []);
+    depths.set(root, 0);
     queue.push(root);
   }
   for (let i = 0; i < queue.length; i++) {
     const id = queue[i]!;
     const node = graph.nodes.get(id)!;
-    const chain = [...chains.get(id)!, `${node.name}@${node.version}`];
+    const depth = depths.get(id)!;
+    const chain = extendChain(chains.get(id)!, depth, `${node.name}@${node.version}`);
     for (const next of graph.edges.get(id) ?? []) {
       if (chains.has(next) || !graph.nodes.has(next)) continue;
       chains.set(next, chain);
+      depths.set(next, depth + 1);
       queue.push(next);
     }
   }
