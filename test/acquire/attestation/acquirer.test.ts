@@ -49,7 +49,7 @@ function attManifest(envelopes: Buffer[], config: Buffer) {
 describe.skipIf(!registryAvailable || !rw)('attestation acquirer against a real registry', () => {
   let reg: TestRegistry;
   let source: RegistryClient;
-  const target = (digest: string): Target => ({ kind: 'registry', ref: `${reg.host}/shop/web@${digest}`, registry: reg.host, repository: 'shop/web', digest });
+  const target = (digest: string): Target & { kind: 'registry' } => ({ kind: 'registry', ref: `${reg.host}/shop/web@${digest}`, registry: reg.host, repository: 'shop/web', digest });
   const acquirer = (o: Partial<AttestationAcquireOptions>) => attestationAcquirer({ source, ...o });
 
   beforeAll(async () => {
