@@ -10,7 +10,7 @@ import { parseChallenges, pickChallenge } from './challenge.js';
 import { defaultCredentials, type CredentialLookup } from './credentials.js';
 import { bareMediaType, isArtifactTag, MANIFEST_ACCEPT } from './media-types.js';
 import { nextLink } from './paging.js';
-import { apiHost, isDigest } from './reference.js';
+import { apiHost, isDigest, isTag } from './reference.js';
 import { manifestMediaType, parseJson, registryErrors, sha256 } from './responses.js';
 import { CatalogPage, TagsPage } from './schema.js';
 import { redact } from './secrets.js';
@@ -76,6 +76,7 @@ export class RegistryClient {
 
   /** A manifest or index by tag or digest, bytes exactly as served. */
   async getManifest(repo: RepoRef, reference: string): Promise<FetchedManifest> {
+    checkReference(repo, reference);
     const res = await this.send(repo.registry, manifestPath(repo, reference), pullScope(repo), { accept: MANIFEST_ACCEPT });
     if (res.status !== 200) throw await this.failure(repo.registry, res, `manifest ${repo.repository}:${reference}`, pullScope(repo));
     const mediaType = manifestMediaType(res, repo, reference);
@@ -86,6 +87,7 @@ export class RegistryClient {
 
   /** What a tag or digest points at, without the body: HEAD requests do not count against Docker Hub pulls. */
   async headManifest(repo: RepoRef, reference: string): Promise<ManifestInfo> {
+    checkReference(repo, reference);
     const res = await this.send(repo.registry, manifestPath(repo, reference), pullScope(repo), { method: 'HEAD', accept: MANIFEST_ACCEPT });
     if (res.status !== 200) throw await this.failure(repo.registry, res, `manifest ${repo.repository}:${reference}`, pullScope(repo));
     const info: ManifestInfo = { mediaType: bareMediaType(res.headers.get('content-type')) };
@@ -98,6 +100,7 @@ export class RegistryClient {
 
   /** A blob's stored bytes as a stream; redirects (to object storage) are followed without our credentials. */
   async openBlob(repo: RepoRef, digest: string): Promise<Readable> {
+    checkReference(repo, digest, true);
     const res = await this.send(repo.registry, `/v2/${repo.repository}/blobs/${digest}`, pullScope(repo), { stream: true });
     if (res.status !== 200 || !res.stream) throw await this.failure(repo.registry, res, `blob ${digest} in ${repo.repository}`, pullScope(repo));
     return res.stream;
@@ -214,6 +217,12 @@ export class RegistryClient {
   private pageSize(): number {
     return this.opts.pageSize ?? 100;
   }
+}
+
+/** Digests come from registry JSON: one shaped like `../x` must not steer the request elsewhere. */
+function checkReference(repo: RepoRef, reference: string, digestOnly = false): void {
+  if (isDigest(reference) || (!digestOnly && isTag(reference))) return;
+  throw new ToolError(repo.registry, `${repo.repository}: refusing "${reference.slice(0, 100)}", which is not a ${digestOnly ? 'digest' : 'tag or digest'}`);
 }
 
 function manifestPath(repo: RepoRef, reference: string): string {

@@ -95,6 +95,11 @@ export function looksLikeHost(text: string): boolean {
   return !text.includes('/') && (/[.:]/.test(text) || text === 'localhost') && DOMAIN_RE.test(text);
 }
 
+/** True for strings that are valid tags. */
+export function isTag(reference: string): boolean {
+  return TAG_RE.test(reference);
+}
+
 /** True for tag or digest strings that point at one manifest by content. */
 export function isDigest(reference: string): boolean {
   return DIGEST_RE.test(reference) && reference.includes(':');

@@ -99,6 +99,13 @@ describe('RegistryClient against a stub registry', () => {
     expect(m.digest).toBe(`sha256:${createHash('sha256').update(body).digest('hex')}`);
   });
 
+  it('refuses references from registry JSON that are not tags or digests, before any request', async () => {
+    handler = (_req, res) => res.end('{}');
+    await expect(client().getManifest(repo(), '../../_catalog')).rejects.toThrow(`${host}: stub/app: refusing "../../_catalog", which is not a tag or digest`);
+    await expect(client().openBlob(repo(), 'latest')).rejects.toThrow('which is not a digest');
+    expect(seen).toEqual([]);
+  });
+
   it('reports a 401 without a challenge as unauthorized', async () => {
     handler = (_req, res) => {
       res.statusCode = 401;
