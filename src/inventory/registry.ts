@@ -37,10 +37,12 @@ async function inventoryCatalog(registry: string, client: RegistryLister): Promi
     return { targets: [], errors: [`${registry}: cannot list the catalog: ${messageOf(err)}`] };
   }
   const limit = pLimit(TAG_LISTS_IN_FLIGHT);
-  const results = await Promise.all(repositories.map((repository) => limit(() => inventoryRepository({ registry, repository }, client))));
+  const valid = repositories.filter((r) => isRepositoryName(registry, r));
+  const badNames = repositories.filter((r) => !valid.includes(r)).map((r) => `${registry}: catalog lists "${r.slice(0, 100)}", which is not a repository name`);
+  const results = await Promise.all(valid.map((repository) => limit(() => inventoryRepository({ registry, repository }, client))));
   return {
     targets: results.flatMap((r) => r.targets).sort(byRef),
-    errors: results.flatMap((r) => r.errors),
+    errors: [...badNames, ...results.flatMap((r) => r.errors)],
   };
 }
 
@@ -51,6 +53,16 @@ async function inventoryRepository(repo: RepoRef, client: RegistryLister): Promi
     return { targets, errors: [] };
   } catch (err) {
     return { targets: [], errors: [`${repo.registry}/${repo.repository}: cannot list tags: ${messageOf(err)}`] };
+  }
+}
+
+/** Catalog entries come from the registry: each must read back as exactly that repository. */
+function isRepositoryName(registry: string, repository: string): boolean {
+  try {
+    const ref = parseReference(`${registry}/${repository}`, { defaultTag: false });
+    return ref.repository === repository && ref.tag === undefined && ref.digest === undefined;
+  } catch {
+    return false;
   }
 }
 

@@ -98,3 +98,24 @@ describe.skipIf(!registryAvailable)('inventoryRegistry', () => {
     expect(r.targets.map((t) => t.ref)).toEqual([`${reg.host}/tools/cli:v3`]);
   });
 });
+
+describe('inventoryRegistry with a catalog it cannot trust', () => {
+  it('reports catalog entries that are not repository names and lists the rest', async () => {
+    const asked: string[] = [];
+    const lister = {
+      listRepositories: async () => ['good/app', '../../v2/_catalog', 'Bad/Case', 'x:y'],
+      listTags: async (repo: { repository: string }) => {
+        asked.push(repo.repository);
+        return ['1'];
+      },
+    };
+    const { targets, errors } = await inventoryRegistry('registry:r.example:5000', lister);
+    expect(targets.map((t) => t.ref)).toEqual(['r.example:5000/good/app:1']);
+    expect(asked).toEqual(['good/app']);
+    expect(errors).toEqual([
+      'r.example:5000: catalog lists "../../v2/_catalog", which is not a repository name',
+      'r.example:5000: catalog lists "Bad/Case", which is not a repository name',
+      'r.example:5000: catalog lists "x:y", which is not a repository name',
+    ]);
+  });
+});
