@@ -107,12 +107,12 @@ async function readNoFollow(full: string, max: number): Promise<Buffer | number>
   }
 }
 
-async function readOne(root: string, rel: string, out: Collected): Promise<void> {
+async function readOne(root: string, rel: string, out: Collected, shownRoot: string): Promise<void> {
   const parser = lockfileFor(rel);
   const cataloger = parser ? undefined : catalogerFor(rel);
   const max = parser ? MAX_LOCKFILE_BYTES : (cataloger?.maxBytes(DEFAULT_LIMITS) ?? 0);
-  const shown = path.join(root, rel);
-  const content = await readNoFollow(shown, max);
+  const shown = path.join(shownRoot, rel);
+  const content = await readNoFollow(path.join(root, rel), max);
   if (typeof content === 'number') {
     out.errors.push(`${shown}: ${content} bytes, more than the ${max} read from one file`);
     return;
@@ -132,18 +132,21 @@ async function readOne(root: string, rel: string, out: Collected): Promise<void>
   }
 }
 
-/** Every lockfile and installed-package file under root; one bad file is an error of its own and the rest go on. */
-export async function collectDirectory(root: string, signal?: AbortSignal): Promise<Collected & { files: number }> {
+/**
+ * Every lockfile and installed-package file under root; one bad file is an error of its own and the rest go on.
+ * Messages name files under `shownRoot`, the path as the user wrote it, rather than its resolved form.
+ */
+export async function collectDirectory(root: string, signal?: AbortSignal, shownRoot = root): Promise<Collected & { files: number }> {
   const walk = await walkTree(root);
   const out: Collected = { packages: [], lockfiles: [], installed: 0, notes: walk.notes, errors: walk.errors };
   for (const rel of walk.files) {
     signal?.throwIfAborted();
     try {
-      await readOne(root, rel, out);
+      await readOne(root, rel, out, shownRoot);
     } catch (err) {
       // The parser names the file relative to the tree; the report names it as the user can find it.
-      if (err instanceof InputError) out.errors.push(new InputError(path.join(root, err.file), err.detail, err.line, err.field).message);
-      else out.errors.push(`${path.join(root, rel)}: ${errorText(err)}`);
+      if (err instanceof InputError) out.errors.push(new InputError(path.join(shownRoot, err.file), err.detail, err.line, err.field).message);
+      else out.errors.push(`${path.join(shownRoot, rel)}: ${errorText(err)}`);
     }
   }
   return { ...out, files: walk.files.length };
@@ -169,7 +172,7 @@ export const directoryAcquirer = {
       ctx.inputErrors.push(msg);
       return { ok: true, image: { ref: target.ref, platforms: [], errors: [msg] } };
     }
-    const found = await collectDirectory(root, ctx.signal);
+    const found = await collectDirectory(root, ctx.signal, target.path);
     const platform: AcquiredPlatform = {
       packages: found.packages,
       evidence: { kind: found.lockfiles.length > 0 ? 'lockfile' : 'native', detail: evidenceDetail(target.path, found) },

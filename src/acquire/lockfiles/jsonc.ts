@@ -9,7 +9,7 @@ const JSONC_NOISE = /("(?:[^"\\\n]|\\.)*")|\/\/[^\n]*|(\/\*[\s\S]*?\*\/)|,(?=(?:
  * JSON.parse's line numbers still point at the file's lines.
  */
 export function stripJsonc(text: string): string {
-  return text.replace(JSONC_NOISE, (match, str: string | undefined, block: string | undefined) =>
+  return text.replace(JSONC_NOISE, (_match, str: string | undefined, block: string | undefined) =>
     str !== undefined ? str : block !== undefined ? block.replace(/[^\n]/g, ' ') : '',
   );
 }

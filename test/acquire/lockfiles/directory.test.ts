@@ -127,6 +127,13 @@ describe('directory acquirer, other targets', () => {
     expect(c.inputErrors).toEqual(image.errors);
   });
 
+  it('names a bad file under the path as the user wrote it, not its resolved form', async () => {
+    const viaLink = path.join(base, 'project-link');
+    symlinkSync(root, viaLink);
+    const image = await acquireDir(viaLink);
+    expect(image.platforms[0]!.errors).toEqual([expect.stringMatching(new RegExp(`^${viaLink}/broken/pnpm-lock\\.yaml:8: `))]);
+  });
+
   it('calls the evidence native when only installed packages are there', async () => {
     const withLockfile = await acquireDir(path.join(base, 'outside'));
     expect(withLockfile.platforms[0]!.evidence?.kind).toBe('lockfile');
