@@ -39,7 +39,13 @@ async function streamLayer(desc: Descriptor, ctx: LayerContext): Promise<void> {
     throw err;
   });
   const compression: Compression = sniffCompression(head) ?? compressionFromMediaType(desc.mediaType);
-  const decompressor = createDecompressor(compression);
+  let decompressor: Transform | undefined;
+  try {
+    decompressor = createDecompressor(compression);
+  } catch (err) {
+    stream.destroy();
+    throw err;
+  }
   const sink = tarSink(new TarParser(entryHandler(desc.digest, ctx)), ctx.limits);
   const opts = ctx.signal ? { signal: ctx.signal } : {};
   // pipeline destroys every stream on failure, so an abandoned layer never keeps its file or socket open.
