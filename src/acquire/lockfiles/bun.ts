@@ -54,8 +54,10 @@ function parseBunLock(text: string, file: string): LockfileResult {
     }
   }
   for (const workspace of Object.values(isRecord(doc.workspaces) ? doc.workspaces : {})) {
+    // A workspace that needs another version than the root's finds it nested under the workspace's name.
+    const own = isRecord(workspace) && typeof workspace.name === 'string' && keys.has(workspace.name) ? workspace.name : '';
     for (const name of depNames(workspace, PROJECT_DEPS)) {
-      const to = resolveFrom(keys, '', name);
+      const to = resolveFrom(keys, own, name);
       if (to) graph.roots.push(to);
     }
   }

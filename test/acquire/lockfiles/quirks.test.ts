@@ -99,6 +99,27 @@ describe('yarn', () => {
 });
 
 describe('bun', () => {
+  it("resolves a workspace's own version nested under the workspace's name", () => {
+    const text = `{
+      "lockfileVersion": 1,
+      "workspaces": {
+        "": { "name": "root", "dependencies": { "axios": "^0.27.0" } },
+        "packages/api": { "name": "@demo/api", "dependencies": { "axios": "1.14.1" } },
+      },
+      "packages": {
+        "@demo/api": ["@demo/api@workspace:packages/api"],
+        "@demo/api/axios": ["axios@1.14.1", "", { "dependencies": { "plain-crypto-js": "^4.2.1" } }, "sha512-a"],
+        "axios": ["axios@0.27.2", "", {}, "sha512-b"],
+        "plain-crypto-js": ["plain-crypto-js@4.2.1", "", {}, "sha512-c"],
+      },
+    }`;
+    expect(summary(bunLockParser.parse(text, '/bun.lock').packages)).toEqual([
+      'axios@0.27.2 <- ',
+      'axios@1.14.1 <- ',
+      'plain-crypto-js@4.2.1 <- axios@1.14.1',
+    ]);
+  });
+
   it('does not take a scoped parent for the package it depends on', () => {
     const text = `{
       // comments and trailing commas are part of the format
