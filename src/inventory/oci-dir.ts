@@ -14,6 +14,7 @@ import type { Source } from './source.js';
 export const REF_NAME = 'org.opencontainers.image.ref.name';
 export const CONTAINERD_NAME = 'io.containerd.image.name';
 const MAX_METADATA_BYTES = 16 * 1024 ** 2;
+const TAG_ONLY = /^[\w][\w.-]{0,127}$/;
 
 const OciLayoutFile = z.object({ imageLayoutVersion: z.string() }).loose();
 
@@ -123,7 +124,10 @@ export async function inventoryOciDir(dir: string): Promise<Target[]> {
   const index = await readLayoutIndex(directoryFiles(dir));
   return index.manifests.map((d) => {
     const parsed = OciDescriptor.parse(d);
-    const ref = parsed.annotations?.[REF_NAME] ?? parsed.annotations?.[CONTAINERD_NAME] ?? `${dir}@${parsed.digest}`;
+    const name = parsed.annotations?.[REF_NAME];
+    // skopeo and buildx write only the tag in ref.name; a bare `latest` would name nothing in a report.
+    const named = name && TAG_ONLY.test(name) ? `${dir}:${name}` : name;
+    const ref = named ?? parsed.annotations?.[CONTAINERD_NAME] ?? `${dir}@${parsed.digest}`;
     return { kind: 'oci-layout', ref, path: dir, digest: parsed.digest } satisfies Target;
   });
 }

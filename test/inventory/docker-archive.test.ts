@@ -81,7 +81,7 @@ describe('OCI layout tarballs without manifest.json', () => {
     expect(targets.map((t) => t.ref)).toEqual(['docker.io/library/app:1', `${join(root, 'oci-only-2.tar')}#1`]);
     const versions = [];
     for (const t of targets) {
-      const img = await readImage(await openDockerArchive(t.path, { ref: t.ref }), { ref: t.ref });
+      const img = await readImage(await openDockerArchive(join(root, 'oci-only-2.tar'), { ref: t.ref }), { ref: t.ref });
       versions.push(img.platforms[0]?.packages.find((x) => x.deleted)?.version);
     }
     expect(versions).toEqual(['1.14.1', '1.0.0']);

@@ -36,6 +36,12 @@ describe('OCI layout directories', () => {
     expect(versions).toEqual(['1.14.1', '1.14.0']);
   });
 
+  it('a tag-only ref name is qualified with the layout path', async () => {
+    const dir = join(root, 'tag-only');
+    const built = await buildImageLayout(dir, image('v1.2', '1.0.0'));
+    expect(await inventoryOciDir(dir)).toEqual([{ kind: 'oci-layout', ref: `${dir}:v1.2`, path: dir, digest: built.indexDigest }]);
+  });
+
   it('selects by ref, and refuses to guess among several images', async () => {
     const dir = join(root, 'sel');
     await buildImageLayout(dir, [image('app:1', '1.0.0'), image('app:2', '2.0.0')]);
