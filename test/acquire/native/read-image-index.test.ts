@@ -98,6 +98,13 @@ describe('readImage: indexes', () => {
     expect(img.platforms[1]!.errors.join()).toContain('maxManifests');
   });
 
+  it('reads at most maxPlatforms platforms and says the rest were not read', async () => {
+    const built = await build({ platforms: [platform('amd64', '1'), platform('arm64', '2'), platform('386', '3')] });
+    const img = await readImage(await openOciDir(built.dir), { ref: 'x', limits: { maxPlatforms: 2 } });
+    expect(img.platforms.map((p) => p.platform)).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(img.errors).toEqual(['limit maxPlatforms exceeded: more than 2 platforms']);
+  });
+
   it('a manifest whose bytes do not match the digest makes that platform unknown, not the others', async () => {
     const built = await build({ platforms: [platform('amd64', '1.14.1'), platform('arm64', '1.14.1')] });
     const bad = built.images[0]!.platforms[1]!.digest;
