@@ -107,6 +107,16 @@ async function readNoFollow(full: string, max: number): Promise<Buffer | number>
   }
 }
 
+/** A manifest only refines the chains, so a missing or broken one is no error: the lockfile alone still counts. */
+async function readManifest(full: string): Promise<unknown> {
+  try {
+    const content = await readNoFollow(full, DEFAULT_LIMITS.maxFileBytes);
+    return typeof content === 'number' ? undefined : JSON.parse(content.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 async function readOne(root: string, rel: string, out: Collected, shownRoot: string): Promise<void> {
   const parser = lockfileFor(rel);
   const cataloger = parser ? undefined : catalogerFor(rel);
@@ -118,7 +128,8 @@ async function readOne(root: string, rel: string, out: Collected, shownRoot: str
     return;
   }
   if (parser) {
-    const parsed = parser.parse(content.toString('utf8'), `/${rel}`);
+    const manifest = parser.manifest ? await readManifest(path.join(root, path.dirname(rel), parser.manifest)) : undefined;
+    const parsed = parser.parse(content.toString('utf8'), `/${rel}`, { manifest });
     out.packages.push(...parsed.packages);
     out.notes.push(...parsed.notes);
     out.lockfiles.push(`/${rel}`);

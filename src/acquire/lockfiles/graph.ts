@@ -23,12 +23,14 @@ export function addEdge(graph: DependencyGraph, from: string, to: string): void 
 
 /**
  * Formats that do not record the project's own dependencies (npm v1, yarn, poetry) still record who
- * depends on whom: a package nobody depends on must be one the project asked for.
+ * depends on whom: a package nobody depends on must be one the project asked for. `declared` adds
+ * those a manifest beside the lockfile names.
  */
-export function rootsByIndegree(graph: DependencyGraph): string[] {
+export function rootsByIndegree(graph: DependencyGraph, declared: string[] = []): string[] {
   const depended = new Set<string>();
   for (const [from, tos] of graph.edges) for (const to of tos) if (to !== from) depended.add(to);
-  return [...graph.nodes.keys()].filter((id) => !depended.has(id));
+  // What the project declares comes first, so a declared package that others also need counts as direct.
+  return [...new Set([...declared, ...[...graph.nodes.keys()].filter((id) => !depended.has(id))])];
 }
 
 /** Chains longer than this keep their head and tail around a count, so a hostile lockfile cannot make them quadratic. */

@@ -9,7 +9,7 @@ import { requirementsParser } from './requirements.js';
 import { uvLockParser } from './uv.js';
 import { yarnLockParser } from './yarn.js';
 
-export type { LockfileParser, LockfileResult } from './lockfile.js';
+export type { LockfileContext, LockfileParser, LockfileResult } from './lockfile.js';
 
 export const LOCKFILE_PARSERS: readonly LockfileParser[] = [
   npmLockParser,

@@ -11,13 +11,29 @@ export interface LockfileResult {
 
 export interface LockfileParser {
   readonly name: string;
+  /** The manifest beside the lockfile that fills in what the lockfile leaves out, if the parser uses one. */
+  readonly manifest?: 'package.json';
   /** Cheap test on the base name only; called for every file in the tree. */
   matches(fileName: string): boolean;
   /**
    * `file` is the lockfile's path relative to the scanned directory, `/`-prefixed; it names the file
    * in errors and becomes every package's path. Throws InputError on a malformed file.
    */
-  parse(text: string, file: string): LockfileResult;
+  parse(text: string, file: string, context?: LockfileContext): LockfileResult;
+}
+
+/** What else the folder holds that a format leaves out of its lockfile. */
+export interface LockfileContext {
+  /** The package.json beside the lockfile, parsed: npm v1 and Yarn 1 do not record the project's own dependencies. */
+  manifest?: unknown;
+}
+
+const MANIFEST_DEPS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
+
+/** `[name, range]` of every dependency a package.json declares. */
+export function manifestDependencies(manifest: unknown): [string, string][] {
+  if (!isRecord(manifest)) return [];
+  return MANIFEST_DEPS.flatMap((field) => stringEntries(manifest[field]));
 }
 
 /** One node of a lockfile's dependency graph, before paths are known. */

@@ -2,8 +2,8 @@
 import { InputError } from '../../errors.js';
 import type { DependencyGraph } from './graph.js';
 import { addEdge, emptyGraph, packagesOfGraph, rootsByIndegree } from './graph.js';
-import type { LockfileParser, LockfileResult } from './lockfile.js';
-import { isRecord, parseJsonFile, splitNameAtVersion, stringEntries } from './lockfile.js';
+import type { LockfileContext, LockfileParser, LockfileResult } from './lockfile.js';
+import { isRecord, manifestDependencies, parseJsonFile, splitNameAtVersion, stringEntries } from './lockfile.js';
 
 const NODE_DEPS = ['dependencies', 'optionalDependencies', 'peerDependencies'];
 // The project's own manifest also lists what it needs for development; those are installed too.
@@ -75,8 +75,8 @@ function flattenV1(deps: unknown, prefix: string, out: Map<string, Record<string
   }
 }
 
-/** v1 keeps `requires` per package but not the project's own list, so direct dependencies are inferred. */
-function graphFromDependencies(dependencies: Record<string, unknown>): DependencyGraph {
+/** v1 keeps `requires` per package but not the project's own list: package.json has it, or it is inferred. */
+function graphFromDependencies(dependencies: Record<string, unknown>, manifest: unknown): DependencyGraph {
   const graph = emptyGraph();
   const locations = new Map<string, Record<string, unknown>>();
   flattenV1(dependencies, '', locations);
@@ -90,11 +90,12 @@ function graphFromDependencies(dependencies: Record<string, unknown>): Dependenc
       if (to) addEdge(graph, key, to);
     }
   }
-  graph.roots = rootsByIndegree(graph);
+  const declared = manifestDependencies(manifest).flatMap(([name]) => resolveFrom(locations, '', name) ?? []);
+  graph.roots = rootsByIndegree(graph, declared);
   return graph;
 }
 
-function parsePackageLock(text: string, file: string): LockfileResult {
+function parsePackageLock(text: string, file: string, context?: LockfileContext): LockfileResult {
   const doc = parseJsonFile(text, file);
   if (!isRecord(doc)) throw new InputError(file, 'not a JSON object');
   const version = doc.lockfileVersion;
@@ -103,13 +104,14 @@ function parsePackageLock(text: string, file: string): LockfileResult {
   }
   let graph: DependencyGraph;
   if (isRecord(doc.packages)) graph = graphFromPackages(doc.packages);
-  else if (version === 1) graph = graphFromDependencies(isRecord(doc.dependencies) ? doc.dependencies : {});
+  else if (version === 1) graph = graphFromDependencies(isRecord(doc.dependencies) ? doc.dependencies : {}, context?.manifest);
   else throw new InputError(file, `lockfileVersion ${version} without a "packages" object`, undefined, 'packages');
   return { packages: packagesOfGraph(graph, 'npm', file), notes: [] };
 }
 
 export const npmLockParser = {
   name: 'package-lock',
+  manifest: 'package.json',
   matches: (fileName) => fileName === 'package-lock.json' || fileName === 'npm-shrinkwrap.json',
   parse: parsePackageLock,
 } satisfies LockfileParser;

@@ -2,8 +2,8 @@
 import { InputError } from '../../errors.js';
 import type { DependencyGraph } from './graph.js';
 import { addEdge, emptyGraph, packagesOfGraph, rootsByIndegree } from './graph.js';
-import type { LockfileResult } from './lockfile.js';
-import { splitNameAtVersion } from './lockfile.js';
+import type { LockfileContext, LockfileResult } from './lockfile.js';
+import { manifestDependencies, splitNameAtVersion } from './lockfile.js';
 
 interface Block {
   line: number;
@@ -66,7 +66,7 @@ function nameOfSpec(spec: string): string | undefined {
   return split.name;
 }
 
-export function parseYarnClassic(text: string, file: string): LockfileResult {
+export function parseYarnClassic(text: string, file: string, context?: LockfileContext): LockfileResult {
   const blocks = readBlocks(text, file);
   const graph: DependencyGraph = emptyGraph();
   const bySpec = new Map<string, string>();
@@ -84,7 +84,8 @@ export function parseYarnClassic(text: string, file: string): LockfileResult {
       if (to !== undefined) addEdge(graph, String(index), to);
     }
   });
-  // yarn.lock does not say which packages the project asked for; nobody else asking for one is the sign.
-  graph.roots = rootsByIndegree(graph);
+  // yarn.lock does not say which packages the project asked for: package.json does, and nobody else asking is a sign.
+  const declared = manifestDependencies(context?.manifest).flatMap(([name, range]) => bySpec.get(`${name}@${range}`) ?? []);
+  graph.roots = rootsByIndegree(graph, declared);
   return { packages: packagesOfGraph(graph, 'npm', file), notes: [] };
 }

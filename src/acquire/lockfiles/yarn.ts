@@ -1,5 +1,5 @@
 // yarn.lock: Yarn 1's own format or Yarn 2+'s YAML, told apart by berry's `__metadata` entry.
-import type { LockfileParser, LockfileResult } from './lockfile.js';
+import type { LockfileContext, LockfileParser, LockfileResult } from './lockfile.js';
 import { parseYarnBerry } from './yarn-berry.js';
 import { parseYarnClassic } from './yarn-classic.js';
 
@@ -9,6 +9,8 @@ export function isBerryLock(text: string): boolean {
 
 export const yarnLockParser = {
   name: 'yarn-lock',
+  manifest: 'package.json',
   matches: (fileName) => fileName === 'yarn.lock',
-  parse: (text: string, file: string): LockfileResult => (isBerryLock(text) ? parseYarnBerry(text, file) : parseYarnClassic(text, file)),
+  parse: (text: string, file: string, context?: LockfileContext): LockfileResult =>
+    isBerryLock(text) ? parseYarnBerry(text, file) : parseYarnClassic(text, file, context),
 } satisfies LockfileParser;

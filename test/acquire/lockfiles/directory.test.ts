@@ -134,6 +134,15 @@ describe('directory acquirer, other targets', () => {
     expect(image.platforms[0]!.errors).toEqual([expect.stringMatching(new RegExp(`^${viaLink}/broken/pnpm-lock\\.yaml:8: `))]);
   });
 
+  it("reads the package.json beside a yarn.lock for the project's own dependencies", async () => {
+    copy('yarn-classic/yarn.lock', 'yarn-app/yarn.lock');
+    put('yarn-app/package.json', JSON.stringify({ dependencies: { axios: '^1.14.1', 'follow-redirects': '^1.15.0' } }));
+    const image = await acquireDir(path.join(base, 'yarn-app'));
+    const chain = (name: string) => image.platforms[0]!.packages.find((p) => p.name === name)?.dependencyPath;
+    expect(chain('follow-redirects')).toEqual([]);
+    expect(chain('plain-crypto-js')).toEqual(['axios@1.14.1']);
+  });
+
   it('calls the evidence native when only installed packages are there', async () => {
     const withLockfile = await acquireDir(path.join(base, 'outside'));
     expect(withLockfile.platforms[0]!.evidence?.kind).toBe('lockfile');

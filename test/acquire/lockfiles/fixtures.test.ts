@@ -68,6 +68,21 @@ describe.each(NPM_CASES.filter((c) => c.count === 15))('lookalikes in $dir', ({ 
   });
 });
 
+describe('the package.json beside npm v1 and Yarn 1 lockfiles', () => {
+  const withManifest = (dir: string, file: string, manifest: unknown) =>
+    lockfileParserFor(file)!.parse(readFileSync(path.join(FIXTURES, dir, file), 'utf8'), `/${file}`, { manifest }).packages;
+
+  it.each([
+    ['yarn-classic', 'yarn.lock', { dependencies: { axios: '^1.14.1', 'follow-redirects': '^1.15.0' } }],
+    ['npm-v1', 'package-lock.json', { dependencies: { axios: '^1.14.1', 'follow-redirects': '^1.15.0' } }],
+  ])('%s: a declared dependency that axios also needs is direct', (dir, file, manifest) => {
+    expect(find(parseFixture(dir, file).packages, 'follow-redirects', '1.15.9')?.dependencyPath).toEqual(['axios@1.14.1']);
+    const packages = withManifest(dir, file, manifest);
+    expect(find(packages, 'follow-redirects', '1.15.9')?.dependencyPath).toEqual([]);
+    expect(find(packages, 'plain-crypto-js', '4.2.1')?.dependencyPath).toEqual(['axios@1.14.1']);
+  });
+});
+
 describe('Python lockfiles', () => {
   it.each([
     { dir: 'poetry-2.0', file: 'poetry.lock', count: 13, name: 'markupsafe', version: '2.1.5', via: ['flask@3.0.3', 'jinja2@3.1.4'] },
