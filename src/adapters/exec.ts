@@ -47,7 +47,7 @@ export function setToolRecorder(fn: ((run: RecordedRun) => void) | undefined): v
   recorder = fn;
 }
 
-/** Masks every registered secret and the given extra ones. */
+/** Masks every registered secret (the registry adapter registers its credentials here too) and the given extra ones. */
 export function maskSecrets(text: string, extra: readonly (string | undefined)[] = []): string {
   const all = [...secrets, ...extra.filter((s): s is string => !!s && s.length >= 3)];
   // Longest first, so a secret containing another is masked whole.
@@ -110,8 +110,7 @@ function tailOf(stderr: string): string {
 
 /** A credential on argv is visible to every user of the machine (ps, /proc); refuse before spawning. */
 function refuseSecretsOnArgv(run: ToolRun, extra: readonly (string | undefined)[]): void {
-  const all = [...secrets, ...extra.filter((s): s is string => !!s && s.length >= 3)];
-  const index = run.args.findIndex((a) => all.some((s) => a.includes(s)));
+  const index = run.args.findIndex((a) => maskSecrets(a, extra) !== a);
   if (index >= 0) throw new ToolError(run.tool, `refusing to run: argument ${index + 1} holds a secret (secrets go in the environment)`);
 }
 

@@ -102,3 +102,13 @@ describe('toolAvailability', () => {
     expect(warnings).toEqual(['sbom-hunt-missing not installed (not found on PATH); acquisition through sbom-hunt-missing is skipped']);
   });
 });
+
+describe('secrets the registry adapter has seen', () => {
+  it('are masked in tool messages and refused on argv too', async () => {
+    const { addSecret } = await import('../../src/adapters/oci/secrets.js');
+    addSecret('docker-config-pass');
+    expect(maskSecrets('login with docker-config-pass failed')).toBe('login with *** failed');
+    const err = await failure(runTool({ tool: 'fake', args: ['-p', 'docker-config-pass'], timeoutMs: 1000 }));
+    expect(err.message).toBe('fake: refusing to run: argument 2 holds a secret (secrets go in the environment)');
+  });
+});
