@@ -34,12 +34,22 @@ export class Authenticator {
   private readonly challenges = new Map<string, Challenge>();
   private readonly tokens = new Map<string, Promise<CachedToken>>();
   private readonly creds = new Map<string, Promise<Credential | undefined>>();
+  private readonly scopes = new Map<string, string>();
 
   constructor(private readonly opts: AuthOptions) {}
 
   /** Remembers how a host asked to be authenticated, so later requests authenticate up front. */
   learn(host: string, challenge: Challenge): void {
     this.challenges.set(host, challenge);
+  }
+
+  /** The scope a host asked for instead of ours (several repositories, more actions), once seen. */
+  scopeFor(host: string, scope: string): string {
+    return this.scopes.get(`${host}\n${scope}`) ?? scope;
+  }
+
+  rememberScope(host: string, scope: string, asked: string): void {
+    this.scopes.set(`${host}\n${scope}`, asked);
   }
 
   challengeFor(host: string): Challenge | undefined {

@@ -148,7 +148,7 @@ export class RegistryClient {
    */
   private async send(registry: string, path: string, scope: string, init: SendInit): Promise<HttpResponse> {
     const host = apiHost(registry);
-    let currentScope = scope;
+    let currentScope = this.auth.scopeFor(host, scope);
     let renewed = false;
     let res: HttpResponse | undefined;
     for (let round = 0; round < 3; round++) {
@@ -170,7 +170,10 @@ export class RegistryClient {
         continue;
       }
       this.auth.learn(host, challenge);
-      if (challenge.scheme === 'bearer' && challenge.params.scope) currentScope = challenge.params.scope;
+      if (challenge.scheme === 'bearer' && challenge.params.scope) {
+        currentScope = challenge.params.scope;
+        this.auth.rememberScope(host, scope, currentScope);
+      }
     }
     return res as HttpResponse;
   }

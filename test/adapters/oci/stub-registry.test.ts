@@ -106,6 +106,30 @@ describe('RegistryClient against a stub registry', () => {
     expect(seen).toEqual([]);
   });
 
+  it('asks the token service for the scope the challenge names, then reuses that token', async () => {
+    const wanted = 'repository:stub/app:pull repository:stub/base:pull';
+    handler = (req, res, url) => {
+      if (url.pathname === '/token') {
+        res.end(JSON.stringify({ token: `tok ${url.searchParams.getAll('scope').join('+')}`, expires_in: 300 }));
+        return;
+      }
+      if (req.headers.authorization === 'Bearer tok repository:stub/app:pull+repository:stub/base:pull') {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ tags: ['t'] }));
+        return;
+      }
+      res.statusCode = 401;
+      res.setHeader('www-authenticate', `Bearer realm="http://${host}/token",service="stub",scope="${wanted}",error="insufficient_scope"`);
+      res.end();
+    };
+    const c = client();
+    expect(await c.listTags(repo())).toEqual(['t']);
+    expect(await c.listTags(repo())).toEqual(['t']);
+    expect(seen.filter((p) => p.startsWith('/token'))).toEqual([
+      '/token?service=stub&scope=repository%3Astub%2Fapp%3Apull&scope=repository%3Astub%2Fbase%3Apull',
+    ]);
+  });
+
   it('reports a 401 without a challenge as unauthorized', async () => {
     handler = (_req, res) => {
       res.statusCode = 401;
