@@ -9,6 +9,7 @@ import type { AcquiredPlatform } from '../model/target.js';
 import type { Acquirer } from './acquirer.js';
 import { notMine } from './acquirer.js';
 import { lockfileParserFor } from './lockfiles/index.js';
+import { parseToml } from './lockfiles/toml.js';
 import { catalogerFor } from './native/catalogers/index.js';
 import { DEFAULT_LIMITS } from './native/limits.js';
 
@@ -111,7 +112,9 @@ async function readNoFollow(full: string, max: number): Promise<Buffer | number>
 async function readManifest(full: string): Promise<unknown> {
   try {
     const content = await readNoFollow(full, DEFAULT_LIMITS.maxFileBytes);
-    return typeof content === 'number' ? undefined : JSON.parse(content.toString('utf8'));
+    if (typeof content === 'number') return undefined;
+    const text = content.toString('utf8');
+    return full.endsWith('.toml') ? parseToml(text, full) : JSON.parse(text);
   } catch {
     return undefined;
   }

@@ -12,7 +12,7 @@ export interface LockfileResult {
 export interface LockfileParser {
   readonly name: string;
   /** The manifest beside the lockfile that fills in what the lockfile leaves out, if the parser uses one. */
-  readonly manifest?: 'package.json';
+  readonly manifest?: 'package.json' | 'pyproject.toml';
   /** Cheap test on the base name only; called for every file in the tree. */
   matches(fileName: string): boolean;
   /**
@@ -24,7 +24,10 @@ export interface LockfileParser {
 
 /** What else the folder holds that a format leaves out of its lockfile. */
 export interface LockfileContext {
-  /** The package.json beside the lockfile, parsed: npm v1 and Yarn 1 do not record the project's own dependencies. */
+  /**
+   * The manifest beside the lockfile, parsed (package.json, pyproject.toml): npm v1, Yarn 1 and Poetry
+   * do not record the project's own dependencies.
+   */
   manifest?: unknown;
 }
 

@@ -143,6 +143,13 @@ describe('directory acquirer, other targets', () => {
     expect(chain('plain-crypto-js')).toEqual(['axios@1.14.1']);
   });
 
+  it('reads the pyproject.toml beside a poetry.lock', async () => {
+    copy('poetry-2.0/poetry.lock', 'poetry-app/poetry.lock');
+    put('poetry-app/pyproject.toml', '[tool.poetry]\nname = "app"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3.0"\nmarkupsafe = "^2.1"\n');
+    const image = await acquireDir(path.join(base, 'poetry-app'));
+    expect(image.platforms[0]!.packages.find((p) => p.name === 'markupsafe')?.dependencyPath).toEqual([]);
+  });
+
   it('calls the evidence native when only installed packages are there', async () => {
     const withLockfile = await acquireDir(path.join(base, 'outside'));
     expect(withLockfile.platforms[0]!.evidence?.kind).toBe('lockfile');

@@ -83,6 +83,19 @@ describe('the package.json beside npm v1 and Yarn 1 lockfiles', () => {
   });
 });
 
+describe('the pyproject.toml beside poetry.lock', () => {
+  const chainOf = (manifest: unknown, name: string) =>
+    find(lockfileParserFor('poetry.lock')!.parse(readFileSync(path.join(FIXTURES, 'poetry-2.0/poetry.lock'), 'utf8'), '/poetry.lock', { manifest }).packages, name, name === 'markupsafe' ? '2.1.5' : '3.1.4')?.dependencyPath;
+
+  it('makes a declared dependency direct, in Poetry tables, groups or PEP 621 lists', () => {
+    expect(chainOf(undefined, 'markupsafe')).toEqual(['flask@3.0.3', 'jinja2@3.1.4']);
+    expect(chainOf({ tool: { poetry: { dependencies: { python: '^3.11', MarkupSafe: '^2.1' } } } }, 'markupsafe')).toEqual([]);
+    expect(chainOf({ tool: { poetry: { group: { dev: { dependencies: { markupsafe: '*' } } } } } }, 'markupsafe')).toEqual([]);
+    expect(chainOf({ project: { dependencies: ['Jinja2[i18n]>=3.1 ; python_version > "3.8"'] } }, 'jinja2')).toEqual([]);
+    expect(chainOf({ project: { dependencies: ['Jinja2[i18n]>=3.1'] } }, 'markupsafe')).toEqual(['jinja2@3.1.4']);
+  });
+});
+
 describe('Python lockfiles', () => {
   it.each([
     { dir: 'poetry-2.0', file: 'poetry.lock', count: 13, name: 'markupsafe', version: '2.1.5', via: ['flask@3.0.3', 'jinja2@3.1.4'] },
