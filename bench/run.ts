@@ -1,5 +1,6 @@
 // `npm run bench`: speed and memory figures, printed as one table. Targets live here, never in timed unit tests.
 import { benchMatch } from './match.js';
+import { benchExtract } from './extract.js';
 
 export interface BenchRow {
   name: string;
@@ -9,7 +10,10 @@ export interface BenchRow {
 
 type Bench = { title: string; run: () => Promise<BenchRow[]> };
 
-const BENCHES: Bench[] = [{ title: 'matching', run: benchMatch }];
+const BENCHES: Bench[] = [
+  { title: 'matching', run: benchMatch },
+  { title: 'extract', run: benchExtract },
+];
 
 function printTable(rows: BenchRow[]): void {
   const w0 = Math.max(...rows.map((r) => r.name.length), 4);

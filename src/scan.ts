@@ -1,24 +1,33 @@
 // Orchestration of the five stages: inventory -> acquire -> match -> judge -> report.
 import pLimit from 'p-limit';
-import { inventoryAll } from './inventory/index.js';
+import { buildSources, inventoryAll } from './inventory/index.js';
+import { readImageList } from './inventory/image-list.js';
 import { acquireTarget } from './acquire/index.js';
+import { buildChain, type ChainOptions } from './acquire/chain.js';
 import { loadIocs } from './iocs/index.js';
 import { buildIocIndex } from './match/index.js';
 import { judgeImage } from './match/verdict.js';
 import { buildReport } from './report/build.js';
+import { RegistryClient } from './adapters/oci/client.js';
+import { defaultCredentials } from './adapters/oci/credentials.js';
 import type { Report } from './model/report.js';
 import type { TimeWindow } from './model/ioc.js';
 import type { ImageResult } from './model/finding.js';
 import type { Target } from './model/target.js';
+import type { KubeOptions } from './inventory/kube/inventory.js';
 import { toolVersion } from './version.js';
 
-export interface ScanOptions {
+export interface ScanOptions extends Omit<ChainOptions, 'registry' | 'credentials' | 'warn'> {
   sources: string[];
+  /** `--images FILE` (`-` for stdin): one image reference per line. */
+  imagesFile?: string;
   iocPaths: string[];
   windows: TimeWindow[];
   concurrency: number;
   insecureRegistries: string[];
+  kube: KubeOptions;
   signal?: AbortSignal;
+  warn?: (message: string) => void;
   /** Progress hook: called after each image is judged. */
   onImage?: (done: number, total: number, image: ImageResult) => void;
   now?: Date;
@@ -26,44 +35,61 @@ export interface ScanOptions {
 
 export interface ScanOutcome {
   report: Report;
-  /** Errors in user-given input files (SBOMs, IOC files): exit 2 after the report. */
+  /** Errors in user-given input files (SBOMs, IOC files, image lists): exit 2 after the report. */
   inputErrors: string[];
 }
 
 export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const iocs = await loadIocs(opts.iocPaths);
   const index = buildIocIndex(iocs, opts.windows);
-  const ctx = { insecureRegistries: opts.insecureRegistries, signal: opts.signal, inputErrors: [] as string[] };
-  const inventory = await inventoryAll(opts.sources, ctx);
+  const warn = opts.warn ?? (() => {});
+  const credentials = defaultCredentials();
+  const registry = new RegistryClient({ insecureRegistries: opts.insecureRegistries, credentials, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const ctx = { insecureRegistries: opts.insecureRegistries, registry, inputErrors: [] as string[], ...(opts.signal ? { signal: opts.signal } : {}) };
+
+  const sources = buildSources(opts.kube);
+  const inventory = await inventoryAll(opts.sources, sources.list, ctx);
+  if (opts.imagesFile) inventory.targets.push(...(await readImageList(opts.imagesFile)));
   ctx.inputErrors.push(...inventory.inputErrors);
 
+  const chain = await buildChain({ ...opts, registry, credentials, warn });
   const targets = dedupeTargets(inventory.targets);
   const limit = pLimit(Math.max(1, opts.concurrency));
   let done = 0;
-  const images = await Promise.all(
-    targets.map((t) =>
-      limit(async () => {
-        const acquired = await acquireTarget(t, ctx);
-        const judged = judgeImage(acquired, index);
-        opts.onImage?.(++done, targets.length, judged);
-        return judged;
-      }),
-    ),
-  );
-  const report = buildReport(images, iocs, {
-    version: toolVersion(),
-    generatedAt: opts.now ?? new Date(),
-    errors: [...inventory.errors, ...inventory.inputErrors],
-    windows: opts.windows,
-  });
-  return { report, inputErrors: ctx.inputErrors };
+  try {
+    const images = await Promise.all(
+      targets.map((t) =>
+        limit(async () => {
+          const judged = judgeImage(await acquireTarget(t, ctx, chain.links), index);
+          attachWorkloads(judged, sources.kube.seen);
+          opts.onImage?.(++done, targets.length, judged);
+          return judged;
+        }),
+      ),
+    );
+    const report = buildReport(images, iocs, {
+      version: toolVersion(),
+      generatedAt: opts.now ?? new Date(),
+      errors: [...inventory.errors, ...inventory.inputErrors],
+      windows: opts.windows,
+    });
+    return { report, inputErrors: ctx.inputErrors };
+  } finally {
+    chain.close();
+  }
 }
 
-/** The same target named twice (two source arguments, a file listed twice) is scanned once. */
+/** Workloads found by `kube:` that run this image, and why its running digest may be uncertain. */
+function attachWorkloads(img: ImageResult, seen: ReturnType<typeof buildSources>['kube']['seen']): void {
+  img.workloads = seen.workloads.get(img.ref) ?? [];
+  img.reasons.push(...(seen.notes.get(img.ref) ?? []));
+}
+
+/** The same image named twice (two arguments, two pods, a digest and its tag) is scanned once. */
 function dedupeTargets(targets: Target[]): Target[] {
   const seen = new Set<string>();
   return targets.filter((t) => {
-    const key = `${t.kind}\0${t.ref}`;
+    const key = 'digest' in t && t.digest ? `${t.kind}\0${'repository' in t ? t.repository : ''}@${t.digest}` : `${t.kind}\0${t.ref}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -1,12 +1,9 @@
-// The acquisition chain, cheapest and most trustworthy first; each link says "not mine" as a value.
+// Stage 2, image -> packages: run a target through the chain; each link says "not mine" as a value.
 import type { AcquiredImage, Target } from '../model/target.js';
 import type { AcquireContext, Acquirer } from './acquirer.js';
-import { sbomFileAcquirer } from './sbom-file.js';
-
-export const ACQUIRERS: Acquirer[] = [sbomFileAcquirer];
 
 /** Run the chain for one target; a target no link takes is `unknown` with every link's reason. */
-export async function acquireTarget(target: Target, ctx: AcquireContext, chain: Acquirer[] = ACQUIRERS): Promise<AcquiredImage> {
+export async function acquireTarget(target: Target, ctx: AcquireContext, chain: Acquirer[]): Promise<AcquiredImage> {
   const declined: string[] = [];
   for (const link of chain) {
     try {

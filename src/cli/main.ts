@@ -5,6 +5,7 @@ import { toolVersion } from '../version.js';
 import { addScanOptions, runScanCommand, type RunIo } from './scan-command.js';
 import { runIocsLint, runIocsList } from './iocs-command.js';
 import { collect } from './options.js';
+import { runCacheCommand } from './cache-command.js';
 import { SOURCES } from '../inventory/index.js';
 
 function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
@@ -27,6 +28,13 @@ function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
     .option('--ioc <path>', 'IOC file or directory (repeatable)', collect)
     .option('-f, --format <format>', 'table or json', 'table')
     .action(async (opts: { ioc?: string[]; format: string }) => setCode(await runIocsList(opts.ioc ?? [], opts.format, io)));
+  const cache = program.command('cache').description('look after the digest-keyed SBOM cache');
+  for (const action of ['stats', 'prune', 'clear'] as const) {
+    const sub = cache.command(action).description(action === 'stats' ? 'entries, images and packages cached' : action === 'prune' ? 'drop entries older than --older-than' : 'drop every entry');
+    sub.option('--cache-dir <dir>', 'where the SBOM cache lives');
+    if (action === 'prune') sub.option('--older-than <age>', 'an age like 12h, 30d, 4w', '30d');
+    sub.action(async (opts: { cacheDir?: string; olderThan?: string }) => setCode(await runCacheCommand(action, opts, io)));
+  }
   return program;
 }
 

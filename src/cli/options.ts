@@ -2,9 +2,15 @@
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { VERDICTS } from '../model/verdict.js';
+import { SBOM_SOURCES, DEFAULT_SBOM_SOURCES } from '../acquire/chain.js';
 
 export const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
 export const FAIL_ON = [...VERDICTS.filter((v) => v !== 'clean'), 'none'] as const;
+
+const SbomSources = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
+  .pipe(z.array(z.enum(SBOM_SOURCES)).min(1, 'name at least one way'));
 
 export const ScanFlags = z.object({
   ioc: z.array(z.string()).default([]),
@@ -16,6 +22,22 @@ export const ScanFlags = z.object({
   color: z.boolean().default(true),
   concurrency: z.coerce.number().int().min(1).max(256).default(8),
   insecureRegistry: z.array(z.string()).default([]),
+  images: z.string().min(1).optional(),
+  sbomSources: SbomSources.default([...DEFAULT_SBOM_SOURCES]),
+  cache: z.boolean().default(true),
+  cacheDir: z.string().min(1).optional(),
+  key: z.string().min(1).optional(),
+  allowUnverifiedAttestations: z.boolean().default(false),
+  certificateIdentity: z.string().min(1).optional(),
+  certificateIdentityRegexp: z.string().min(1).optional(),
+  certificateOidcIssuer: z.string().min(1).optional(),
+  toolTimeout: z.coerce.number().int().min(1).default(600),
+  allContexts: z.boolean().default(false),
+  namespace: z.array(z.string()).default([]),
+  selector: z.string().min(1).optional(),
+  kubeconfig: z.string().min(1).optional(),
+  kubectl: z.string().min(1).optional(),
+  includeTerminated: z.boolean().default(false),
 });
 export type ScanFlags = z.infer<typeof ScanFlags>;
 

@@ -8,17 +8,35 @@ import { bundledIocDir } from '../version.js';
 import { presenters, tersePresenter } from '../report/presenters/index.js';
 import { FAIL_ON, FORMATS, collect, parseScanFlags, type ScanFlags } from './options.js';
 import { exitCodeFor } from './exit-codes.js';
+import { DEFAULT_SBOM_SOURCES, SBOM_SOURCES } from '../acquire/chain.js';
+import { setToolWarningSink } from '../adapters/exec.js';
 import type { Report } from '../model/report.js';
 
 export function addScanOptions(cmd: Command): Command {
   return cmd
-    .option('--ioc <path>', 'IOC file or directory, YAML (repeatable; default: the bundled feeds)', collect)
+    .option('--ioc <path>', 'IOC file or directory, YAML or OSV JSON (repeatable; default: the bundled feeds)', collect)
     .option('--window <start/end>', 'extra compromise window, ISO 8601 interval (repeatable)', collect)
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <verdict>', 'exit 1 when an image is at or above this verdict').choices(FAIL_ON).default('affected'))
+    .option('--images <file>', 'image references, one per line (- for stdin)')
     .option('--concurrency <n>', 'images scanned at once', '8')
-    .option('--insecure-registry <host>', 'allow plain HTTP or unverified TLS for this registry host (repeatable)', collect)
+    .option('--insecure-registry <host>', 'reach this registry host (host or host:port) over plain HTTP (repeatable)', collect)
+    .option('--sbom-sources <list>', `ways to get an image's SBOM, in order (${SBOM_SOURCES.join(', ')})`, DEFAULT_SBOM_SOURCES.join(','))
+    .option('--no-cache', 'do not read or write the SBOM cache')
+    .option('--cache-dir <dir>', 'where the SBOM cache lives (default: $XDG_CACHE_HOME/sbom-hunt)')
+    .option('--key <file>', 'public key (PEM: ECDSA P-256, Ed25519, RSA) that SBOM attestations must verify against')
+    .option('--allow-unverified-attestations', 'use attestations whose signature could not be verified (marked unverified)')
+    .option('--certificate-identity <id>', 'keyless cosign: the signer identity')
+    .option('--certificate-identity-regexp <re>', 'keyless cosign: the signer identity, as a regular expression')
+    .option('--certificate-oidc-issuer <url>', 'keyless cosign: the OIDC issuer')
+    .option('--tool-timeout <seconds>', 'time limit for one syft, grype or cosign run', '600')
+    .option('--all-contexts', 'kube: read every context of the kubeconfig')
+    .option('--namespace <ns>', 'kube: only this namespace (repeatable)', collect)
+    .option('--selector <labels>', 'kube: only pods matching this label selector')
+    .option('--kubeconfig <file>', 'kube: the kubeconfig to use')
+    .option('--kubectl <path>', 'kube: the kubectl binary (default: kubectl on PATH)')
+    .option('--include-terminated', 'kube: also pods that are no longer Running or Pending')
     .option('-q, --quiet', 'no progress or warnings on stderr')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)');
 }
@@ -33,12 +51,35 @@ export async function runScanCommand(sources: string[], raw: unknown, io: RunIo,
   const flags = parseScanFlags(raw);
   const windows = flags.window.map(parseWindow);
   const spinner = progressSpinner(flags, io);
+  const warn = (m: string) => {
+    if (!flags.quiet) io.stderr.write(`sbom-hunt: warning: ${m}\n`);
+  };
+  setToolWarningSink(warn);
   const { report, inputErrors } = await runScan({
     sources,
+    ...(flags.images ? { imagesFile: flags.images } : {}),
     iocPaths: flags.ioc.length > 0 ? flags.ioc : [bundledIocDir()],
     windows,
     concurrency: flags.concurrency,
     insecureRegistries: flags.insecureRegistry,
+    sbomSources: flags.sbomSources,
+    cache: flags.cache,
+    ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
+    ...(flags.key ? { key: flags.key } : {}),
+    allowUnverifiedAttestations: flags.allowUnverifiedAttestations,
+    ...(flags.certificateIdentity ? { certificateIdentity: flags.certificateIdentity } : {}),
+    ...(flags.certificateIdentityRegexp ? { certificateIdentityRegexp: flags.certificateIdentityRegexp } : {}),
+    ...(flags.certificateOidcIssuer ? { certificateOidcIssuer: flags.certificateOidcIssuer } : {}),
+    toolTimeoutMs: flags.toolTimeout * 1000,
+    kube: {
+      allContexts: flags.allContexts,
+      ...(flags.namespace.length > 0 ? { namespaces: flags.namespace } : {}),
+      ...(flags.selector ? { selector: flags.selector } : {}),
+      ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+      ...(flags.kubectl ? { kubectl: flags.kubectl } : {}),
+      includeTerminated: flags.includeTerminated,
+    },
+    warn,
     onImage: spinner ? (done, total, img) => (spinner.text = `${done}/${total} images · ${img.ref}`) : undefined,
   });
   spinner?.stop();

@@ -3,28 +3,36 @@ import { UsageError } from '../errors.js';
 import type { InventoryContext, InventoryResult, Source } from './source.js';
 import { emptyInventory } from './source.js';
 import { sbomFilesSource } from './sbom-files.js';
+import { ociDirSource } from './oci-dir.js';
+import { dockerArchiveSource } from './docker-archive.js';
+import { directorySource } from './dir.js';
+import { imageRefSource, registrySource } from './registry-sources.js';
+import { kubeSource } from './kube/source.js';
+import type { KubeOptions } from './kube/inventory.js';
 
-export const SOURCES: Source[] = [sbomFilesSource];
-
-export function findSource(scheme: string): Source | undefined {
-  return SOURCES.find((s) => s.scheme === scheme);
+/** The sources of one run; `kube:` keeps what it saw (workloads) for the report. */
+export function buildSources(kube: KubeOptions = {}) {
+  const kubeSrc = kubeSource(kube);
+  const list: Source[] = [sbomFilesSource, ociDirSource, dockerArchiveSource, directorySource, registrySource, imageRefSource, kubeSrc];
+  return { list, kube: kubeSrc };
 }
 
-/** Split `scheme:spec`. A bare argument with no known scheme is an image reference (`registry:`), when that source exists. */
-export function parseSourceArg(arg: string): { source: Source; spec: string } {
+/** The schemes for `--help`, in the order a newcomer meets them. */
+export const SOURCES: readonly Source[] = buildSources().list;
+
+/** Split `scheme:spec`. An argument with no known scheme is an image reference (`nginx:1.27`, `localhost:5000/app`). */
+export function parseSourceArg(arg: string, sources: readonly Source[]): { source: Source; spec: string } {
   const m = /^([a-z][a-z0-9-]*):(.*)$/s.exec(arg);
-  if (m) {
-    const source = findSource(m[1]!);
-    if (source) return { source, spec: m[2]! };
-  }
-  const fallback = findSource('registry');
-  if (fallback) return { source: fallback, spec: arg };
-  throw new UsageError(`unknown source "${arg}": write it with a scheme prefix (${SOURCES.map((s) => `${s.scheme}:`).join(', ')})`);
+  const source = m ? sources.find((s) => s.scheme === m[1]) : undefined;
+  if (source) return { source, spec: m![2]! };
+  const image = sources.find((s) => s.scheme === 'image');
+  if (!image) throw new UsageError(`unknown source "${arg}": write it with a scheme prefix (${sources.map((s) => `${s.scheme}:`).join(', ')})`);
+  return { source: image, spec: arg };
 }
 
 /** Inventory every source argument; one failing source is reported and the others go on. */
-export async function inventoryAll(args: string[], ctx: InventoryContext): Promise<InventoryResult> {
-  const parsed = args.map(parseSourceArg);
+export async function inventoryAll(args: string[], sources: readonly Source[], ctx: InventoryContext): Promise<InventoryResult> {
+  const parsed = args.map((a) => parseSourceArg(a, sources));
   const all = emptyInventory();
   for (const { source, spec } of parsed) {
     let r: InventoryResult;

@@ -1,10 +1,13 @@
 // The inventory interface: a source turns a `scheme:spec` argument into targets to scan.
 import type { Target } from '../model/target.js';
+import type { RegistryClient } from '../adapters/oci/client.js';
 
 export interface InventoryContext {
   /** Hosts allowed over plain HTTP or unverified TLS. */
   insecureRegistries: string[];
   signal?: AbortSignal;
+  /** The run's one registry client: per-registry limits and tokens are shared. */
+  registry?: RegistryClient;
 }
 
 export interface InventoryResult {

@@ -1,9 +1,14 @@
 // Runs the built CLI as a user would (node bin/sbom-hunt.js), capturing output and exit code.
 import { execa } from 'execa';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** One cache per test process, never the user's own. */
+const cacheHome = mkdtempSync(path.join(os.tmpdir(), 'sbom-hunt-cache-'));
 
 export interface CliRun {
   code: number;
@@ -14,7 +19,7 @@ export interface CliRun {
 export async function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<CliRun> {
   const r = await execa(process.execPath, [path.join(repoRoot, 'bin/sbom-hunt.js'), ...args], {
     cwd: opts.cwd ?? repoRoot,
-    env: { NO_COLOR: '', FORCE_COLOR: '0', CI: 'true', ...opts.env },
+    env: { NO_COLOR: '', FORCE_COLOR: '0', CI: 'true', XDG_CACHE_HOME: cacheHome, ...opts.env },
     input: opts.input,
     reject: false,
     timeout: 120_000,

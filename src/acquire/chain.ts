@@ -1,0 +1,99 @@
+// Builds the run's acquisition chain from --sbom-sources: the user's own files first, then the ways
+// to get an image's SBOM in the order asked (default: cache, cosign, attestation, syft, native).
+import { readFile } from 'node:fs/promises';
+import { InputError, UsageError } from '../errors.js';
+import type { Target } from '../model/target.js';
+import type { Acquirer } from './acquirer.js';
+import { sbomFileAcquirer } from './sbom-file.js';
+import { directoryAcquirer } from './directory.js';
+import { createNativeAcquirer } from './native/acquirer.js';
+import { syftAcquirer } from './syft.js';
+import { grypeAcquirer } from './grype.js';
+import { cosignAcquirer } from './cosign.js';
+import { attestationAcquirer } from './attestation/acquirer.js';
+import { loadPublicKey } from './attestation/verify.js';
+import { cachePath, cachePolicyFor, openCache, withCache, type CacheStore } from './cache/index.js';
+import { policyLabel, type CosignPolicy } from '../adapters/cosign.js';
+import type { RegistryClient } from '../adapters/oci/client.js';
+import type { CredentialLookup } from '../adapters/oci/credentials.js';
+import { RegistryImageStore } from '../adapters/oci/registry-store.js';
+
+export const SBOM_SOURCES = ['cache', 'cosign', 'attestation', 'syft', 'grype', 'native'] as const;
+export type SbomSource = (typeof SBOM_SOURCES)[number];
+export const DEFAULT_SBOM_SOURCES: SbomSource[] = ['cache', 'cosign', 'attestation', 'syft', 'native'];
+
+export interface ChainOptions {
+  sbomSources: SbomSource[];
+  registry: RegistryClient;
+  credentials: CredentialLookup;
+  /** commander's --no-cache sets cache: false. */
+  cache: boolean;
+  cacheDir?: string;
+  key?: string;
+  allowUnverifiedAttestations: boolean;
+  certificateIdentity?: string;
+  certificateIdentityRegexp?: string;
+  certificateOidcIssuer?: string;
+  toolTimeoutMs: number;
+  warn: (message: string) => void;
+}
+
+export interface Chain {
+  links: Acquirer[];
+  close(): void;
+}
+
+function cosignPolicyOf(o: ChainOptions): CosignPolicy | undefined {
+  if (o.key) return { key: o.key };
+  if (!o.certificateOidcIssuer) {
+    if (o.certificateIdentity || o.certificateIdentityRegexp) throw new UsageError('--certificate-identity needs --certificate-oidc-issuer');
+    return undefined;
+  }
+  if (o.certificateIdentity) return { certificateIdentity: o.certificateIdentity, certificateOidcIssuer: o.certificateOidcIssuer };
+  if (o.certificateIdentityRegexp) return { certificateIdentityRegexp: o.certificateIdentityRegexp, certificateOidcIssuer: o.certificateOidcIssuer };
+  throw new UsageError('--certificate-oidc-issuer needs --certificate-identity or --certificate-identity-regexp');
+}
+
+/** Registry targets are opened through the run's one client, so limits and tokens are shared. */
+function registryOpener(client: RegistryClient) {
+  return async (target: Target) =>
+    target.kind === 'registry'
+      ? new RegistryImageStore(client, { registry: target.registry, repository: target.repository, ...(target.tag ? { tag: target.tag } : {}), ...(target.digest ? { digest: target.digest } : {}) })
+      : undefined;
+}
+
+async function readKey(file: string | undefined) {
+  if (!file) return undefined;
+  if (/^[a-z0-9-]+:\/\//i.test(file)) return undefined; // a KMS URI: only cosign can use it
+  const pem = await readFile(file, 'utf8').catch(() => {
+    throw new InputError(file, 'cannot read the public key');
+  });
+  return loadPublicKey(pem, file);
+}
+
+export async function buildChain(o: ChainOptions): Promise<Chain> {
+  const policy = cosignPolicyOf(o);
+  const key = await readKey(o.key);
+  const tool = { timeoutMs: o.toolTimeoutMs, credentials: o.credentials };
+  const make: Record<Exclude<SbomSource, 'cache'>, () => Acquirer> = {
+    cosign: () => cosignAcquirer({ ...(policy ? { policy } : {}), timeoutMs: o.toolTimeoutMs }),
+    attestation: () =>
+      attestationAcquirer({ source: o.registry, ...(key ? { key, keyLabel: o.key } : {}), allowUnverified: o.allowUnverifiedAttestations }),
+    syft: () => syftAcquirer(tool),
+    grype: () => grypeAcquirer(tool),
+    native: () => createNativeAcquirer({ openStore: registryOpener(o.registry) }),
+  };
+  let links = o.sbomSources.filter((s): s is Exclude<SbomSource, 'cache'> => s !== 'cache').map((s) => make[s]());
+  let store: CacheStore | undefined;
+  const file = o.sbomSources.includes('cache') ? cachePath({ cache: o.cache, ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}) }) : undefined;
+  if (file) {
+    try {
+      store = openCache(file, { warn: o.warn });
+      const cachePolicy = cachePolicyFor({ ...(policy ? { verifier: policyLabel(policy) } : {}), allowUnverified: o.allowUnverifiedAttestations });
+      links = withCache(links, store, cachePolicy, o.warn);
+    } catch (err) {
+      o.warn(`cache: ${file}: ${err instanceof Error ? err.message : String(err)}; running without the cache`);
+    }
+  }
+  return { links: [sbomFileAcquirer, directoryAcquirer, ...links], close: () => store?.close() };
+}

@@ -1,0 +1,32 @@
+// `registry:` (catalog, repository or image) and bare image references, listed through the run's one registry client.
+import { UsageError } from '../errors.js';
+import { RegistryClient } from '../adapters/oci/client.js';
+import type { InventoryContext, InventoryResult, Source } from './source.js';
+import { inventoryRegistry } from './registry.js';
+
+function clientOf(ctx: InventoryContext): RegistryClient {
+  return ctx.registry ?? new RegistryClient({ insecureRegistries: ctx.insecureRegistries, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+}
+
+async function listed(spec: string, ctx: InventoryContext): Promise<InventoryResult> {
+  try {
+    const { targets, errors } = await inventoryRegistry(spec, clientOf(ctx));
+    return { targets, errors, inputErrors: [] };
+  } catch (err) {
+    if (err instanceof UsageError) return { targets: [], errors: [], inputErrors: [err.message] };
+    throw err;
+  }
+}
+
+export const registrySource = {
+  scheme: 'registry',
+  describe: 'registry:HOST (every repository in the catalog), registry:HOST/REPO (every tag), registry:HOST/REPO:TAG or @sha256:... (one image)',
+  inventory: (spec, ctx) => listed(`registry:${spec}`, ctx),
+} satisfies Source;
+
+/** A bare argument with no known scheme: one image reference, as docker and syft read it. */
+export const imageRefSource = {
+  scheme: 'image',
+  describe: 'an image reference without a scheme (nginx:1.27, ghcr.io/org/app@sha256:...): one image from its registry',
+  inventory: (spec, ctx) => listed(spec, ctx),
+} satisfies Source;
