@@ -77,12 +77,12 @@ function wanted(rel: string): boolean {
 }
 
 /**
- * A lockfile that came inside an installed package was never used to install anything, so it would
- * report packages that are not there; npm-shrinkwrap.json is the exception, npm honours it.
+ * A lockfile that came inside an installed package (node_modules, site-packages) was never used to install
+ * anything, so it would report packages that are not there; npm-shrinkwrap.json is the exception, npm honours it.
  */
 function lockfileFor(rel: string) {
   const base = rel.slice(rel.lastIndexOf('/') + 1);
-  if (/(?:^|\/)node_modules\//.test(rel) && base !== 'npm-shrinkwrap.json') return undefined;
+  if (/(?:^|\/)(?:node_modules|site-packages|dist-packages)\//.test(rel) && base !== 'npm-shrinkwrap.json') return undefined;
   return lockfileParserFor(base);
 }
 

@@ -36,6 +36,7 @@ beforeAll(() => {
   put('project/.git/objects/node_modules/git-obj/package.json', pkgJson('git-obj', '1.0.0'));
   copy('poetry-2.0/poetry.lock', 'project/py/poetry.lock');
   put('project/py/.venv/lib/python3.12/site-packages/requests-2.32.3.dist-info/METADATA', 'Metadata-Version: 2.1\nName: requests\nVersion: 2.32.3\n');
+  put('project/py/.venv/lib/python3.12/site-packages/somepkg/requirements.txt', 'vendored-only==1.0.0\n');
   copy('bad-pnpm-yaml/pnpm-lock.yaml', 'project/broken/pnpm-lock.yaml');
   put('outside/requirements.txt', 'outside-only-py==1.0.0\n');
   put('outside/node_modules/outside-only/package.json', pkgJson('outside-only', '1.0.0'));
@@ -81,7 +82,7 @@ describe('directory acquirer', () => {
 
   it('skips .git, node_modules/.cache and lockfiles shipped inside installed packages', () => {
     const names = platform.packages.map((p) => p.name);
-    for (const skipped of ['git-only', 'git-obj', 'cached-only', 'bundled-only']) expect(names).not.toContain(skipped);
+    for (const skipped of ['git-only', 'git-obj', 'cached-only', 'bundled-only', 'vendored-only']) expect(names).not.toContain(skipped);
   });
 
   it('never follows a symlink, and says so for one that leaves the tree', () => {
