@@ -91,7 +91,7 @@ describe('bad input gets a clear error and loses nothing', () => {
   it('a missing path, an unknown scheme and a bad window are usage errors (exit 2, one line)', async () => {
     for (const args of [
       ['scan', 'sbom:does/not/exist.json'],
-      ['scan', 'nosuchscheme:foo'],
+      ['scan', 'nosuchscheme:foo/bar'],
       ['scan', 'sbom:fixtures/fleet', '--window', 'yesterday'],
       ['scan', 'sbom:fixtures/fleet', '--fail-on', 'sometimes'],
     ]) {
