@@ -22,7 +22,13 @@ export function readYaml(text: string, file: string): YamlSource {
     const line = err.linePos?.[0]?.line ?? lines.linePos(err.pos[0]).line;
     throw new InputError(file, `not valid YAML: ${err.message.split('\n')[0]}`, line);
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // yaml throws ReferenceError for an alias without its anchor (`*a`) and for an alias bomb.
+    throw new InputError(file, `not valid YAML: ${(e as Error).message}`);
+  }
   if (value === null || value === undefined) throw new InputError(file, 'empty file: expected an IOC list');
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new InputError(file, 'expected a mapping at the top level (`apiVersion: ...` or `packages: ...`)', 1);

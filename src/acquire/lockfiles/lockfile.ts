@@ -87,6 +87,11 @@ export function parseYamlFile(text: string, file: string): unknown {
   const doc = parseDocument(text, { uniqueKeys: false });
   const first = doc.errors[0];
   if (first) throw new InputError(file, `not valid YAML: ${first.message.split('\n')[0]}`, first.linePos?.[0]?.line);
-  // Lockfiles have no business with aliases; a small cap stops an alias bomb.
-  return doc.toJS({ maxAliasCount: 100 });
+  // Lockfiles have no business with aliases; a small cap stops an alias bomb. yaml throws
+  // ReferenceError for that and for an alias without its anchor (`*a`): bad input, not a bug.
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new InputError(file, `not valid YAML: ${(e as Error).message}`);
+  }
 }

@@ -1,0 +1,42 @@
+// Every crash the fuzzers found stays fixed: each fixture in fixtures/crashes/ ends in a typed error, fast.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { lockfileParserFor } from '../../src/acquire/lockfiles/index.js';
+import { decodeSbom } from '../../src/formats/index.js';
+import { parseIocFile } from '../../src/iocs/index.js';
+import { ROOT } from './harness.js';
+
+const DIR = join(ROOT, 'fixtures', 'crashes');
+const cases = readdirSync(DIR, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .flatMap((d) => readdirSync(join(DIR, d.name)).map((file) => ({ name: `${d.name}/${file}`, file, path: join(DIR, d.name, file) })));
+
+function parserFor(file: string): ((text: string) => unknown) | undefined {
+  if (file === 'ioc.yaml') return (t) => parseIocFile(t, file);
+  if (file.endsWith('.sbom.json')) return (t) => decodeSbom(t, file);
+  const lock = lockfileParserFor(file);
+  return lock ? (t) => lock.parse(t, `/${file}`) : undefined;
+}
+
+describe('crash fixtures', () => {
+  it('there are some', () => {
+    expect(cases.length).toBeGreaterThan(0);
+  });
+
+  it.each(cases)('$name: a typed error in under a second', ({ file, path }) => {
+    const parse = parserFor(file);
+    if (!parse) throw new Error(`no parser for ${file}: name crash fixtures after the parser they crash`);
+    const text = readFileSync(path, 'utf8');
+    const start = performance.now();
+    let thrown: unknown;
+    try {
+      parse(text);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(performance.now() - start).toBeLessThan(1000);
+    expect(thrown).toBeInstanceOf(InputError);
+  });
+});
