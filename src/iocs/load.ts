@@ -1,12 +1,16 @@
-// IOC files and folders on disk -> one validated IOC set; and the per-file summary behind `iocs lint`.
+// IOC files, folders and zips on disk -> one validated IOC set; and the per-file summary behind `iocs lint`.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { Incident, IocSet } from '../model/ioc.js';
-import { parseIocFile } from './parse.js';
+import { decodeIocSource } from './decoders.js';
+import { foldIncidents } from './fold.js';
+import { looksLikeOsv, readJsonLazily } from './json-source.js';
+import { isZip, readOsvZip } from './osv-zip.js';
+import { readYaml } from './yaml-source.js';
 
 /** Extensions read when walking a folder. A file named explicitly is read whatever its extension. */
-export const IOC_EXTENSIONS = ['.yaml', '.yml'] as const;
+export const IOC_EXTENSIONS = ['.yaml', '.yml', '.json', '.zip'] as const;
 
 export interface LintResult {
   file: string;
@@ -16,90 +20,127 @@ export interface LintResult {
   packages: number;
 }
 
+interface Candidate {
+  file: string;
+  /** Found by walking a folder (so a JSON or zip that is not OSV is passed over), not named by the user. */
+  walked: boolean;
+}
+
 function reason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   return code ?? (e instanceof Error ? e.message : String(e));
 }
 
+/**
+ * Dot-entries are skipped: a Kubernetes ConfigMap mount keeps a second copy of every file under
+ * `..data` and `..<timestamp>`, and would load each incident twice. ossf/malicious-packages keeps
+ * retracted records under `osv/withdrawn`, which must not raise alarms.
+ */
 async function walk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const sorted = entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const out: string[] = [];
   for (const e of sorted) {
+    if (e.name.startsWith('.')) continue;
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(full)));
-    else if (IOC_EXTENSIONS.some((ext) => e.name.toLowerCase().endsWith(ext))) out.push(full);
+    if (e.isDirectory()) {
+      if (e.name === 'withdrawn' && path.basename(dir) === 'osv') continue;
+      out.push(...(await walk(full)));
+    } else if (IOC_EXTENSIONS.some((ext) => e.name.toLowerCase().endsWith(ext))) out.push(full);
   }
   return out;
 }
 
-/**
- * The IOC files named by `paths`, folders walked recursively in name order. A folder without IOC
- * files is an error: scanning against no IOCs would call every image clean.
- */
+async function candidatesOf(p: string): Promise<{ folder: boolean; found: Candidate[] }> {
+  const info = await stat(p).catch((e: unknown) => {
+    throw new InputError(p, `cannot read: ${reason(e)}`);
+  });
+  if (!info.isDirectory()) return { folder: false, found: [{ file: p, walked: false }] };
+  const found = await walk(p).catch((e: unknown) => {
+    throw new InputError(p, `cannot read folder: ${reason(e)}`);
+  });
+  return { folder: true, found: found.map((file) => ({ file, walked: true })) };
+}
+
+const noIocFiles = (p: string): InputError => new InputError(p, `no IOC files (${IOC_EXTENSIONS.join(', ')}) in this folder`);
+
+/** The candidate IOC files named by `paths`, folders walked recursively in name order. */
 export async function listIocFiles(paths: string[]): Promise<string[]> {
   const files: string[] = [];
   for (const p of paths) {
-    const info = await stat(p).catch((e: unknown) => {
-      throw new InputError(p, `cannot read: ${reason(e)}`);
-    });
-    if (!info.isDirectory()) {
-      files.push(p);
-      continue;
-    }
-    const found = await walk(p).catch((e: unknown) => {
-      throw new InputError(p, `cannot read folder: ${reason(e)}`);
-    });
-    if (found.length === 0) throw new InputError(p, `no IOC files (${IOC_EXTENSIONS.join(', ')}) in this folder`);
-    files.push(...found);
+    const { folder, found } = await candidatesOf(p);
+    if (folder && found.length === 0) throw noIocFiles(p);
+    files.push(...found.map((c) => c.file));
   }
   return [...new Set(files)];
 }
 
-async function readIocFile(file: string): Promise<Incident[]> {
-  const text = await readFile(file, 'utf8').catch((e: unknown) => {
-    throw new InputError(file, `cannot read: ${reason(e)}`);
+/** One file's incidents; undefined for a walked JSON or zip that holds no OSV record (a stray package.json). */
+async function readIocPath(c: Candidate): Promise<Incident[] | undefined> {
+  const buf = await readFile(c.file).catch((e: unknown) => {
+    throw new InputError(c.file, `cannot read: ${reason(e)}`);
   });
-  return parseIocFile(text, file);
+  if (isZip(buf)) {
+    const incidents = readOsvZip(buf, c.file);
+    if (incidents === undefined && !c.walked) throw new InputError(c.file, 'no OSV records (*.json entries) in this zip');
+    return incidents;
+  }
+  const text = buf.toString('utf8');
+  if (!/\.json$/i.test(c.file)) return decodeIocSource(readYaml(text, c.file));
+  const src = readJsonLazily(text, c.file);
+  if (c.walked && !looksLikeOsv(src.value)) return undefined;
+  return decodeIocSource(src);
 }
 
 /** Loads and validates every IOC file; the first bad file stops the load with its InputError. */
 export async function loadIocs(paths: string[]): Promise<IocSet> {
   if (paths.length === 0) throw new InputError('(no IOC files)', 'give at least one IOC file or folder');
-  const files = await listIocFiles(paths);
   const incidents: Incident[] = [];
-  const byId = new Map<string, string>();
-  for (const file of files) {
-    for (const inc of await readIocFile(file)) {
-      const other = byId.get(inc.id);
-      if (other !== undefined) throw new InputError(file, `incident id ${inc.id} is also defined in ${other}`, undefined, 'id');
-      byId.set(inc.id, file);
-      incidents.push(inc);
+  const files: string[] = [];
+  const seen = new Set<string>();
+  for (const p of paths) {
+    const { folder, found } = await candidatesOf(p);
+    let read = 0;
+    for (const c of found.filter((x) => !seen.has(x.file))) {
+      seen.add(c.file);
+      const incs = await readIocPath(c);
+      if (incs === undefined) continue;
+      read++;
+      files.push(c.file);
+      incidents.push(...incs);
     }
+    // Scanning against no IOCs would call every image clean.
+    if (folder && read === 0) throw noIocFiles(p);
   }
-  return { incidents, files };
+  return { incidents: foldIncidents(incidents), files };
 }
 
 /** Checks each file on its own and reports every one, good or bad, instead of stopping at the first. */
 export async function lintIocs(paths: string[]): Promise<LintResult[]> {
   const results: LintResult[] = [];
+  const failed = (file: string, e: unknown): LintResult => ({ file, ok: false, error: e instanceof Error ? e.message : String(e), incidents: 0, packages: 0 });
   for (const p of paths) {
-    let files: string[];
+    let listed: { folder: boolean; found: Candidate[] };
     try {
-      files = await listIocFiles([p]);
+      listed = await candidatesOf(p);
     } catch (e) {
-      results.push({ file: p, ok: false, error: e instanceof Error ? e.message : String(e), incidents: 0, packages: 0 });
+      results.push(failed(p, e));
       continue;
     }
-    for (const file of files) {
+    let read = 0;
+    for (const c of listed.found) {
       try {
-        const incs = await readIocFile(file);
-        results.push({ file, ok: true, incidents: incs.length, packages: incs.reduce((n, i) => n + i.packages.length, 0) });
+        const incs = await readIocPath(c);
+        if (incs === undefined) continue;
+        read++;
+        results.push({ file: c.file, ok: true, incidents: incs.length, packages: incs.reduce((n, i) => n + i.packages.length, 0) });
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
-        results.push({ file, ok: false, error: e.message, incidents: 0, packages: 0 });
+        read++;
+        results.push(failed(c.file, e));
       }
     }
+    if (listed.folder && read === 0) results.push(failed(p, noIocFiles(p)));
   }
   return results;
 }
