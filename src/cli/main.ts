@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, InputError, ToolError, UsageError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import { addScanOptions, runScanCommand, type RunIo } from './scan-command.js';
+import { addSweepOptions, runSweepCommand } from './sweep-command.js';
 import { runIocsLint, runIocsList } from './iocs-command.js';
 import { collect } from './options.js';
 import { runCacheCommand } from './cache-command.js';
@@ -20,6 +21,8 @@ function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
     .action(async (sources: string[], opts: unknown) => setCode(await runScanCommand(sources, opts, io, 'scan')));
   addScanOptions(program.command('check').description('CI gate for one image or SBOM: terse output and an exit code').argument('<source>', 'scheme:spec'))
     .action(async (source: string, opts: unknown) => setCode(await runScanCommand([source], opts, io, 'check')));
+  addSweepOptions(addScanOptions(program.command('sweep').description('scan, compare with the last sweep, and alert on what is new, changed or resolved (exit 3: an alert was not delivered)').argument('<source...>', 'scheme:spec')))
+    .action(async (sources: string[], opts: Record<string, unknown>) => setCode(await runSweepCommand(sources, opts, io)));
 
   const iocs = program.command('iocs').description('validate and show IOC files');
   iocs.command('lint').description('validate IOC files').argument('<path...>', 'IOC files or directories')

@@ -1,0 +1,155 @@
+// `sbom-hunt sweep`: a scan whose findings are compared with the last sweep's, alerting only on what changed.
+import { createHash } from 'node:crypto';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+import { runScan, type ScanOptions } from '../scan.js';
+import { parseWindow } from '../iocs/index.js';
+import { bundledIocDir } from '../version.js';
+import { presenters } from '../report/presenters/index.js';
+import { collect, parseScanFlags, type ScanFlags } from './options.js';
+import { exitCodeFor } from './exit-codes.js';
+import { setToolWarningSink } from '../adapters/exec.js';
+import { cachePath, olderThan } from '../acquire/cache/index.js';
+import { UsageError } from '../errors.js';
+import { alertLine, logDestination } from '../alerts/log.js';
+import { PAGERDUTY_EVENTS_URL, WEBHOOK_FORMATS, pagerDutyDestination, webhookDestination, type Destination } from '../alerts/index.js';
+import { runSweep } from '../sweep/run.js';
+import type { Report } from '../model/report.js';
+import type { RunIo } from './scan-command.js';
+
+/** Exit code when an alert could not be delivered (it stays owed and the next sweep sends it). */
+export const EXIT_DELIVERY_FAILED = 3;
+
+export function addSweepOptions(cmd: Command): Command {
+  return cmd
+    .option('--state <file>', 'sweep state (SQLite; default: the cache database file)')
+    .option('--baseline', 'record tonight as known without alerting')
+    .option('--min-coverage <percent>', 'alert when fewer than this percent of images could be checked', '100')
+    .option('--max-feed-age <age>', 'alert (once a day) when the newest IOC file is older than this (90m, 24h, 7d)', '24h')
+    .option('--pagerduty-routing-key-file <file>', 'file holding the PagerDuty Events v2 routing key (or set PAGERDUTY_ROUTING_KEY)')
+    .option('--pagerduty-url <url>', 'PagerDuty Events API v2 endpoint', PAGERDUTY_EVENTS_URL)
+    .option('--webhook <url>', 'POST a JSON summary of each sweep\'s changes here (repeatable)', collect)
+    .addOption(new Option('--webhook-format <format>', 'webhook body shape').choices(WEBHOOK_FORMATS).default('json'));
+}
+
+const HttpUrl = z.string().refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), 'expected an http(s) URL');
+
+const SweepFlags = z.object({
+  state: z.string().min(1).optional(),
+  baseline: z.boolean().default(false),
+  minCoverage: z.coerce.number().min(0).max(100).default(100),
+  maxFeedAge: z.string().default('24h'),
+  pagerdutyRoutingKeyFile: z.string().min(1).optional(),
+  pagerdutyUrl: HttpUrl.default(PAGERDUTY_EVENTS_URL),
+  webhook: z.array(HttpUrl).default([]),
+  webhookFormat: z.enum(WEBHOOK_FORMATS).default('json'),
+});
+type SweepFlags = z.infer<typeof SweepFlags>;
+
+function parseSweepFlags(raw: unknown): SweepFlags {
+  const r = SweepFlags.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  throw new UsageError(`--${String(issue.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue.message}`);
+}
+
+/** The routing key from its file or the environment; never from argv, where `ps` shows it to everyone. */
+function routingKey(flags: SweepFlags, env: NodeJS.ProcessEnv): string | undefined {
+  if (flags.pagerdutyRoutingKeyFile) {
+    let key: string;
+    try {
+      key = readFileSync(flags.pagerdutyRoutingKeyFile, 'utf8').trim();
+    } catch (err) {
+      throw new UsageError(`--pagerduty-routing-key-file: cannot read ${flags.pagerdutyRoutingKeyFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    if (!key) throw new UsageError(`--pagerduty-routing-key-file: ${flags.pagerdutyRoutingKeyFile} is empty`);
+    return key;
+  }
+  return env.PAGERDUTY_ROUTING_KEY?.trim() || undefined;
+}
+
+function destinationsFor(flags: SweepFlags, io: RunIo, quiet: boolean): Destination[] {
+  const out: Destination[] = [];
+  const key = routingKey(flags, io.env);
+  if (key) out.push(pagerDutyDestination(key, flags.pagerdutyUrl));
+  const secret = io.env.SBOM_HUNT_WEBHOOK_SECRET || undefined;
+  for (const url of flags.webhook) {
+    const id = `webhook:${createHash('sha256').update(url).digest('hex').slice(0, 16)}`;
+    out.push(webhookDestination({ url, format: flags.webhookFormat, id, ...(secret ? { secret } : {}) }));
+  }
+  // Nobody to page: stderr is the destination, and cron mails it.
+  if (out.length === 0) out.push(logDestination((l) => (quiet ? undefined : io.stderr.write(l))));
+  return out;
+}
+
+export function scanOptionsFrom(sources: string[], flags: ScanFlags, warn: (m: string) => void): ScanOptions {
+  return {
+    sources,
+    ...(flags.images ? { imagesFile: flags.images } : {}),
+    iocPaths: flags.ioc.length > 0 ? flags.ioc : [bundledIocDir()],
+    windows: flags.window.map(parseWindow),
+    concurrency: flags.concurrency,
+    insecureRegistries: flags.insecureRegistry,
+    sbomSources: flags.sbomSources,
+    cache: flags.cache,
+    ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
+    ...(flags.key ? { key: flags.key } : {}),
+    allowUnverifiedAttestations: flags.allowUnverifiedAttestations,
+    ...(flags.certificateIdentity ? { certificateIdentity: flags.certificateIdentity } : {}),
+    ...(flags.certificateIdentityRegexp ? { certificateIdentityRegexp: flags.certificateIdentityRegexp } : {}),
+    ...(flags.certificateOidcIssuer ? { certificateOidcIssuer: flags.certificateOidcIssuer } : {}),
+    toolTimeoutMs: flags.toolTimeout * 1000,
+    kube: {
+      allContexts: flags.allContexts,
+      ...(flags.namespace.length > 0 ? { namespaces: flags.namespace } : {}),
+      ...(flags.selector ? { selector: flags.selector } : {}),
+      ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+      ...(flags.kubectl ? { kubectl: flags.kubectl } : {}),
+      includeTerminated: flags.includeTerminated,
+    },
+    warn,
+  };
+}
+
+async function writeReport(report: Report, flags: ScanFlags, io: RunIo): Promise<void> {
+  const present = presenters[flags.format];
+  if (!flags.output) return present(report, io.stdout, { color: false, quiet: flags.quiet });
+  const file = createWriteStream(flags.output);
+  present(report, file, { color: false, quiet: flags.quiet });
+  await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
+}
+
+export async function runSweepCommand(sources: string[], raw: Record<string, unknown>, io: RunIo): Promise<number> {
+  const { state, baseline, minCoverage, maxFeedAge, pagerdutyRoutingKeyFile, pagerdutyUrl, webhook, webhookFormat, ...scanRaw } = raw;
+  const flags = parseScanFlags(scanRaw);
+  const sweepFlags = parseSweepFlags({ state, baseline, minCoverage, maxFeedAge, pagerdutyRoutingKeyFile, pagerdutyUrl, webhook, webhookFormat });
+  const now = new Date();
+  const maxFeedAgeMs = now.getTime() - olderThan(sweepFlags.maxFeedAge, now, '--max-feed-age').getTime();
+  const destinations = destinationsFor(sweepFlags, io, flags.quiet);
+  const warn = (m: string) => (flags.quiet ? undefined : io.stderr.write(`sbom-hunt: warning: ${m}\n`));
+  setToolWarningSink(warn);
+  const scanOpts = scanOptionsFrom(sources, flags, warn);
+  const { report, inputErrors } = await runScan(scanOpts);
+  await writeReport(report, flags, io);
+  const statePath = sweepFlags.state ?? cachePath({ ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}) }, io.env)!;
+  const result = await runSweep(report, {
+    statePath, baseline: sweepFlags.baseline, minCoverage: sweepFlags.minCoverage, maxFeedAgeMs, maxFeedAge: sweepFlags.maxFeedAge,
+    iocPaths: scanOpts.iocPaths, destinations, now, warn,
+  });
+  if (!flags.quiet) {
+    for (const e of inputErrors) io.stderr.write(`sbom-hunt: input error: ${e}\n`);
+    for (const e of result.delivery.errors) io.stderr.write(`sbom-hunt: alert delivery failed: ${e}\n`);
+    if (!destinations.some((d) => d.id === 'log')) for (const ev of result.owed) io.stderr.write(`${alertLine(ev)}\n`);
+    io.stderr.write(`sbom-hunt: sweep: ${sweepSummary(result)}\n`);
+  }
+  if (result.delivery.failed > 0) return EXIT_DELIVERY_FAILED;
+  return exitCodeFor(report, flags.failOn, inputErrors);
+}
+
+function sweepSummary(r: Awaited<ReturnType<typeof runSweep>>): string {
+  const count = (c: string) => r.owed.filter((x) => x.change === c).length;
+  const parts = [`${count('new')} new`, `${count('changed') + count('reminder')} changed`, `${count('resolved')} resolved`];
+  const failed = r.delivery.failed > 0 ? `; ${r.delivery.failed} deliveries failed and stay owed` : '';
+  return `${parts.join(', ')}${r.first ? ' (first sweep)' : ''}; state ${r.statePath}${failed}`;
+}
