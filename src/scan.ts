@@ -53,7 +53,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   ctx.inputErrors.push(...inventory.inputErrors);
 
   const chain = await buildChain({ ...opts, registry, credentials, warn });
-  const targets = dedupeTargets(inventory.targets);
+  const { targets, aliases } = dedupeTargets(inventory.targets);
   const limit = pLimit(Math.max(1, opts.concurrency));
   let done = 0;
   try {
@@ -61,7 +61,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       targets.map((t) =>
         limit(async () => {
           const judged = judgeImage(await acquireTarget(t, ctx, chain.links), index);
-          attachWorkloads(judged, sources.kube.seen);
+          attachWorkloads(judged, [t.ref, ...(aliases.get(t) ?? [])], sources.kube.seen);
           opts.onImage?.(++done, targets.length, judged);
           return judged;
         }),
@@ -79,19 +79,30 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   }
 }
 
-/** Workloads found by `kube:` that run this image, and why its running digest may be uncertain. */
-function attachWorkloads(img: ImageResult, seen: ReturnType<typeof buildSources>['kube']['seen']): void {
-  img.workloads = seen.workloads.get(img.ref) ?? [];
-  img.reasons.push(...(seen.notes.get(img.ref) ?? []));
+/**
+ * Workloads found by `kube:` that run this image under any of the refs it was found by, why its running
+ * digest may be uncertain, and the other refs (tags) that name the same digest.
+ */
+function attachWorkloads(img: ImageResult, refs: string[], seen: ReturnType<typeof buildSources>['kube']['seen']): void {
+  const unique = [...new Set(refs)];
+  img.workloads = unique.flatMap((r) => seen.workloads.get(r) ?? []);
+  img.reasons.push(...new Set(unique.flatMap((r) => seen.notes.get(r) ?? [])));
+  const others = unique.filter((r) => r !== img.ref);
+  if (others.length > 0) img.reasons.push(`also named ${others.join(', ')} (same digest, scanned once)`);
 }
 
-/** The same image named twice (two arguments, two pods, a digest and its tag) is scanned once. */
-function dedupeTargets(targets: Target[]): Target[] {
-  const seen = new Set<string>();
-  return targets.filter((t) => {
-    const key = 'digest' in t && t.digest ? `${t.kind}\0${'repository' in t ? t.repository : ''}@${t.digest}` : `${t.kind}\0${t.ref}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+/**
+ * The same image named twice (two arguments, two pods, two tags of one digest) is scanned once; the
+ * refs left out are kept as aliases of the target scanned, so their workloads and names still reach the report.
+ */
+function dedupeTargets(all: Target[]): { targets: Target[]; aliases: Map<Target, string[]> } {
+  const kept = new Map<string, Target>();
+  const aliases = new Map<Target, string[]>();
+  for (const t of all) {
+    const key = 'digest' in t && t.digest ? `${t.kind}\0${'registry' in t ? t.registry : ''}/${'repository' in t ? t.repository : ''}@${t.digest}` : `${t.kind}\0${t.ref}`;
+    const first = kept.get(key);
+    if (!first) kept.set(key, t);
+    else if (first.ref !== t.ref) aliases.set(first, [...(aliases.get(first) ?? []), t.ref]);
+  }
+  return { targets: [...kept.values()], aliases };
 }

@@ -12,5 +12,7 @@ export function exitCodeFor(report: Report, failOn: ScanFlags['failOn'], inputEr
   if (inputErrors.length > 0) return EXIT.usage;
   if (failOn === 'none') return EXIT.ok;
   const threshold = verdictRank(failOn);
+  // Part of the inventory could not be listed (a catalog refused, a cluster unreachable): images nobody saw are unknown too.
+  if (threshold <= verdictRank('unknown') && report.errors.length > 0) return EXIT.findings;
   return report.images.some((img) => verdictRank(img.verdict) >= threshold) ? EXIT.findings : EXIT.ok;
 }

@@ -2,7 +2,7 @@
 import { UsageError } from '../errors.js';
 import { RegistryClient } from '../adapters/oci/client.js';
 import type { InventoryContext, InventoryResult, Source } from './source.js';
-import { inventoryRegistry } from './registry.js';
+import { inventoryRegistry, resolveDigests } from './registry.js';
 
 function clientOf(ctx: InventoryContext): RegistryClient {
   return ctx.registry ?? new RegistryClient({ insecureRegistries: ctx.insecureRegistries, ...(ctx.signal ? { signal: ctx.signal } : {}) });
@@ -10,8 +10,9 @@ function clientOf(ctx: InventoryContext): RegistryClient {
 
 async function listed(spec: string, ctx: InventoryContext): Promise<InventoryResult> {
   try {
-    const { targets, errors } = await inventoryRegistry(spec, clientOf(ctx));
-    return { targets, errors, inputErrors: [] };
+    const client = clientOf(ctx);
+    const { targets, errors } = await inventoryRegistry(spec, client);
+    return { targets: await resolveDigests(targets, client), errors, inputErrors: [] };
   } catch (err) {
     if (err instanceof UsageError) return { targets: [], errors: [], inputErrors: [err.message] };
     throw err;

@@ -12,7 +12,13 @@ export interface RegistryLister {
   listTags(repo: RepoRef): Promise<string[]>;
 }
 
+/** The part of the registry client digest resolution needs. */
+export interface DigestResolver {
+  headManifest(repo: RepoRef, reference: string): Promise<{ digest?: string }>;
+}
+
 const TAG_LISTS_IN_FLIGHT = 4;
+const HEADS_IN_FLIGHT = 8;
 
 /**
  * Lists the images a spec names. A spec without the `registry:` prefix is one image reference
@@ -54,6 +60,24 @@ async function inventoryRepository(repo: RepoRef, client: RegistryLister): Promi
   } catch (err) {
     return { targets: [], errors: [`${repo.registry}/${repo.repository}: cannot list tags: ${messageOf(err)}`] };
   }
+}
+
+/**
+ * Pins each tag-only registry target to the manifest or index digest its tag points to now (one HEAD
+ * each), so the digest-keyed cache and dedup work for listed tags. A failed HEAD leaves the target
+ * unpinned and records nothing: acquisition meets the same failure and reports it on the image.
+ */
+export async function resolveDigests(targets: Target[], client: DigestResolver): Promise<Target[]> {
+  const limit = pLimit(HEADS_IN_FLIGHT);
+  return Promise.all(
+    targets.map((t) =>
+      limit(async () => {
+        if (t.kind !== 'registry' || t.digest !== undefined || t.tag === undefined) return t;
+        const info = await client.headManifest({ registry: t.registry, repository: t.repository }, t.tag).catch(() => undefined);
+        return info?.digest && /^sha256:[0-9a-f]{64}$/.test(info.digest) ? { ...t, digest: info.digest } : t;
+      }),
+    ),
+  );
 }
 
 /** Catalog entries come from the registry: each must read back as exactly that repository. */
