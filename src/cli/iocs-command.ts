@@ -1,7 +1,14 @@
-// `sbom-hunt iocs lint|list`: validate and show IOC files.
-import { lintIocs, loadIocs } from '../iocs/index.js';
-import { bundledIocDir } from '../version.js';
-import { EXIT } from '../errors.js';
+// `sbom-hunt iocs lint|list|import osv|update`: validate, show, convert and fetch IOC files.
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { checkFeedUrl, downloadFeed } from '../adapters/feed-download.js';
+import { DEFAULT_RETRY } from '../adapters/http.js';
+import { feedFileName, incidentsToYaml, installFeed, lintIocs, loadIocs } from '../iocs/index.js';
+import { bundledIocDir, toolVersion } from '../version.js';
+import { EXIT, InputError, ToolError, UsageError } from '../errors.js';
 import type { RunIo } from './scan-command.js';
 
 export async function runIocsLint(paths: string[], io: RunIo): Promise<number> {
@@ -39,4 +46,84 @@ export async function runIocsList(iocPaths: string[], format: string, io: RunIo)
     io.stdout.write(`  file      ${inc.file}\n\n`);
   }
   return EXIT.ok;
+}
+
+const ImportFlags = z.object({ output: z.string().min(1, 'give a file, or - for stdout') });
+
+/** `iocs import osv PATH... -o FILE`: OSV records (files, trees, zips) -> one sbom-hunt/v1 YAML file. */
+export async function runIocsImportOsv(paths: string[], raw: unknown, io: RunIo): Promise<number> {
+  const flags = parseFlags(ImportFlags, raw);
+  const set = await loadIocs(paths);
+  if (set.incidents.length === 0) throw new UsageError(`no incident in ${paths.join(', ')} (every record withdrawn?)`);
+  const written = incidentsToYaml(set.incidents, `Written by sbom-hunt ${toolVersion()} \`iocs import osv\` from ${set.files.length} file(s).\nEdit freely: add a window, group records into one incident by listing their ids as aliases.`);
+  for (const d of written.dropped) io.stderr.write(`sbom-hunt: warning: ${d}\n`);
+  if (flags.output === '-') io.stdout.write(written.text);
+  else {
+    // Write beside the target and rename, so a reader never sees half a file.
+    const tmp = path.join(path.dirname(flags.output), `.${path.basename(flags.output)}.${randomBytes(4).toString('hex')}.tmp`);
+    await writeFile(tmp, written.text, { flush: true });
+    await rename(tmp, flags.output).catch(async (e: unknown) => {
+      await rm(tmp, { force: true });
+      throw e;
+    });
+    io.stderr.write(`wrote ${written.incidents} incident(s) to ${flags.output}\n`);
+  }
+  return EXIT.ok;
+}
+
+const UpdateFlags = z.object({
+  from: z.string().min(1),
+  to: z.string().min(1),
+  name: z.string().min(1).optional(),
+  maxMb: z.coerce.number().int().min(1).max(4096).default(512),
+  timeout: z.coerce.number().int().min(1).max(3600).default(60),
+});
+
+/**
+ * `iocs update --from URL --to DIR`: download, verify with the IOC loader, rename over the old copy.
+ * A broken download leaves the old feed in place and exits 2 saying why.
+ */
+export async function runIocsUpdate(raw: unknown, io: RunIo): Promise<number> {
+  const flags = parseFlags(UpdateFlags, raw);
+  const url = checkFeedUrl(flags.from);
+  const final = path.join(flags.to, feedFileName(url, flags.name));
+  await mkdir(flags.to, { recursive: true });
+  const tmp = path.join(flags.to, `.${path.basename(final)}.${randomBytes(4).toString('hex')}.tmp`);
+  const had = await stat(final).then(() => true, () => false);
+  try {
+    const got = await downloadFeed({ url: url.href, dest: tmp, maxBytes: flags.maxMb * 1024 * 1024, policy: { ...DEFAULT_RETRY, timeoutMs: flags.timeout * 1000 } });
+    const set = await installFeed(tmp, final, got.url);
+    const packages = set.incidents.reduce((n, i) => n + i.packages.length, 0);
+    io.stdout.write(`updated ${final}: ${set.incidents.length} incident(s), ${packages} package(s), ${got.bytes} bytes from ${got.url}\n`);
+    return EXIT.ok;
+  } catch (e) {
+    await rm(tmp, { force: true });
+    if (!(e instanceof InputError || e instanceof ToolError || e instanceof UsageError)) throw e;
+    io.stderr.write(`sbom-hunt: error: ${e.message}\n`);
+    io.stderr.write(had ? `sbom-hunt: kept the previous ${final}\n` : `sbom-hunt: nothing written to ${flags.to}\n`);
+    return EXIT.usage;
+  }
+}
+
+function parseFlags<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  throw new UsageError(`--${String(issue.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue.message}`);
+}
+
+/** `iocs import osv` and `iocs update`, hung under the `iocs` command. */
+export function addIocsFeedCommands(iocs: Command, io: RunIo, setCode: (c: number) => void): void {
+  iocs.command('import').description('convert IOC feeds to sbom-hunt/v1 YAML')
+    .command('osv').description('write OSV records (files, malicious-packages trees, OSV zips) as one sbom-hunt/v1 YAML file')
+    .argument('<path...>', 'OSV JSON files, folders or zips')
+    .requiredOption('-o, --output <file>', 'YAML file to write (- for stdout)')
+    .action(async (paths: string[], opts: unknown) => setCode(await runIocsImportOsv(paths, opts, io)));
+  iocs.command('update').description('download an IOC feed (OSV zip, YAML or JSON), verify it, and replace the old copy atomically')
+    .requiredOption('--from <url>', 'feed URL (https; plain http only for loopback)')
+    .requiredOption('--to <dir>', 'folder the feed is kept in (use it as --ioc DIR)')
+    .option('--name <file>', 'file name in DIR (default: the last part of the URL); must end .yaml, .yml, .json or .zip')
+    .option('--max-mb <n>', 'largest feed accepted, in MiB', '512')
+    .option('--timeout <seconds>', 'give up when the server sends nothing for this long', '60')
+    .action(async (opts: unknown) => setCode(await runIocsUpdate(opts, io)));
 }

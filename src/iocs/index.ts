@@ -1,5 +1,8 @@
 // IOC files -> validated IOC set: the public surface of src/iocs.
-export { loadIocs, lintIocs, listIocFiles, IOC_EXTENSIONS, type LintResult } from './load.js';
+export { loadIocs, lintIocs, listIocFiles, decodeIocBuffer, IOC_EXTENSIONS, type LintResult } from './load.js';
+export { foldIncidents } from './fold.js';
+export { incidentsToYaml, type WrittenIocs } from './write-yaml.js';
+export { installFeed, feedFileName, FEED_NAME } from './feed-install.js';
 export { parseIocFile } from './parse.js';
 export { parseWindow, parseIsoTime, parseDurationMs } from './window.js';
 export { IOC_API_VERSION } from './schema.js';

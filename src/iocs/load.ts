@@ -75,21 +75,29 @@ export async function listIocFiles(paths: string[]): Promise<string[]> {
   return [...new Set(files)];
 }
 
-/** One file's incidents; undefined for a walked JSON or zip that holds no OSV record (a stray package.json). */
+/**
+ * The incidents in one file's bytes: a zip by its magic bytes, JSON by its name, YAML otherwise.
+ * `walked`: found by walking a folder, so a JSON or zip that holds no OSV record (a stray
+ * package.json) gives undefined instead of an error.
+ */
+export function decodeIocBuffer(buf: Buffer, label: string, walked = false, json = /\.json$/i.test(label)): Incident[] | undefined {
+  if (isZip(buf)) {
+    const incidents = readOsvZip(buf, label);
+    if (incidents === undefined && !walked) throw new InputError(label, 'no OSV records (*.json entries) in this zip');
+    return incidents;
+  }
+  const text = buf.toString('utf8');
+  if (!json) return decodeIocSource(readYaml(text, label));
+  const src = readJsonLazily(text, label);
+  if (walked && !looksLikeOsv(src.value)) return undefined;
+  return decodeIocSource(src);
+}
+
 async function readIocPath(c: Candidate): Promise<Incident[] | undefined> {
   const buf = await readFile(c.file).catch((e: unknown) => {
     throw new InputError(c.file, `cannot read: ${reason(e)}`);
   });
-  if (isZip(buf)) {
-    const incidents = readOsvZip(buf, c.file);
-    if (incidents === undefined && !c.walked) throw new InputError(c.file, 'no OSV records (*.json entries) in this zip');
-    return incidents;
-  }
-  const text = buf.toString('utf8');
-  if (!/\.json$/i.test(c.file)) return decodeIocSource(readYaml(text, c.file));
-  const src = readJsonLazily(text, c.file);
-  if (c.walked && !looksLikeOsv(src.value)) return undefined;
-  return decodeIocSource(src);
+  return decodeIocBuffer(buf, c.file, c.walked);
 }
 
 /** Loads and validates every IOC file; the first bad file stops the load with its InputError. */
