@@ -4,7 +4,7 @@ import { EXIT, InputError, ToolError, UsageError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import { addScanOptions, runScanCommand, type RunIo } from './scan-command.js';
 import { addSweepOptions, runSweepCommand } from './sweep-command.js';
-import { runIocsLint, runIocsList } from './iocs-command.js';
+import { addIocsFeedCommands, runIocsLint, runIocsList } from './iocs-command.js';
 import { collect } from './options.js';
 import { runCacheCommand } from './cache-command.js';
 import { SOURCES } from '../inventory/index.js';
@@ -31,6 +31,7 @@ function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
     .option('--ioc <path>', 'IOC file or directory (repeatable)', collect)
     .option('-f, --format <format>', 'table or json', 'table')
     .action(async (opts: { ioc?: string[]; format: string }) => setCode(await runIocsList(opts.ioc ?? [], opts.format, io)));
+  addIocsFeedCommands(iocs, io, setCode);
   const cache = program.command('cache').description('look after the digest-keyed SBOM cache');
   for (const action of ['stats', 'prune', 'clear'] as const) {
     const sub = cache.command(action).description(action === 'stats' ? 'entries, images and packages cached' : action === 'prune' ? 'drop entries older than --older-than' : 'drop every entry');
