@@ -54,6 +54,7 @@ export function matchPackagesDetailed(pkgs: readonly Package[], index: IocIndex)
       };
       const reference = entry.ioc.reference ?? entry.incident.references[0];
       if (reference !== undefined) match.reference = reference;
+      if (pkg.dependencyPath !== undefined) match.dependencyPath = pkg.dependencyPath;
       out.push({ match, pkg, entry, byNameOnly: pkg.ecosystem === '' });
     }
   }

@@ -29,7 +29,8 @@ export function matchReason(d: DetailedMatch): string {
     return `${id} was in ${where}${at} but deleted by a later layer: the build ran it; matches ${advisory}${caveat}`;
   }
   const at = m.paths.length > 0 ? ` at ${listPaths(m.paths)}` : '';
-  return `${id}${at} matches ${advisory}${caveat}`;
+  const via = m.dependencyPath && m.dependencyPath.length > 0 ? `, pulled in by ${m.dependencyPath.join(' > ')}` : '';
+  return `${id}${at}${via} matches ${advisory}${caveat}`;
 }
 
 /** `built 2026-03-31T01:02:03Z, inside the axios-2026-03 window 2026-03-31 00:21–03:29 UTC, no IOC package found`. */

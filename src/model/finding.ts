@@ -14,6 +14,11 @@ export interface Match {
   /** The IOC version or range that matched (empty for any-version). */
   iocVersion: string;
   reference?: string;
+  /**
+   * For lockfile findings: the `name@version` chain from a direct dependency down to this package's parent
+   * (`['axios@1.14.1']` for the transitive plain-crypto-js); `[]` for a direct dependency.
+   */
+  dependencyPath?: string[];
   /** False when the package is only in a lower layer that a later layer deleted. */
   inFinalFilesystem: boolean;
 }

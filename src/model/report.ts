@@ -40,6 +40,7 @@ export const ReportMatch = z.object({
   matchedBy: z.enum(['version', 'range', 'any-version']),
   iocVersion: z.string(),
   reference: z.string().optional(),
+  dependencyPath: z.array(z.string()).optional(),
   inFinalFilesystem: z.boolean(),
 });
 
@@ -86,6 +87,8 @@ export const IncidentPackage = z.object({
   name: z.string(),
   version: z.string(),
   paths: z.array(z.string()).default([]),
+  /** Lockfile findings: the direct dependency chain that pulls this package in. */
+  via: z.array(z.string()).optional(),
   inFinalFilesystem: z.boolean(),
 });
 export type IncidentPackage = z.infer<typeof IncidentPackage>;

@@ -32,6 +32,9 @@ export function createdLabel(c: CreatedTime | undefined): string {
 /** Where the package list came from, and whether anyone vouched for it: nothing is verified unless it says so. */
 export function evidenceLabel(e: Evidence | undefined): string {
   if (!e) return 'none';
+  // Signatures only mean something for attestations; a plain SBOM file or a layer read has none to check.
+  const signed = e.kind === 'attestation' || e.kind === 'buildkit-attestation' || e.kind === 'cosign';
+  if (e.verified === undefined && !signed) return e.kind;
   return `${e.kind}, ${e.verified ? 'verified' : 'not verified'}`;
 }
 

@@ -12,7 +12,15 @@ function packagesOf(ms: readonly Match[]): IncidentPackage[] {
     const key = [m.ecosystem, m.name, m.version, m.inFinalFilesystem].join('\0');
     const seen = byKey.get(key);
     if (seen) seen.paths = [...new Set([...seen.paths, ...m.paths])].sort(byText);
-    else byKey.set(key, { ecosystem: m.ecosystem, name: m.name, version: m.version, paths: [...m.paths], inFinalFilesystem: m.inFinalFilesystem });
+    else
+      byKey.set(key, {
+        ecosystem: m.ecosystem,
+        name: m.name,
+        version: m.version,
+        paths: [...m.paths],
+        ...(m.dependencyPath && m.dependencyPath.length > 0 ? { via: [...m.dependencyPath] } : {}),
+        inFinalFilesystem: m.inFinalFilesystem,
+      });
   }
   return [...byKey.values()];
 }

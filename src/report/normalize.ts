@@ -35,6 +35,7 @@ function match(m: Match): Match {
     matchedBy: m.matchedBy,
     iocVersion: m.iocVersion,
     reference: m.reference,
+    ...(m.dependencyPath ? { dependencyPath: [...m.dependencyPath] } : {}),
     inFinalFilesystem: m.inFinalFilesystem,
   };
 }

@@ -37,7 +37,7 @@ function affectedRows(report: Report, hit: IncidentHit): string[][] {
   return hit.packages.map((p) => [
     escapeMarkdown(hit.ref),
     digestCell(hit.digest),
-    escapeMarkdown(`${p.ecosystem} ${p.name}@${p.version}`),
+    escapeMarkdown(`${p.ecosystem} ${p.name}@${p.version}${p.via ? ` (via ${p.via.join(' > ')})` : ''}`),
     escapeMarkdown(p.paths.join(', ') || 'unknown'),
     evidence,
     runs,

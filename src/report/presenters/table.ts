@@ -15,7 +15,8 @@ function hitLines(c: ChalkInstance, report: Report, hit: IncidentHit, kind: 'aff
   for (const p of kind === 'affected' ? hit.packages : []) {
     const { shown, more } = firstFew(p.paths, 3);
     const where = shown.length > 0 ? `  ${shown.join(', ')}${more > 0 ? ` (+${more} more)` : ''}` : '  (path unknown)';
-    lines.push(`${INDENT}${p.ecosystem} ${c.bold(`${p.name}@${p.version}`)}${where}`);
+    const via = p.via ? `  via ${p.via.join(' > ')}` : '';
+    lines.push(`${INDENT}${p.ecosystem} ${c.bold(`${p.name}@${p.version}`)}${where}${via}`);
   }
   // Which platforms carry it decides which nodes to look at; only worth a line when there is a choice.
   if (img && img.platforms.length > 1) lines.push(`${INDENT}platforms: ${img.platforms.map((p, i) => `${p.platform ?? `#${i + 1}`} ${p.verdict}`).join(', ')}`);

@@ -45,7 +45,7 @@ describe('markdown presenter', () => {
     expect(text).toMatch(/### Affected \(1\)\n\n\| Image \| Digest \| Package \| Paths \| Evidence \| Runs in \|/);
     expect(text).toContain('| npm plain-crypto-js@4.2.1 | /srv/app/node_modules/plain-crypto-js/package.json | attestation, verified |');
     expect(text).toContain('### Suspect (2)');
-    expect(text).toContain('| syft, not verified |');
+    expect(text).toContain('| syft |');
     expect(text).toContain('## Could not check (1)');
     expect(text).toContain('No affected or suspect images.');
   });

@@ -1,0 +1,17 @@
+// Escaping for the HTML report: image refs, package names and reasons are attacker-controlled text.
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text safe in element content and in double-quoted attribute values. */
+export function esc(s: string | number): string {
+  return String(s).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+}
+
+/** An href only for http(s) URLs; anything else (javascript:, data:) stays text. */
+export function link(url: string, text = url): string {
+  return /^https?:\/\/[^\s"'<>]+$/i.test(url) ? `<a href="${esc(url)}" rel="noreferrer noopener">${esc(text)}</a>` : esc(text);
+}
+
+/** A string of already-escaped parts joined, for readability at call sites. */
+export function html(parts: readonly string[], sep = ''): string {
+  return parts.join(sep);
+}

@@ -1,0 +1,94 @@
+// The HTML report's sections: headlines, each incident's blast radius by cluster and namespace, unknowns, all images.
+import type { ImageResult, Workload } from '../../../model/finding.js';
+import type { IncidentHit, Report, ReportIncident } from '../../../model/report.js';
+import type { Verdict } from '../../../model/verdict.js';
+import { createdLabel, evidenceLabel, packageLabel, shortDigest, windowLabel } from '../../describe.js';
+import { imageOf } from '../lookup.js';
+import { esc, link } from './escape.js';
+
+const NO_CLUSTER = 'not found in a cluster (SBOM files or image lists)';
+
+export function verdictBadge(v: Verdict): string {
+  return `<span class="v v-${v}">${v.toUpperCase()}</span>`;
+}
+
+function workloadCount(report: Report, hits: readonly IncidentHit[]): number {
+  return hits.reduce((n, h) => n + (imageOf(report, h)?.workloads.length ?? 0), 0);
+}
+
+/** One line per incident: what the on-call person reads first. */
+export function headlines(report: Report): string {
+  const { unknown, coverage } = report.summary;
+  const items = report.incidents.map((inc) => {
+    const [a, s] = [workloadCount(report, inc.affected), workloadCount(report, inc.suspect)];
+    const text = `${inc.id}: ${a} workloads affected (${inc.affected.length} images), ${s} suspect (${inc.suspect.length} images), ${unknown} unknown, coverage ${coverage.percent}% (${coverage.checked}/${coverage.total})`;
+    return `<li class="${inc.affected.length > 0 ? 'has-affected' : ''}" data-incident="${esc(inc.id)}">${esc(text)}</li>`;
+  });
+  return `<ul class="headlines">${items.join('')}</ul>`;
+}
+
+function packagesCell(hit: IncidentHit): string {
+  if (hit.packages.length === 0) return '<span class="muted">none: built inside the window</span>';
+  return hit.packages.map((p) => `<div><code>${esc(`${p.ecosystem} ${packageLabel(p)}`)}</code>${p.paths.map((x) => `<br><code class="muted">${esc(x)}</code>`).join('')}</div>`).join('');
+}
+
+interface Row {
+  hit: IncidentHit;
+  verdict: 'affected' | 'suspect';
+  workload?: Workload;
+  img?: ImageResult;
+}
+
+function groupRows(report: Report, inc: ReportIncident): Map<string, Row[]> {
+  const groups = new Map<string, Row[]>();
+  const add = (key: string, row: Row) => groups.set(key, [...(groups.get(key) ?? []), row]);
+  for (const [verdict, hits] of [['affected', inc.affected], ['suspect', inc.suspect]] as const) {
+    for (const hit of hits) {
+      const img = imageOf(report, hit);
+      const base = { hit, verdict, ...(img ? { img } : {}) };
+      if (!img || img.workloads.length === 0) add(NO_CLUSTER, base);
+      for (const w of img?.workloads ?? []) add(`cluster ${w.context}, namespace ${w.namespace}`, { ...base, workload: w });
+    }
+  }
+  return new Map([...groups].sort(([a], [b]) => (a === NO_CLUSTER ? 1 : b === NO_CLUSTER ? -1 : a.localeCompare(b))));
+}
+
+function hitRow(r: Row): string {
+  const w = r.workload ? `${esc(`${r.workload.kind}/${r.workload.name}`)}<br><span class="muted">container ${esc(r.workload.container)}, ${r.workload.pods} pods</span>` : '<span class="muted">-</span>';
+  const built = r.img ? esc(createdLabel(r.img.created)) : '-';
+  return `<tr data-verdict="${r.verdict}"><td>${verdictBadge(r.verdict)}</td><td>${w}</td><td><code>${esc(r.hit.ref)}</code><br><code class="muted">${esc(shortDigest(r.hit.digest))}</code></td><td>${packagesCell(r.hit)}</td><td>${esc(r.hit.why)}<br><span class="muted">built ${built}</span></td></tr>`;
+}
+
+export function incidentSection(report: Report, inc: ReportIncident, timeline: string): string {
+  const windows = inc.windows.map((w) => esc(windowLabel(w))).join('; ') || 'none declared';
+  const refs = inc.references.map((r) => `<li>${link(r)}</li>`).join('');
+  const groups = [...groupRows(report, inc)].map(
+    ([key, rows]) => `<h3>${esc(key)}</h3><table><thead><tr><th scope="col">verdict</th><th scope="col">workload</th><th scope="col">image</th><th scope="col">packages and paths</th><th scope="col">why</th></tr></thead><tbody>${rows.map(hitRow).join('')}</tbody></table>`,
+  );
+  return `<section aria-labelledby="inc-${esc(inc.id)}"><h2 id="inc-${esc(inc.id)}">${esc(inc.id)}: ${esc(inc.title)}</h2>
+<p>Compromise window: ${windows}. ${inc.notes ? esc(inc.notes) : ''}</p>${refs ? `<ul>${refs}</ul>` : ''}
+${groups.length > 0 ? groups.join('') : '<p>No image is affected or suspect for this incident.</p>'}
+${timeline}<p class="legend">Marks: ▲ affected, ◆ suspect, ■ unknown, ● clean. ◀ N and N ▶ count images built before or after the period shown.</p></section>`;
+}
+
+export function unknownSection(report: Report): string {
+  const rows = report.images
+    .filter((i) => i.verdict === 'unknown')
+    .map((i) => `<tr data-verdict="unknown"><td><code>${esc(i.ref)}</code><br><code class="muted">${esc(shortDigest(i.digest))}</code></td><td><ul>${i.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></td></tr>`);
+  const body = rows.length > 0 ? `<table><thead><tr><th scope="col">image</th><th scope="col">why it could not be checked</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : '<p>Every image was checked.</p>';
+  return `<section aria-labelledby="unknown"><h2 id="unknown">Could not be checked (${rows.length}): never counted as clean</h2>${body}</section>`;
+}
+
+export function imagesSection(report: Report): string {
+  const rows = report.images.map(
+    (i) => `<tr data-verdict="${i.verdict}" data-image=""><td>${verdictBadge(i.verdict)}</td><td><code>${esc(i.ref)}</code></td><td><code>${esc(shortDigest(i.digest))}</code></td><td>${esc(createdLabel(i.created))}</td><td>${esc(evidenceLabel(i.source))}</td><td>${i.packageCount}</td></tr>`,
+  );
+  return `<section aria-labelledby="images"><h2 id="images">All images (${report.images.length})</h2><table><thead><tr><th scope="col">verdict</th><th scope="col">image</th><th scope="col">digest</th><th scope="col">built</th><th scope="col">evidence</th><th scope="col">packages</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+}
+
+export function filtersForm(): string {
+  const boxes = (['affected', 'suspect', 'unknown', 'clean'] as const)
+    .map((v) => `<label><input type="checkbox" name="verdict" value="${v}" checked> ${verdictBadge(v)}</label>`)
+    .join('');
+  return `<form id="filters" hidden role="search" aria-label="Filter images"><fieldset><legend class="muted">Show</legend>${boxes}</fieldset><label for="search">Search</label><input type="search" id="search" placeholder="image, package, cluster, path"><span id="filter-status" role="status" aria-live="polite"></span></form>`;
+}
