@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { VERDICTS } from '../model/verdict.js';
 import { SBOM_SOURCES, DEFAULT_SBOM_SOURCES } from '../acquire/chain.js';
 
-export const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
+export const FORMATS = ['table', 'json', 'markdown', 'sarif', 'html'] as const;
 export const FAIL_ON = [...VERDICTS.filter((v) => v !== 'clean'), 'none'] as const;
 
 const SbomSources = z

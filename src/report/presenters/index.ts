@@ -1,4 +1,5 @@
 // Every report format, by the name `--format` takes; `check` prints with the terse presenter instead of the table.
+import { htmlPresenter } from './html.js';
 import { jsonPresenter } from './json.js';
 import { markdownPresenter } from './markdown.js';
 import type { Presenter } from './presenter.js';
@@ -11,6 +12,7 @@ export const presenters = {
   json: jsonPresenter,
   markdown: markdownPresenter,
   sarif: sarifPresenter,
+  html: htmlPresenter,
 } satisfies Record<string, Presenter>;
 
 export type ReportFormat = keyof typeof presenters;

@@ -12,6 +12,10 @@ export function verdictBadge(v: Verdict): string {
   return `<span class="v v-${v}">${v.toUpperCase()}</span>`;
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 function workloadCount(report: Report, hits: readonly IncidentHit[]): number {
   return hits.reduce((n, h) => n + (imageOf(report, h)?.workloads.length ?? 0), 0);
 }
@@ -21,7 +25,7 @@ export function headlines(report: Report): string {
   const { unknown, coverage } = report.summary;
   const items = report.incidents.map((inc) => {
     const [a, s] = [workloadCount(report, inc.affected), workloadCount(report, inc.suspect)];
-    const text = `${inc.id}: ${a} workloads affected (${inc.affected.length} images), ${s} suspect (${inc.suspect.length} images), ${unknown} unknown, coverage ${coverage.percent}% (${coverage.checked}/${coverage.total})`;
+    const text = `${inc.id}: ${plural(a, 'workload')} affected (${plural(inc.affected.length, 'image')}), ${s} suspect (${plural(inc.suspect.length, 'image')}), ${unknown} unknown, coverage ${coverage.percent}% (${coverage.checked}/${coverage.total})`;
     return `<li class="${inc.affected.length > 0 ? 'has-affected' : ''}" data-incident="${esc(inc.id)}">${esc(text)}</li>`;
   });
   return `<ul class="headlines">${items.join('')}</ul>`;
