@@ -60,7 +60,11 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     const images = await Promise.all(
       targets.map((t) =>
         limit(async () => {
-          const judged = judgeImage(await acquireTarget(t, ctx, chain.links), index);
+          // Ctrl-C: images not started are unknown, never clean; finished ones are already cached.
+          const acquired = opts.signal?.aborted
+            ? { ref: t.ref, platforms: [], errors: ['scan interrupted before this image was read'] }
+            : await acquireTarget(t, ctx, chain.links);
+          const judged = judgeImage(acquired, index);
           attachWorkloads(judged, [t.ref, ...(aliases.get(t) ?? [])], sources.kube.seen);
           opts.onImage?.(++done, targets.length, judged);
           return judged;

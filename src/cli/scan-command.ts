@@ -55,7 +55,15 @@ export async function runScanCommand(sources: string[], raw: unknown, io: RunIo,
     if (!flags.quiet) io.stderr.write(`sbom-hunt: warning: ${m}\n`);
   };
   setToolWarningSink(warn);
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    io.stderr.write('sbom-hunt: interrupted: finishing with what was read (Ctrl-C again to quit now)\n');
+    process.removeListener('SIGINT', onSigint);
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSigint);
   const { report, inputErrors } = await runScan({
+    signal: interrupt.signal,
     sources,
     ...(flags.images ? { imagesFile: flags.images } : {}),
     iocPaths: flags.ioc.length > 0 ? flags.ioc : [bundledIocDir()],
@@ -82,9 +90,12 @@ export async function runScanCommand(sources: string[], raw: unknown, io: RunIo,
     warn,
     onImage: spinner ? (done, total, img) => (spinner.text = `${done}/${total} images · ${img.ref}`) : undefined,
   });
+  process.removeListener('SIGINT', onSigint);
   spinner?.stop();
   await writeReport(report, flags, io, mode);
   if (!flags.quiet) for (const e of inputErrors) io.stderr.write(`sbom-hunt: input error: ${e}\n`);
+  // 130 is the shell's code for a run stopped by SIGINT: the report is partial.
+  if (interrupt.signal.aborted) return 130;
   return exitCodeFor(report, flags.failOn, inputErrors);
 }
 
