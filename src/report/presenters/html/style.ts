@@ -18,6 +18,7 @@ td code,li code{font-size:.85em;word-break:break-all}
 .v::before{display:inline-block;width:1.1em}
 .v-affected::before{content:"\\25B2"}.v-suspect::before{content:"\\25C6"}.v-unknown::before{content:"\\25A0"}.v-clean::before{content:"\\25CF"}
 #filters{display:flex;flex-wrap:wrap;gap:.6rem 1.2rem;align-items:center;padding:.6rem;border:1px solid var(--line);background:#f6f7f9;position:sticky;top:0;z-index:1}
+#filters[hidden]{display:none}
 #filters fieldset{border:0;margin:0;padding:0;display:flex;gap:.8rem}
 #filters input[type=search]{font:inherit;padding:.25rem .4rem;min-width:18rem}
 :focus-visible{outline:3px solid #1d4ed8;outline-offset:2px}
