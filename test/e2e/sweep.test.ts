@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot, runCli, type CliRun } from '../helpers/cli.js';
 import { startAlertReceiver, type AlertReceiver } from '../helpers/alert-receiver.js';
 import { EXTRA_IOC, Fleet, digestOf, type FleetImage } from '../sweep/fleet.js';
+import { openDatabase } from '../../src/acquire/cache/sqlite.js';
 
 const ROUTING_KEY = randomBytes(16).toString('hex');
 const WEBHOOK_SECRET = `whsec-${randomBytes(12).toString('hex')}`;
@@ -62,6 +63,34 @@ beforeEach(() => {
   keyFile = path.join(fleet.dir, 'pd-key');
   writeFileSync(keyFile, `${ROUTING_KEY}\n`);
   stateFile = path.join(fleet.dir, 'state.db');
+});
+
+describe('sweep: state', () => {
+  it('lives in the cache database by default, in its own tables beside the SBOM cache', async () => {
+    fleet.deploy(api1);
+    const cacheDir = path.join(fleet.dir, 'cache');
+    const run = await runCli(['sweep', `sbom:${fleet.sboms}`, '--ioc', fleet.iocs, '--cache-dir', cacheDir, '-f', 'json'], {});
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/alert: new critical: axios-2026-03: affected npm axios@1\.14\.1/);
+    const db = openDatabase(path.join(cacheDir, 'cache.db'));
+    try {
+      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+      expect(tables).toEqual(expect.arrayContaining(['images', 'sweep_alerts', 'sweep_runs']));
+      expect(db.prepare('SELECT count(*) AS n FROM sweep_alerts').get()).toEqual({ n: 1 });
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('sweep: report', () => {
+  it('writes the same reports as scan, html included', async () => {
+    fleet.deploy(api1);
+    const out = path.join(fleet.dir, 'fleet.html');
+    const run = await runCli(['sweep', `sbom:${fleet.sboms}`, '--ioc', fleet.iocs, '--state', stateFile, '-f', 'html', '-o', out], {});
+    expect(run.code, run.stderr).toBe(1);
+    expect(readFileSync(out, 'utf8')).toContain('axios-2026-03: 0 workloads affected (1 image), 0 suspect (0 images), 0 unknown, coverage 100% (1/1)');
+  });
 });
 
 describe('sweep: three nights over a changing fleet', () => {
