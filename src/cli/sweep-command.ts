@@ -69,7 +69,7 @@ function routingKey(flags: SweepFlags, env: NodeJS.ProcessEnv): string | undefin
   return env.PAGERDUTY_ROUTING_KEY?.trim() || undefined;
 }
 
-function destinationsFor(flags: SweepFlags, io: RunIo, quiet: boolean): Destination[] {
+function destinationsFor(flags: SweepFlags, io: RunIo): Destination[] {
   const out: Destination[] = [];
   const key = routingKey(flags, io.env);
   if (key) out.push(pagerDutyDestination(key, flags.pagerdutyUrl));
@@ -78,8 +78,8 @@ function destinationsFor(flags: SweepFlags, io: RunIo, quiet: boolean): Destinat
     const id = `webhook:${createHash('sha256').update(url).digest('hex').slice(0, 16)}`;
     out.push(webhookDestination({ url, format: flags.webhookFormat, id, ...(secret ? { secret } : {}) }));
   }
-  // Nobody to page: stderr is the destination, and cron mails it.
-  if (out.length === 0) out.push(logDestination((l) => (quiet ? undefined : io.stderr.write(l))));
+  // Nobody to page: stderr is the destination (cron mails it), so --quiet does not silence it.
+  if (out.length === 0) out.push(logDestination((l) => io.stderr.write(l)));
   return out;
 }
 
@@ -126,7 +126,7 @@ export async function runSweepCommand(sources: string[], raw: Record<string, unk
   const sweepFlags = parseSweepFlags({ state, baseline, minCoverage, maxFeedAge, pagerdutyRoutingKeyFile, pagerdutyUrl, webhook, webhookFormat });
   const now = new Date();
   const maxFeedAgeMs = now.getTime() - olderThan(sweepFlags.maxFeedAge, now, '--max-feed-age').getTime();
-  const destinations = destinationsFor(sweepFlags, io, flags.quiet);
+  const destinations = destinationsFor(sweepFlags, io);
   const warn = (m: string) => (flags.quiet ? undefined : io.stderr.write(`sbom-hunt: warning: ${m}\n`));
   setToolWarningSink(warn);
   const scanOpts = scanOptionsFrom(sources, flags, warn);

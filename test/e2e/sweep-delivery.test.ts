@@ -76,7 +76,15 @@ describe('sweep: delivery', () => {
     const run = await sweep(['--webhook', `${receiver.url}/hook/broken`]);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/webhook 127\.0\.0\.1:\d+: refused with HTTP 400/);
+    expect(run.stderr).not.toContain('/hook/broken');
     expect(triggers('finding')).toHaveLength(1);
+
+    // Next night: the webhook gets what it missed; PagerDuty, which had it, is not paged twice.
+    receiver.reset();
+    const next = await sweep(['--webhook', `${receiver.url}/hook/broken`]);
+    expect(next.code, next.stderr).toBe(1);
+    expect(receiver.pagerduty).toEqual([]);
+    expect(receiver.webhooks.map((w) => (JSON.parse(w.body) as { new: { summary: string }[] }).new.map((n) => n.summary))).toEqual([[expect.stringContaining('axios@0.30.4')]]);
   });
 
   it('reads the routing key from a file and never from argv', async () => {
