@@ -33,7 +33,7 @@ export async function readLayer(desc: Descriptor, ctx: LayerContext): Promise<vo
 
 async function streamLayer(desc: Descriptor, ctx: LayerContext): Promise<void> {
   const source = await ctx.store.openBlob(desc);
-  const { tap, check } = digestTap(desc);
+  const { tap, check, ended } = digestTap(desc);
   const { head, stream } = await peekHead(source).catch((err: unknown) => {
     source.destroy();
     throw err;
@@ -49,16 +49,27 @@ async function streamLayer(desc: Descriptor, ctx: LayerContext): Promise<void> {
   const sink = tarSink(new TarParser(entryHandler(desc.digest, ctx)), ctx.limits);
   const opts = ctx.signal ? { signal: ctx.signal } : {};
   // pipeline destroys every stream on failure, so an abandoned layer never keeps its file or socket open.
-  if (decompressor) await pipeline(stream, tap, decompressor, sink, opts);
-  else await pipeline(stream, tap, sink, opts);
+  try {
+    if (decompressor) await pipeline(stream, tap, decompressor, sink, opts);
+    else await pipeline(stream, tap, sink, opts);
+  } catch (err) {
+    // Bytes that are not what the digest names often fail to parse first: report the cause, not the symptom.
+    if (ended()) check();
+    throw err;
+  }
   check();
 }
 
 /** Hashes the stored bytes as they pass; a store that sends more than the descriptor's size is cut off. */
-function digestTap(desc: Descriptor): { tap: Transform; check: () => void } {
+function digestTap(desc: Descriptor): { tap: Transform; check: () => void; ended: () => boolean } {
   const hash = hasherFor(desc.digest);
   let bytes = 0;
+  let flushed = false;
   const tap = new Transform({
+    flush(cb) {
+      flushed = true;
+      cb();
+    },
     transform(chunk: Buffer, _enc, cb) {
       bytes += chunk.length;
       if (bytes > desc.size) return cb(new Error(`more bytes than the descriptor size ${desc.size}`));
@@ -72,7 +83,7 @@ function digestTap(desc: Descriptor): { tap: Transform; check: () => void } {
     if (actual !== hex) throw new Error(`digest mismatch (stored bytes hash to ${algorithm}:${actual})`);
     if (bytes !== desc.size) throw new Error(`size ${bytes} differs from descriptor size ${desc.size}`);
   };
-  return { tap, check };
+  return { tap, check, ended: () => flushed };
 }
 
 /**
@@ -137,7 +148,10 @@ function entryHandler(layer: string, ctx: LayerContext): TarHandler {
     onEntry(entry: TarEntry): boolean {
       const safe = safeEntryPath(entry.name);
       if (!safe.ok) {
-        ctx.note(`layer ${layer}: skipped unsafe entry, ${safe.reason}`);
+        // docker and containerd extract absolute names under the root, so a skipped file may be in the
+        // image: unknown, not clean. A directory alone holds no package.
+        const say = entry.type === 'directory' ? ctx.note : ctx.error;
+        say(`layer ${layer}: skipped unsafe entry, ${safe.reason}`);
         return false;
       }
       const path = safe.path;
@@ -152,7 +166,7 @@ function entryHandler(layer: string, ctx: LayerContext): TarHandler {
       if (entry.type !== 'file' && entry.type !== 'hardlink') return false;
       const cataloger = catalogerFor(path);
       if (!cataloger) return false;
-      if (entry.type === 'hardlink') return keepHardLink(files, path, entry.linkname);
+      if (entry.type === 'hardlink') return keepHardLink(files, path, entry.linkname, (why) => ctx.error(`layer ${layer}: hard link /${path} ${why}`));
       const max = cataloger.maxBytes(limits);
       if (entry.size > max) {
         if (cataloger.catalogUnread) files.keep(path, Buffer.alloc(0), entry.size);
@@ -168,10 +182,19 @@ function entryHandler(layer: string, ctx: LayerContext): TarHandler {
   };
 }
 
-function keepHardLink(files: LayeredFiles, path: string, linkname: string): boolean {
+/**
+ * A hard link shares its target's content, which was kept only if a cataloger wanted the target's
+ * path: a package.json linked to `x/data` cannot be read here, so the platform is unknown, not clean.
+ */
+function keepHardLink(files: LayeredFiles, path: string, linkname: string, error: (why: string) => void): boolean {
   const target = safeEntryPath(linkname);
-  const content = target.ok ? files.lookup(target.path) : undefined;
+  if (!target.ok) {
+    error(`points outside the image (${target.reason}); its content is unknown`);
+    return false;
+  }
+  const content = files.lookup(target.path);
   if (content) files.keep(path, content);
+  else error(`points at /${target.path}, which was not read; its content is unknown`);
   return false;
 }
 
