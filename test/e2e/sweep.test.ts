@@ -7,6 +7,8 @@ import { repoRoot, runCli, type CliRun } from '../helpers/cli.js';
 import { startAlertReceiver, type AlertReceiver } from '../helpers/alert-receiver.js';
 import { EXTRA_IOC, Fleet, digestOf, type FleetImage } from '../sweep/fleet.js';
 import { openDatabase } from '../../src/acquire/cache/sqlite.js';
+import { SweepState } from '../../src/sweep/state.js';
+import { execa } from 'execa';
 
 const ROUTING_KEY = randomBytes(16).toString('hex');
 const WEBHOOK_SECRET = `whsec-${randomBytes(12).toString('hex')}`;
@@ -47,6 +49,15 @@ function keyOfTrigger(pkg: string, digest: string): string {
   return e.dedup_key;
 }
 
+function readState(): { rows: unknown[]; sweeps: number } {
+  const s = SweepState.open(stateFile, () => {});
+  try {
+    return { rows: s.rows(), sweeps: s.sweepCount() };
+  } finally {
+    s.close();
+  }
+}
+
 function stateBytes(): string {
   return ['', '-wal', '-shm'].map((s) => (existsSync(stateFile + s) ? readFileSync(stateFile + s).toString('latin1') : '')).join('');
 }
@@ -80,6 +91,27 @@ describe('sweep: state', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('sweep: killed half-way', () => {
+  it('a sweep killed while paging leaves last night\'s state, and the next sweep pages what it missed', async () => {
+    fleet.deploy(api1);
+    await sweep();
+    const before = readState();
+    receiver.reset();
+    fleet.deploy(worker2);
+    receiver.failNext('/v2/enqueue', 0);
+    const child = execa(process.execPath, [path.join(repoRoot, 'bin/sbom-hunt.js'), 'sweep', `sbom:${fleet.sboms}`, '--ioc', fleet.iocs, '--state', stateFile, '--no-cache', '-f', 'json',
+      '--pagerduty-routing-key-file', keyFile, '--pagerduty-url', `${receiver.url}/v2/enqueue`], { reject: false, env: { CI: 'true' } });
+    await expect.poll(() => receiver.log.length, { timeout: 30_000 }).toBeGreaterThan(0);
+    child.kill('SIGKILL');
+    expect((await child).signal).toBe('SIGKILL');
+    expect(readState()).toEqual(before);
+
+    receiver.reset();
+    await sweep();
+    expect(pagesSent()).toEqual([`trigger plain-crypto-js@4.2.1 ${digestOf(worker2)} critical`]);
   });
 });
 

@@ -25,7 +25,7 @@ export interface Received {
   body: string;
 }
 
-/** Scripted failures: the next `count` requests to `path` get `status` (and Retry-After when given). */
+/** Scripted failures: the next `count` requests to `path` get `status` (and Retry-After when given); 0 never answers. */
 interface Fault {
   path: string;
   status: number;
@@ -45,6 +45,8 @@ export interface AlertReceiver {
   reset(): void;
   close(): Promise<void>;
 }
+
+const HANGING = new Set<ServerResponse>();
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -82,6 +84,8 @@ export async function startAlertReceiver(): Promise<AlertReceiver> {
     r.log.push({ path, status, at: Date.now() });
     if (fault) {
       fault.count--;
+      // Status 0: never answer, as a PagerDuty that hangs (the test kills the sweep meanwhile).
+      if (fault.status === 0) return void HANGING.add(res);
       return reply(res, fault.status, { status: 'error', message: 'scripted failure' }, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
     }
     if (status === 202) return reply(res, 202, { status: 'success', message: 'Event processed', dedup_key: (JSON.parse(body) as { dedup_key?: string }).dedup_key });
@@ -93,7 +97,11 @@ export async function startAlertReceiver(): Promise<AlertReceiver> {
   return {
     ...r,
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => {
+      for (const res of HANGING) res.destroy();
+      HANGING.clear();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   } as AlertReceiver;
 }
 
