@@ -70,6 +70,7 @@ describe.skipIf(!registryAvailable)('registry sweep through the CLI', () => {
     });
     built.window = await pushImage(reg, dir, 'tools/cli:v3', { platforms: [{ created: '2026-03-31T01:00:00Z', layers: [base] }] });
     built.missing = await pushImage(reg, dir, 'broken/missing:1', { platforms: [{ layers: [base] }] });
+    built.short = await pushImage(reg, dir, 'broken/short:1', { platforms: [{ layers: [base] }] });
     built.corrupt = await pushImage(reg, dir, 'broken/corrupt:1', { platforms: [{ layers: [{ ...base, compression: 'none' }] }] });
     // Same manifest under a second tag: one digest, scanned once.
     const api1Root = built.api1.manifests.find((m) => m.digest === built.api1!.indexDigest)!;
@@ -81,6 +82,9 @@ describe.skipIf(!registryAvailable)('registry sweep through the CLI', () => {
     const missingLayer = built.missing.images[0]!.platforms[0]!.layerDigests[0]!;
     const del = await fetch(`${reg.url}/v2/broken/missing/blobs/${missingLayer}`, { method: 'DELETE' });
     expect(del.status).toBe(202);
+    // Stored bytes that are no gzip and shorter than the descriptor: the digest check, not the parse error, is the reason.
+    // Storage is shared by every repository, so only a layer of this image alone (its marker, the last one) is touched.
+    await writeFile(await storedBlobPath(built.short.images[0]!.platforms[0]!.layerDigests.at(-1)!), 'not the bytes that were pushed');
     // Same size, valid tar, one version digit changed in a file's content: only the digest check can tell.
     const corruptLayer = built.corrupt.images[0]!.platforms[0]!.layerDigests[0]!;
     const stored = await storedBlobPath(corruptLayer);
@@ -99,7 +103,7 @@ describe.skipIf(!registryAvailable)('registry sweep through the CLI', () => {
     expect(run.code).toBe(1);
     const report = parse(run);
     const refs = report.images.map((i) => i.ref).sort();
-    expect(refs).toEqual([`${h}/broken/corrupt:1`, `${h}/broken/missing:1`, `${h}/shop/api:1.0`, `${h}/shop/api:1.1`, `${h}/shop/web:2`, `${h}/tools/cli:v3`]);
+    expect(refs).toEqual([`${h}/broken/corrupt:1`, `${h}/broken/missing:1`, `${h}/broken/short:1`, `${h}/shop/api:1.0`, `${h}/shop/api:1.1`, `${h}/shop/web:2`, `${h}/tools/cli:v3`]);
     expect(refs.join(' ')).not.toMatch(/sha256-/);
     expect(byRef(report, `${h}/shop/api:1.0`).verdict).toBe('clean');
     expect(byRef(report, `${h}/shop/api:1.0`).reasons.join('\n')).toContain(`also named ${h}/shop/api:latest`);
@@ -113,13 +117,15 @@ describe.skipIf(!registryAvailable)('registry sweep through the CLI', () => {
     expect(web.digest).toBe(built.multi!.indexDigest);
     expect(Object.fromEntries(web.platforms.map((p) => [p.platform, p.verdict]))).toEqual({ 'linux/amd64': 'clean', 'linux/arm64': 'affected' });
     expect(byRef(report, `${h}/tools/cli:v3`).verdict).toBe('suspect');
-    for (const broken of ['broken/missing:1', 'broken/corrupt:1']) {
+    for (const broken of ['broken/missing:1', 'broken/corrupt:1', 'broken/short:1']) {
       const img = byRef(report, `${h}/${broken}`);
       expect(img.verdict, broken).toBe('unknown');
       expect(img.reasons.length).toBeGreaterThan(0);
     }
     expect(byRef(report, `${h}/broken/corrupt:1`).reasons.join('\n')).toMatch(/digest mismatch/i);
-    expect(report.summary).toMatchObject({ images: 6, affected: 2, suspect: 1, unknown: 2, clean: 1 });
+    expect(byRef(report, `${h}/broken/short:1`).reasons.join('\n')).toMatch(/digest mismatch/i);
+    expect(byRef(report, `${h}/broken/missing:1`).reasons.join('\n')).toMatch(/BLOB_UNKNOWN|404|not found/i);
+    expect(report.summary).toMatchObject({ images: 7, affected: 2, suspect: 1, unknown: 3, clean: 1 });
   });
 
   it('a bare reference HOST/REPO:TAG scans that one image', async () => {
@@ -128,6 +134,11 @@ describe.skipIf(!registryAvailable)('registry sweep through the CLI', () => {
     expect(run.code).toBe(1);
     const report = parse(run);
     expect(report.images.map((i) => [i.ref, i.verdict, i.digest])).toEqual([[`${h}/shop/api:1.1`, 'affected', built.api2!.indexDigest]]);
+    // A tag that does not exist: the inventory HEAD fails quietly, acquisition names the failure on the image.
+    const missing = parse(await runCli(['scan', `${h}/shop/api:nope`, '--insecure-registry', h, '--sbom-sources', 'native', '--no-cache', '-f', 'json', '-q']));
+    expect(missing.errors).toEqual([]);
+    expect(missing.images.map((i) => [i.ref, i.verdict, i.digest])).toEqual([[`${h}/shop/api:nope`, 'unknown', undefined]]);
+    expect(missing.images[0]!.reasons.join('\n')).toMatch(/MANIFEST_UNKNOWN|404|not found/i);
   });
 
   it('a second identical scan with the default chain is answered from the cache', async () => {
