@@ -74,6 +74,18 @@ describe.skipIf(Boolean(chromiumMissing))('html report in chromium', () => {
     await page.context().close();
   });
 
+  it('prints without the filter controls, and with the verdict still in words', async () => {
+    const { page } = await watchedPage(browser);
+    await page.goto(fileUrl);
+    await expect.poll(() => page.locator('#filters').isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('#filters').isVisible()).toBe(false);
+    expect(await page.locator('tr[data-image]').first().innerText()).toMatch(/^AFFECTED/);
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    await page.context().close();
+  });
+
   it('is readable without JavaScript: every row shown, the filter form stays hidden', async () => {
     const { page, requests } = await watchedPage(browser, { javaScript: false });
     await page.goto(fileUrl);

@@ -10,8 +10,3 @@ export function esc(s: string | number): string {
 export function link(url: string, text = url): string {
   return /^https?:\/\/[^\s"'<>]+$/i.test(url) ? `<a href="${esc(url)}" rel="noreferrer noopener">${esc(text)}</a>` : esc(text);
 }
-
-/** A string of already-escaped parts joined, for readability at call sites. */
-export function html(parts: readonly string[], sep = ''): string {
-  return parts.join(sep);
-}
