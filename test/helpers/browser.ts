@@ -39,5 +39,10 @@ export async function watchedPage(browser: Browser, opts: { javaScript?: boolean
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => consoleErrors.push(e.message));
+  // An alert() from injected markup would be a dialog: count it as an error, so an XSS cannot pass quietly.
+  page.on('dialog', (d) => {
+    consoleErrors.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
   return { page, requests, consoleErrors };
 }
