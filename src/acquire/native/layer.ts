@@ -102,7 +102,8 @@ function peekHead(source: Readable): Promise<{ head: Buffer; stream: Readable }>
       resolve({ head, stream: have >= 4 ? source : Readable.from([head], { objectMode: false }) });
     };
     const onReadable = () => {
-      for (let chunk = source.read() as Buffer | null; chunk; chunk = source.read() as Buffer | null) {
+      // Stop at 4 bytes: a source that can produce synchronously would otherwise be drained into memory here.
+      for (let chunk = source.read() as Buffer | null; chunk; chunk = have >= 4 ? null : (source.read() as Buffer | null)) {
         parts.push(Buffer.from(chunk));
         have += chunk.length;
       }
