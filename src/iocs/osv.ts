@@ -44,11 +44,14 @@ export const OsvRecord = z.object({
 export type OsvRecord = z.infer<typeof OsvRecord>;
 
 /**
- * The ids an OSV incident answers to (its id, aliases and source-report hashes), kept beside the
- * shared model rather than in it: only the loader's folding of records into incidents needs them.
+ * The ids an OSV incident answers to (its id, aliases and source-report hashes), kept out of the
+ * shared model: only the loader's folding needs them. A non-enumerable symbol property, not a
+ * WeakMap: 200,000 WeakMap entries made every garbage collection crawl, and spreads and deep
+ * equality leave a non-enumerable property out, so folded copies carry none.
  */
-const OSV_KEYS = new WeakMap<Incident, string[]>();
-export const osvKeys = (incident: Incident): string[] | undefined => OSV_KEYS.get(incident);
+const OSV_KEYS = Symbol('osv-keys');
+type Keyed = Incident & { [OSV_KEYS]?: string[] };
+export const osvKeys = (incident: Incident): string[] | undefined => (incident as Keyed)[OSV_KEYS];
 
 /** ecosystem and name, from the package fields or else from its purl (`pkg:npm/%40scope/name`). */
 function packageName(src: YamlSource, p: z.infer<typeof OsvPackage>, at: number): { ecosystem: string; name: string } {
@@ -99,7 +102,7 @@ function toIncident(src: YamlSource, rec: OsvRecord): Incident {
   const disclosed = rec.modified || rec.published;
   if (disclosed) incident.disclosed = disclosed;
   const origins = (rec.database_specific?.['malicious-packages-origins'] ?? []).flatMap((o) => (o.sha256 ? [`origin:${o.source ?? ''}:${o.sha256}`] : []));
-  OSV_KEYS.set(incident, [id, ...rec.aliases, ...origins]);
+  Object.defineProperty(incident, OSV_KEYS, { value: [id, ...rec.aliases, ...origins], enumerable: false });
   return incident;
 }
 
