@@ -1,6 +1,7 @@
 // `npm run bench`: speed and memory figures, printed as one table. Targets live here, never in timed unit tests.
 import { benchMatch } from './match.js';
 import { benchExtract } from './extract.js';
+import { benchOsvFeed } from './osv.js';
 import { benchImages } from './images.js';
 
 export interface BenchRow {
@@ -14,6 +15,7 @@ type Bench = { title: string; run: () => Promise<BenchRow[]> };
 const BENCHES: Bench[] = [
   { title: 'matching', run: benchMatch },
   { title: 'extract', run: benchExtract },
+  { title: 'osv', run: benchOsvFeed },
   { title: 'images', run: benchImages },
 ];
 
