@@ -2,6 +2,7 @@
 import pLimit from 'p-limit';
 import { buildSources, inventoryAll } from './inventory/index.js';
 import { readImageList } from './inventory/image-list.js';
+import { resolveDigests } from './inventory/registry.js';
 import { acquireTarget } from './acquire/index.js';
 import { buildChain, type ChainOptions } from './acquire/chain.js';
 import { loadIocs } from './iocs/index.js';
@@ -49,7 +50,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
 
   const sources = buildSources(opts.kube);
   const inventory = await inventoryAll(opts.sources, sources.list, ctx);
-  if (opts.imagesFile) inventory.targets.push(...(await readImageList(opts.imagesFile)));
+  // Listed tags are pinned like `registry:` ones, so the digest-keyed cache and dedup work for them too.
+  if (opts.imagesFile) inventory.targets.push(...(await resolveDigests(await readImageList(opts.imagesFile), registry)));
   ctx.inputErrors.push(...inventory.inputErrors);
 
   const chain = await buildChain({ ...opts, registry, credentials, warn });

@@ -17,8 +17,12 @@ function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .addHelpText('after', `\nSources:\n${SOURCES.map((s) => `  ${`${s.scheme}:`.padEnd(14)}${s.describe}`).join('\n')}\n\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage, configuration or input error.`);
 
-  addScanOptions(program.command('scan').description('hunt across many images and print the blast-radius report').argument('<source...>', 'scheme:spec, e.g. sbom:./sboms'))
-    .action(async (sources: string[], opts: unknown) => setCode(await runScanCommand(sources, opts, io, 'scan')));
+  // Sources are optional when --images names the images (README: `scan --images FILE`).
+  addScanOptions(program.command('scan').description('hunt across many images and print the blast-radius report').argument('[source...]', 'scheme:spec, e.g. sbom:./sboms'))
+    .action(async (sources: string[], opts: { images?: string }) => {
+      if (sources.length === 0 && !opts.images) throw new UsageError('name at least one source (scheme:spec) or --images FILE');
+      setCode(await runScanCommand(sources, opts, io, 'scan'));
+    });
   addScanOptions(program.command('check').description('CI gate for one image or SBOM: terse output and an exit code').argument('<source>', 'scheme:spec'))
     .action(async (source: string, opts: unknown) => setCode(await runScanCommand([source], opts, io, 'check')));
   addSweepOptions(addScanOptions(program.command('sweep').description('scan, compare with the last sweep, and alert on what is new, changed or resolved (exit 3: an alert was not delivered)').argument('<source...>', 'scheme:spec')))

@@ -134,6 +134,10 @@ describe.skipIf(!registryAvailable)('registry sweep through the CLI', () => {
     expect(run.code).toBe(1);
     const report = parse(run);
     expect(report.images.map((i) => [i.ref, i.verdict, i.digest])).toEqual([[`${h}/shop/api:1.1`, 'affected', built.api2!.indexDigest]]);
+    // --images: two tags of one manifest are pinned to its digest and scanned once.
+    const listed = parse(await runCli(['scan', '--images', '-', '--insecure-registry', h, '--sbom-sources', 'native', '--no-cache', '-f', 'json', '-q'], { input: `${h}/shop/api:1.0\n${h}/shop/api:latest\n` }));
+    expect(listed.images.map((i) => [i.ref, i.verdict, i.digest])).toEqual([[`${h}/shop/api:1.0`, 'clean', built.api1!.indexDigest]]);
+    expect(listed.images[0]!.reasons).toContain(`also named ${h}/shop/api:latest (same digest, scanned once)`);
     // A tag that does not exist: the inventory HEAD fails quietly, acquisition names the failure on the image.
     const missing = parse(await runCli(['scan', `${h}/shop/api:nope`, '--insecure-registry', h, '--sbom-sources', 'native', '--no-cache', '-f', 'json', '-q']));
     expect(missing.errors).toEqual([]);
