@@ -88,6 +88,9 @@ export function decodeIocBuffer(buf: Buffer, label: string, walked = false, json
   }
   const text = buf.toString('utf8');
   if (!json) return decodeIocSource(readYaml(text, label));
+  // A walked JSON without OSV's keys (a tsconfig.json with comments, say) is not ours even if it
+  // does not parse; one that has them but does not parse is a broken record and an error.
+  if (walked && !/"(?:affected|schema_version)"/.test(text)) return undefined;
   const src = readJsonLazily(text, label);
   if (walked && !looksLikeOsv(src.value)) return undefined;
   return decodeIocSource(src);

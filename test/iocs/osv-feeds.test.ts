@@ -99,8 +99,12 @@ describe('an ossf/malicious-packages checkout', () => {
   it('a folder of JSON that is not OSV holds no IOC files', async () => {
     const dir = await tmp();
     await writeFile(path.join(dir, 'package.json'), '{"name": "x", "version": "1.0.0"}');
+    await writeFile(path.join(dir, 'tsconfig.json'), '{\n  // comments: JSONC, not JSON\n  "compilerOptions": {}\n}\n');
     await expect(loadIocs([dir])).rejects.toThrow(/no IOC files/);
-    expect((await lintIocs([dir]))[0]).toMatchObject({ ok: false });
+    expect(await lintIocs([dir])).toMatchObject([{ file: dir, ok: false }]);
+    // A truncated OSV record in the same folder is an error, not passed over.
+    await writeFile(path.join(dir, 'MAL-2099-0400.json'), '{"schema_version": "1.7.4", "id": "MAL-2099-0400", "affected": [');
+    await expect(loadIocs([dir])).rejects.toThrow(/MAL-2099-0400\.json:\d+: not valid YAML/);
   });
 
   it('a Kubernetes ConfigMap mount (..data and ..<timestamp> copies) loads each incident once', async () => {
