@@ -2,7 +2,7 @@
 import { createWriteStream } from 'node:fs';
 import { Command, Option } from 'commander';
 import ora from 'ora';
-import { runScan } from '../scan.js';
+import { runScan, type ScanOptions } from '../scan.js';
 import { parseWindow } from '../iocs/index.js';
 import { bundledIocDir } from '../version.js';
 import { presenters, tersePresenter } from '../report/presenters/index.js';
@@ -49,7 +49,6 @@ export interface RunIo {
 
 export async function runScanCommand(sources: string[], raw: unknown, io: RunIo, mode: 'scan' | 'check'): Promise<number> {
   const flags = parseScanFlags(raw);
-  const windows = flags.window.map(parseWindow);
   const spinner = progressSpinner(flags, io);
   const warn = (m: string) => {
     if (!flags.quiet) io.stderr.write(`sbom-hunt: warning: ${m}\n`);
@@ -63,11 +62,26 @@ export async function runScanCommand(sources: string[], raw: unknown, io: RunIo,
   };
   process.on('SIGINT', onSigint);
   const { report, inputErrors } = await runScan({
+    ...scanOptionsFrom(sources, flags, warn),
     signal: interrupt.signal,
+    onImage: spinner ? (done, total, img) => (spinner.text = `${done}/${total} images · ${img.ref}`) : undefined,
+  });
+  process.removeListener('SIGINT', onSigint);
+  spinner?.stop();
+  await writeReport(report, flags, io, mode);
+  if (!flags.quiet) for (const e of inputErrors) io.stderr.write(`sbom-hunt: input error: ${e}\n`);
+  // 130 is the shell's code for a run stopped by SIGINT: the report is partial.
+  if (interrupt.signal.aborted) return 130;
+  return exitCodeFor(report, flags.failOn, inputErrors);
+}
+
+/** Flags -> the scan's options; shared by scan, check and sweep. */
+export function scanOptionsFrom(sources: string[], flags: ScanFlags, warn: (m: string) => void): ScanOptions {
+  return {
     sources,
     ...(flags.images ? { imagesFile: flags.images } : {}),
     iocPaths: flags.ioc.length > 0 ? flags.ioc : [bundledIocDir()],
-    windows,
+    windows: flags.window.map(parseWindow),
     concurrency: flags.concurrency,
     insecureRegistries: flags.insecureRegistry,
     sbomSources: flags.sbomSources,
@@ -88,15 +102,7 @@ export async function runScanCommand(sources: string[], raw: unknown, io: RunIo,
       includeTerminated: flags.includeTerminated,
     },
     warn,
-    onImage: spinner ? (done, total, img) => (spinner.text = `${done}/${total} images · ${img.ref}`) : undefined,
-  });
-  process.removeListener('SIGINT', onSigint);
-  spinner?.stop();
-  await writeReport(report, flags, io, mode);
-  if (!flags.quiet) for (const e of inputErrors) io.stderr.write(`sbom-hunt: input error: ${e}\n`);
-  // 130 is the shell's code for a run stopped by SIGINT: the report is partial.
-  if (interrupt.signal.aborted) return 130;
-  return exitCodeFor(report, flags.failOn, inputErrors);
+  };
 }
 
 function progressSpinner(flags: ScanFlags, io: RunIo) {
@@ -109,7 +115,7 @@ function useColor(flags: ScanFlags, io: RunIo): boolean {
   return Boolean(io.stdout.isTTY) || Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
 }
 
-async function writeReport(report: Report, flags: ScanFlags, io: RunIo, mode: 'scan' | 'check'): Promise<void> {
+export async function writeReport(report: Report, flags: ScanFlags, io: RunIo, mode: 'scan' | 'check'): Promise<void> {
   const color = useColor(flags, io);
   const present = mode === 'check' && flags.format === 'table' ? tersePresenter : presenters[flags.format];
   if (!flags.output) {

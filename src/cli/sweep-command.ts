@@ -1,12 +1,9 @@
 // `sbom-hunt sweep`: a scan whose findings are compared with the last sweep's, alerting only on what changed.
 import { createHash } from 'node:crypto';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
-import { runScan, type ScanOptions } from '../scan.js';
-import { parseWindow } from '../iocs/index.js';
-import { bundledIocDir } from '../version.js';
-import { presenters } from '../report/presenters/index.js';
+import { runScan } from '../scan.js';
 import { collect, parseScanFlags, type ScanFlags } from './options.js';
 import { exitCodeFor } from './exit-codes.js';
 import { setToolWarningSink } from '../adapters/exec.js';
@@ -15,8 +12,7 @@ import { UsageError } from '../errors.js';
 import { alertLine, logDestination } from '../alerts/log.js';
 import { PAGERDUTY_EVENTS_URL, WEBHOOK_FORMATS, pagerDutyDestination, webhookDestination, type Destination } from '../alerts/index.js';
 import { runSweep } from '../sweep/run.js';
-import type { Report } from '../model/report.js';
-import type { RunIo } from './scan-command.js';
+import { scanOptionsFrom, writeReport, type RunIo } from './scan-command.js';
 
 /** Exit code when an alert could not be delivered (it stays owed and the next sweep sends it). */
 export const EXIT_DELIVERY_FAILED = 3;
@@ -83,43 +79,6 @@ function destinationsFor(flags: SweepFlags, io: RunIo): Destination[] {
   return out;
 }
 
-export function scanOptionsFrom(sources: string[], flags: ScanFlags, warn: (m: string) => void): ScanOptions {
-  return {
-    sources,
-    ...(flags.images ? { imagesFile: flags.images } : {}),
-    iocPaths: flags.ioc.length > 0 ? flags.ioc : [bundledIocDir()],
-    windows: flags.window.map(parseWindow),
-    concurrency: flags.concurrency,
-    insecureRegistries: flags.insecureRegistry,
-    sbomSources: flags.sbomSources,
-    cache: flags.cache,
-    ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
-    ...(flags.key ? { key: flags.key } : {}),
-    allowUnverifiedAttestations: flags.allowUnverifiedAttestations,
-    ...(flags.certificateIdentity ? { certificateIdentity: flags.certificateIdentity } : {}),
-    ...(flags.certificateIdentityRegexp ? { certificateIdentityRegexp: flags.certificateIdentityRegexp } : {}),
-    ...(flags.certificateOidcIssuer ? { certificateOidcIssuer: flags.certificateOidcIssuer } : {}),
-    toolTimeoutMs: flags.toolTimeout * 1000,
-    kube: {
-      allContexts: flags.allContexts,
-      ...(flags.namespace.length > 0 ? { namespaces: flags.namespace } : {}),
-      ...(flags.selector ? { selector: flags.selector } : {}),
-      ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
-      ...(flags.kubectl ? { kubectl: flags.kubectl } : {}),
-      includeTerminated: flags.includeTerminated,
-    },
-    warn,
-  };
-}
-
-async function writeReport(report: Report, flags: ScanFlags, io: RunIo): Promise<void> {
-  const present = presenters[flags.format];
-  if (!flags.output) return present(report, io.stdout, { color: false, quiet: flags.quiet });
-  const file = createWriteStream(flags.output);
-  present(report, file, { color: false, quiet: flags.quiet });
-  await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
-}
-
 export async function runSweepCommand(sources: string[], raw: Record<string, unknown>, io: RunIo): Promise<number> {
   const { state, baseline, minCoverage, maxFeedAge, pagerdutyRoutingKeyFile, pagerdutyUrl, webhook, webhookFormat, ...scanRaw } = raw;
   const flags = parseScanFlags(scanRaw);
@@ -131,7 +90,7 @@ export async function runSweepCommand(sources: string[], raw: Record<string, unk
   setToolWarningSink(warn);
   const scanOpts = scanOptionsFrom(sources, flags, warn);
   const { report, inputErrors } = await runScan(scanOpts);
-  await writeReport(report, flags, io);
+  await writeReport(report, flags, io, 'scan');
   const statePath = sweepFlags.state ?? cachePath({ ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}) }, io.env)!;
   const result = await runSweep(report, {
     statePath, baseline: sweepFlags.baseline, minCoverage: sweepFlags.minCoverage, maxFeedAgeMs, maxFeedAge: sweepFlags.maxFeedAge,
