@@ -61,6 +61,6 @@ describe('fuzz: decodeSbom', () => {
 
   it('typed-error check itself rejects a TypeError', () => {
     expect(isTypedError(new TypeError('x'))).toBe(false);
-    expect(() => allowing(() => null!.x, (e) => e instanceof InputError)).toThrow(TypeError);
+    expect(() => allowing(() => (null as unknown as { x: number }).x, (e) => e instanceof InputError)).toThrow(TypeError);
   });
 });
