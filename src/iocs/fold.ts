@@ -84,13 +84,18 @@ export function foldIncidents(incidents: readonly Incident[]): Incident[] {
       for (const r of group) absorb(home, r);
       continue;
     }
+    // Almost every record of a bulk feed stands alone: it goes out as it is, uncopied.
+    if (group.length === 1) {
+      out.push(group[0]!);
+      continue;
+    }
     const byOwnId = new Map<string, Incident>();
     for (const r of group) {
       const first = byOwnId.get(r.id);
       if (first) absorb(first, r);
       else byOwnId.set(r.id, { ...r, aliases: [...r.aliases], packages: r.packages.map((p) => ({ ...p })) });
     }
-    out.push(...byOwnId.values());
+    for (const inc of byOwnId.values()) out.push(inc);
   }
   return out;
 }
