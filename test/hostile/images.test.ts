@@ -93,7 +93,7 @@ describe('hostile layers (oci-dir)', () => {
     expect(sent).toBeLessThan(batches); // stopped before the end of the stream
   }, 60_000);
 
-  it('a symlink loop is never followed: the image reads in bounded time with its true verdict', async () => {
+  it('a symlink loop is never followed: the image reads in bounded time with its true verdict, the looping package.json named', async () => {
     const loop = [
       { path: 'a', type: 'symlink' as const, linkname: 'b' },
       { path: 'b', type: 'symlink' as const, linkname: 'a' },
@@ -103,10 +103,23 @@ describe('hostile layers (oci-dir)', () => {
     ];
     const r = await scanPair(await layout([{ files: loop }]), good);
     record('symlink loop', r);
+    // affected outranks unknown; the package.json linked to itself is still named as unread.
     expect(r.hostile.verdict).toBe('affected');
     expect(r.hostile.matches.map((m) => m.name)).toEqual(['plain-crypto-js']);
+    expect(r.hostile.reasons.join('\n')).toMatch(/symlink \/srv\/node_modules\/self\/package.json points at/);
     expect(r.ms).toBeLessThan(5000);
     expectGoodUntouched(r);
+  });
+
+  it('a package.json symlinked to a file that was not read is unknown; one linked to a package read before is counted there', async () => {
+    const hidden = [{ path: 'blob/data', content: JSON.stringify({ name: 'axios', version: '1.14.1' }) }, { path: 'app/node_modules/axios/package.json', type: 'symlink' as const, linkname: '../../../blob/data' }];
+    const r = await scanPair(await layout([{ files: hidden }]), good);
+    record('symlink to an unread file', r);
+    expectUnknown(r, /symlink \/app\/node_modules\/axios\/package.json points at "..\/..\/..\/blob\/data", which was not read/, 5000);
+    const counted = [...npmPackageFiles('a/node_modules', 'plain-crypto-js', '4.2.1'), { path: 'b/node_modules/plain-crypto-js/package.json', type: 'symlink' as const, linkname: '../../../a/node_modules/plain-crypto-js/package.json' }];
+    const ok = await scanPair(await layout([{ files: counted }]), good);
+    expect(ok.hostile.verdict).toBe('affected');
+    expect(ok.hostile.reasons.join('\n')).not.toMatch(/symlink/);
   });
 
   it('a hard link to a path outside the layer makes the image unknown, naming the link', async () => {

@@ -164,9 +164,10 @@ function entryHandler(layer: string, ctx: LayerContext): TarHandler {
       }
       if (path === '') return false;
       files.occupy(path, entry.type === 'directory');
-      if (entry.type !== 'file' && entry.type !== 'hardlink') return false;
+      if (entry.type !== 'file' && entry.type !== 'hardlink' && entry.type !== 'symlink') return false;
       const cataloger = catalogerFor(path);
       if (!cataloger) return false;
+      if (entry.type === 'symlink') return checkSymlink(files, path, entry.linkname, (why) => ctx.error(`layer ${layer}: symlink /${path} ${why}`));
       if (entry.type === 'hardlink') return keepHardLink(files, path, entry.linkname, (why) => ctx.error(`layer ${layer}: hard link /${path} ${why}`));
       const max = cataloger.maxBytes(limits);
       if (entry.size > max) {
@@ -197,6 +198,28 @@ function keepHardLink(files: LayeredFiles, path: string, linkname: string, error
   if (content) files.keep(path, content);
   else error(`points at /${target.path}, which was not read; its content is unknown`);
   return false;
+}
+
+/**
+ * A symlink at a cataloged path is never followed; a package.json linked to `x/data` would otherwise hide
+ * its package. Its target is read anyway when a cataloger wants the target's path and it came earlier
+ * (the package is then counted there); any other target makes the platform unknown.
+ */
+function checkSymlink(files: LayeredFiles, path: string, linkname: string, error: (why: string) => void): boolean {
+  const target = resolveLink(linkname.startsWith('/') ? '' : dirname(path), linkname);
+  if (target === undefined || !files.lookup(target)) error(`points at ${JSON.stringify(linkname)}, which was not read; its content is unknown`);
+  return false;
+}
+
+/** `dir` + a link target, `..` resolved; undefined when it climbs above the root (intermediate symlinks are not resolved). */
+function resolveLink(dir: string, linkname: string): string | undefined {
+  const parts = dir === '' ? [] : dir.split('/');
+  for (const seg of linkname.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg !== '..') parts.push(seg);
+    else if (parts.pop() === undefined) return undefined;
+  }
+  return parts.join('/');
 }
 
 function joinPath(dir: string, name: string): string {
