@@ -167,8 +167,11 @@ describe('fuzz: native image reader', () => {
     await check(
       'images-tampered',
       fc.asyncProperty(fc.constantFrom(...digests), fc.array(byteOp, { minLength: 1, maxLength: 3 }), async (digest, ops) => {
+        const changed = applyByteOps(img.blobs.get(digest)!, ops);
+        // Setting a byte to the value it already has changes nothing: such a case proves nothing.
+        fc.pre(!changed.equals(img.blobs.get(digest)!));
         const tampered = { ...img, blobs: new Map(img.blobs) };
-        tampered.blobs.set(digest, applyByteOps(img.blobs.get(digest)!, ops));
+        tampered.blobs.set(digest, changed);
         const judged = judgeImage(await readImage(memoryStore(tampered, 1000), { ref: 'fuzz' }), index);
         expect(judged.verdict).toBe('unknown');
       }),
