@@ -15,7 +15,7 @@ function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
     .version(toolVersion())
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .addHelpText('after', `\nSources:\n${SOURCES.map((s) => `  ${`${s.scheme}:`.padEnd(14)}${s.describe}`).join('\n')}\n\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage, configuration or input error.`);
+    .addHelpText('after', `\nSources:\n${SOURCES.map((s) => `  ${`${s.scheme}:`.padEnd(17)}${s.describe}`).join('\n')}\n\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage, configuration or input error,\n3 (sweep) an alert could not be delivered, 130 interrupted (the report is partial).`);
 
   // Sources are optional when --images names the images (README: `scan --images FILE`).
   addScanOptions(program.command('scan').description('hunt across many images and print the blast-radius report').argument('[source...]', 'scheme:spec, e.g. sbom:./sboms'))
