@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { decodeSbom } from '../../src/formats/index.js';
+import { parseJsonValues } from '../../src/formats/json-text.js';
 import { allowing, check, filesUnder, FUZZ_TIMEOUT, isTypedError, loadSamples, REAL_WORLD, ROOT } from './harness.js';
 import { isJson, mutatedBytes, mutatedJson, truncated } from './mutate.js';
 import { join } from 'node:path';
@@ -57,6 +58,18 @@ describe('fuzz: decodeSbom', () => {
 
   it('arbitrary JSON and arbitrary text throw only InputError', () => {
     check('sbom-anything', fc.property(fc.oneof(fc.json(), fc.string(), fc.jsonValue().map((v) => JSON.stringify({ spdxVersion: 'SPDX-2.3', packages: v }))), (text) => void decode(text)), 400);
+  }, FUZZ_TIMEOUT);
+
+  it('a stream of JSON documents (one per line, or pretty-printed) splits back into the same documents', () => {
+    const doc = fc.oneof(fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 3 })), fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 4 }));
+    check(
+      'json-stream',
+      fc.property(fc.array(doc, { minLength: 2, maxLength: 4 }), fc.constantFrom(0, 2), fc.constantFrom('\n', '\r\n', ' ', ''), (docs, indent, sep) => {
+        const text = docs.map((d) => JSON.stringify(d, null, indent)).join(sep);
+        expect(parseJsonValues(text, 'stream.jsonl')).toEqual(JSON.parse(JSON.stringify(docs)));
+      }),
+      500,
+    );
   }, FUZZ_TIMEOUT);
 
   it('typed-error check itself rejects a TypeError', () => {
