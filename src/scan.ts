@@ -1,4 +1,5 @@
 // Orchestration of the five stages: inventory -> acquire -> match -> judge -> report.
+import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import { buildSources, inventoryAll } from './inventory/index.js';
 import { readImageList } from './inventory/image-list.js';
@@ -18,6 +19,11 @@ import type { Target } from './model/target.js';
 import type { KubeOptions } from './inventory/kube/inventory.js';
 import { toolVersion } from './version.js';
 
+export interface Shard {
+  index: number;
+  count: number;
+}
+
 export interface ScanOptions extends Omit<ChainOptions, 'registry' | 'credentials' | 'warn'> {
   sources: string[];
   /** `--images FILE` (`-` for stdin): one image reference per line. */
@@ -25,6 +31,8 @@ export interface ScanOptions extends Omit<ChainOptions, 'registry' | 'credential
   iocPaths: string[];
   windows: TimeWindow[];
   concurrency: number;
+  /** `--shard INDEX/COUNT`: scan only this stable share of the deduplicated images. */
+  shard?: Shard;
   insecureRegistries: string[];
   kube: KubeOptions;
   signal?: AbortSignal;
@@ -55,7 +63,9 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   ctx.inputErrors.push(...inventory.inputErrors);
 
   const chain = await buildChain({ ...opts, registry, credentials, warn });
-  const { targets, aliases } = dedupeTargets(inventory.targets);
+  const deduped = dedupeTargets(inventory.targets);
+  const { aliases } = deduped;
+  const targets = opts.shard ? deduped.targets.filter((t) => inShard(targetKey(t), opts.shard!)) : deduped.targets;
   const limit = pLimit(Math.max(1, opts.concurrency));
   let done = 0;
   try {
@@ -97,6 +107,17 @@ function attachWorkloads(img: ImageResult, refs: string[], seen: ReturnType<type
   if (others.length > 0) img.reasons.push(`also named ${others.join(', ')} (same digest, scanned once)`);
 }
 
+/** What makes two targets one image: the digest where known, else the ref. */
+function targetKey(t: Target): string {
+  return 'digest' in t && t.digest ? `${t.kind}\0${'registry' in t ? t.registry : ''}/${'repository' in t ? t.repository : ''}@${t.digest}` : `${t.kind}\0${t.ref}`;
+}
+
+/** A stable share by hash of the image key: every image lands in exactly one shard, whatever the inventory order. */
+export function inShard(key: string, shard: Shard): boolean {
+  const h = createHash('sha256').update(key).digest().readUInt32BE(0);
+  return h % shard.count === shard.index;
+}
+
 /**
  * The same image named twice (two arguments, two pods, two tags of one digest) is scanned once; the
  * refs left out are kept as aliases of the target scanned, so their workloads and names still reach the report.
@@ -105,7 +126,7 @@ function dedupeTargets(all: Target[]): { targets: Target[]; aliases: Map<Target,
   const kept = new Map<string, Target>();
   const aliases = new Map<Target, string[]>();
   for (const t of all) {
-    const key = 'digest' in t && t.digest ? `${t.kind}\0${'registry' in t ? t.registry : ''}/${'repository' in t ? t.repository : ''}@${t.digest}` : `${t.kind}\0${t.ref}`;
+    const key = targetKey(t);
     const first = kept.get(key);
     if (!first) kept.set(key, t);
     else if (first.ref !== t.ref) aliases.set(first, [...(aliases.get(first) ?? []), t.ref]);

@@ -7,6 +7,7 @@ import { addSweepOptions, runSweepCommand } from './sweep-command.js';
 import { addIocsFeedCommands, runIocsLint, runIocsList } from './iocs-command.js';
 import { collect } from './options.js';
 import { runCacheCommand } from './cache-command.js';
+import { addReportCommand } from './report-command.js';
 import { SOURCES } from '../inventory/index.js';
 
 function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
@@ -36,6 +37,7 @@ function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
     .option('-f, --format <format>', 'table or json', 'table')
     .action(async (opts: { ioc?: string[]; format: string }) => setCode(await runIocsList(opts.ioc ?? [], opts.format, io)));
   addIocsFeedCommands(iocs, io, setCode);
+  addReportCommand(program, io, setCode);
   const cache = program.command('cache').description('look after the digest-keyed SBOM cache');
   for (const action of ['stats', 'prune', 'clear'] as const) {
     const sub = cache.command(action).description(action === 'stats' ? 'entries, images and packages cached' : action === 'prune' ? 'drop entries older than --older-than' : 'drop every entry');

@@ -38,6 +38,15 @@ export const ScanFlags = z.object({
   kubeconfig: z.string().min(1).optional(),
   kubectl: z.string().min(1).optional(),
   includeTerminated: z.boolean().default(false),
+  shard: z
+    .string()
+    .regex(/^\d+\/\d+$/, 'expected INDEX/COUNT, e.g. 0/4')
+    .transform((s) => {
+      const [index, count] = s.split('/').map(Number) as [number, number];
+      return { index, count };
+    })
+    .refine((s) => s.count >= 1 && s.index < s.count, 'INDEX must be below COUNT (0-based)')
+    .optional(),
 });
 export type ScanFlags = z.infer<typeof ScanFlags>;
 

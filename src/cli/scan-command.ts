@@ -37,6 +37,7 @@ export function addScanOptions(cmd: Command): Command {
     .option('--kubeconfig <file>', 'kube: the kubeconfig to use')
     .option('--kubectl <path>', 'kube: the kubectl binary (default: kubectl on PATH)')
     .option('--include-terminated', 'kube: also pods that are no longer Running or Pending')
+    .option('--shard <index/count>', 'scan only this stable share of the images (0-based INDEX/COUNT; JOB_COMPLETION_INDEX in an Indexed Job)')
     .option('-q, --quiet', 'no progress or warnings on stderr')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)');
 }
@@ -83,6 +84,7 @@ export function scanOptionsFrom(sources: string[], flags: ScanFlags, warn: (m: s
     iocPaths: flags.ioc.length > 0 ? flags.ioc : [bundledIocDir()],
     windows: flags.window.map(parseWindow),
     concurrency: flags.concurrency,
+    ...(flags.shard ? { shard: flags.shard } : {}),
     insecureRegistries: flags.insecureRegistry,
     sbomSources: flags.sbomSources,
     cache: flags.cache,

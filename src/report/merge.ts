@@ -1,0 +1,49 @@
+// `report merge`: the JSON reports of shards (or of several runs) joined into one, as one run would have written it.
+import type { ImageResult } from '../model/finding.js';
+import type { Incident, IocSet, TimeWindow } from '../model/ioc.js';
+import type { Report, ReportIncident } from '../model/report.js';
+import { buildReport } from './build.js';
+
+function windowsOf(ws: readonly { start: string; end: string; source?: string }[], source: string): TimeWindow[] {
+  return ws.map((w) => ({ start: new Date(w.start), end: new Date(w.end), source: w.source ?? source }));
+}
+
+/** The incidents as the IOC files named them; the blast radius itself is recomputed from the images. */
+function incidentOf(inc: ReportIncident): Incident {
+  return {
+    id: inc.id,
+    title: inc.title,
+    references: inc.references,
+    aliases: inc.aliases,
+    windows: windowsOf(inc.windows, inc.id),
+    packages: [],
+    indicators: inc.indicators,
+    ...(inc.notes ? { notes: inc.notes } : {}),
+    file: '',
+  };
+}
+
+/** Images seen by two reports (the same digest in two shards' inventories) are kept once. */
+function imageKey(img: ImageResult): string {
+  return img.digest ? `${img.ref.split('@')[0]}@${img.digest}` : img.ref;
+}
+
+export function mergeReports(reports: readonly Report[], meta: { version: string; generatedAt: Date }): Report {
+  const images = new Map<string, ImageResult>();
+  const incidents = new Map<string, Incident>();
+  // --window entries are listed as incidents too; they come back through meta.windows, not as IOC incidents.
+  const extraIds = new Set(reports.flatMap((r) => r.windows.map((w) => w.source)));
+  const extraWindows = new Map<string, TimeWindow>();
+  for (const r of reports) {
+    for (const img of r.images) if (!images.has(imageKey(img))) images.set(imageKey(img), img as ImageResult);
+    for (const inc of r.incidents) if (!incidents.has(inc.id) && !extraIds.has(inc.id)) incidents.set(inc.id, incidentOf(inc));
+    for (const w of windowsOf(r.windows, '--window')) extraWindows.set(`${w.source}\0${w.start.toISOString()}\0${w.end.toISOString()}`, w);
+  }
+  const iocs: IocSet = { incidents: [...incidents.values()], files: [] };
+  return buildReport([...images.values()], iocs, {
+    ...meta,
+    errors: [...new Set(reports.flatMap((r) => r.errors))],
+    notes: [...new Set(reports.flatMap((r) => r.notes))],
+    windows: [...extraWindows.values()],
+  });
+}
