@@ -10,7 +10,10 @@ import { RegistryClient } from '../../src/adapters/oci/client.js';
 import { RegistryImageStore } from '../../src/adapters/oci/registry-store.js';
 import { inventoryOciDir } from '../../src/inventory/oci-dir.js';
 import type { Target } from '../../src/model/target.js';
+import { gzipSync } from 'node:zlib';
 import { buildImageLayout, npmPackageFiles } from '../helpers/image-builder.js';
+import { pushOciLayout } from '../helpers/push.js';
+import { registryAvailable, startRegistry } from '../helpers/registry.js';
 import { buildTar } from '../helpers/tar.js';
 import { defaultConfig, defaultManifest, sealImage, type MemoryImage } from '../fuzz/memory-image.js';
 import { record, scanPair, measured } from './pair.js';
@@ -103,5 +106,27 @@ describe('hostile registry blobs', () => {
     expect(r.hostile.reasons.join('\n')).toMatch(/stalled for 1000 ms|timed out/);
     expect(r.ms).toBeLessThan(5000);
     expect(r.good.verdict).toBe('affected');
+  });
+});
+
+describe.skipIf(!registryAvailable)('hostile images in the real registry', () => {
+  it('a gzip bomb pushed to the registry stops at maxLayerBytes; the good image beside it, from the same registry, is affected', async () => {
+    const reg = await startRegistry();
+    try {
+      const bomb = gzipSync(buildTar([{ path: 'zeros', content: Buffer.alloc(64 * 1024 ** 2) }]), { level: 9 });
+      await pushOciLayout(reg.url, 'hostile/bomb', (await buildImageLayout(join(root, 'bomb'), { ref: '1', platforms: [{ layers: [{ files: [], raw: bomb }] }] })).dir);
+      await pushOciLayout(reg.url, 'fine/app', (await buildImageLayout(join(root, 'fine'), { ref: '1', platforms: [{ layers: [{ files: npmPackageFiles('app/node_modules', 'axios', '1.14.1') }] }] })).dir);
+      const client = new RegistryClient({ insecureRegistries: ['127.0.0.1'], credentials: async () => undefined, retry: { retries: 0, timeoutMs: 5000 } });
+      const target = (repository: string): Target => ({ kind: 'registry', ref: `${reg.host}/${repository}:1`, registry: reg.host, repository, tag: '1' });
+      const openStore = async (t: Target) => (t.kind === 'registry' ? new RegistryImageStore(client, { registry: t.registry, repository: t.repository, tag: '1' }) : undefined);
+      const r = await scanPair(target('hostile/bomb'), target('fine/app'), { openStore, limits: { maxLayerBytes: 8 * 1024 ** 2 } });
+      record('gzip bomb via the real registry, cap 8 MiB', r);
+      expect(r.hostile.verdict).toBe('unknown');
+      expect(r.hostile.reasons.join('\n')).toMatch(/limit maxLayerBytes exceeded: more than 8388608 decompressed bytes/);
+      expect(r.ms).toBeLessThan(5000);
+      expect(r.good.verdict).toBe('affected');
+    } finally {
+      await reg.stop();
+    }
   });
 });
