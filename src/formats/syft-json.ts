@@ -48,7 +48,8 @@ const SYFT_TYPES: Record<string, string> = {
 
 /** Ecosystem from a syft (or grype) artifact type, for artifacts without a usable purl. */
 export function syftTypeEcosystem(type: string | undefined): string {
-  return type ? (SYFT_TYPES[type] ?? normalizeEcosystem(type)) : '';
+  // Own keys only: a type of `__proto__` or `constructor` must not pick up Object.prototype's members.
+  return type ? (Object.hasOwn(SYFT_TYPES, type) ? SYFT_TYPES[type]! : normalizeEcosystem(type)) : '';
 }
 
 export function syftLocationPaths(locations: SyftLocation[] | null | undefined): string[] {

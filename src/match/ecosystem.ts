@@ -46,5 +46,6 @@ const ALIASES: Record<string, string> = {
 export function normalizeEcosystem(raw: string | undefined | null): string {
   if (!raw) return '';
   const base = raw.trim().toLowerCase().split(':')[0] ?? '';
-  return ALIASES[base] ?? base;
+  // Own keys only: `__proto__` or `constructor` from a document must stay a string, not Object.prototype's member.
+  return Object.hasOwn(ALIASES, base) ? ALIASES[base]! : base;
 }
