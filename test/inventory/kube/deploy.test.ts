@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { addScanOptions } from '../../../src/cli/scan-command.js';
+import { addSweepOptions } from '../../../src/cli/sweep-command.js';
 import { parseIocFile } from '../../../src/iocs/index.js';
 import { findKubectl } from '../../helpers/kube-api.js';
 
@@ -21,6 +22,7 @@ const KINDS: Record<string, string> = {
   ClusterRole: 'rbac.authorization.k8s.io/v1',
   ClusterRoleBinding: 'rbac.authorization.k8s.io/v1',
   CronJob: 'batch/v1',
+  PersistentVolumeClaim: 'v1',
   Kustomization: 'kustomize.config.k8s.io/v1beta1',
 };
 /** Real resources by API group, and the verbs RBAC knows. */
@@ -88,16 +90,18 @@ describe('deploy/kubernetes', () => {
     const volumes = new Set((pod.volumes as Doc[]).map((v) => v.name));
     const [container] = pod.containers as Doc[];
     for (const m of container!.volumeMounts as Doc[]) expect(volumes, m.name).toContain(m.name);
+    const state = (pod.volumes as Doc[]).find((v) => v.persistentVolumeClaim)!;
+    expect(state.persistentVolumeClaim.claimName).toBe(one('PersistentVolumeClaim').metadata.name);
     const cm = (pod.volumes as Doc[]).find((v) => v.configMap)!;
     expect(cm.configMap.name).toBe(one('ConfigMap').metadata.name);
   });
 
-  it('passes the CLI only flags the scan command has, and reads IOC files the ConfigMap provides', () => {
+  it('passes the CLI only flags the sweep command has, and reads IOC files the ConfigMap provides', () => {
     const cron = one('CronJob');
     const container = cron.spec.jobTemplate.spec.template.spec.containers[0] as Doc;
     const args = container.args as string[];
-    expect(args.slice(0, 2)).toEqual(['scan', 'kube:']);
-    const known = new Set(addScanOptions(new Command('scan')).options.flatMap((o) => [o.long, o.short]).filter(Boolean));
+    expect(args.slice(0, 2)).toEqual(['sweep', 'kube:']);
+    const known = new Set(addSweepOptions(addScanOptions(new Command('sweep'))).options.flatMap((o) => [o.long, o.short]).filter(Boolean));
     for (const flag of args.filter((a) => a.startsWith('-'))) expect(known, flag).toContain(flag);
     const mount = (container.volumeMounts as Doc[]).find((m) => m.name === 'iocs')!;
     const cmData = one('ConfigMap').data as Record<string, string>;
