@@ -3,17 +3,9 @@ import { z } from 'zod';
 import type { Package } from '../model/package.js';
 import { asTimestamp, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { toPackage } from './purl.js';
-import { imageSubject, SyftLocation, syftLocationPaths, syftTypeEcosystem } from './syft-json.js';
+import { imageSubject, SyftArtifact, syftLocationPaths, syftTypeEcosystem } from './syft-json.js';
 
-const GrypeArtifact = z.looseObject({
-  id: z.string().optional(),
-  name: z.string().optional(),
-  version: z.string().optional(),
-  type: z.string().optional(),
-  language: z.string().optional(),
-  purl: z.string().optional(),
-  locations: z.array(SyftLocation).nullish(),
-});
+const GrypeArtifact = SyftArtifact;
 type GrypeArtifact = z.infer<typeof GrypeArtifact>;
 
 const GrypeDocument = z.looseObject({

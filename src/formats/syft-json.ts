@@ -14,7 +14,8 @@ export const SyftLocation = z.looseObject({
 });
 export type SyftLocation = z.infer<typeof SyftLocation>;
 
-const SyftArtifact = z.looseObject({
+/** An artifact as syft writes it; grype's matches carry the same shape. */
+export const SyftArtifact = z.looseObject({
   id: z.string().optional(),
   name: z.string().optional(),
   version: z.string().optional(),
