@@ -57,6 +57,17 @@ export function maskSecrets(text: string, extra: readonly (string | undefined)[]
   return out;
 }
 
+/** sbom-hunt's own secrets: a spawned tool (kubectl, syft, cosign) has no use for them, so it never inherits them. */
+export const OWN_SECRET_VARIABLES = ['PAGERDUTY_ROUTING_KEY', 'SBOM_HUNT_WEBHOOK_SECRET', 'SBOM_HUNT_REGISTRY_PASSWORD'] as const;
+
+/** The environment a child process gets: ours without our secrets, plus what the caller adds on purpose. */
+export function childEnv(extra: Record<string, string | undefined> = {}, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(base)) if (v !== undefined && !(OWN_SECRET_VARIABLES as readonly string[]).includes(k)) out[k] = v;
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
 /** Runs a tool to completion; any failure (missing, non-zero exit, timeout, abort) is a ToolError naming the command. */
 export async function runTool(run: ToolRun): Promise<ToolResult> {
   const extra = run.secrets ?? [];
@@ -65,7 +76,8 @@ export async function runTool(run: ToolRun): Promise<ToolResult> {
   recorder?.({ tool: run.tool, args: [...run.args], env: maskedEnv(run.env, extra) });
   try {
     const result = await execa(run.tool, [...run.args], {
-      env: definedEnv(run.env),
+      env: childEnv(run.env),
+      extendEnv: false,
       input: run.input ?? '',
       timeout: run.timeoutMs,
       cancelSignal: run.signal,

@@ -1,7 +1,7 @@
 // Runs the user's own kubectl with argument arrays and deadlines, and turns its failures into messages on-call can act on.
 import { execa } from 'execa';
 import { ToolError } from '../errors.js';
-import { maskSecrets } from './exec.js';
+import { maskSecrets, childEnv } from './exec.js';
 
 export interface KubectlOptions {
   /** The kubectl binary: a path, or a name looked up on PATH (default `kubectl`). */
@@ -68,6 +68,8 @@ export async function runKubectl(args: readonly string[], opts: KubectlOptions, 
   const res = await execa(bin, argv, {
     reject: false,
     stdin: 'ignore',
+    env: childEnv(),
+    extendEnv: false,
     timeout: opts.timeoutMs ?? DEFAULT_KUBECTL_TIMEOUTS.timeoutMs,
     maxBuffer: MAX_OUTPUT_BYTES,
     ...(opts.signal ? { cancelSignal: opts.signal } : {}),
