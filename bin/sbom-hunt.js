@@ -1,4 +1,7 @@
 #!/usr/bin/env node
 // Entry point: the compiled CLI lives in dist/ (built by `npm ci` through the prepare script).
 import { main } from '../dist/src/cli/main.js';
-main(process.argv).then((code) => { process.exitCode = code; });
+
+// Exit as soon as the report is written: work abandoned past --image-timeout (a registry trickling bytes
+// forever) must not keep the process alive. stdout and files are written synchronously on Linux by then.
+main(process.argv).then((code) => process.exit(code));

@@ -15,7 +15,8 @@ import { defaultCredentials } from './adapters/oci/credentials.js';
 import type { Report } from './model/report.js';
 import type { TimeWindow } from './model/ioc.js';
 import type { ImageResult } from './model/finding.js';
-import type { Target } from './model/target.js';
+import type { AcquiredImage, Target } from './model/target.js';
+import type { AcquireContext, Acquirer } from './acquire/acquirer.js';
 import type { KubeOptions } from './inventory/kube/inventory.js';
 import { toolVersion } from './version.js';
 
@@ -31,6 +32,8 @@ export interface ScanOptions extends Omit<ChainOptions, 'registry' | 'credential
   iocPaths: string[];
   windows: TimeWindow[];
   concurrency: number;
+  /** Deadline for one image's acquisition; past it the image is `unknown`. */
+  imageTimeoutMs?: number;
   /** `--shard INDEX/COUNT`: scan only this stable share of the deduplicated images. */
   shard?: Shard;
   insecureRegistries: string[];
@@ -75,7 +78,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
           // Ctrl-C: images not started are unknown, never clean; finished ones are already cached.
           const acquired = opts.signal?.aborted
             ? { ref: t.ref, platforms: [], errors: ['scan interrupted before this image was read'] }
-            : await acquireTarget(t, ctx, chain.links);
+            : await acquireWithDeadline(t, ctx, chain.links, opts.imageTimeoutMs);
           const judged = judgeImage(acquired, index);
           attachWorkloads(judged, [t.ref, ...(aliases.get(t) ?? [])], sources.kube.seen);
           opts.onImage?.(++done, targets.length, judged);
@@ -105,6 +108,28 @@ function attachWorkloads(img: ImageResult, refs: string[], seen: ReturnType<type
   img.reasons.push(...new Set(unique.flatMap((r) => seen.notes.get(r) ?? [])));
   const others = unique.filter((r) => r !== img.ref);
   if (others.length > 0) img.reasons.push(`also named ${others.join(', ')} (same digest, scanned once)`);
+}
+
+/**
+ * One image may not hold the scan hostage (a registry trickling bytes forever): past the deadline its work is
+ * told to stop and the image is `unknown`, naming the limit.
+ */
+async function acquireWithDeadline(t: Target, ctx: AcquireContext, links: Acquirer[], timeoutMs: number | undefined): Promise<AcquiredImage> {
+  if (!timeoutMs) return acquireTarget(t, ctx, links);
+  const deadline = new AbortController();
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, deadline.signal]) : deadline.signal;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<AcquiredImage>((resolve) => {
+    timer = setTimeout(() => {
+      deadline.abort();
+      resolve({ ref: t.ref, platforms: [], errors: [`timed out after ${Math.round(timeoutMs / 1000)} s (--image-timeout)`] });
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([acquireTarget(t, { ...ctx, signal }, links), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** What makes two targets one image: the digest where known, else the ref. */

@@ -32,6 +32,7 @@ export const ScanFlags = z.object({
   certificateIdentityRegexp: z.string().min(1).optional(),
   certificateOidcIssuer: z.string().min(1).optional(),
   toolTimeout: z.coerce.number().int().min(1).default(600),
+  imageTimeout: z.coerce.number().int().min(1).default(900),
   allContexts: z.boolean().default(false),
   namespace: z.array(z.string()).default([]),
   selector: z.string().min(1).optional(),

@@ -31,6 +31,7 @@ export function addScanOptions(cmd: Command): Command {
     .option('--certificate-identity-regexp <re>', 'keyless cosign: the signer identity, as a regular expression')
     .option('--certificate-oidc-issuer <url>', 'keyless cosign: the OIDC issuer')
     .option('--tool-timeout <seconds>', 'time limit for one syft, grype or cosign run', '600')
+    .option('--image-timeout <seconds>', 'time limit for reading one image; past it the image is unknown', '900')
     .option('--all-contexts', 'kube: read every context of the kubeconfig')
     .option('--namespace <ns>', 'kube: only this namespace (repeatable)', collect)
     .option('--selector <labels>', 'kube: only pods matching this label selector')
@@ -95,6 +96,7 @@ export function scanOptionsFrom(sources: string[], flags: ScanFlags, warn: (m: s
     ...(flags.certificateIdentityRegexp ? { certificateIdentityRegexp: flags.certificateIdentityRegexp } : {}),
     ...(flags.certificateOidcIssuer ? { certificateOidcIssuer: flags.certificateOidcIssuer } : {}),
     toolTimeoutMs: flags.toolTimeout * 1000,
+    imageTimeoutMs: flags.imageTimeout * 1000,
     kube: {
       allContexts: flags.allContexts,
       ...(flags.namespace.length > 0 ? { namespaces: flags.namespace } : {}),
