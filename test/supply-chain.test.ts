@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { repoRoot } from './helpers/cli.js';
+
+describe('supply chain of the tool itself', () => {
+  it('no dependency runs an install script, so `npm ci --ignore-scripts` loses nothing', () => {
+    const lock = JSON.parse(readFileSync(`${repoRoot}/package-lock.json`, 'utf8')) as { packages: Record<string, { hasInstallScript?: boolean }> };
+    const withScripts = Object.entries(lock.packages).filter(([, p]) => p.hasInstallScript).map(([name]) => name);
+    expect(withScripts).toEqual([]);
+  });
+
+  it('the published package holds only what runs: no tests, fixtures, benchmarks or sources', async () => {
+    const r = await execa('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repoRoot });
+    const [pack] = JSON.parse(r.stdout) as [{ files: { path: string }[] }];
+    const paths = pack.files.map((f) => f.path);
+    expect(paths).toContain('bin/sbom-hunt.js');
+    expect(paths).toContain('iocs/axios-2026-03.yaml');
+    expect(paths.some((p) => p.startsWith('dist/src/cli/'))).toBe(true);
+    expect(paths.filter((p) => /^(test|fixtures|bench|src|dist\/test|dist\/bench)\//.test(p))).toEqual([]);
+  });
+});
