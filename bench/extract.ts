@@ -11,6 +11,7 @@ import { createGunzip } from 'node:zlib';
 import { readImage } from '../src/acquire/native/read-image.js';
 import { openOciDir } from '../src/inventory/oci-dir.js';
 import { buildImageLayout, type FileSpec, type LayerSpec } from '../test/helpers/image-builder.js';
+import { seeded as rng } from '../test/helpers/random.js';
 
 export interface Row {
   name: string;
@@ -23,15 +24,6 @@ const TARGET_BYTES = 50 * 1024 * 1024;
 const PACKAGES_PER_LAYER = 1500;
 const WORDS = 'const function return module exports require import from this that value index error null undefined true false string number object array promise async await'.split(' ');
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Source-like text, so gzip ratios resemble real layers (about 4:1) rather than random or zero bytes. */
 function text(rand: () => number, bytes: number): string {

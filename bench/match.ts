@@ -4,6 +4,7 @@ import { buildIocIndex } from '../src/match/ioc-index.js';
 import { matchPackages } from '../src/match/match-packages.js';
 import type { Incident, IocPackage, IocSet } from '../src/model/ioc.js';
 import type { Package } from '../src/model/package.js';
+import { seeded as rng } from '../test/helpers/random.js';
 
 export interface Row {
   name: string;
@@ -16,17 +17,6 @@ const PACKAGES_PER_SBOM = 800;
 const POOL = 60_000;
 const ECOSYSTEMS = ['npm', 'npm', 'npm', 'npm', 'pypi', 'deb', 'apk', 'maven', 'go'] as const;
 
-/** Deterministic PRNG (mulberry32): every run measures the same data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function nameFor(eco: string, i: number): string {
   if (eco === 'maven') return `org.example${i % 97}:lib-${i}`;

@@ -3,6 +3,7 @@
 // bodies cut mid-way, a wrong Content-Length, slow trickles, and a different blob than the one asked for.
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { seeded } from '../helpers/random.js';
 
 export type ChaosKind = 'none' | 'reset' | '429-retry-after' | '429' | '500' | '502' | '503' | 'cut-body' | 'wrong-length' | 'trickle' | 'other-blob';
 
@@ -20,17 +21,6 @@ const WEIGHTS: [ChaosKind, number][] = [
   ['other-blob', 4],
 ];
 
-/** mulberry32: a tiny seeded generator, enough to make a run repeatable. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface ChaosProxy {
   host: string;
