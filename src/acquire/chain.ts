@@ -1,16 +1,17 @@
 // Builds the run's acquisition chain from --sbom-sources: the user's own files first, then the ways
-// to get an image's SBOM in the order asked (default: cache, cosign, attestation, syft, native).
+// to get an image's SBOM in the order asked (default: cache, cosign, attestation, buildkit, syft, native).
 import { readFile } from 'node:fs/promises';
 import { InputError, UsageError } from '../errors.js';
 import type { Target } from '../model/target.js';
 import type { Acquirer } from './acquirer.js';
 import { sbomFileAcquirer } from './sbom-file.js';
 import { directoryAcquirer } from './directory.js';
-import { createNativeAcquirer } from './native/acquirer.js';
+import { createNativeAcquirer, openLocalStore } from './native/acquirer.js';
 import { syftAcquirer } from './syft.js';
 import { grypeAcquirer } from './grype.js';
 import { cosignAcquirer } from './cosign.js';
 import { attestationAcquirer } from './attestation/acquirer.js';
+import { createBuildkitAcquirer } from './attestation/buildkit.js';
 import { loadPublicKey } from './attestation/verify.js';
 import { cachePath, cachePolicyFor, openCache, withCache, type CacheStore } from './cache/index.js';
 import { policyLabel, type CosignPolicy } from '../adapters/cosign.js';
@@ -18,9 +19,9 @@ import type { RegistryClient } from '../adapters/oci/client.js';
 import type { CredentialLookup } from '../adapters/oci/credentials.js';
 import { RegistryImageStore } from '../adapters/oci/registry-store.js';
 
-export const SBOM_SOURCES = ['cache', 'cosign', 'attestation', 'syft', 'grype', 'native'] as const;
+export const SBOM_SOURCES = ['cache', 'cosign', 'attestation', 'buildkit', 'syft', 'grype', 'native'] as const;
 export type SbomSource = (typeof SBOM_SOURCES)[number];
-export const DEFAULT_SBOM_SOURCES: SbomSource[] = ['cache', 'cosign', 'attestation', 'syft', 'native'];
+export const DEFAULT_SBOM_SOURCES: SbomSource[] = ['cache', 'cosign', 'attestation', 'buildkit', 'syft', 'native'];
 
 export interface ChainOptions {
   sbomSources: SbomSource[];
@@ -79,6 +80,8 @@ export async function buildChain(o: ChainOptions): Promise<Chain> {
     cosign: () => cosignAcquirer({ ...(policy ? { policy } : {}), timeoutMs: o.toolTimeoutMs }),
     attestation: () =>
       attestationAcquirer({ source: o.registry, ...(key ? { key, keyLabel: o.key } : {}), allowUnverified: o.allowUnverifiedAttestations }),
+    // BuildKit attestations live inside the image's own index, on disk or in a registry alike.
+    buildkit: () => createBuildkitAcquirer({ openStore: (t) => openLocalStore(t).then((s) => s ?? registryOpener(o.registry)(t)) }),
     syft: () => syftAcquirer(tool),
     grype: () => grypeAcquirer(tool),
     native: () => createNativeAcquirer({ openStore: registryOpener(o.registry) }),

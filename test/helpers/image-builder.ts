@@ -42,8 +42,11 @@ export interface ImageSpec {
   platforms: PlatformSpec[];
   /** Write an index even for one platform (always with several). */
   index?: boolean;
-  /** Add a BuildKit attestation manifest for every platform. */
-  attestations?: boolean;
+  /**
+   * Add a BuildKit attestation manifest for every platform. A function gives the in-toto statement
+   * for a platform's manifest digest (undefined: that platform gets no attestation).
+   */
+  attestations?: boolean | ((subject: string, p: PlatformSpec) => unknown);
   /** Add two OCI artifacts to the index: one with artifactType on its descriptor, one only in its manifest. */
   artifacts?: boolean;
   mediaTypes?: 'oci' | 'docker';
@@ -183,12 +186,13 @@ function buildPlatform(out: Blobs, p: PlatformSpec, kind: 'oci' | 'docker') {
 }
 
 /** A BuildKit attestation manifest: an image config type on purpose, so only the index entry tells it apart. */
-function attestationFor(out: Blobs, subject: string) {
-  const statement = Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v0.1', predicateType: 'https://spdx.dev/Document' }));
+function attestationFor(out: Blobs, subject: string, body?: unknown) {
+  const statement = Buffer.from(JSON.stringify(body ?? { _type: 'https://in-toto.io/Statement/v0.1', predicateType: 'https://spdx.dev/Document' }));
   const layerDigest = sha256(statement);
   out.blobs.set(layerDigest, statement);
   const config = addJson(out, { architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: [layerDigest] } });
-  const layer = { mediaType: 'application/vnd.in-toto+json', digest: layerDigest, size: statement.length, annotations: { 'in-toto.io/predicate-type': 'https://spdx.dev/Document' } };
+  const predicateType = (body as { predicateType?: string } | undefined)?.predicateType ?? 'https://spdx.dev/Document';
+  const layer = { mediaType: 'application/vnd.in-toto+json', digest: layerDigest, size: statement.length, annotations: { 'in-toto.io/predicate-type': predicateType } };
   const m = addJson(out, { schemaVersion: 2, mediaType: MT.ociManifest, config: { mediaType: MT.ociConfig, digest: config.digest, size: config.size }, layers: [layer] }, MT.ociManifest);
   return {
     mediaType: MT.ociManifest,
@@ -221,9 +225,10 @@ function buildImage(out: Blobs, spec: ImageSpec): BuiltImage & { descriptor: Rec
     return { ...ref, digest, mediaType, size, platforms: [only.built], descriptor: { mediaType, digest, size, ...annotations } };
   }
   const entries: Record<string, unknown>[] = [];
-  for (const p of platforms) {
+  for (const [i, p] of platforms.entries()) {
     entries.push(p.descriptor);
-    if (spec.attestations) entries.push(attestationFor(out, p.descriptor.digest));
+    const body = typeof spec.attestations === 'function' ? spec.attestations(p.descriptor.digest, spec.platforms[i]!) : undefined;
+    if (spec.attestations === true || body !== undefined) entries.push(attestationFor(out, p.descriptor.digest, body));
   }
   if (spec.artifacts) entries.push(...artifactsFor(out));
   const mediaType = kind === 'oci' ? MT.ociIndex : MT.dockerList;
