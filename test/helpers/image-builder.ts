@@ -187,11 +187,18 @@ function buildPlatform(out: Blobs, p: PlatformSpec, kind: 'oci' | 'docker') {
 
 /** A BuildKit attestation manifest: an image config type on purpose, so only the index entry tells it apart. */
 function attestationFor(out: Blobs, subject: string, body?: unknown) {
-  const statement = Buffer.from(JSON.stringify(body ?? { _type: 'https://in-toto.io/Statement/v0.1', predicateType: 'https://spdx.dev/Document' }));
+  // The default is what `docker buildx build` writes with no flags: a provenance attestation, no SBOM.
+  const provenance = {
+    _type: 'https://in-toto.io/Statement/v0.1',
+    predicateType: 'https://slsa.dev/provenance/v0.2',
+    subject: [{ name: 'image', digest: { sha256: subject.replace(/^sha256:/, '') } }],
+    predicate: { builder: { id: '' }, buildType: 'https://mobyproject.org/buildkit@v1' },
+  };
+  const statement = Buffer.from(JSON.stringify(body ?? provenance));
   const layerDigest = sha256(statement);
   out.blobs.set(layerDigest, statement);
   const config = addJson(out, { architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: [layerDigest] } });
-  const predicateType = (body as { predicateType?: string } | undefined)?.predicateType ?? 'https://spdx.dev/Document';
+  const predicateType = (body as { predicateType?: string } | undefined)?.predicateType ?? provenance.predicateType;
   const layer = { mediaType: 'application/vnd.in-toto+json', digest: layerDigest, size: statement.length, annotations: { 'in-toto.io/predicate-type': predicateType } };
   const m = addJson(out, { schemaVersion: 2, mediaType: MT.ociManifest, config: { mediaType: MT.ociConfig, digest: config.digest, size: config.size }, layers: [layer] }, MT.ociManifest);
   return {
