@@ -6,7 +6,8 @@ import type { Incident, IocSet } from '../model/ioc.js';
 import { decodeIocSource } from './decoders.js';
 import { foldIncidents } from './fold.js';
 import { looksLikeOsv, readJsonLazily } from './json-source.js';
-import { isZip, readOsvZip } from './osv-zip.js';
+import { readOsvZip } from './osv-zip.js';
+import { isZip } from '../acquire/native/zip.js';
 import { readYaml } from './yaml-source.js';
 
 /** Extensions read when walking a folder. A file named explicitly is read whatever its extension. */

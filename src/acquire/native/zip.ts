@@ -1,0 +1,82 @@
+// Reading zip archives held in memory: the central directory (zip64 included) and one entry's bytes.
+// Used for yarn berry's package cache and OSV's bulk exports.
+import { inflateRawSync } from 'node:zlib';
+
+const EOCD = 0x06054b50;
+const EOCD64_LOCATOR = 0x07064b50;
+const EOCD64 = 0x06064b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+
+export interface ZipEntry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  size: number;
+  localOffset: number;
+}
+
+/** Zip files start with a local header, or with the end record when empty. */
+export const isZip = (buf: Buffer): boolean => buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b && (buf[2] === 3 || buf[2] === 5);
+
+function findEnd(zip: Buffer): { count: number; offset: number } {
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
+    if (zip.readUInt32LE(i) !== EOCD) continue;
+    const count = zip.readUInt16LE(i + 10);
+    const offset = zip.readUInt32LE(i + 16);
+    // OSV's npm export holds more than 65,535 records: a zip64 archive, whose real count and offset are in the zip64 end record.
+    if ((count === 0xffff || offset === 0xffffffff) && i >= 20 && zip.readUInt32LE(i - 20) === EOCD64_LOCATOR) {
+      const at = Number(zip.readBigUInt64LE(i - 12));
+      if (at + 56 > zip.length || zip.readUInt32LE(at) !== EOCD64) throw new Error('corrupt zip64 end record');
+      return { count: Number(zip.readBigUInt64LE(at + 32)), offset: Number(zip.readBigUInt64LE(at + 48)) };
+    }
+    return { count, offset };
+  }
+  throw new Error('no zip end-of-central-directory record (truncated download?)');
+}
+
+/** Sizes and offsets too large for 32 bits sit in the zip64 extra field, in this order. */
+function applyZip64(zip: Buffer, e: ZipEntry, extra: number, extraLen: number): void {
+  for (let p = extra; p + 4 <= extra + extraLen; p += 4 + zip.readUInt16LE(p + 2)) {
+    if (zip.readUInt16LE(p) !== 0x0001) continue;
+    let q = p + 4;
+    const next = (): number => Number(zip.readBigUInt64LE((q += 8) - 8));
+    if (e.size === 0xffffffff) e.size = next();
+    if (e.compressedSize === 0xffffffff) e.compressedSize = next();
+    if (e.localOffset === 0xffffffff) e.localOffset = next();
+  }
+}
+
+export function zipDirectory(zip: Buffer): ZipEntry[] {
+  const { count, offset } = findEnd(zip);
+  const entries: ZipEntry[] = [];
+  let off = offset;
+  for (let i = 0; i < count; i++) {
+    if (off + 46 > zip.length || zip.readUInt32LE(off) !== CENTRAL) throw new Error('corrupt zip central directory');
+    const nameLen = zip.readUInt16LE(off + 28);
+    const extraLen = zip.readUInt16LE(off + 30);
+    const e: ZipEntry = {
+      method: zip.readUInt16LE(off + 10),
+      compressedSize: zip.readUInt32LE(off + 20),
+      size: zip.readUInt32LE(off + 24),
+      localOffset: zip.readUInt32LE(off + 42),
+      name: zip.toString('utf8', off + 46, off + 46 + nameLen),
+    };
+    applyZip64(zip, e, off + 46 + nameLen, extraLen);
+    entries.push(e);
+    off += 46 + nameLen + extraLen + zip.readUInt16LE(off + 32);
+  }
+  return entries;
+}
+
+export function zipEntryData(zip: Buffer, entry: ZipEntry, maxBytes: number): Buffer {
+  const off = entry.localOffset;
+  if (off + 30 > zip.length || zip.readUInt32LE(off) !== LOCAL) throw new Error(`corrupt local header for ${entry.name}`);
+  const start = off + 30 + zip.readUInt16LE(off + 26) + zip.readUInt16LE(off + 28);
+  const data = zip.subarray(start, start + entry.compressedSize);
+  if (data.length !== entry.compressedSize) throw new Error(`${entry.name} is truncated`);
+  if (entry.size > maxBytes) throw new Error(`${entry.name} is larger than ${maxBytes} bytes`);
+  if (entry.method === 0) return data;
+  if (entry.method === 8) return inflateRawSync(data, { maxOutputLength: Math.max(1, maxBytes) });
+  throw new Error(`${entry.name} uses zip method ${entry.method}`);
+}
