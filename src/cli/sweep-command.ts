@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { runScan } from '../scan.js';
-import { collect, parseScanFlags, type ScanFlags } from './options.js';
+import { collect, parseScanFlags } from './options.js';
 import { exitCodeFor } from './exit-codes.js';
 import { setToolWarningSink } from '../adapters/exec.js';
 import { cachePath, olderThan } from '../acquire/cache/index.js';

@@ -1,10 +1,9 @@
 // Registry inventory: `registry:HOST` (whole catalog), `registry:HOST/REPO` (every tag), or one image reference.
 import pLimit from 'p-limit';
-import { RegistryClient, type RepoRef } from '../adapters/oci/client.js';
+import type { RepoRef } from '../adapters/oci/client.js';
 import { formatReference, looksLikeHost, parseReference, type ImageReference } from '../adapters/oci/reference.js';
 import { UsageError } from '../errors.js';
 import type { Target } from '../model/target.js';
-import type { Source } from './source.js';
 
 /** The part of the registry client inventory needs. */
 export interface RegistryLister {
@@ -105,19 +104,3 @@ function byRef(a: Target, b: Target): number {
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
-
-/** The `registry:` source, for the inventory index; credentials come from the environment and docker config. */
-export const registrySource = {
-  scheme: 'registry',
-  describe: 'registry:HOST (every repository), registry:HOST/REPO (every tag), or an image reference',
-  async inventory(spec, ctx) {
-    const client = new RegistryClient({ insecureRegistries: ctx.insecureRegistries, signal: ctx.signal });
-    try {
-      const { targets, errors } = await inventoryRegistry(`registry:${spec}`, client);
-      return { targets, errors, inputErrors: [] };
-    } catch (err) {
-      if (err instanceof UsageError) return { targets: [], errors: [], inputErrors: [err.message] };
-      throw err;
-    }
-  },
-} satisfies Source;

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient } from '../../src/adapters/oci/client.js';
 import { UsageError } from '../../src/errors.js';
-import { inventoryRegistry, registrySource } from '../../src/inventory/registry.js';
+import { inventoryRegistry } from '../../src/inventory/registry.js';
+import { registrySource } from '../../src/inventory/registry-sources.js';
 import { makeImage } from '../adapters/oci/images.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { pushContent } from '../helpers/push.js';

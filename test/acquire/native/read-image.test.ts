@@ -6,7 +6,7 @@ import { readImage } from '../../../src/acquire/native/read-image.js';
 import type { Package } from '../../../src/model/package.js';
 import type { AcquiredImage } from '../../../src/model/target.js';
 import { openOciDir } from '../../../src/inventory/oci-dir.js';
-import { buildImageLayout, npmPackageFiles, type BuiltLayout, type ImageSpec, type LayerSpec, zstdAvailable, yarnCacheZip, dpkgStatus, apkInstalled, pythonDistInfo } from '../../helpers/image-builder.js';
+import { buildImageLayout, npmPackageFiles, type BuiltLayout, type ImageSpec, type LayerSpec, yarnCacheZip, dpkgStatus, apkInstalled, pythonDistInfo } from '../../helpers/image-builder.js';
 
 let root: string;
 let n = 0;
