@@ -1,4 +1,4 @@
-// The one runner for external tools (syft, grype, cosign): argument arrays, timeouts, stderr kept, secrets masked.
+// The one runner for external tools (syft, grype, cosign, kubectl): argument arrays, timeouts, stderr kept, secrets masked.
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -68,31 +68,60 @@ export function childEnv(extra: Record<string, string | undefined> = {}, base: N
   return out;
 }
 
-/** Runs a tool to completion; any failure (missing, non-zero exit, timeout, abort) is a ToolError naming the command. */
-export async function runTool(run: ToolRun): Promise<ToolResult> {
+/** How a run ended, for callers that classify failures themselves (kubectl's messages name contexts and RBAC). */
+export interface ToolOutcome extends ToolResult {
+  failed: boolean;
+  exitCode?: number;
+  /** The spawn error code: ENOENT (not found), EACCES (not executable). */
+  code?: string;
+  timedOut: boolean;
+  isCanceled: boolean;
+  isMaxBuffer: boolean;
+  /** The command line as messages may show it: secrets masked. */
+  command: string;
+}
+
+/** Runs a tool and reports how it ended, never throwing for the tool's own failure. stderr has secrets masked. */
+export async function spawnTool(run: ToolRun): Promise<ToolOutcome> {
   const extra = run.secrets ?? [];
   refuseSecretsOnArgv(run, extra);
   const command = maskSecrets([run.tool, ...run.args].join(' '), extra);
   recorder?.({ tool: run.tool, args: [...run.args], env: maskedEnv(run.env, extra) });
+  const result = await execa(run.tool, [...run.args], {
+    env: childEnv(run.env),
+    extendEnv: false,
+    input: run.input ?? '',
+    timeout: run.timeoutMs,
+    cancelSignal: run.signal,
+    forceKillAfterDelay: 2000,
+    maxBuffer: { stdout: run.maxOutputBytes ?? DEFAULT_MAX_OUTPUT, stderr: 4 * 1024 * 1024 },
+    stripFinalNewline: false,
+    reject: false,
+  });
+  return {
+    command,
+    failed: result.failed,
+    stdout: String(result.stdout ?? ''),
+    stderr: maskSecrets(String(result.stderr ?? ''), extra),
+    ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+    ...((result as { code?: string }).code ? { code: (result as { code?: string }).code } : {}),
+    timedOut: result.timedOut,
+    isCanceled: result.isCanceled,
+    isMaxBuffer: result.isMaxBuffer,
+  };
+}
+
+/** Runs a tool to completion; any failure (missing, non-zero exit, timeout, abort) is a ToolError naming the command. */
+export async function runTool(run: ToolRun): Promise<ToolResult> {
+  let out: ToolOutcome;
   try {
-    const result = await execa(run.tool, [...run.args], {
-      env: childEnv(run.env),
-      extendEnv: false,
-      input: run.input ?? '',
-      timeout: run.timeoutMs,
-      cancelSignal: run.signal,
-      forceKillAfterDelay: 2000,
-      maxBuffer: { stdout: run.maxOutputBytes ?? DEFAULT_MAX_OUTPUT, stderr: 4 * 1024 * 1024 },
-      stripFinalNewline: false,
-      reject: false,
-    });
-    const stderr = maskSecrets(String(result.stderr ?? ''), extra);
-    if (result.failed) throw new ToolError(run.tool, `${command}: ${failureText(result, run.timeoutMs)}${tailOf(stderr)}`);
-    return { stdout: String(result.stdout ?? ''), stderr };
+    out = await spawnTool(run);
   } catch (err) {
     if (err instanceof ToolError) throw err;
-    throw new ToolError(run.tool, `${command}: ${maskSecrets(err instanceof Error ? err.message : String(err), extra)}`);
+    throw new ToolError(run.tool, `${maskSecrets([run.tool, ...run.args].join(' '), run.secrets ?? [])}: ${maskSecrets(err instanceof Error ? err.message : String(err), run.secrets ?? [])}`);
   }
+  if (out.failed) throw new ToolError(run.tool, `${out.command}: ${failureText(out, run.timeoutMs)}${tailOf(out.stderr)}`);
+  return { stdout: out.stdout, stderr: out.stderr };
 }
 
 interface FailedRun {

@@ -1,7 +1,6 @@
 // Runs the user's own kubectl with argument arrays and deadlines, and turns its failures into messages on-call can act on.
-import { execa } from 'execa';
 import { ToolError } from '../errors.js';
-import { maskSecrets, childEnv } from './exec.js';
+import { spawnTool } from './exec.js';
 
 export interface KubectlOptions {
   /** The kubectl binary: a path, or a name looked up on PATH (default `kubectl`). */
@@ -65,14 +64,12 @@ export async function runKubectl(args: readonly string[], opts: KubectlOptions, 
     ...args,
   ];
   opts.onCommand?.([bin, ...argv]);
-  const res = await execa(bin, argv, {
-    reject: false,
-    stdin: 'ignore',
-    env: childEnv(),
-    extendEnv: false,
-    timeout: opts.timeoutMs ?? DEFAULT_KUBECTL_TIMEOUTS.timeoutMs,
-    maxBuffer: MAX_OUTPUT_BYTES,
-    ...(opts.signal ? { cancelSignal: opts.signal } : {}),
+  const res = await spawnTool({
+    tool: bin,
+    args: argv,
+    timeoutMs: opts.timeoutMs ?? DEFAULT_KUBECTL_TIMEOUTS.timeoutMs,
+    maxOutputBytes: MAX_OUTPUT_BYTES,
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
   if (!res.failed) return res.stdout;
   if (res.code === 'ENOENT' || res.code === 'EACCES') {
@@ -86,7 +83,7 @@ export async function runKubectl(args: readonly string[], opts: KubectlOptions, 
     throw new KubectlError('timeout', `${describe(context)}: kubectl did not finish within ${Math.round((opts.timeoutMs ?? DEFAULT_KUBECTL_TIMEOUTS.timeoutMs) / 1000)} s`);
   }
   // Exec credential plugins and proxies can echo tokens into stderr; registered secrets never reach a message.
-  throw classifyFailure(maskSecrets(String(res.stderr ?? '')), context, res.exitCode);
+  throw classifyFailure(res.stderr, context, res.exitCode);
 }
 
 /** An empty context name means kubectl runs with no --context inside a pod, on its service account. */
