@@ -9,6 +9,8 @@ export interface ToolRun {
   args: readonly string[];
   /** Added to the inherited environment; the place for credentials (never argv). */
   env?: Record<string, string | undefined>;
+  /** The environment to start from instead of this process's (sbom-hunt's own secrets are still removed). */
+  baseEnv?: NodeJS.ProcessEnv;
   input?: string;
   timeoutMs: number;
   signal?: AbortSignal;
@@ -88,7 +90,7 @@ export async function spawnTool(run: ToolRun): Promise<ToolOutcome> {
   const command = maskSecrets([run.tool, ...run.args].join(' '), extra);
   recorder?.({ tool: run.tool, args: [...run.args], env: maskedEnv(run.env, extra) });
   const result = await execa(run.tool, [...run.args], {
-    env: childEnv(run.env),
+    env: childEnv(run.env, run.baseEnv),
     extendEnv: false,
     input: run.input ?? '',
     timeout: run.timeoutMs,

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { spawnTool } from '../exec.js';
 import { InputError, ToolError } from '../../errors.js';
 import { DOCKER_HUB } from './reference.js';
 import { DockerConfig, HelperOutput } from './schema.js';
@@ -108,15 +108,15 @@ function fromAuthEntry(entry: NonNullable<DockerConfig['auths']>[string], path: 
 
 /**
  * Runs `docker-credential-NAME get`; the server URL goes on stdin, as the protocol says, never on argv.
- * Not through runTool: helpers report "credentials not found" on stdout with a failing exit code,
- * and runTool keeps only stderr of a failed run.
+ * spawnTool, not runTool: helpers report "credentials not found" on stdout with a failing exit code.
  */
 async function runHelper(name: string, server: string, env: NodeJS.ProcessEnv): Promise<Credential | undefined> {
   const tool = `docker-credential-${name}`;
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new ToolError(tool, 'credential helper name has unexpected characters');
-  const res = await execa(tool, ['get'], { input: server, env, extendEnv: false, reject: false, timeout: HELPER_TIMEOUT_MS, stripFinalNewline: true });
+  const res = await spawnTool({ tool, args: ['get'], input: server, baseEnv: env, timeoutMs: HELPER_TIMEOUT_MS });
   if (res.failed && res.exitCode === undefined) {
-    throw new ToolError(tool, redact(res.timedOut ? `timed out after ${HELPER_TIMEOUT_MS} ms` : `could not run: ${res.shortMessage}`));
+    const why = res.timedOut ? `timed out after ${HELPER_TIMEOUT_MS} ms` : res.code === 'ENOENT' ? 'not found on PATH' : `could not run${res.code ? ` (${res.code})` : ''}`;
+    throw new ToolError(tool, redact(why));
   }
   const out = `${res.stdout}`;
   if (res.exitCode !== 0) {

@@ -79,7 +79,7 @@ describe('docker config.json', () => {
 
   it('reports a helper that is not installed, and one that prints something else than JSON', async () => {
     const missing = dockerConfigCredentials(await config('missing', { credsStore: 'not-installed-anywhere' }), env);
-    await expect(missing('ghcr.io')).rejects.toThrow(/^docker-credential-not-installed-anywhere: could not run/);
+    await expect(missing('ghcr.io')).rejects.toThrow(/^docker-credential-not-installed-anywhere: not found on PATH/);
     await helper('chatty', 'echo hello');
     const chatty = dockerConfigCredentials(await config('chatty', { credsStore: 'chatty' }), env);
     await expect(chatty('ghcr.io')).rejects.toThrow('docker-credential-chatty: get for ghcr.io did not print {"Username","Secret"} JSON');
