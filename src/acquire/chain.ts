@@ -13,6 +13,7 @@ import { cosignAcquirer } from './cosign.js';
 import { attestationAcquirer } from './attestation/acquirer.js';
 import { createBuildkitAcquirer } from './attestation/buildkit.js';
 import { loadPublicKey } from './attestation/verify.js';
+import { loadKeylessPolicy } from './attestation/keyless.js';
 import { cachePath, cachePolicyFor, openCache, withCache, type CacheStore } from './cache/index.js';
 import { policyLabel, type CosignPolicy } from '../adapters/cosign.js';
 import type { RegistryClient } from '../adapters/oci/client.js';
@@ -35,6 +36,9 @@ export interface ChainOptions {
   certificateIdentity?: string;
   certificateIdentityRegexp?: string;
   certificateOidcIssuer?: string;
+  certificateOidcIssuerRegexp?: string;
+  /** `--trusted-root`: keyless bundles are verified natively, offline, against this Sigstore trusted root. */
+  trustedRoot?: string;
   toolTimeoutMs: number;
   warn: (message: string) => void;
 }
@@ -46,13 +50,19 @@ export interface Chain {
 
 function cosignPolicyOf(o: ChainOptions): CosignPolicy | undefined {
   if (o.key) return { key: o.key };
-  if (!o.certificateOidcIssuer) {
-    if (o.certificateIdentity || o.certificateIdentityRegexp) throw new UsageError('--certificate-identity needs --certificate-oidc-issuer');
-    return undefined;
-  }
-  if (o.certificateIdentity) return { certificateIdentity: o.certificateIdentity, certificateOidcIssuer: o.certificateOidcIssuer };
-  if (o.certificateIdentityRegexp) return { certificateIdentityRegexp: o.certificateIdentityRegexp, certificateOidcIssuer: o.certificateOidcIssuer };
-  throw new UsageError('--certificate-oidc-issuer needs --certificate-identity or --certificate-identity-regexp');
+  const identity = o.certificateIdentity ?? o.certificateIdentityRegexp;
+  const issuer = o.certificateOidcIssuer ?? o.certificateOidcIssuerRegexp;
+  if (!identity && !issuer && !o.trustedRoot) return undefined;
+  if (!issuer) throw new UsageError('--certificate-identity needs --certificate-oidc-issuer (or --certificate-oidc-issuer-regexp)');
+  if (!identity) throw new UsageError('--certificate-oidc-issuer needs --certificate-identity or --certificate-identity-regexp');
+  const pick = <K extends keyof ChainOptions>(k: K) => (o[k] !== undefined ? { [k]: o[k] } : {});
+  return {
+    ...pick('certificateIdentity'),
+    ...pick('certificateIdentityRegexp'),
+    ...pick('certificateOidcIssuer'),
+    ...pick('certificateOidcIssuerRegexp'),
+    ...pick('trustedRoot'),
+  } as CosignPolicy;
 }
 
 /** Registry targets are opened through the run's one client, so limits and tokens are shared. */
@@ -75,11 +85,12 @@ async function readKey(file: string | undefined) {
 export async function buildChain(o: ChainOptions): Promise<Chain> {
   const policy = cosignPolicyOf(o);
   const key = await readKey(o.key);
+  const keyless = !o.key && o.trustedRoot ? loadKeylessPolicy(o.trustedRoot, o) : undefined;
   const tool = { timeoutMs: o.toolTimeoutMs, credentials: o.credentials };
   const make: Record<Exclude<SbomSource, 'cache'>, () => Acquirer> = {
     cosign: () => cosignAcquirer({ ...(policy ? { policy } : {}), timeoutMs: o.toolTimeoutMs }),
     attestation: () =>
-      attestationAcquirer({ source: o.registry, ...(key ? { key, keyLabel: o.key } : {}), allowUnverified: o.allowUnverifiedAttestations }),
+      attestationAcquirer({ source: o.registry, ...(key ? { key, keyLabel: o.key } : {}), ...(keyless ? { keyless } : {}), allowUnverified: o.allowUnverifiedAttestations }),
     // BuildKit attestations live inside the image's own index, on disk or in a registry alike.
     buildkit: () => createBuildkitAcquirer({ openStore: (t) => openLocalStore(t).then((s) => s ?? registryOpener(o.registry)(t)) }),
     syft: () => syftAcquirer(tool),

@@ -3,11 +3,19 @@ import { z } from 'zod';
 import { ToolError } from '../errors.js';
 import { runTool } from './exec.js';
 
-/** Who must have signed: a public key (file or KMS URI), or a keyless certificate identity and issuer. */
+/**
+ * Who must have signed: a public key (file or KMS URI), or a keyless certificate identity and issuer
+ * (one exact or regexp form of each), optionally checked against a trusted root file instead of cosign's TUF.
+ */
 export type CosignPolicy =
   | { key: string }
-  | { certificateIdentity: string; certificateOidcIssuer: string }
-  | { certificateIdentityRegexp: string; certificateOidcIssuer: string };
+  | {
+      certificateIdentity?: string;
+      certificateIdentityRegexp?: string;
+      certificateOidcIssuer?: string;
+      certificateOidcIssuerRegexp?: string;
+      trustedRoot?: string;
+    };
 
 /** cosign's names for the SBOM predicate types, in the order they are tried. */
 export const SBOM_ATTESTATION_TYPES = ['cyclonedx', 'spdxjson'] as const;
@@ -20,18 +28,22 @@ export interface CosignRunOptions {
 
 export function policyArgs(policy: CosignPolicy): string[] {
   if ('key' in policy) return ['--key', policy.key];
-  const identity =
-    'certificateIdentity' in policy
-      ? ['--certificate-identity', policy.certificateIdentity]
-      : ['--certificate-identity-regexp', policy.certificateIdentityRegexp];
-  return [...identity, '--certificate-oidc-issuer', policy.certificateOidcIssuer];
+  const flag = (name: string, value: string | undefined) => (value ? [name, value] : []);
+  return [
+    ...flag('--certificate-identity', policy.certificateIdentity),
+    ...flag('--certificate-identity-regexp', policy.certificateIdentityRegexp),
+    ...flag('--certificate-oidc-issuer', policy.certificateOidcIssuer),
+    ...flag('--certificate-oidc-issuer-regexp', policy.certificateOidcIssuerRegexp),
+    ...flag('--trusted-root', policy.trustedRoot),
+  ];
 }
 
 /** A short, stable description of the policy: what the cache keys a verified entry by. */
 export function policyLabel(policy: CosignPolicy): string {
   if ('key' in policy) return `key ${policy.key}`;
-  const who = 'certificateIdentity' in policy ? policy.certificateIdentity : `~${policy.certificateIdentityRegexp}`;
-  return `identity ${who} issuer ${policy.certificateOidcIssuer}`;
+  const who = policy.certificateIdentity ?? `~${policy.certificateIdentityRegexp ?? ''}`;
+  const issuer = policy.certificateOidcIssuer ?? `~${policy.certificateOidcIssuerRegexp ?? ''}`;
+  return `identity ${who} issuer ${issuer}${policy.trustedRoot ? ` root ${policy.trustedRoot}` : ''}`;
 }
 
 /** The verified envelopes (JSON lines) cosign printed; ToolError when cosign refuses or fails. */

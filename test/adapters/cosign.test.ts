@@ -17,6 +17,11 @@ describe('policyArgs', () => {
       ['--certificate-identity-regexp', '^https://github.com/o/', '--certificate-oidc-issuer', 'https://accounts.google.com'],
       'identity ~^https://github.com/o/ issuer https://accounts.google.com',
     ],
+    [
+      { certificateIdentity: 'ci@example.com', certificateOidcIssuerRegexp: '^https://(github|gitlab)\\.com', trustedRoot: '/etc/sigstore/root.json' },
+      ['--certificate-identity', 'ci@example.com', '--certificate-oidc-issuer-regexp', '^https://(github|gitlab)\\.com', '--trusted-root', '/etc/sigstore/root.json'],
+      'identity ci@example.com issuer ~^https://(github|gitlab)\\.com root /etc/sigstore/root.json',
+    ],
   ])('%j', (policy, args, label) => {
     expect(policyArgs(policy)).toEqual(args);
     expect(policyLabel(policy)).toBe(label);

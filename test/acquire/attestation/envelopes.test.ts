@@ -50,7 +50,7 @@ describe.skipIf(!rw)('real cosign envelopes', () => {
     expect(readAttestedSbom(read(file), file, { key: someKey.publicKey, allowUnverified: false })).toEqual({
       refused: 'attestation signature not verified: envelope 1 of 1: none of 1 signature(s) verifies with the given ecdsa-p256 key',
     });
-    expect(readAttestedSbom(read(file), file, { allowUnverified: false })).toEqual({ refused: 'attestation signature not checked: no --key given' });
+    expect(readAttestedSbom(read(file), file, { allowUnverified: false })).toEqual({ refused: 'attestation signature not checked: no --key or --trusted-root given' });
     const allowed = readAttestedSbom(read(file), file, { key: someKey.publicKey, allowUnverified: true });
     if ('refused' in allowed) throw new Error(allowed.refused);
     expect(allowed.evidence).toMatchObject({ kind: 'attestation', verified: false, format: 'in-toto/cyclonedx-json-1.4' });
