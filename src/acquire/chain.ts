@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { InputError, UsageError } from '../errors.js';
 import type { Target } from '../model/target.js';
 import type { Acquirer } from './acquirer.js';
-import { sbomFileAcquirer } from './sbom-file.js';
+import { createSbomFileAcquirer } from './sbom-file.js';
 import { directoryAcquirer } from './directory.js';
 import { createNativeAcquirer, openLocalStore } from './native/acquirer.js';
 import { syftAcquirer } from './syft.js';
@@ -109,5 +109,6 @@ export async function buildChain(o: ChainOptions): Promise<Chain> {
       o.warn(`cache: ${file}: ${err instanceof Error ? err.message : String(err)}; running without the cache`);
     }
   }
-  return { links: [sbomFileAcquirer, directoryAcquirer, ...links], close: () => store?.close() };
+  const files = createSbomFileAcquirer({ ...(key ? { key, keyLabel: o.key! } : {}), ...(keyless ? { keyless } : {}), allowUnverified: o.allowUnverifiedAttestations });
+  return { links: [files, directoryAcquirer, ...links], close: () => store?.close() };
 }

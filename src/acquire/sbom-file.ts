@@ -1,48 +1,71 @@
-// Acquire from an SBOM file given by the user: decode it, keep where it came from.
+// Acquire from an SBOM file given by the user: decode it, keep where it came from. An attestation file is
+// checked against --key or --trusted-root when one is given; a failed check refuses it like a registry one.
 import { readFile } from 'node:fs/promises';
-import { decodeSbom } from '../formats/index.js';
+import { decodeSbom, type DecodedSbom } from '../formats/index.js';
 import { InputError } from '../errors.js';
-import type { AcquiredImage } from '../model/target.js';
+import type { AcquiredImage, AcquiredPlatform } from '../model/target.js';
+import type { Evidence } from '../model/package.js';
 import type { Acquirer } from './acquirer.js';
 import { notMine } from './acquirer.js';
+import { readAttestedSbom, type AttestedSbomPolicy } from './attestation/envelopes.js';
 
-export const sbomFileAcquirer = {
-  name: 'sbom-file',
-  async acquire(target, ctx) {
-    if (target.kind !== 'sbom-file') return notMine('not an SBOM file');
-    const image: AcquiredImage = { ref: target.ref, platforms: [], errors: [] };
-    let text: string;
-    try {
-      text = await readFile(target.path, 'utf8');
-    } catch (err) {
-      const msg = `${target.path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
-      ctx.inputErrors.push(msg);
-      image.errors.push(msg);
+/** The SBOM and its evidence; an attestation is verified only when the run has a key or a trusted root. */
+function readSbomFile(text: string, file: string, policy: AttestedSbomPolicy): { sbom: DecodedSbom; evidence: Evidence } | { refused: string } {
+  const sbom = decodeSbom(text, file);
+  if (sbom.attestation === undefined) return { sbom, evidence: { kind: 'sbom-file', format: sbom.format, detail: file } };
+  if (!policy.key && !policy.keyless) {
+    return { sbom, evidence: { kind: 'sbom-file', format: sbom.format, verified: false, detail: `${file} (attestation read from a file: signature not verified)` } };
+  }
+  const read = readAttestedSbom(text, file, policy);
+  if ('refused' in read) return { refused: `${file}: ${read.refused}` };
+  return { sbom: read.sbom, evidence: { ...read.evidence, kind: 'sbom-file' } };
+}
+
+function platformOf(sbom: DecodedSbom, evidence: Evidence): AcquiredPlatform {
+  const attested = sbom.attestation !== undefined;
+  return {
+    packages: sbom.packages,
+    created: sbom.created ? { value: sbom.created, source: attested ? 'attestation SBOM creation time' : 'SBOM creation time', reliable: true } : undefined,
+    evidence,
+    errors: [],
+    notes: attested && !evidence.verified ? ['SBOM read from an attestation whose signature was not verified'] : [],
+  };
+}
+
+export function createSbomFileAcquirer(policy: AttestedSbomPolicy = { allowUnverified: true }): Acquirer {
+  return {
+    name: 'sbom-file',
+    async acquire(target, ctx) {
+      if (target.kind !== 'sbom-file') return notMine('not an SBOM file');
+      const image: AcquiredImage = { ref: target.ref, platforms: [], errors: [] };
+      let text: string;
+      try {
+        text = await readFile(target.path, 'utf8');
+      } catch (err) {
+        const msg = `${target.path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
+        ctx.inputErrors.push(msg);
+        image.errors.push(msg);
+        return { ok: true, image };
+      }
+      try {
+        const read = readSbomFile(text, target.path, policy);
+        // A signature that does not verify leaves the image unknown, shown with the reason: not an input error.
+        if ('refused' in read) {
+          image.errors.push(read.refused);
+          return { ok: true, image };
+        }
+        const { sbom, evidence } = read;
+        if (sbom.subject?.digest) image.digest = sbom.subject.digest;
+        image.platforms.push(platformOf(sbom, evidence));
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        ctx.inputErrors.push(err.message);
+        image.errors.push(err.message);
+      }
       return { ok: true, image };
-    }
-    try {
-      const sbom = decodeSbom(text, target.path);
-      if (sbom.subject?.digest) image.digest = sbom.subject.digest;
-      const attested = sbom.attestation !== undefined;
-      image.platforms.push({
-        packages: sbom.packages,
-        created: sbom.created
-          ? { value: sbom.created, source: attested ? 'attestation SBOM creation time' : 'SBOM creation time', reliable: true }
-          : undefined,
-        evidence: {
-          kind: 'sbom-file',
-          format: sbom.format,
-          detail: attested ? `${target.path} (attestation read from a file: signature not verified)` : target.path,
-          ...(attested ? { verified: false } : {}),
-        },
-        errors: [],
-        notes: [],
-      });
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      ctx.inputErrors.push(err.message);
-      image.errors.push(err.message);
-    }
-    return { ok: true, image };
-  },
-} satisfies Acquirer;
+    },
+  } satisfies Acquirer;
+}
+
+/** The file reader with no key: attestations are read and marked unverified. */
+export const sbomFileAcquirer = createSbomFileAcquirer();

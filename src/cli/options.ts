@@ -31,6 +31,8 @@ export const ScanFlags = z.object({
   certificateIdentity: z.string().min(1).optional(),
   certificateIdentityRegexp: z.string().min(1).optional(),
   certificateOidcIssuer: z.string().min(1).optional(),
+  certificateOidcIssuerRegexp: z.string().min(1).optional(),
+  trustedRoot: z.string().min(1).optional(),
   toolTimeout: z.coerce.number().int().min(1).default(600),
   imageTimeout: z.coerce.number().int().min(1).default(900),
   allContexts: z.boolean().default(false),

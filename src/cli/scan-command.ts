@@ -27,9 +27,11 @@ export function addScanOptions(cmd: Command): Command {
     .option('--cache-dir <dir>', 'where the SBOM cache lives (default: $XDG_CACHE_HOME/sbom-hunt)')
     .option('--key <file>', 'public key (PEM: ECDSA P-256, Ed25519, RSA) that SBOM attestations must verify against')
     .option('--allow-unverified-attestations', 'use attestations whose signature could not be verified (marked unverified)')
-    .option('--certificate-identity <id>', 'keyless cosign: the signer identity')
-    .option('--certificate-identity-regexp <re>', 'keyless cosign: the signer identity, as a regular expression')
-    .option('--certificate-oidc-issuer <url>', 'keyless cosign: the OIDC issuer')
+    .option('--trusted-root <file>', 'Sigstore trusted root (JSON): verify keyless attestation bundles natively and offline against it')
+    .option('--certificate-identity <id>', 'keyless: the signer identity the certificate must name')
+    .option('--certificate-identity-regexp <re>', 'keyless: the signer identity, as a regular expression')
+    .option('--certificate-oidc-issuer <url>', 'keyless: the OIDC issuer the certificate must name')
+    .option('--certificate-oidc-issuer-regexp <re>', 'keyless: the OIDC issuer, as a regular expression')
     .option('--tool-timeout <seconds>', 'time limit for one syft, grype or cosign run', '600')
     .option('--image-timeout <seconds>', 'time limit for reading one image; past it the image is unknown', '900')
     .option('--all-contexts', 'kube: read every context of the kubeconfig')
@@ -95,6 +97,8 @@ export function scanOptionsFrom(sources: string[], flags: ScanFlags, warn: (m: s
     ...(flags.certificateIdentity ? { certificateIdentity: flags.certificateIdentity } : {}),
     ...(flags.certificateIdentityRegexp ? { certificateIdentityRegexp: flags.certificateIdentityRegexp } : {}),
     ...(flags.certificateOidcIssuer ? { certificateOidcIssuer: flags.certificateOidcIssuer } : {}),
+    ...(flags.certificateOidcIssuerRegexp ? { certificateOidcIssuerRegexp: flags.certificateOidcIssuerRegexp } : {}),
+    ...(flags.trustedRoot ? { trustedRoot: flags.trustedRoot } : {}),
     toolTimeoutMs: flags.toolTimeout * 1000,
     imageTimeoutMs: flags.imageTimeout * 1000,
     kube: {
