@@ -72,6 +72,19 @@ describe.skipIf(!dir)('keyless verification of real cosign bundles', () => {
     expect(r.reason).toMatch(/TLOG|log/i);
   });
 
+  it('reads several roots from JSON lines (as `gh attestation trusted-root` writes them) and accepts any that verifies', () => {
+    const full = publicGoodTrustedRoot();
+    const oldCa = { ...full, certificateAuthorities: (full.certificateAuthorities as { validFor: { end?: string } }[]).filter((ca) => ca.validFor.end) };
+    const jsonl = path.join(tmp, 'trusted_root.jsonl');
+    writeFileSync(jsonl, `${JSON.stringify(oldCa)}\n${JSON.stringify(full)}\n`);
+    const flags = { certificateIdentity: COSIGN.identity, certificateOidcIssuer: GITHUB };
+    expect(verifyBundle(bundle(COSIGN.file), policy(flags, jsonl)).verified).toBe(true);
+    writeFileSync(jsonl, `${JSON.stringify(oldCa)}\n${JSON.stringify(oldCa)}\n`);
+    const r = verifyBundle(bundle(COSIGN.file), policy(flags, jsonl));
+    expect(r.verified).toBe(false);
+    expect(r.reason).toMatch(/^keyless: root 1: .+; root 2: /);
+  });
+
   it('does not throw on something that is not a bundle', () => {
     const p = policy({ certificateIdentity: COSIGN.identity, certificateOidcIssuer: GITHUB });
     expect(verifyBundle({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json' }, p)).toMatchObject({ verified: false, reason: expect.stringMatching(/^not a valid Sigstore bundle/) });
@@ -117,7 +130,7 @@ describe('keyless policy from flags', () => {
     const notJson = path.join(tmp, 'not.json');
     writeFileSync(notJson, '{ nope');
     expect(() => loadKeylessPolicy(notJson, flags)).toThrow(InputError);
-    expect(() => loadKeylessPolicy(notJson, flags)).toThrow(/not\.json: not JSON/);
+    expect(() => loadKeylessPolicy(notJson, flags)).toThrow(/not\.json:1: not valid JSON/);
     expect(() => loadKeylessPolicy(path.join(tmp, 'missing.json'), flags)).toThrow(/missing\.json: cannot read \(ENOENT\)/);
     const noLogs = writeTrustedRoot(path.join(tmp, 'no-logs.json'), { ...publicGoodTrustedRoot(), tlogs: [] });
     expect(() => loadKeylessPolicy(noLogs, flags)).toThrow(/no-logs\.json \(tlogs\): lists no transparency log/);

@@ -6,6 +6,7 @@ import { bundleFromJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { Verifier, toSignedEntity, toTrustMaterial, type TrustMaterial, type VerificationPolicy } from '@sigstore/verify';
 import { z } from 'zod';
+import { parseJsonValues } from '../../formats/json-text.js';
 import { InputError, UsageError } from '../../errors.js';
 import type { VerifyResult } from './verify.js';
 
@@ -17,14 +18,19 @@ export interface SignerIdentityFlags {
   certificateOidcIssuerRegexp?: string;
 }
 
+export interface TrustedRootMaterial {
+  trust: TrustMaterial;
+  /** False when the root lists no certificate-transparency log (a private Sigstore without CT). */
+  requireSct: boolean;
+}
+
 export interface KeylessPolicy {
   /** The trusted root file, named in evidence. */
   trustedRootFile: string;
-  trust: TrustMaterial;
+  /** One root per JSON value in the file: `gh attestation trusted-root` writes several as JSON lines. */
+  roots: TrustedRootMaterial[];
   identity: string | RegExp;
   issuer: string | RegExp;
-  /** False when the root lists no certificate-transparency log (a private Sigstore without CT). */
-  requireSct: boolean;
 }
 
 const TrustedRootShape = z.looseObject({
@@ -50,29 +56,33 @@ function oneOf(exact: string | undefined, regexp: string | undefined, name: stri
   throw new UsageError(`--trusted-root needs --${name} or --${name}-regexp: a keyless signature is only as good as the identity it is checked against`);
 }
 
-/** Reads the trusted root and the identity flags into a policy; InputError naming the file when the root is bad. */
-export function loadKeylessPolicy(trustedRootFile: string, flags: SignerIdentityFlags): KeylessPolicy {
-  const identity = oneOf(flags.certificateIdentity, flags.certificateIdentityRegexp, 'certificate-identity');
-  const issuer = oneOf(flags.certificateOidcIssuer, flags.certificateOidcIssuerRegexp, 'certificate-oidc-issuer');
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(trustedRootFile, 'utf8'));
-  } catch (err) {
-    const why = err instanceof SyntaxError ? `not JSON (${err.message})` : `cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
-    throw new InputError(trustedRootFile, why);
-  }
+/** One trusted root of the file; InputError naming the file (and the root's position when there are several). */
+function readRoot(json: unknown, file: string, where: string): TrustedRootMaterial {
   const shape = TrustedRootShape.safeParse(json);
   if (!shape.success) {
     const issue = shape.error.issues[0];
-    throw new InputError(trustedRootFile, issue?.message ?? 'not a Sigstore trusted root', undefined, issue?.path.join('.') || undefined);
+    throw new InputError(file, `${where}${issue?.message ?? 'not a Sigstore trusted root'}`, undefined, issue?.path.join('.') || undefined);
   }
-  let trust: TrustMaterial;
   try {
-    trust = toTrustMaterial(TrustedRoot.fromJSON(json));
+    return { trust: toTrustMaterial(TrustedRoot.fromJSON(json)), requireSct: (shape.data.ctlogs ?? []).length > 0 };
   } catch (err) {
-    throw new InputError(trustedRootFile, `not a usable Sigstore trusted root (${err instanceof Error ? err.message : String(err)})`);
+    throw new InputError(file, `${where}not a usable Sigstore trusted root (${err instanceof Error ? err.message : String(err)})`);
   }
-  return { trustedRootFile, trust, identity, issuer, requireSct: (shape.data.ctlogs ?? []).length > 0 };
+}
+
+/** Reads the trusted root(s) and the identity flags into a policy; InputError naming the file when a root is bad. */
+export function loadKeylessPolicy(trustedRootFile: string, flags: SignerIdentityFlags): KeylessPolicy {
+  const identity = oneOf(flags.certificateIdentity, flags.certificateIdentityRegexp, 'certificate-identity');
+  const issuer = oneOf(flags.certificateOidcIssuer, flags.certificateOidcIssuerRegexp, 'certificate-oidc-issuer');
+  let text: string;
+  try {
+    text = readFileSync(trustedRootFile, 'utf8');
+  } catch (err) {
+    throw new InputError(trustedRootFile, `cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  const values = parseJsonValues(text, trustedRootFile);
+  const roots = values.map((v, i) => readRoot(v, trustedRootFile, values.length > 1 ? `root ${i + 1} of ${values.length}: ` : ''));
+  return { trustedRootFile, roots, identity, issuer };
 }
 
 export function isSigstoreBundle(value: unknown): boolean {
@@ -106,16 +116,23 @@ export function verifyBundle(value: unknown, p: KeylessPolicy): VerifyResult {
     return { verified: false, reason: `not a valid Sigstore bundle: ${message(err)}` };
   }
   const policy: VerificationPolicy = { subjectAlternativeName: p.identity, ...(typeof p.issuer === 'string' ? { extensions: { issuer: p.issuer } } : {}) };
-  try {
-    const signer = new Verifier(p.trust, { tlogThreshold: 1, ctlogThreshold: p.requireSct ? 1 : 0 }).verify(entity, policy);
+  const failures: string[] = [];
+  for (const root of p.roots) {
+    let signer;
+    try {
+      signer = new Verifier(root.trust, { tlogThreshold: 1, ctlogThreshold: root.requireSct ? 1 : 0 }).verify(entity, policy);
+    } catch (err) {
+      failures.push(message(err));
+      continue;
+    }
     const issuer = signer.identity?.extensions?.issuer;
     if (p.issuer instanceof RegExp && !(issuer !== undefined && p.issuer.test(issuer))) {
       return { verified: false, reason: `keyless: certificate issuer ${issuer ?? '(none)'} does not match ${p.issuer.source}` };
     }
     const who = signer.identity?.subjectAlternativeName ?? '(no identity)';
-    const sct = p.requireSct ? '' : ' (no SCT check: the trusted root lists no CT log)';
+    const sct = root.requireSct ? '' : ' (no SCT check: the trusted root lists no CT log)';
     return { verified: true, reason: `keyless: certificate for ${who} issued by ${issuer ?? '(no issuer)'}, chained to ${p.trustedRootFile}${sct}${logEntryNote(value)}` };
-  } catch (err) {
-    return { verified: false, reason: `keyless: ${message(err)}` };
   }
+  const why = failures.length === 1 ? failures[0] : failures.map((f, i) => `root ${i + 1}: ${f}`).join('; ');
+  return { verified: false, reason: `keyless: ${why}` };
 }
