@@ -42,6 +42,10 @@ export interface ScanOptions extends Omit<ChainOptions, 'registry' | 'credential
   warn?: (message: string) => void;
   /** Progress hook: called after each image is judged. */
   onImage?: (done: number, total: number, image: ImageResult) => void;
+  /** Progress: the inventory is done and this many images will be read. */
+  onInventory?: (total: number) => void;
+  /** Progress: a link of the chain is about to try this target. */
+  onStage?: (target: Target, link: string) => void;
   now?: Date;
 }
 
@@ -57,7 +61,13 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const warn = opts.warn ?? (() => {});
   const credentials = defaultCredentials();
   const registry = new RegistryClient({ insecureRegistries: opts.insecureRegistries, credentials, ...(opts.signal ? { signal: opts.signal } : {}) });
-  const ctx = { insecureRegistries: opts.insecureRegistries, registry, inputErrors: [] as string[], ...(opts.signal ? { signal: opts.signal } : {}) };
+  const ctx = {
+    insecureRegistries: opts.insecureRegistries,
+    registry,
+    inputErrors: [] as string[],
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onStage ? { onStage: opts.onStage } : {}),
+  };
 
   const sources = buildSources(opts.kube);
   const inventory = await inventoryAll(opts.sources, sources.list, ctx);
@@ -69,6 +79,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const deduped = dedupeTargets(inventory.targets);
   const { aliases } = deduped;
   const targets = opts.shard ? deduped.targets.filter((t) => inShard(targetKey(t), opts.shard!)) : deduped.targets;
+  opts.onInventory?.(targets.length);
   const limit = pLimit(Math.max(1, opts.concurrency));
   let done = 0;
   try {

@@ -6,6 +6,8 @@ export interface AcquireContext {
   insecureRegistries: string[];
   /** Input errors in user-given files; they make the run exit 2 after the report is written. */
   inputErrors: string[];
+  /** Progress: the link about to try this target (for the spinner's "current stage"). */
+  onStage?: (target: Target, link: string) => void;
 }
 
 export interface Acquirer {

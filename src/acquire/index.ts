@@ -6,6 +6,7 @@ import type { AcquireContext, Acquirer } from './acquirer.js';
 export async function acquireTarget(target: Target, ctx: AcquireContext, chain: Acquirer[]): Promise<AcquiredImage> {
   const declined: string[] = [];
   for (const link of chain) {
+    ctx.onStage?.(target, link.name);
     try {
       const outcome = await link.acquire(target, ctx);
       if (outcome.ok) return outcome.image;

@@ -1,7 +1,7 @@
 // `sbom-hunt scan` and `sbom-hunt check`: run the hunt, write the report, pick the exit code.
 import { createWriteStream } from 'node:fs';
 import { Command, Option } from 'commander';
-import ora from 'ora';
+import { startProgress } from './progress.js';
 import { runScan, type ScanOptions } from '../scan.js';
 import { parseWindow } from '../iocs/index.js';
 import { bundledIocDir } from '../version.js';
@@ -11,6 +11,7 @@ import { exitCodeFor } from './exit-codes.js';
 import { DEFAULT_SBOM_SOURCES, SBOM_SOURCES } from '../acquire/chain.js';
 import { setToolWarningSink } from '../adapters/exec.js';
 import type { Report } from '../model/report.js';
+import type { Target } from '../model/target.js';
 
 export function addScanOptions(cmd: Command): Command {
   return cmd
@@ -47,15 +48,18 @@ export function addScanOptions(cmd: Command): Command {
 
 export interface RunIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   env: NodeJS.ProcessEnv;
 }
 
 export async function runScanCommand(sources: string[], raw: unknown, io: RunIo, mode: 'scan' | 'check'): Promise<number> {
   const flags = parseScanFlags(raw);
-  const spinner = progressSpinner(flags, io);
+  const progress = startProgress(flags.quiet, io);
   const warn = (m: string) => {
-    if (!flags.quiet) io.stderr.write(`sbom-hunt: warning: ${m}\n`);
+    if (flags.quiet) return;
+    const line = `sbom-hunt: warning: ${m}\n`;
+    if (progress) progress.print(line);
+    else io.stderr.write(line);
   };
   setToolWarningSink(warn);
   const interrupt = new AbortController();
@@ -68,10 +72,16 @@ export async function runScanCommand(sources: string[], raw: unknown, io: RunIo,
   const { report, inputErrors } = await runScan({
     ...scanOptionsFrom(sources, flags, warn),
     signal: interrupt.signal,
-    onImage: spinner ? (done, total, img) => (spinner.text = `${done}/${total} images · ${img.ref}`) : undefined,
+    ...(progress
+      ? {
+          onInventory: (total: number) => progress.inventory(total),
+          onStage: (t: Target, link: string) => progress.stage(t, link),
+          onImage: (done: number, total: number, img: { ref: string }) => progress.imageDone(done, total, img.ref),
+        }
+      : {}),
   });
   process.removeListener('SIGINT', onSigint);
-  spinner?.stop();
+  progress?.stop();
   await writeReport(report, flags, io, mode);
   if (!flags.quiet) for (const e of inputErrors) io.stderr.write(`sbom-hunt: input error: ${e}\n`);
   // 130 is the shell's code for a run stopped by SIGINT: the report is partial.
@@ -111,11 +121,6 @@ export function scanOptionsFrom(sources: string[], flags: ScanFlags, warn: (m: s
     },
     warn,
   };
-}
-
-function progressSpinner(flags: ScanFlags, io: RunIo) {
-  if (flags.quiet || io.env.CI || !io.stderr.isTTY) return undefined;
-  return ora({ text: 'scanning', stream: io.stderr }).start();
 }
 
 function useColor(flags: ScanFlags, io: RunIo): boolean {
