@@ -1,26 +1,30 @@
-// Acquire an SBOM attestation stored the cosign way (tag `sha256-<hex>.att`, one DSSE envelope per layer), verified here.
-import { createHash, type KeyObject } from 'node:crypto';
-import type { Readable } from 'node:stream';
+// Acquire an SBOM attestation attached to a registry image, read and verified here without pulling the image:
+// Sigstore bundles found through the referrers API or referrers tag (cosign v3), then the legacy `.att` tag.
+import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { AcquiredImage, AcquireOutcome, Target } from '../../model/target.js';
 import type { Acquirer } from '../acquirer.js';
 import { notMine } from '../acquirer.js';
 import { readAttestedSbom } from './envelopes.js';
+import type { KeylessPolicy } from './keyless.js';
+import { findReferrerBundles, readBlob, type ReferrerSource } from './referrers.js';
 
-/** The two registry reads this link needs; the OCI adapter's RegistryClient provides them. */
-export interface AttestationSource {
-  getManifest(repo: { registry: string; repository: string }, reference: string): Promise<{ bytes: Buffer }>;
-  openBlob(repo: { registry: string; repository: string }, digest: string): Promise<Readable>;
-}
+/** The registry reads this link needs; the OCI adapter's RegistryClient provides them. */
+export type AttestationSource = ReferrerSource;
 
 export interface AttestationAcquireOptions {
   source: AttestationSource;
   key?: KeyObject;
   /** How the key is named in evidence: its file path. */
   keyLabel?: string;
+  /** `--trusted-root` and the identity flags: keyless bundles verified offline. */
+  keyless?: KeylessPolicy;
   allowUnverified?: boolean;
   maxEnvelopeBytes?: number;
 }
+
+type RegistryTarget = Target & { kind: 'registry' };
+type Found = { lines: string[]; label: string } | string;
 
 const DSSE_LAYER = 'application/vnd.dsse.envelope.v1+json';
 const SBOM_PREDICATE = /^https:\/\/(cyclonedx\.org\/bom|spdx\.dev\/Document|syft\.dev\/bom)/;
@@ -35,12 +39,13 @@ const Statement = z.looseObject({
 });
 const Envelope = z.looseObject({ payload: z.string() });
 
-/** Whether the envelope holds an SBOM statement about this digest. */
-function sbomAbout(envelopeText: string, digest: string): boolean {
+/** Whether the envelope (bare, or inside a Sigstore bundle) holds an SBOM statement about this digest. */
+function sbomAbout(text: string, digest: string): boolean {
   try {
-    const env = Envelope.parse(JSON.parse(envelopeText));
+    const value = JSON.parse(text) as { dsseEnvelope?: unknown };
+    const env = Envelope.parse(value && typeof value === 'object' && 'dsseEnvelope' in value ? value.dsseEnvelope : value);
     const stmt = Statement.parse(JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8')));
-    // A signature binds the statement, not the tag it was found under: the subject must name this image.
+    // A signature binds the statement, not where it was found: the subject must name this image.
     const about = (stmt.subject ?? []).some((s) => `sha256:${s.digest?.sha256 ?? ''}` === digest);
     return about && SBOM_PREDICATE.test(stmt.predicateType ?? '');
   } catch {
@@ -48,22 +53,22 @@ function sbomAbout(envelopeText: string, digest: string): boolean {
   }
 }
 
-async function readBlob(source: AttestationSource, repo: { registry: string; repository: string }, digest: string, max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of await source.openBlob(repo, digest)) {
-    size += (chunk as Buffer).length;
-    if (size > max) throw new Error(`envelope ${digest} is larger than ${max} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  const bytes = Buffer.concat(chunks);
-  const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-  if (actual !== digest) throw new Error(`envelope ${digest} arrived with digest ${actual}`);
-  return bytes;
+const oneLine = (text: string) => JSON.stringify(JSON.parse(text));
+
+/** SBOM bundles about the digest among its referrers (API or referrers tag). */
+async function fromReferrers(opts: AttestationAcquireOptions, t: RegistryTarget, digest: string): Promise<Found> {
+  const found = await findReferrerBundles(opts.source, t, digest, opts.maxEnvelopeBytes ?? DEFAULT_MAX_ENVELOPE);
+  if (typeof found === 'string') return found;
+  const kept = found.bundles.filter((b) => sbomAbout(b.text, digest));
+  const skipped = found.skipped.length > 0 ? ` (${found.skipped.join('; ')})` : '';
+  if (kept.length === 0) return `no SBOM bundle about ${digest} among its referrers (${found.via})${skipped}`;
+  const label = `${t.registry}/${t.repository}@${digest}: referrer ${kept.map((b) => b.manifest).join(', ')} via the ${found.via}`;
+  return { lines: kept.map((b) => oneLine(b.text)), label };
 }
 
-/** The SBOM envelopes about this digest, as JSON lines; or why there are none. */
-async function sbomEnvelopes(opts: AttestationAcquireOptions, t: Target & { kind: 'registry' }, digest: string, tag: string): Promise<string[] | string> {
+/** SBOM envelopes about the digest under the legacy cosign tag `sha256-<hex>.att`. */
+async function fromAttTag(opts: AttestationAcquireOptions, t: RegistryTarget, digest: string): Promise<Found> {
+  const tag = `${digest.replace(':', '-')}.att`;
   let manifest;
   try {
     manifest = AttManifest.parse(JSON.parse((await opts.source.getManifest(t, tag)).bytes.toString('utf8')));
@@ -72,17 +77,35 @@ async function sbomEnvelopes(opts: AttestationAcquireOptions, t: Target & { kind
     return /: not found\b/.test(text) ? `no attestation stored at ${tag}` : `cannot read ${tag}: ${text}`;
   }
   const layers = manifest.layers.filter((l) => l.mediaType === DSSE_LAYER);
-  const max = opts.maxEnvelopeBytes ?? DEFAULT_MAX_ENVELOPE;
-  const kept: string[] = [];
+  const lines: string[] = [];
   for (const layer of layers) {
     try {
-      const text = (await readBlob(opts.source, t, layer.digest, max)).toString('utf8');
-      if (sbomAbout(text, digest)) kept.push(JSON.stringify(JSON.parse(text)));
+      const text = (await readBlob(opts.source, t, layer.digest, opts.maxEnvelopeBytes ?? DEFAULT_MAX_ENVELOPE)).toString('utf8');
+      if (sbomAbout(text, digest)) lines.push(oneLine(text));
     } catch (err) {
       return `cannot read ${tag}: ${err instanceof Error ? err.message : String(err)}`;
     }
   }
-  return kept.length > 0 ? kept : `no SBOM attestation about ${digest} among ${layers.length} at ${tag}`;
+  return lines.length > 0 ? { lines, label: `${t.registry}/${t.repository}:${tag}` } : `no SBOM attestation about ${digest} among ${layers.length} at ${tag}`;
+}
+
+function imageOf(target: RegistryTarget, digest: string, read: Exclude<ReturnType<typeof readAttestedSbom>, { refused: string }>): AcquiredImage {
+  const { sbom, evidence } = read;
+  return {
+    ref: target.ref,
+    digest,
+    platforms: [
+      {
+        digest,
+        packages: sbom.packages,
+        ...(sbom.created ? { created: { value: sbom.created, source: 'attested SBOM creation time', reliable: true } } : {}),
+        evidence,
+        errors: [],
+        notes: evidence.verified ? [] : ['SBOM read from an attestation whose signature was not verified'],
+      },
+    ],
+    errors: [],
+  };
 }
 
 export function attestationAcquirer(opts: AttestationAcquireOptions): Acquirer {
@@ -90,36 +113,29 @@ export function attestationAcquirer(opts: AttestationAcquireOptions): Acquirer {
     name: 'attestation',
     async acquire(target): Promise<AcquireOutcome> {
       if (target.kind !== 'registry' || !target.digest) return notMine('attestations are looked up for registry images pinned by digest');
-      if (!opts.key && !opts.allowUnverified) return notMine('no --key to verify attestations with (--allow-unverified-attestations reads them unchecked)');
-      const digest = target.digest;
-      const tag = `${digest.replace(':', '-')}.att`;
-      const found = await sbomEnvelopes(opts, target, digest, tag);
-      if (typeof found === 'string') return notMine(found);
-      const label = `${target.registry}/${target.repository}:${tag}`;
-      let read;
-      try {
-        read = readAttestedSbom(found.join('\n'), label, { ...opts, allowUnverified: !!opts.allowUnverified });
-      } catch (err) {
-        return notMine(err instanceof Error ? err.message : String(err));
+      if (!opts.key && !opts.keyless && !opts.allowUnverified) {
+        return notMine('no --key or --trusted-root to verify attestations with (--allow-unverified-attestations reads them unchecked)');
       }
-      if ('refused' in read) return notMine(read.refused);
-      const { sbom, evidence } = read;
-      const image: AcquiredImage = {
-        ref: target.ref,
-        digest,
-        platforms: [
-          {
-            digest,
-            packages: sbom.packages,
-            ...(sbom.created ? { created: { value: sbom.created, source: 'attested SBOM creation time', reliable: true } } : {}),
-            evidence,
-            errors: [],
-            notes: evidence.verified ? [] : ['SBOM read from an attestation whose signature was not verified'],
-          },
-        ],
-        errors: [],
-      };
-      return { ok: true, image };
+      const digest = target.digest;
+      const reasons: string[] = [];
+      // The newer form first: an image re-attested with cosign v3 may still carry an older .att beside it.
+      for (const find of [fromReferrers, fromAttTag]) {
+        const found = await find(opts, target, digest);
+        if (typeof found === 'string') {
+          reasons.push(found);
+          continue;
+        }
+        let read;
+        try {
+          read = readAttestedSbom(found.lines.join('\n'), found.label, { ...opts, allowUnverified: !!opts.allowUnverified });
+        } catch (err) {
+          reasons.push(`${found.label}: ${err instanceof Error ? err.message : String(err)}`);
+          continue;
+        }
+        if ('refused' in read) reasons.push(`${found.label}: ${read.refused}`);
+        else return { ok: true, image: imageOf(target, digest, read) };
+      }
+      return notMine(reasons.join('; '));
     },
   } satisfies Acquirer;
 }

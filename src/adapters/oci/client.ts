@@ -8,11 +8,11 @@ import { DEFAULT_RETRY, requestWithRetry, type HttpResponse, type RetryPolicy } 
 import { Authenticator } from './auth.js';
 import { parseChallenges, pickChallenge } from './challenge.js';
 import { defaultCredentials, type CredentialLookup } from './credentials.js';
-import { bareMediaType, isArtifactTag, MANIFEST_ACCEPT } from './media-types.js';
+import { bareMediaType, isArtifactTag, MANIFEST_ACCEPT, OCI_INDEX } from './media-types.js';
 import { nextLink } from './paging.js';
 import { apiHost, isDigest, isTag } from './reference.js';
 import { manifestMediaType, parseJson, registryErrors, sha256 } from './responses.js';
-import { CatalogPage, TagsPage } from './schema.js';
+import { CatalogPage, ReferrersIndex, TagsPage, type ReferrerDescriptor } from './schema.js';
 import { redact } from './secrets.js';
 
 export interface RegistryClientOptions {
@@ -106,27 +106,43 @@ export class RegistryClient {
     return res.stream;
   }
 
+  /**
+   * What refers to a digest, through the OCI 1.1 referrers API, following `Link` pages; undefined when
+   * the registry has no such API (404, as distribution 2.8 answers), so the caller can use the referrers tag.
+   */
+  async listReferrers(repo: RepoRef, digest: string): Promise<ReferrerDescriptor[] | undefined> {
+    checkReference(repo, digest, true);
+    const path = `/v2/${repo.repository}/referrers/${digest}`;
+    const pages = await this.listPaged(repo.registry, path, pullScope(repo), ReferrersIndex, `referrers of ${repo.repository}@${digest}`, OCI_INDEX);
+    return pages?.flatMap((p) => p.manifests ?? []);
+  }
+
   /** Every repository in the registry's catalog, following `Link` pages. */
   async listRepositories(registry: string): Promise<string[]> {
     const pages = await this.listPaged(registry, `/v2/_catalog?n=${this.pageSize()}`, 'registry:catalog:*', CatalogPage, 'catalog');
-    return pages.flatMap((p) => p.repositories ?? []);
+    return (pages ?? []).flatMap((p) => p.repositories ?? []);
   }
 
   /** Every tag of a repository except signature, attestation and SBOM tags. */
   async listTags(repo: RepoRef): Promise<string[]> {
     const path = `/v2/${repo.repository}/tags/list?n=${this.pageSize()}`;
     const pages = await this.listPaged(repo.registry, path, pullScope(repo), TagsPage, `tags of ${repo.repository}`);
-    return [...new Set(pages.flatMap((p) => p.tags ?? []))].filter((t) => !isArtifactTag(t));
+    return [...new Set((pages ?? []).flatMap((p) => p.tags ?? []))].filter((t) => !isArtifactTag(t));
   }
 
-  private async listPaged<T>(registry: string, firstPath: string, scope: string, schema: z.ZodType<T>, what: string): Promise<T[]> {
+  /**
+   * Every page of a listing, following `Link` headers. With `accept` given (the referrers API), a first
+   * page answered 404, 405 or 501 means the registry lacks the endpoint: undefined, not an error.
+   */
+  private async listPaged<T>(registry: string, firstPath: string, scope: string, schema: z.ZodType<T>, what: string, accept?: string): Promise<T[] | undefined> {
     const pages: T[] = [];
     const seen = new Set<string>();
     let path: string | undefined = firstPath;
     while (path !== undefined) {
       if (seen.has(path) || seen.size >= MAX_PAGES) throw new ToolError(registry, `${what}: pagination does not end (${path})`);
       seen.add(path);
-      const res = await this.send(registry, path, scope, { accept: 'application/json' });
+      const res = await this.send(registry, path, scope, { accept: accept ?? 'application/json' });
+      if (accept && pages.length === 0 && [404, 405, 501].includes(res.status)) return undefined;
       if (res.status !== 200) throw await this.failure(registry, res, what, scope);
       pages.push(parseJson(schema, res.body, registry, what));
       path = this.samePath(registry, nextLink(res.headers.get('link'), res.url), what);

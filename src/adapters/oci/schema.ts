@@ -7,6 +7,19 @@ export type CatalogPage = z.infer<typeof CatalogPage>;
 export const TagsPage = z.object({ name: z.string().optional(), tags: z.array(z.string()).nullable().default([]) });
 export type TagsPage = z.infer<typeof TagsPage>;
 
+/** One entry of a referrers index (OCI 1.1 referrers API, or the `sha256-<hex>` referrers tag). */
+export const ReferrerDescriptor = z.looseObject({
+  mediaType: z.string(),
+  digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'not a sha256 digest'),
+  size: z.number().int().nonnegative(),
+  artifactType: z.string().optional(),
+  annotations: z.record(z.string(), z.string()).nullish(),
+});
+export type ReferrerDescriptor = z.infer<typeof ReferrerDescriptor>;
+
+export const ReferrersIndex = z.looseObject({ manifests: z.array(ReferrerDescriptor).nullish() });
+export type ReferrersIndex = z.infer<typeof ReferrersIndex>;
+
 export const ErrorBody = z.object({
   errors: z.array(z.object({ code: z.string().optional(), message: z.string().optional() })).default([]),
 });

@@ -95,7 +95,7 @@ describe.skipIf(!registryAvailable || !rw)('attestation acquirer against a real 
   it('does not take a signed statement about another image, found under this image’s tag', async () => {
     expect(await acquirer({ key: keys.publicKey }).acquire(target(OTHER), ctx())).toEqual({
       ok: false,
-      notMine: `no SBOM attestation about ${OTHER} among 1 at ${OTHER.replace(':', '-')}.att`,
+      notMine: `no referrers (no referrers API, no ${OTHER.replace(':', '-')} tag); no SBOM attestation about ${OTHER} among 1 at ${OTHER.replace(':', '-')}.att`,
     });
   });
 
@@ -103,7 +103,7 @@ describe.skipIf(!registryAvailable || !rw)('attestation acquirer against a real 
     const api: Target = { ...target(CENTOS), repository: 'shop/api' };
     expect(await acquirer({ key: keys.publicKey }).acquire(api, ctx())).toEqual({
       ok: false,
-      notMine: 'attestation signature not verified: envelope 1 of 1: none of 1 signature(s) verifies with the given ecdsa-p256 key',
+      notMine: `no referrers (no referrers API, no ${CENTOS.replace(':', '-')} tag); ${reg.host}/shop/api:${CENTOS.replace(':', '-')}.att: attestation signature not verified: envelope 1 of 1: none of 1 signature(s) verifies with the given ecdsa-p256 key`,
     });
     const allowed = await acquirer({ key: keys.publicKey, allowUnverified: true }).acquire(api, ctx());
     if (!allowed.ok) throw new Error(allowed.notMine);
@@ -112,10 +112,14 @@ describe.skipIf(!registryAvailable || !rw)('attestation acquirer against a real 
   });
 
   it('steps aside when there is no attestation, no key, or no digest', async () => {
-    expect(await acquirer({ key: keys.publicKey }).acquire(target(NONE), ctx())).toEqual({ ok: false, notMine: `no attestation stored at ${NONE.replace(':', '-')}.att` });
+    const none = NONE.replace(':', '-');
+    expect(await acquirer({ key: keys.publicKey }).acquire(target(NONE), ctx())).toEqual({
+      ok: false,
+      notMine: `no referrers (no referrers API, no ${none} tag); no attestation stored at ${none}.att`,
+    });
     expect(await acquirer({}).acquire(target(CENTOS), ctx())).toEqual({
       ok: false,
-      notMine: 'no --key to verify attestations with (--allow-unverified-attestations reads them unchecked)',
+      notMine: 'no --key or --trusted-root to verify attestations with (--allow-unverified-attestations reads them unchecked)',
     });
     const byTag: Target = { kind: 'registry', ref: 'x', registry: reg.host, repository: 'shop/web', tag: '1' };
     expect(await acquirer({ key: keys.publicKey }).acquire(byTag, ctx())).toEqual({ ok: false, notMine: 'attestations are looked up for registry images pinned by digest' });
@@ -126,6 +130,6 @@ describe.skipIf(!registryAvailable || !rw)('attestation acquirer against a real 
     const t: Target = { ...target(CENTOS), registry: '127.0.0.1:9', ref: 'x' };
     const outcome = await attestationAcquirer({ source: down, key: keys.publicKey }).acquire(t, ctx());
     expect(outcome.ok).toBe(false);
-    expect(!outcome.ok && outcome.notMine).toMatch(new RegExp(`^cannot read ${CENTOS.replace(':', '-')}\\.att: `));
+    expect(!outcome.ok && outcome.notMine).toMatch(new RegExp(`^cannot list referrers: 127\\.0\\.0\\.1:9: .+; cannot read ${CENTOS.replace(':', '-')}\\.att: `));
   });
 });
