@@ -13,7 +13,9 @@ export type Fault =
   /** Waits before forwarding the upstream response. */
   | { kind: 'delay'; ms: number }
   /** Answers with a redirect to this URL (another origin serving the same path). */
-  | { kind: 'redirect'; to: string; status?: number };
+  | { kind: 'redirect'; to: string; status?: number }
+  /** Answers itself with this body: an endpoint the registry behind lacks (the OCI 1.1 referrers API). */
+  | { kind: 'serve'; status?: number; contentType: string; body: Buffer };
 
 export interface FaultRule {
   method?: string;
@@ -90,6 +92,11 @@ function serve(req: IncomingMessage, res: ServerResponse, upstream: string, faul
   if (fault?.kind === 'status') {
     res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
     res.end(JSON.stringify({ errors: [{ code: 'INJECTED', message: `injected ${fault.status}` }] }));
+    return;
+  }
+  if (fault?.kind === 'serve') {
+    res.writeHead(fault.status ?? 200, { 'content-type': fault.contentType, 'content-length': String(fault.body.length) });
+    res.end(fault.body);
     return;
   }
   if (fault?.kind === 'redirect') {
