@@ -1,12 +1,13 @@
 // commander wiring: flags -> options, errors -> one line and an exit code. The only process.exit is in bin/.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { EXIT, InputError, ToolError, UsageError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import { addScanOptions, runScanCommand, type RunIo } from './scan-command.js';
 import { addSweepOptions, runSweepCommand } from './sweep-command.js';
 import { addIocsFeedCommands, runIocsLint, runIocsList } from './iocs-command.js';
-import { collect } from './options.js';
+import { collect, FAIL_ON, FORMATS } from './options.js';
 import { runCacheCommand } from './cache-command.js';
+import { runCacheHunt } from './cache-hunt.js';
 import { addReportCommand } from './report-command.js';
 import { SOURCES } from '../inventory/index.js';
 
@@ -45,6 +46,18 @@ function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
     if (action === 'prune') sub.option('--older-than <age>', 'an age like 12h, 30d, 4w', '30d');
     sub.action(async (opts: { cacheDir?: string; olderThan?: string }) => setCode(await runCacheCommand(action, opts, io)));
   }
+  cache
+    .command('hunt')
+    .description('which cached images hold an IOC package: an indexed query over every image scanned before, no registry needed')
+    .option('--ioc <path>', 'IOC file or directory, YAML or OSV (repeatable; default: the bundled feeds)', collect)
+    .option('--window <interval>', 'an extra compromise window, START/END (repeatable)', collect)
+    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table'))
+    .option('-o, --output <file>', 'write the report to a file')
+    .addOption(new Option('--fail-on <verdict>', 'exit 1 when an image is at or above this verdict').choices(FAIL_ON).default('affected'))
+    .option('--cache-dir <dir>', 'where the SBOM cache lives')
+    .option('-q, --quiet', 'nothing on stderr but errors')
+    .option('--no-color', 'no colour')
+    .action(async (opts: unknown) => setCode(await runCacheHunt(opts, io)));
   return program;
 }
 

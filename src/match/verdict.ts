@@ -27,8 +27,9 @@ export function judgePlatform(p: AcquiredPlatform, index: IocIndex): PlatformRes
   }
   reasons.push(...p.notes);
   const verdict = worstVerdict(verdicts);
-  if (verdict === 'clean') reasons.unshift(`no IOC package among ${p.packages.length} package(s)`);
-  const result: PlatformResult = { verdict, reasons, packageCount: p.packages.length, windows, matches: detailed.map((d) => d.match) };
+  const total = p.packageTotal ?? p.packages.length;
+  if (verdict === 'clean') reasons.unshift(`no IOC package among ${total} package(s)`);
+  const result: PlatformResult = { verdict, reasons, packageCount: total, windows, matches: detailed.map((d) => d.match) };
   if (p.platform !== undefined) result.platform = p.platform;
   if (p.digest !== undefined) result.digest = p.digest;
   if (p.created !== undefined) result.created = p.created;

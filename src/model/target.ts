@@ -17,6 +17,8 @@ export interface AcquiredPlatform {
   platform?: string;
   digest?: string;
   packages: Package[];
+  /** How many packages the platform holds when `packages` lists only some (a hunt over the cache index). */
+  packageTotal?: number;
   created?: CreatedTime;
   evidence?: Evidence;
   /** Why the platform could not be fully read. Non-empty makes it `unknown`. */

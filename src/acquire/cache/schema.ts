@@ -50,6 +50,8 @@ export const StoredPlatform = z.object({
   created: z.object({ value: z.string().optional(), source: z.string().optional(), reliable: z.boolean() }).optional(),
   evidence: Evidence.optional(),
   notes: z.array(z.string()),
+  /** How many packages the platform holds: a hunt answers from the index without counting rows. */
+  packageCount: z.number().int().nonnegative().optional(),
 });
 export type StoredPlatform = z.infer<typeof StoredPlatform>;
 
@@ -79,6 +81,14 @@ export const PackageRow = z.object({
   layer: z.string().nullable(),
 });
 export type PackageRow = z.infer<typeof PackageRow>;
+
+/** The hunt's lookup: one IOC key, every cached package row with it, through packages_by_name. */
+export const HUNT_PACKAGES_SQL = `
+SELECT image_id, platform, ecosystem, name, version, purl, paths, deleted, layer
+FROM packages WHERE ecosystem = ? AND name_key = ?`;
+
+export const HuntRow = PackageRow.extend({ image_id: z.number() });
+export type HuntRow = z.infer<typeof HuntRow>;
 
 /** Packages are looked up by (ecosystem, normalised name): this statement must use packages_by_name. */
 export const FIND_PACKAGES_SQL = `

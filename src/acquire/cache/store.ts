@@ -2,10 +2,10 @@
 import { statSync } from 'node:fs';
 import { normalizeEcosystem } from '../../match/ecosystem.js';
 import { normalizePackageName } from '../../match/names.js';
-import type { Package } from '../../model/package.js';
+import type { Evidence, Package } from '../../model/package.js';
 import type { AcquiredImage, AcquiredPlatform } from '../../model/target.js';
 import { openCacheDatabase, rollbackQuietly, type OpenOptions } from './open.js';
-import { FIND_PACKAGES_SQL, ImageRow, PackageRow, StoredBody } from './schema.js';
+import { FIND_PACKAGES_SQL, HUNT_PACKAGES_SQL, HuntRow, ImageRow, PackageRow, StoredBody, type StoredPlatform } from './schema.js';
 import type { Database } from './sqlite.js';
 import { cacheableStrength, effectiveStrength, strengthRank, type CachePolicy, type Strength } from './strength.js';
 
@@ -45,6 +45,16 @@ export interface PackageHit {
   version: string;
 }
 
+/** One cached image as a hunt sees it: its stored platforms, each with only the packages the hunt asked for. */
+export interface HuntedImage {
+  digest: string;
+  ref: string;
+  method: string;
+  strength: Strength;
+  storedAt: Date;
+  platforms: { stored: StoredPlatform; hits: Package[]; packageCount: number }[];
+}
+
 export class CacheStore {
   constructor(
     readonly path: string,
@@ -68,19 +78,8 @@ export class CacheStore {
     const packages = this.packagesOf(best.row.id);
     const storedAt = new Date(best.row.stored_at);
     const platforms = best.body.platforms.map((sp, i): AcquiredPlatform => {
-      const { evidence, ...rest } = sp;
-      const detail = `cached ${evidence?.kind ?? 'result'} from ${storedAt.toISOString()}${evidence?.detail ? `: ${evidence.detail}` : ''}`;
-      return {
-        ...rest,
-        packages: packages.get(i) ?? [],
-        evidence: {
-          kind: 'cache',
-          detail,
-          ...(evidence?.format ? { format: evidence.format } : {}),
-          ...(evidence?.verified !== undefined ? { verified: best.effective === 'verified' } : {}),
-        },
-        errors: [],
-      };
+      const { evidence, packageCount: _count, ...rest } = sp;
+      return { ...rest, packages: packages.get(i) ?? [], evidence: cachedEvidence(evidence, storedAt, best.effective), errors: [] };
     });
     return { image: { ref: best.row.ref, digest, platforms, errors: [] }, method: best.row.method, strength: best.effective, storedAt };
   }
@@ -90,11 +89,7 @@ export class CacheStore {
     const rows = this.db.prepare('SELECT * FROM packages WHERE image_id = ? ORDER BY platform, rowid').all(imageId);
     for (const r of rows) {
       const row = PackageRow.parse(r);
-      const pkg: Package = { ecosystem: row.ecosystem, name: row.name, version: row.version, paths: JSON.parse(row.paths) as string[] };
-      if (row.purl !== null) pkg.purl = row.purl;
-      if (row.deleted) pkg.deleted = true;
-      if (row.layer !== null) pkg.layer = row.layer;
-      out.set(row.platform, [...(out.get(row.platform) ?? []), pkg]);
+      out.set(row.platform, [...(out.get(row.platform) ?? []), packageOf(row)]);
     }
     return out;
   }
@@ -111,7 +106,7 @@ export class CacheStore {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       this.db.prepare('DELETE FROM images WHERE digest = ? AND method = ? AND strength = ? AND verifier = ?').run(entry.digest, method, strength, verifier);
-      const body = JSON.stringify({ platforms: entry.platforms.map(({ packages: _p, errors: _e, ...rest }) => rest) });
+      const body = JSON.stringify({ platforms: entry.platforms.map(({ packages, errors: _e, ...rest }) => ({ ...rest, packageCount: packages.length })) });
       const { lastInsertRowid } = this.db
         .prepare('INSERT INTO images (digest, method, strength, verifier, ref, stored_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(entry.digest, method, strength, verifier, entry.ref, Date.now(), body);
@@ -145,6 +140,46 @@ export class CacheStore {
     });
   }
 
+  /**
+   * A hunt over the whole cache without re-reading it: every cached image (its strongest entry) with
+   * only the packages named by `keys` (canonical ecosystem, normalised name), found through the index.
+   */
+  hunt(keys: readonly { ecosystem: string; nameKey: string }[]): HuntedImage[] {
+    const best = new Map<string, { row: ImageRow; platforms: StoredPlatform[] }>();
+    for (const r of this.db.prepare('SELECT * FROM images').all()) {
+      const row = ImageRow.safeParse(r);
+      const body = row.success ? StoredBody.safeParse(safeJson(row.data.body)) : undefined;
+      if (!row.success || !body?.success) continue;
+      const seen = best.get(row.data.digest);
+      const rank = (x: ImageRow) => strengthRank(x.strength) * 1e15 + x.stored_at;
+      if (!seen || rank(row.data) > rank(seen.row)) best.set(row.data.digest, { row: row.data, platforms: body.data.platforms });
+    }
+    const hits = new Map<number, Map<number, Package[]>>();
+    const stmt = this.db.prepare(HUNT_PACKAGES_SQL);
+    for (const k of keys) {
+      for (const r of stmt.all(k.ecosystem, k.nameKey)) {
+        const row = HuntRow.parse(r);
+        const byPlatform = hits.get(row.image_id) ?? new Map<number, Package[]>();
+        hits.set(row.image_id, byPlatform);
+        byPlatform.set(row.platform, [...(byPlatform.get(row.platform) ?? []), packageOf(row)]);
+      }
+    }
+    const count = this.db.prepare('SELECT count(*) AS n FROM packages WHERE image_id = ? AND platform = ?');
+    return [...best.values()].map(({ row, platforms }) => ({
+      digest: row.digest,
+      ref: row.ref,
+      method: row.method,
+      strength: row.strength,
+      storedAt: new Date(row.stored_at),
+      platforms: platforms.map((p, i) => ({
+        stored: p,
+        hits: hits.get(row.id)?.get(i) ?? [],
+        // Entries written before counts were stored are counted once through packages_by_image.
+        packageCount: p.packageCount ?? Number((count.get(row.id, i) as { n: number }).n),
+      })),
+    }));
+  }
+
   stats(): CacheStats {
     const count = (sql: string) => Number((this.db.prepare(sql).get() as { n: number }).n);
     const ages = this.db.prepare('SELECT min(stored_at) AS oldest, max(stored_at) AS newest FROM images').get() as { oldest: number | null; newest: number | null };
@@ -173,6 +208,24 @@ export class CacheStore {
   close(): void {
     this.db.close();
   }
+}
+
+/** A stored platform's evidence as a cached answer: says it came from the cache, and what it was first. */
+export function cachedEvidence(evidence: StoredPlatform['evidence'], storedAt: Date, strength: Strength): Evidence {
+  return {
+    kind: 'cache',
+    detail: `cached ${evidence?.kind ?? 'result'} from ${storedAt.toISOString()}${evidence?.detail ? `: ${evidence.detail}` : ''}`,
+    ...(evidence?.format ? { format: evidence.format } : {}),
+    ...(evidence?.verified !== undefined ? { verified: strength === 'verified' } : {}),
+  };
+}
+
+function packageOf(row: PackageRow): Package {
+  const pkg: Package = { ecosystem: row.ecosystem, name: row.name, version: row.version, paths: JSON.parse(row.paths) as string[] };
+  if (row.purl !== null) pkg.purl = row.purl;
+  if (row.deleted) pkg.deleted = true;
+  if (row.layer !== null) pkg.layer = row.layer;
+  return pkg;
 }
 
 function safeJson(text: string): unknown {
