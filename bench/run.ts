@@ -3,6 +3,7 @@ import { benchMatch } from './match.js';
 import { benchExtract } from './extract.js';
 import { benchOsvFeed } from './osv.js';
 import { benchImages } from './images.js';
+import { benchFleet } from './fleet.js';
 
 export interface BenchRow {
   name: string;
@@ -17,6 +18,7 @@ const BENCHES: Bench[] = [
   { title: 'extract', run: benchExtract },
   // Images before osv: the OSV bench writes an 85 MB zip in process, which would own the peak-RSS figures.
   { title: 'images', run: benchImages },
+  { title: 'fleet', run: benchFleet },
   { title: 'osv', run: benchOsvFeed },
 ];
 
