@@ -91,8 +91,10 @@ export function isSigstoreBundle(value: unknown): boolean {
 }
 
 function message(err: unknown): string {
-  const e = err as { code?: string; message?: string };
-  return `${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`;
+  const e = err as { code?: string; message?: string; fields?: string[] };
+  // @sigstore/bundle's ValidationError says only "invalid bundle"; its fields say what is missing.
+  const fields = Array.isArray(e.fields) && e.fields.length > 0 ? ` (${e.fields.join(', ')})` : '';
+  return `${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}${fields}`;
 }
 
 /** Where the bundle's log entry says it was recorded: evidence for a human checking it later. */
