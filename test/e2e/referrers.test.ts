@@ -12,6 +12,7 @@ import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { buildImageLayout, npmPackageFiles } from '../helpers/image-builder.js';
 import { digestOf, pushContent, pushOciLayout } from '../helpers/push.js';
 import { registryAvailable, SKIP_MESSAGE, startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { createTestSigstore, opensslAvailable } from '../helpers/sigstore-pki.js';
 
 if (!registryAvailable) console.warn(SKIP_MESSAGE);
 
@@ -121,6 +122,15 @@ describe.skipIf(!registryAvailable)('Sigstore bundle attestations found through 
     const apiReferrer = bundleManifest(apiBundle, apiOnly);
     await pushContent(reg.url, 'shop/web', { blobs: [EMPTY, apiBundle], manifests: [{ bytes: apiReferrer, mediaType: OCI_MANIFEST }] });
     front.addRule({ path: new RegExp(`^/v2/shop/web/referrers/${apiOnly.digest}`), fault: { kind: 'serve', contentType: OCI_INDEX, body: referrersIndex([apiReferrer]) } });
+    // keyless: a bundle with a Fulcio-style certificate and a log entry from a private Sigstore instance.
+    if (opensslAvailable) {
+      const keyless = await pushImage('keyless');
+      const sigstore = createTestSigstore();
+      sigstore.writeTrustedRoot(join(dir, 'trusted_root.json'));
+      const statement = JSON.parse(Buffer.from((JSON.parse(sbomBundle(keyless.digest, [['axios', '0.30.4']]).toString()) as { dsseEnvelope: { payload: string } }).dsseEnvelope.payload, 'base64').toString()) as object;
+      const kBundle = Buffer.from(JSON.stringify(sigstore.signStatement(statement, { identity: 'https://github.com/shop/web/.github/workflows/build.yml@refs/heads/main', issuer: 'https://token.actions.githubusercontent.com' })));
+      await attach(keyless.digest, [bundleManifest(kBundle, keyless)], [kBundle]);
+    }
   });
   afterAll(async () => {
     await front?.stop();
@@ -165,6 +175,17 @@ describe.skipIf(!registryAvailable)('Sigstore bundle attestations found through 
     const native = await scan(reg.host, 'borrowed', '--key', keyFile, '--sbom-sources', 'attestation,native');
     expect(native.verdict).toBe('clean');
     expect(native.source?.kind).toBe('native');
+  });
+
+  it.skipIf(!opensslAvailable)('verifies a keyless bundle against --trusted-root and the identity flags, offline', async () => {
+    const flags = ['--trusted-root', join(dir, 'trusted_root.json'), '--certificate-oidc-issuer', 'https://token.actions.githubusercontent.com', '--sbom-sources', 'attestation'];
+    const img = await scan(reg.host, 'keyless', ...flags, '--certificate-identity-regexp', '^https://github\\.com/shop/');
+    expect(img.verdict).toBe('affected');
+    expect(img.source).toMatchObject({ kind: 'attestation', verified: true });
+    expect(img.source?.detail).toContain('signature verified keyless: certificate for https://github.com/shop/web/.github/workflows/build.yml@refs/heads/main');
+    const other = await scan(reg.host, 'keyless', ...flags, '--certificate-identity', 'https://github.com/shop/api/.github/workflows/build.yml@refs/heads/main');
+    expect(other.verdict).toBe('unknown');
+    expect(other.reasons.join(' ')).toContain('UNTRUSTED_SIGNER_ERROR');
   });
 
   it('refuses a bundle the key did not sign, unless unverified attestations are allowed', async () => {
