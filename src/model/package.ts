@@ -37,4 +37,6 @@ export interface Evidence {
   detail?: string;
   /** SBOM format the packages were decoded from, e.g. `spdx-json-2.3`. */
   format?: string;
+  /** For a cached answer (`kind: cache`): how the SBOM was first obtained. */
+  cachedFrom?: Exclude<Evidence['kind'], 'cache'>;
 }

@@ -16,6 +16,7 @@ export const ReportEvidence = z.object({
   verified: z.boolean().optional(),
   detail: z.string().optional(),
   format: z.string().optional(),
+  cachedFrom: z.enum(EVIDENCE_KINDS).exclude(['cache']).optional(),
 });
 
 export const ReportCreatedTime = z.object({

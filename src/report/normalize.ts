@@ -13,7 +13,7 @@ function list<T>(xs: readonly T[] | undefined | null): T[] {
 
 function evidence(e: Evidence | undefined): Evidence | undefined {
   if (!e) return undefined;
-  return { kind: e.kind, verified: e.verified, detail: e.detail, format: e.format };
+  return { kind: e.kind, verified: e.verified, detail: e.detail, format: e.format, cachedFrom: e.cachedFrom };
 }
 
 function created(c: CreatedTime | undefined): CreatedTime | undefined {

@@ -25,7 +25,9 @@ describe('cache hunt', () => {
     // The same image stored again by a later run: one image in the hunt, not two.
     store.put({ digest: digest('a'), ref: 'reg/shop/web:1', platforms: [platform([npm('axios', '1.14.1'), ...filler(3)], { created: OUTSIDE })] });
     store.put({ digest: digest('b'), ref: 'reg/shop/api:2', platforms: [platform([npm('plain-crypto-js', '4.2.1', { deleted: true, layer: digest('9') }), ...filler(2)], { created: OUTSIDE })] });
-    store.put({ digest: digest('c'), ref: 'reg/shop/cart:3', platforms: [platform(filler(4), { created: { value: '2026-03-31T01:10:00Z', source: 'image config created', reliable: true } })] });
+    // cart's SBOM came from a verified attestation: still counted as attested when answered from the cache.
+    const attested: Evidence = { kind: 'attestation', verified: true, format: 'in-toto/cyclonedx-json-1.5', detail: 'referrer via the referrers tag' };
+    store.put({ digest: digest('c'), ref: 'reg/shop/cart:3', platforms: [platform(filler(4), { evidence: attested, created: { value: '2026-03-31T01:10:00Z', source: 'image config created', reliable: true } })] });
     store.put({ digest: digest('d'), ref: 'reg/shop/ui:4', platforms: [platform([npm('axios', '1.14.0'), npm('@types/axios', '1.14.1'), npm('axios-mock-adapter', '1.14.1'), ...filler(2)], { created: OUTSIDE })] });
     store.close();
   });
@@ -35,13 +37,13 @@ describe('cache hunt', () => {
     expect(run.code, run.stderr).toBe(1);
     const report = JSON.parse(run.stdout) as Report;
     const byRef = Object.fromEntries(report.images.map((i) => [i.ref, i]));
-    expect(report.summary).toMatchObject({ images: 4, affected: 1, suspect: 2, clean: 1, unknown: 0 });
+    expect(report.summary).toMatchObject({ images: 4, affected: 1, suspect: 2, clean: 1, unknown: 0, attestedImages: 1 });
     expect(byRef['reg/shop/web:1']).toMatchObject({ verdict: 'affected', digest: digest('a'), packageCount: 4 });
     expect(byRef['reg/shop/web:1']!.matches[0]).toMatchObject({ name: 'axios', version: '1.14.1', paths: ['/app/node_modules/axios/package.json'] });
-    expect(byRef['reg/shop/web:1']!.source).toMatchObject({ kind: 'cache', detail: expect.stringMatching(/^cached native from .+: layers read from the registry$/) });
+    expect(byRef['reg/shop/web:1']!.source).toMatchObject({ kind: 'cache', cachedFrom: 'native', detail: expect.stringMatching(/^cached native from .+: layers read from the registry$/) });
     expect(byRef['reg/shop/api:2']).toMatchObject({ verdict: 'suspect', packageCount: 3 });
     expect(byRef['reg/shop/api:2']!.matches[0]).toMatchObject({ name: 'plain-crypto-js', inFinalFilesystem: false });
-    expect(byRef['reg/shop/cart:3']!.verdict).toBe('suspect');
+    expect(byRef['reg/shop/cart:3']).toMatchObject({ verdict: 'suspect', source: { kind: 'cache', cachedFrom: 'attestation', verified: true } });
     // The lookalikes are cached too, under other names or versions: none is the IOC.
     expect(byRef['reg/shop/ui:4']).toMatchObject({ verdict: 'clean', packageCount: 5, reasons: ['no IOC package among 5 package(s)'] });
   });

@@ -217,6 +217,7 @@ export function cachedEvidence(evidence: StoredPlatform['evidence'], storedAt: D
     detail: `cached ${evidence?.kind ?? 'result'} from ${storedAt.toISOString()}${evidence?.detail ? `: ${evidence.detail}` : ''}`,
     ...(evidence?.format ? { format: evidence.format } : {}),
     ...(evidence?.verified !== undefined ? { verified: strength === 'verified' } : {}),
+    ...(evidence && evidence.kind !== 'cache' ? { cachedFrom: evidence.kind } : {}),
   };
 }
 

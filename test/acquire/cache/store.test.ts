@@ -47,6 +47,7 @@ describe('cache store', () => {
     expect(hit.image.platforms[0]).toMatchObject({ platform: 'linux/amd64', digest: D2, created: platforms[0]!.created, notes: ['n1'], errors: [] });
     expect(hit.image.platforms[0]!.evidence).toEqual({
       kind: 'cache',
+      cachedFrom: 'syft',
       format: 'syft-json',
       detail: `cached syft from ${hit.storedAt.toISOString()}: syft 1.32.0 scan registry:r/a@x`,
     });
