@@ -85,7 +85,7 @@ async function readKey(file: string | undefined) {
 export async function buildChain(o: ChainOptions): Promise<Chain> {
   const policy = cosignPolicyOf(o);
   const key = await readKey(o.key);
-  const keyless = !o.key && o.trustedRoot ? loadKeylessPolicy(o.trustedRoot, o) : undefined;
+  const keyless = !o.key && o.trustedRoot ? await loadKeylessPolicy(o.trustedRoot, o) : undefined;
   const tool = { timeoutMs: o.toolTimeoutMs, credentials: o.credentials };
   const make: Record<Exclude<SbomSource, 'cache'>, () => Acquirer> = {
     cosign: () => cosignAcquirer({ ...(policy ? { policy } : {}), timeoutMs: o.toolTimeoutMs }),

@@ -1,7 +1,6 @@
 // The one runner for external tools (syft, grype, cosign, kubectl): argument arrays, timeouts, stderr kept, secrets masked.
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { ToolError } from '../errors.js';
 
 export interface ToolRun {
@@ -89,6 +88,8 @@ export async function spawnTool(run: ToolRun): Promise<ToolOutcome> {
   refuseSecretsOnArgv(run, extra);
   const command = maskSecrets([run.tool, ...run.args].join(' '), extra);
   recorder?.({ tool: run.tool, args: [...run.args], env: maskedEnv(run.env, extra) });
+  // Loaded on first use: most runs spawn nothing, and execa costs a tenth of a second at startup.
+  const { execa } = await import('execa');
   const result = await execa(run.tool, [...run.args], {
     env: childEnv(run.env, run.baseEnv),
     extendEnv: false,

@@ -1,5 +1,5 @@
 // Progress on stderr while a scan runs: images done of total and what is being tried now, only on a terminal.
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import type { Target } from '../model/target.js';
 
 export interface ProgressIo {
@@ -27,8 +27,10 @@ export function progressText(s: { done: number; total?: number; current?: string
  * A spinner when stderr is a terminal of known width and the run is interactive; undefined under
  * --quiet, CI, a pipe or a file. A pseudo-terminal of width 0 (some CI runners) counts as no terminal.
  */
-export function startProgress(quiet: boolean, io: ProgressIo): Progress | undefined {
+export async function startProgress(quiet: boolean, io: ProgressIo): Promise<Progress | undefined> {
   if (quiet || io.env.CI || !io.stderr.isTTY || !(io.stderr.columns && io.stderr.columns > 0)) return undefined;
+  // Loaded only for a person at a terminal: CI runs and scripts do not pay for it at startup.
+  const { default: ora } = await import('ora');
   const spinner: Ora = ora({ text: progressText({ done: 0 }), stream: io.stderr }).start();
   const state: { done: number; total?: number; current?: string } = { done: 0 };
   const show = () => (spinner.text = progressText(state));

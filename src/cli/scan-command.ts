@@ -54,7 +54,7 @@ export interface RunIo {
 
 export async function runScanCommand(sources: string[], raw: unknown, io: RunIo, mode: 'scan' | 'check'): Promise<number> {
   const flags = parseScanFlags(raw);
-  const progress = startProgress(flags.quiet, io);
+  const progress = await startProgress(flags.quiet, io);
   const warn = (m: string) => {
     if (flags.quiet) return;
     const line = `sbom-hunt: warning: ${m}\n`;

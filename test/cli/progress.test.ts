@@ -32,15 +32,15 @@ describe('startProgress', () => {
     ['CI set', false, { stderr: tty(80), env: { CI: 'true' } }],
     ['stderr not a terminal', false, { stderr: new PassThrough(), env: {} }],
     ['a terminal of width 0', false, { stderr: tty(0), env: {} }],
-  ])('shows nothing with %s', (_, quiet, io) => {
-    expect(startProgress(quiet as boolean, io as never)).toBeUndefined();
+  ])('shows nothing with %s', async (_, quiet, io) => {
+    expect(await startProgress(quiet as boolean, io as never)).toBeUndefined();
   });
 
-  it('writes warnings above the spinner and clears it when stopped', () => {
+  it('writes warnings above the spinner and clears it when stopped', async () => {
     const stderr = tty(80);
     let out = '';
     stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const p = startProgress(false, { stderr, env: {} })!;
+    const p = (await startProgress(false, { stderr, env: {} }))!;
     p.inventory(2);
     p.print('sbom-hunt: warning: syft is not installed\n');
     p.stop();

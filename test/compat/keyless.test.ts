@@ -19,15 +19,15 @@ const COSIGN = { file: 'cosign/cosign-oci-attestation.sigstore.json', identity: 
 const TRIVY = { file: 'cosign/trivy-sbom-attestation.sigstore-bundle.json', identity: 'thomas.grininger@ringodev.com' };
 
 const bundle = (file: string) => JSON.parse(readFileSync(path.join(dir!, file), 'utf8')) as Record<string, unknown> & { dsseEnvelope: { payload: string } };
-const policy = (flags: SignerIdentityFlags, root = rootFile) => loadKeylessPolicy(root, flags);
+const policy = async (flags: SignerIdentityFlags, root = rootFile) => loadKeylessPolicy(root, flags);
 
 describe.skipIf(!dir)('keyless verification of real cosign bundles', () => {
   it.each([
     ['exact identity and issuer', { certificateIdentity: COSIGN.identity, certificateOidcIssuer: GITHUB }],
     ['identity regexp', { certificateIdentityRegexp: '@soyland\\.com$', certificateOidcIssuer: GITHUB }],
     ['issuer regexp', { certificateIdentity: COSIGN.identity, certificateOidcIssuerRegexp: '^https://github\\.com/' }],
-  ])('verifies with %s, naming the signer, the root and the log entry', (_, flags) => {
-    const r = verifyBundle(bundle(COSIGN.file), policy(flags));
+  ])('verifies with %s, naming the signer, the root and the log entry', async (_, flags) => {
+    const r = verifyBundle(bundle(COSIGN.file), await policy(flags));
     expect(r.verified).toBe(true);
     expect(r.reason).toContain(`certificate for ${COSIGN.identity} issued by ${GITHUB}, chained to ${rootFile}`);
     expect(r.reason).toContain(`transparency log entry ${COSIGN.index} integrated 2025-02-28T19:18:11.000Z`);
@@ -37,63 +37,63 @@ describe.skipIf(!dir)('keyless verification of real cosign bundles', () => {
     ['another identity', { certificateIdentity: TRIVY.identity, certificateOidcIssuer: GITHUB }, /identity error - expected thomas\.grininger@ringodev\.com, got cody@soyland\.com/],
     ['another issuer', { certificateIdentity: COSIGN.identity, certificateOidcIssuer: 'https://accounts.google.com' }, /issuer/],
     ['an issuer regexp that does not match', { certificateIdentity: COSIGN.identity, certificateOidcIssuerRegexp: '^https://gitlab\\.com' }, /issuer https:\/\/github\.com\/login\/oauth does not match/],
-  ])('refuses %s', (_, flags, why) => {
-    const r = verifyBundle(bundle(COSIGN.file), policy(flags));
+  ])('refuses %s', async (_, flags, why) => {
+    const r = verifyBundle(bundle(COSIGN.file), await policy(flags));
     expect(r.verified).toBe(false);
     expect(r.reason).toMatch(why);
   });
 
-  it('refuses a bundle whose statement was changed after signing', () => {
+  it('refuses a bundle whose statement was changed after signing', async () => {
     const b = bundle(TRIVY.file);
     const statement = JSON.parse(Buffer.from(b.dsseEnvelope.payload, 'base64').toString('utf8')) as { predicate: { components: { version: string }[] } };
     statement.predicate.components[0]!.version = 'v9.9.9';
     b.dsseEnvelope.payload = Buffer.from(JSON.stringify(statement)).toString('base64');
-    const r = verifyBundle(b, policy({ certificateIdentity: TRIVY.identity, certificateOidcIssuer: GITHUB }));
+    const r = verifyBundle(b, await policy({ certificateIdentity: TRIVY.identity, certificateOidcIssuer: GITHUB }));
     expect(r).toMatchObject({ verified: false });
     expect(r.reason).toMatch(/^keyless: /);
   });
 
-  it('refuses a certificate that does not chain to the trusted root', () => {
+  it('refuses a certificate that does not chain to the trusted root', async () => {
     const root = publicGoodTrustedRoot() as { certificateAuthorities: { validFor: { end?: string } }[] };
     // Keep only the 2021-2022 Fulcio CA: the 2025 certificate was not issued by it.
     root.certificateAuthorities = root.certificateAuthorities.filter((ca) => ca.validFor.end);
     const other = writeTrustedRoot(path.join(tmp, 'old-ca-only.json'), root);
-    const r = verifyBundle(bundle(COSIGN.file), policy({ certificateIdentity: COSIGN.identity, certificateOidcIssuer: GITHUB }, other));
+    const r = verifyBundle(bundle(COSIGN.file), await policy({ certificateIdentity: COSIGN.identity, certificateOidcIssuer: GITHUB }, other));
     expect(r.verified).toBe(false);
     expect(r.reason).toMatch(/CERTIFICATE|certificate|chain/);
   });
 
-  it('refuses a bundle whose log entry is not signed by a log of the root', () => {
+  it('refuses a bundle whose log entry is not signed by a log of the root', async () => {
     const root = publicGoodTrustedRoot() as { tlogs: { baseUrl: string }[] };
     root.tlogs = root.tlogs.filter((t) => t.baseUrl !== 'https://rekor.sigstore.dev');
     const other = writeTrustedRoot(path.join(tmp, 'other-log.json'), root);
-    const r = verifyBundle(bundle(COSIGN.file), policy({ certificateIdentity: COSIGN.identity, certificateOidcIssuer: GITHUB }, other));
+    const r = verifyBundle(bundle(COSIGN.file), await policy({ certificateIdentity: COSIGN.identity, certificateOidcIssuer: GITHUB }, other));
     expect(r.verified).toBe(false);
     expect(r.reason).toMatch(/TLOG|log/i);
   });
 
-  it('reads several roots from JSON lines (as `gh attestation trusted-root` writes them) and accepts any that verifies', () => {
+  it('reads several roots from JSON lines (as `gh attestation trusted-root` writes them) and accepts any that verifies', async () => {
     const full = publicGoodTrustedRoot();
     const oldCa = { ...full, certificateAuthorities: (full.certificateAuthorities as { validFor: { end?: string } }[]).filter((ca) => ca.validFor.end) };
     const jsonl = path.join(tmp, 'trusted_root.jsonl');
     writeFileSync(jsonl, `${JSON.stringify(oldCa)}\n${JSON.stringify(full)}\n`);
     const flags = { certificateIdentity: COSIGN.identity, certificateOidcIssuer: GITHUB };
-    expect(verifyBundle(bundle(COSIGN.file), policy(flags, jsonl)).verified).toBe(true);
+    expect(verifyBundle(bundle(COSIGN.file), await policy(flags, jsonl)).verified).toBe(true);
     writeFileSync(jsonl, `${JSON.stringify(oldCa)}\n${JSON.stringify(oldCa)}\n`);
-    const r = verifyBundle(bundle(COSIGN.file), policy(flags, jsonl));
+    const r = verifyBundle(bundle(COSIGN.file), await policy(flags, jsonl));
     expect(r.verified).toBe(false);
     expect(r.reason).toMatch(/^keyless: root 1: .+; root 2: /);
   });
 
-  it('does not throw on something that is not a bundle', () => {
-    const p = policy({ certificateIdentity: COSIGN.identity, certificateOidcIssuer: GITHUB });
+  it('does not throw on something that is not a bundle', async () => {
+    const p = await policy({ certificateIdentity: COSIGN.identity, certificateOidcIssuer: GITHUB });
     expect(verifyBundle({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json' }, p)).toMatchObject({ verified: false, reason: expect.stringMatching(/^not a valid Sigstore bundle/) });
     expect(verifyBundle('text', p).verified).toBe(false);
   });
 
-  it('reads the SBOM of a verified bundle, and refuses a bare envelope under a keyless policy', () => {
+  it('reads the SBOM of a verified bundle, and refuses a bare envelope under a keyless policy', async () => {
     const text = readFileSync(path.join(dir!, TRIVY.file), 'utf8');
-    const keyless = policy({ certificateIdentity: TRIVY.identity, certificateOidcIssuer: GITHUB });
+    const keyless = await policy({ certificateIdentity: TRIVY.identity, certificateOidcIssuer: GITHUB });
     const read = readAttestedSbom(text, TRIVY.file, { keyless, allowUnverified: false });
     expect(read).toMatchObject({ evidence: { kind: 'attestation', verified: true, format: 'in-toto/cyclonedx-json-1.4' } });
     const bare = JSON.stringify((JSON.parse(text) as { dsseEnvelope: unknown }).dsseEnvelope);
@@ -118,23 +118,23 @@ describe.skipIf(!dir)('keyless verification of real cosign bundles', () => {
 });
 
 describe('keyless policy from flags', () => {
-  it('needs one identity form and one issuer form', () => {
-    expect(() => loadKeylessPolicy(rootFile, { certificateOidcIssuer: GITHUB })).toThrow(UsageError);
-    expect(() => loadKeylessPolicy(rootFile, { certificateIdentity: 'a', certificateIdentityRegexp: 'b', certificateOidcIssuer: GITHUB })).toThrow(/give one of them, not both/);
-    expect(() => loadKeylessPolicy(rootFile, { certificateIdentity: 'a' })).toThrow(/--trusted-root needs --certificate-oidc-issuer/);
-    expect(() => loadKeylessPolicy(rootFile, { certificateIdentityRegexp: '(', certificateOidcIssuer: GITHUB })).toThrow(/--certificate-identity-regexp: not a regular expression/);
+  it('needs one identity form and one issuer form', async () => {
+    await expect(loadKeylessPolicy(rootFile, { certificateOidcIssuer: GITHUB })).rejects.toThrow(UsageError);
+    await expect(loadKeylessPolicy(rootFile, { certificateIdentity: 'a', certificateIdentityRegexp: 'b', certificateOidcIssuer: GITHUB })).rejects.toThrow(/give one of them, not both/);
+    await expect(loadKeylessPolicy(rootFile, { certificateIdentity: 'a' })).rejects.toThrow(/--trusted-root needs --certificate-oidc-issuer/);
+    await expect(loadKeylessPolicy(rootFile, { certificateIdentityRegexp: '(', certificateOidcIssuer: GITHUB })).rejects.toThrow(/--certificate-identity-regexp: not a regular expression/);
   });
 
-  it('names the file and the field of a bad trusted root', () => {
+  it('names the file and the field of a bad trusted root', async () => {
     const flags = { certificateIdentity: 'a', certificateOidcIssuer: GITHUB };
     const notJson = path.join(tmp, 'not.json');
     writeFileSync(notJson, '{ nope');
-    expect(() => loadKeylessPolicy(notJson, flags)).toThrow(InputError);
-    expect(() => loadKeylessPolicy(notJson, flags)).toThrow(/not\.json:1: not valid JSON/);
-    expect(() => loadKeylessPolicy(path.join(tmp, 'missing.json'), flags)).toThrow(/missing\.json: cannot read \(ENOENT\)/);
+    await expect(loadKeylessPolicy(notJson, flags)).rejects.toThrow(InputError);
+    await expect(loadKeylessPolicy(notJson, flags)).rejects.toThrow(/not\.json:1: not valid JSON/);
+    await expect(loadKeylessPolicy(path.join(tmp, 'missing.json'), flags)).rejects.toThrow(/missing\.json: cannot read \(ENOENT\)/);
     const noLogs = writeTrustedRoot(path.join(tmp, 'no-logs.json'), { ...publicGoodTrustedRoot(), tlogs: [] });
-    expect(() => loadKeylessPolicy(noLogs, flags)).toThrow(/no-logs\.json \(tlogs\): lists no transparency log/);
+    await expect(loadKeylessPolicy(noLogs, flags)).rejects.toThrow(/no-logs\.json \(tlogs\): lists no transparency log/);
     const foreign = writeTrustedRoot(path.join(tmp, 'foreign.json'), { mediaType: 'application/json', tlogs: [1], certificateAuthorities: [1] });
-    expect(() => loadKeylessPolicy(foreign, flags)).toThrow(/foreign\.json \(mediaType\): not a Sigstore trusted root media type/);
+    await expect(loadKeylessPolicy(foreign, flags)).rejects.toThrow(/foreign\.json \(mediaType\): not a Sigstore trusted root media type/);
   });
 });

@@ -2,9 +2,7 @@
 // user's trusted root (`--trusted-root`, as cosign names it), its transparency-log proof must verify against
 // the root's log keys, and the certificate's identity and issuer must match the identity flags.
 import { readFileSync } from 'node:fs';
-import { bundleFromJSON } from '@sigstore/bundle';
-import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { Verifier, toSignedEntity, toTrustMaterial, type TrustMaterial, type VerificationPolicy } from '@sigstore/verify';
+import type { TrustMaterial, VerificationPolicy } from '@sigstore/verify';
 import { z } from 'zod';
 import { parseJsonValues } from '../../formats/json-text.js';
 import { InputError, UsageError } from '../../errors.js';
@@ -24,7 +22,15 @@ export interface TrustedRootMaterial {
   requireSct: boolean;
 }
 
+/** The Sigstore libraries, loaded when a keyless policy is made: a run without --trusted-root never pays for them. */
+interface SigstoreLibs {
+  bundleFromJSON: typeof import('@sigstore/bundle').bundleFromJSON;
+  toSignedEntity: typeof import('@sigstore/verify').toSignedEntity;
+  Verifier: typeof import('@sigstore/verify').Verifier;
+}
+
 export interface KeylessPolicy {
+  libs: SigstoreLibs;
   /** The trusted root file, named in evidence. */
   trustedRootFile: string;
   /** One root per JSON value in the file: `gh attestation trusted-root` writes several as JSON lines. */
@@ -57,21 +63,26 @@ function oneOf(exact: string | undefined, regexp: string | undefined, name: stri
 }
 
 /** One trusted root of the file; InputError naming the file (and the root's position when there are several). */
-function readRoot(json: unknown, file: string, where: string): TrustedRootMaterial {
+function readRoot(json: unknown, file: string, where: string, load: RootLoaders): TrustedRootMaterial {
   const shape = TrustedRootShape.safeParse(json);
   if (!shape.success) {
     const issue = shape.error.issues[0];
     throw new InputError(file, `${where}${issue?.message ?? 'not a Sigstore trusted root'}`, undefined, issue?.path.join('.') || undefined);
   }
   try {
-    return { trust: toTrustMaterial(TrustedRoot.fromJSON(json)), requireSct: (shape.data.ctlogs ?? []).length > 0 };
+    return { trust: load.toTrustMaterial(load.fromJSON(json)), requireSct: (shape.data.ctlogs ?? []).length > 0 };
   } catch (err) {
     throw new InputError(file, `${where}not a usable Sigstore trusted root (${err instanceof Error ? err.message : String(err)})`);
   }
 }
 
+interface RootLoaders {
+  fromJSON: (json: unknown) => import('@sigstore/protobuf-specs').TrustedRoot;
+  toTrustMaterial: typeof import('@sigstore/verify').toTrustMaterial;
+}
+
 /** Reads the trusted root(s) and the identity flags into a policy; InputError naming the file when a root is bad. */
-export function loadKeylessPolicy(trustedRootFile: string, flags: SignerIdentityFlags): KeylessPolicy {
+export async function loadKeylessPolicy(trustedRootFile: string, flags: SignerIdentityFlags): Promise<KeylessPolicy> {
   const identity = oneOf(flags.certificateIdentity, flags.certificateIdentityRegexp, 'certificate-identity');
   const issuer = oneOf(flags.certificateOidcIssuer, flags.certificateOidcIssuerRegexp, 'certificate-oidc-issuer');
   let text: string;
@@ -81,8 +92,11 @@ export function loadKeylessPolicy(trustedRootFile: string, flags: SignerIdentity
     throw new InputError(trustedRootFile, `cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   const values = parseJsonValues(text, trustedRootFile);
-  const roots = values.map((v, i) => readRoot(v, trustedRootFile, values.length > 1 ? `root ${i + 1} of ${values.length}: ` : ''));
-  return { trustedRootFile, roots, identity, issuer };
+  const [bundle, verify, specs] = await Promise.all([import('@sigstore/bundle'), import('@sigstore/verify'), import('@sigstore/protobuf-specs')]);
+  const load: RootLoaders = { fromJSON: (json) => specs.TrustedRoot.fromJSON(json), toTrustMaterial: verify.toTrustMaterial };
+  const roots = values.map((v, i) => readRoot(v, trustedRootFile, values.length > 1 ? `root ${i + 1} of ${values.length}: ` : '', load));
+  const libs: SigstoreLibs = { bundleFromJSON: bundle.bundleFromJSON, toSignedEntity: verify.toSignedEntity, Verifier: verify.Verifier };
+  return { libs, trustedRootFile, roots, identity, issuer };
 }
 
 export function isSigstoreBundle(value: unknown): boolean {
@@ -113,7 +127,7 @@ function logEntryNote(value: unknown): string {
 export function verifyBundle(value: unknown, p: KeylessPolicy): VerifyResult {
   let entity;
   try {
-    entity = toSignedEntity(bundleFromJSON(value));
+    entity = p.libs.toSignedEntity(p.libs.bundleFromJSON(value));
   } catch (err) {
     return { verified: false, reason: `not a valid Sigstore bundle: ${message(err)}` };
   }
@@ -122,7 +136,7 @@ export function verifyBundle(value: unknown, p: KeylessPolicy): VerifyResult {
   for (const root of p.roots) {
     let signer;
     try {
-      signer = new Verifier(root.trust, { tlogThreshold: 1, ctlogThreshold: root.requireSct ? 1 : 0 }).verify(entity, policy);
+      signer = new p.libs.Verifier(root.trust, { tlogThreshold: 1, ctlogThreshold: root.requireSct ? 1 : 0 }).verify(entity, policy);
     } catch (err) {
       failures.push(message(err));
       continue;

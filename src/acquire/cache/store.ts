@@ -99,24 +99,36 @@ export class CacheStore {
    * an unknown result must be asked again next time, never answered from the cache.
    */
   put(entry: CacheEntryInput): boolean {
-    const strength = cacheableStrength(entry);
-    if (!strength) return false;
-    const method = entry.platforms[0]!.evidence!.kind;
-    const verifier = strength === 'verified' ? (entry.verifier ?? '') : '';
+    return this.putMany([entry]) === 1;
+  }
+
+  /** Stores several acquisitions in one transaction (one commit, not one per image); returns how many were stored. */
+  putMany(entries: readonly CacheEntryInput[]): number {
+    const kept = entries.flatMap((e) => {
+      const strength = cacheableStrength(e);
+      return strength ? [{ entry: e, strength }] : [];
+    });
+    if (kept.length === 0) return 0;
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      this.db.prepare('DELETE FROM images WHERE digest = ? AND method = ? AND strength = ? AND verifier = ?').run(entry.digest, method, strength, verifier);
-      const body = JSON.stringify({ platforms: entry.platforms.map(({ packages, errors: _e, ...rest }) => ({ ...rest, packageCount: packages.length })) });
-      const { lastInsertRowid } = this.db
-        .prepare('INSERT INTO images (digest, method, strength, verifier, ref, stored_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(entry.digest, method, strength, verifier, entry.ref, Date.now(), body);
-      this.insertPackages(Number(lastInsertRowid), entry.platforms);
+      for (const { entry, strength } of kept) this.insertEntry(entry, strength);
       this.db.exec('COMMIT');
     } catch (err) {
       rollbackQuietly(this.db);
       throw err;
     }
-    return true;
+    return kept.length;
+  }
+
+  private insertEntry(entry: CacheEntryInput, strength: Strength): void {
+    const method = entry.platforms[0]!.evidence!.kind;
+    const verifier = strength === 'verified' ? (entry.verifier ?? '') : '';
+    this.db.prepare('DELETE FROM images WHERE digest = ? AND method = ? AND strength = ? AND verifier = ?').run(entry.digest, method, strength, verifier);
+    const body = JSON.stringify({ platforms: entry.platforms.map(({ packages, errors: _e, ...rest }) => ({ ...rest, packageCount: packages.length })) });
+    const { lastInsertRowid } = this.db
+      .prepare('INSERT INTO images (digest, method, strength, verifier, ref, stored_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(entry.digest, method, strength, verifier, entry.ref, Date.now(), body);
+    this.insertPackages(Number(lastInsertRowid), entry.platforms);
   }
 
   private insertPackages(imageId: number, platforms: AcquiredPlatform[]): void {

@@ -3,9 +3,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readAttestedSbom } from '../../../src/acquire/attestation/envelopes.js';
-import { loadKeylessPolicy, verifyBundle } from '../../../src/acquire/attestation/keyless.js';
+import { loadKeylessPolicy, verifyBundle, type KeylessPolicy } from '../../../src/acquire/attestation/keyless.js';
 import { createTestSigstore, opensslAvailable } from '../../helpers/sigstore-pki.js';
 
 const ISSUER = 'https://issuer.example';
@@ -20,7 +20,10 @@ describe.skipIf(!opensslAvailable)('keyless bundles from a private Sigstore inst
   const dir = mkdtempSync(path.join(tmpdir(), 'sbom-hunt-pki-'));
   const sigstore = createTestSigstore();
   const root = sigstore.writeTrustedRoot(path.join(dir, 'root.json'));
-  const policy = loadKeylessPolicy(root, { certificateIdentity: 'ci@example.com', certificateOidcIssuer: ISSUER });
+  let policy: KeylessPolicy;
+  beforeAll(async () => {
+    policy = await loadKeylessPolicy(root, { certificateIdentity: 'ci@example.com', certificateOidcIssuer: ISSUER });
+  });
 
   it('verifies a bundle signed for the expected identity, and reads its SBOM', () => {
     const bundle = sigstore.signStatement(statement());
@@ -40,9 +43,9 @@ describe.skipIf(!opensslAvailable)('keyless bundles from a private Sigstore inst
     });
   });
 
-  it('refuses a certificate from another instance’s CA', () => {
+  it('refuses a certificate from another instance’s CA', async () => {
     const other = createTestSigstore();
-    expect(verifyBundle(other.signStatement(statement()), loadKeylessPolicy(other.writeTrustedRoot(path.join(dir, 'other.json')), { certificateIdentity: 'ci@example.com', certificateOidcIssuer: ISSUER })).verified).toBe(true);
+    expect(verifyBundle(other.signStatement(statement()), await loadKeylessPolicy(other.writeTrustedRoot(path.join(dir, 'other.json')), { certificateIdentity: 'ci@example.com', certificateOidcIssuer: ISSUER })).verified).toBe(true);
     expect(verifyBundle(other.signStatement(statement()), policy)).toEqual({ verified: false, reason: 'keyless: CERTIFICATE_ERROR: Failed to verify certificate chain' });
   });
 
