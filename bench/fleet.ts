@@ -2,7 +2,7 @@
 // ~800 packages stored as cosign v3 stores it (Sigstore bundle, referrers tag), swept cold and warm through the
 // CLI in child processes; then a hunt over a cache of 10,000 images. Sizes: SBOM_HUNT_BENCH_FLEET, _CACHED.
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import pLimit from 'p-limit';
 import { openCache } from '../src/acquire/cache/index.js';
 import type { Report } from '../src/model/report.js';
 import type { Package } from '../src/model/package.js';
+import { BUNDLE_MEDIA_TYPE, cyclonedxStatement, keySignedBundle } from '../test/helpers/attestations.js';
 import { compress, imageConfig, layerTar, sha256 } from '../test/helpers/image-builder.js';
 import { pushContent } from '../test/helpers/push.js';
 import { REGISTRY_BIN, registryAvailable, startRegistry, type TestRegistry } from '../test/helpers/registry.js';
@@ -21,7 +22,7 @@ const FLEET = Number(process.env.SBOM_HUNT_BENCH_FLEET ?? 1000);
 const CACHED = Number(process.env.SBOM_HUNT_BENCH_CACHED ?? 10_000);
 const PACKAGES = 800;
 const REPO = 'bench/fleet';
-const BUNDLE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+const BUNDLE = BUNDLE_MEDIA_TYPE;
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const EMPTY = Buffer.from('{}');
@@ -37,19 +38,7 @@ function packagesOf(i: number): [string, string][] {
   return out;
 }
 
-function signedBundle(digest: string, pkgs: [string, string][]): Buffer {
-  const statement = {
-    _type: 'https://in-toto.io/Statement/v1',
-    subject: [{ name: REPO, digest: { sha256: digest.slice(7) } }],
-    predicateType: 'https://cyclonedx.org/bom',
-    predicate: { bomFormat: 'CycloneDX', specVersion: '1.5', components: pkgs.map(([name, version]) => ({ type: 'library', name, version, purl: `pkg:npm/${name}@${version}` })) },
-  };
-  const payloadType = 'application/vnd.in-toto+json';
-  const payload = Buffer.from(JSON.stringify(statement));
-  const pae = Buffer.concat([Buffer.from(`DSSEv1 ${payloadType.length} ${payloadType} ${payload.length} `), payload]);
-  const dsseEnvelope = { payloadType, payload: payload.toString('base64'), signatures: [{ keyid: '', sig: sign('sha256', pae, signer.privateKey).toString('base64') }] };
-  return Buffer.from(JSON.stringify({ mediaType: BUNDLE, verificationMaterial: { publicKey: { hint: '' }, tlogEntries: [] }, dsseEnvelope }));
-}
+const signedBundle = (digest: string, pkgs: [string, string][]): Buffer => keySignedBundle(cyclonedxStatement(digest, pkgs, REPO), signer.privateKey);
 
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 const desc = (mediaType: string, b: Buffer) => ({ mediaType, digest: sha256(b), size: b.length });
@@ -152,7 +141,7 @@ async function measure(reg: TestRegistry, dir: string): Promise<Row[]> {
     {
       name: `hunt: the same, JSON report`,
       value: `${hunt.seconds.toFixed(2)} s`,
-      note: `${hunt.report.summary.affected} affected; ${(hunt.report.images.length / 1000).toFixed(0)}k images written as JSON; peak RSS ${hunt.rssMb.toFixed(0)} MB`,
+      note: `${hunt.report.summary.affected} affected; ${hunt.report.images.length.toLocaleString('en')} images written as JSON; peak RSS ${hunt.rssMb.toFixed(0)} MB`,
     },
   );
   return rows;

@@ -1,12 +1,13 @@
 // End to end through the CLI: SBOM attestations stored as cosign v3 stores them (a Sigstore bundle in a
 // manifest whose subject is the image), found through the referrers tag on the real registry (distribution
 // 2.8 has no referrers API) and through the referrers API served by a front that forwards everything else.
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model/report.js';
+import { BUNDLE_MEDIA_TYPE, cyclonedxStatement, keySignedBundle } from '../helpers/attestations.js';
 import { runCli } from '../helpers/cli.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { buildImageLayout, npmPackageFiles } from '../helpers/image-builder.js';
@@ -16,30 +17,16 @@ import { createTestSigstore, opensslAvailable } from '../helpers/sigstore-pki.js
 
 if (!registryAvailable) console.warn(SKIP_MESSAGE);
 
-const BUNDLE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+const BUNDLE = BUNDLE_MEDIA_TYPE;
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const EMPTY = Buffer.from('{}');
 const signer = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
-/** A CycloneDX in-toto statement about `digest`, DSSE-signed, in a v0.3 bundle as cosign v3 writes one for a key. */
+/** A key-signed v0.3 bundle whose CycloneDX statement about `digest` lists these packages. */
 function sbomBundle(digest: string, packages: [string, string][], key = signer.privateKey): Buffer {
-  const statement = {
-    _type: 'https://in-toto.io/Statement/v1',
-    subject: [{ name: 'shop/web', digest: { sha256: digest.slice(7) } }],
-    predicateType: 'https://cyclonedx.org/bom',
-    predicate: {
-      bomFormat: 'CycloneDX',
-      specVersion: '1.5',
-      components: packages.map(([name, version]) => ({ type: 'library', name, version, purl: `pkg:npm/${name}@${version}` })),
-    },
-  };
-  const payloadType = 'application/vnd.in-toto+json';
-  const payload = Buffer.from(JSON.stringify(statement));
-  const pae = Buffer.concat([Buffer.from(`DSSEv1 ${payloadType.length} ${payloadType} ${payload.length} `), payload]);
-  const envelope = { payloadType, payload: payload.toString('base64'), signatures: [{ keyid: '', sig: sign('sha256', pae, key).toString('base64') }] };
-  return Buffer.from(JSON.stringify({ mediaType: BUNDLE, verificationMaterial: { publicKey: { hint: '' }, tlogEntries: [] }, dsseEnvelope: envelope }));
+  return keySignedBundle(cyclonedxStatement(digest, packages), key);
 }
 
 /** The referring manifest: empty config, the bundle as its one layer, the image as its subject. */
@@ -127,7 +114,7 @@ describe.skipIf(!registryAvailable)('Sigstore bundle attestations found through 
       const keyless = await pushImage('keyless');
       const sigstore = createTestSigstore();
       sigstore.writeTrustedRoot(join(dir, 'trusted_root.json'));
-      const statement = JSON.parse(Buffer.from((JSON.parse(sbomBundle(keyless.digest, [['axios', '0.30.4']]).toString()) as { dsseEnvelope: { payload: string } }).dsseEnvelope.payload, 'base64').toString()) as object;
+      const statement = cyclonedxStatement(keyless.digest, [['axios', '0.30.4']]);
       const kBundle = Buffer.from(JSON.stringify(sigstore.signStatement(statement, { identity: 'https://github.com/shop/web/.github/workflows/build.yml@refs/heads/main', issuer: 'https://token.actions.githubusercontent.com' })));
       await attach(keyless.digest, [bundleManifest(kBundle, keyless)], [kBundle]);
     }

@@ -6,6 +6,7 @@ import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } f
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { dssePae } from './attestations.js';
 
 export const opensslAvailable = (() => {
   try {
@@ -134,8 +135,7 @@ export function createTestSigstore(): TestSigstore {
       n++;
       const leaf = issueLeaf(dir, n, opts.identity ?? 'ci@example.com', opts.issuer ?? 'https://issuer.example');
       const payload = Buffer.from(JSON.stringify(statement));
-      const pae = Buffer.concat([Buffer.from(`DSSEv1 ${PAYLOAD_TYPE.length} ${PAYLOAD_TYPE} ${payload.length} `), payload]);
-      const sig = sign('sha256', pae, leaf.key);
+      const sig = sign('sha256', dssePae(PAYLOAD_TYPE, payload), leaf.key);
       const envelope = { payload: b64(payload), payloadType: PAYLOAD_TYPE, signatures: [{ sig: b64(sig), keyid: '' }] };
       const integrated = Math.floor(Date.now() / 1000) + (opts.integratedOffset ?? 0);
       return {
