@@ -154,6 +154,13 @@ describe.skipIf(!registryAvailable)('Sigstore bundle attestations found through 
     expect(img.source?.detail).toContain('via the referrers tag');
   });
 
+  it('still tries the referrers tag when the referrers API fails instead of being absent', async () => {
+    front.addRule({ path: new RegExp(`^/v2/shop/web/referrers/${digests.signed!.digest}`), fault: { kind: 'status', status: 400 } });
+    const img = await scan(front.host, 'signed', '--key', keyFile, '--sbom-sources', 'attestation');
+    expect(img.verdict).toBe('affected');
+    expect(img.source?.detail).toContain('via the referrers tag');
+  });
+
   it('does not take a bundle whose manifest names another image, even when the index lists it', async () => {
     const img = await scan(reg.host, 'borrowed', '--key', keyFile, '--sbom-sources', 'attestation');
     expect(img.verdict).toBe('unknown');

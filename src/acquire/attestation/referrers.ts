@@ -58,22 +58,26 @@ export async function readBlob(source: ReferrerSource, repo: Repo, digest: strin
   return bytes;
 }
 
-/** The referrers of the image: through the API when the registry has it, else the referrers tag; a string says why none. */
+/**
+ * The referrers of the image: through the API when the registry has it, else the referrers tag; a string says
+ * why none. An API that fails (not merely absent) still leaves the tag to try: some registries answer 400.
+ */
 async function listed(source: ReferrerSource, repo: Repo, digest: string): Promise<{ via: ReferrerLookup['via']; list: ReferrerDescriptor[] } | string> {
-  let api: ReferrerDescriptor[] | undefined;
+  let apiError = '';
   try {
-    api = source.listReferrers ? await source.listReferrers(repo, digest) : undefined;
+    const api = source.listReferrers ? await source.listReferrers(repo, digest) : undefined;
+    if (api) return { via: 'referrers API', list: api };
   } catch (err) {
-    return `cannot list referrers: ${err instanceof Error ? err.message : String(err)}`;
+    apiError = `cannot list referrers: ${err instanceof Error ? err.message : String(err)}; `;
   }
-  if (api) return { via: 'referrers API', list: api };
   const tag = digest.replace(':', '-');
   try {
     const index = ReferrersIndex.parse(JSON.parse((await source.getManifest(repo, tag)).bytes.toString('utf8')));
     return { via: 'referrers tag', list: index.manifests ?? [] };
   } catch (err) {
     const text = err instanceof Error ? err.message : String(err);
-    return /: not found\b/.test(text) ? `no referrers (no referrers API, no ${tag} tag)` : `cannot read the referrers tag ${tag}: ${text}`;
+    if (/: not found\b/.test(text)) return apiError ? `${apiError}no ${tag} tag` : `no referrers (no referrers API, no ${tag} tag)`;
+    return `${apiError}cannot read the referrers tag ${tag}: ${text}`;
   }
 }
 
