@@ -65,6 +65,7 @@ describe.skipIf(!registryAvailable)('Sigstore bundle attestations found through 
   let keyFile: string;
   let strangerKey: string;
   const digests: Record<string, { digest: string; size: number }> = {};
+  let signedBundle: Buffer;
 
   /** Pushes a clean image (lodash only) as shop/web:<tag>; returns its manifest descriptor. */
   async function pushImage(tag: string) {
@@ -97,7 +98,7 @@ describe.skipIf(!registryAvailable)('Sigstore bundle attestations found through 
     await writeFile(strangerKey, stranger.publicKey.export({ type: 'spki', format: 'pem' }));
     // signed: its bundle lists axios 1.14.1, which the clean layers do not have: an affected verdict proves the attestation was read.
     const signed = await pushImage('signed');
-    const bundle = sbomBundle(signed.digest, [['axios', '1.14.1'], ['lodash', '4.17.21']]);
+    const bundle = (signedBundle = sbomBundle(signed.digest, [['axios', '1.14.1'], ['lodash', '4.17.21']]));
     const referrer = bundleManifest(bundle, signed);
     await attach(signed.digest, [referrer], [bundle]);
     // borrowed: its referrers tag lists signed's bundle manifest, whose subject is another image.
@@ -159,6 +160,16 @@ describe.skipIf(!registryAvailable)('Sigstore bundle attestations found through 
     const img = await scan(front.host, 'signed', '--key', keyFile, '--sbom-sources', 'attestation');
     expect(img.verdict).toBe('affected');
     expect(img.source?.detail).toContain('via the referrers tag');
+  });
+
+  it('does not take a bundle blob that arrives with other bytes than its digest', async () => {
+    // The front serves other bytes for the stored bundle (a still-valid bundle, one field changed).
+    const forged = Buffer.from(signedBundle.toString().replace('"hint":""', '"hint":"forged"'));
+    expect(digestOf(forged)).not.toBe(digestOf(signedBundle));
+    front.addRule({ path: new RegExp(`^/v2/shop/web/blobs/${digestOf(signedBundle)}`), fault: { kind: 'serve', contentType: 'application/octet-stream', body: forged } });
+    const img = await scan(front.host, 'signed', '--key', keyFile, '--sbom-sources', 'attestation');
+    expect(img.verdict).toBe('unknown');
+    expect(img.reasons.join(' ')).toContain(`blob ${digestOf(signedBundle)} arrived with digest ${digestOf(forged)}`);
   });
 
   it('does not take a bundle whose manifest names another image, even when the index lists it', async () => {
