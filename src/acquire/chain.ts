@@ -67,9 +67,13 @@ function cosignPolicyOf(o: ChainOptions): CosignPolicy | undefined {
 
 /** Registry targets are opened through the run's one client, so limits and tokens are shared. */
 function registryOpener(client: RegistryClient) {
-  return async (target: Target) =>
+  return async (target: Target, signal?: AbortSignal) =>
     target.kind === 'registry'
-      ? new RegistryImageStore(client, { registry: target.registry, repository: target.repository, ...(target.tag ? { tag: target.tag } : {}), ...(target.digest ? { digest: target.digest } : {}) })
+      ? new RegistryImageStore(
+          client,
+          { registry: target.registry, repository: target.repository, ...(target.tag ? { tag: target.tag } : {}), ...(target.digest ? { digest: target.digest } : {}) },
+          signal,
+        )
       : undefined;
 }
 
@@ -92,7 +96,7 @@ export async function buildChain(o: ChainOptions): Promise<Chain> {
     attestation: () =>
       attestationAcquirer({ source: o.registry, ...(key ? { key, keyLabel: o.key } : {}), ...(keyless ? { keyless } : {}), allowUnverified: o.allowUnverifiedAttestations }),
     // BuildKit attestations live inside the image's own index, on disk or in a registry alike.
-    buildkit: () => createBuildkitAcquirer({ openStore: (t) => openLocalStore(t).then((s) => s ?? registryOpener(o.registry)(t)) }),
+    buildkit: () => createBuildkitAcquirer({ openStore: (t, signal) => openLocalStore(t).then((s) => s ?? registryOpener(o.registry)(t, signal)) }),
     syft: () => syftAcquirer(tool),
     grype: () => grypeAcquirer(tool),
     native: () => createNativeAcquirer({ openStore: registryOpener(o.registry) }),

@@ -7,7 +7,7 @@ import type { Acquirer } from '../acquirer.js';
 import { notMine } from '../acquirer.js';
 import { readAttestedSbom } from './envelopes.js';
 import type { KeylessPolicy } from './keyless.js';
-import { findReferrerBundles, readBlob, type ReferrerSource } from './referrers.js';
+import { findReferrerBundles, readBlob, type Call, type ReferrerSource } from './referrers.js';
 
 /** The registry reads this link needs; the OCI adapter's RegistryClient provides them. */
 export type AttestationSource = ReferrerSource;
@@ -56,8 +56,8 @@ function sbomAbout(text: string, digest: string): boolean {
 const oneLine = (text: string) => JSON.stringify(JSON.parse(text));
 
 /** SBOM bundles about the digest among its referrers (API or referrers tag). */
-async function fromReferrers(opts: AttestationAcquireOptions, t: RegistryTarget, digest: string): Promise<Found> {
-  const found = await findReferrerBundles(opts.source, t, digest, opts.maxEnvelopeBytes ?? DEFAULT_MAX_ENVELOPE);
+async function fromReferrers(opts: AttestationAcquireOptions, t: RegistryTarget, digest: string, call: Call): Promise<Found> {
+  const found = await findReferrerBundles(opts.source, t, digest, opts.maxEnvelopeBytes ?? DEFAULT_MAX_ENVELOPE, call);
   if (typeof found === 'string') return found;
   const kept = found.bundles.filter((b) => sbomAbout(b.text, digest));
   const skipped = found.skipped.length > 0 ? ` (${found.skipped.join('; ')})` : '';
@@ -67,11 +67,11 @@ async function fromReferrers(opts: AttestationAcquireOptions, t: RegistryTarget,
 }
 
 /** SBOM envelopes about the digest under the legacy cosign tag `sha256-<hex>.att`. */
-async function fromAttTag(opts: AttestationAcquireOptions, t: RegistryTarget, digest: string): Promise<Found> {
+async function fromAttTag(opts: AttestationAcquireOptions, t: RegistryTarget, digest: string, call: Call): Promise<Found> {
   const tag = `${digest.replace(':', '-')}.att`;
   let manifest;
   try {
-    manifest = AttManifest.parse(JSON.parse((await opts.source.getManifest(t, tag)).bytes.toString('utf8')));
+    manifest = AttManifest.parse(JSON.parse((await opts.source.getManifest(t, tag, call)).bytes.toString('utf8')));
   } catch (err) {
     const text = err instanceof Error ? err.message : String(err);
     return /: not found\b/.test(text) ? `no attestation stored at ${tag}` : `cannot read ${tag}: ${text}`;
@@ -80,7 +80,7 @@ async function fromAttTag(opts: AttestationAcquireOptions, t: RegistryTarget, di
   const lines: string[] = [];
   for (const layer of layers) {
     try {
-      const text = (await readBlob(opts.source, t, layer.digest, opts.maxEnvelopeBytes ?? DEFAULT_MAX_ENVELOPE)).toString('utf8');
+      const text = (await readBlob(opts.source, t, layer.digest, opts.maxEnvelopeBytes ?? DEFAULT_MAX_ENVELOPE, call)).toString('utf8');
       if (sbomAbout(text, digest)) lines.push(oneLine(text));
     } catch (err) {
       return `cannot read ${tag}: ${err instanceof Error ? err.message : String(err)}`;
@@ -111,7 +111,7 @@ function imageOf(target: RegistryTarget, digest: string, read: Exclude<ReturnTyp
 export function attestationAcquirer(opts: AttestationAcquireOptions): Acquirer {
   return {
     name: 'attestation',
-    async acquire(target): Promise<AcquireOutcome> {
+    async acquire(target, ctx): Promise<AcquireOutcome> {
       if (target.kind !== 'registry' || !target.digest) return notMine('attestations are looked up for registry images pinned by digest');
       if (!opts.key && !opts.keyless && !opts.allowUnverified) {
         return notMine('no --key or --trusted-root to verify attestations with (--allow-unverified-attestations reads them unchecked)');
@@ -120,7 +120,7 @@ export function attestationAcquirer(opts: AttestationAcquireOptions): Acquirer {
       const reasons: string[] = [];
       // The newer form first: an image re-attested with cosign v3 may still carry an older .att beside it.
       for (const find of [fromReferrers, fromAttTag]) {
-        const found = await find(opts, target, digest);
+        const found = await find(opts, target, digest, { signal: ctx.signal });
         if (typeof found === 'string') {
           reasons.push(found);
           continue;

@@ -11,7 +11,7 @@ import { createdTime, parseImageConfig } from '../native/config.js';
 
 export interface BuildkitAcquireOptions {
   /** Opens the target's content; undefined means "not a target I can open". */
-  openStore: (target: Target) => Promise<ImageStore | undefined>;
+  openStore: (target: Target, signal?: AbortSignal) => Promise<ImageStore | undefined>;
   maxBlobBytes?: number;
 }
 
@@ -146,12 +146,12 @@ export function createBuildkitAcquirer(opts: BuildkitAcquireOptions): Acquirer {
   const max = opts.maxBlobBytes ?? DEFAULT_MAX_BLOB;
   return {
     name: 'buildkit',
-    async acquire(target): Promise<AcquireOutcome> {
+    async acquire(target, ctx): Promise<AcquireOutcome> {
       let store: ImageStore | undefined;
       let found: Found[] | undefined;
       let indexDigest: string;
       try {
-        store = await opts.openStore(target);
+        store = await opts.openStore(target, ctx.signal);
         if (!store) return notMine(`cannot open ${target.kind} targets`);
         const root = await store.getRootManifest();
         indexDigest = target.kind === 'registry' && target.digest ? target.digest : root.digest;

@@ -11,10 +11,15 @@ type Repo = { registry: string; repository: string };
 
 /** The registry reads this needs; the OCI adapter's RegistryClient provides them. */
 export interface ReferrerSource {
-  getManifest(repo: Repo, reference: string): Promise<{ bytes: Buffer }>;
-  openBlob(repo: Repo, digest: string): Promise<Readable>;
+  getManifest(repo: Repo, reference: string, call?: Call): Promise<{ bytes: Buffer }>;
+  openBlob(repo: Repo, digest: string, call?: Call): Promise<Readable>;
   /** Undefined when the registry has no referrers API. */
-  listReferrers?(repo: Repo, digest: string): Promise<ReferrerDescriptor[] | undefined>;
+  listReferrers?(repo: Repo, digest: string, call?: Call): Promise<ReferrerDescriptor[] | undefined>;
+}
+
+/** One image's deadline, so its registry reads are cancelled at the socket when it fires. */
+export interface Call {
+  signal?: AbortSignal | undefined;
 }
 
 /** `application/vnd.dev.sigstore.bundle.v0.3+json`, and the `+json;version=0.3` spelling of older writers. */
@@ -45,10 +50,10 @@ export interface ReferrerLookup {
 
 const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
-export async function readBlob(source: ReferrerSource, repo: Repo, digest: string, max: number): Promise<Buffer> {
+export async function readBlob(source: ReferrerSource, repo: Repo, digest: string, max: number, call: Call = {}): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of await source.openBlob(repo, digest)) {
+  for await (const chunk of await source.openBlob(repo, digest, call)) {
     size += (chunk as Buffer).length;
     if (size > max) throw new Error(`blob ${digest} is larger than ${max} bytes`);
     chunks.push(chunk as Buffer);
@@ -62,17 +67,17 @@ export async function readBlob(source: ReferrerSource, repo: Repo, digest: strin
  * The referrers of the image: through the API when the registry has it, else the referrers tag; a string says
  * why none. An API that fails (not merely absent) still leaves the tag to try: some registries answer 400.
  */
-async function listed(source: ReferrerSource, repo: Repo, digest: string): Promise<{ via: ReferrerLookup['via']; list: ReferrerDescriptor[] } | string> {
+async function listed(source: ReferrerSource, repo: Repo, digest: string, call: Call): Promise<{ via: ReferrerLookup['via']; list: ReferrerDescriptor[] } | string> {
   let apiError = '';
   try {
-    const api = source.listReferrers ? await source.listReferrers(repo, digest) : undefined;
+    const api = source.listReferrers ? await source.listReferrers(repo, digest, call) : undefined;
     if (api) return { via: 'referrers API', list: api };
   } catch (err) {
     apiError = `cannot list referrers: ${err instanceof Error ? err.message : String(err)}; `;
   }
   const tag = digest.replace(':', '-');
   try {
-    const index = ReferrersIndex.parse(JSON.parse((await source.getManifest(repo, tag)).bytes.toString('utf8')));
+    const index = ReferrersIndex.parse(JSON.parse((await source.getManifest(repo, tag, call)).bytes.toString('utf8')));
     return { via: 'referrers tag', list: index.manifests ?? [] };
   } catch (err) {
     const text = err instanceof Error ? err.message : String(err);
@@ -89,8 +94,8 @@ function mayBeSbomBundle(d: ReferrerDescriptor): boolean {
 }
 
 /** One referring manifest -> its bundle, after checking the manifest digest, its subject and the blob. */
-async function readBundle(source: ReferrerSource, repo: Repo, image: string, d: ReferrerDescriptor, max: number): Promise<FoundBundle | string> {
-  const bytes = (await source.getManifest(repo, d.digest)).bytes;
+async function readBundle(source: ReferrerSource, repo: Repo, image: string, d: ReferrerDescriptor, max: number, call: Call): Promise<FoundBundle | string> {
+  const bytes = (await source.getManifest(repo, d.digest, call)).bytes;
   if (sha256(bytes) !== d.digest) return `referrer ${d.digest} arrived with digest ${sha256(bytes)}`;
   const m = BundleManifest.safeParse(JSON.parse(bytes.toString('utf8')));
   if (!m.success) return `referrer ${d.digest} is not a bundle manifest`;
@@ -99,17 +104,17 @@ async function readBundle(source: ReferrerSource, repo: Repo, image: string, d: 
   const layer = m.data.layers.find((l) => isBundleMediaType(l.mediaType));
   if (!layer) return `referrer ${d.digest} holds no bundle layer`;
   if (layer.size > max) return `referrer ${d.digest}: bundle of ${layer.size} bytes is over the ${max}-byte limit`;
-  return { text: (await readBlob(source, repo, layer.digest, max)).toString('utf8'), manifest: d.digest };
+  return { text: (await readBlob(source, repo, layer.digest, max, call)).toString('utf8'), manifest: d.digest };
 }
 
 /** The Sigstore bundles attached to `image`; a string when there is nowhere to look. Per-referrer failures are kept in `skipped`. */
-export async function findReferrerBundles(source: ReferrerSource, repo: Repo, image: string, max: number): Promise<ReferrerLookup | string> {
-  const found = await listed(source, repo, image);
+export async function findReferrerBundles(source: ReferrerSource, repo: Repo, image: string, max: number, call: Call = {}): Promise<ReferrerLookup | string> {
+  const found = await listed(source, repo, image, call);
   if (typeof found === 'string') return found;
   const out: ReferrerLookup = { via: found.via, bundles: [], skipped: [] };
   for (const d of found.list.filter(mayBeSbomBundle)) {
     try {
-      const r = await readBundle(source, repo, image, d, max);
+      const r = await readBundle(source, repo, image, d, max, call);
       if (typeof r === 'string') out.skipped.push(r);
       else out.bundles.push(r);
     } catch (err) {

@@ -10,7 +10,7 @@ import type { Limits } from './limits.js';
 import { readImage } from './read-image.js';
 
 /** Opens a store for targets other than files on disk; undefined means "not a target I can open". */
-export type StoreOpener = (target: Target) => Promise<ImageStore | undefined>;
+export type StoreOpener = (target: Target, signal?: AbortSignal) => Promise<ImageStore | undefined>;
 
 export function openLocalStore(target: Target): Promise<ImageStore | undefined> {
   if (target.kind === 'oci-layout') return openOciDir(target.path, target.digest ? { digest: target.digest } : { ref: target.ref });
@@ -24,7 +24,7 @@ export function createNativeAcquirer(opts: { openStore?: StoreOpener; limits?: P
     async acquire(target, ctx) {
       let store: ImageStore | undefined;
       try {
-        store = (await openLocalStore(target)) ?? (await opts.openStore?.(target));
+        store = (await openLocalStore(target)) ?? (await opts.openStore?.(target, ctx.signal));
       } catch (err) {
         if (err instanceof InputError) ctx.inputErrors.push(err.message);
         return { ok: true, image: { ref: target.ref, platforms: [], errors: [`native: ${(err as Error).message}`] } };

@@ -49,6 +49,13 @@ interface SendInit {
   method?: 'GET' | 'HEAD';
   accept?: string;
   stream?: boolean;
+  /** Cancels this request only (one image's --image-timeout), besides the client-wide signal. */
+  signal?: AbortSignal | undefined;
+}
+
+/** Per-call options of the reads one image's acquisition makes. */
+export interface CallOptions {
+  signal?: AbortSignal | undefined;
 }
 
 const MAX_PAGES = 10_000;
@@ -75,9 +82,9 @@ export class RegistryClient {
   }
 
   /** A manifest or index by tag or digest, bytes exactly as served. */
-  async getManifest(repo: RepoRef, reference: string): Promise<FetchedManifest> {
+  async getManifest(repo: RepoRef, reference: string, call: CallOptions = {}): Promise<FetchedManifest> {
     checkReference(repo, reference);
-    const res = await this.send(repo.registry, manifestPath(repo, reference), pullScope(repo), { accept: MANIFEST_ACCEPT });
+    const res = await this.send(repo.registry, manifestPath(repo, reference), pullScope(repo), { accept: MANIFEST_ACCEPT, signal: call.signal });
     if (res.status !== 200) throw await this.failure(repo.registry, res, `manifest ${repo.repository}:${reference}`, pullScope(repo));
     const mediaType = manifestMediaType(res, repo, reference);
     const header = res.headers.get('docker-content-digest') ?? '';
@@ -99,9 +106,9 @@ export class RegistryClient {
   }
 
   /** A blob's stored bytes as a stream; redirects (to object storage) are followed without our credentials. */
-  async openBlob(repo: RepoRef, digest: string): Promise<Readable> {
+  async openBlob(repo: RepoRef, digest: string, call: CallOptions = {}): Promise<Readable> {
     checkReference(repo, digest, true);
-    const res = await this.send(repo.registry, `/v2/${repo.repository}/blobs/${digest}`, pullScope(repo), { stream: true });
+    const res = await this.send(repo.registry, `/v2/${repo.repository}/blobs/${digest}`, pullScope(repo), { stream: true, signal: call.signal });
     if (res.status !== 200 || !res.stream) throw await this.failure(repo.registry, res, `blob ${digest} in ${repo.repository}`, pullScope(repo));
     return res.stream;
   }
@@ -110,10 +117,10 @@ export class RegistryClient {
    * What refers to a digest, through the OCI 1.1 referrers API, following `Link` pages; undefined when
    * the registry has no such API (404, as distribution 2.8 answers), so the caller can use the referrers tag.
    */
-  async listReferrers(repo: RepoRef, digest: string): Promise<ReferrerDescriptor[] | undefined> {
+  async listReferrers(repo: RepoRef, digest: string, call: CallOptions = {}): Promise<ReferrerDescriptor[] | undefined> {
     checkReference(repo, digest, true);
     const path = `/v2/${repo.repository}/referrers/${digest}`;
-    const pages = await this.listPaged(repo.registry, path, pullScope(repo), ReferrersIndex, `referrers of ${repo.repository}@${digest}`, OCI_INDEX);
+    const pages = await this.listPaged(repo.registry, path, pullScope(repo), ReferrersIndex, `referrers of ${repo.repository}@${digest}`, OCI_INDEX, call.signal);
     return pages?.flatMap((p) => p.manifests ?? []);
   }
 
@@ -134,14 +141,22 @@ export class RegistryClient {
    * Every page of a listing, following `Link` headers. With `accept` given (the referrers API), a first
    * page answered 404, 405 or 501 means the registry lacks the endpoint: undefined, not an error.
    */
-  private async listPaged<T>(registry: string, firstPath: string, scope: string, schema: z.ZodType<T>, what: string, accept?: string): Promise<T[] | undefined> {
+  private async listPaged<T>(
+    registry: string,
+    firstPath: string,
+    scope: string,
+    schema: z.ZodType<T>,
+    what: string,
+    accept?: string,
+    signal?: AbortSignal,
+  ): Promise<T[] | undefined> {
     const pages: T[] = [];
     const seen = new Set<string>();
     let path: string | undefined = firstPath;
     while (path !== undefined) {
       if (seen.has(path) || seen.size >= MAX_PAGES) throw new ToolError(registry, `${what}: pagination does not end (${path})`);
       seen.add(path);
-      const res = await this.send(registry, path, scope, { accept: accept ?? 'application/json' });
+      const res = await this.send(registry, path, scope, { accept: accept ?? 'application/json', signal });
       if (accept && pages.length === 0 && [404, 405, 501].includes(res.status)) return undefined;
       if (res.status !== 200) throw await this.failure(registry, res, what, scope);
       pages.push(parseJson(schema, res.body, registry, what));
@@ -172,7 +187,7 @@ export class RegistryClient {
       const headers: Record<string, string> = { 'user-agent': this.userAgent };
       if (init.accept) headers.accept = init.accept;
       if (auth) headers.authorization = auth.value;
-      const req = { url: this.baseUrl(registry) + path, method: init.method ?? 'GET', headers, stream: init.stream ?? false, maxBytes: MAX_MANIFEST_BYTES, signal: this.opts.signal };
+      const req = { url: this.baseUrl(registry) + path, method: init.method ?? 'GET', headers, stream: init.stream ?? false, maxBytes: MAX_MANIFEST_BYTES, signal: this.signalFor(init) };
       res = await this.limit(host)(() => requestWithRetry(req, this.policy)).catch((err: unknown) => {
         throw this.withTlsHint(err, registry);
       });
@@ -212,6 +227,12 @@ export class RegistryClient {
   private withTlsHint(err: unknown, registry: string): unknown {
     if (!(err instanceof ToolError) || this.baseUrl(registry).startsWith('http:') || !/SSL|TLS|EPROTO/.test(err.message)) return err;
     return new ToolError(registry, `${err.message.slice(err.tool.length + 2)} (if ${registry} serves plain HTTP, pass --insecure-registry ${registry})`);
+  }
+
+  /** The client-wide signal (Ctrl-C) and the call's own (one image's deadline), whichever fires first. */
+  private signalFor(init: SendInit): AbortSignal | undefined {
+    const signals = [this.opts.signal, init.signal].filter((s): s is AbortSignal => s !== undefined);
+    return signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   }
 
   private baseUrl(registry: string): string {

@@ -11,6 +11,8 @@ export class RegistryImageStore implements ImageStore {
   constructor(
     private readonly client: RegistryClient,
     private readonly ref: ImageReference,
+    /** One image's deadline: its manifest and blob requests are cancelled at the socket when it fires. */
+    private readonly signal?: AbortSignal,
   ) {
     if (ref.tag === undefined && ref.digest === undefined) throw new UsageError(`${formatReference(ref)}: needs a tag or a digest`);
     this.label = formatReference(ref);
@@ -18,14 +20,14 @@ export class RegistryImageStore implements ImageStore {
 
   /** By digest when the reference pins one (the tag is then only a label), else by tag. */
   getRootManifest(): Promise<FetchedManifest> {
-    return this.client.getManifest(this.ref, this.ref.digest ?? (this.ref.tag as string));
+    return this.client.getManifest(this.ref, this.ref.digest ?? (this.ref.tag as string), { signal: this.signal });
   }
 
   getManifest(digest: string): Promise<FetchedManifest> {
-    return this.client.getManifest(this.ref, digest);
+    return this.client.getManifest(this.ref, digest, { signal: this.signal });
   }
 
   openBlob(desc: Descriptor): Promise<Readable> {
-    return this.client.openBlob(this.ref, desc.digest);
+    return this.client.openBlob(this.ref, desc.digest, { signal: this.signal });
   }
 }
