@@ -26,8 +26,11 @@ export function toWindow(w: WindowSpec, source: string): TimeWindow {
 }
 
 /** Copies only the model's fields, leaving optional ones out rather than set to undefined. */
-export function toPackage(p: Omit<IocPackage, 'reference' | 'notes'> & { reference?: string | undefined; notes?: string | undefined }): IocPackage {
+export function toPackage(
+  p: Omit<IocPackage, 'reference' | 'notes' | 'integrity'> & { reference?: string | undefined; notes?: string | undefined; integrity?: string[] | undefined },
+): IocPackage {
   const out: IocPackage = { ecosystem: p.ecosystem, name: p.name, versions: p.versions, ranges: p.ranges, anyVersion: p.anyVersion };
+  if (p.integrity !== undefined && p.integrity.length > 0) out.integrity = [...new Set(p.integrity)];
   if (p.reference !== undefined) out.reference = p.reference;
   if (p.notes !== undefined) out.notes = p.notes;
   return out;

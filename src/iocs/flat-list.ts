@@ -28,7 +28,7 @@ export const flatGuideList = {
       references: [...new Set(flat.packages.flatMap((p) => (p.reference ? [p.reference] : [])))],
       aliases: [],
       windows: flat.window ? [toWindow(flat.window, src.file)] : [],
-      packages: flat.packages.map(toPackage),
+      packages: flat.packages.map(({ integrity, ...p }) => toPackage({ ...p, integrity: integrity.flat() })),
       indicators: [],
       file: src.file,
     };

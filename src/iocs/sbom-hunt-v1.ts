@@ -1,8 +1,23 @@
 // Decoder for sbom-hunt's own versioned format: `apiVersion: sbom-hunt/v1` with `incidents:`.
-import type { Incident } from '../model/ioc.js';
+import type { FileIndicator, ImageIndicator, Incident } from '../model/ioc.js';
 import { toPackage, toWindow, type IocDecoder } from './decoder.js';
-import { IOC_API_VERSION, IocFileV1, type IncidentSpec } from './schema.js';
+import { IOC_API_VERSION, IocFileV1, type FileIndicatorSpec, type ImageIndicatorSpec, type IncidentSpec } from './schema.js';
 import { issueToInputError, parseSource } from './yaml-source.js';
+
+/** Leaves optional fields out rather than set to undefined, as the rest of the model does. */
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+const toFile = (f: FileIndicatorSpec): FileIndicator => defined({ ...f });
+
+function toImage(i: ImageIndicatorSpec): ImageIndicator {
+  if (i.ref === undefined || !i.ref.includes('@')) return defined({ ...i });
+  // `repo:tag@sha256:...` names the manifest too; `repo@sha256:...` names only the manifest.
+  const [name, at] = i.ref.split('@') as [string, string];
+  const tagged = name.lastIndexOf(':') > name.lastIndexOf('/');
+  return defined({ ...i, ref: tagged ? name : undefined, digests: [...new Set([...i.digests, at])] });
+}
 
 function toIncident(spec: IncidentSpec, file: string): Incident {
   const windows = [...(spec.window ? [spec.window] : []), ...spec.windows].map((w) => toWindow(w, file));
@@ -12,10 +27,12 @@ function toIncident(spec: IncidentSpec, file: string): Incident {
     references: spec.references,
     aliases: spec.aliases,
     windows,
-    packages: spec.packages.map(toPackage),
+    packages: spec.packages.map(({ integrity, ...p }) => toPackage({ ...p, integrity: integrity.flat() })),
     indicators: spec.indicators,
     file,
   };
+  if (spec.files.length > 0) incident.files = spec.files.map(toFile);
+  if (spec.images.length > 0) incident.images = spec.images.map(toImage);
   if (spec.notes !== undefined) incident.notes = spec.notes;
   if (spec.disclosed !== undefined) incident.disclosed = spec.disclosed;
   return incident;

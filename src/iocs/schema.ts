@@ -1,7 +1,10 @@
 // zod schemas for sbom-hunt's versioned IOC format and the guide's flat list (OSV's lives in osv.ts).
 import semver from 'semver';
 import { z } from 'zod';
-import { normalizeEcosystem } from '../match/ecosystem.js';
+import { parseReference, formatReference } from '../adapters/oci/reference.js';
+import { ecosystemProblem, normalizeEcosystem } from '../match/ecosystem.js';
+import { fileGlobProblem } from '../match/file-glob.js';
+import { normalizeIntegrity } from '../match/integrity.js';
 import { parseIsoTime, readInterval } from './window.js';
 
 /** The apiVersion this build writes and reads; any other `sbom-hunt/*` is "a version I do not know". */
@@ -25,13 +28,32 @@ export const WindowSpec = z.union([
 ]);
 export type WindowSpec = z.infer<typeof WindowSpec>;
 
+/** An ecosystem as written, refused when unknown (with a did-you-mean), else canonical. */
+const ecosystem = nonEmpty
+  .superRefine((s, ctx) => {
+    const problem = ecosystemProblem(s);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .transform(normalizeEcosystem);
+
+/** `sha512-<base64>` (npm, pnpm), `sha1-<hex>`, or bare hex (yarn's `#sha1`), normalised to `sha512-<hex>`. */
+const integrity = nonEmpty.transform((s, ctx) => {
+  const n = normalizeIntegrity(s);
+  if (n === undefined) {
+    ctx.addIssue({ code: 'custom', message: `not a tarball integrity (sha512-<base64>, sha1-<base64>, or hex): ${JSON.stringify(s)}` });
+    return z.NEVER;
+  }
+  return n;
+});
+
 export const IocPackageSpec = z
   .strictObject({
-    ecosystem: nonEmpty.transform(normalizeEcosystem),
+    ecosystem,
     name: nonEmpty,
     versions: z.array(nonEmpty).default([]),
     ranges: z.array(nonEmpty).default([]),
     anyVersion: z.boolean().default(false),
+    integrity: z.array(integrity).default([]),
     reference: nonEmpty.optional(),
     notes: z.string().optional(),
   })
@@ -39,9 +61,12 @@ export const IocPackageSpec = z
 export type IocPackageSpec = z.infer<typeof IocPackageSpec>;
 
 /** Ranges are compared only for npm (semver); elsewhere a range would silently never match, so it is refused. */
-function checkVersionsAndRanges(p: { ecosystem: string; versions: string[]; ranges: string[]; anyVersion: boolean }, ctx: z.RefinementCtx): void {
-  if (!p.anyVersion && p.versions.length === 0 && p.ranges.length === 0) {
-    ctx.addIssue({ code: 'custom', message: 'give versions, ranges, or anyVersion: true', path: [] });
+function checkVersionsAndRanges(
+  p: { ecosystem: string; versions: string[]; ranges: string[]; anyVersion: boolean; integrity?: string[][] },
+  ctx: z.RefinementCtx,
+): void {
+  if (!p.anyVersion && p.versions.length === 0 && p.ranges.length === 0 && (p.integrity ?? []).length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'give versions, ranges, integrity, or anyVersion: true', path: [] });
   }
   p.ranges.forEach((r, i) => {
     if (p.ecosystem !== 'npm') {
@@ -51,6 +76,73 @@ function checkVersionsAndRanges(p: { ecosystem: string; versions: string[]; rang
     }
   });
 }
+
+const sha256Hex = nonEmpty.transform((s, ctx) => {
+  const hex = s.toLowerCase().replace(/^sha256:/, '');
+  if (!/^[0-9a-f]{64}$/.test(hex)) {
+    ctx.addIssue({ code: 'custom', message: `not a SHA-256 (64 hex digits, optionally after sha256:): ${JSON.stringify(s)}` });
+    return z.NEVER;
+  }
+  return hex;
+});
+
+/** An image digest, `sha256:<64 hex>`; upper-case hex is lowered. */
+const digest = nonEmpty.transform((s, ctx) => {
+  const d = s.toLowerCase();
+  if (!/^sha256:[0-9a-f]{64}$/.test(d)) {
+    ctx.addIssue({ code: 'custom', message: `not an image digest (sha256:<64 hex digits>): ${JSON.stringify(s)}` });
+    return z.NEVER;
+  }
+  return d;
+});
+
+/** A file known by path (glob anchored at the image root) and/or content hash. */
+export const FileIndicatorSpec = z
+  .strictObject({
+    path: nonEmpty
+      .superRefine((s, ctx) => {
+        const problem = fileGlobProblem(s);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
+    sha256: sha256Hex.optional(),
+    size: z.number().int().nonnegative().optional(),
+    reference: nonEmpty.optional(),
+    notes: z.string().optional(),
+  })
+  .refine((f) => f.path !== undefined || f.sha256 !== undefined, { message: 'give path, sha256, or both', path: [] });
+export type FileIndicatorSpec = z.infer<typeof FileIndicatorSpec>;
+
+/** `repository:tag` (registry optional, docker.io assumed), normalised as docker does; a digest after `@` is allowed. */
+const imageRef = nonEmpty.transform((s, ctx) => {
+  try {
+    const ref = parseReference(s, { defaultTag: false });
+    if (ref.tag === undefined && ref.digest === undefined) {
+      ctx.addIssue({ code: 'custom', message: `name a tag or digest (repository:tag): ${JSON.stringify(s)} would mean every tag` });
+      return z.NEVER;
+    }
+    return formatReference(ref);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** A known-compromised image: by name, manifest/index digest, config digest, or its layers (its children's base). */
+export const ImageIndicatorSpec = z
+  .strictObject({
+    ref: imageRef.optional(),
+    digests: z.array(digest).default([]),
+    config: digest.optional(),
+    layers: z.array(digest).default([]),
+    reference: nonEmpty.optional(),
+    notes: z.string().optional(),
+  })
+  .refine((i) => i.ref !== undefined || i.digests.length > 0 || i.config !== undefined || i.layers.length > 0, {
+    message: 'give ref, digests, config or layers',
+    path: [],
+  });
+export type ImageIndicatorSpec = z.infer<typeof ImageIndicatorSpec>;
 
 export const IncidentSpec = z.strictObject({
   id: nonEmpty.regex(/^[A-Za-z0-9._:-]+$/, 'use letters, digits and . _ : - only'),
@@ -62,7 +154,12 @@ export const IncidentSpec = z.strictObject({
   windows: z.array(WindowSpec).default([]),
   indicators: z.array(nonEmpty).default([]),
   notes: z.string().optional(),
-  packages: z.array(IocPackageSpec).min(1, 'an incident needs at least one package'),
+  packages: z.array(IocPackageSpec).default([]),
+  files: z.array(FileIndicatorSpec).default([]),
+  images: z.array(ImageIndicatorSpec).default([]),
+}).refine((i) => i.packages.length + i.files.length + i.images.length > 0, {
+  message: 'an incident needs at least one of packages, files or images',
+  path: ['packages'],
 });
 export type IncidentSpec = z.infer<typeof IncidentSpec>;
 
@@ -76,11 +173,12 @@ export type IocFileV1 = z.infer<typeof IocFileV1>;
 export const FlatEntry = z
   .object({
     name: nonEmpty,
-    ecosystem: nonEmpty.transform(normalizeEcosystem),
+    ecosystem,
     version: nonEmpty.optional(),
     versions: z.array(nonEmpty).default([]),
     ranges: z.array(nonEmpty).default([]),
     anyVersion: z.boolean().default(false),
+    integrity: z.array(integrity).default([]),
     disclosed: isoTime.optional(),
     reference: nonEmpty.optional(),
     notes: z.string().optional(),

@@ -13,15 +13,15 @@ export interface DetailedMatch {
   byNameOnly: boolean;
 }
 
-function versionHit(entry: IocEntry, version: string): Pick<Match, 'matchedBy' | 'iocVersion'> | undefined {
+function versionHit(entry: IocEntry, version: string): Pick<Match, 'matchedBy' | 'matchKind' | 'iocVersion'> | undefined {
   const eco = entry.ioc.ecosystem;
   if (version !== '') {
     const v = normalizeVersion(eco, version);
-    if (entry.versions.has(v)) return { matchedBy: 'version', iocVersion: v };
+    if (entry.versions.has(v)) return { matchedBy: 'version', matchKind: 'package-version', iocVersion: v };
     const hit = entry.ranges.find((r) => r.range !== undefined && versionInRange(eco, v, r.range));
-    if (hit !== undefined) return { matchedBy: 'range', iocVersion: hit.text };
+    if (hit !== undefined) return { matchedBy: 'range', matchKind: 'package-range', iocVersion: hit.text };
   }
-  if (entry.ioc.anyVersion) return { matchedBy: 'any-version', iocVersion: '' };
+  if (entry.ioc.anyVersion) return { matchedBy: 'any-version', matchKind: 'package-any-version', iocVersion: '' };
   return undefined;
 }
 

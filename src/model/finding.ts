@@ -2,6 +2,29 @@
 import type { Evidence } from './package.js';
 import type { Verdict } from './verdict.js';
 
+/**
+ * Which kind of evidence tied an image to an incident (docs/report-schema.md#matchkind):
+ * a package by exact version, by range or by name alone (every version); a file by path or by hash; an
+ * image by name, by digest, or by carrying a compromised image's layers as its base; a lockfile entry by
+ * its resolved tarball URL or by its integrity hash.
+ */
+export const MATCH_KINDS = [
+  'package-version',
+  'package-range',
+  'package-any-version',
+  'file-path',
+  'file-hash',
+  'image-name',
+  'image-digest',
+  'base-image-layers',
+  'lockfile-resolved-url',
+  'lockfile-integrity',
+] as const;
+export type MatchKind = (typeof MATCH_KINDS)[number];
+
+/** The coarse kind kept from report schema 1.0 (`version`, `range`, `any-version`), extended for the new kinds. */
+export const MATCHED_BY = ['version', 'range', 'any-version', 'file', 'image', 'integrity'] as const;
+
 export interface Match {
   incident: string;
   ecosystem: string;
@@ -9,10 +32,24 @@ export interface Match {
   version: string;
   /** Paths of the package inside the image. */
   paths: string[];
-  /** How the IOC matched: an exact version, a range, or any version (name-only IOC). */
-  matchedBy: 'version' | 'range' | 'any-version';
-  /** The IOC version or range that matched (empty for any-version). */
+  /**
+   * How the IOC matched: an exact version, a range, or any version (name-only IOC); `file`, `image` and
+   * `integrity` for the indicator kinds of the same names (matchKind says more).
+   */
+  matchedBy: (typeof MATCHED_BY)[number];
+  /** The evidence kind, finer than matchedBy. */
+  matchKind: MatchKind;
+  /**
+   * The IOC value that matched: version or range (empty for any-version), the file glob or SHA-256, the image
+   * ref or digest, the base image's ref (or its top layer digest), the integrity hash.
+   */
   iocVersion: string;
+  /** A sentence the finding adds to its reason (`its purl says axios@1.14.1`, `built FROM docker.io/x:1`). */
+  detail?: string;
+  /** For files: the layer the file was read from, when the reader knows it. */
+  layer?: string;
+  /** For files: the SHA-256 of the file's content, when it was hashed. */
+  sha256?: string;
   reference?: string;
   /**
    * For lockfile findings: the `name@version` chain from a direct dependency down to this package's parent

@@ -1,13 +1,13 @@
 // The report model: what every presenter prints, and the zod schema `report merge` re-reads JSON reports with.
 import { z } from 'zod';
-import type { ImageResult } from './finding.js';
+import { MATCH_KINDS, MATCHED_BY, type ImageResult } from './finding.js';
 import { VERDICTS } from './verdict.js';
 
 /**
  * The JSON report's contract version (docs/report-schema.md). The minor number grows when fields are
  * added; the major number changes when a field is removed, renamed or changes meaning.
  */
-export const REPORT_SCHEMA_VERSION = '1.0';
+export const REPORT_SCHEMA_VERSION = '1.1';
 
 const EVIDENCE_KINDS = ['sbom-file', 'attestation', 'buildkit-attestation', 'cosign', 'syft', 'grype', 'native', 'cache', 'lockfile'] as const;
 
@@ -32,18 +32,35 @@ export const ReportWindowCheck = z.object({
   outcome: z.enum(['inside', 'outside', 'unreliable']),
 });
 
-export const ReportMatch = z.object({
+/** A 1.0 report's package finding has no matchKind: its matchedBy says which. */
+const LEGACY_KIND = { version: 'package-version', range: 'package-range', 'any-version': 'package-any-version' } as const;
+
+export const ReportMatch = z
+  .object({
   incident: z.string(),
   ecosystem: z.string(),
   name: z.string(),
   version: z.string(),
   paths: z.array(z.string()).default([]),
-  matchedBy: z.enum(['version', 'range', 'any-version']),
+  matchedBy: z.enum(MATCHED_BY),
+  // Reports of schema 1.0 knew only package findings; their matchedBy names the kind.
+  matchKind: z.enum(MATCH_KINDS).optional(),
   iocVersion: z.string(),
+  detail: z.string().optional(),
+  layer: z.string().optional(),
+  sha256: z.string().optional(),
   reference: z.string().optional(),
   dependencyPath: z.array(z.string()).optional(),
   inFinalFilesystem: z.boolean(),
-});
+  })
+  .transform(({ matchKind, ...m }, ctx) => {
+    const kind = matchKind ?? (Object.hasOwn(LEGACY_KIND, m.matchedBy) ? LEGACY_KIND[m.matchedBy as keyof typeof LEGACY_KIND] : undefined);
+    if (kind === undefined) {
+      ctx.addIssue({ code: 'custom', message: `matchedBy ${m.matchedBy} needs a matchKind`, path: ['matchKind'] });
+      return z.NEVER;
+    }
+    return { ...m, matchKind: kind };
+  });
 
 export const ReportWorkload = z.object({
   context: z.string(),

@@ -33,15 +33,19 @@ function match(m: Match): Match {
     version: m.version,
     paths: list(m.paths).sort(byText),
     matchedBy: m.matchedBy,
+    matchKind: m.matchKind,
     iocVersion: m.iocVersion,
     reference: m.reference,
+    ...(m.detail !== undefined ? { detail: m.detail } : {}),
+    ...(m.layer !== undefined ? { layer: m.layer } : {}),
+    ...(m.sha256 !== undefined ? { sha256: m.sha256 } : {}),
     ...(m.dependencyPath ? { dependencyPath: [...m.dependencyPath] } : {}),
     inFinalFilesystem: m.inFinalFilesystem,
   };
 }
 
 function matchKey(m: Match): string {
-  return [m.incident, m.ecosystem, m.name, m.version, m.inFinalFilesystem ? '0' : '1'].join('\0');
+  return [m.incident, m.ecosystem, m.name, m.version, m.matchKind, m.inFinalFilesystem ? '0' : '1'].join('\0');
 }
 
 function matches(ms: readonly Match[] | undefined): Match[] {

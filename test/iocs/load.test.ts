@@ -95,7 +95,7 @@ describe('loadIocs: bad files name file, line and field', () => {
 
   it.each([
     ['an unknown field', 'apiVersion: sbom-hunt/v1\nincidents:\n  - id: a\n    pakages: []\n', 4, 'incidents[0].pakages', /unknown field "pakages"/],
-    ['a package without versions', 'packages:\n  - name: a\n    ecosystem: npm\n', 2, 'packages[0]', /give versions, ranges, or anyVersion: true/],
+    ['a package without versions', 'packages:\n  - name: a\n    ecosystem: npm\n', 2, 'packages[0]', /give versions, ranges, integrity, or anyVersion: true/],
     ['a range outside npm', 'packages:\n  - {name: a, ecosystem: PyPI,\n     ranges: [">=1"]}\n', 3, 'packages[0].ranges[0]', /ranges are supported for npm only, not pypi/],
     ['a window string that is not an interval', 'window: "2026-03-31"\npackages:\n  - {name: a, ecosystem: npm, version: "1"}\n', 1, 'window', /expected START\/END/],
     ['a date in prose', 'apiVersion: sbom-hunt/v1\nincidents:\n  - id: a\n    disclosed: March 31\n    packages: [{ecosystem: npm, name: x, anyVersion: true}]\n', 4, 'incidents[0].disclosed', /not an ISO 8601 date/],

@@ -19,6 +19,7 @@ const axiosMatch = {
   version: '1.14.1',
   paths: ['/srv/app/node_modules/axios/package.json'],
   matchedBy: 'version' as const,
+  matchKind: 'package-version' as const,
   iocVersion: '1.14.1',
   reference: 'https://github.com/advisories/GHSA-fw8c-xr5c-95f9',
   inFinalFilesystem: true,
