@@ -23,7 +23,7 @@ function acquiredOf(img: HuntedImage): AcquiredImage {
   return {
     ref: img.ref,
     digest: img.digest,
-    errors: [],
+    errors: img.stale ? [img.stale] : [],
     platforms: img.platforms.map(({ stored, hits, packageCount }) => ({
       ...(stored.platform !== undefined ? { platform: stored.platform } : {}),
       ...(stored.digest !== undefined ? { digest: stored.digest } : {}),

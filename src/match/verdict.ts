@@ -70,6 +70,7 @@ export function judgeImage(img: AcquiredImage, index: IocIndex): ImageResult {
   }
   const labelled = platforms.length > 1;
   platforms.forEach((p, i) => reasons.push(...p.reasons.map((r) => (labelled ? `${p.platform ?? `platform ${i + 1}`}: ${r}` : r))));
+  for (const s of img.skipped ?? []) reasons.push(`index entry ${s.platform ?? '(no platform)'} ${s.digest} not read: ${s.reason}`);
   const first = platforms[0];
   const result: ImageResult = {
     ref: img.ref,

@@ -37,6 +37,8 @@ export interface Evidence {
   detail?: string;
   /** SBOM format the packages were decoded from, e.g. `spdx-json-2.3`. */
   format?: string;
+  /** Which reader and version produced the packages (native: `sbom-hunt-native/N`); the cache re-reads other versions. */
+  reader?: string;
   /** For a cached answer (`kind: cache`): how the SBOM was first obtained. */
   cachedFrom?: Exclude<Evidence['kind'], 'cache'>;
 }

@@ -34,6 +34,14 @@ export interface AcquiredImage {
   platforms: AcquiredPlatform[];
   /** Image-level failures: nothing could be read. Non-empty makes the image `unknown`. */
   errors: string[];
+  /** Index entries not read as platforms (attestations, artifacts, another platform than asked for), with why. */
+  skipped?: SkippedEntry[];
+}
+
+export interface SkippedEntry {
+  digest: string;
+  platform?: string;
+  reason: string;
 }
 
 /** One link of the acquisition chain returns a result or says, as a value, that the target is not its. */

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openCache } from '../../src/acquire/cache/index.js';
+import { NATIVE_READER } from '../../src/acquire/native/reader-version.js';
 import type { Evidence, Package } from '../../src/model/package.js';
 import type { Report } from '../../src/model/report.js';
 import type { AcquiredPlatform } from '../../src/model/target.js';
@@ -12,7 +13,7 @@ import { runCli } from '../helpers/cli.js';
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const npm = (name: string, version: string, extra: Partial<Package> = {}): Package => ({ ecosystem: 'npm', name, version, paths: [`/app/node_modules/${name}/package.json`], ...extra });
-const NATIVE: Evidence = { kind: 'native', detail: 'layers read from the registry' };
+const NATIVE: Evidence = { kind: 'native', reader: NATIVE_READER, detail: 'layers read from the registry' };
 const filler = (n: number) => Array.from({ length: n }, (_, i) => npm(`lib-${i}`, '1.0.0'));
 const platform = (packages: Package[], extra: Partial<AcquiredPlatform> = {}): AcquiredPlatform => ({ packages, evidence: NATIVE, errors: [], notes: [], ...extra });
 const OUTSIDE = { value: '2026-02-01T00:00:00Z', source: 'image config created', reliable: true };
@@ -29,6 +30,8 @@ describe('cache hunt', () => {
     const attested: Evidence = { kind: 'attestation', verified: true, format: 'in-toto/cyclonedx-json-1.5', detail: 'referrer via the referrers tag' };
     store.put({ digest: digest('c'), ref: 'reg/shop/cart:3', platforms: [platform(filler(4), { evidence: attested, created: { value: '2026-03-31T01:10:00Z', source: 'image config created', reliable: true } })] });
     store.put({ digest: digest('d'), ref: 'reg/shop/ui:4', platforms: [platform([npm('axios', '1.14.0'), npm('@types/axios', '1.14.1'), npm('axios-mock-adapter', '1.14.1'), ...filler(2)], { created: OUTSIDE })] });
+    // A clean answer from an older native reader: the hunt cannot re-read it, so it is unknown, not clean.
+    store.put({ digest: digest('e'), ref: 'reg/shop/old:5', platforms: [platform(filler(2), { evidence: { ...NATIVE, reader: 'sbom-hunt-native/1' }, created: OUTSIDE })] });
     store.close();
   });
 
@@ -37,7 +40,9 @@ describe('cache hunt', () => {
     expect(run.code, run.stderr).toBe(1);
     const report = JSON.parse(run.stdout) as Report;
     const byRef = Object.fromEntries(report.images.map((i) => [i.ref, i]));
-    expect(report.summary).toMatchObject({ images: 4, affected: 1, suspect: 2, clean: 1, unknown: 0, attestedImages: 1 });
+    expect(report.summary).toMatchObject({ images: 5, affected: 1, suspect: 2, clean: 1, unknown: 1, attestedImages: 1 });
+    expect(byRef['reg/shop/old:5']).toMatchObject({ verdict: 'unknown' });
+    expect(byRef['reg/shop/old:5']!.reasons[0]).toMatch(/^cached by native reader sbom-hunt-native\/1; this sbom-hunt reads with sbom-hunt-native\/\d+, so the entry must be read again$/);
     expect(byRef['reg/shop/web:1']).toMatchObject({ verdict: 'affected', digest: digest('a'), packageCount: 4 });
     expect(byRef['reg/shop/web:1']!.matches[0]).toMatchObject({ name: 'axios', version: '1.14.1', paths: ['/app/node_modules/axios/package.json'] });
     expect(byRef['reg/shop/web:1']!.source).toMatchObject({ kind: 'cache', cachedFrom: 'native', detail: expect.stringMatching(/^cached native from .+: layers read from the registry$/) });

@@ -34,6 +34,9 @@ export interface PlatformSpec {
   created?: string | null;
   labels?: Record<string, string>;
   layers: LayerSpec[];
+  /** Extra fields on this platform's index entry (annotations, artifactType) and in its manifest. */
+  entry?: Record<string, unknown>;
+  manifest?: Record<string, unknown>;
 }
 
 export interface ImageSpec {
@@ -175,6 +178,7 @@ function buildPlatform(out: Blobs, p: PlatformSpec, kind: 'oci' | 'docker') {
     {
       schemaVersion: 2,
       mediaType,
+      ...p.manifest,
       config: { mediaType: configMt, digest: config.digest, size: config.size },
       layers: layers.map(({ mediaType: mt, digest, size }) => ({ mediaType: mt, digest, size })),
     },
@@ -182,7 +186,7 @@ function buildPlatform(out: Blobs, p: PlatformSpec, kind: 'oci' | 'docker') {
   );
   const platform = platformOf(p);
   const built = { platform: Object.values(platform).join('/'), digest: manifest.digest, configDigest: config.digest, layerDigests: layers.map((l) => l.digest) };
-  return { descriptor: { mediaType, digest: manifest.digest, size: manifest.size, platform }, built };
+  return { descriptor: { mediaType, digest: manifest.digest, size: manifest.size, platform, ...p.entry }, built };
 }
 
 /** A BuildKit attestation manifest: an image config type on purpose, so only the index entry tells it apart. */

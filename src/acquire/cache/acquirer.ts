@@ -42,7 +42,7 @@ export function storeAcquired(store: CacheStore, target: Target, image: Acquired
   // A result read by tag, or about another digest than asked for, must not answer for the digest later.
   if (!digest || (image.digest && image.digest !== digest) || image.errors.length > 0) return false;
   try {
-    return store.put({ digest, ref: image.ref, platforms: image.platforms, ...(policy.verifier ? { verifier: policy.verifier } : {}) });
+    return store.put({ digest, ref: image.ref, platforms: image.platforms, ...(image.skipped ? { skipped: image.skipped } : {}), ...(policy.verifier ? { verifier: policy.verifier } : {}) });
   } catch (err) {
     warn?.(`cache: could not store ${image.ref}: ${reasonOf(err)}`);
     return false;

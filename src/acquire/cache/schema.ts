@@ -41,6 +41,7 @@ const Evidence = z.object({
   verified: z.boolean().optional(),
   detail: z.string().optional(),
   format: z.string().optional(),
+  reader: z.string().optional(),
 });
 
 /** Everything about a platform but its packages (those live in the indexed table). */
@@ -55,7 +56,10 @@ export const StoredPlatform = z.object({
 });
 export type StoredPlatform = z.infer<typeof StoredPlatform>;
 
-export const StoredBody = z.object({ platforms: z.array(StoredPlatform) });
+export const StoredBody = z.object({
+  platforms: z.array(StoredPlatform),
+  skipped: z.array(z.object({ digest: z.string(), platform: z.string().optional(), reason: z.string() })).optional(),
+});
 export type StoredBody = z.infer<typeof StoredBody>;
 
 export const ImageRow = z.object({

@@ -4,6 +4,7 @@ import { normalizeEcosystem } from '../../match/ecosystem.js';
 import { normalizePackageName } from '../../match/names.js';
 import type { Evidence, Package } from '../../model/package.js';
 import type { AcquiredImage, AcquiredPlatform } from '../../model/target.js';
+import { NATIVE_READER } from '../native/reader-version.js';
 import { openCacheDatabase, rollbackQuietly, type OpenOptions } from './open.js';
 import { FIND_PACKAGES_SQL, HUNT_PACKAGES_SQL, HuntRow, ImageRow, PackageRow, StoredBody, type StoredPlatform } from './schema.js';
 import type { Database } from './sqlite.js';
@@ -15,6 +16,7 @@ export interface CacheEntryInput {
   platforms: AcquiredPlatform[];
   /** The key or identity a verified acquisition was checked against (the run's policy). */
   verifier?: string;
+  skipped?: AcquiredImage['skipped'];
 }
 
 export interface CachedImage {
@@ -53,6 +55,8 @@ export interface HuntedImage {
   strength: Strength;
   storedAt: Date;
   platforms: { stored: StoredPlatform; hits: Package[]; packageCount: number }[];
+  /** Set when the entry was written by another native reader version: a hunt cannot re-read it, so it is unknown. */
+  stale?: string;
 }
 
 export class CacheStore {
@@ -67,8 +71,8 @@ export class CacheStore {
     const rows = this.db.prepare('SELECT * FROM images WHERE digest = ?').all(digest).flatMap((r) => {
       const row = ImageRow.safeParse(r);
       const body = row.success ? StoredBody.safeParse(safeJson(row.data.body)) : undefined;
-      // A row this version cannot read is a miss, not a crash.
-      if (!row.success || !body?.success) return [];
+      // A row this version cannot read is a miss, not a crash; so is one another reader version wrote.
+      if (!row.success || !body?.success || staleReader(body.data) !== undefined) return [];
       return [{ row: row.data, body: body.data, effective: effectiveStrength(row.data.strength, row.data.verifier, p) }];
     });
     const best = rows
@@ -81,7 +85,8 @@ export class CacheStore {
       const { evidence, packageCount: _count, ...rest } = sp;
       return { ...rest, packages: packages.get(i) ?? [], evidence: cachedEvidence(evidence, storedAt, best.effective), errors: [] };
     });
-    return { image: { ref: best.row.ref, digest, platforms, errors: [] }, method: best.row.method, strength: best.effective, storedAt };
+    const image: AcquiredImage = { ref: best.row.ref, digest, platforms, errors: [], ...(best.body.skipped ? { skipped: best.body.skipped } : {}) };
+    return { image, method: best.row.method, strength: best.effective, storedAt };
   }
 
   private packagesOf(imageId: number): Map<number, Package[]> {
@@ -124,7 +129,8 @@ export class CacheStore {
     const method = entry.platforms[0]!.evidence!.kind;
     const verifier = strength === 'verified' ? (entry.verifier ?? '') : '';
     this.db.prepare('DELETE FROM images WHERE digest = ? AND method = ? AND strength = ? AND verifier = ?').run(entry.digest, method, strength, verifier);
-    const body = JSON.stringify({ platforms: entry.platforms.map(({ packages, errors: _e, ...rest }) => ({ ...rest, packageCount: packages.length })) });
+    const platforms = entry.platforms.map(({ packages, errors: _e, ...rest }) => ({ ...rest, packageCount: packages.length }));
+    const body = JSON.stringify({ platforms, ...(entry.skipped && entry.skipped.length > 0 ? { skipped: entry.skipped } : {}) });
     const { lastInsertRowid } = this.db
       .prepare('INSERT INTO images (digest, method, strength, verifier, ref, stored_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(entry.digest, method, strength, verifier, entry.ref, Date.now(), body);
@@ -157,14 +163,15 @@ export class CacheStore {
    * only the packages named by `keys` (canonical ecosystem, normalised name), found through the index.
    */
   hunt(keys: readonly { ecosystem: string; nameKey: string }[]): HuntedImage[] {
-    const best = new Map<string, { row: ImageRow; platforms: StoredPlatform[] }>();
+    const best = new Map<string, { row: ImageRow; platforms: StoredPlatform[]; stale?: string }>();
     for (const r of this.db.prepare('SELECT * FROM images').all()) {
       const row = ImageRow.safeParse(r);
       const body = row.success ? StoredBody.safeParse(safeJson(row.data.body)) : undefined;
       if (!row.success || !body?.success) continue;
       const seen = best.get(row.data.digest);
       const rank = (x: ImageRow) => strengthRank(x.strength) * 1e15 + x.stored_at;
-      if (!seen || rank(row.data) > rank(seen.row)) best.set(row.data.digest, { row: row.data, platforms: body.data.platforms });
+      const stale = staleReader(body.data);
+      if (!seen || rank(row.data) > rank(seen.row)) best.set(row.data.digest, { row: row.data, platforms: body.data.platforms, ...(stale ? { stale } : {}) });
     }
     const hits = new Map<number, Map<number, Package[]>>();
     const stmt = this.db.prepare(HUNT_PACKAGES_SQL);
@@ -177,12 +184,13 @@ export class CacheStore {
       }
     }
     const count = this.db.prepare('SELECT count(*) AS n FROM packages WHERE image_id = ? AND platform = ?');
-    return [...best.values()].map(({ row, platforms }) => ({
+    return [...best.values()].map(({ row, platforms, stale }) => ({
       digest: row.digest,
       ref: row.ref,
       method: row.method,
       strength: row.strength,
       storedAt: new Date(row.stored_at),
+      ...(stale ? { stale } : {}),
       platforms: platforms.map((p, i) => ({
         stored: p,
         hits: hits.get(row.id)?.get(i) ?? [],
@@ -231,6 +239,16 @@ export function cachedEvidence(evidence: StoredPlatform['evidence'], storedAt: D
     ...(evidence?.verified !== undefined ? { verified: strength === 'verified' } : {}),
     ...(evidence && evidence.kind !== 'cache' ? { cachedFrom: evidence.kind } : {}),
   };
+}
+
+/**
+ * Why a stored entry cannot be trusted by this version: a native answer from another reader version
+ * (entries from before versions were recorded have none). Other methods carry their tool's version in detail.
+ */
+export function staleReader(body: StoredBody): string | undefined {
+  const native = body.platforms.find((p) => p.evidence?.kind === 'native' && p.evidence.reader !== NATIVE_READER);
+  if (!native) return undefined;
+  return `cached by native reader ${native.evidence?.reader ?? 'of an unrecorded version'}; this sbom-hunt reads with ${NATIVE_READER}, so the entry must be read again`;
 }
 
 function packageOf(row: PackageRow): Package {

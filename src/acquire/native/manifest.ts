@@ -1,6 +1,6 @@
 // Manifests and indexes, OCI and Docker v2 schema 2: identified by media type or by shape, then validated.
 import { z } from 'zod';
-import type { Descriptor, FetchedManifest } from '../../model/oci.js';
+import type { FetchedManifest } from '../../model/oci.js';
 
 export const MEDIA = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
@@ -87,21 +87,25 @@ function shapeOf(doc: Record<string, unknown>): 'index' | 'manifest' | undefined
   return undefined;
 }
 
-/** Why an index entry is not an image platform, or undefined when it is one. */
-export function notAPlatform(desc: Descriptor): string | undefined {
-  if (desc.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') return 'attestation manifest';
-  if (desc.platform?.os === 'unknown' && desc.platform.architecture === 'unknown') return 'platform unknown/unknown';
-  if (desc.artifactType) return `artifact ${desc.artifactType}`;
-  // Any other entry may be an image in a form we cannot read (schema 1, a new type): it is fetched,
-  // and then either read, told apart as an artifact, or left unknown, but never silently dropped.
-  return undefined;
-}
+// Layer media types a runtime unpacks (containerd `images.IsLayerType`, moby's rootfs diff types).
+const RUNTIME_LAYER = /^application\/vnd\.(?:oci\.image\.layer(?:\.nondistributable)?\.v1\.tar(?:\+gzip|\+zstd)?|docker\.image\.rootfs\.(?:foreign\.)?diff\.tar(?:\.gzip)?)$/;
+const IN_TOTO = /^application\/vnd\.in-toto(?:\.[^+]*)?\+json$/;
 
-/** Why a fetched manifest is an artifact rather than a container image, or undefined. */
+/**
+ * Why a fetched manifest is not a container image, or undefined when a runtime would unpack it.
+ * Decided by content alone: containerd's matcher looks at the index entry's platform only, so an entry
+ * labelled as an attestation or carrying an artifactType is still pulled when its platform matches; what
+ * it then unpacks are its tar layers. So a manifest with an image config or any runtime layer is read.
+ */
 export function artifactReason(manifest: ImageManifest): string | undefined {
-  if (manifest.artifactType) return `artifact ${manifest.artifactType}`;
-  if (!IMAGE_CONFIG_TYPES.has(manifest.config.mediaType)) return `config media type ${manifest.config.mediaType}`;
-  return undefined;
+  const layerTypes = manifest.layers.map((l) => l.mediaType);
+  if (layerTypes.some((t) => RUNTIME_LAYER.test(t))) return undefined;
+  // BuildKit's attestation manifests use an image config type; their layers are in-toto statements, no filesystem.
+  if (layerTypes.length > 0 && layerTypes.every((t) => IN_TOTO.test(t))) return 'attestation manifest (only in-toto layers)';
+  if (IMAGE_CONFIG_TYPES.has(manifest.config.mediaType)) return undefined;
+  const types = [...new Set(layerTypes)].join(', ') || 'none';
+  const what = manifest.artifactType ? `artifact ${manifest.artifactType}` : 'artifact';
+  return `${what}: config ${manifest.config.mediaType}, no layer a runtime unpacks (layer types: ${types})`;
 }
 
 export function platformString(p: { os?: string; architecture?: string; variant?: string } | undefined): string | undefined {

@@ -8,6 +8,7 @@ import { readLayer } from './layer.js';
 import { LimitError, type Limits } from './limits.js';
 import { artifactReason, parseManifest, platformString, type ImageManifest } from './manifest.js';
 import { catalogFiles } from './packages.js';
+import { NATIVE_READER } from './reader-version.js';
 
 export interface ReadContext {
   store: ImageStore;
@@ -45,7 +46,7 @@ export async function readPlatformAt(desc: Descriptor, ctx: ReadContext): Promis
 }
 
 export function newPlatform(platform: string | undefined, digest: string): AcquiredPlatform {
-  const p: AcquiredPlatform = { digest, packages: [], errors: [], notes: [], evidence: { kind: 'native' } };
+  const p: AcquiredPlatform = { digest, packages: [], errors: [], notes: [], evidence: { kind: 'native', reader: NATIVE_READER } };
   if (platform) p.platform = platform;
   return p;
 }
@@ -53,7 +54,7 @@ export function newPlatform(platform: string | undefined, digest: string): Acqui
 /** Config and layers of an image manifest; stops at the first bad layer, keeping what earlier layers showed. */
 export async function readManifestInto(manifest: ImageManifest, platform: AcquiredPlatform, ctx: ReadContext): Promise<void> {
   const { limits } = ctx;
-  platform.evidence = { kind: 'native', detail: `read by sbom-hunt from ${ctx.store.label}` };
+  platform.evidence = { kind: 'native', reader: NATIVE_READER, detail: `read by sbom-hunt from ${ctx.store.label}` };
   const config = await readConfig(manifest.config, ctx);
   platform.created = createdTime(config);
   platform.platform ??= platformString({ os: config.os ?? undefined, architecture: config.architecture ?? undefined, variant: config.variant ?? undefined });

@@ -3,7 +3,7 @@ import type { Descriptor, ImageStore } from '../../model/oci.js';
 import type { AcquiredImage } from '../../model/target.js';
 import { verifyBytes } from './digest.js';
 import { LimitError, resolveLimits, type Limits } from './limits.js';
-import { artifactReason, isIndexType, notAPlatform, parseManifest, platformString, type ImageIndex } from './manifest.js';
+import { artifactReason, isIndexType, parseManifest, platformString, type ImageIndex } from './manifest.js';
 import { fetchManifest, newPlatform, readManifestInto, readPlatformAt, type ReadContext } from './platform.js';
 
 export interface ReadImageOptions {
@@ -42,34 +42,42 @@ export async function readImage(store: ImageStore, opts: ReadImageOptions): Prom
   return image;
 }
 
+/**
+ * Every entry is fetched and judged by its content (see artifactReason): what a runtime on some platform
+ * would pull is read, and whatever is not read is listed in `image.skipped` with why.
+ */
 async function readIndex(index: ImageIndex, digest: string, want: string | undefined, ctx: ReadContext, image: AcquiredImage): Promise<void> {
   const entries: Descriptor[] = [];
   await collectPlatforms(index, 0, new Set([digest]), ctx, entries, image.errors);
-  const chosen = want ? entries.filter((d) => samePlatform(platformString(d.platform), want)) : entries;
-  if (want && chosen.length === 0 && entries.length > 0) {
-    const has = entries.map((d) => platformString(d.platform) ?? '?').join(', ');
-    image.errors.push(`${ctx.store.label}: no platform ${want} in the index (it has ${has})`);
-  }
+  const skipped = (image.skipped = [] as NonNullable<AcquiredImage['skipped']>);
+  const skip = (desc: Descriptor, reason: string, platform = platformString(desc.platform)) =>
+    skipped.push({ digest: desc.digest, reason, ...(platform ? { platform } : {}) });
+  // As containerd matches: an entry without a platform is a candidate, judged by its config's platform once read.
+  const chosen = want ? entries.filter((d) => d.platform === undefined || samePlatform(platformString(d.platform), want)) : entries;
+  if (want) for (const d of entries) if (!chosen.includes(d)) skip(d, `not the requested platform ${want}`);
   for (const desc of chosen) {
     if (image.platforms.length >= ctx.limits.maxPlatforms) {
       image.errors.push(new LimitError('maxPlatforms', `more than ${ctx.limits.maxPlatforms} platforms`).message);
       break;
     }
     const outcome = await readPlatformAt(desc, ctx);
-    if ('platform' in outcome) image.platforms.push(outcome.platform);
+    if ('skipped' in outcome) skip(desc, outcome.skipped);
+    else if (want && outcome.platform.platform !== undefined && !samePlatform(outcome.platform.platform, want)) {
+      skip(desc, `its config says ${outcome.platform.platform}, not the requested platform ${want}`, outcome.platform.platform);
+    } else image.platforms.push(outcome.platform);
   }
-  if (image.platforms.length === 0 && image.errors.length === 0 && !want) {
-    image.errors.push(`${ctx.store.label}: the index lists no image platforms`);
+  if (image.platforms.length === 0 && image.errors.length === 0) {
+    const has = entries.map((d) => platformString(d.platform) ?? '?').join(', ') || 'no entries';
+    image.errors.push(`${ctx.store.label}: ${want ? `no platform ${want} in the index (it has ${has})` : 'the index lists no image platforms'}`);
   }
 }
 
 /**
- * Flattens nested indexes into the image manifests they list, leaving out attestations and artifacts.
- * A nested index that cannot be read is an image-level error (its platforms are unknown), not silence.
+ * Flattens nested indexes into the manifests they list. A nested index that cannot be read is an
+ * image-level error (its platforms are unknown), not silence.
  */
 async function collectPlatforms(index: ImageIndex, depth: number, seen: Set<string>, ctx: ReadContext, out: Descriptor[], errors: string[]): Promise<void> {
   for (const desc of index.manifests as Descriptor[]) {
-    if (notAPlatform(desc)) continue;
     if (!isIndexType(desc.mediaType)) {
       out.push(desc);
       continue;
