@@ -14,6 +14,7 @@ import type { AcquiredImage, AcquireOutcome, Target } from '../model/target.js';
 import type { Acquirer } from './acquirer.js';
 import { notMine } from './acquirer.js';
 import { decodeToolOutput, DEFAULT_TOOL_TIMEOUT_MS, failedImage, toolFailure } from './tools.js';
+import { sbomCreated } from '../match/build-time.js';
 
 export interface CosignAcquireOptions {
   /** Without a policy cosign cannot verify anything, and this link steps aside. */
@@ -41,7 +42,7 @@ function imageFrom(target: Target & { kind: 'registry' }, sbom: DecodedSbom, det
       {
         ...(target.digest ? { digest: target.digest } : {}),
         packages: sbom.packages,
-        ...(sbom.created ? { created: { value: sbom.created, source: 'attested SBOM creation time', reliable: true } } : {}),
+        ...(sbom.created ? { created: sbomCreated(sbom.created, 'attested SBOM creation time')! } : {}),
         evidence: { kind: 'cosign', verified: true, format: sbom.format, detail },
         errors: [],
         notes: [],

@@ -8,6 +8,7 @@ import type { Evidence } from '../model/package.js';
 import type { Acquirer } from './acquirer.js';
 import { notMine } from './acquirer.js';
 import { readAttestedSbom, type AttestedSbomPolicy } from './attestation/envelopes.js';
+import { sbomCreated } from '../match/build-time.js';
 
 /** The SBOM and its evidence; an attestation is verified only when the run has a key or a trusted root. */
 function readSbomFile(text: string, file: string, policy: AttestedSbomPolicy): { sbom: DecodedSbom; evidence: Evidence } | { refused: string } {
@@ -25,7 +26,7 @@ function platformOf(sbom: DecodedSbom, evidence: Evidence): AcquiredPlatform {
   const attested = sbom.attestation !== undefined;
   return {
     packages: sbom.packages,
-    created: sbom.created ? { value: sbom.created, source: attested ? 'attestation SBOM creation time' : 'SBOM creation time', reliable: true } : undefined,
+    created: sbomCreated(sbom.created, attested ? 'attestation SBOM creation time' : 'SBOM creation time'),
     evidence,
     errors: [],
     notes: attested && !evidence.verified ? ['SBOM read from an attestation whose signature was not verified'] : [],

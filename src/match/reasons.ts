@@ -37,12 +37,26 @@ export function matchReason(d: DetailedMatch): string {
 export function windowReason(w: WindowCheck, created: CreatedTime | undefined, anyMatch: boolean): string {
   const from = created?.source ? ` (${created.source})` : '';
   const which = w.incident.startsWith('--') ? `the ${w.incident} range` : `the ${w.incident} window`;
-  const base = `built ${created?.value ?? '?'}${from}, inside ${which} ${describeWindow(w.start, w.end)}`;
+  const base =
+    w.basis === 'push' && w.reason
+      ? `${w.reason.replace('inside the window', `inside ${which} ${describeWindow(w.start, w.end)}`)}${created?.note ? ` (${created.note})` : ''}`
+      : `built ${created?.value ?? '?'}${from}, inside ${which} ${describeWindow(w.start, w.end)}`;
   return anyMatch ? base : `${base}, no IOC package found`;
+}
+
+/** `first pushed ... before the axios-2026-03 window 2026-03-31 00:21–03:29 UTC opened: ...`. */
+export function pushedBeforeReason(w: WindowCheck): string {
+  const which = w.incident.startsWith('--') ? `the ${w.incident} range` : `the ${w.incident} window`;
+  return (w.reason ?? 'first pushed before the window opened').replace('the window', `${which} ${describeWindow(w.start, w.end)}`);
 }
 
 /** Said once per platform, so a reader knows the window check did not run, not that it passed. */
 export function unreliableReason(created: CreatedTime | undefined): string {
-  const what = created?.value ? `build time ${created.value}${created.source ? ` (${created.source})` : ''} is not a real build time` : 'no build time recorded';
-  return `${what}: cannot tell whether it was built inside a compromise window`;
+  const what = created?.note
+    ? `build time not trusted: ${created.note}`
+    : created?.value
+      ? `build time ${created.value}${created.source ? ` (${created.source})` : ''} is not a real build time`
+      : 'no build time recorded';
+  const pushed = created?.pushed ? `; first pushed ${created.pushed}${created.pushedSource ? ` (${created.pushedSource})` : ''}, after the window` : '';
+  return `${what}${pushed}: cannot tell whether it was built inside a compromise window`;
 }

@@ -4,7 +4,7 @@ import type { AcquiredImage, AcquiredPlatform } from '../model/target.js';
 import { worstVerdict, type Verdict } from '../model/verdict.js';
 import type { IocIndex } from './ioc-index.js';
 import { matchPackagesDetailed } from './match-packages.js';
-import { matchReason, unreliableReason, windowReason } from './reasons.js';
+import { matchReason, pushedBeforeReason, unreliableReason, windowReason } from './reasons.js';
 import { checkWindows } from './windows.js';
 
 export function judgePlatform(p: AcquiredPlatform, index: IocIndex): PlatformResult {
@@ -20,6 +20,7 @@ export function judgePlatform(p: AcquiredPlatform, index: IocIndex): PlatformRes
     verdicts.push('suspect');
     reasons.push(windowReason(w, p.created, detailed.length > 0));
   }
+  for (const w of windows.filter((c) => c.outcome === 'outside' && c.basis === 'push')) reasons.push(pushedBeforeReason(w));
   if (windows.some((c) => c.outcome === 'unreliable')) reasons.push(unreliableReason(p.created));
   for (const e of p.errors) {
     verdicts.push('unknown');

@@ -1,29 +1,57 @@
 // Build time vs compromise windows: inside, outside, or a timestamp that cannot be trusted.
+// The registry's push time bounds the build from above (rules in docs/ioc-format.md).
 import { parseIsoTime } from '../iocs/window.js';
 import type { CreatedTime, WindowCheck } from '../model/finding.js';
+import { FUTURE_SKEW_MS, UNRELIABLE_BEFORE } from './build-time.js';
 import type { IndexedWindow } from './ioc-index.js';
 
-/**
- * Times before this are placeholders, not build times: reproducible builds write the Unix epoch
- * (or epoch + 1 s, as Nix does), Go's zero time is year 1, and zip-based tools clamp to 1980-01-01.
- */
-export const UNRELIABLE_BEFORE = Date.UTC(1980, 0, 2);
+export { UNRELIABLE_BEFORE } from './build-time.js';
+
+function asDate(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  return parseIsoTime(value) ?? (Number.isNaN(Date.parse(value)) ? undefined : new Date(value));
+}
 
 /** The build time when it can be trusted, else undefined. */
-export function reliableCreated(created: CreatedTime | undefined): Date | undefined {
+export function reliableCreated(created: CreatedTime | undefined, now: Date = new Date()): Date | undefined {
   if (!created || created.reliable === false || !created.value) return undefined;
-  const t = parseIsoTime(created.value) ?? (Number.isNaN(Date.parse(created.value)) ? undefined : new Date(created.value));
-  if (!t || t.getTime() < UNRELIABLE_BEFORE) return undefined;
+  const t = asDate(created.value);
+  // Checked again here: a time from an older cache entry or an SBOM file was never judged by decideBuildTime.
+  if (!t || t.getTime() < UNRELIABLE_BEFORE || t.getTime() > now.getTime() + FUTURE_SKEW_MS) return undefined;
+  const pushed = asDate(created.pushed);
+  if (pushed && t > pushed) return undefined;
   return t;
 }
 
-export function checkWindows(created: CreatedTime | undefined, windows: readonly IndexedWindow[]): WindowCheck[] {
-  const t = reliableCreated(created);
+/** The first push time the registry reported, when there is one. */
+export function pushedTime(created: CreatedTime | undefined): Date | undefined {
+  return asDate(created?.pushed);
+}
+
+function pushedLabel(created: CreatedTime, pushed: Date): string {
+  return `${pushed.toISOString()}${created.pushedSource ? ` (${created.pushedSource})` : ''}`;
+}
+
+/**
+ * An image first pushed before a window opened cannot hold what was published in it, whatever its
+ * `created` says; a trusted build time decides otherwise; an image pushed inside the window whose build
+ * time cannot be trusted is treated as built inside it (suspect); anything else cannot be told.
+ */
+export function checkWindow(created: CreatedTime | undefined, start: Date, end: Date, now: Date = new Date()): Pick<WindowCheck, 'outcome' | 'basis' | 'reason'> {
+  const t = reliableCreated(created, now);
+  const p = pushedTime(created);
+  if (p && created && p < start) return { outcome: 'outside', basis: 'push', reason: `first pushed ${pushedLabel(created, p)}, before the window opened: it cannot hold what was published in it` };
+  if (t) return { outcome: t >= start && t <= end ? 'inside' : 'outside' };
+  if (p && created && p <= end) return { outcome: 'inside', basis: 'push', reason: `pushed ${pushedLabel(created, p)}, inside the window, and its build time cannot be trusted` };
+  return { outcome: 'unreliable' };
+}
+
+export function checkWindows(created: CreatedTime | undefined, windows: readonly IndexedWindow[], now: Date = new Date()): WindowCheck[] {
   return windows.map(({ incident, window }) => ({
     incident,
     start: window.start.toISOString(),
     end: window.end.toISOString(),
-    outcome: t === undefined ? 'unreliable' : t >= window.start && t <= window.end ? 'inside' : 'outside',
+    ...checkWindow(created, window.start, window.end, now),
   }));
 }
 

@@ -66,14 +66,44 @@ export interface WindowCheck {
   end: string;
   /** inside: built inside; outside; unreliable: timestamp missing or at the epoch. */
   outcome: 'inside' | 'outside' | 'unreliable';
+  /** `push` when the registry's push time (an upper bound on the build) decided; absent when the build time did. */
+  basis?: 'build' | 'push';
+  /** Why, when the push time decided: `first pushed 2026-03-30T10:00:00Z (Docker Hub tag_last_pushed), before the window opened`. */
+  reason?: string;
+}
+
+/** Where a time came from. `push` and `file` are observations (an upper and a lower bound); the rest are build-time claims. */
+export const TIME_SOURCE_KINDS = ['provenance', 'config', 'label', 'history', 'sbom', 'registry-created', 'push', 'file'] as const;
+export type TimeSourceKind = (typeof TIME_SOURCE_KINDS)[number];
+
+/** One time an image carries or a registry reports, labelled, with why it is not trusted when it is not. */
+export interface TimeSource {
+  kind: TimeSourceKind;
+  /** Human label: `config created`, `SLSA provenance buildFinishedOn`, `registry push time (Docker Hub tag_last_pushed)`. */
+  source: string;
+  /** ISO timestamp as read. */
+  value: string;
+  reliable: boolean;
+  /** Why it is not reliable (placeholder, in the future, after the push time, not verified). */
+  note?: string;
+  /** Provenance: whether a signature over it was verified. */
+  verified?: boolean;
 }
 
 export interface CreatedTime {
-  /** ISO timestamp as read, or undefined when missing. */
+  /** ISO timestamp as read, or undefined when missing: the build time that decided. */
   value?: string;
   /** Where it came from: config `created`, label `org.opencontainers.image.created`, SBOM metadata. */
   source?: string;
   reliable: boolean;
+  /** Why the build time is unreliable, when it is. */
+  note?: string;
+  /** The earliest push time a registry reported for this digest: the build happened before it. */
+  pushed?: string;
+  /** Which registry API gave `pushed`. */
+  pushedSource?: string;
+  /** Every time source seen, the deciding one among them. */
+  sources?: TimeSource[];
 }
 
 /** One platform of an image (or the single platform of a non-index image). */

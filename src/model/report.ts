@@ -1,6 +1,6 @@
 // The report model: what every presenter prints, and the zod schema `report merge` re-reads JSON reports with.
 import { z } from 'zod';
-import { MATCH_KINDS, MATCHED_BY, type ImageResult } from './finding.js';
+import { MATCH_KINDS, MATCHED_BY, TIME_SOURCE_KINDS, type ImageResult } from './finding.js';
 import { VERDICTS } from './verdict.js';
 
 /**
@@ -19,10 +19,23 @@ export const ReportEvidence = z.object({
   cachedFrom: z.enum(EVIDENCE_KINDS).exclude(['cache']).optional(),
 });
 
+export const ReportTimeSource = z.object({
+  kind: z.enum(TIME_SOURCE_KINDS),
+  source: z.string(),
+  value: z.string(),
+  reliable: z.boolean(),
+  note: z.string().optional(),
+  verified: z.boolean().optional(),
+});
+
 export const ReportCreatedTime = z.object({
   value: z.string().optional(),
   source: z.string().optional(),
   reliable: z.boolean(),
+  note: z.string().optional(),
+  pushed: z.string().optional(),
+  pushedSource: z.string().optional(),
+  sources: z.array(ReportTimeSource).optional(),
 });
 
 export const ReportWindowCheck = z.object({
@@ -30,6 +43,8 @@ export const ReportWindowCheck = z.object({
   start: z.string(),
   end: z.string(),
   outcome: z.enum(['inside', 'outside', 'unreliable']),
+  basis: z.enum(['build', 'push']).optional(),
+  reason: z.string().optional(),
 });
 
 /** A 1.0 report's package finding has no matchKind: its matchedBy says which. */

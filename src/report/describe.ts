@@ -25,8 +25,18 @@ export function windowLabel(w: { start: string; end: string }): string {
 }
 
 export function createdLabel(c: CreatedTime | undefined): string {
-  if (!c?.value) return 'unknown';
-  return c.reliable ? c.value : `${c.value} (unreliable)`;
+  const pushed = c?.pushed ? `pushed ${c.pushed}` : '';
+  if (!c?.value) return pushed || 'unknown';
+  const built = c.reliable ? c.value : `${c.value} (unreliable)`;
+  return pushed ? `${built}; ${pushed}` : built;
+}
+
+/** Every time source of an image, one phrase each, the deciding one marked: for the detailed presenters. */
+export function timeSourcesLabel(c: CreatedTime | undefined): string[] {
+  return (c?.sources ?? []).map((s) => {
+    const decided = (s.kind === 'push' ? s.value === c?.pushed && s.source === c?.pushedSource : c?.reliable && s.value === c.value && s.source === c.source) ? ' [decided]' : '';
+    return `${s.source}: ${s.value}${s.reliable ? '' : ` (unreliable${s.note ? `: ${s.note}` : ''})`}${decided}`;
+  });
 }
 
 /** Where the package list came from, and whether anyone vouched for it: nothing is verified unless it says so. */
@@ -60,7 +70,12 @@ export function deletedWhy(deleted: readonly Match[]): string {
 }
 
 export function windowWhy(w: WindowCheck, created: CreatedTime | undefined): string {
-  const when = created?.value ? `built ${created.value}${created.source ? ` (${created.source})` : ''}` : 'built';
+  const when =
+    w.basis === 'push' && created?.pushed
+      ? `pushed ${created.pushed}${created.pushedSource ? ` (${created.pushedSource})` : ''} with an untrusted build time`
+      : created?.value
+        ? `built ${created.value}${created.source ? ` (${created.source})` : ''}`
+        : 'built';
   // Windows from the command line are filed under their flag (`--window`), which reads badly as a name.
   const which = w.incident.startsWith('-') ? `window given with ${w.incident}` : `${w.incident} window`;
   return `${when}, inside the ${which} ${windowLabel(w)}; no IOC package found`;

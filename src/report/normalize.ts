@@ -18,11 +18,12 @@ function evidence(e: Evidence | undefined): Evidence | undefined {
 
 function created(c: CreatedTime | undefined): CreatedTime | undefined {
   if (!c) return undefined;
-  return { value: c.value, source: c.source, reliable: c.reliable };
+  const sources = c.sources?.map((s) => ({ kind: s.kind, source: s.source, value: s.value, reliable: s.reliable, note: s.note, verified: s.verified }));
+  return { value: c.value, source: c.source, reliable: c.reliable, note: c.note, pushed: c.pushed, pushedSource: c.pushedSource, sources };
 }
 
 function windowCheck(w: WindowCheck): WindowCheck {
-  return { incident: w.incident, start: w.start, end: w.end, outcome: w.outcome };
+  return { incident: w.incident, start: w.start, end: w.end, outcome: w.outcome, basis: w.basis, reason: w.reason };
 }
 
 function match(m: Match): Match {

@@ -31,7 +31,7 @@ describe.each(['classic', 'oci'] as const)('docker save archives (%s)', (format)
     const p = img.platforms[0]!;
     expect(p.errors).toEqual([]);
     expect(p.platform).toBe('linux/amd64');
-    expect(p.created).toEqual({ value: '2026-03-31T00:00:00Z', source: 'config created', reliable: true });
+    expect(p.created).toMatchObject({ value: '2026-03-31T00:00:00Z', source: 'config created', reliable: true });
     expect(p.packages.map((x) => `${x.name}@${x.version}${x.deleted ? ' deleted' : ''}`).sort()).toEqual(['axios@1.14.0', 'axios@1.14.1 deleted']);
   });
 

@@ -8,6 +8,7 @@ import { notMine } from '../acquirer.js';
 import { readAttestedSbom } from './envelopes.js';
 import type { KeylessPolicy } from './keyless.js';
 import { findReferrerBundles, readBlob, type Call, type ReferrerSource } from './referrers.js';
+import { sbomCreated } from '../../match/build-time.js';
 
 /** The registry reads this link needs; the OCI adapter's RegistryClient provides them. */
 export type AttestationSource = ReferrerSource;
@@ -98,7 +99,7 @@ function imageOf(target: RegistryTarget, digest: string, read: Exclude<ReturnTyp
       {
         digest,
         packages: sbom.packages,
-        ...(sbom.created ? { created: { value: sbom.created, source: 'attested SBOM creation time', reliable: true } } : {}),
+        ...(sbom.created ? { created: sbomCreated(sbom.created, 'attested SBOM creation time')! } : {}),
         evidence,
         errors: [],
         notes: evidence.verified ? [] : ['SBOM read from an attestation whose signature was not verified'],

@@ -1,5 +1,6 @@
 // The cache file's layout: tables, indexes, the version that marks it as ours, and the zod gate for stored JSON.
 import { z } from 'zod';
+import { TIME_SOURCE_KINDS } from '../../model/finding.js';
 
 export const SCHEMA_VERSION = 1;
 /** `PRAGMA application_id` for sbom-hunt caches ("SBHC"): how a foreign SQLite file is told apart. */
@@ -44,11 +45,31 @@ const Evidence = z.object({
   reader: z.string().optional(),
 });
 
+const StoredTimeSource = z.object({
+  kind: z.enum(TIME_SOURCE_KINDS),
+  source: z.string(),
+  value: z.string(),
+  reliable: z.boolean(),
+  note: z.string().optional(),
+  verified: z.boolean().optional(),
+});
+
+/** The build time and every source it was decided from (entries written before sources existed have none). */
+const StoredCreated = z.object({
+  value: z.string().optional(),
+  source: z.string().optional(),
+  reliable: z.boolean(),
+  note: z.string().optional(),
+  pushed: z.string().optional(),
+  pushedSource: z.string().optional(),
+  sources: z.array(StoredTimeSource).optional(),
+});
+
 /** Everything about a platform but its packages (those live in the indexed table). */
 export const StoredPlatform = z.object({
   platform: z.string().optional(),
   digest: z.string().optional(),
-  created: z.object({ value: z.string().optional(), source: z.string().optional(), reliable: z.boolean() }).optional(),
+  created: StoredCreated.optional(),
   evidence: Evidence.optional(),
   notes: z.array(z.string()),
   /** How many packages the platform holds: a hunt answers from the index without counting rows. */

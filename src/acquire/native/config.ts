@@ -1,6 +1,7 @@
 // The image config: when the image was built (and whether that time can be trusted) and its platform.
 import { z } from 'zod';
-import type { CreatedTime } from '../../model/finding.js';
+import type { CreatedTime, TimeSource } from '../../model/finding.js';
+import { decideBuildTime } from '../../match/build-time.js';
 
 export const ImageConfig = z
   .object({
@@ -9,6 +10,8 @@ export const ImageConfig = z
     architecture: z.string().nullish(),
     variant: z.string().nullish(),
     config: z.object({ Labels: z.record(z.string(), z.string()).nullish() }).loose().nullish(),
+    // One bad history entry must not cost the whole config: each is read on its own below.
+    history: z.array(z.unknown()).nullish(),
   })
   .loose();
 export type ImageConfig = z.infer<typeof ImageConfig>;
@@ -27,22 +30,37 @@ export function parseImageConfig(bytes: Buffer, digest: string): ImageConfig {
   return parsed.data;
 }
 
-/**
- * The build time. Reproducible builds stamp the Unix epoch (SOURCE_DATE_EPOCH=0), and a missing or
- * unparseable time proves nothing, so both are kept but marked unreliable: never read as "built before".
- */
-export function createdTime(config: ImageConfig): CreatedTime {
-  const candidates: { value: string; source: string }[] = [];
-  if (config.created) candidates.push({ value: config.created, source: 'config created' });
-  const label = config.config?.Labels?.[CREATED_LABEL];
-  if (label) candidates.push({ value: label, source: `label ${CREATED_LABEL}` });
-  const good = candidates.find((c) => isTrustworthyTime(c.value));
-  if (good) return { ...good, reliable: true };
-  const first = candidates[0];
-  return first ? { ...first, reliable: false } : { reliable: false };
+const HistoryEntry = z.looseObject({ created: z.string().optional() });
+
+/** The newest `history[].created`: the last build step, written by the builder like `created`. */
+function newestHistory(config: ImageConfig): string | undefined {
+  let best: { value: string; t: number } | undefined;
+  for (const raw of config.history ?? []) {
+    const e = HistoryEntry.safeParse(raw);
+    const value = e.success ? e.data.created : undefined;
+    const t = value ? Date.parse(value) : NaN;
+    if (value && Number.isFinite(t) && (!best || t > best.t)) best = { value, t };
+  }
+  return best?.value;
 }
 
-function isTrustworthyTime(value: string): boolean {
-  const t = Date.parse(value);
-  return Number.isFinite(t) && t > 0;
+/** Every build time the config carries, labelled: `created`, the OCI `created` label, the newest history step. */
+export function configTimeSources(config: ImageConfig): TimeSource[] {
+  const out: TimeSource[] = [];
+  if (config.created) out.push({ kind: 'config', source: 'config created', value: config.created, reliable: true });
+  const label = config.config?.Labels?.[CREATED_LABEL];
+  if (label) out.push({ kind: 'label', source: `label ${CREATED_LABEL}`, value: label, reliable: true });
+  const history = newestHistory(config);
+  if (history) out.push({ kind: 'history', source: 'config history[].created (newest)', value: history, reliable: true });
+  return out;
+}
+
+/**
+ * The build time. Reproducible builds stamp the Unix epoch or 1980-01-01, a future time is a broken
+ * clock, and a missing or unparseable time proves nothing: such values are kept but marked unreliable,
+ * never read as "built before"; the best reliable one of the config's own fields wins (rules in
+ * docs/ioc-format.md).
+ */
+export function createdTime(config: ImageConfig, now: Date = new Date()): CreatedTime {
+  return decideBuildTime(configTimeSources(config), now);
 }

@@ -1,6 +1,7 @@
 // The incident document: headline, one section per incident with evidence tables, then what could not be checked.
 import type { IncidentHit, Report, ReportIncident } from '../../model/report.js';
 import { createdLabel, evidenceLabel, headline, imageWhy, shortDigest, windowLabel } from '../describe.js';
+import type { ImageResult } from '../../model/finding.js';
 import { imageOf, workloadLabel } from './lookup.js';
 import type { Presenter } from './presenter.js';
 
@@ -90,6 +91,26 @@ function imagesSection(report: Report): string[] {
   return ['## All images', table(['Verdict', 'Image', 'Digest', 'Created', 'Source', 'Packages'], rows)];
 }
 
+function decided(img: ImageResult, s: NonNullable<NonNullable<ImageResult['created']>['sources']>[number]): boolean {
+  const c = img.created!;
+  return s.kind === 'push' ? s.value === c.pushed && s.source === c.pushedSource : c.reliable && s.value === c.value && s.source === c.source;
+}
+
+/** Every time source of the images that have more than their config's, the deciding one in bold. */
+function buildTimesSection(report: Report): string[] {
+  const shown = report.images.filter((img) => img.created?.pushed || img.created?.note || (img.created?.sources?.length ?? 0) > 1);
+  if (shown.length === 0) return [];
+  const rows = shown.flatMap((img) =>
+    (img.created?.sources ?? []).map((s) => [
+      escapeMarkdown(img.ref),
+      decided(img, s) ? `**${escapeMarkdown(s.source)}**` : escapeMarkdown(s.source),
+      escapeMarkdown(s.value),
+      s.reliable ? 'yes' : escapeMarkdown(`no${s.note ? `: ${s.note}` : ''}`),
+    ]),
+  );
+  return ['## Build times', 'The deciding source is in bold; a push time bounds the build from above.', table(['Image', 'Source', 'Time', 'Trusted'], rows)];
+}
+
 function listSection(title: string, items: readonly string[]): string[] {
   return items.length === 0 ? [] : [title, items.map((s) => `- ${escapeMarkdown(s)}`).join('\n')];
 }
@@ -103,6 +124,7 @@ export const markdownPresenter: Presenter = (report, out) => {
     ...unknownSection(report),
     ...listSection('## Scan problems', report.errors),
     ...imagesSection(report),
+    ...buildTimesSection(report),
     ...listSection('## Notes', report.notes),
   ];
   out.write(parts.join('\n\n') + '\n');

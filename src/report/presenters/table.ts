@@ -1,7 +1,7 @@
 // The terminal report: headline, per-incident blast radius, what could not be checked, then every image.
 import type { ChalkInstance } from 'chalk';
 import type { IncidentHit, Report, ReportIncident } from '../../model/report.js';
-import { createdLabel, evidenceLabel, headline, imageWhy, shortDigest, windowLabel } from '../describe.js';
+import { createdLabel, evidenceLabel, headline, imageWhy, shortDigest, timeSourcesLabel, windowLabel } from '../describe.js';
 import { firstFew, imageOf, workloadLabel } from './lookup.js';
 import { alignColumns, paint, verdictWord, type Presenter } from './presenter.js';
 
@@ -58,6 +58,13 @@ function imageTableLines(c: ChalkInstance, report: Report): string[] {
   return [c.bold('All images:'), ...aligned.map((line, i) => `${verdicts[i]}  ${line}`)];
 }
 
+/** Images whose build time came from more than their config (a push time, provenance, a note): each source, the deciding one marked. */
+function buildTimeLines(c: ChalkInstance, report: Report): string[] {
+  const shown = report.images.filter((img) => img.created?.pushed || img.created?.note || (img.created?.sources?.length ?? 0) > 1);
+  if (shown.length === 0) return [];
+  return [c.bold('Build times:'), ...shown.flatMap((img) => [`  ${img.ref}`, ...timeSourcesLabel(img.created).map((l) => `${INDENT}${l}`)])];
+}
+
 function listSection(c: ChalkInstance, title: string, items: readonly string[]): string[] {
   return items.length === 0 ? [] : [c.bold(title), ...items.map((s) => `  ${s}`)];
 }
@@ -71,6 +78,7 @@ export const tablePresenter: Presenter = (report, out, opts) => {
     unknownLines(c, report),
     listSection(c, 'Scan problems:', report.errors),
     opts.quiet ? [] : imageTableLines(c, report),
+    opts.quiet ? [] : buildTimeLines(c, report),
     opts.quiet ? [] : listSection(c, 'Notes:', report.notes),
   ].filter((s) => s.length > 0);
   out.write(sections.map((s) => s.join('\n')).join('\n\n') + '\n');

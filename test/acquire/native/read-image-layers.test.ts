@@ -61,19 +61,23 @@ describe('readImage: layer bytes', () => {
 describe('readImage: created time', () => {
   it('trusts a real config created time', async () => {
     const { p } = await readOne([{ files: [] }], { created: '2026-03-31T01:02:03Z' });
-    expect(p.created).toEqual({ value: '2026-03-31T01:02:03Z', source: 'config created', reliable: true });
+    expect(p.created).toMatchObject({ value: '2026-03-31T01:02:03Z', source: 'config created', reliable: true });
   });
 
   it('marks the Unix epoch (reproducible builds) unreliable, and falls back to the OCI label', async () => {
     const epoch = await readOne([{ files: [] }], { created: '1970-01-01T00:00:00Z' });
-    expect(epoch.p.created).toEqual({ value: '1970-01-01T00:00:00Z', source: 'config created', reliable: false });
+    expect(epoch.p.created).toMatchObject({ value: '1970-01-01T00:00:00Z', source: 'config created', reliable: false, note: expect.stringMatching(/placeholder/) });
     const labelled = await readOne([{ files: [] }], { created: '1970-01-01T00:00:00Z', labels: { 'org.opencontainers.image.created': '2026-03-30T23:00:00Z' } });
-    expect(labelled.p.created).toEqual({ value: '2026-03-30T23:00:00Z', source: 'label org.opencontainers.image.created', reliable: true });
+    expect(labelled.p.created).toMatchObject({ value: '2026-03-30T23:00:00Z', source: 'label org.opencontainers.image.created', reliable: true });
+    expect(labelled.p.created?.sources?.map((s) => [s.kind, s.reliable])).toEqual([
+      ['config', false],
+      ['label', true],
+    ]);
   });
 
   it('a missing time is unreliable', async () => {
     const { p } = await readOne([{ files: [] }], { created: null });
-    expect(p.created).toEqual({ reliable: false });
+    expect(p.created).toEqual({ reliable: false, sources: [] });
   });
 });
 

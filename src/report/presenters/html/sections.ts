@@ -2,7 +2,7 @@
 import type { ImageResult, Workload } from '../../../model/finding.js';
 import type { IncidentHit, Report, ReportIncident } from '../../../model/report.js';
 import type { Verdict } from '../../../model/verdict.js';
-import { createdLabel, evidenceLabel, packageLabel, shortDigest, windowLabel } from '../../describe.js';
+import { createdLabel, evidenceLabel, packageLabel, shortDigest, timeSourcesLabel, windowLabel } from '../../describe.js';
 import { imageOf } from '../lookup.js';
 import { esc, link } from './escape.js';
 
@@ -85,7 +85,7 @@ export function unknownSection(report: Report): string {
 
 export function imagesSection(report: Report): string {
   const rows = report.images.map(
-    (i) => `<tr data-verdict="${i.verdict}" data-image=""><td>${verdictBadge(i.verdict)}</td><td><code>${esc(i.ref)}</code></td><td><code>${esc(shortDigest(i.digest))}</code></td><td>${esc(createdLabel(i.created))}</td><td>${esc(evidenceLabel(i.source))}</td><td>${i.packageCount}</td></tr>`,
+    (i) => `<tr data-verdict="${i.verdict}" data-image=""><td>${verdictBadge(i.verdict)}</td><td><code>${esc(i.ref)}</code></td><td><code>${esc(shortDigest(i.digest))}</code></td><td>${esc(createdLabel(i.created))}${timeSourcesLabel(i.created).length > 1 ? `<ul class="muted">${timeSourcesLabel(i.created).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}</td><td>${esc(evidenceLabel(i.source))}</td><td>${i.packageCount}</td></tr>`,
   );
   return `<section aria-labelledby="images"><h2 id="images">All images (${report.images.length})</h2><table><thead><tr><th scope="col">verdict</th><th scope="col">image</th><th scope="col">digest</th><th scope="col">built</th><th scope="col">evidence</th><th scope="col">packages</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }

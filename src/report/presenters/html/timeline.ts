@@ -3,6 +3,7 @@ import type { ImageResult } from '../../../model/finding.js';
 import type { ReportIncident } from '../../../model/report.js';
 import type { Verdict } from '../../../model/verdict.js';
 import { esc } from './escape.js';
+import { timeSourcesLabel } from '../../describe.js';
 
 const W = 960;
 const LEFT = 150;
@@ -65,7 +66,8 @@ function axis(d: Domain, x: (t: number) => number, bottom: number): string {
 }
 
 function mark(img: ImageResult, v: Verdict, x: number, y: number): string {
-  const when = img.created?.value ? `built ${img.created.value}${img.created.reliable ? '' : ' (unreliable)'}` : 'build time unknown';
+  const built = img.created?.value ? `built ${img.created.value}${img.created.reliable ? '' : ' (unreliable)'}` : 'build time unknown';
+  const when = [built, ...(img.created?.pushed ? [`first pushed ${img.created.pushed}`] : []), ...timeSourcesLabel(img.created)].join('; ');
   return `<g class="${v}" data-verdict="${v}"><title>${esc(`${img.ref} — ${v}, ${when}`)}</title>${markShape(v, x, y)}</g>`;
 }
 
