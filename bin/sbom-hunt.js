@@ -1,12 +1,27 @@
 #!/usr/bin/env node
 // Entry point: the compiled CLI lives in dist/ (built by `npm ci` through the prepare script).
-import module from 'node:module';
+// This file is read by whatever Node the user has: the version check below uses only syntax every Node
+// since 0.10 parses, and runs before anything is imported, so an old Node says what it needs instead of
+// failing inside node:sqlite (or worse, mistaking the cache for a corrupt file).
+var NEED = [22, 13];
+var have = String(process.versions.node).split('.').map(Number);
+if (have[0] < NEED[0] || (have[0] === NEED[0] && have[1] < NEED[1])) {
+  process.stderr.write('sbom-hunt: error: Node.js ' + process.versions.node + ' is too old; sbom-hunt needs Node.js >= ' + NEED.join('.') +
+    ' (install it from https://nodejs.org/en/download, or in a checkout run `. scripts/node-env.sh`)\n');
+  process.exit(2);
+}
 
-// Node keeps the compiled code of our modules and their dependencies on disk between runs: a warm start
-// loads in about half the time, which matters for CI gates and hunts answered in under a second.
-module.enableCompileCache?.();
-const { main } = await import('../dist/src/cli/main.js');
-
-// Exit as soon as the report is written: work abandoned past --image-timeout (a registry trickling bytes
-// forever) must not keep the process alive. stdout and files are written synchronously on Linux by then.
-main(process.argv).then((code) => process.exit(code));
+import('node:module')
+  .then(function (module) {
+    // Node keeps the compiled code of our modules and their dependencies on disk between runs: a warm start
+    // loads in about half the time, which matters for CI gates and hunts answered in under a second.
+    if (module.default.enableCompileCache) module.default.enableCompileCache();
+    return import('../dist/src/cli/main.js');
+  })
+  .then(function (cli) {
+    // Exit as soon as the report is written: work abandoned past --image-timeout (a registry trickling bytes
+    // forever) must not keep the process alive. stdout and files are written synchronously on Linux by then.
+    return cli.main(process.argv).then(function (code) {
+      process.exit(code);
+    });
+  });

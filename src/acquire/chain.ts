@@ -110,7 +110,7 @@ export async function buildChain(o: ChainOptions): Promise<Chain> {
       const cachePolicy = cachePolicyFor({ ...(policy ? { verifier: policyLabel(policy) } : {}), allowUnverified: o.allowUnverifiedAttestations });
       links = withCache(links, store, cachePolicy, o.warn);
     } catch (err) {
-      o.warn(`cache: ${file}: ${err instanceof Error ? err.message : String(err)}; running without the cache`);
+      o.warn(`cache ${err instanceof Error ? err.message : String(err)}; running without the cache`);
     }
   }
   const files = createSbomFileAcquirer({ ...(key ? { key, keyLabel: o.key! } : {}), ...(keyless ? { keyless } : {}), allowUnverified: o.allowUnverifiedAttestations });

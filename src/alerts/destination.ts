@@ -19,7 +19,8 @@ export interface DeliveryOutcome {
 export interface Destination {
   /** Stable id stored in the state (no secret in it). */
   id: string;
-  deliver(events: readonly AlertEvent[], sweep: SweepInfo): Promise<DeliveryOutcome>;
+  /** `arrived` is called as soon as events are accepted, so the state records them before the next one is tried. */
+  deliver(events: readonly AlertEvent[], sweep: SweepInfo, arrived?: (keys: string[]) => void): Promise<DeliveryOutcome>;
 }
 
 export const ALERT_RETRY: RetryPolicy = { retries: 4, baseDelayMs: 500, maxDelayMs: 30_000, timeoutMs: 15_000 };

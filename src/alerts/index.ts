@@ -18,11 +18,16 @@ export interface DeliveryReport {
 }
 
 /** Sends every destination what it is owed; destinations do not wait for each other. */
-export async function deliverAll(rows: readonly StateRow[], destinations: readonly Destination[], sweep: SweepInfo): Promise<DeliveryReport> {
+export async function deliverAll(
+  rows: readonly StateRow[],
+  destinations: readonly Destination[],
+  sweep: SweepInfo,
+  arrived?: (destination: string, keys: string[]) => void,
+): Promise<DeliveryReport> {
   const results = await Promise.all(
     destinations.map(async (d) => {
       const events = pendingFor(rows, d.id);
-      const outcome = await d.deliver(events, sweep);
+      const outcome = await d.deliver(events, sweep, arrived && ((keys) => arrived(d.id, keys)));
       return { d, events, outcome };
     }),
   );

@@ -12,8 +12,9 @@ export function alertLine(e: AlertEvent): string {
 export function logDestination(write: (line: string) => void): Destination {
   return {
     id: 'log',
-    async deliver(events) {
+    async deliver(events, _sweep, arrived) {
       for (const e of events) write(`${alertLine(e)}\n`);
+      arrived?.(events.map((e) => e.key));
       return { delivered: new Set(events.map((e) => e.key)), errors: [] };
     },
   };

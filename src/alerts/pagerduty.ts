@@ -73,13 +73,14 @@ export function pagerDutyDestination(routingKey: string, url: string = PAGERDUTY
   registerSecret(routingKey);
   return {
     id: 'pagerduty',
-    async deliver(events): Promise<DeliveryOutcome> {
+    async deliver(events, _sweep, arrived): Promise<DeliveryOutcome> {
       const out: DeliveryOutcome = { delivered: new Set(), errors: [] };
       // One at a time, in order: PagerDuty rate-limits per routing key, and a resolve must not overtake its trigger.
       for (const [i, e] of events.entries()) {
         const failure = await sendOne(url, routingKey, e);
         if (!failure) {
           out.delivered.add(e.key);
+          arrived?.([e.key]);
           continue;
         }
         out.errors.push(maskSecrets(failure.why));

@@ -39,14 +39,17 @@ export function webhookDestination(opts: WebhookOptions): Destination {
   const host = new URL(opts.url).host;
   return {
     id: opts.id,
-    async deliver(events, sweep): Promise<DeliveryOutcome> {
+    async deliver(events, sweep, arrived): Promise<DeliveryOutcome> {
       if (events.length === 0) return { delivered: new Set(), errors: [] };
       const body = JSON.stringify(opts.format === 'slack' ? slackMessage(events, sweep) : webhookBody(events, sweep));
       const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'sbom-hunt' };
       if (opts.secret) headers[SIGNATURE_HEADER] = signature(opts.secret, body);
       try {
         const res = await requestWithRetry({ url: opts.url, method: 'POST', headers, body, maxBytes: 64 * 1024 }, ALERT_RETRY);
-        if (res.status >= 200 && res.status < 300) return { delivered: new Set(events.map((e) => e.key)), errors: [] };
+        if (res.status >= 200 && res.status < 300) {
+          arrived?.(events.map((e) => e.key));
+          return { delivered: new Set(events.map((e) => e.key)), errors: [] };
+        }
         return { delivered: new Set(), errors: [`webhook ${host}: refused with HTTP ${res.status}`] };
       } catch (err) {
         return { delivered: new Set(), errors: [maskSecrets(`webhook ${host}: ${describeDeliveryError(err, opts.url)}`)] };

@@ -10,6 +10,7 @@ import { runCacheCommand } from './cache-command.js';
 import { runCacheHunt } from './cache-hunt.js';
 import { addReportCommand } from './report-command.js';
 import { SOURCES } from '../inventory/index.js';
+import { DatabaseError } from '../acquire/cache/open.js';
 
 function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
   const program = new Command('sbom-hunt')
@@ -70,7 +71,7 @@ export async function main(argv: string[], io: RunIo = { stdout: process.stdout,
     return code;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (err instanceof UsageError || err instanceof InputError || err instanceof ToolError) {
+    if (err instanceof UsageError || err instanceof InputError || err instanceof ToolError || err instanceof DatabaseError) {
       io.stderr.write(`sbom-hunt: error: ${err.message}\n`);
       return EXIT.usage;
     }

@@ -12,6 +12,12 @@ import { UsageError } from '../errors.js';
 import { alertLine, logDestination } from '../alerts/log.js';
 import { PAGERDUTY_EVENTS_URL, WEBHOOK_FORMATS, pagerDutyDestination, webhookDestination, type Destination } from '../alerts/index.js';
 import { runSweep } from '../sweep/run.js';
+import { inventoryKey } from '../sweep/inventory-key.js';
+import { EXIT } from '../errors.js';
+import path from 'node:path';
+
+/** The sweep state's file name beside the cache when --state is not given. */
+export const STATE_FILE = 'sweep-state.db';
 import { scanOptionsFrom, writeReport, type RunIo } from './scan-command.js';
 
 /** Exit code when an alert could not be delivered (it stays owed and the next sweep sends it). */
@@ -19,7 +25,8 @@ export const EXIT_DELIVERY_FAILED = 3;
 
 export function addSweepOptions(cmd: Command): Command {
   return cmd
-    .option('--state <file>', 'sweep state (SQLite; default: the cache database file)')
+    .option('--state <file>', 'sweep state (SQLite; default: sweep-state.db beside the cache database)')
+    .option('--state-wait <seconds>', 'how long to wait for another sweep using the same state', '600')
     .option('--baseline', 'record tonight as known without alerting')
     .option('--min-coverage <percent>', 'alert when fewer than this percent of images could be checked', '100')
     .option('--max-feed-age <age>', 'alert (once a day) when the newest IOC file is older than this (90m, 24h, 7d)', '24h')
@@ -33,6 +40,7 @@ const HttpUrl = z.string().refine((s) => URL.canParse(s) && /^https?:$/.test(new
 
 const SweepFlags = z.object({
   state: z.string().min(1).optional(),
+  stateWait: z.coerce.number().int().min(0).default(600),
   baseline: z.boolean().default(false),
   minCoverage: z.coerce.number().min(0).max(100).default(100),
   maxFeedAge: z.string().default('24h'),
@@ -80,9 +88,9 @@ function destinationsFor(flags: SweepFlags, io: RunIo): Destination[] {
 }
 
 export async function runSweepCommand(sources: string[], raw: Record<string, unknown>, io: RunIo): Promise<number> {
-  const { state, baseline, minCoverage, maxFeedAge, pagerdutyRoutingKeyFile, pagerdutyUrl, webhook, webhookFormat, ...scanRaw } = raw;
+  const { state, stateWait, baseline, minCoverage, maxFeedAge, pagerdutyRoutingKeyFile, pagerdutyUrl, webhook, webhookFormat, ...scanRaw } = raw;
   const flags = parseScanFlags(scanRaw);
-  const sweepFlags = parseSweepFlags({ state, baseline, minCoverage, maxFeedAge, pagerdutyRoutingKeyFile, pagerdutyUrl, webhook, webhookFormat });
+  const sweepFlags = parseSweepFlags({ state, stateWait, baseline, minCoverage, maxFeedAge, pagerdutyRoutingKeyFile, pagerdutyUrl, webhook, webhookFormat });
   const now = new Date();
   const maxFeedAgeMs = now.getTime() - olderThan(sweepFlags.maxFeedAge, now, '--max-feed-age').getTime();
   const destinations = destinationsFor(sweepFlags, io);
@@ -91,10 +99,17 @@ export async function runSweepCommand(sources: string[], raw: Record<string, unk
   const scanOpts = scanOptionsFrom(sources, flags, warn);
   const { report, inputErrors } = await runScan(scanOpts);
   await writeReport(report, flags, io, 'scan');
-  const statePath = sweepFlags.state ?? cachePath({ ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}) }, io.env)!;
+  // The state is its own file beside the cache (older versions kept it inside cache.db: read once from there).
+  const legacyStatePath = cachePath({ ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}) }, io.env)!;
+  const statePath = sweepFlags.state ?? path.join(path.dirname(legacyStatePath), STATE_FILE);
+  const inventory = inventoryKey({
+    sources, images: flags.images, iocPaths: flags.ioc, cwd: process.cwd(),
+    scope: { allContexts: flags.allContexts, namespace: flags.namespace, selector: flags.selector, kubeconfig: flags.kubeconfig, includeTerminated: flags.includeTerminated, shard: flags.shard },
+  });
   const result = await runSweep(report, {
     statePath, baseline: sweepFlags.baseline, minCoverage: sweepFlags.minCoverage, maxFeedAgeMs, maxFeedAge: sweepFlags.maxFeedAge,
-    iocPaths: scanOpts.iocPaths, destinations, now, warn,
+    iocPaths: scanOpts.iocPaths, destinations, now, warn, inventory: inventory.key, inventoryLabel: inventory.label,
+    lockWaitMs: sweepFlags.stateWait * 1000, ...(sweepFlags.state ? {} : { legacyStatePath }),
   });
   if (!flags.quiet) {
     for (const e of inputErrors) io.stderr.write(`sbom-hunt: input error: ${e}\n`);
@@ -102,7 +117,10 @@ export async function runSweepCommand(sources: string[], raw: Record<string, unk
     if (!destinations.some((d) => d.id === 'log')) for (const ev of result.owed) io.stderr.write(`${alertLine(ev)}\n`);
     io.stderr.write(`sbom-hunt: sweep: ${sweepSummary(result)}\n`);
   }
+  // Never quiet: a state that was not saved means tonight's alerts come again tomorrow, and someone must know why.
+  for (const e of result.stateErrors) io.stderr.write(`sbom-hunt: error: sweep state ${e}; the previous state is unchanged, so the next sweep sends tonight's alerts again\n`);
   if (result.delivery.failed > 0) return EXIT_DELIVERY_FAILED;
+  if (result.stateErrors.length > 0) return EXIT.usage;
   return exitCodeFor(report, flags.failOn, inputErrors);
 }
 

@@ -25,6 +25,13 @@ export interface SweepOptions {
   warn: (m: string) => void;
   /** Tests: runs inside the state transaction, after the rows are written; throwing rolls it back. */
   midway?: () => void;
+  /** Which inventory (sources and IOC set) this sweep covers: its rows are its own. */
+  inventory: string;
+  inventoryLabel?: string;
+  /** Where an older sbom-hunt kept the state (the cache file), read once on upgrade. */
+  legacyStatePath?: string;
+  /** How long to wait for another sweep holding the state's lock. */
+  lockWaitMs?: number;
 }
 
 export interface SweepResult {
@@ -34,6 +41,8 @@ export interface SweepResult {
   /** Whether the state held no sweep before this one. */
   first: boolean;
   statePath: string;
+  /** The state could not be saved (a full disk): the previous state stands, tonight's news is news again next sweep. */
+  stateErrors: string[];
 }
 
 /**
@@ -58,19 +67,42 @@ async function tonightsAlerts(report: Report, opts: SweepOptions): Promise<Alert
   return [...findingAlerts(report), ...unknownAlerts(report), ...(coverage ? [coverage] : []), ...(feed ? [feed] : [])];
 }
 
+/** Runs `work`, keeping the first state failure instead of throwing: delivery goes on, the sweep ends 2. */
+function recording(errors: string[], work: () => void): void {
+  try {
+    work();
+  } catch (err) {
+    if (errors.length === 0) errors.push(err instanceof Error ? err.message : String(err));
+  }
+}
+
 export async function runSweep(report: Report, opts: SweepOptions): Promise<SweepResult> {
   const tonight = await tonightsAlerts(report, opts);
-  const state = SweepState.open(opts.statePath, opts.warn);
+  const state = await SweepState.open(opts.statePath, {
+    inventory: opts.inventory, warn: opts.warn,
+    ...(opts.inventoryLabel ? { label: opts.inventoryLabel } : {}),
+    ...(opts.legacyStatePath ? { legacyFile: opts.legacyStatePath } : {}),
+    ...(opts.lockWaitMs !== undefined ? { lockWaitMs: opts.lockWaitMs } : {}),
+  });
   try {
     const first = state.sweepCount() === 0;
     const rows = diffAlerts(state.rows(), tonight, { now: opts.now, keepOpen: keepOpenFor(report), remindAfterMs: DAY_MS });
     const sweep: SweepInfo = { at: opts.now.toISOString(), images: report.summary.images, coverage: report.summary.coverage };
     const owed = rows.filter((r) => opts.destinations.some((d) => pendingFor([r], d.id).length > 0)).map(eventOf);
-    const delivery = opts.baseline ? { delivered: new Map(), errors: [], sent: 0, failed: 0 } : await deliverAll(rows, opts.destinations, sweep);
+    const run = { finishedAt: opts.now, baseline: opts.baseline, images: report.summary.images, checked: report.summary.coverage.checked };
+    const stateErrors: string[] = [];
+    if (opts.baseline) {
+      recording(stateErrors, () => state.save(markAllDelivered(rows, opts.now), { ...run, undelivered: 0 }, opts.midway));
+      return { owed: [], delivery: { delivered: new Map(), errors: [], sent: 0, failed: 0 }, first, statePath: state.path, stateErrors };
+    }
+    // Tonight's rows are on disk before anything is sent, and each delivery is recorded as it lands: a sweep
+    // killed mid-delivery leaves exactly the undelivered events owed (at-least-once for the one in flight).
+    recording(stateErrors, () => state.checkpoint(rows));
+    const delivery = await deliverAll(rows, opts.destinations, sweep, (id, keys) => recording(stateErrors, () => state.markDelivered(id, keys, opts.now)));
     const ids = opts.destinations.map((d) => d.id);
-    const next = opts.baseline ? markAllDelivered(rows, opts.now) : afterDelivery(rows, delivery.delivered, ids, opts.now);
-    state.save(next, { finishedAt: opts.now, baseline: opts.baseline, images: report.summary.images, checked: report.summary.coverage.checked, undelivered: delivery.failed }, opts.midway);
-    return { owed: opts.baseline ? [] : owed, delivery, first, statePath: state.path };
+    const next = afterDelivery(rows, delivery.delivered, ids, opts.now);
+    recording(stateErrors, () => state.save(next, { ...run, undelivered: delivery.failed }, opts.midway));
+    return { owed, delivery, first, statePath: state.path, stateErrors };
   } finally {
     state.close();
   }

@@ -31,6 +31,8 @@ interface Fault {
   status: number;
   retryAfter?: string;
   count: number;
+  /** Requests to let through before this fault applies. */
+  after: number;
 }
 
 export interface AlertReceiver {
@@ -42,6 +44,10 @@ export interface AlertReceiver {
   /** Every request, including refused ones, with when it came. */
   log: { path: string; status: number; at: number }[];
   failNext(path: string, status: number, count?: number, retryAfter?: string): void;
+  /** Accept the next `n` requests to `path`, then never answer the ones after (a PagerDuty that hangs mid-sweep). */
+  hangAfter(path: string, n: number): void;
+  /** Answer every request this much later (a slow destination, so two sweeps overlap). */
+  setDelay(ms: number): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -64,22 +70,31 @@ function reply(res: ServerResponse, status: number, body: unknown, headers: Reco
 
 export async function startAlertReceiver(): Promise<AlertReceiver> {
   const faults: Fault[] = [];
+  const delay = { ms: 0 };
   const r: Omit<AlertReceiver, 'url' | 'close'> & { close?: () => Promise<void> } = {
     pagerduty: [],
     webhooks: [],
     log: [],
-    failNext: (path, status, count = 1, retryAfter) => faults.push({ path, status, count, ...(retryAfter ? { retryAfter } : {}) }),
+    failNext: (path, status, count = 1, retryAfter) => faults.push({ path, status, count, after: 0, ...(retryAfter ? { retryAfter } : {}) }),
+    hangAfter: (path, n) => faults.push({ path, status: 0, count: Number.MAX_SAFE_INTEGER, after: n }),
+    setDelay: (ms) => void (delay.ms = ms),
     reset: () => {
       r.pagerduty.length = 0;
       r.webhooks.length = 0;
       r.log.length = 0;
       faults.length = 0;
+      delay.ms = 0;
     },
   };
   const server: Server = createServer(async (req, res) => {
     const path = req.url ?? '/';
     const body = await readBody(req);
-    const fault = faults.find((f) => f.path === path && f.count > 0);
+    let fault = faults.find((f) => f.path === path && f.count > 0);
+    if (fault && fault.after > 0) {
+      fault.after--;
+      fault = undefined;
+    }
+    if (delay.ms > 0) await new Promise((resolve) => setTimeout(resolve, delay.ms));
     const status = fault ? fault.status : handle(path, body, req, r);
     r.log.push({ path, status, at: Date.now() });
     if (fault) {

@@ -32,6 +32,7 @@ function opts(extra: Partial<SweepOptions> = {}): SweepOptions {
     destinations: [pagerDutyDestination(KEY, `${receiver.url}/v2/enqueue`)],
     now: new Date(),
     warn: () => {},
+    inventory: 'fleet',
     ...extra,
   };
 }
@@ -40,8 +41,8 @@ function actions(): string[] {
   return receiver.pagerduty.map((e) => (e.event_action === 'trigger' ? `trigger ${e.payload.summary}` : `resolve ${e.dedup_key}`));
 }
 
-function stateRows() {
-  const s = SweepState.open(path.join(dir, 'state.db'), () => {});
+async function stateRows() {
+  const s = await SweepState.open(path.join(dir, 'state.db'), { inventory: 'fleet', warn: () => {} });
   try {
     return { rows: s.rows(), sweeps: s.sweepCount() };
   } finally {
@@ -63,19 +64,21 @@ beforeEach(() => {
 });
 
 describe('runSweep', () => {
-  it('a sweep that dies inside its transaction leaves the previous state, and the next sweep sends what it missed', async () => {
+  it('a sweep that dies in its final save keeps the deliveries it recorded: the next sweep sends nothing twice', async () => {
     await runSweep(report([cleanImage]), opts());
-    const before = stateRows();
-    expect(before.sweeps).toBe(1);
+    expect((await stateRows()).sweeps).toBe(1);
 
-    const dying = runSweep(report([cleanImage, affectedImage]), opts({ midway: () => { throw new Error('killed'); } }));
-    await expect(dying).rejects.toThrow('killed');
-    expect(stateRows()).toEqual(before);
+    const dying = await runSweep(report([cleanImage, affectedImage]), opts({ midway: () => { throw new Error('killed'); } }));
+    expect(dying.stateErrors).toEqual([expect.stringContaining('killed')]);
+    expect(actions().filter((a) => a.startsWith('trigger'))).toHaveLength(2);
+    const after = await stateRows();
+    expect(after.sweeps).toBe(1);
+    expect(after.rows.map((r) => r.delivered)).toEqual([['pagerduty'], ['pagerduty']]);
 
     receiver.reset();
     await runSweep(report([cleanImage, affectedImage]), opts());
-    expect(actions().filter((a) => a.startsWith('trigger'))).toHaveLength(2);
-    expect(stateRows().sweeps).toBe(2);
+    expect(actions()).toEqual([]);
+    expect((await stateRows()).sweeps).toBe(2);
   });
 
   it('an incident reaching a new workload is sent again under the same dedup key', async () => {

@@ -1,4 +1,6 @@
-// Opens the cache file: creates it, or recognises it as ours, or sets a corrupt or foreign file aside and starts over.
+// Opens an sbom-hunt SQLite file: creates it, or recognises it as ours. Only a file SQLite itself calls
+// corrupt or not a database is set aside; every other failure (no node:sqlite, permissions, read-only, a
+// full disk, a lock) is an error that leaves the file exactly as it was.
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { APPLICATION_ID, DDL, SCHEMA_VERSION } from './schema.js';
@@ -10,9 +12,46 @@ export interface OpenOptions {
   warn?: (message: string) => void;
 }
 
-const DEFAULT_BUSY_MS = 10_000;
+export const DEFAULT_BUSY_MS = 10_000;
 
-/** Why the file cannot be used as is, or undefined when it is ours (creating the tables if it is new). */
+/** SQLite's primary result codes that mean the bytes are damaged or not SQLite at all. */
+const SQLITE_CORRUPT = 11;
+const SQLITE_NOTADB = 26;
+const SQLITE_NAMES: Record<number, string> = {
+  3: 'SQLITE_PERM', 5: 'SQLITE_BUSY', 6: 'SQLITE_LOCKED', 8: 'SQLITE_READONLY', 10: 'SQLITE_IOERR', 11: 'SQLITE_CORRUPT',
+  13: 'SQLITE_FULL', 14: 'SQLITE_CANTOPEN', 26: 'SQLITE_NOTADB',
+};
+
+/** A database file that could not be opened or written for a reason other than corruption: nothing was renamed or reset. */
+export class DatabaseError extends Error {
+  override name = 'DatabaseError';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
+
+/** True only when SQLite itself reported the file as corrupt or not a database. */
+export function isCorruption(err: unknown): boolean {
+  const code = (err as { errcode?: unknown } | undefined)?.errcode;
+  return typeof code === 'number' && [SQLITE_CORRUPT, SQLITE_NOTADB].includes(code & 0xff);
+}
+
+/** One line on what failed: SQLite's own words and code, or the system's. */
+export function describeDbError(err: unknown): string {
+  const e = err as { errcode?: unknown; code?: unknown; message?: unknown } | undefined;
+  const text = err instanceof Error ? err.message : String(err);
+  if (typeof e?.errcode === 'number') {
+    const name = SQLITE_NAMES[e.errcode & 0xff];
+    return name ? `${text} (${name})` : text;
+  }
+  if (typeof e?.code === 'string' && !text.includes(e.code)) return `${text} (${e.code})`;
+  return text;
+}
+
+/** Why the file is not ours to use, or undefined when it is (creating the tables if it is new). */
 function prepare(db: Database, busyMs: number): string | undefined {
   db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyMs))}`);
   // Reading the header is what fails on a file that is not SQLite at all.
@@ -56,37 +95,55 @@ export function rollbackQuietly(db: Database): void {
   }
 }
 
-function setAside(file: string): string {
+/** Renames a corrupt file (and its WAL) to `*.corrupt-<time>`, keeping its bytes for whoever wants them. */
+export function setAside(file: string): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const aside = `${file}.corrupt-${stamp}`;
-  renameSync(file, aside);
-  for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+  try {
+    renameSync(file, aside);
+    for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+  } catch (err) {
+    throw new DatabaseError(file, `is corrupt and could not be set aside: ${describeDbError(err)}`);
+  }
   return aside;
 }
 
-/** The cache database at `file`, ready for use; a file that cannot be used is renamed `*.corrupt-<time>` with a warning. */
+/** Opens `file` with SQLite, creating its folder; failures that are not corruption become a DatabaseError. */
+export function openSqliteFile(file: string): Database {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+  } catch (err) {
+    throw new DatabaseError(file, `cannot create its folder: ${describeDbError(err)}`);
+  }
+  try {
+    return openDatabase(file);
+  } catch (err) {
+    if (isCorruption(err)) throw err;
+    throw new DatabaseError(file, `cannot open: ${describeDbError(err)}`);
+  }
+}
+
+/**
+ * The cache database at `file`, ready for use. A file SQLite reports as corrupt is renamed `*.corrupt-<time>`
+ * with a warning and rebuilt; a file that is not ours, or cannot be opened, throws a DatabaseError untouched.
+ */
 export function openCacheDatabase(file: string, opts: OpenOptions = {}): Database {
-  mkdirSync(path.dirname(file), { recursive: true });
   const busyMs = opts.busyTimeoutMs ?? DEFAULT_BUSY_MS;
   const warn = opts.warn ?? ((m: string) => process.stderr.write(`sbom-hunt: ${m}\n`));
   for (let attempt = 0; ; attempt++) {
     let db: Database | undefined;
-    let problem: string | undefined;
     try {
-      db = openDatabase(file);
-      problem = prepare(db, busyMs);
+      db = openSqliteFile(file);
+      const problem = prepare(db, busyMs);
       if (!problem) return db;
+      db.close();
+      db = undefined;
+      throw new DatabaseError(file, `${problem}; left as it is (move it away, or name another --cache-dir)`);
     } catch (err) {
-      const code = (err as { errcode?: number }).errcode;
-      // SQLITE_BUSY/LOCKED is another run at work, not damage: the file must not be set aside for it.
-      if (code === 5 || code === 6 || attempt > 0) {
-        db?.close();
-        throw err;
-      }
-      problem = `is not a readable cache (${err instanceof Error ? err.message : String(err)})`;
+      db?.close();
+      if (err instanceof DatabaseError) throw err;
+      if (!isCorruption(err) || attempt > 0) throw new DatabaseError(file, describeDbError(err));
+      warn(`cache ${file} is not a readable cache (${describeDbError(err)}); set aside as ${setAside(file)} and rebuilt`);
     }
-    db?.close();
-    if (attempt > 0) throw new Error(`cache ${file} ${problem}`);
-    warn(`cache ${file} ${problem}; set aside as ${setAside(file)} and rebuilt`);
   }
 }

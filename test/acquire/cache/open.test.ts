@@ -35,34 +35,43 @@ describe('opening the cache file', () => {
   it('sets a file that is not SQLite aside, keeping its bytes, and rebuilds', () => {
     const file = path.join(dir(), 'cache.db');
     writeFileSync(file, 'this is not a database, it is a shopping list\n'.repeat(50));
-    reopens(file, /^cache .*cache\.db is not a readable cache \(file is not a database\)/);
+    reopens(file, /^cache .*cache\.db is not a readable cache \(file is not a database \(SQLITE_NOTADB\)\)/);
     const aside = readdirSync(path.dirname(file)).find((f) => f.includes('.corrupt-'))!;
     expect(readFileSync(path.join(path.dirname(file), aside), 'utf8')).toContain('shopping list');
   });
 
-  it('sets a foreign SQLite database aside', () => {
+  // Only SQLite's own word (corrupt, not a database) sets a file aside: a file that is merely not ours is
+  // someone's data, or a newer sbom-hunt's cache, and is left exactly as it was.
+  function refuses(file: string, expected: RegExp): void {
+    const before = readFileSync(file);
+    expect(() => openCache(file, { warn: (m) => expect.fail(m) })).toThrow(expected);
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(readdirSync(path.dirname(file)).filter((f) => f.includes('.corrupt-'))).toEqual([]);
+  }
+
+  it('refuses a foreign SQLite database without renaming it', () => {
     const file = path.join(dir(), 'cache.db');
     const db = new DatabaseSync(file);
     db.exec('CREATE TABLE accounts (id INTEGER, owner TEXT)');
     db.close();
-    reopens(file, /is a SQLite file that sbom-hunt did not write/);
+    refuses(file, /is a SQLite file that sbom-hunt did not write; left as it is/);
   });
 
-  it("sets another application's database aside", () => {
+  it("refuses another application's database", () => {
     const file = path.join(dir(), 'cache.db');
     const db = new DatabaseSync(file);
     db.exec('PRAGMA application_id = 1234; CREATE TABLE t (x)');
     db.close();
-    reopens(file, /of another application \(application_id 1234\)/);
+    refuses(file, /of another application \(application_id 1234\)/);
   });
 
-  it('sets a cache of another schema version aside', () => {
+  it('refuses a cache of another schema version', () => {
     const file = path.join(dir(), 'cache.db');
     openCache(file).close();
     const db = new DatabaseSync(file);
     db.exec('PRAGMA user_version = 99');
     db.close();
-    reopens(file, /has cache schema version 99; this sbom-hunt reads version 1/);
+    refuses(file, /has cache schema version 99; this sbom-hunt reads version 1/);
   });
 
   it('records the schema version it created', () => {
