@@ -1,6 +1,7 @@
 // Acquire from a directory (a checkout before the image is built, or an unpacked root filesystem): lockfiles and installed packages.
 import type { Dirent } from 'node:fs';
 import { constants } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, realpathSync } from 'node:fs';
 import { open, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
@@ -120,6 +121,24 @@ async function readManifest(full: string): Promise<unknown> {
   }
 }
 
+/**
+ * A file a lockfile includes (`-r base.txt`), by its `/`-prefixed path in the tree: never through a
+ * symlink out of the tree, never larger than a lockfile may be.
+ */
+function readInTree(root: string, file: string, max: number): string {
+  const full = path.join(root, path.posix.normalize(`/${file}`));
+  const real = realpathSync(full);
+  if (real !== root && !real.startsWith(`${root}${path.sep}`)) throw Object.assign(new Error('a symlink out of the scanned tree'), { code: 'outside the tree' });
+  const fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const { size } = fstatSync(fd);
+    if (size > max) throw Object.assign(new Error('too large'), { code: `${size} bytes, more than ${max}` });
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 async function readOne(root: string, rel: string, out: Collected, shownRoot: string): Promise<void> {
   const parser = lockfileFor(rel);
   const cataloger = parser ? undefined : catalogerFor(rel);
@@ -132,9 +151,10 @@ async function readOne(root: string, rel: string, out: Collected, shownRoot: str
   }
   if (parser) {
     const manifest = parser.manifest ? await readManifest(path.join(root, path.dirname(rel), parser.manifest)) : undefined;
-    const parsed = parser.parse(content.toString('utf8'), `/${rel}`, { manifest });
+    const parsed = parser.parse(content.toString('utf8'), `/${rel}`, { manifest, readFile: (file) => readInTree(root, file, max) });
     out.packages.push(...parsed.packages);
     out.notes.push(...parsed.notes);
+    out.errors.push(...(parsed.errors ?? []).map((e) => `${path.join(shownRoot, '/')}${e.slice(1)}`));
     out.lockfiles.push(`/${rel}`);
   } else if (cataloger) {
     const found = cataloger.catalog(rel, content, DEFAULT_LIMITS);
@@ -163,7 +183,18 @@ export async function collectDirectory(root: string, signal?: AbortSignal, shown
       else out.errors.push(`${path.join(shownRoot, rel)}: ${errorText(err)}`);
     }
   }
-  return { ...out, files: walk.files.length };
+  return { ...out, packages: distinctPackages(out.packages), files: walk.files.length };
+}
+
+/** A file that another includes (`-r base.txt`) is also read on its own: its packages count once. */
+function distinctPackages(packages: Package[]): Package[] {
+  const seen = new Set<string>();
+  return packages.filter((p) => {
+    const key = JSON.stringify([p.ecosystem, p.name, p.version, p.paths]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** A monorepo can hold hundreds of lockfiles; the evidence line names a few and counts the rest. */

@@ -5,8 +5,13 @@ import { LineCounter, parseDocument } from 'yaml';
 
 export interface LockfileResult {
   packages: Package[];
-  /** Remarks for the report, e.g. a `-r` include that was not followed. */
+  /** Remarks for the report, e.g. an editable requirement that names no version. */
   notes: string[];
+  /**
+   * Lines that could not be read while the rest of the file was (`file:line: why`): the packages are
+   * incomplete, so the platform is unknown. A file that cannot be read at all throws instead.
+   */
+  errors?: string[];
 }
 
 export interface LockfileParser {
@@ -29,6 +34,11 @@ export interface LockfileContext {
    * do not record the project's own dependencies.
    */
   manifest?: unknown;
+  /**
+   * Reads another file of the same tree (`/`-prefixed like `file`), for formats that include others
+   * (pip's `-r`/`-c`); throws when it cannot. Absent, includes are reported as not followed.
+   */
+  readFile?: (file: string) => string;
 }
 
 const MANIFEST_DEPS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];

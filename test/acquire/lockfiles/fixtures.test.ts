@@ -114,8 +114,8 @@ describe('Python lockfiles', () => {
     expect(find(packages, 'pytest', '8.3.3')?.dependencyPath).toEqual([]);
   });
 
-  it('requirements.txt: pins with extras, markers and hashes; ranges without a version; includes noted', () => {
-    const { packages, notes } = parseFixture('requirements', 'requirements.txt');
+  it('requirements.txt: pins with extras, markers and hashes; ranges without a version; a wheel path by its file name', () => {
+    const { packages, notes, errors } = parseFixture('requirements', 'requirements.txt');
     expect(packages.map((p) => `${p.name}@${p.version}`)).toEqual([
       'certifi@2024.8.30',
       'charset-normalizer@3.4.0',
@@ -124,8 +124,10 @@ describe('Python lockfiles', () => {
       'urllib3@2.2.3',
       'PySocks@1.7.1',
       'Django@',
+      'local-wheel@0.1.0',
     ]);
-    expect(notes.some((n) => n.includes('requirements-base.txt') && n.includes('not followed'))).toBe(true);
+    // Without a way to read the tree, the -r include is not followed: packages may be missing, so it is an error.
+    expect(errors).toEqual(['/requirements/requirements.txt:7: -r requirements-base.txt was not followed']);
     expect(notes.some((n) => n.includes(':33: editable'))).toBe(true);
   });
 
@@ -140,6 +142,7 @@ describe('Python lockfiles', () => {
       urllib3: ['requests@2.32.3'],
       PySocks: ['requests@2.32.3'],
       Django: [],
+      'local-wheel': [],
     });
   });
 
@@ -157,6 +160,14 @@ describe('Python lockfiles', () => {
   });
 });
 
+describe('a requirements file with a line pip cannot read', () => {
+  it('reports that line with file and line number, and reads the rest', () => {
+    const { packages, errors } = parseFixture('bad-requirements', 'requirements.txt');
+    expect(packages.map((p) => `${p.name}@${p.version}`)).toEqual(['requests@2.32.3']);
+    expect(errors).toEqual(['/bad-requirements/requirements.txt:2: cannot read the version specifier "=="']);
+  });
+});
+
 describe('malformed lockfiles are an InputError naming the file', () => {
   it.each([
     { dir: 'bad-npm-json', file: 'package-lock.json', line: 29 },
@@ -169,7 +180,6 @@ describe('malformed lockfiles are an InputError naming the file', () => {
     { dir: 'bad-poetry', file: 'poetry.lock', line: 3 },
     { dir: 'bad-uv-version', file: 'uv.lock', field: 'version' },
     { dir: 'bad-pipfile', file: 'Pipfile.lock', field: '_meta' },
-    { dir: 'bad-requirements', file: 'requirements.txt', line: 2 },
   ])('$dir', ({ dir, file, line, field }) => {
     let caught: unknown;
     try {

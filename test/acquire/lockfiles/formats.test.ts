@@ -73,7 +73,8 @@ describe('requirements', () => {
     ['Flask[async, dotenv] == 3.0.3', 'Flask=3.0.3'],
     ['numpy===1.26.4 ; python_version > "3.9" --hash=sha256:abc', 'numpy=1.26.4'],
     ['django==4.2.*', 'django='],
-    ['pkg @ https://example.com/pkg-1.0.tar.gz#sha256=abc', 'pkg='],
+    ['pkg @ https://example.com/pkg-1.0.tar.gz#sha256=abc', 'pkg=1.0'],
+    ['pkg @ https://example.com/archive/main.zip', 'pkg='],
     ['requests>=2,<3  # comment', 'requests='],
   ])('%s', (line, expected) => {
     expect(versions(line)).toEqual([expected]);
@@ -82,7 +83,7 @@ describe('requirements', () => {
   it('joins continuation lines and keeps the first line number in notes', () => {
     const { packages, notes } = requirementsParser.parse('-c constraints.txt\nidna==3.10 \\\n  --hash=sha256:abc\n', '/r.txt');
     expect(packages.map((p) => p.version)).toEqual(['3.10']);
-    expect(notes).toEqual(['/r.txt:1: includes constraints.txt, which was not followed']);
+    expect(notes).toEqual(['/r.txt:1: -c constraints.txt was not followed']);
   });
 
   it('claims only requirements-named .txt files', () => {
