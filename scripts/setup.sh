@@ -10,10 +10,12 @@ command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 # pip's own requirements reader is the oracle of test/acquire/lockfiles/requirements-pip.test.ts.
 /usr/bin/python3 -c 'import pip._internal.req.req_file' >/dev/null 2>&1 || need+=(python3-pip)
+# Go's archive/tar is the oracle of test/oracle/ (the tar reader and layer apply differential tests).
+command -v go >/dev/null 2>&1 || need+=(golang-go)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  echo "==> apt-get install ${need[*]} (real components the tests start: OCI registry, htpasswd, Chromium, kubectl, pip)" >&2
+  echo "==> apt-get install ${need[*]} (real components the tests start: OCI registry, htpasswd, Chromium, kubectl, pip, Go)" >&2
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi

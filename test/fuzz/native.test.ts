@@ -41,7 +41,7 @@ type Seen = { entries: (Omit<TarEntry, 'mode'> & { body?: string })[]; error?: s
 function parseTar(bytes: Buffer, chunks: number[] = [bytes.length || 1]): Seen {
   const seen: Seen = { entries: [] };
   const parser = new TarParser({
-    onEntry: (e) => (seen.entries.push({ name: e.name, type: e.type, size: e.size, linkname: e.linkname }), e.size < 1 << 20),
+    onEntry: (e) => (seen.entries.push({ name: e.name, type: e.type, typeflag: e.typeflag, size: e.size, linkname: e.linkname }), e.size < 1 << 20),
     onBody: (_e, body) => void (seen.entries.at(-1)!.body = body.toString('latin1')),
   });
   const out = allowing(

@@ -156,6 +156,11 @@ function entryHandler(layer: string, ctx: LayerContext): TarHandler {
         return false;
       }
       const path = safe.path;
+      if (entry.type === 'unsupported') {
+        // containerd and moby stop at a type they do not extract ("unhandled tar header type"): the layer is refused.
+        ctx.error(`layer ${layer}: /${path} has tar type ${JSON.stringify(entry.typeflag)}, which container runtimes refuse to extract`);
+        return false;
+      }
       const base = basename(path);
       if (base.startsWith('.wh.')) {
         if (base === '.wh..wh..opq') files.opaque(dirname(path));

@@ -1,7 +1,7 @@
 // The member index of a tar file on disk (docker save archives): names to byte ranges, read by
 // seeking from header to header so that layer bodies are never read just to list them.
 import { open } from 'node:fs/promises';
-import { MAX_META_BYTES, cString, headerEntry, isZeroBlock, parseNumeric, parsePax, parsePaxSize, verifyChecksum } from './tar.js';
+import { TarParser } from './tar.js';
 import { safeEntryPath } from './paths.js';
 
 export interface TarMember {
@@ -18,33 +18,34 @@ export async function indexTarFile(file: string): Promise<Map<string, TarMember>
     const { size: total } = await fh.stat();
     const members = new Map<string, TarMember>();
     const links = new Map<string, string>();
-    const block = Buffer.alloc(512);
-    let pax: Record<string, string> = {};
-    for (let off = 0; off + 512 <= total; ) {
-      await fh.read(block, 0, 512, off);
-      if (isZeroBlock(block)) break;
-      verifyChecksum(block);
-      const flag = String.fromCharCode(block[156] ?? 0);
-      const isMeta = flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K';
-      const size = !isMeta && pax.size !== undefined ? parsePaxSize(pax.size) : parseNumeric(block, 124, 12);
-      if (off + 512 + size > total) throw new Error(`tar member at offset ${off} runs past the end of the file`);
-      if (isMeta) {
-        if (size > MAX_META_BYTES) throw new Error(`tar metadata member of ${size} bytes`);
-        const body = Buffer.alloc(size);
-        await fh.read(body, 0, size, off + 512);
-        if (flag === 'x') Object.assign(pax, parsePax(body));
-        else if (flag === 'L') pax.path = cString(body, 0, size);
-        else if (flag === 'K') pax.linkpath = cString(body, 0, size);
-      } else {
-        const entry = headerEntry(block, flag, size, pax);
-        pax = {};
+    // The same reader as for layers (Go's archive/tar rules), told to skip bodies by seeking.
+    const parser = new TarParser({
+      onEntry(entry) {
         const name = safeEntryPath(entry.name);
-        if (name.ok && entry.type === 'file') members.set(name.path, { offset: off + 512, size });
+        if (entry.sparse) throw new Error(`tar member ${JSON.stringify(entry.name)} is a sparse file; not read from a docker archive`);
+        if (name.ok && entry.type === 'file') members.set(name.path, { offset: parser.position, size: entry.size });
         if (name.ok && entry.type === 'symlink') links.set(name.path, resolveLink(name.path, entry.linkname));
         if (members.size + links.size > MAX_MEMBERS) throw new Error(`more than ${MAX_MEMBERS} tar members`);
+        return false;
+      },
+      onBody() {},
+    });
+    const buf = Buffer.alloc(64 * 1024);
+    let off = 0;
+    while (off < total && !parser.done) {
+      const skip = Math.min(parser.skippable(), total - off);
+      if (skip > 0) {
+        parser.skip(skip);
+        off += skip;
+        continue;
       }
-      off += 512 + Math.ceil(size / 512) * 512;
+      const { bytesRead } = await fh.read(buf, 0, 512, off);
+      if (bytesRead === 0) break;
+      parser.write(buf.subarray(0, bytesRead));
+      off += bytesRead;
     }
+    parser.end();
+    for (const [name, m] of members) if (m.offset + m.size > total) throw new Error(`tar member ${name} runs past the end of the file`);
     addLinks(members, links);
     return members;
   } finally {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseNumeric, parsePax, TarParser, type TarEntry } from '../../../src/acquire/native/tar.js';
+import { parseNumeric, TarParser, type TarEntry } from '../../../src/acquire/native/tar.js';
+import { parsePaxRecords } from '../../../src/acquire/native/tar-header.js';
 import { buildTar, paxRecords, tarHeader, type TarFile, type TarOptions } from '../../helpers/tar.js';
 
 interface Seen {
@@ -70,10 +71,10 @@ describe('TarParser', () => {
     expect(seen.bodies.get(longName)).toBe('0123456789');
   });
 
-  it('global PAX headers apply to every later member', () => {
+  it("a global PAX header is a member of its own, named by its path; its records apply to no other member (Go's archive/tar)", () => {
     const pax = paxRecords({ path: 'global-name' });
     const tar = Buffer.concat([tarHeader({ name: 'g', size: pax.length, type: 'g' }), pax, Buffer.alloc(512 - pax.length), buildTar([{ path: 'one' }, { path: 'two' }])]);
-    expect(parse(tar).entries.map((e) => e.name)).toEqual(['global-name', 'global-name']);
+    expect(parse(tar).entries.map((e) => [e.name, e.type])).toEqual([['global-name', 'global'], ['one', 'file'], ['two', 'file']]);
   });
 
   it('joins the ustar prefix field to the name', () => {
@@ -112,7 +113,8 @@ describe('tar numeric fields', () => {
   });
 
   it('parses PAX records with multi-byte values and rejects bad lengths', () => {
-    expect(parsePax(paxRecords({ path: 'café/ünï', mtime: '1.5' }))).toEqual({ path: 'café/ünï', mtime: '1.5' });
-    expect(() => parsePax(Buffer.from('99 path=x\n'))).toThrow(/malformed/);
+    const records = parsePaxRecords(paxRecords({ path: 'café/ünï', mtime: '1.5' }));
+    expect(Object.fromEntries([...records].map(([k, v]) => [k, v.toString('utf8')]))).toEqual({ path: 'café/ünï', mtime: '1.5' });
+    expect(() => parsePaxRecords(Buffer.from('99 path=x\n'))).toThrow(/invalid header/);
   });
 });

@@ -1,0 +1,3 @@
+module sbomhunt/oracle/tarlist
+
+go 1.19
