@@ -1,6 +1,6 @@
 // Runs the user's own kubectl with argument arrays and deadlines, and turns its failures into messages on-call can act on.
 import { ToolError } from '../errors.js';
-import { spawnTool } from './exec.js';
+import { spawnTool, type ToolOutcome } from './exec.js';
 
 export interface KubectlOptions {
   /** The kubectl binary: a path, or a name looked up on PATH (default `kubectl`). */
@@ -54,7 +54,7 @@ export const DEFAULT_KUBECTL_TIMEOUTS = { requestTimeoutMs: 30_000, timeoutMs: 3
 const MAX_OUTPUT_BYTES = 1024 * 1024 * 1024;
 
 /** Runs kubectl and returns its stdout; a failure throws a classified KubectlError. */
-export async function runKubectl(args: readonly string[], opts: KubectlOptions, context?: string): Promise<string> {
+function spawnKubectl(args: readonly string[], opts: KubectlOptions, context?: string): Promise<ToolOutcome> {
   const bin = opts.kubectl ?? 'kubectl';
   const argv = [
     // `--flag=value`: a value that starts with a dash must stay a value, never become a flag of its own.
@@ -64,26 +64,36 @@ export async function runKubectl(args: readonly string[], opts: KubectlOptions, 
     ...args,
   ];
   opts.onCommand?.([bin, ...argv]);
-  const res = await spawnTool({
+  return spawnTool({
     tool: bin,
     args: argv,
     timeoutMs: opts.timeoutMs ?? DEFAULT_KUBECTL_TIMEOUTS.timeoutMs,
     maxOutputBytes: MAX_OUTPUT_BYTES,
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
+}
+
+/** Runs kubectl and returns its stdout; a failure throws a classified KubectlError. */
+export async function runKubectl(args: readonly string[], opts: KubectlOptions, context?: string): Promise<string> {
+  const res = await spawnKubectl(args, opts, context);
   if (!res.failed) return res.stdout;
+  throw failureOf(res, args, opts, context);
+}
+
+function failureOf(res: ToolOutcome, _args: readonly string[], opts: KubectlOptions, context: string | undefined): KubectlError {
+  const bin = opts.kubectl ?? 'kubectl';
   if (res.code === 'ENOENT' || res.code === 'EACCES') {
     const where = bin.includes('/') ? `at ${bin}` : `"${bin}" on PATH`;
     const what = res.code === 'EACCES' ? 'is not executable' : 'not found';
-    throw new KubectlError('missing', `kubectl ${what} ${where}: install it or name it with --kubectl PATH`);
+    return new KubectlError('missing', `kubectl ${what} ${where}: install it or name it with --kubectl PATH`);
   }
-  if (res.isCanceled) throw new KubectlError('failed', `${describe(context)}: cancelled`);
-  if (res.isMaxBuffer) throw new KubectlError('bad-output', `${describe(context)}: kubectl printed more than ${MAX_OUTPUT_BYTES / 1024 ** 3} GiB; narrow with --namespace or --selector`);
+  if (res.isCanceled) return new KubectlError('failed', `${describe(context)}: cancelled`);
+  if (res.isMaxBuffer) return new KubectlError('bad-output', `${describe(context)}: kubectl printed more than ${MAX_OUTPUT_BYTES / 1024 ** 3} GiB; narrow with --namespace or --selector`);
   if (res.timedOut) {
-    throw new KubectlError('timeout', `${describe(context)}: kubectl did not finish within ${Math.round((opts.timeoutMs ?? DEFAULT_KUBECTL_TIMEOUTS.timeoutMs) / 1000)} s`);
+    return new KubectlError('timeout', `${describe(context)}: kubectl did not finish within ${Math.round((opts.timeoutMs ?? DEFAULT_KUBECTL_TIMEOUTS.timeoutMs) / 1000)} s`);
   }
   // Exec credential plugins and proxies can echo tokens into stderr; registered secrets never reach a message.
-  throw classifyFailure(res.stderr, context, res.exitCode);
+  return classifyFailure(res.stderr, context, res.exitCode);
 }
 
 /** An empty context name means kubectl runs with no --context inside a pod, on its service account. */
@@ -206,4 +216,56 @@ export function getOwners(kind: OwnerKind, q: Omit<ListQuery, 'selector'>, opts:
 /** Namespaces as a raw List (the fallback when cluster-wide pod listing is forbidden). */
 export function getNamespaces(context: string, opts: KubectlOptions): Promise<unknown> {
   return runKubectlJson(['get', 'namespaces', '-o', 'json', `--chunk-size=${opts.chunkSize ?? DEFAULT_KUBECTL_TIMEOUTS.chunkSize}`], opts, context);
+}
+
+/** Where a command runs: one container of one pod. */
+export interface ExecTarget {
+  context: string;
+  namespace: string;
+  pod: string;
+  container: string;
+}
+
+/** Why `kubectl exec` gave no output to trust: the binary is not in the image, it failed, or we may not (or cannot) run it. */
+export type ExecFailure = 'no-binary' | 'exit-code' | 'forbidden' | 'pod-gone' | 'timeout' | 'unreachable' | 'missing' | 'failed';
+
+export type ExecOutcome = { ok: true; stdout: string } | { ok: false; failure: ExecFailure; message: string };
+
+/** Exit codes a shell gives for "cannot execute" and "not found". */
+const NO_BINARY_CODES = new Set([126, 127]);
+
+/** `kubectl exec` of an argument list (no shell inside the container); the outcome is classified, never thrown. */
+export async function execInPod(t: ExecTarget, command: readonly string[], opts: KubectlOptions): Promise<ExecOutcome> {
+  const args = ['exec', `--namespace=${t.namespace}`, `--container=${t.container}`, t.pod, '--', ...command];
+  const res = await spawnKubectl(args, opts, t.context);
+  if (!res.failed) return { ok: true, stdout: res.stdout };
+  const text = res.stderr;
+  if (/OCI runtime exec failed|executable file not found|not found in \$PATH/i.test(text) || NO_BINARY_CODES.has(res.exitCode ?? -1)) {
+    return { ok: false, failure: 'no-binary', message: `${command[0]} is not in the container (${lastLine(text)})` };
+  }
+  if (/NotFound|not found/.test(text) && /pods? "/.test(text)) return { ok: false, failure: 'pod-gone', message: `pod ${t.namespace}/${t.pod} is gone (${lastLine(text)})` };
+  const exit = /command terminated with exit code (\d+)/.exec(text);
+  if (exit) return { ok: false, failure: 'exit-code', message: `${command.join(' ')} exited with code ${exit[1]} (${lastLine(text.replace(exit[0], ''))})` };
+  const err = failureOf(res, args, opts, t.context);
+  const failure: ExecFailure = err.reason === 'forbidden' || err.reason === 'timeout' || err.reason === 'unreachable' || err.reason === 'missing' ? err.reason : 'failed';
+  return { ok: false, failure, message: err.message };
+}
+
+/** One object (`kubectl get KIND/NAME -o json`); a missing one is undefined, other failures throw. */
+export async function getObject(resource: string, name: string, namespace: string, context: string, opts: KubectlOptions): Promise<unknown> {
+  const res = await spawnKubectl(['get', `${resource}/${name}`, `--namespace=${namespace}`, '-o', 'json'], opts, context);
+  if (!res.failed) {
+    try {
+      return JSON.parse(res.stdout) as unknown;
+    } catch {
+      throw new KubectlError('bad-output', `${describe(context)}: kubectl get ${resource}/${name} did not print JSON`);
+    }
+  }
+  if (/\(NotFound\)/.test(res.stderr)) return undefined;
+  throw failureOf(res, [], opts, context);
+}
+
+/** `kubectl rollout restart KIND/NAME`: kubectl patches the pod template's restartedAt annotation. */
+export async function rolloutRestart(resource: string, name: string, namespace: string, context: string, opts: KubectlOptions): Promise<string> {
+  return (await runKubectl(['rollout', 'restart', `${resource}/${name}`, `--namespace=${namespace}`], opts, context)).trim();
 }

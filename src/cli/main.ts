@@ -9,6 +9,7 @@ import { collect, FAIL_ON, FORMATS } from './options.js';
 import { runCacheCommand } from './cache-command.js';
 import { runCacheHunt } from './cache-hunt.js';
 import { addReportCommand } from './report-command.js';
+import { addContainCommand } from './contain-command.js';
 import { SOURCES } from '../inventory/index.js';
 import { DatabaseError } from '../acquire/cache/open.js';
 
@@ -40,6 +41,7 @@ function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
     .action(async (opts: { ioc?: string[]; format: string }) => setCode(await runIocsList(opts.ioc ?? [], opts.format, io)));
   addIocsFeedCommands(iocs, io, setCode);
   addReportCommand(program, io, setCode);
+  addContainCommand(program, io, setCode);
   const cache = program.command('cache').description('look after the digest-keyed SBOM cache');
   for (const action of ['stats', 'prune', 'clear'] as const) {
     const sub = cache.command(action).description(action === 'stats' ? 'entries, images and packages cached' : action === 'prune' ? 'drop entries older than --older-than' : 'drop every entry');

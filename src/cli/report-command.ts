@@ -10,7 +10,7 @@ import { exitCodeFor } from './exit-codes.js';
 import { FAIL_ON, FORMATS, parseScanFlags } from './options.js';
 import { writeReport, type RunIo } from './scan-command.js';
 
-async function readReport(file: string): Promise<Report> {
+export async function readReport(file: string): Promise<Report> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
