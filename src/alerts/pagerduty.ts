@@ -22,6 +22,7 @@ function customDetails(b: AlertBody): Record<string, unknown> {
     reasons: b.reasons,
     ...(b.coverage ? { coverage: b.coverage } : {}),
     ...(b.feed ? { feed: b.feed } : {}),
+    ...(b.containment ? { containment: b.containment } : {}),
   };
 }
 

@@ -10,10 +10,17 @@ import type { ContainmentReport } from '../contain/model.js';
 import type { Report } from '../model/report.js';
 import { addScanOptions, scanOptionsFrom, type RunIo } from './scan-command.js';
 import { collect, parseScanFlags, type ScanFlags } from './options.js';
+import { Option } from 'commander';
+import { PAGERDUTY_EVENTS_URL, WEBHOOK_FORMATS } from '../alerts/index.js';
+import { containmentEvents } from '../contain/alerts.js';
+import { destinationsFor, parseSweepFlags } from './sweep-command.js';
 import { readReport } from './report-command.js';
 
-/** 0: nothing left to do; 1: live C2 found (escalate to a person); 2: error; 5: containment pending (blocked, or plan not applied). */
-export const CONTAIN_EXIT = { ok: EXIT.ok, escalate: EXIT.findings, error: EXIT.usage, pending: 5 } as const;
+/**
+ * 0: nothing left to do; 1: live C2 found (escalate to a person); 2: error (a restart kubectl refused included);
+ * 3: an alert could not be delivered; 5: containment pending (a gate is closed, or the plan was not applied).
+ */
+export const CONTAIN_EXIT = { ok: EXIT.ok, escalate: EXIT.findings, error: EXIT.usage, delivery: 3, pending: 5 } as const;
 
 interface ContainFlags {
   report?: string;
@@ -22,6 +29,11 @@ interface ContainFlags {
   resolve?: string[];
   excludeNamespace?: string[];
   allowUnresolvedDomains?: boolean;
+  alert?: boolean;
+  pagerdutyRoutingKeyFile?: string;
+  pagerdutyUrl?: string;
+  webhook?: string[];
+  webhookFormat?: string;
 }
 
 export function addContainCommand(program: Command, io: RunIo, setCode: (c: number) => void): void {
@@ -37,11 +49,20 @@ export function addContainCommand(program: Command, io: RunIo, setCode: (c: numb
     .option('--resolve <domain=ip>', 'addresses of a C2 domain, looked up by you (repeatable); sbom-hunt never resolves C2 domains', collect)
     .option('--exclude-namespace <ns>', 'never restart in this namespace (repeatable)', collect)
     .option('--allow-unresolved-domains', 'let a restart go ahead although C2 domains without --resolve could not be checked')
+    .option('--alert', 'send every decision and action to the alert destinations (PagerDuty, webhooks; the log when none)')
+    .option('--pagerduty-routing-key-file <file>', 'file holding the PagerDuty Events v2 routing key (or set PAGERDUTY_ROUTING_KEY)')
+    .option('--pagerduty-url <url>', 'PagerDuty Events API v2 endpoint', PAGERDUTY_EVENTS_URL)
+    .option('--webhook <url>', 'POST the containment events here (repeatable)', collect)
+    .addOption(new Option('--webhook-format <format>', 'webhook body shape').choices(WEBHOOK_FORMATS).default('json'))
     .action(async (sources: string[], raw: ScanFlags & ContainFlags) => setCode(await runContainCommand(sources, raw, io)));
 }
 
 async function runContainCommand(sources: string[], raw: ScanFlags & ContainFlags, io: RunIo): Promise<number> {
+  // Both schemas strip what is not theirs.
   const flags = parseScanFlags(raw);
+  const alertFlags = parseSweepFlags(raw);
+  const wantsAlerts = raw.alert || alertFlags.webhook.length > 0 || alertFlags.pagerdutyRoutingKeyFile || io.env.PAGERDUTY_ROUTING_KEY;
+  const destinations = wantsAlerts ? destinationsFor(alertFlags, io) : [];
   if (flags.format !== 'table' && flags.format !== 'json') throw new UsageError(`contain: -f ${flags.format}: the containment report is table or json`);
   if (!raw.report && sources.length === 0) throw new UsageError('contain: name kube: sources to scan, or --report FILE');
   let resolve: Map<string, string[]>;
@@ -74,7 +95,18 @@ async function runContainCommand(sources: string[], raw: ScanFlags & ContainFlag
   if (flags.output) await writeFile(flags.output, text);
   else io.stdout.write(text);
   for (const e of result.errors) io.stderr.write(`sbom-hunt: error: ${e}\n`);
-  return containExitCode(result);
+  const events = containmentEvents(result);
+  let undelivered = 0;
+  const sweepInfo = { at: result.generatedAt, images: report.summary.images, coverage: report.summary.coverage };
+  for (const d of destinations) {
+    const outcome = await d.deliver(events, sweepInfo);
+    undelivered += events.length - outcome.delivered.size;
+    for (const e of outcome.errors) io.stderr.write(`sbom-hunt: alert delivery failed: ${e}\n`);
+  }
+  const code = containExitCode(result);
+  // An escalation that nobody was told about is the worst outcome: a failed delivery is said, and exits 3 unless C2 was found.
+  if (undelivered > 0 && code !== CONTAIN_EXIT.escalate) return CONTAIN_EXIT.delivery;
+  return code;
 }
 
 export function containExitCode(r: ContainmentReport): number {

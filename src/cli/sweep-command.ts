@@ -38,7 +38,7 @@ export function addSweepOptions(cmd: Command): Command {
 
 const HttpUrl = z.string().refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), 'expected an http(s) URL');
 
-const SweepFlags = z.object({
+export const SweepFlags = z.object({
   state: z.string().min(1).optional(),
   stateWait: z.coerce.number().int().min(0).default(600),
   baseline: z.boolean().default(false),
@@ -51,7 +51,7 @@ const SweepFlags = z.object({
 });
 type SweepFlags = z.infer<typeof SweepFlags>;
 
-function parseSweepFlags(raw: unknown): SweepFlags {
+export function parseSweepFlags(raw: unknown): SweepFlags {
   const r = SweepFlags.safeParse(raw);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
@@ -59,7 +59,7 @@ function parseSweepFlags(raw: unknown): SweepFlags {
 }
 
 /** The routing key from its file or the environment; never from argv, where `ps` shows it to everyone. */
-function routingKey(flags: SweepFlags, env: NodeJS.ProcessEnv): string | undefined {
+function routingKey(flags: Pick<SweepFlags, 'pagerdutyRoutingKeyFile'>, env: NodeJS.ProcessEnv): string | undefined {
   if (flags.pagerdutyRoutingKeyFile) {
     let key: string;
     try {
@@ -73,7 +73,7 @@ function routingKey(flags: SweepFlags, env: NodeJS.ProcessEnv): string | undefin
   return env.PAGERDUTY_ROUTING_KEY?.trim() || undefined;
 }
 
-function destinationsFor(flags: SweepFlags, io: RunIo): Destination[] {
+export function destinationsFor(flags: Pick<SweepFlags, 'pagerdutyRoutingKeyFile' | 'pagerdutyUrl' | 'webhook' | 'webhookFormat'>, io: RunIo): Destination[] {
   const out: Destination[] = [];
   const key = routingKey(flags, io.env);
   if (key) out.push(pagerDutyDestination(key, flags.pagerdutyUrl));

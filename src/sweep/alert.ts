@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ReportWindowCheck, ReportWorkload } from '../model/report.js';
 
-export const ALERT_KINDS = ['finding', 'unknown', 'coverage', 'feed-age'] as const;
+export const ALERT_KINDS = ['finding', 'unknown', 'coverage', 'feed-age', 'containment'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export const AlertBody = z.object({
@@ -22,6 +22,23 @@ export const AlertBody = z.object({
   reasons: z.array(z.string()).default([]),
   coverage: z.object({ checked: z.number(), total: z.number(), percent: z.number(), minimum: z.number() }).optional(),
   feed: z.object({ newest: z.string(), file: z.string(), maxAge: z.string() }).optional(),
+  /** `contain`: what was decided (and done) for one workload, with each pod's live-connection check. */
+  containment: z
+    .object({
+      decision: z.enum(['restart', 'escalate', 'blocked']),
+      applied: z.boolean(),
+      pods: z.array(
+        z.object({
+          pod: z.string(),
+          outcome: z.enum(['connections', 'none', 'not-checked']),
+          containers: z.array(z.string()).default([]),
+          connections: z.array(z.object({ local: z.string(), remote: z.string(), remotePort: z.number(), process: z.string().optional() })).default([]),
+          reason: z.string().optional(),
+        }),
+      ),
+      action: z.string().optional(),
+    })
+    .optional(),
 });
 export type AlertBody = z.infer<typeof AlertBody>;
 
@@ -50,6 +67,10 @@ export function identityOf(body: AlertBody): string[] {
     }
     case 'unknown':
       return ['unknown', image];
+    case 'containment': {
+      const w = body.workloads[0];
+      return ['containment', body.incident ?? '', w ? `${w.context}/${w.namespace}/${w.kind}/${w.name}` : '', body.containment?.decision ?? ''];
+    }
     default:
       return [body.kind];
   }

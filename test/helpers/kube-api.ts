@@ -73,7 +73,8 @@ export interface KubeApi {
   close(): Promise<void>;
 }
 
-type Obj = { metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } } & Record<string, unknown>;
+export type KubeObject = Obj;
+type Obj = { metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } & Record<string, unknown> } & Record<string, unknown>;
 
 const KINDS: Record<string, { group: string; kind: string; file: string }> = {
   pods: { group: '', kind: 'Pod', file: 'pods.json' },
