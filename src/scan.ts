@@ -19,6 +19,8 @@ import type { AcquiredImage, Target } from './model/target.js';
 import type { AcquireContext, Acquirer } from './acquire/acquirer.js';
 import type { KubeOptions } from './inventory/kube/inventory.js';
 import { toolVersion } from './version.js';
+import { createPushTimeLookup, type VendorRoute } from './adapters/push-time/index.js';
+import { attachPushTimes, type PushTimeStage } from './acquire/push-times.js';
 
 export interface Shard {
   index: number;
@@ -37,6 +39,10 @@ export interface ScanOptions extends Omit<ChainOptions, 'registry' | 'credential
   /** `--shard INDEX/COUNT`: scan only this stable share of the deduplicated images. */
   shard?: Shard;
   insecureRegistries: string[];
+  /** `--no-push-times` sets false: no vendor API is asked for push times. */
+  pushTimes?: boolean;
+  /** `--push-time-api`: vendor and URL per registry host. */
+  pushTimeApi?: ReadonlyMap<string, VendorRoute>;
   kube: KubeOptions;
   signal?: AbortSignal;
   warn?: (message: string) => void;
@@ -76,6 +82,14 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   ctx.inputErrors.push(...inventory.inputErrors);
 
   const chain = await buildChain({ ...opts, registry, credentials, warn });
+  const pushStage: PushTimeStage | undefined =
+    opts.pushTimes === false
+      ? undefined
+      : {
+          lookup: createPushTimeLookup({ registry, credentials, overrides: opts.pushTimeApi ?? new Map(), insecureRegistries: opts.insecureRegistries, toolTimeoutMs: opts.toolTimeoutMs }),
+          ...(chain.store ? { cache: chain.store } : {}),
+          warn,
+        };
   const deduped = dedupeTargets(inventory.targets);
   const { aliases } = deduped;
   const targets = opts.shard ? deduped.targets.filter((t) => inShard(targetKey(t), opts.shard!)) : deduped.targets;
@@ -90,6 +104,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
           const acquired = opts.signal?.aborted
             ? { ref: t.ref, platforms: [], errors: ['scan interrupted before this image was read'] }
             : await acquireWithDeadline(t, ctx, chain.links, opts.imageTimeoutMs);
+          if (pushStage && !opts.signal?.aborted) await attachPushTimes(acquired, t, pushStage, opts.signal);
           const judged = judgeImage(acquired, index);
           attachWorkloads(judged, [t.ref, ...(aliases.get(t) ?? [])], sources.kube.seen);
           opts.onImage?.(++done, targets.length, judged);

@@ -45,6 +45,8 @@ export interface ChainOptions {
 
 export interface Chain {
   links: Acquirer[];
+  /** The SBOM cache when one is open: push times are kept there too. */
+  store?: CacheStore;
   close(): void;
 }
 
@@ -114,5 +116,5 @@ export async function buildChain(o: ChainOptions): Promise<Chain> {
     }
   }
   const files = createSbomFileAcquirer({ ...(key ? { key, keyLabel: o.key! } : {}), ...(keyless ? { keyless } : {}), allowUnverified: o.allowUnverifiedAttestations });
-  return { links: [files, directoryAcquirer, ...links], close: () => store?.close() };
+  return { links: [files, directoryAcquirer, ...links], ...(store ? { store } : {}), close: () => store?.close() };
 }

@@ -28,6 +28,8 @@ export interface HttpRequest {
   maxBytes?: number;
   /** Cancels the request, its retries and its stream (the scan was interrupted). */
   signal?: AbortSignal;
+  /** `manual`: a redirect comes back as its 3xx response instead of being followed with our headers. */
+  redirect?: 'follow' | 'manual';
 }
 
 export interface HttpResponse {
@@ -93,7 +95,7 @@ async function attemptOnce(req: HttpRequest, policy: RetryPolicy): Promise<HttpR
   };
   let res: Response;
   try {
-    res = await fetch(req.url, { method: req.method ?? 'GET', headers: req.headers, body: req.body, redirect: 'follow', signal: controller.signal });
+    res = await fetch(req.url, { method: req.method ?? 'GET', headers: req.headers, body: req.body, redirect: req.redirect ?? 'follow', signal: controller.signal });
   } catch (err) {
     throw failure(err, '');
   }

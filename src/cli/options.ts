@@ -22,6 +22,8 @@ export const ScanFlags = z.object({
   color: z.boolean().default(true),
   concurrency: z.coerce.number().int().min(1).max(256).default(8),
   insecureRegistry: z.array(z.string()).default([]),
+  pushTimeApi: z.array(z.string()).default([]),
+  pushTimes: z.boolean().default(true),
   images: z.string().min(1).optional(),
   sbomSources: SbomSources.default([...DEFAULT_SBOM_SOURCES]),
   cache: z.boolean().default(true),

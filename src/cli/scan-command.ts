@@ -12,6 +12,7 @@ import { DEFAULT_SBOM_SOURCES, SBOM_SOURCES } from '../acquire/chain.js';
 import { setToolWarningSink } from '../adapters/exec.js';
 import type { Report } from '../model/report.js';
 import type { Target } from '../model/target.js';
+import { parsePushTimeApi, PUSH_VENDORS } from '../adapters/push-time/index.js';
 
 export function addScanOptions(cmd: Command): Command {
   return cmd
@@ -23,6 +24,8 @@ export function addScanOptions(cmd: Command): Command {
     .option('--images <file>', 'image references, one per line (- for stdin)')
     .option('--concurrency <n>', 'images scanned at once', '8')
     .option('--insecure-registry <host>', 'reach this registry host (host or host:port) over plain HTTP (repeatable)', collect)
+    .option('--push-time-api <host=vendor[@url]>', `registry push times for this host from this vendor's API (${PUSH_VENDORS.join(', ')}, or none), optionally at another URL (repeatable)`, collect)
+    .option('--no-push-times', 'do not ask registry vendor APIs for push times')
     .option('--sbom-sources <list>', `ways to get an image's SBOM, in order (${SBOM_SOURCES.join(', ')})`, DEFAULT_SBOM_SOURCES.join(','))
     .option('--no-cache', 'do not read or write the SBOM cache')
     .option('--cache-dir <dir>', 'where the SBOM cache lives (default: $XDG_CACHE_HOME/sbom-hunt)')
@@ -99,6 +102,8 @@ export function scanOptionsFrom(sources: string[], flags: ScanFlags, warn: (m: s
     concurrency: flags.concurrency,
     ...(flags.shard ? { shard: flags.shard } : {}),
     insecureRegistries: flags.insecureRegistry,
+    pushTimes: flags.pushTimes,
+    pushTimeApi: parsePushTimeApi(flags.pushTimeApi),
     sbomSources: flags.sbomSources,
     cache: flags.cache,
     ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),

@@ -37,6 +37,30 @@ CREATE INDEX IF NOT EXISTS packages_by_name ON packages (ecosystem, name_key);
 CREATE INDEX IF NOT EXISTS packages_by_image ON packages (image_id, platform);
 `;
 
+/**
+ * Registry push times per repository and digest: they do not change for a digest, so a warm sweep asks no
+ * vendor API again. Created on first use too, so a cache written before the table existed gains it.
+ */
+export const PUSH_TIMES_DDL = `
+CREATE TABLE IF NOT EXISTS push_times (
+  registry TEXT NOT NULL,
+  repository TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  stored_at INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (registry, repository, digest)
+);
+`;
+
+/** A stored answer: the push times found, each about the digest it names (the index or one platform). */
+export const StoredPushes = z.array(
+  z.object({
+    digest: z.string(),
+    source: z.object({ kind: z.enum(TIME_SOURCE_KINDS), source: z.string(), value: z.string(), reliable: z.boolean(), note: z.string().optional() }),
+  }),
+);
+export type StoredPushes = z.infer<typeof StoredPushes>;
+
 const Evidence = z.object({
   kind: z.enum(['sbom-file', 'attestation', 'buildkit-attestation', 'cosign', 'syft', 'grype', 'native', 'cache', 'lockfile']),
   verified: z.boolean().optional(),

@@ -6,7 +6,7 @@ import type { Evidence, Package } from '../../model/package.js';
 import type { AcquiredImage, AcquiredPlatform } from '../../model/target.js';
 import { NATIVE_READER } from '../native/reader-version.js';
 import { openCacheDatabase, rollbackQuietly, type OpenOptions } from './open.js';
-import { FIND_PACKAGES_SQL, HUNT_PACKAGES_SQL, HuntRow, ImageRow, PackageRow, StoredBody, type StoredPlatform } from './schema.js';
+import { FIND_PACKAGES_SQL, HUNT_PACKAGES_SQL, HuntRow, ImageRow, PackageRow, PUSH_TIMES_DDL, StoredBody, StoredPushes, type StoredPlatform } from './schema.js';
 import type { Database } from './sqlite.js';
 import { cacheableStrength, effectiveStrength, strengthRank, type CachePolicy, type Strength } from './strength.js';
 
@@ -218,11 +218,41 @@ export class CacheStore {
 
   /** Removes entries stored before `olderThan`; returns how many images went. */
   prune(olderThan: Date): number {
+    this.pushTable();
+    this.db.prepare('DELETE FROM push_times WHERE stored_at < ?').run(olderThan.getTime());
     return Number(this.db.prepare('DELETE FROM images WHERE stored_at < ?').run(olderThan.getTime()).changes);
   }
 
   clear(): number {
+    this.pushTable();
+    this.db.prepare('DELETE FROM push_times').run();
     return Number(this.db.prepare('DELETE FROM images').run().changes);
+  }
+
+  private pushReady = false;
+
+  private pushTable(): void {
+    if (this.pushReady) return;
+    this.db.exec(PUSH_TIMES_DDL);
+    this.pushReady = true;
+  }
+
+  /** The push times stored for a repository's digest; undefined when none were stored (or the row is unreadable). */
+  getPushTimes(registry: string, repository: string, digest: string): StoredPushes | undefined {
+    this.pushTable();
+    const row = this.db.prepare('SELECT body FROM push_times WHERE registry = ? AND repository = ? AND digest = ?').get(registry, repository, digest) as { body?: unknown } | undefined;
+    if (!row || typeof row.body !== 'string') return undefined;
+    const parsed = StoredPushes.safeParse(safeJson(row.body));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  /** Stores found push times; an answer with none is not stored, so the next run asks again. */
+  putPushTimes(registry: string, repository: string, digest: string, pushes: StoredPushes): void {
+    if (pushes.length === 0) return;
+    this.pushTable();
+    this.db
+      .prepare('INSERT INTO push_times (registry, repository, digest, stored_at, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (registry, repository, digest) DO UPDATE SET stored_at = excluded.stored_at, body = excluded.body')
+      .run(registry, repository, digest, Date.now(), JSON.stringify(pushes));
   }
 
   close(): void {

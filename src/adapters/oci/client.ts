@@ -124,6 +124,21 @@ export class RegistryClient {
     return pages?.flatMap((p) => p.manifests ?? []);
   }
 
+  /**
+   * A JSON API the registry host serves beside the distribution one (GCR's `tags/list` manifest map, ACR's
+   * `/acr/v1/`), authenticated as pulls are: the status, body and next page, for the caller to judge.
+   */
+  async getApi(repo: RepoRef, path: string, call: CallOptions = {}): Promise<{ status: number; body: Buffer; next?: string }> {
+    const res = await this.send(repo.registry, path, pullScope(repo), { accept: 'application/json', signal: call.signal });
+    let next: string | undefined;
+    try {
+      next = this.samePath(repo.registry, nextLink(res.headers.get('link'), res.url), path);
+    } catch {
+      next = undefined;
+    }
+    return { status: res.status, body: res.body, ...(next ? { next } : {}) };
+  }
+
   /** Every repository in the registry's catalog, following `Link` pages. */
   async listRepositories(registry: string): Promise<string[]> {
     const pages = await this.listPaged(registry, `/v2/_catalog?n=${this.pageSize()}`, 'registry:catalog:*', CatalogPage, 'catalog');
