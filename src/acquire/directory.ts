@@ -159,10 +159,11 @@ async function readOne(root: string, rel: string, out: Collected, shownRoot: str
   } else if (cataloger) {
     const found = cataloger.catalog(rel, content, DEFAULT_LIMITS);
     for (const p of found.packages) {
-      out.packages.push({ ecosystem: p.ecosystem, name: p.name, version: p.version, ...(p.purl ? { purl: p.purl } : {}), paths: [p.path] });
+      out.packages.push({ ecosystem: p.ecosystem, name: p.name, version: p.version, ...(p.purl ? { purl: p.purl } : {}), ...(p.location ? { location: p.location } : {}), paths: [p.path] });
     }
     out.installed += found.packages.length;
     out.notes.push(...found.notes);
+    out.errors.push(...(found.errors ?? []));
   }
 }
 

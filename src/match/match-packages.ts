@@ -4,6 +4,8 @@ import type { Package } from '../model/package.js';
 import { lookupEntries, type IocEntry, type IocIndex } from './ioc-index.js';
 import { normalizeVersion, versionInRange } from './versions.js';
 
+export const DOWNLOAD_CACHE_DETAIL = "its tarball is in npm's download cache (_cacache): the build fetched it";
+
 /** A match with what the verdict needs to explain it. */
 export interface DetailedMatch {
   match: Match;
@@ -50,8 +52,10 @@ export function matchPackagesDetailed(pkgs: readonly Package[], index: IocIndex)
         version: pkg.version,
         paths: pkg.paths,
         ...hit,
-        inFinalFilesystem: pkg.deleted !== true,
+        // A tarball in a download cache was fetched by the build, not installed: suspect, as a deleted layer is.
+        inFinalFilesystem: pkg.deleted !== true && pkg.location === undefined,
       };
+      if (pkg.location === 'download-cache') match.detail = DOWNLOAD_CACHE_DETAIL;
       const reference = entry.ioc.reference ?? entry.incident.references[0];
       if (reference !== undefined) match.reference = reference;
       if (pkg.dependencyPath !== undefined) match.dependencyPath = pkg.dependencyPath;

@@ -23,6 +23,9 @@ export function matchReason(d: DetailedMatch): string {
   const id = `${m.name}@${m.version || '(no version)'}`;
   const advisory = `${d.entry.label} (${how(d)})`;
   const caveat = d.byNameOnly ? `; the SBOM gave no ecosystem, so only the exact name ties it to the ${m.ecosystem} IOC` : '';
+  if (d.pkg.location === 'download-cache') {
+    return `${id} at ${listPaths(m.paths)}: ${m.detail ?? 'in a download cache'}, though it is not installed; matches ${advisory}${caveat}`;
+  }
   if (!m.inFinalFilesystem) {
     const where = d.pkg.layer ? `layer ${d.pkg.layer}` : 'a lower layer';
     const at = m.paths.length > 0 ? ` at ${listPaths(m.paths)}` : '';

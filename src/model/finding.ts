@@ -56,7 +56,7 @@ export interface Match {
    * (`['axios@1.14.1']` for the transitive plain-crypto-js); `[]` for a direct dependency.
    */
   dependencyPath?: string[];
-  /** False when the package is only in a lower layer that a later layer deleted. */
+  /** False when the package is only in a lower layer that a later layer deleted, or only in a download cache. */
   inFinalFilesystem: boolean;
 }
 

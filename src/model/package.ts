@@ -18,6 +18,11 @@ export interface Package {
    * (so it is not in the final filesystem, but the build ran it).
    */
   deleted?: boolean;
+  /**
+   * `download-cache`: found only in a package manager's download cache (npm's _cacache): the build fetched
+   * it, which makes an IOC match `suspect`, not `affected`.
+   */
+  location?: 'download-cache';
   /** Layer digest the package was read from (native reader). */
   layer?: string;
   /**

@@ -1,4 +1,5 @@
 // Short human phrases shared by the report builder and every text presenter, so all formats say the same thing.
+import { DOWNLOAD_CACHE_DETAIL } from '../match/match-packages.js';
 import type { CreatedTime, ImageResult, Match, WindowCheck } from '../model/finding.js';
 import type { Evidence } from '../model/package.js';
 import type { ReportSummary } from '../model/report.js';
@@ -64,9 +65,14 @@ export function affectedWhy(live: readonly Match[]): string {
   return `contains ${uniqueLabels(live).join(', ')}`;
 }
 
-export function deletedWhy(deleted: readonly Match[]): string {
-  const labels = uniqueLabels(deleted).join(', ');
-  return `${labels} ${deleted.length > 1 ? 'were' : 'was'} in a layer that a later layer deleted: the build installed it`;
+export function deletedWhy(notFinal: readonly Match[]): string {
+  const cached = notFinal.filter((m) => m.detail === DOWNLOAD_CACHE_DETAIL);
+  const deleted = notFinal.filter((m) => m.detail !== DOWNLOAD_CACHE_DETAIL);
+  const parts: string[] = [];
+  const labels = (ms: readonly Match[]) => uniqueLabels(ms).join(', ');
+  if (deleted.length > 0) parts.push(`${labels(deleted)} ${deleted.length > 1 ? 'were' : 'was'} in a layer that a later layer deleted: the build installed it`);
+  if (cached.length > 0) parts.push(`${labels(cached)} ${cached.length > 1 ? 'were' : 'was'} in npm's download cache: the build fetched it`);
+  return parts.join('; ');
 }
 
 export function windowWhy(w: WindowCheck, created: CreatedTime | undefined): string {

@@ -148,7 +148,7 @@ describe('hostile layers (oci-dir)', () => {
     const big = { path: 'app/node_modules/padded/package.json', content: JSON.stringify({ name: 'axios', version: '1.14.1', pad: 'x'.repeat(2 * 1024 ** 2) }) };
     const r = await scanPair(await layout([{ files: [big] }]), good, { limits: { maxFileBytes: 1024 ** 2 } });
     record('package.json 2 MiB, cap 1 MiB', r);
-    expectUnknown(r, /limit maxFileBytes exceeded: .*\/app\/node_modules\/padded\/package.json is \d+ bytes, over 1048576/, 5000);
+    expectUnknown(r, /limit maxFileBytes exceeded: .*\/app\/node_modules\/padded\/package.json is \d+ bytes/, 5000);
   });
 });
 

@@ -144,7 +144,7 @@ export class CacheStore {
     platforms.forEach((p, i) => {
       for (const pkg of p.packages) {
         const eco = normalizeEcosystem(pkg.ecosystem);
-        insert.run(imageId, i, eco, pkg.name, normalizePackageName(eco, pkg.name), pkg.version, pkg.purl ?? null, JSON.stringify(pkg.paths), pkg.deleted ? 1 : 0, pkg.layer ?? null);
+        insert.run(imageId, i, eco, pkg.name, normalizePackageName(eco, pkg.name), pkg.version, pkg.purl ?? null, JSON.stringify(pkg.paths), locationBits(pkg), pkg.layer ?? null);
       }
     });
   }
@@ -281,10 +281,16 @@ export function staleReader(body: StoredBody): string | undefined {
   return `cached by native reader ${native.evidence?.reader ?? 'of an unrecorded version'}; this sbom-hunt reads with ${NATIVE_READER}, so the entry must be read again`;
 }
 
+// The `deleted` column holds where the package was seen, as bits: 1 deleted by a later layer, 2 only in a download cache.
+const DELETED = 1;
+const DOWNLOAD_CACHE = 2;
+const locationBits = (pkg: Package): number => (pkg.deleted ? DELETED : 0) | (pkg.location === 'download-cache' ? DOWNLOAD_CACHE : 0);
+
 function packageOf(row: PackageRow): Package {
   const pkg: Package = { ecosystem: row.ecosystem, name: row.name, version: row.version, paths: JSON.parse(row.paths) as string[] };
   if (row.purl !== null) pkg.purl = row.purl;
-  if (row.deleted) pkg.deleted = true;
+  if (row.deleted & DELETED) pkg.deleted = true;
+  if (row.deleted & DOWNLOAD_CACHE) pkg.location = 'download-cache';
   if (row.layer !== null) pkg.layer = row.layer;
   return pkg;
 }

@@ -170,6 +170,7 @@ function entryHandler(layer: string, ctx: LayerContext): TarHandler {
       if (path === '') return false;
       files.occupy(path, entry.type === 'directory');
       if (entry.type !== 'file' && entry.type !== 'hardlink' && entry.type !== 'symlink') return false;
+      if (entry.type === 'symlink') files.symlink(path, entry.linkname);
       const cataloger = catalogerFor(path);
       if (!cataloger) return false;
       if (entry.type === 'symlink') return checkSymlink(files, path, entry.linkname, (why) => ctx.error(`layer ${layer}: symlink /${path} ${why}`));

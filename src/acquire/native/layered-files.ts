@@ -8,6 +8,8 @@ export interface KeptFile {
   layer: string;
   /** Set when the file was too large to read: its size, and `content` is empty. */
   unreadBytes?: number;
+  /** Set for a symlink (its target as written; `content` is empty): catalogers see files through links. */
+  link?: string;
 }
 
 interface LayerChanges {
@@ -53,9 +55,16 @@ export class LayeredFiles {
     layer.added.set(path, file);
   }
 
-  /** A kept file by path, this layer's first: hard links in a layer point at earlier members. */
+  /** Any symlink: kept (whiteouts and replacement apply to it as to a file) so that paths through it resolve. */
+  symlink(path: string, linkname: string): void {
+    const layer = this.current();
+    layer.added.set(path, { path, content: Buffer.alloc(0), layer: layer.digest, link: linkname });
+  }
+
+  /** A kept file's content by path, this layer's first: hard links in a layer point at earlier members. Not symlinks. */
   lookup(path: string): Buffer | undefined {
-    return (this.layer?.added.get(path) ?? this.files.get(path))?.content;
+    const file = this.layer?.added.get(path) ?? this.files.get(path);
+    return file?.link === undefined ? file?.content : undefined;
   }
 
   endLayer(): void {

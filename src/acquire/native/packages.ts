@@ -1,21 +1,39 @@
-// Kept files -> packages: run each file's cataloger, then merge one package per ecosystem/name/version.
+// Kept files -> packages: run each file's cataloger at every path a program in the image sees it by
+// (symlinked folders resolved), then merge one package per ecosystem/name/version/location.
 import type { Package } from '../../model/package.js';
 import { catalogerFor } from './catalogers/index.js';
+import type { CatalogResult } from './catalogers/index.js';
 import type { KeptFile } from './layered-files.js';
 import type { Limits } from './limits.js';
+import { visiblePaths, linkAliases } from './symlinks.js';
 
-export function catalogFiles(final: KeptFile[], removed: KeptFile[], limits: Limits, note: (t: string) => void): Package[] {
+export interface CatalogSink {
+  note: (text: string) => void;
+  /** A file that is there but cannot be read makes the platform unknown. */
+  error: (text: string) => void;
+}
+
+export function catalogFiles(final: KeptFile[], removed: KeptFile[], limits: Limits, sink: CatalogSink): Package[] {
   const merged = new Map<string, Package>();
-  const add = (file: KeptFile, deleted: boolean) => {
-    const cataloger = catalogerFor(file.path);
+  const said = new Set<string>();
+  const once = (say: (t: string) => void) => (t: string) => {
+    if (!said.has(t)) say(t);
+    said.add(t);
+  };
+  const note = once(sink.note);
+  const error = once(sink.error);
+  const add = (file: KeptFile, at: string, deleted: boolean, lookup: (p: string) => KeptFile | undefined) => {
+    const cataloger = catalogerFor(at);
     if (!cataloger) return;
-    const result =
+    const result: CatalogResult =
       file.unreadBytes !== undefined
-        ? (cataloger.catalogUnread?.(file.path, file.unreadBytes) ?? { packages: [], notes: [] })
-        : cataloger.catalog(file.path, file.content, limits);
+        ? (cataloger.catalogUnread?.(at, file.unreadBytes) ?? { packages: [], notes: [] })
+        : cataloger.catalog(at, file.content, limits, lookup);
     result.notes.forEach(note);
+    // What a later layer deleted is not there to be loaded: its unreadable files are remarks, not unknowns.
+    (result.errors ?? []).forEach(deleted ? (t) => note(`in a layer a later one deleted: ${t}`) : error);
     for (const found of result.packages) {
-      const key = `${deleted}\0${found.ecosystem}\0${found.name}\0${found.version}`;
+      const key = `${deleted}\0${found.location ?? ''}\0${found.ecosystem}\0${found.name}\0${found.version}`;
       const existing = merged.get(key);
       if (existing) {
         if (!existing.paths.includes(found.path)) existing.paths.push(found.path);
@@ -24,11 +42,17 @@ export function catalogFiles(final: KeptFile[], removed: KeptFile[], limits: Lim
       const pkg: Package = { ecosystem: found.ecosystem, name: found.name, version: found.version, paths: [found.path], layer: file.layer };
       if (found.purl) pkg.purl = found.purl;
       if (deleted) pkg.deleted = true;
+      if (found.location) pkg.location = found.location;
       merged.set(key, pkg);
     }
   };
-  for (const file of final) add(file, false);
-  for (const file of removed) add(file, true);
+  const files = new Map(final.filter((f) => f.link === undefined).map((f) => [f.path, f]));
+  const aliases = linkAliases(final);
+  const lookupFinal = (p: string) => files.get(p) ?? files.get(aliases.realpath(p) ?? '');
+  for (const file of files.values()) for (const at of visiblePaths(file.path, aliases)) add(file, at, false, lookupFinal);
+  const gone = new Map(removed.filter((f) => f.link === undefined).map((f) => [f.path, f]));
+  const lookupGone = (p: string) => gone.get(p);
+  for (const file of removed) if (file.link === undefined) add(file, file.path, true, lookupGone);
   return dropDeletedStillPresent([...merged.values()]);
 }
 

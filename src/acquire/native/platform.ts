@@ -73,7 +73,7 @@ export async function readManifestInto(manifest: ImageManifest, platform: Acquir
       }
     }
   } finally {
-    platform.packages = catalogFiles(files.final(), files.removed, limits, note);
+    platform.packages = catalogFiles(files.final(), files.removed, limits, { note, error });
   }
 }
 

@@ -1,4 +1,5 @@
 // What a cataloger is: which kept files it wants, and how it turns one file into packages.
+import type { KeptFile } from '../layered-files.js';
 import type { Limits } from '../limits.js';
 
 export interface FoundPackage {
@@ -8,20 +9,27 @@ export interface FoundPackage {
   purl?: string;
   /** Absolute path in the image of the file the package was read from. */
   path: string;
+  /** Only in a download cache (npm's _cacache): the build fetched it; not proof it is installed. */
+  location?: 'download-cache';
 }
 
 export interface CatalogResult {
   packages: FoundPackage[];
   notes: string[];
+  /** A file that is there but cannot be read as its loader would: the platform is unknown. */
+  errors?: string[];
 }
+
+/** Other kept files of the same filesystem view, by path (a cataloger may need a file's siblings). */
+export type FileLookup = (path: string) => KeptFile | undefined;
 
 export interface Cataloger {
   readonly name: string;
   /** `path` is relative to the image root, `/`-separated, already normalised. */
   wants(path: string): boolean;
   maxBytes(limits: Limits): number;
-  /** Never throws on bad content: a malformed file becomes a note. */
-  catalog(path: string, content: Buffer, limits: Limits): CatalogResult;
+  /** Never throws on bad content: a malformed file becomes an error (or a note when its loader ignores it too). */
+  catalog(path: string, content: Buffer, limits: Limits, lookup?: FileLookup): CatalogResult;
   /**
    * For files over maxBytes: what can be told without reading them. Catalogers without it make the
    * platform unknown instead, since a padded file must not hide a package.
@@ -31,6 +39,22 @@ export interface Cataloger {
 
 export function noteFor(path: string, cataloger: string, detail: string): string {
   return `${cataloger}: skipped /${path}: ${detail}`;
+}
+
+export function errorFor(path: string, cataloger: string, detail: string): string {
+  return `${cataloger}: cannot read /${path}: ${detail}`;
+}
+
+// ignoreBOM: a leading BOM stays in the text, as Python's utf-8 codec leaves it; callers strip it where their loader does.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Strict UTF-8 as Python's `read_text(encoding='utf-8')` and Node's JSON loaders need; undefined when invalid. */
+export function strictUtf8(content: Buffer): string | undefined {
+  try {
+    return UTF8.decode(content);
+  } catch {
+    return undefined;
+  }
 }
 
 /** RFC 822-style `Key: value` paragraphs (dpkg, METADATA) with continuation lines folded in. */

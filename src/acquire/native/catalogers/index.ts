@@ -2,16 +2,18 @@
 import { apkCataloger } from './apk.js';
 import type { Cataloger } from './cataloger.js';
 import { dpkgCataloger } from './dpkg.js';
+import { npmCacacheCataloger } from './npm-cacache.js';
 import { npmLockfileCataloger } from './npm-lockfile.js';
 import { npmCataloger } from './npm.js';
 import { pythonCataloger } from './python.js';
 import { yarnZipCataloger } from './yarn-zip.js';
 
-export type { Cataloger, CatalogResult, FoundPackage } from './cataloger.js';
+export type { Cataloger, CatalogResult, FileLookup, FoundPackage } from './cataloger.js';
 
 export const CATALOGERS: readonly Cataloger[] = [
   npmCataloger,
   npmLockfileCataloger,
+  npmCacacheCataloger,
   yarnZipCataloger,
   pythonCataloger,
   dpkgCataloger,

@@ -1,14 +1,48 @@
-// npm packages: each package.json directly inside a node_modules folder (npm, nested, scoped, pnpm, yarn unplugged).
+// npm packages where a JavaScript runtime loads them from: a folder directly inside any `node_modules`
+// (npm, nested, scoped, pnpm, yarn unplugged), Deno's npm cache and Bun's install cache.
+//
+// Node's resolution (Module._findPath -> tryPackage) finds `require('x')` at `node_modules/x/` by the FOLDER
+// name and only then reads package.json (for main/exports), so the folder is the package's identity: a
+// package.json whose `name` disagrees is catalogued under the folder name, and under its own name too
+// (an npm alias `x@npm:axios@1.14.1` installs axios's code as `x`), with a note saying so. A package.json
+// that is there but cannot be parsed (truncated, UTF-16, not an object) makes `require` throw
+// (ERR_INVALID_PACKAGE_CONFIG): the platform is unknown, never clean.
 import { PackageURL } from 'packageurl-js';
 import type { Cataloger, CatalogResult, FoundPackage } from './cataloger.js';
-import { noteFor } from './cataloger.js';
+import { errorFor, strictUtf8 } from './cataloger.js';
 
 // A name that starts with `.` is npm's own metadata (.bin, .pnpm, .package-lock.json), not a package;
 // package.json files deeper inside a package (lib/package.json) are not packages either.
-const PACKAGE_JSON = /(?:^|\/)node_modules\/((?:@[^/.][^/]*\/)?[^/.@][^/]*)\/package\.json$/;
+const NAME = '((?:@[^/.][^/]*\\/)?[^/.@][^/]*)';
+const NODE_MODULES = new RegExp(`(?:^|/)node_modules/${NAME}/package\\.json$`);
+// $DENO_DIR/npm/<registry host>/<name>/<version>/ (Deno runs packages from there when there is no node_modules).
+const DENO = new RegExp(`(?:^|/)npm/[^/]+\\.[^/]+/${NAME}/([^/]+)/package\\.json$`);
+// ~/.bun/install/cache/<name>@<version>[@@@<n>]/ (Bun's global cache, hard-linked into node_modules).
+const BUN = /(?:^|\/)\.bun\/install\/cache\/((?:@[^/.][^/]*\/)?[^/.@][^/]*?)@([^/@]+)(?:@@@\d+)?\/package\.json$/;
+
+export interface NpmLocation {
+  /** The name the runtime finds the package by. */
+  folder: string;
+  /** The version the location names, where it names one (Deno, Bun). */
+  folderVersion?: string;
+}
+
+/** Where a package.json sits, if a runtime loads a package from there. */
+export function npmLocation(path: string): NpmLocation | undefined {
+  const nm = NODE_MODULES.exec(path);
+  if (nm) return { folder: nm[1] as string };
+  const bun = BUN.exec(path);
+  if (bun) return { folder: bun[1] as string, folderVersion: bun[2] as string };
+  const deno = DENO.exec(path);
+  if (deno) return { folder: deno[1] as string, folderVersion: (deno[2] as string).replace(/_\d+$/, '') };
+  return undefined;
+}
 
 export function npmPackage(name: string, version: string, path: string): FoundPackage {
-  return { ecosystem: 'npm', name, version, purl: npmPurl(name, version), path };
+  const pkg: FoundPackage = { ecosystem: 'npm', name, version, path };
+  const purl = npmPurl(name, version);
+  if (purl) pkg.purl = purl;
+  return pkg;
 }
 
 export function npmPurl(name: string, version: string): string | undefined {
@@ -21,8 +55,8 @@ export function npmPurl(name: string, version: string): string | undefined {
   }
 }
 
-/** Name and version from package.json text; the folder name stands in for a missing name. */
-export function readPackageJson(text: string, fallbackName: string): { name: string; version: string } | string {
+/** Name and version from package.json text (a BOM is skipped, as Node does); the folder name stands in for a missing name. */
+export function readPackageJson(text: string, fallbackName: string): { name: string; version: string; declared?: string } | string {
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -31,19 +65,44 @@ export function readPackageJson(text: string, fallbackName: string): { name: str
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return 'not a JSON object';
   const doc = json as Record<string, unknown>;
-  const name = typeof doc.name === 'string' && doc.name ? doc.name : fallbackName;
+  const declared = typeof doc.name === 'string' && doc.name ? doc.name : undefined;
   const version = typeof doc.version === 'string' ? doc.version : '';
-  return { name, version };
+  return { name: declared ?? fallbackName, version, ...(declared ? { declared } : {}) };
+}
+
+/** The package at a runtime location: under the folder's name, plus the declared name when it differs. */
+export function catalogPackageJson(path: string, content: Buffer, at: NpmLocation, cataloger: string): CatalogResult {
+  const text = strictUtf8(content);
+  const read = text === undefined ? 'not UTF-8 (UTF-16 or binary)' : readPackageJson(text, at.folder);
+  if (typeof read === 'string') return { packages: [], notes: [], errors: [errorFor(path, cataloger, `${read}: the runtime cannot load it`)] };
+  const version = read.version || at.folderVersion || '';
+  const packages = [npmPackage(at.folder, version, `/${path}`)];
+  const notes: string[] = [];
+  if (read.declared !== undefined && read.declared !== at.folder) {
+    packages.push(npmPackage(read.declared, version, `/${path}`));
+    notes.push(`${cataloger}: /${path}: package.json names it ${JSON.stringify(read.declared)}; the runtime loads it as ${JSON.stringify(at.folder)}; listed under both names`);
+  }
+  if (at.folderVersion !== undefined && read.version && read.version !== at.folderVersion) {
+    packages.push(npmPackage(at.folder, at.folderVersion, `/${path}`));
+    notes.push(`${cataloger}: /${path}: package.json says version ${read.version}, its cache folder ${at.folderVersion}; listed under both`);
+  }
+  return { packages, notes };
 }
 
 export const npmCataloger = {
   name: 'npm',
-  wants: (path) => PACKAGE_JSON.test(path),
+  // Every package.json is kept: one outside node_modules may be where a symlinked node_modules points.
+  wants: (path) => path === 'package.json' || path.endsWith('/package.json'),
   maxBytes: (limits) => limits.maxFileBytes,
+  /** Too large to read: unknown where a runtime loads a package from, nothing elsewhere. */
+  catalogUnread(path, size): CatalogResult {
+    if (!npmLocation(path)) return { packages: [], notes: [] };
+    return { packages: [], notes: [], errors: [`limit maxFileBytes exceeded: /${path} is ${size} bytes; not read`] };
+  },
   catalog(path, content): CatalogResult {
-    const folder = PACKAGE_JSON.exec(path)?.[1] ?? '';
-    const read = readPackageJson(content.toString('utf8'), folder);
-    if (typeof read === 'string') return { packages: [], notes: [noteFor(path, 'npm', read)] };
-    return { packages: [npmPackage(read.name, read.version, `/${path}`)], notes: [] };
+    const at = npmLocation(path);
+    if (!at) return { packages: [], notes: [] };
+    return catalogPackageJson(path, content, at, 'npm');
   },
 } satisfies Cataloger;
+

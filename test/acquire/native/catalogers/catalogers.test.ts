@@ -18,15 +18,28 @@ describe('which files a cataloger wants', () => {
     ['var/lib/dpkg/status', 'dpkg'],
     ['var/lib/dpkg/status.d/openssl', 'dpkg'],
     ['lib/apk/db/installed', 'apk'],
+    ['usr/lib/python3/site-packages/Foo-1.0.DIST-INFO/METADATA', 'python'],
+    ['usr/lib/python3/site-packages/six.egg-info/METADATA', 'python'],
+    ['usr/lib/python3/site-packages/six-1.0.EGG-INFO', 'python'],
+    ['usr/lib/python3/site-packages/six-1.0-py3.11.egg/EGG-INFO/PKG-INFO', 'python'],
+    ['usr/lib/python3/site-packages/six-1.0-py3.11.egg', 'python'],
+    ['deno-dir/npm/registry.npmjs.org/axios/1.14.1/package.json', 'npm'],
+    ['root/.bun/install/cache/axios@1.14.1@@@1/package.json', 'npm'],
+    ['root/.npm/_cacache/index-v5/3c/1f/0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b', 'npm-cacache'],
   ])('%s -> %s', (path, name) => {
     expect(catalogerFor(path)?.name).toBe(name);
   });
 
+  // Every package.json is kept (a symlinked node_modules may show it), but these are no package's location.
+  it.each(['app/node_modules/axios/lib/package.json', 'app/package.json', 'app/node_modules/.bin/package.json', 'app/node_modules/@scope/package.json', 'npm/axios/1.0.0/package.json'])(
+    '%s is kept and names no package',
+    (path) => {
+      expect(catalogerFor(path)?.name).toBe('npm');
+      expect(catalogerFor(path)!.catalog(path, Buffer.from('{"name":"axios","version":"1.14.1"}'), DEFAULT_LIMITS)).toEqual({ packages: [], notes: [] });
+    },
+  );
+
   it.each([
-    'app/node_modules/axios/lib/package.json',
-    'app/package.json',
-    'app/node_modules/.bin/package.json',
-    'app/node_modules/@scope/package.json',
     'app/node_modules/axios/package.json.bak',
     'app/.yarn/cache/readme.txt',
     'var/lib/dpkg/status-old',
@@ -43,19 +56,26 @@ function run(path: string, content: string | Buffer) {
 }
 const ids = (r: ReturnType<typeof run>) => r.packages.map((p) => `${p.ecosystem}:${p.name}@${p.version}`);
 
-describe('malformed files become notes, never exceptions', () => {
-  it.each([
-    ['node_modules/x/package.json', '[1,2]', /not a JSON object/],
-    ['node_modules/x/package.json', '', /not valid JSON/],
-    ['node_modules/.package-lock.json', '{"lockfileVersion":3}', /no "packages" object/],
-    ['a.dist-info/METADATA', 'Version: 1.0\n', /no Name header/],
-    ['var/lib/dpkg/status', 'Status: install ok installed\nVersion: 1\n', /no Package field/],
-    ['lib/apk/db/installed', 'V:1.0\nA:x86_64\n', /no P: line/],
-    ['.yarn/cache/x-npm-1.0.0-0123456789-ab.zip', 'PK not really', /end-of-central-directory/],
-  ])('%s: %s', (path, content, note) => {
+describe('malformed files: an error where the loader fails on it, a note where it ignores it; never exceptions', () => {
+  it.each<[string, string | Buffer, 'errors' | 'notes', RegExp]>([
+    ['node_modules/x/package.json', '[1,2]', 'errors', /not a JSON object/],
+    ['node_modules/x/package.json', '', 'errors', /not valid JSON/],
+    ['node_modules/x/package.json', '{"name":"x","vers', 'errors', /not valid JSON/],
+    ['node_modules/x/package.json', Buffer.from('\ufeff{"name":"x","version":"1"}', 'utf16le'), 'errors', /not UTF-8/],
+    ['deno/npm/registry.npmjs.org/x/1.0.0/package.json', '{', 'errors', /not valid JSON/],
+    ['node_modules/.package-lock.json', '{"lockfileVersion":3}', 'notes', /no "packages" object/],
+    ['a.dist-info/METADATA', 'Version: 1.0\n', 'errors', /no Name header/],
+    ['a.dist-info/METADATA', Buffer.from([0x4e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0xff, 0x0a]), 'errors', /not UTF-8/],
+    ['a.dist-info/METADATA', '', 'errors', /empty METADATA and no PKG-INFO/],
+    ['a.egg-info', 'Metadata-Version: 1.1\nVersion: 1\n', 'errors', /no Name header/],
+    ['var/lib/dpkg/status', 'Status: install ok installed\nVersion: 1\n', 'notes', /no Package field/],
+    ['lib/apk/db/installed', 'V:1.0\nA:x86_64\n', 'notes', /no P: line/],
+    ['.yarn/cache/x-npm-1.0.0-0123456789-ab.zip', 'PK not really', 'notes', /end-of-central-directory/],
+    ['x/foo-1.0.egg', 'not a zip', 'notes', /not a zipped egg/],
+  ])('%s: %s', (path, content, kind, text) => {
     const r = run(path, content);
     expect(r.packages).toEqual([]);
-    expect(r.notes.join()).toMatch(note);
+    expect((r[kind] ?? []).join()).toMatch(text);
   });
 });
 
@@ -64,13 +84,46 @@ describe('cataloger details', () => {
     expect(ids(run('node_modules/@s/n/package.json', '{"description":"x"}'))).toEqual(['npm:@s/n@']);
   });
 
-  it('an aliased install reports the real package name from package.json', () => {
-    expect(ids(run('node_modules/my-alias/package.json', '{"name":"axios","version":"1.14.1"}'))).toEqual(['npm:axios@1.14.1']);
+  it('a package.json whose name disagrees with its folder: listed under the folder name (what require() finds) and its own, with a note', () => {
+    const r = run('node_modules/my-alias/package.json', '{"name":"axios","version":"1.14.1"}');
+    expect(ids(r)).toEqual(['npm:my-alias@1.14.1', 'npm:axios@1.14.1']);
+    expect(r.notes).toEqual(['npm: /node_modules/my-alias/package.json: package.json names it "axios"; the runtime loads it as "my-alias"; listed under both names']);
+    expect(ids(run('node_modules/axios/package.json', '{"name":"not-axios","version":"1.14.1"}'))).toEqual(['npm:axios@1.14.1', 'npm:not-axios@1.14.1']);
+  });
+
+  it("Deno's and Bun's caches: the folder names the package; the version is package.json's, the folder's too when they differ", () => {
+    expect(ids(run('deno-dir/npm/registry.npmjs.org/@scope/pkg/2.0.0_1/package.json', '{"name":"@scope/pkg","version":"2.0.0"}'))).toEqual(['npm:@scope/pkg@2.0.0']);
+    expect(ids(run('root/.bun/install/cache/@scope/pkg@2.0.0@@@1/package.json', '{"name":"@scope/pkg","version":"2.0.0"}'))).toEqual(['npm:@scope/pkg@2.0.0']);
+    expect(ids(run('root/.bun/install/cache/axios@1.14.1@@@1/package.json', '{"name":"axios","version":"1.14.0"}'))).toEqual(['npm:axios@1.14.0', 'npm:axios@1.14.1']);
+  });
+
+  it("npm's _cacache: tarball keys (any registry, scoped, %2f, deleted entries) name packages in the download cache; packuments do not", () => {
+    const line = (key: string, integrity: string | null = 'sha512-x') => `0123456789abcdef0123456789abcdef01234567\t${JSON.stringify({ key, integrity, time: 1, size: 1, metadata: {} })}`;
+    const bucket = [
+      line('make-fetch-happen:request-cache:https://registry.npmjs.org/axios/-/axios-1.14.1.tgz'),
+      line('make-fetch-happen:request-cache:https://registry.npmjs.org/@scope/pkg/-/pkg-2.0.0-beta.1.tgz'),
+      line('make-fetch-happen:request-cache:https://mirror.example/api/npm/npm-remote/@s%2fx/-/x-3.0.0.tgz', null),
+      line('make-fetch-happen:request-cache:https://registry.npmjs.org/axios'),
+      line('pacote:tarball:axios@1.14.1'),
+      'garbage line',
+    ].join('\n');
+    const r = run('root/.npm/_cacache/index-v5/3c/1f/0a9b', bucket);
+    expect(ids(r)).toEqual(['npm:axios@1.14.1', 'npm:@scope/pkg@2.0.0-beta.1', 'npm:@s/x@3.0.0']);
+    expect(r.packages.map((p) => p.location)).toEqual(['download-cache', 'download-cache', 'download-cache']);
+    expect(r.notes.join()).toContain('1 line(s) that are not index entries');
   });
 
   it('dpkg keeps only installed packages, folding continuation lines', () => {
     const status = 'Package: a\nStatus: install ok installed\nVersion: 1:2.0-1\nDescription: x\n more\n\nPackage: b\nStatus: install ok half-installed\nVersion: 1\n\nPackage: c\nStatus: deinstall ok config-files\nVersion: 1\n';
     expect(ids(run('var/lib/dpkg/status', status))).toEqual(['deb:a@1:2.0-1']);
+  });
+
+  it('python reads headers as email.parser does: names in any case, first wins, the body ignored', () => {
+    expect(ids(run('x.dist-info/METADATA', 'metadata-version: 2.1\nname: litellm\nVERSION: 1.82.7\n'))).toEqual(['pypi:litellm@1.82.7']);
+    expect(ids(run('x.dist-info/METADATA', 'Name: first\nName: second\nVersion: 1\n'))).toEqual(['pypi:first@1']);
+    expect(ids(run('x.dist-info/METADATA', 'Name:\tlitellm\r\nVersion:1.82.7\r\n'))).toEqual(['pypi:litellm@1.82.7']);
+    // A line that is not a header ends the headers: what follows is body.
+    expect(run('x.dist-info/METADATA', 'Metadata-Version: 2.1\nbad line\nName: hidden\n').errors?.join()).toMatch(/no Name header/);
   });
 
   it('python reads only the header block', () => {

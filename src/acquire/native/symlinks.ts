@@ -1,0 +1,76 @@
+// The final filesystem's symlinks, resolved as the kernel resolves them inside the container: a kept file
+// at `srv/mods/axios/package.json` is also seen at `app/node_modules/axios/package.json` when
+// `app/node_modules -> /srv/mods`, and that is where Node's resolution finds it.
+//
+// Rules (path_resolution(7), with the image root as `/`): an absolute target starts again at the root; a
+// relative one at the link's folder; `..` at the root stays at the root; at most 40 links per resolution
+// (ELOOP beyond). Link names are paths as layer application placed them, so their folders are real.
+import type { KeptFile } from './layered-files.js';
+import { dirname } from './paths.js';
+
+const MAX_HOPS = 40;
+/** Bounds the views of one file, so a fan of links over links cannot multiply work without end. */
+const MAX_VIEWS = 64;
+
+export interface LinkAliases {
+  /** Real folder or file -> the link paths that show it. */
+  byTarget: Map<string, string[]>;
+  realpath: (path: string) => string | undefined;
+}
+
+export function linkAliases(final: readonly KeptFile[]): LinkAliases {
+  const links = new Map<string, string>();
+  for (const f of final) if (f.link !== undefined) links.set(f.path, f.link);
+  const realpath = (path: string) => resolvePath(path, links);
+  const byTarget = new Map<string, string[]>();
+  for (const [path, target] of links) {
+    const real = realpath(target.startsWith('/') ? target : `${dirname(path)}/${target}`);
+    // A link to the root or to a folder holding the link itself would show the tree inside itself.
+    if (real === undefined || real === '' || path === real || path.startsWith(`${real}/`)) continue;
+    byTarget.set(real, [...(byTarget.get(real) ?? []), path]);
+  }
+  return { byTarget, realpath };
+}
+
+/** The real path (no symlink in it) of `path`, or undefined on a loop. */
+export function resolvePath(path: string, links: ReadonlyMap<string, string>): string | undefined {
+  let done: string[] = [];
+  let todo = path.split('/');
+  let hops = 0;
+  while (todo.length > 0) {
+    const seg = todo.shift() as string;
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      done.pop();
+      continue;
+    }
+    const link = links.get([...done, seg].join('/'));
+    if (link === undefined) {
+      done.push(seg);
+      continue;
+    }
+    if (++hops > MAX_HOPS) return undefined;
+    if (link.startsWith('/')) done = [];
+    todo = [...link.split('/'), ...todo];
+  }
+  return done.join('/');
+}
+
+/** Every path `real` is seen by: itself, then through each link to it or to a folder above it, links of links included. */
+export function visiblePaths(real: string, aliases: LinkAliases): string[] {
+  if (aliases.byTarget.size === 0) return [real];
+  const seen = [real];
+  const known = new Set(seen);
+  for (let i = 0; i < seen.length && seen.length < MAX_VIEWS; i++) {
+    const path = seen[i] as string;
+    for (let dir = path; dir !== ''; dir = dirname(dir)) {
+      for (const link of aliases.byTarget.get(dir) ?? []) {
+        const view = link + path.slice(dir.length);
+        if (known.has(view) || seen.length >= MAX_VIEWS) continue;
+        known.add(view);
+        seen.push(view);
+      }
+    }
+  }
+  return seen;
+}

@@ -1,0 +1,93 @@
+// Through the whole native path (image builder -> OCI layout -> readImage -> judgeImage): packages seen where
+// the ecosystem's own loaders see them, and a build's download cache making the image suspect.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readImage } from '../../../src/acquire/native/read-image.js';
+import { openOciDir } from '../../../src/inventory/oci-dir.js';
+import { buildIocIndex } from '../../../src/match/ioc-index.js';
+import { judgeImage } from '../../../src/match/verdict.js';
+import { incident, ioc, iocSet } from '../../match/helpers.js';
+import { buildImageLayout, npmPackageFiles, zipFiles, type LayerSpec } from '../../helpers/image-builder.js';
+
+let root: string;
+let n = 0;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'loader-rules-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function scan(layers: LayerSpec[]) {
+  const built = await buildImageLayout(join(root, `img${n++}`), { platforms: [{ layers }] });
+  const img = await readImage(await openOciDir(built.dir), { ref: 'x' });
+  const index = buildIocIndex(iocSet(incident('axios-2026-03', [ioc('npm', 'axios', ['1.14.1'])]), incident('litellm', [ioc('pypi', 'litellm', ['1.82.7'])])));
+  return { p: img.platforms[0]!, judged: judgeImage(img, index) };
+}
+const ids = (p: { packages: { ecosystem: string; name: string; version: string }[] }) => p.packages.map((x) => `${x.ecosystem}:${x.name}@${x.version}`).sort();
+
+describe('loader rules through the native reader', () => {
+  it('a node_modules that is a symlink to another folder of the image (absolute, relative, through a linked parent) is read', async () => {
+    for (const linkname of ['/srv/mods', '../srv/mods', '/data/mods']) {
+      const { p, judged } = await scan([
+        { files: [...npmPackageFiles('srv/mods', 'axios', '1.14.1'), { path: 'data', type: 'symlink', linkname: 'srv' }] },
+        { files: [{ path: 'app/node_modules', type: 'symlink', linkname }] },
+      ]);
+      expect(p.errors).toEqual([]);
+      expect(p.packages.find((x) => x.name === 'axios')?.paths).toEqual(['/app/node_modules/axios/package.json']);
+      expect(judged.verdict).toBe('affected');
+    }
+  });
+
+  it('a symlinked node_modules deleted by a later layer shows nothing in the final filesystem', async () => {
+    const { judged } = await scan([{ files: [...npmPackageFiles('srv/mods', 'axios', '1.14.1'), { path: 'app/node_modules', type: 'symlink', linkname: '/srv/mods' }] }, { files: [{ path: 'app/node_modules', whiteout: true }] }]);
+    expect(judged.verdict).toBe('clean');
+  });
+
+  it('Python: lower-case headers, egg-info folders with METADATA, .egg folders and zipped eggs', async () => {
+    const egg = zipFiles([{ path: 'EGG-INFO/PKG-INFO', content: 'Metadata-Version: 1.1\nName: zipped\nVersion: 3.0\n' }]);
+    const { p, judged } = await scan([
+      {
+        files: [
+          { path: 'usr/lib/python3/site-packages/litellm-1.82.7.dist-info/METADATA', content: 'metadata-version: 2.1\nname: litellm\nversion: 1.82.7\n' },
+          { path: 'usr/lib/python3/site-packages/six.egg-info/METADATA', content: 'Name: six\nVersion: 1.16.0\n' },
+          { path: 'usr/lib/python3/site-packages/six.egg-info/PKG-INFO', content: 'Name: six\nVersion: 0.0-ignored\n' },
+          { path: 'usr/lib/python3/site-packages/foo-1.0-py3.11.egg/EGG-INFO/PKG-INFO', content: 'Name: foo\nVersion: 1.0\n' },
+          { path: 'usr/lib/python3/site-packages/zipped-3.0-py3.11.egg', content: egg },
+        ],
+      },
+    ]);
+    expect(p.errors).toEqual([]);
+    expect(ids(p)).toEqual(['pypi:foo@1.0', 'pypi:litellm@1.82.7', 'pypi:six@1.16.0', 'pypi:zipped@3.0']);
+    expect(judged.verdict).toBe('affected');
+  });
+
+  it("an IOC tarball in npm's _cacache makes the image suspect, saying the build fetched it", async () => {
+    const entry = JSON.stringify({ key: 'make-fetch-happen:request-cache:https://registry.npmjs.org/axios/-/axios-1.14.1.tgz', integrity: 'sha512-x', time: 1, size: 1, metadata: {} });
+    const { judged } = await scan([{ files: [{ path: 'root/.npm/_cacache/index-v5/3c/1f/0a9b8c', content: `\n0123456789abcdef0123456789abcdef01234567\t${entry}` }, ...npmPackageFiles('app/node_modules', 'axios', '1.14.0')] }]);
+    expect(judged.verdict).toBe('suspect');
+    expect(judged.reasons.join('\n')).toContain("axios@1.14.1 at /root/.npm/_cacache/index-v5/3c/1f/0a9b8c: its tarball is in npm's download cache (_cacache): the build fetched it");
+  });
+
+  it("Deno's npm cache and Bun's install cache are packages on disk: affected", async () => {
+    for (const dir of ['deno-dir/npm/registry.npmjs.org/axios/1.14.1', 'root/.bun/install/cache/axios@1.14.1@@@1']) {
+      const { judged } = await scan([{ files: [{ path: `${dir}/package.json`, content: JSON.stringify({ name: 'axios', version: '1.14.1' }) }] }]);
+      expect(judged.verdict).toBe('affected');
+    }
+  });
+
+  it('a rewritten name in node_modules/axios/package.json still finds axios (the folder is its identity)', async () => {
+    const { judged } = await scan([{ files: [{ path: 'app/node_modules/axios/package.json', content: JSON.stringify({ name: 'totally-safe', version: '1.14.1' }) }] }]);
+    expect(judged.verdict).toBe('affected');
+  });
+
+  it('a UTF-16 or truncated package.json is unknown with its path, not clean', async () => {
+    for (const content of [Buffer.from('\ufeff{"name":"axios","version":"1.14.1"}', 'utf16le'), '{"name":"axios","vers']) {
+      const { judged } = await scan([{ files: [{ path: 'app/node_modules/axios/package.json', content }] }]);
+      expect(judged.verdict).toBe('unknown');
+      expect(judged.reasons.join()).toContain('/app/node_modules/axios/package.json');
+    }
+  });
+});
