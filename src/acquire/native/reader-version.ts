@@ -5,9 +5,10 @@
  * application, platform selection, catalogers). A cache entry written by another version is re-read,
  * never trusted: a `clean` from a reader with a bug must not keep answering after the fix.
  *
- * 2: platforms chosen by content (labelled/artifactType image manifests read); Python and Node loader rules;
- *    Deno, Bun and npm download caches; unparsable manifests make the platform unknown.
+ * 2: platforms chosen by content (labelled/artifactType image manifests read); Go archive/tar semantics.
+ * 3: Python and Node loader rules, symlinked folders, Deno, Bun and npm download caches; unparsable
+ *    manifests make the platform unknown.
  */
-export const NATIVE_READER_VERSION = 2;
+export const NATIVE_READER_VERSION = 3;
 
 export const NATIVE_READER = `sbom-hunt-native/${NATIVE_READER_VERSION}`;
