@@ -18,6 +18,17 @@ export class InputError extends Error {
   }
 }
 
+/** An output (report, state, IOC file) that cannot be written: printed as `cannot write FILE: reason`, exit 2. */
+export class OutputError extends Error {
+  override name = 'OutputError';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`cannot write ${file}: ${reason}`);
+  }
+}
+
 /** An external tool or service failed: names the command or host. */
 export class ToolError extends Error {
   override name = 'ToolError';
@@ -33,4 +44,6 @@ export const EXIT = {
   ok: 0,
   findings: 1,
   usage: 2,
+  /** Nothing reached --fail-on, but not everything named was enumerated and read: the answer is incomplete. */
+  incomplete: 4,
 } as const;

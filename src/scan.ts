@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import { buildSources, inventoryAll } from './inventory/index.js';
-import { readImageList } from './inventory/image-list.js';
+import { readImageList, type ImageList } from './inventory/image-list.js';
+import type { InventoryGap } from './inventory/source.js';
 import { resolveDigests } from './inventory/registry.js';
 import { acquireTarget } from './acquire/index.js';
 import { buildChain, type ChainOptions } from './acquire/chain.js';
@@ -77,8 +78,13 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
 
   const sources = buildSources(opts.kube);
   const inventory = await inventoryAll(opts.sources, sources.list, ctx);
-  // Listed tags are pinned like `registry:` ones, so the digest-keyed cache and dedup work for them too.
-  if (opts.imagesFile) inventory.targets.push(...(await resolveDigests(await readImageList(opts.imagesFile), registry)));
+  if (opts.imagesFile) {
+    const list = await readImageList(opts.imagesFile);
+    // Listed tags are pinned like `registry:` ones, so the digest-keyed cache and dedup work for them too.
+    inventory.targets.push(...(await resolveDigests(list.targets, registry)));
+    inventory.inputErrors.push(...list.errors.map((e) => e.message));
+    inventory.gaps.push(...imageListGaps(opts.imagesFile, list));
+  }
   ctx.inputErrors.push(...inventory.inputErrors);
 
   const chain = await buildChain({ ...opts, registry, credentials, warn });
@@ -102,7 +108,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
         limit(async () => {
           // Ctrl-C: images not started are unknown, never clean; finished ones are already cached.
           const acquired = opts.signal?.aborted
-            ? { ref: t.ref, platforms: [], errors: ['scan interrupted before this image was read'] }
+            ? unreadTarget(t, 'scan interrupted before this image was read')
             : await acquireWithDeadline(t, ctx, chain.links, opts.imageTimeoutMs);
           if (pushStage && !opts.signal?.aborted) await attachPushTimes(acquired, t, pushStage, opts.signal);
           const judged = judgeImage(acquired, index);
@@ -112,16 +118,30 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
         }),
       ),
     );
-    const report = buildReport(images, iocs, {
+    const gaps = inventory.gaps.map((g): ImageResult => ({ ...judgeImage({ ref: g.ref, platforms: [], errors: g.reasons }, index), kind: 'source' }));
+    const report = buildReport([...images, ...gaps], iocs, {
       version: toolVersion(),
       generatedAt: opts.now ?? new Date(),
       errors: [...inventory.errors, ...inventory.inputErrors],
       windows: opts.windows,
+      ...(opts.shard ? { shard: opts.shard } : {}),
     });
     return { report, inputErrors: ctx.inputErrors };
   } finally {
     chain.close();
   }
+}
+
+/** Each malformed line of an `--images` list is a gap named `FILE:LINE`; a list that names nothing is one too. */
+function imageListGaps(file: string, list: ImageList): InventoryGap[] {
+  const gaps = list.errors.map((e) => ({ ref: e.line !== undefined ? `${e.file}:${e.line}` : `--images ${e.file}`, reasons: [e.message] }));
+  if (list.targets.length === 0 && gaps.length === 0) gaps.push({ ref: `--images ${file === '-' ? '<stdin>' : file}`, reasons: ['the image list names no images: nothing was checked for it'] });
+  return gaps;
+}
+
+/** An image that was not read keeps every identity its target already had (the digest a tag resolved to). */
+function unreadTarget(t: Target, reason: string): AcquiredImage {
+  return { ref: t.ref, ...('digest' in t && t.digest ? { digest: t.digest } : {}), platforms: [], errors: [reason] };
 }
 
 /**
@@ -148,7 +168,7 @@ async function acquireWithDeadline(t: Target, ctx: AcquireContext, links: Acquir
   const timedOut = new Promise<AcquiredImage>((resolve) => {
     timer = setTimeout(() => {
       deadline.abort();
-      resolve({ ref: t.ref, platforms: [], errors: [`timed out after ${Math.round(timeoutMs / 1000)} s (--image-timeout)`] });
+      resolve(unreadTarget(t, `timed out after ${Math.round(timeoutMs / 1000)} s (--image-timeout)`));
     }, timeoutMs);
   });
   try {

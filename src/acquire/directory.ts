@@ -171,20 +171,25 @@ async function readOne(root: string, rel: string, out: Collected, shownRoot: str
  * Every lockfile and installed-package file under root; one bad file is an error of its own and the rest go on.
  * Messages name files under `shownRoot`, the path as the user wrote it, rather than its resolved form.
  */
-export async function collectDirectory(root: string, signal?: AbortSignal, shownRoot = root): Promise<Collected & { files: number }> {
+export async function collectDirectory(root: string, signal?: AbortSignal, shownRoot = root): Promise<Collected & { files: number; inputErrors: string[] }> {
   const walk = await walkTree(root);
   const out: Collected = { packages: [], lockfiles: [], installed: 0, notes: walk.notes, errors: walk.errors };
+  // A lockfile the user's tree holds that does not parse is bad input (exit 2), not only an unknown.
+  const inputErrors: string[] = [];
   for (const rel of walk.files) {
     signal?.throwIfAborted();
     try {
       await readOne(root, rel, out, shownRoot);
     } catch (err) {
       // The parser names the file relative to the tree; the report names it as the user can find it.
-      if (err instanceof InputError) out.errors.push(new InputError(path.join(shownRoot, err.file), err.detail, err.line, err.field).message);
-      else out.errors.push(`${path.join(shownRoot, rel)}: ${errorText(err)}`);
+      if (err instanceof InputError) {
+        const msg = new InputError(path.join(shownRoot, err.file), err.detail, err.line, err.field).message;
+        out.errors.push(msg);
+        inputErrors.push(msg);
+      } else out.errors.push(`${path.join(shownRoot, rel)}: ${errorText(err)}`);
     }
   }
-  return { ...out, packages: distinctPackages(out.packages), files: walk.files.length };
+  return { ...out, packages: distinctPackages(out.packages), files: walk.files.length, inputErrors };
 }
 
 /** A file that another includes (`-r base.txt`) is also read on its own: its packages count once. */
@@ -219,6 +224,7 @@ export const directoryAcquirer = {
       return { ok: true, image: { ref: target.ref, platforms: [], errors: [msg] } };
     }
     const found = await collectDirectory(root, ctx.signal, target.path);
+    ctx.inputErrors.push(...found.inputErrors);
     const platform: AcquiredPlatform = {
       packages: found.packages,
       evidence: { kind: found.lockfiles.length > 0 ? 'lockfile' : 'native', detail: evidenceDetail(target.path, found) },

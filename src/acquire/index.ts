@@ -9,14 +9,20 @@ export async function acquireTarget(target: Target, ctx: AcquireContext, chain: 
     ctx.onStage?.(target, link.name);
     try {
       const outcome = await link.acquire(target, ctx);
-      if (outcome.ok) return outcome.image;
+      if (outcome.ok) return withTargetDigest(outcome.image, target);
       declined.push(`${link.name}: ${outcome.notMine}`);
     } catch (err) {
       // A failure on one image goes into its reasons; the scan goes on.
-      return { ref: target.ref, platforms: [], errors: [`${link.name}: ${errorText(err)}`] };
+      return withTargetDigest({ ref: target.ref, platforms: [], errors: [`${link.name}: ${errorText(err)}`] }, target);
     }
   }
-  return { ref: target.ref, platforms: [], errors: [`no way to read this target (${declined.join('; ')})`] };
+  return withTargetDigest({ ref: target.ref, platforms: [], errors: [`no way to read this target (${declined.join('; ')})`] }, target);
+}
+
+/** An image that ends unknown still carries the digest its tag was resolved to, so on-call can pin it. */
+function withTargetDigest(image: AcquiredImage, target: Target): AcquiredImage {
+  if (image.digest || !('digest' in target) || !target.digest) return image;
+  return { ...image, digest: target.digest };
 }
 
 export function errorText(err: unknown): string {

@@ -1,6 +1,6 @@
 // commander wiring: flags -> options, errors -> one line and an exit code. The only process.exit is in bin/.
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, InputError, ToolError, UsageError } from '../errors.js';
+import { EXIT, InputError, OutputError, ToolError, UsageError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import { addScanOptions, runScanCommand, type RunIo } from './scan-command.js';
 import { addSweepOptions, runSweepCommand } from './sweep-command.js';
@@ -19,7 +19,7 @@ function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
     .version(toolVersion())
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .addHelpText('after', `\nSources:\n${SOURCES.map((s) => `  ${`${s.scheme}:`.padEnd(17)}${s.describe}`).join('\n')}\n\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage, configuration or input error,\n3 (sweep) an alert could not be delivered, 130 interrupted (the report is partial).`);
+    .addHelpText('after', `\nSources:\n${SOURCES.map((s) => `  ${`${s.scheme}:`.padEnd(17)}${s.describe}`).join('\n')}\n\nExit codes: 0 every source enumerated, every image read, nothing at or above --fail-on; 1 findings at or above it;\n2 usage, configuration, input or output error; 3 (sweep) an alert could not be delivered;\n4 incomplete: nothing reached --fail-on but coverage is below 100% (--allow-incomplete accepts it); 130 interrupted.`);
 
   // Sources are optional when --images names the images (README: `scan --images FILE`).
   addScanOptions(program.command('scan').description('hunt across many images and print the blast-radius report').argument('[source...]', 'scheme:spec, e.g. sbom:./sboms'))
@@ -73,6 +73,10 @@ export async function main(argv: string[], io: RunIo = { stdout: process.stdout,
     return code;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (err instanceof OutputError) {
+      io.stderr.write(`sbom-hunt: ${err.message}\n`);
+      return EXIT.usage;
+    }
     if (err instanceof UsageError || err instanceof InputError || err instanceof ToolError || err instanceof DatabaseError) {
       io.stderr.write(`sbom-hunt: error: ${err.message}\n`);
       return EXIT.usage;

@@ -18,6 +18,7 @@ export const ScanFlags = z.object({
   format: z.enum(FORMATS).default('table'),
   output: z.string().min(1).optional(),
   failOn: z.enum(FAIL_ON).default('affected'),
+  allowIncomplete: z.boolean().default(false),
   quiet: z.boolean().default(false),
   color: z.boolean().default(true),
   concurrency: z.coerce.number().int().min(1).max(256).default(8),

@@ -8,7 +8,8 @@ import { mergeReports } from '../report/merge.js';
 import { toolVersion } from '../version.js';
 import { exitCodeFor } from './exit-codes.js';
 import { FAIL_ON, FORMATS, parseScanFlags } from './options.js';
-import { writeReport, type RunIo } from './scan-command.js';
+import { reportEnd, writeReport, type RunIo } from './scan-command.js';
+import { checkWritable } from './output-file.js';
 
 export async function readReport(file: string): Promise<Report> {
   let text: string;
@@ -40,15 +41,19 @@ export function addReportCommand(program: Command, io: RunIo, setCode: (c: numbe
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <verdict>', 'exit 1 when an image is at or above this verdict').choices(FAIL_ON).default('affected'))
+    .option('--allow-incomplete', 'exit 0 rather than 4 when coverage is below 100% (shards missing included)')
     .option('-q, --quiet', 'shorter output')
     .option('--no-color', 'no colour')
     .action(async (files: string[], raw: unknown) => {
       const flags = parseScanFlags(raw);
       if (files.length === 0) throw new UsageError('report merge: name at least one report');
+      if (flags.output) await checkWritable(flags.output);
       const reports = await Promise.all(files.map(readReport));
-      const merged = mergeReports(reports, { version: toolVersion(), generatedAt: new Date() });
+      const merged = mergeReports(reports.map((report, i) => ({ report, file: files[i]! })), { version: toolVersion(), generatedAt: new Date() });
       await writeReport(merged, flags, io, 'scan');
-      setCode(exitCodeFor(merged, flags.failOn, []));
+      const code = exitCodeFor(merged, flags.failOn, [], flags.allowIncomplete);
+      reportEnd(io, merged, [], code);
+      setCode(code);
     });
 }
 

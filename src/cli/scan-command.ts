@@ -1,5 +1,4 @@
 // `sbom-hunt scan` and `sbom-hunt check`: run the hunt, write the report, pick the exit code.
-import { createWriteStream } from 'node:fs';
 import { Command, Option } from 'commander';
 import { startProgress } from './progress.js';
 import { runScan, type ScanOptions } from '../scan.js';
@@ -7,7 +6,10 @@ import { parseWindow } from '../iocs/index.js';
 import { bundledIocDir } from '../version.js';
 import { presenters, tersePresenter } from '../report/presenters/index.js';
 import { FAIL_ON, FORMATS, collect, parseScanFlags, type ScanFlags } from './options.js';
-import { exitCodeFor } from './exit-codes.js';
+import { exitCodeFor, incompleteLine } from './exit-codes.js';
+import { checkWritable, writeFileAtomic } from './output-file.js';
+import { EXIT, OutputError } from '../errors.js';
+import { escapeControl, terminalSafe } from '../report/terminal-safe.js';
 import { DEFAULT_SBOM_SOURCES, SBOM_SOURCES } from '../acquire/chain.js';
 import { setToolWarningSink } from '../adapters/exec.js';
 import type { Report } from '../model/report.js';
@@ -21,6 +23,7 @@ export function addScanOptions(cmd: Command): Command {
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <verdict>', 'exit 1 when an image is at or above this verdict').choices(FAIL_ON).default('affected'))
+    .option('--allow-incomplete', 'exit 0 rather than 4 when coverage is below 100% but nothing reached --fail-on')
     .option('--images <file>', 'image references, one per line (- for stdin)')
     .option('--concurrency <n>', 'images scanned at once', '8')
     .option('--insecure-registry <host>', 'reach this registry host (host or host:port) over plain HTTP (repeatable)', collect)
@@ -57,10 +60,12 @@ export interface RunIo {
 
 export async function runScanCommand(sources: string[], raw: unknown, io: RunIo, mode: 'scan' | 'check'): Promise<number> {
   const flags = parseScanFlags(raw);
+  // Found before the work: an hour of scanning is never lost to a report that cannot be written.
+  if (flags.output) await checkWritable(flags.output);
   const progress = await startProgress(flags.quiet, io);
   const warn = (m: string) => {
     if (flags.quiet) return;
-    const line = `sbom-hunt: warning: ${m}\n`;
+    const line = `sbom-hunt: warning: ${escapeControl(m)}\n`;
     if (progress) progress.print(line);
     else io.stderr.write(line);
   };
@@ -85,11 +90,28 @@ export async function runScanCommand(sources: string[], raw: unknown, io: RunIo,
   });
   process.removeListener('SIGINT', onSigint);
   progress?.stop();
-  await writeReport(report, flags, io, mode);
-  if (!flags.quiet) for (const e of inputErrors) io.stderr.write(`sbom-hunt: input error: ${e}\n`);
+  const written = await writeReport(report, flags, io, mode).then(() => undefined, keepOutputError);
   // 130 is the shell's code for a run stopped by SIGINT: the report is partial.
-  if (interrupt.signal.aborted) return 130;
-  return exitCodeFor(report, flags.failOn, inputErrors);
+  const code = interrupt.signal.aborted ? 130 : exitCodeFor(report, flags.failOn, inputErrors, flags.allowIncomplete);
+  reportEnd(io, report, inputErrors, code);
+  if (written) {
+    io.stderr.write(`sbom-hunt: ${written.message}\n`);
+    return EXIT.usage;
+  }
+  return code;
+}
+
+/** A report that could not be written is said, after everything else; any other failure is a bug and propagates. */
+export function keepOutputError(err: unknown): OutputError {
+  if (err instanceof OutputError) return err;
+  throw err;
+}
+
+/** What --quiet never silences: input errors and the line that says the answer is incomplete. */
+export function reportEnd(io: RunIo, report: Report, inputErrors: readonly string[], code: number): void {
+  for (const e of inputErrors) io.stderr.write(`sbom-hunt: input error: ${escapeControl(e)}\n`);
+  const line = incompleteLine(report, code);
+  if (line) io.stderr.write(escapeControl(line.trimEnd()) + '\n');
 }
 
 /** Flags -> the scan's options; shared by scan, check and sweep. */
@@ -133,14 +155,20 @@ function useColor(flags: ScanFlags, io: RunIo): boolean {
   return Boolean(io.stdout.isTTY) || Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
 }
 
+/** Formats read by people get every string escaped of terminal controls; JSON and SARIF escape by their own rules. */
+const FOR_PEOPLE = new Set(['table', 'markdown']);
+
+/** The report to stdout, or to `-o FILE` by temp file and rename; a write that fails throws OutputError. */
 export async function writeReport(report: Report, flags: ScanFlags, io: RunIo, mode: 'scan' | 'check'): Promise<void> {
   const color = useColor(flags, io);
-  const present = mode === 'check' && flags.format === 'table' ? tersePresenter : presenters[flags.format];
+  const terse = mode === 'check' && flags.format === 'table';
+  const present = terse ? tersePresenter : presenters[flags.format];
+  const shown = terse || FOR_PEOPLE.has(flags.format) ? terminalSafe(report) : report;
   if (!flags.output) {
-    present(report, io.stdout, { color, quiet: flags.quiet });
+    present(shown, io.stdout, { color, quiet: flags.quiet });
     return;
   }
-  const file = createWriteStream(flags.output);
-  present(report, file, { color: false, quiet: flags.quiet });
-  await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  const chunks: string[] = [];
+  present(shown, { write: (s: string) => chunks.push(s) }, { color: false, quiet: flags.quiet });
+  await writeFileAtomic(flags.output, chunks.join(''));
 }

@@ -8,17 +8,18 @@ import { collect, parseScanFlags } from './options.js';
 import { exitCodeFor } from './exit-codes.js';
 import { setToolWarningSink } from '../adapters/exec.js';
 import { cachePath, olderThan } from '../acquire/cache/index.js';
-import { UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
+import { checkWritable } from './output-file.js';
+import { escapeControl } from '../report/terminal-safe.js';
 import { alertLine, logDestination } from '../alerts/log.js';
 import { PAGERDUTY_EVENTS_URL, WEBHOOK_FORMATS, pagerDutyDestination, webhookDestination, type Destination } from '../alerts/index.js';
 import { runSweep } from '../sweep/run.js';
 import { inventoryKey } from '../sweep/inventory-key.js';
-import { EXIT } from '../errors.js';
 import path from 'node:path';
+import { keepOutputError, reportEnd, scanOptionsFrom, writeReport, type RunIo } from './scan-command.js';
 
 /** The sweep state's file name beside the cache when --state is not given. */
 export const STATE_FILE = 'sweep-state.db';
-import { scanOptionsFrom, writeReport, type RunIo } from './scan-command.js';
 
 /** Exit code when an alert could not be delivered (it stays owed and the next sweep sends it). */
 export const EXIT_DELIVERY_FAILED = 3;
@@ -94,14 +95,18 @@ export async function runSweepCommand(sources: string[], raw: Record<string, unk
   const now = new Date();
   const maxFeedAgeMs = now.getTime() - olderThan(sweepFlags.maxFeedAge, now, '--max-feed-age').getTime();
   const destinations = destinationsFor(sweepFlags, io);
-  const warn = (m: string) => (flags.quiet ? undefined : io.stderr.write(`sbom-hunt: warning: ${m}\n`));
+  const warn = (m: string) => (flags.quiet ? undefined : io.stderr.write(`sbom-hunt: warning: ${escapeControl(m)}\n`));
   setToolWarningSink(warn);
-  const scanOpts = scanOptionsFrom(sources, flags, warn);
-  const { report, inputErrors } = await runScan(scanOpts);
-  await writeReport(report, flags, io, 'scan');
   // The state is its own file beside the cache (older versions kept it inside cache.db: read once from there).
   const legacyStatePath = cachePath({ ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}) }, io.env)!;
   const statePath = sweepFlags.state ?? path.join(path.dirname(legacyStatePath), STATE_FILE);
+  // Both found before the work: a sweep never scans for an hour and then cannot save or write.
+  if (flags.output) await checkWritable(flags.output);
+  if (sweepFlags.state) await checkWritable(sweepFlags.state);
+  const scanOpts = scanOptionsFrom(sources, flags, warn);
+  const { report, inputErrors } = await runScan(scanOpts);
+  // Alerts do not wait on the report file: a report that cannot be written is said after delivery.
+  const written = await writeReport(report, flags, io, 'scan').then(() => undefined, keepOutputError);
   const inventory = inventoryKey({
     sources, images: flags.images, iocPaths: flags.ioc, cwd: process.cwd(),
     scope: { allContexts: flags.allContexts, namespace: flags.namespace, selector: flags.selector, kubeconfig: flags.kubeconfig, includeTerminated: flags.includeTerminated, shard: flags.shard },
@@ -111,17 +116,22 @@ export async function runSweepCommand(sources: string[], raw: Record<string, unk
     iocPaths: scanOpts.iocPaths, destinations, now, warn, inventory: inventory.key, inventoryLabel: inventory.label,
     lockWaitMs: sweepFlags.stateWait * 1000, ...(sweepFlags.state ? {} : { legacyStatePath }),
   });
+  // Delivery failures are never silenced by --quiet: the CronJob runs with it, and its log is all on-call has.
+  for (const e of result.delivery.errors) io.stderr.write(`sbom-hunt: alert delivery failed: ${escapeControl(e)}\n`);
   if (!flags.quiet) {
-    for (const e of inputErrors) io.stderr.write(`sbom-hunt: input error: ${e}\n`);
-    for (const e of result.delivery.errors) io.stderr.write(`sbom-hunt: alert delivery failed: ${e}\n`);
-    if (!destinations.some((d) => d.id === 'log')) for (const ev of result.owed) io.stderr.write(`${alertLine(ev)}\n`);
-    io.stderr.write(`sbom-hunt: sweep: ${sweepSummary(result)}\n`);
-  }
+    if (!destinations.some((d) => d.id === 'log')) for (const ev of result.owed) io.stderr.write(`${escapeControl(alertLine(ev))}\n`);
+    io.stderr.write(`sbom-hunt: sweep: ${escapeControl(sweepSummary(result))}\n`);
+  } else if (result.delivery.failed > 0) io.stderr.write(`sbom-hunt: sweep: ${escapeControl(sweepSummary(result))}\n`);
   // Never quiet: a state that was not saved means tonight's alerts come again tomorrow, and someone must know why.
   for (const e of result.stateErrors) io.stderr.write(`sbom-hunt: error: sweep state ${e}; the previous state is unchanged, so the next sweep sends tonight's alerts again\n`);
-  if (result.delivery.failed > 0) return EXIT_DELIVERY_FAILED;
-  if (result.stateErrors.length > 0) return EXIT.usage;
-  return exitCodeFor(report, flags.failOn, inputErrors);
+  const code =
+    result.delivery.failed > 0 ? EXIT_DELIVERY_FAILED : result.stateErrors.length > 0 ? EXIT.usage : exitCodeFor(report, flags.failOn, inputErrors, flags.allowIncomplete);
+  reportEnd(io, report, inputErrors, code);
+  if (written) {
+    io.stderr.write(`sbom-hunt: ${written.message}\n`);
+    if (code !== EXIT_DELIVERY_FAILED) return EXIT.usage;
+  }
+  return code;
 }
 
 function sweepSummary(r: Awaited<ReturnType<typeof runSweep>>): string {

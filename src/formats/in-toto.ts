@@ -1,6 +1,7 @@
 // in-toto statements, bare or in DSSE envelopes (alone, streamed, or in a Sigstore bundle), carrying an SBOM predicate.
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { checkJsonDepth } from './json-text.js';
 import type { Package } from '../model/package.js';
 import { asDigest, asTimestamp, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 
@@ -70,11 +71,14 @@ export function readAttestations(doc: unknown, file: string): Attestation[] {
 }
 
 function payloadJson(envelope: Envelope, file: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
+    value = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
   } catch {
     throw new InputError(file, 'DSSE payload is not base64-encoded JSON', undefined, 'payload');
   }
+  checkJsonDepth(value, file);
+  return value;
 }
 
 /** The SBOM inside a predicate: itself, or cosign's old `{Data, Timestamp}` wrapper where Data may be a JSON string. */
@@ -88,6 +92,7 @@ export function unwrapPredicate(predicate: unknown): { sbom: unknown; timestamp?
     } catch {
       // Not JSON (trivy's custom predicate holds "foo\n"): no SBOM here.
     }
+
   }
   return { sbom, ...(timestamp ? { timestamp } : {}) };
 }

@@ -22,5 +22,11 @@ export function decodeSbom(text: string, file: string): DecodedSbom {
   const found = identifySbom(doc);
   if (!found) throw new InputError(file, `not an SBOM format I know (looked for ${KNOWN})`);
   if (!found.id.supported) throw new InputError(file, found.id.detail ?? `${found.id.format} is not supported`);
-  return found.decoder.decode(doc, file);
+  try {
+    return found.decoder.decode(doc, file);
+  } catch (err) {
+    // A document nested past the stack (inside a string predicate, say) is bad input, never a crash text.
+    if (err instanceof RangeError) throw new InputError(file, `${found.id.format}: the document nests too deeply to read`);
+    throw err;
+  }
 }

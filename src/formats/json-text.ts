@@ -1,8 +1,31 @@
 // JSON text -> values: one document, or a stream of them (cosign prints one envelope per line, or pretty-printed).
 import { InputError } from '../errors.js';
 
+/**
+ * Deeper than any SBOM a tool writes (CycloneDX component trees run to tens of levels), shallow enough that every
+ * decoder, zod and the matcher can recurse over the document without running out of stack.
+ */
+export const MAX_JSON_DEPTH = 512;
+
+/** Throws InputError when a parsed value nests deeper than MAX_JSON_DEPTH; walks without recursion. */
+export function checkJsonDepth(value: unknown, file: string): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > MAX_JSON_DEPTH) throw new InputError(file, `JSON nested more than ${MAX_JSON_DEPTH} levels deep: not an SBOM any tool writes, not read`);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+}
+
 /** Every top-level JSON value in the text, in order. Throws InputError with the line of the fault. */
 export function parseJsonValues(text: string, file: string): unknown[] {
+  const values = parseAll(text, file);
+  for (const v of values) checkJsonDepth(v, file);
+  return values;
+}
+
+function parseAll(text: string, file: string): unknown[] {
   if (text.trim() === '') throw new InputError(file, 'empty file');
   try {
     return [JSON.parse(text)];

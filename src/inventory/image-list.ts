@@ -8,38 +8,49 @@ import { registryTarget } from './registry.js';
 
 const STDIN_LABEL = '<stdin>';
 
-/** Reads the references of a list; the first bad line throws InputError naming the file and line. */
-export async function readImageList(file: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<Target[]> {
+/** The references of a list, and one InputError (file and line) per line that is not one: a bad line never loses the rest. */
+export interface ImageList {
+  targets: Target[];
+  errors: InputError[];
+}
+
+/** Reads the references of a list; a file that cannot be read is one error with no line. */
+export async function readImageList(file: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<ImageList> {
   const label = file === '-' ? STDIN_LABEL : file;
   let content: string;
   try {
     content = file === '-' ? await text(stdin) : await readFile(file, 'utf8');
   } catch (err) {
-    throw new InputError(label, `cannot read: ${(err as Error).message}`);
+    return { targets: [], errors: [new InputError(label, `cannot read: ${(err as Error).message}`)] };
   }
   return parseImageList(content, label);
 }
 
 /** Parses list text; duplicates (after normalisation, `nginx` = `docker.io/library/nginx:latest`) appear once. */
-export function parseImageList(content: string, label: string): Target[] {
+export function parseImageList(content: string, label: string): ImageList {
   const seen = new Set<string>();
-  const targets: Target[] = [];
+  const out: ImageList = { targets: [], errors: [] };
   const lines = content.replace(/^\uFEFF/, '').split(/\r?\n/);
   lines.forEach((raw, i) => {
     // References never contain `#`, so everything after one is a comment.
     const line = raw.replace(/#.*$/, '').trim();
     if (line === '') return;
-    if (/\s/.test(line)) throw new InputError(label, `one image reference per line, got "${line}"`, i + 1);
-    let target: Target;
-    try {
-      target = registryTarget(parseReference(line));
-    } catch (err) {
-      if (err instanceof UsageError) throw new InputError(label, err.message, i + 1);
-      throw err;
+    const target = lineTarget(line, label, i + 1);
+    if (target instanceof InputError) out.errors.push(target);
+    else if (!seen.has(target.ref)) {
+      seen.add(target.ref);
+      out.targets.push(target);
     }
-    if (seen.has(target.ref)) return;
-    seen.add(target.ref);
-    targets.push(target);
   });
-  return targets;
+  return out;
+}
+
+function lineTarget(line: string, label: string, n: number): Target | InputError {
+  if (/\s/.test(line)) return new InputError(label, `one image reference per line, got "${line}"`, n);
+  try {
+    return registryTarget(parseReference(line));
+  } catch (err) {
+    if (err instanceof UsageError) return new InputError(label, err.message, n);
+    throw err;
+  }
 }

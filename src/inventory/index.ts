@@ -1,6 +1,6 @@
 // Stage 1, what is deployed: the sources, by scheme, and the parsing of `scheme:spec` arguments.
 import { UsageError } from '../errors.js';
-import type { InventoryContext, InventoryResult, Source } from './source.js';
+import type { InventoryContext, InventoryGap, InventoryResult, Source } from './source.js';
 import { emptyInventory } from './source.js';
 import { sbomFilesSource } from './sbom-files.js';
 import { ociDirSource } from './oci-dir.js';
@@ -30,11 +30,14 @@ export function parseSourceArg(arg: string, sources: readonly Source[]): { sourc
   return { source: image, spec: arg };
 }
 
-/** Inventory every source argument; one failing source is reported and the others go on. */
-export async function inventoryAll(args: string[], sources: readonly Source[], ctx: InventoryContext): Promise<InventoryResult> {
-  const parsed = args.map((a) => parseSourceArg(a, sources));
-  const all = emptyInventory();
-  for (const { source, spec } of parsed) {
+/**
+ * Inventory every source argument; one failing source is reported and the others go on. A source that failed,
+ * in whole or in part, or that found nothing, is a gap: named in the report as unknown, never silently empty.
+ */
+export async function inventoryAll(args: string[], sources: readonly Source[], ctx: InventoryContext): Promise<InventoryResult & { gaps: InventoryGap[] }> {
+  const parsed = args.map((a) => ({ ...parseSourceArg(a, sources), arg: a }));
+  const all = { ...emptyInventory(), gaps: [] as InventoryGap[] };
+  for (const { source, spec, arg } of parsed) {
     let r: InventoryResult;
     try {
       r = await source.inventory(spec, ctx);
@@ -44,6 +47,18 @@ export async function inventoryAll(args: string[], sources: readonly Source[], c
     all.targets.push(...r.targets);
     all.errors.push(...r.errors);
     all.inputErrors.push(...r.inputErrors);
+    const gap = gapOf(arg, r);
+    if (gap) all.gaps.push(gap);
   }
   return all;
+}
+
+function gapOf(arg: string, r: InventoryResult): InventoryGap | undefined {
+  const reasons = [...r.inputErrors, ...r.errors];
+  if (reasons.length > 0) {
+    const some = r.targets.length > 0 ? `enumerated only in part (${r.targets.length} image${r.targets.length === 1 ? '' : 's'} found)` : 'could not be enumerated';
+    return { ref: arg, reasons: [`source ${some}`, ...reasons] };
+  }
+  if (r.targets.length === 0) return { ref: arg, reasons: ['source yielded no images: nothing was checked for it'] };
+  return undefined;
 }

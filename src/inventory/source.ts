@@ -18,6 +18,16 @@ export interface InventoryResult {
   inputErrors: string[];
 }
 
+/**
+ * A source argument that could not be enumerated, or only in part, or that yielded nothing: it goes into the
+ * report as an unknown entry of its own, so a run that saw nothing never reads "0 of 0".
+ */
+export interface InventoryGap {
+  /** The argument as the user wrote it (`registry:host:5000`, `sbom:./sboms`), or `FILE:LINE` of an image list. */
+  ref: string;
+  reasons: string[];
+}
+
 export interface Source {
   /** The scheme prefix, without the colon: `sbom`, `oci-dir`, `registry`. */
   scheme: string;

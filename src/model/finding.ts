@@ -131,6 +131,12 @@ export interface Workload {
 
 /** The judged result for one image (or one SBOM file). Top-level fields summarise all platforms. */
 export interface ImageResult {
+  /**
+   * Absent for an image (or SBOM file). `source`: not an image but a part of the inventory that could not be
+   * enumerated or yielded nothing (a catalog that refused, an empty `sbom:` folder, a malformed `--images`
+   * line, a missing shard); always `unknown`, counted against coverage.
+   */
+  kind?: 'source';
   ref: string;
   digest?: string;
   /** Worst verdict across platforms. */

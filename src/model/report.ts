@@ -101,6 +101,7 @@ export const ReportPlatform = z.object({
 });
 
 export const ReportImage = z.object({
+  kind: z.literal('source').optional(),
   ref: z.string(),
   digest: z.string().optional(),
   verdict,
@@ -162,6 +163,8 @@ export const ReportSummary = z.object({
     percent: z.number().min(0).max(100),
   }),
   attestedImages: z.number().int().nonnegative().optional(),
+  /** 1.1: false when anything named was not enumerated or not fully read (coverage below 100%, or nothing at all). */
+  complete: z.boolean().optional(),
 });
 export type ReportSummary = z.infer<typeof ReportSummary>;
 
@@ -170,6 +173,8 @@ export const Report = z.object({
   schemaVersion: z.string().regex(/^1\.\d+$/, 'expected a 1.x report schemaVersion'),
   tool: z.object({ name: z.string(), version: z.string() }),
   generatedAt: z.string(),
+  /** 1.1: the `--shard INDEX/COUNT` this report covers; absent for a whole run or a merge. */
+  shard: z.object({ index: z.number().int().nonnegative(), count: z.number().int().positive() }).optional(),
   summary: ReportSummary,
   incidents: z.array(ReportIncident).default([]),
   windows: z.array(ReportWindow.extend({ source: z.string() })).default([]),

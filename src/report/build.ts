@@ -14,6 +14,8 @@ export interface ReportMeta {
   notes?: string[];
   /** Extra compromise windows given with `--window`. */
   windows?: TimeWindow[];
+  /** `--shard INDEX/COUNT`: the share of the inventory this report covers. */
+  shard?: { index: number; count: number };
 }
 
 const ATTESTED_KINDS = new Set(['attestation', 'buildkit-attestation', 'cosign']);
@@ -26,8 +28,9 @@ export function compareImages(a: ImageResult, b: ImageResult): number {
 /**
  * Coverage counts an image as checked unless its verdict is unknown. The percent is rounded down to one
  * decimal so a scan with one unchecked image never shows 100%; with no images nothing was checked, so 0%.
+ * A source that could not be enumerated is an unknown entry of its own, so it counts against coverage too.
  */
-export function summarize(images: readonly ImageResult[]): ReportSummary {
+export function summarize(images: readonly ImageResult[], errors: readonly string[] = []): ReportSummary {
   const count = (v: ImageResult['verdict']) => images.filter((i) => i.verdict === v).length;
   const total = images.length;
   const checked = total - count('unknown');
@@ -40,6 +43,8 @@ export function summarize(images: readonly ImageResult[]): ReportSummary {
     coverage: { checked, total, percent: total === 0 ? 0 : Math.floor((checked * 1000) / total) / 10 },
     // A warm run answers from the cache: an SBOM first read from an attestation still counts as attested.
     attestedImages: images.filter((i) => i.source && (ATTESTED_KINDS.has(i.source.kind) || ATTESTED_KINDS.has(i.source.cachedFrom ?? ''))).length,
+    // Fail closed: nothing looked at, or anything unread, or a scan-level problem, is not a complete answer.
+    complete: total > 0 && checked === total && errors.length === 0,
   };
 }
 
@@ -49,7 +54,8 @@ export function buildReport(images: ImageResult[], iocs: IocSet, meta: ReportMet
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'sbom-hunt', version: meta.version },
     generatedAt: meta.generatedAt.toISOString(),
-    summary: summarize(sorted),
+    ...(meta.shard ? { shard: { index: meta.shard.index, count: meta.shard.count } } : {}),
+    summary: summarize(sorted, meta.errors ?? []),
     incidents: incidentEntries(sorted, iocs, meta.windows),
     windows: (meta.windows ?? []).map((w) => ({ start: w.start.toISOString(), end: w.end.toISOString(), source: w.source })),
     images: sorted,

@@ -28,8 +28,38 @@ function imageKey(img: ImageResult): string {
   return img.digest ? `${img.ref.split('@')[0]}@${img.digest}` : img.ref;
 }
 
-export function mergeReports(reports: readonly Report[], meta: { version: string; generatedAt: Date }): Report {
+export interface MergeInput {
+  report: Report;
+  /** Where it was read from, to name it when shards are missing or given twice. */
+  file: string;
+}
+
+/** An unknown entry of its own for a shard that is missing, doubled or of another split: the merge is incomplete. */
+function shardGap(ref: string, reason: string): ImageResult {
+  return { kind: 'source', ref, verdict: 'unknown', reasons: [reason], packageCount: 0, windows: [], matches: [], platforms: [], workloads: [] };
+}
+
+/** Shard reports say which INDEX/COUNT they cover: every index of the split must come exactly once. */
+export function shardGaps(inputs: readonly MergeInput[]): ImageResult[] {
+  const sharded = inputs.filter((i) => i.report.shard);
+  if (sharded.length === 0) return [];
+  const label = (i: MergeInput) => `${i.file} (${i.report.shard!.index}/${i.report.shard!.count})`;
+  const counts = [...new Set(sharded.map((i) => i.report.shard!.count))];
+  if (counts.length > 1) return [shardGap('shards', `shard reports of different splits (${sharded.map(label).join(', ')}): merge the reports of one --shard run`)];
+  const count = counts[0]!;
+  const gaps: ImageResult[] = [];
+  for (let index = 0; index < count; index++) {
+    const files = sharded.filter((i) => i.report.shard!.index === index).map((i) => i.file);
+    if (files.length === 0) gaps.push(shardGap(`shard ${index}/${count}`, `no report for shard ${index}/${count}: its images were not checked`));
+    else if (files.length > 1) gaps.push(shardGap(`shard ${index}/${count}`, `shard ${index}/${count} given ${files.length} times (${files.join(', ')}): the merge cannot tell which run is current`));
+  }
+  return gaps;
+}
+
+export function mergeReports(inputs: readonly MergeInput[], meta: { version: string; generatedAt: Date }): Report {
+  const reports = inputs.map((i) => i.report);
   const images = new Map<string, ImageResult>();
+  for (const gap of shardGaps(inputs)) images.set(`\0${gap.ref}`, gap);
   const incidents = new Map<string, Incident>();
   // --window entries are listed as incidents too; they come back through meta.windows, not as IOC incidents.
   const extraIds = new Set(reports.flatMap((r) => r.windows.map((w) => w.source)));

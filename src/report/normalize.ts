@@ -80,6 +80,7 @@ function platform(p: PlatformResult): PlatformResult {
 /** A copy of the image result in the report's key order, every list present (never undefined or null). */
 export function normalizeImage(img: ImageResult): ImageResult {
   return {
+    ...(img.kind ? { kind: img.kind } : {}),
     ref: img.ref,
     digest: img.digest,
     verdict: img.verdict,

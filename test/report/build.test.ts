@@ -22,7 +22,15 @@ describe('buildReport summary and coverage', () => {
       clean: 2,
       coverage: { checked: 5, total: 6, percent: 83.3 },
       attestedImages: 2,
+      complete: false,
     });
+  });
+
+  it('is complete only when something was looked at, all of it read, and the scan had no problem', () => {
+    expect(summarize([image('a', 'clean'), image('b', 'affected')]).complete).toBe(true);
+    expect(summarize([image('a', 'clean'), image('b', 'unknown')]).complete).toBe(false);
+    expect(summarize([]).complete).toBe(false);
+    expect(summarize([image('a', 'clean')], ['registry:x: catalog refused']).complete).toBe(false);
   });
 
   it('rounds coverage down, so one unchecked image in many never shows 100%', () => {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { IncidentHit, IncidentPackage, Report, ReportIncident } from '../../model/report.js';
 import { imageWhy, packageLabel, windowLabel } from '../describe.js';
 import type { Presenter } from './presenter.js';
+import { isIncomplete } from '../completeness.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 // package.json names no repository or homepage yet; the registry page is the one address the package name fixes.
@@ -102,7 +103,8 @@ function invocation(report: Report): Json {
         locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(img.ref) } } }],
       })),
   ];
-  return { executionSuccessful: report.errors.length === 0, endTimeUtc: report.generatedAt, toolExecutionNotifications: notes };
+  // Incomplete (an image unread, a source not enumerated, nothing looked at) is not a successful execution.
+  return { executionSuccessful: !isIncomplete(report), endTimeUtc: report.generatedAt, toolExecutionNotifications: notes };
 }
 
 export const sarifPresenter: Presenter = (report, out) => {
