@@ -195,9 +195,12 @@ describe.skipIf(!registryAvailable || !htpasswdAvailable)('registry with htpassw
     }
     const anonymous = await runCli([...args, '-f', 'json']);
     const refused = parse(anonymous);
-    expect(refused.images).toEqual([]);
+    // The refused catalog is an unknown entry of its own: "0 of 0" never reads as a green gate.
+    expect(refused.images.map((i) => [i.kind, i.ref, i.verdict])).toEqual([['source', `registry:${h}`, 'unknown']]);
+    expect(refused.images[0]!.reasons.join('\n')).toMatch(/unauthori[sz]ed/i);
     expect(refused.errors.join('\n')).toMatch(/unauthori[sz]ed/i);
-    expect(anonymous.code).toBe(0); // --fail-on affected: nothing affected was seen
+    expect(refused.summary.coverage).toEqual({ checked: 0, total: 1, percent: 0 });
+    expect(anonymous.code).toBe(4);
     // Unknown is never clean: a catalog nobody could list fails the gate that asks about unknowns.
     expect((await runCli([...args, '-f', 'json', '--fail-on', 'unknown'])).code).toBe(1);
   });
