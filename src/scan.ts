@@ -7,7 +7,7 @@ import type { InventoryGap } from './inventory/source.js';
 import { resolveDigests } from './inventory/registry.js';
 import { acquireTarget } from './acquire/index.js';
 import { buildChain, type ChainOptions } from './acquire/chain.js';
-import { loadIocs } from './iocs/index.js';
+import { iocLoadMessage, loadIocs } from './iocs/index.js';
 import { buildIocIndex } from './match/index.js';
 import { judgeImage } from './match/verdict.js';
 import { buildReport } from './report/build.js';
@@ -63,7 +63,9 @@ export interface ScanOutcome {
 }
 
 export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
-  const iocs = await loadIocs(opts.iocPaths);
+  // A bad IOC file or feed record is skipped and named, the rest is hunted, and the run ends 2.
+  const iocErrors: string[] = [];
+  const iocs = await loadIocs(opts.iocPaths, (e) => iocErrors.push(iocLoadMessage(e)));
   const index = buildIocIndex(iocs, opts.windows);
   const warn = opts.warn ?? (() => {});
   const credentials = defaultCredentials();
@@ -71,7 +73,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const ctx = {
     insecureRegistries: opts.insecureRegistries,
     registry,
-    inputErrors: [] as string[],
+    inputErrors: [...iocErrors],
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onStage ? { onStage: opts.onStage } : {}),
   };
@@ -122,7 +124,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     const report = buildReport([...images, ...gaps], iocs, {
       version: toolVersion(),
       generatedAt: opts.now ?? new Date(),
-      errors: [...inventory.errors, ...inventory.inputErrors],
+      errors: [...iocErrors, ...inventory.errors, ...inventory.inputErrors],
       windows: opts.windows,
       ...(opts.shard ? { shard: opts.shard } : {}),
     });

@@ -1,6 +1,6 @@
 // `sbom-hunt iocs lint|list|import osv|update`: validate, show, convert and fetch IOC files.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -10,6 +10,7 @@ import { feedFileName, incidentsToYaml, installFeed, lintIocs, loadIocs } from '
 import { bundledIocDir, toolVersion } from '../version.js';
 import { EXIT, InputError, ToolError, UsageError } from '../errors.js';
 import type { RunIo } from './scan-command.js';
+import { checkWritable, writeFileAtomic } from './output-file.js';
 
 export async function runIocsLint(paths: string[], io: RunIo): Promise<number> {
   const results = await lintIocs(paths);
@@ -53,6 +54,7 @@ const ImportFlags = z.object({ output: z.string().min(1, 'give a file, or - for 
 /** `iocs import osv PATH... -o FILE`: OSV records (files, trees, zips) -> one sbom-hunt/v1 YAML file. */
 export async function runIocsImportOsv(paths: string[], raw: unknown, io: RunIo): Promise<number> {
   const flags = parseFlags(ImportFlags, raw);
+  if (flags.output !== '-') await checkWritable(flags.output);
   const set = await loadIocs(paths);
   if (set.incidents.length === 0) throw new UsageError(`no incident in ${paths.join(', ')} (every record withdrawn?)`);
   const written = incidentsToYaml(set.incidents, `Written by sbom-hunt ${toolVersion()} \`iocs import osv\` from ${set.files.length} file(s).\nEdit freely: add a window, group records into one incident by listing their ids as aliases.`);
@@ -60,12 +62,7 @@ export async function runIocsImportOsv(paths: string[], raw: unknown, io: RunIo)
   if (flags.output === '-') io.stdout.write(written.text);
   else {
     // Write beside the target and rename, so a reader never sees half a file.
-    const tmp = path.join(path.dirname(flags.output), `.${path.basename(flags.output)}.${randomBytes(4).toString('hex')}.tmp`);
-    await writeFile(tmp, written.text, { flush: true });
-    await rename(tmp, flags.output).catch(async (e: unknown) => {
-      await rm(tmp, { force: true });
-      throw e;
-    });
+    await writeFileAtomic(flags.output, written.text);
     io.stderr.write(`wrote ${written.incidents} incident(s) to ${flags.output}\n`);
   }
   return EXIT.ok;

@@ -61,7 +61,7 @@ function clusters(records: Incident[]): Incident[][] {
  * Two OSV records with one id (a tree and a zip of the same feed) are one incident. Two YAML
  * incidents with one id are an error: which window is right cannot be guessed.
  */
-export function foldIncidents(incidents: readonly Incident[]): Incident[] {
+export function foldIncidents(incidents: readonly Incident[], onDuplicate?: (err: InputError, skipped: Incident) => void): Incident[] {
   const authored: Incident[] = [];
   const records: Incident[] = [];
   const byId = new Map<string, Incident>();
@@ -71,7 +71,13 @@ export function foldIncidents(incidents: readonly Incident[]): Incident[] {
       continue;
     }
     const other = byId.get(inc.id);
-    if (other) throw new InputError(inc.file, `incident id ${inc.id} is also defined in ${other.file}`, undefined, 'id');
+    if (other) {
+      const err = new InputError(inc.file, `incident id ${inc.id} is also defined in ${other.file}`, undefined, 'id');
+      if (!onDuplicate) throw err;
+      // The first definition is hunted; the second is named as not loaded, and the run ends 2.
+      onDuplicate(err, inc);
+      continue;
+    }
     byId.set(inc.id, inc);
     authored.push({ ...inc, aliases: [...inc.aliases], packages: inc.packages.map((p) => ({ ...p })) });
   }

@@ -1,5 +1,5 @@
 // IOC files -> validated IOC set: the public surface of src/iocs.
-export { loadIocs, lintIocs, listIocFiles, decodeIocBuffer, IOC_EXTENSIONS, type LintResult } from './load.js';
+export { loadIocs, lintIocs, listIocFiles, decodeIocBuffer, iocLoadMessage, IOC_EXTENSIONS, type IocLoadError, type LintResult } from './load.js';
 export { foldIncidents } from './fold.js';
 export { incidentsToYaml, type WrittenIocs } from './write-yaml.js';
 export { installFeed, feedFileName, FEED_NAME } from './feed-install.js';

@@ -81,9 +81,9 @@ export async function listIocFiles(paths: string[]): Promise<string[]> {
  * `walked`: found by walking a folder, so a JSON or zip that holds no OSV record (a stray
  * package.json) gives undefined instead of an error.
  */
-export function decodeIocBuffer(buf: Buffer, label: string, walked = false, json = /\.json$/i.test(label)): Incident[] | undefined {
+export function decodeIocBuffer(buf: Buffer, label: string, walked = false, json = /\.json$/i.test(label), onBadRecord?: (e: InputError, text: string) => void): Incident[] | undefined {
   if (isZip(buf)) {
-    const incidents = readOsvZip(buf, label);
+    const incidents = readOsvZip(buf, label, onBadRecord);
     if (incidents === undefined && !walked) throw new InputError(label, 'no OSV records (*.json entries) in this zip');
     return incidents;
   }
@@ -97,25 +97,58 @@ export function decodeIocBuffer(buf: Buffer, label: string, walked = false, json
   return decodeIocSource(src);
 }
 
-async function readIocPath(c: Candidate): Promise<Incident[] | undefined> {
+async function readIocPath(c: Candidate, onBadRecord?: (e: InputError, text: string) => void): Promise<Incident[] | undefined> {
   const buf = await readFile(c.file).catch((e: unknown) => {
     throw new InputError(c.file, `cannot read: ${reason(e)}`);
   });
-  return decodeIocBuffer(buf, c.file, c.walked);
+  return decodeIocBuffer(buf, c.file, c.walked, undefined, onBadRecord);
 }
 
-/** Loads and validates every IOC file; the first bad file stops the load with its InputError. */
-export async function loadIocs(paths: string[]): Promise<IocSet> {
+/** A file or record that was not loaded: the error (file, line, field) and the incident ids it would have added. */
+export interface IocLoadError {
+  error: InputError;
+  notLoaded: string[];
+}
+
+/** The ids a file or record would have added, read from its raw text (it did not decode, so guessed by pattern). */
+function idsIn(text: string): string[] {
+  const json = [...text.matchAll(/"id"\s*:\s*"([^"\\]{1,200})"/g)].map((m) => m[1]!);
+  const yaml = [...text.matchAll(/^\s*(?:-\s+)?id:\s*["']?([^\s"'#]{1,200})/gm)].map((m) => m[1]!);
+  return [...new Set([...json, ...yaml])];
+}
+
+/** The message for a file or record not loaded, naming the incidents it would have added. */
+export function iocLoadMessage(e: IocLoadError): string {
+  const what = e.notLoaded.length > 0 ? `incident${e.notLoaded.length === 1 ? '' : 's'} ${e.notLoaded.join(', ')} not loaded` : 'its incidents not loaded';
+  return `${e.error.message} (${what})`;
+}
+
+/**
+ * Loads and validates every IOC file. Without `onError` the first bad file stops the load with its InputError.
+ * With it (the scan), a bad file, a bad record of a feed and a second definition of one incident id are each
+ * reported and skipped, and the rest is hunted; but a load that keeps no incident at all still stops, since
+ * scanning against no IOCs would call every image clean.
+ */
+export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => void): Promise<IocSet> {
   if (paths.length === 0) throw new InputError('(no IOC files)', 'give at least one IOC file or folder');
   const incidents: Incident[] = [];
   const files: string[] = [];
   const seen = new Set<string>();
+  const failures: IocLoadError[] = [];
   for (const p of paths) {
     const { folder, found } = await candidatesOf(p);
     let read = 0;
     for (const c of found.filter((x) => !seen.has(x.file))) {
       seen.add(c.file);
-      const incs = await readIocPath(c);
+      let incs: Incident[] | undefined;
+      try {
+        incs = await readIocPath(c, onError ? (error, text) => failures.push({ error, notLoaded: idsIn(text) }) : undefined);
+      } catch (e) {
+        if (!(e instanceof InputError) || !onError) throw e;
+        read++;
+        failures.push({ error: e, notLoaded: idsIn(await readFile(c.file, 'utf8').catch(() => '')) });
+        continue;
+      }
       if (incs === undefined) continue;
       read++;
       files.push(c.file);
@@ -125,7 +158,10 @@ export async function loadIocs(paths: string[]): Promise<IocSet> {
     // Scanning against no IOCs would call every image clean.
     if (folder && read === 0) throw noIocFiles(p);
   }
-  return { incidents: foldIncidents(incidents), files };
+  const folded = foldIncidents(incidents, onError ? (error, skipped) => failures.push({ error, notLoaded: [skipped.id] }) : undefined);
+  if (folded.length === 0 && failures.length > 0) throw failures[0]!.error;
+  for (const f of failures) onError?.(f);
+  return { incidents: folded, files };
 }
 
 /** Checks each file on its own and reports every one, good or bad, instead of stopping at the first. */
@@ -155,5 +191,14 @@ export async function lintIocs(paths: string[]): Promise<LintResult[]> {
     }
     if (listed.folder && read === 0) results.push(failed(p, noIocFiles(p)));
   }
+  // What only shows across files (one incident id defined twice) is refused here as the scan refuses it.
+  const loaded = results.filter((r) => r.ok).map((r) => r.file);
+  const incidents: Incident[] = [];
+  for (const file of loaded) for (const inc of (await readIocPath({ file, walked: false }).catch(() => undefined)) ?? []) incidents.push(inc);
+  foldIncidents(incidents, (err) => {
+    const r = results.find((x) => x.file === err.file && x.ok);
+    if (r) Object.assign(r, { ok: false, error: err.message });
+    else results.push(failed(err.file, err));
+  });
   return results;
 }

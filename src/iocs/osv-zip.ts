@@ -16,7 +16,7 @@ const wanted = (name: string): boolean => /\.json$/i.test(name) && !name.split('
  * record that is OSV but broken stops the load, naming `zip!/entry` and the line.
  * Returns undefined when the zip holds no OSV record at all.
  */
-export function readOsvZip(zip: Buffer, file: string): Incident[] | undefined {
+export function readOsvZip(zip: Buffer, file: string, onBadRecord?: (err: InputError, text: string) => void): Incident[] | undefined {
   let entries: ZipEntry[];
   try {
     entries = zipDirectory(zip);
@@ -36,10 +36,17 @@ export function readOsvZip(zip: Buffer, file: string): Incident[] | undefined {
     } catch (e) {
       throw new InputError(label, `cannot read zip entry: ${(e as Error).message}`);
     }
-    const src = readJsonLazily(text, label);
-    if (!looksLikeOsv(src.value)) continue;
-    records++;
-    incidents.push(...decodeIocSource(src));
+    try {
+      const src = readJsonLazily(text, label);
+      if (!looksLikeOsv(src.value)) continue;
+      records++;
+      incidents.push(...decodeIocSource(src));
+    } catch (e) {
+      // With a sink, one broken record among a feed's many is named and skipped; without, it stops the load.
+      if (!(e instanceof InputError) || !onBadRecord) throw e;
+      records++;
+      onBadRecord(e, text);
+    }
   }
   return records === 0 ? undefined : incidents;
 }

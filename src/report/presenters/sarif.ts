@@ -99,8 +99,9 @@ function invocation(report: Report): Json {
       .filter((img) => img.verdict === 'unknown')
       .map((img) => ({
         level: 'warning',
-        message: { text: `Could not check ${img.ref}: ${imageWhy(img)}` },
+        message: { text: `Could not check ${img.ref}${img.digest ? ` (${img.digest})` : ''}: ${imageWhy(img)}` },
         locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(img.ref) } } }],
+        properties: { ...(img.digest ? { digest: img.digest } : {}), platformDigests: img.platforms.flatMap((p) => (p.digest ? [p.digest] : [])), ...(img.kind ? { kind: img.kind } : {}) },
       })),
   ];
   // Incomplete (an image unread, a source not enumerated, nothing looked at) is not a successful execution.

@@ -10,7 +10,9 @@ export const tersePresenter: Presenter = (report, out, opts) => {
   const lines: string[] = [];
   for (const img of report.images) {
     if (opts.quiet && img.verdict === 'clean') continue;
-    lines.push(`${verdictWord(c, img.verdict, VERDICT_WIDTH)}  ${img.ref} — ${imageWhy(img)}`);
+    // An unknown image keeps the digest its tag resolved to, so on-call can pin what could not be read.
+    const pin = img.verdict === 'unknown' && img.digest ? ` (${img.digest})` : '';
+    lines.push(`${verdictWord(c, img.verdict, VERDICT_WIDTH)}  ${img.ref}${pin} — ${imageWhy(img)}`);
   }
   for (const e of report.errors) lines.push(`${c.red('ERROR'.padEnd(VERDICT_WIDTH))}  ${e}`);
   lines.push(headline(report.summary));
