@@ -29,6 +29,8 @@ const Action = z.object({
 
 /** Inputs that configure the job, not sbom-hunt. */
 const NOT_FLAGS = new Set(['source', 'node-version']);
+/** Inputs that are on/off switches of the same name. */
+const SWITCHES = new Set(['allow-incomplete']);
 
 let action: z.infer<typeof Action>;
 let help = '';
@@ -57,7 +59,7 @@ describe('action.yml', () => {
 
   it('every flag its script passes is a flag of `sbom-hunt check`', () => {
     const used = [...new Set([...action.runs.steps.flatMap((s) => (s.run ?? '').match(/(?<![\w-])--[a-z][a-z-]+/g) ?? [])])].filter((f) => !f.startsWith('--no-audit') && !f.startsWith('--no-fund'));
-    expect(used.sort()).toEqual(['--fail-on', '--format', '--ioc', '--output']);
+    expect(used.sort()).toEqual(['--allow-incomplete', '--fail-on', '--format', '--ioc', '--output']);
     for (const flag of used) expect(help).toMatch(new RegExp(`(^|[ ,])${flag} `, 'm'));
   });
 
@@ -69,6 +71,12 @@ describe('action.yml', () => {
       expect(viaEnv, `input ${name} is passed to the script`).toBeDefined();
       expect(help).toMatch(new RegExp(`--${name} `));
       const run = action.runs.steps.find((s) => s.id === 'check')!.run!;
+      if (SWITCHES.has(name)) {
+        // A switch input ('true' / 'false') adds its flag only when true.
+        expect(run).toContain(`if [ "$${viaEnv![0]}" = "true" ]; then args+=(--${name}); fi`);
+        expect(action.inputs[name]!.default).toBe('false');
+        continue;
+      }
       // `ioc` is one path per line, each its own --ioc; the others go straight to their flag.
       expect(run).toContain(name === 'ioc' ? `done <<< "$${viaEnv![0]}"` : `--${name} "$${viaEnv![0]}"`);
       expect(run).toMatch(new RegExp(`--${name} "\\$`));

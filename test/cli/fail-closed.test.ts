@@ -59,7 +59,7 @@ describe('exit codes fail closed', () => {
     expect(report.images.map((i) => [i.kind ?? 'image', i.verdict])).toEqual([['image', 'affected'], ['source', 'unknown']]);
   });
 
-  it('the gate: 4 when incomplete, 1 when findings reach --fail-on, 0 only when complete; --allow-incomplete and --fail-on none accept gaps', async () => {
+  it('the gate: 4 when incomplete, 1 when findings reach --fail-on, 0 only when complete; only --allow-incomplete accepts gaps', async () => {
     const dir = await tmpDir();
     const bad = path.join(dir, 'cut.cdx.json');
     await writeFile(bad, cdx([{ name: 'left-pad', version: '1.3.0' }]).slice(0, 60));
@@ -73,7 +73,10 @@ describe('exit codes fail closed', () => {
     expect(await codes([`sbom:${CLEAN}`, `sbom:${AFFECTED}`])).toBe(1);
     expect(await codes([`sbom:${CLEAN}`, `sbom:${empty}`])).toBe(4);
     expect(await codes([`sbom:${CLEAN}`, `sbom:${empty}`, '--allow-incomplete'])).toBe(0);
-    expect(await codes([`sbom:${CLEAN}`, `sbom:${empty}`, '--fail-on', 'none'])).toBe(0);
+    // --fail-on none never exits 1, but a run that could not look still says so; only --allow-incomplete accepts it.
+    expect(await codes([`sbom:${AFFECTED}`, '--fail-on', 'none'])).toBe(0);
+    expect(await codes([`sbom:${CLEAN}`, `sbom:${empty}`, '--fail-on', 'none'])).toBe(4);
+    expect(await codes([`sbom:${AFFECTED}`, `sbom:${empty}`, '--fail-on', 'none', '--allow-incomplete'])).toBe(0);
     expect(await codes([`sbom:${CLEAN}`, `sbom:${empty}`, '--fail-on', 'unknown'])).toBe(1);
     expect(await codes([`sbom:${AFFECTED}`, `sbom:${empty}`])).toBe(1);
     // A CycloneDX nested 100,000 deep: unknown with a reason that says so, an input error, no stack text.
@@ -88,9 +91,13 @@ describe('exit codes fail closed', () => {
 
   it('SARIF says executionSuccessful false when incomplete and true when complete', async () => {
     const dir = await tmpDir();
+    const cut = path.join(dir, 'cut.cdx.json');
+    await writeFile(cut, cdx([{ name: 'left-pad', version: '1.3.0' }]).slice(0, 60));
     const sarif = async (args: string[]) => JSON.parse((await runCli(['scan', ...args, '-f', 'sarif'])).stdout).runs[0].invocations[0].executionSuccessful;
     expect(await sarif([`sbom:${CLEAN}`])).toBe(true);
-    expect(await sarif([`sbom:${CLEAN}`, `sbom:${dir}`])).toBe(false);
+    // An image left unknown (no scan-level error at all) is enough to make the execution unsuccessful.
+    expect(await sarif([`sbom:${CLEAN}`, `sbom:${cut}`])).toBe(false);
+    expect(await sarif([`sbom:${CLEAN}`, `sbom:${path.join(dir, 'none')}`])).toBe(false);
   });
 });
 
