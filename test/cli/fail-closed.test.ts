@@ -1,9 +1,12 @@
 // Fail closed at the edges of the report: exit codes, input errors, outputs, --quiet, terminal text, shard merges.
 // Every case runs the built CLI; the registry cases are in test/e2e/fail-closed-registry.test.ts.
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import type { Report } from '../../src/model/report.js';
 
@@ -184,7 +187,56 @@ describe('outputs are checked before the work', () => {
   });
 });
 
+/** A 64 KiB tmpfs filled to the last byte: every write in it fails with ENOSPC. Undefined where mounting is not allowed. */
+function fullDisk(): string | undefined {
+  const dir = path.join(os.tmpdir(), `sbom-hunt-full-${process.pid}`);
+  spawnSync('mkdir', ['-p', dir]);
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]).status !== 0) return undefined;
+  spawnSync('dd', ['if=/dev/zero', `of=${dir}/filler`, 'bs=4k']);
+  return dir;
+}
+const full = fullDisk();
+if (!full) console.warn('fail-closed: cannot mount a tmpfs here (not root?): the full-disk report cases are skipped');
+afterAll(() => {
+  if (full) spawnSync('umount', [full]);
+});
+
+describe.skipIf(!full)('a report that cannot be written after the work', () => {
+  it('a full disk says "cannot write FILE: no space left on device" and exits 2, never a stack; sweep alerts are delivered anyway', async () => {
+    const out = path.join(full!, 'report.json');
+    const scan = await runCli(['scan', `sbom:${AFFECTED}`, '-f', 'json', '-o', out]);
+    expect(scan.code).toBe(2);
+    expect(scan.stderr).toContain(`sbom-hunt: cannot write ${out}: no space left on device`);
+    expect(scan.stderr).not.toMatch(STACK);
+    const state = path.join(await tmpDir(), 'state.db');
+    const sweep = await runCli(['sweep', `sbom:${AFFECTED}`, '--state', state, '-o', out, '-q']);
+    expect(sweep.code).toBe(2);
+    // No destination configured: stderr is the destination, and the new finding is on it despite the failed report.
+    expect(sweep.stderr).toMatch(/new.*axios@1\.14\.1/i);
+    expect(sweep.stderr).toContain(`cannot write ${out}: no space left on device`);
+    // The state was saved: the next sweep has nothing new to say.
+    const again = await runCli(['sweep', `sbom:${AFFECTED}`, '--state', state, '-q']);
+    expect(again.stderr).not.toMatch(/new.*axios@1\.14\.1/i);
+    expect(await readdir(full!)).toEqual(['filler']);
+  });
+});
+
 describe('--quiet never hides errors or the incomplete line', () => {
+  it('a sweep under -q whose webhook refuses says so on stderr and exits 3', async () => {
+    const server = createServer((_req, res) => res.writeHead(400).end('no'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const state = path.join(await tmpDir(), 'state.db');
+      const run = await runCli(['sweep', `sbom:${AFFECTED}`, '--state', state, '--webhook', `http://127.0.0.1:${port}/hook`, '-q']);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/sbom-hunt: alert delivery failed: webhook 127\.0\.0\.1:\d+: refused with HTTP 400/);
+      expect(run.stderr).toMatch(/deliveries failed and stay owed/);
+    } finally {
+      server.close();
+    }
+  });
+
   it('a truncated SBOM under -q still says so on stderr (exit 2), and an incomplete run says so (exit 4)', async () => {
     const dir = await tmpDir();
     const cut = path.join(dir, 'cut.cdx.json');
