@@ -3,13 +3,13 @@
 import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Descriptor, ImageStore } from '../../model/oci.js';
-import { catalogerFor } from './catalogers/index.js';
+import { catalogerFor, CONTENT_CATALOGERS, type ContentSink } from './catalogers/index.js';
 import { createDecompressor, sniffCompression, compressionFromMediaType, type Compression } from './decompress.js';
 import { hasherFor, parseDigest } from './digest.js';
 import type { LayeredFiles } from './layered-files.js';
 import { LimitError, type Limits } from './limits.js';
 import { basename, dirname, safeEntryPath } from './paths.js';
-import { TarParser, type TarEntry, type TarHandler } from './tar.js';
+import { TarParser, type TarBodyStream, type TarEntry, type TarHandler } from './tar.js';
 
 export interface LayerContext {
   store: ImageStore;
@@ -146,7 +146,7 @@ function entryHandler(layer: string, ctx: LayerContext): TarHandler {
   const { files, limits } = ctx;
   let keeping = '';
   return {
-    onEntry(entry: TarEntry): boolean {
+    onEntry(entry: TarEntry): boolean | TarBodyStream {
       const safe = safeEntryPath(entry.name);
       if (!safe.ok) {
         // docker and containerd extract absolute names under the root, so a skipped file may be in the
@@ -172,7 +172,10 @@ function entryHandler(layer: string, ctx: LayerContext): TarHandler {
       if (entry.type !== 'file' && entry.type !== 'hardlink' && entry.type !== 'symlink') return false;
       if (entry.type === 'symlink') files.symlink(path, entry.linkname);
       const cataloger = catalogerFor(path);
-      if (!cataloger) return false;
+      if (!cataloger) {
+        if (entry.type === 'hardlink') linkFound(files, path, entry.linkname);
+        return entry.type === 'file' ? contentStream(files, path, entry.size, limits) : false;
+      }
       if (entry.type === 'symlink') return checkSymlink(files, path, entry.linkname, (why) => ctx.error(`layer ${layer}: symlink /${path} ${why}`));
       if (entry.type === 'hardlink') return keepHardLink(files, path, entry.linkname, (why) => ctx.error(`layer ${layer}: hard link /${path} ${why}`));
       const max = cataloger.maxBytes(limits);
@@ -188,6 +191,33 @@ function entryHandler(layer: string, ctx: LayerContext): TarHandler {
       files.keep(keeping, body);
     },
   };
+}
+
+/** The content catalogers that may want a file of this size, fanned out over its body; false when none. */
+function contentStream(files: LayeredFiles, path: string, size: number, limits: Limits): TarBodyStream | false {
+  const sinks: ContentSink[] = [];
+  for (const c of CONTENT_CATALOGERS) if (c.mayWant(size)) sinks.push(c.open(path, size, limits));
+  if (sinks.length === 0) return false;
+  return {
+    write(chunk) {
+      for (const s of sinks) if (!s.settled) s.write(chunk);
+    },
+    end() {
+      for (const s of sinks) {
+        const found = s.finish();
+        if (found) files.keepFound(path, found);
+      }
+    },
+  };
+}
+
+/** A hard link at an uncataloged path to a file a content cataloger read: the same packages, at the link's path too. */
+function linkFound(files: LayeredFiles, path: string, linkname: string): void {
+  const target = safeEntryPath(linkname);
+  const kept = target.ok ? files.lookupKept(target.path) : undefined;
+  if (!kept?.found) return;
+  const found = kept.found;
+  files.keepFound(path, { ...found, packages: found.packages.map((p) => ({ ...p, path: `/${path}` })) });
 }
 
 /**

@@ -1,5 +1,6 @@
 // The kept files of an image as layers stack up: whiteouts, opaque directories and replacements applied,
 // with every lower-layer file that a later layer deleted or replaced kept aside (the build still ran it).
+import type { CatalogResult } from './catalogers/cataloger.js';
 import { dirname, isUnder } from './paths.js';
 
 export interface KeptFile {
@@ -10,6 +11,8 @@ export interface KeptFile {
   unreadBytes?: number;
   /** Set for a symlink (its target as written; `content` is empty): catalogers see files through links. */
   link?: string;
+  /** What a content cataloger read from the body as it streamed past (`content` is then empty). */
+  found?: CatalogResult;
 }
 
 interface LayerChanges {
@@ -59,6 +62,17 @@ export class LayeredFiles {
   symlink(path: string, linkname: string): void {
     const layer = this.current();
     layer.added.set(path, { path, content: Buffer.alloc(0), layer: layer.digest, link: linkname });
+  }
+
+  /** A file read by a content cataloger as it streamed; only its result is kept. */
+  keepFound(path: string, found: CatalogResult): void {
+    const layer = this.current();
+    layer.added.set(path, { path, content: Buffer.alloc(0), layer: layer.digest, found });
+  }
+
+  /** A kept file by path, this layer's first (symlinks included). */
+  lookupKept(path: string): KeptFile | undefined {
+    return this.layer?.added.get(path) ?? this.files.get(path);
   }
 
   /** A kept file's content by path, this layer's first: hard links in a layer point at earlier members. Not symlinks. */

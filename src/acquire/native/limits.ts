@@ -7,6 +7,13 @@ export interface Limits {
   maxFileBytes: number;
   /** Largest yarn cache zip read (its central directory and package.json entries only). */
   maxZipBytes: number;
+  /**
+   * Largest executable held whole to read its Go build information. Larger ones are scanned as they
+   * stream (Go 1.18+ build info); a pre-1.18 Go binary above it makes the platform unknown.
+   */
+  maxExecutableBytes: number;
+  /** Largest Java archive (jar, war, ear) read, nested archives included. */
+  maxJavaArchiveBytes: number;
   /** Tar entries in one layer. */
   maxEntriesPerLayer: number;
   /** Manifests and indexes fetched for one image, all platforms together. */
@@ -25,6 +32,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxLayerBytes: 8 * 1024 ** 3,
   maxFileBytes: 8 * 1024 ** 2,
   maxZipBytes: 64 * 1024 ** 2,
+  maxExecutableBytes: 64 * 1024 ** 2,
+  maxJavaArchiveBytes: 256 * 1024 ** 2,
   maxEntriesPerLayer: 1_000_000,
   maxManifests: 256,
   maxPlatforms: 256,

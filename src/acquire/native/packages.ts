@@ -23,12 +23,8 @@ export function catalogFiles(final: KeptFile[], removed: KeptFile[], limits: Lim
   const note = once(sink.note);
   const error = once(sink.error);
   const add = (file: KeptFile, at: string, deleted: boolean, lookup: (p: string) => KeptFile | undefined) => {
-    const cataloger = catalogerFor(at);
-    if (!cataloger) return;
-    const result: CatalogResult =
-      file.unreadBytes !== undefined
-        ? (cataloger.catalogUnread?.(at, file.unreadBytes) ?? { packages: [], notes: [] })
-        : cataloger.catalog(at, file.content, limits, lookup);
+    const result = file.found ? foundAt(file, at) : readKept(file, at, limits, lookup);
+    if (!result) return;
     result.notes.forEach(note);
     // What a later layer deleted is not there to be loaded: its unreadable files are remarks, not unknowns.
     (result.errors ?? []).forEach(deleted ? (t) => note(`in a layer a later one deleted: ${t}`) : error);
@@ -54,6 +50,21 @@ export function catalogFiles(final: KeptFile[], removed: KeptFile[], limits: Lim
   const lookupGone = (p: string) => gone.get(p);
   for (const file of removed) if (file.link === undefined) add(file, file.path, true, lookupGone);
   return dropDeletedStillPresent([...merged.values()]);
+}
+
+function readKept(file: KeptFile, at: string, limits: Limits, lookup: (p: string) => KeptFile | undefined): CatalogResult | undefined {
+  const cataloger = catalogerFor(at);
+  if (!cataloger) return undefined;
+  if (file.unreadBytes !== undefined) return cataloger.catalogUnread?.(at, file.unreadBytes) ?? { packages: [], notes: [] };
+  return cataloger.catalog(at, file.content, limits, lookup);
+}
+
+/** A content cataloger's result for a file, at one of the paths programs see it by (a symlinked folder). */
+function foundAt(file: KeptFile, at: string): CatalogResult {
+  const found = file.found as CatalogResult;
+  if (at === file.path) return found;
+  const from = `/${file.path}`;
+  return { ...found, packages: found.packages.map((p) => (p.path.startsWith(from) ? { ...p, path: `/${at}${p.path.slice(from.length)}` } : p)) };
 }
 
 /**

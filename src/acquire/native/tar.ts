@@ -44,9 +44,19 @@ export interface TarEntry {
   sparse?: true;
 }
 
+/** A body delivered in the chunks it arrives in, never held whole (content sniffing, hashing). */
+export interface TarBodyStream {
+  write(chunk: Buffer): void;
+  end(): void;
+}
+
 export interface TarHandler {
-  /** Called for each member; return true to receive its body (a file's content) through `onBody`. */
-  onEntry(entry: TarEntry): boolean;
+  /**
+   * Called for each member; return true to receive a regular file's body (its content) whole through
+   * `onBody`, or a TarBodyStream to be handed it in chunks valid only during the call (a sparse file's
+   * content is assembled first and handed over in one chunk).
+   */
+  onEntry(entry: TarEntry): boolean | TarBodyStream;
   onBody(entry: TarEntry, body: Buffer): void;
 }
 
@@ -56,7 +66,7 @@ const TYPES: Record<string, TarEntryType> = { '0': 'file', '1': 'hardlink', '2':
 
 type Step =
   | { kind: 'collect'; buf: Buffer; fill: number; done: (buf: Buffer) => void; eofOk: boolean }
-  | { kind: 'body'; remaining: number; sink: SparseCollector | Buffer | undefined; fill: number }
+  | { kind: 'body'; remaining: number; sink: SparseCollector | Buffer | undefined; fill: number; stream?: TarBodyStream }
   | { kind: 'pad'; remaining: number };
 
 interface Pending {
@@ -91,7 +101,7 @@ export class TarParser {
 
   /** Skips `n` bytes of a body not asked for without seeing them; returns how many were skipped. */
   skippable(): number {
-    return this.step.kind === 'body' && this.step.sink === undefined ? this.step.remaining : 0;
+    return this.step.kind === 'body' && this.step.sink === undefined && !this.step.stream ? this.step.remaining : 0;
   }
 
   skip(n: number): void {
@@ -130,6 +140,7 @@ export class TarParser {
     const n = Math.min(s.remaining, chunk.length - off);
     if (s.sink instanceof SparseCollector) s.sink.write(chunk.subarray(off, off + n));
     else if (s.sink) chunk.copy(s.sink, s.fill, off, off + n);
+    else if (s.stream && n > 0) s.stream.write(chunk.subarray(off, off + n));
     s.fill += n;
     s.remaining -= n;
     this.position += n;
@@ -237,13 +248,17 @@ export class TarParser {
     if (sparse) entry.sparse = true;
     this.current = entry;
     this.entries++;
-    const wanted = this.handler.onEntry(entry) && type === 'file';
+    const asked = this.handler.onEntry(entry);
+    const wanted = asked === true && type === 'file';
+    const stream = typeof asked === 'object' && type === 'file' ? asked : undefined;
     if (sparse && sparse.dataBytes !== physical) {
       throw new Error(`tar: sparse file ${JSON.stringify(h.name)} ${sparse.dataBytes > physical ? 'references non-existent data' : 'contains unreferenced data'}`);
     }
     let sink: SparseCollector | Buffer | undefined;
     if (wanted) sink = sparse ? new SparseCollector(sparse) : Buffer.allocUnsafe(physical);
+    else if (stream && sparse) sink = new SparseCollector(sparse);
     const step: Step = { kind: 'body', remaining: physical, sink, fill: 0 };
+    if (stream) step.stream = stream;
     this.step = step;
     this.bodyPadding = physical;
     if (physical === 0) this.endBody(step);
@@ -253,7 +268,10 @@ export class TarParser {
 
   private endBody(step: Extract<Step, { kind: 'body' }>): void {
     const entry = this.current as TarEntry;
-    if (step.sink) this.handler.onBody(entry, step.sink instanceof SparseCollector ? step.sink.content() : step.sink);
+    if (step.stream) {
+      if (step.sink instanceof SparseCollector) step.stream.write(step.sink.content());
+      step.stream.end();
+    } else if (step.sink) this.handler.onBody(entry, step.sink instanceof SparseCollector ? step.sink.content() : step.sink);
     this.padThen(this.bodyPadding);
   }
 }

@@ -3,7 +3,7 @@ import type { KeptFile } from '../layered-files.js';
 import type { Limits } from '../limits.js';
 
 export interface FoundPackage {
-  ecosystem: 'npm' | 'pypi' | 'deb' | 'apk';
+  ecosystem: 'npm' | 'pypi' | 'deb' | 'apk' | 'go' | 'rpm' | 'maven';
   name: string;
   version: string;
   purl?: string;
@@ -35,6 +35,25 @@ export interface Cataloger {
    * platform unknown instead, since a padded file must not hide a package.
    */
   catalogUnread?(path: string, size: number): CatalogResult;
+}
+
+/**
+ * A cataloger that recognises its files by content, at any path (executables): every regular file's
+ * body is streamed through a sink, which stops looking as soon as the first bytes say "not mine".
+ */
+export interface ContentCataloger {
+  readonly name: string;
+  /** Cheap, before any byte: whether a file of this size could be one of mine. */
+  mayWant(size: number): boolean;
+  open(path: string, size: number, limits: Limits): ContentSink;
+}
+
+export interface ContentSink {
+  write(chunk: Buffer): void;
+  /** True once no further byte can change the result (the sink may then be dropped early). */
+  readonly settled: boolean;
+  /** The result once the body ended; undefined when the file is not one of mine. */
+  finish(): CatalogResult | undefined;
 }
 
 export function noteFor(path: string, cataloger: string, detail: string): string {

@@ -1,14 +1,15 @@
 // The catalogers, in the order their packages are listed.
 import { apkCataloger } from './apk.js';
-import type { Cataloger } from './cataloger.js';
+import type { Cataloger, ContentCataloger } from './cataloger.js';
 import { dpkgCataloger } from './dpkg.js';
+import { goBinaryCataloger } from './go-binary.js';
 import { npmCacacheCataloger } from './npm-cacache.js';
 import { npmLockfileCataloger } from './npm-lockfile.js';
 import { npmCataloger } from './npm.js';
 import { pythonCataloger } from './python.js';
 import { yarnZipCataloger } from './yarn-zip.js';
 
-export type { Cataloger, CatalogResult, FileLookup, FoundPackage } from './cataloger.js';
+export type { Cataloger, CatalogResult, ContentCataloger, ContentSink, FileLookup, FoundPackage } from './cataloger.js';
 
 export const CATALOGERS: readonly Cataloger[] = [
   npmCataloger,
@@ -25,3 +26,6 @@ export function catalogerFor(path: string): Cataloger | undefined {
   for (const c of CATALOGERS) if (c.wants(path)) return c;
   return undefined;
 }
+
+/** Catalogers that recognise files by content at any path: every regular file not wanted by path streams through them. */
+export const CONTENT_CATALOGERS: readonly ContentCataloger[] = [goBinaryCataloger];

@@ -1,0 +1,50 @@
+// Real tools from Debian that some tests build artifacts with, and a cache for what they build.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Whether `command` is on PATH. Missing in CI is a failure (scripts/setup.sh installs `aptPackage`);
+ * elsewhere the caller skips, and this says so once.
+ */
+export function haveTool(command: string, aptPackage: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    if (process.env.CI) throw new Error(`${command} is missing: scripts/setup.sh installs ${aptPackage}, and CI needs it`);
+    console.warn(`SKIPPED: ${command} is not installed (apt-get install ${aptPackage}); tests that need it do not run`);
+    return false;
+  }
+}
+
+const CACHE = join(tmpdir(), 'sbom-hunt-test-builds');
+
+/**
+ * A directory built once per distinct `key` and reused: `build(dir)` fills a fresh folder, which is then
+ * moved into place whole, so a build cut short is never reused.
+ */
+export async function cachedBuild(kind: string, key: unknown, build: (dir: string) => Promise<void>): Promise<string> {
+  const hash = createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 16);
+  const dir = join(CACHE, `${kind}-${hash}`);
+  if (existsSync(join(dir, '.done'))) return dir;
+  const work = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  await mkdir(work, { recursive: true });
+  try {
+    await build(work);
+    await mkdir(join(work, '.done'));
+    if (!existsSync(join(dir, '.done'))) await rm(dir, { recursive: true, force: true });
+    // Another test process may have finished the same build first: its copy is as good.
+    await rename(work, dir).catch(async (err: unknown) => {
+      if (!existsSync(join(dir, '.done'))) throw err;
+      await rm(work, { recursive: true, force: true });
+    });
+  } catch (err) {
+    await rm(work, { recursive: true, force: true });
+    throw err;
+  }
+  return dir;
+}
