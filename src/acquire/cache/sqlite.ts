@@ -27,7 +27,7 @@ export function withoutSqliteWarning<T>(load: () => T): T {
   }
 }
 
-function loadSqlite(): typeof Sqlite {
+export function loadSqlite(): typeof Sqlite {
   loaded ??= withoutSqliteWarning(() => createRequire(import.meta.url)('node:sqlite') as typeof Sqlite);
   return loaded;
 }

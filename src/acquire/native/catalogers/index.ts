@@ -7,6 +7,7 @@ import { npmCacacheCataloger } from './npm-cacache.js';
 import { npmLockfileCataloger } from './npm-lockfile.js';
 import { npmCataloger } from './npm.js';
 import { pythonCataloger } from './python.js';
+import { rpmCataloger } from './rpm.js';
 import { yarnZipCataloger } from './yarn-zip.js';
 
 export type { Cataloger, CatalogResult, ContentCataloger, ContentSink, FileLookup, FoundPackage } from './cataloger.js';
@@ -19,6 +20,7 @@ export const CATALOGERS: readonly Cataloger[] = [
   pythonCataloger,
   dpkgCataloger,
   apkCataloger,
+  rpmCataloger,
 ];
 
 /** The cataloger that wants a file at this path, if any; called for every tar entry, so cheap. */
