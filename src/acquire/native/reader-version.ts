@@ -8,7 +8,8 @@
  * 2: platforms chosen by content (labelled/artifactType image manifests read); Go archive/tar semantics.
  * 3: Python and Node loader rules, symlinked folders, Deno, Bun and npm download caches; unparsable
  *    manifests make the platform unknown.
+ * 4: Go executables (build info, any path), the SQLite rpmdb (older rpmdb formats unknown), Java archives.
  */
-export const NATIVE_READER_VERSION = 3;
+export const NATIVE_READER_VERSION = 4;
 
 export const NATIVE_READER = `sbom-hunt-native/${NATIVE_READER_VERSION}`;

@@ -3,6 +3,7 @@ import { apkCataloger } from './apk.js';
 import type { Cataloger, ContentCataloger } from './cataloger.js';
 import { dpkgCataloger } from './dpkg.js';
 import { goBinaryCataloger } from './go-binary.js';
+import { javaArchiveCataloger } from './java-archive.js';
 import { npmCacacheCataloger } from './npm-cacache.js';
 import { npmLockfileCataloger } from './npm-lockfile.js';
 import { npmCataloger } from './npm.js';
@@ -21,6 +22,7 @@ export const CATALOGERS: readonly Cataloger[] = [
   dpkgCataloger,
   apkCataloger,
   rpmCataloger,
+  javaArchiveCataloger,
 ];
 
 /** The cataloger that wants a file at this path, if any; called for every tar entry, so cheap. */

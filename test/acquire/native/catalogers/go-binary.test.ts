@@ -4,55 +4,12 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { readGoBuildInfo, type GoBuildInfo } from '../../../../src/acquire/native/go-buildinfo.js';
 import { GoStreamScanner } from '../../../../src/acquire/native/go-stream-scan.js';
-import { buildGoProgram, goVersionM, type GoProgram } from '../../../helpers/go-build.js';
+import { buildGoProgram, goVersionM, sampleProgram, type GoProgram } from '../../../helpers/go-build.js';
 import { syntheticGoElf } from '../../../helpers/go-elf.js';
 import { haveTool } from '../../../helpers/real-tools.js';
 import { seeded as mulberry32 } from '../../../helpers/random.js';
 
 const HAVE_GO = haveTool('go', 'golang-go');
-
-/** A main module using a proxied dependency, a mixed-case path, a module replaced by another, and one by a directory. */
-export function sampleProgram(extra: Partial<GoProgram> = {}): GoProgram {
-  return {
-    path: 'example.com/app',
-    goMod: [
-      'module example.com/app',
-      'go 1.19',
-      'require (',
-      '  example.com/fake v1.2.3',
-      '  github.com/Upper/Case v0.4.2',
-      '  example.com/old v0.1.0',
-      '  example.com/local v0.0.0',
-      ')',
-      'replace example.com/old => example.com/new v0.2.0',
-      'replace example.com/local => ./local',
-      '',
-    ].join('\n'),
-    files: {
-      'main.go': [
-        'package main',
-        'import (',
-        '  "fmt"',
-        '  fake "example.com/fake"',
-        '  upper "github.com/Upper/Case"',
-        '  old "example.com/old"',
-        '  local "example.com/local"',
-        ')',
-        'func main() { fmt.Println(fake.Version, upper.Version, old.Version, local.Version) }',
-        '',
-      ].join('\n'),
-      'local/go.mod': 'module example.com/local\n\ngo 1.19\n',
-      'local/lib.go': 'package local\n\nconst Version = "dir"\n',
-    },
-    proxy: [
-      { path: 'example.com/fake', version: 'v1.2.3' },
-      { path: 'github.com/Upper/Case', version: 'v0.4.2', files: { 'lib.go': 'package upper\n\nconst Version = "v0.4.2"\n' } },
-      { path: 'example.com/old', version: 'v0.1.0' },
-      { path: 'example.com/new', version: 'v0.2.0', declares: 'example.com/old' },
-    ],
-    ...extra,
-  };
-}
 
 /** Our reading, written as `go version -m` prints its table. */
 function asLines(info: GoBuildInfo): string[][] {

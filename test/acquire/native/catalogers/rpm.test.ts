@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rpmCataloger } from '../../../../src/acquire/native/catalogers/rpm.js';
 import { readRpmHeader } from '../../../../src/acquire/native/rpm-header.js';
-import { DEFAULT_LIMITS } from '../../../../src/acquire/native/limits.js';
 import { seeded } from '../../../helpers/random.js';
 import { haveTool } from '../../../helpers/real-tools.js';
 import { buildRpmdb, rpmQueryAll, type RpmSpec } from '../../../helpers/rpm-build.js';
@@ -32,7 +31,7 @@ describe.skipIf(!HAVE_RPM)('rpmdb.sqlite against rpm -qa', () => {
       const dir = await mkdtemp(join(tmpdir(), 'rpmdb-'));
       await writeFile(join(dir, 'rpmdb.sqlite'), db);
       const oracle = await rpmQueryAll(dir);
-      const result = rpmCataloger.catalog('var/lib/rpm/rpmdb.sqlite', db, DEFAULT_LIMITS);
+      const result = rpmCataloger.catalog('var/lib/rpm/rpmdb.sqlite', db);
       expect(result.errors ?? []).toEqual([]);
       expect(result.packages).toHaveLength(oracle.length);
       const ours = result.packages
@@ -51,19 +50,19 @@ describe.skipIf(!HAVE_RPM)('rpmdb.sqlite against rpm -qa', () => {
 describe('rpm databases that are not read are unknown, never clean', () => {
   it('BerkeleyDB Packages and ndb Packages.db name their format', () => {
     for (const path of ['var/lib/rpm/Packages', 'usr/lib/sysimage/rpm/Packages.db']) {
-      const r = rpmCataloger.catalog(path, Buffer.alloc(4096), DEFAULT_LIMITS);
+      const r = rpmCataloger.catalog(path, Buffer.alloc(4096));
       expect(r.packages).toEqual([]);
       expect(r.errors?.[0]).toMatch(/a format this reader does not read; its packages are unknown/);
     }
   });
 
   it('a write-ahead log with content is a reason; an empty one is not', () => {
-    expect(rpmCataloger.catalog('var/lib/rpm/rpmdb.sqlite-wal', Buffer.alloc(0), DEFAULT_LIMITS).errors).toBeUndefined();
-    expect(rpmCataloger.catalog('var/lib/rpm/rpmdb.sqlite-wal', Buffer.alloc(100), DEFAULT_LIMITS).errors?.[0]).toMatch(/write-ahead log/);
+    expect(rpmCataloger.catalog('var/lib/rpm/rpmdb.sqlite-wal', Buffer.alloc(0)).errors).toBeUndefined();
+    expect(rpmCataloger.catalog('var/lib/rpm/rpmdb.sqlite-wal', Buffer.alloc(100)).errors?.[0]).toMatch(/write-ahead log/);
   });
 
   it('a file that is not SQLite, and a SQLite file without a Packages table', () => {
-    expect(rpmCataloger.catalog('var/lib/rpm/rpmdb.sqlite', Buffer.from('not a database at all'.repeat(100)), DEFAULT_LIMITS).errors?.[0]).toMatch(/not a readable rpmdb/);
+    expect(rpmCataloger.catalog('var/lib/rpm/rpmdb.sqlite', Buffer.from('not a database at all'.repeat(100))).errors?.[0]).toMatch(/not a readable rpmdb/);
   });
 
   it('header blobs: every truncation and corrupted count is a reason, never a throw', () => {
