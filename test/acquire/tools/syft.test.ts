@@ -59,7 +59,7 @@ describe.skipIf(!rw)('syft acquirer with a stand-in', () => {
     expect(p.digest).toBe('sha256:fd6275a37d2472b9d3be70c3261087b8d65e441c21342ae7313096312bcda2b3');
     expect(p.packages).toHaveLength(15);
     expect(p.packages.map((x) => `${x.ecosystem}:${x.name}@${x.version}`)).toContain('apk:alpine-baselayout@3.4.0-r0');
-    expect(p.created).toEqual({ value: '2023-02-11T04:46:42.558343068Z', source: 'config created', reliable: true });
+    expect(p.created).toMatchObject({ value: '2023-02-11T04:46:42.558343068Z', source: 'config created', reliable: true });
     expect(p.evidence).toEqual({ kind: 'syft', format: 'syft-json', detail: `syft 1.32.0 scan registry:ghcr.io/o/app@${DIGEST}` });
     // The digest asked for is not the manifest syft read: an index, of which one platform was read.
     expect(p.notes).toEqual([
