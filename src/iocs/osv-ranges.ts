@@ -1,6 +1,7 @@
 // OSV affected ranges -> npm semver ranges, or "every version", or text kept for the notes.
-import semver from 'semver';
 import { z } from 'zod';
+import { compileRange } from '../match/versions.js';
+import { versionOrder } from '../match/version-order/index.js';
 import { issueToInputError, type YamlSource } from './yaml-source.js';
 
 export const OsvRange = z.object({ type: z.string(), events: z.array(z.record(z.string(), z.string())) });
@@ -9,7 +10,7 @@ export type OsvRange = z.infer<typeof OsvRange>;
 export interface ConvertedRanges {
   ranges: string[];
   anyVersion: boolean;
-  /** Ranges this build cannot compare (non-npm ECOSYSTEM ranges); said in the package notes. */
+  /** Ranges of an ecosystem without an order, kept beside an enumerated `versions` list; said in the package notes. */
   uncompared: string[];
 }
 
@@ -36,20 +37,29 @@ export function convertEvents(events: Record<string, string>[]): { ranges: strin
   return { ranges, anyVersion };
 }
 
-/** GIT ranges name commits, which no SBOM records; SEMVER and ECOSYSTEM ranges are read. */
-export function convertRanges(src: YamlSource, ecosystem: string, ranges: OsvRange[], at: number): ConvertedRanges {
+/**
+ * GIT ranges name commits, which no SBOM records; SEMVER and ECOSYSTEM ranges are compared in the
+ * ecosystem's own order (match/version-order). For an ecosystem sbom-hunt cannot order, the record's
+ * enumerated `versions` are what is matched and the ranges are named in the notes; with no versions
+ * to fall back on, the record is an error rather than an IOC that silently matches nothing.
+ */
+export function convertRanges(src: YamlSource, ecosystem: string, ranges: OsvRange[], at: number, versions: readonly string[] = []): ConvertedRanges {
   const out: ConvertedRanges = { ranges: [], anyVersion: false, uncompared: [] };
   ranges.forEach((r, j) => {
     if (r.type === 'GIT') return;
     const { ranges: converted, anyVersion } = convertEvents(r.events);
     out.anyVersion ||= anyVersion;
-    if (ecosystem !== 'npm') {
+    if (ecosystem !== 'npm' && versionOrder(ecosystem) === undefined) {
+      if (converted.length > 0 && versions.length === 0) {
+        throw issueToInputError(src, { code: 'custom', message: `sbom-hunt cannot order ${ecosystem} versions, and the record lists no versions to match instead`, path: ['affected', at, 'ranges', j], input: r });
+      }
       out.uncompared.push(...converted);
       return;
     }
     for (const text of converted) {
-      if (semver.validRange(text, { loose: true }) !== null) out.ranges.push(text);
-      else throw issueToInputError(src, { code: 'custom', message: `range events do not form a semver range: ${text}`, path: ['affected', at, 'ranges', j], input: r });
+      const compiled = compileRange(ecosystem, text);
+      if (typeof compiled !== 'string') out.ranges.push(text);
+      else throw issueToInputError(src, { code: 'custom', message: `range events do not form a ${ecosystem} range: ${compiled}`, path: ['affected', at, 'ranges', j], input: r });
     }
   });
   return out;

@@ -1,7 +1,7 @@
 // Decoder for OSV JSON records (osv.dev, ossf/malicious-packages): affected packages become IOCs.
 import { PackageURL } from 'packageurl-js';
 import { z } from 'zod';
-import { normalizeEcosystem } from '../match/ecosystem.js';
+import { ecosystemProblem, NON_PACKAGE_ECOSYSTEMS, normalizeEcosystem } from '../match/ecosystem.js';
 import type { Incident, IocPackage } from '../model/ioc.js';
 import { idFromFile, toPackage, type IocDecoder } from './decoder.js';
 import { looksLikeOsv } from './json-source.js';
@@ -55,7 +55,11 @@ export const osvKeys = (incident: Incident): string[] | undefined => (incident a
 
 /** ecosystem and name, from the package fields or else from its purl (`pkg:npm/%40scope/name`). */
 function packageName(src: YamlSource, p: z.infer<typeof OsvPackage>, at: number): { ecosystem: string; name: string } {
-  if (p.ecosystem && p.name) return { ecosystem: normalizeEcosystem(p.ecosystem), name: p.name };
+  if (p.ecosystem && p.name) {
+    const problem = ecosystemProblem(p.ecosystem);
+    if (problem !== undefined) throw issueToInputError(src, { code: 'custom', message: problem, path: ['affected', at, 'package', 'ecosystem'], input: p.ecosystem });
+    return { ecosystem: normalizeEcosystem(p.ecosystem), name: p.name };
+  }
   try {
     const purl = PackageURL.fromString(p.purl ?? '');
     return { ecosystem: normalizeEcosystem(purl.type), name: purl.namespace ? `${purl.namespace}/${purl.name}` : purl.name };
@@ -64,13 +68,17 @@ function packageName(src: YamlSource, p: z.infer<typeof OsvPackage>, at: number)
   }
 }
 
-function toPackages(src: YamlSource, rec: OsvRecord, reference: string | undefined): IocPackage[] {
+function toPackages(src: YamlSource, rec: OsvRecord, reference: string | undefined, passedOver: string[]): IocPackage[] {
   const out: IocPackage[] = [];
   rec.affected.forEach((a, i) => {
     // GIT-only entries name a repository and commits, nothing an SBOM lists.
     if (!a.package) return;
     const { ecosystem, name } = packageName(src, a.package, i);
-    const r = convertRanges(src, ecosystem, a.ranges, i);
+    if (NON_PACKAGE_ECOSYSTEMS.has(ecosystem)) {
+      passedOver.push(`${a.package.ecosystem ?? ecosystem}/${name}`);
+      return;
+    }
+    const r = convertRanges(src, ecosystem, a.ranges, i, a.versions);
     const notes: string[] = [];
     if (r.uncompared.length > 0) notes.push(`OSV ranges not compared for ${ecosystem}: ${r.uncompared.join(', ')}`);
     // No versions and no ranges at all: OSV's way of saying the package itself is the IOC.
@@ -79,26 +87,32 @@ function toPackages(src: YamlSource, rec: OsvRecord, reference: string | undefin
     const anyVersion = r.anyVersion || noVersionInfo;
     out.push(toPackage({ ecosystem, name, versions: a.versions, ranges: r.ranges, anyVersion, reference, notes: notes.join('; ') || undefined }));
   });
+  if (out.length === 0 && passedOver.length > 0) return out;
   if (out.length === 0) throw issueToInputError(src, { code: 'custom', message: 'no affected entry names a package', path: ['affected'], input: rec.affected });
   return out;
 }
 
-function toIncident(src: YamlSource, rec: OsvRecord): Incident {
+/** The record's incident, or undefined when it names only what no image lists (a kernel tree, an Android build). */
+function toIncident(src: YamlSource, rec: OsvRecord): Incident | undefined {
   // Records imported into ossf/malicious-packages before consolidation carry an empty id.
   const id = rec.id || rec.aliases[0] || idFromFile(src.file);
   const advisory = rec.references.find((r) => r.type === 'ADVISORY')?.url;
   const reference = advisory ?? (rec.id ? `https://osv.dev/vulnerability/${rec.id}` : undefined);
   const iocs = rec.database_specific?.iocs;
+  const passedOver: string[] = [];
+  const packages = toPackages(src, rec, reference, passedOver);
+  if (packages.length === 0) return undefined;
   const incident: Incident = {
     id,
     title: rec.summary?.trim() || id,
     references: rec.references.map((r) => r.url),
     aliases: rec.aliases,
     windows: [],
-    packages: toPackages(src, rec, reference),
+    packages,
     indicators: iocs ? [...iocs.domains, ...iocs.ips, ...iocs.urls].filter((s) => s.trim() !== '') : [],
     file: src.file,
   };
+  if (passedOver.length > 0) incident.notes = `passed over (no image lists packages of these ecosystems): ${passedOver.join(', ')}`;
   const disclosed = rec.modified || rec.published;
   if (disclosed) incident.disclosed = disclosed;
   const origins = (rec.database_specific?.['malicious-packages-origins'] ?? []).flatMap((o) => (o.sha256 ? [`origin:${o.source ?? ''}:${o.sha256}`] : []));
@@ -118,6 +132,7 @@ export const osvJson = {
     // A withdrawn record is an advisory its publisher took back: it names no IOC any more.
     const withdrawn = (src.value as { withdrawn?: unknown }).withdrawn;
     if (typeof withdrawn === 'string' && withdrawn !== '') return [];
-    return [toIncident(src, parseSource(OsvRecord, src))];
+    const incident = toIncident(src, parseSource(OsvRecord, src));
+    return incident ? [incident] : [];
   },
 } satisfies IocDecoder;

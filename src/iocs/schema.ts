@@ -1,10 +1,11 @@
 // zod schemas for sbom-hunt's versioned IOC format and the guide's flat list (OSV's lives in osv.ts).
-import semver from 'semver';
 import { z } from 'zod';
 import { parseReference, formatReference } from '../adapters/oci/reference.js';
 import { ecosystemProblem, normalizeEcosystem } from '../match/ecosystem.js';
 import { fileGlobProblem } from '../match/file-glob.js';
 import { normalizeIntegrity } from '../match/integrity.js';
+import { compileRange, versionProblem } from '../match/versions.js';
+import { convertEvents } from './osv-ranges.js';
 import { parseIsoTime, readInterval } from './window.js';
 
 /** The apiVersion this build writes and reads; any other `sbom-hunt/*` is "a version I do not know". */
@@ -46,12 +47,31 @@ const integrity = nonEmpty.transform((s, ctx) => {
   return n;
 });
 
+/**
+ * A range as text in the ecosystem's syntax (`>=1.82.7 <1.82.9`), or as OSV events
+ * (`{introduced: 1.82.7, fixed: 1.82.9}`, `last_affected`), read as OSV reads them.
+ */
+const OsvEventsSpec = z
+  .strictObject({ introduced: nonEmpty.optional(), fixed: nonEmpty.optional(), last_affected: nonEmpty.optional(), limit: nonEmpty.optional() })
+  .refine((e) => e.introduced !== undefined || e.fixed !== undefined || e.last_affected !== undefined, { message: 'give introduced, fixed or last_affected', path: [] })
+  .refine((e) => e.fixed === undefined || e.last_affected === undefined, { message: 'give fixed or last_affected, not both', path: [] });
+
+const rangeSpec = z.union([
+  nonEmpty,
+  OsvEventsSpec.transform((e) => {
+    const events: Record<string, string>[] = [{ introduced: e.introduced ?? '0' }];
+    for (const key of ['fixed', 'last_affected', 'limit'] as const) if (e[key] !== undefined) events.push({ [key]: e[key] });
+    const { ranges, anyVersion } = convertEvents(events);
+    return anyVersion ? '>=0' : ranges.join(' || ');
+  }),
+]);
+
 export const IocPackageSpec = z
   .strictObject({
     ecosystem,
     name: nonEmpty,
     versions: z.array(nonEmpty).default([]),
-    ranges: z.array(nonEmpty).default([]),
+    ranges: z.array(rangeSpec).default([]),
     anyVersion: z.boolean().default(false),
     integrity: z.array(integrity).default([]),
     reference: nonEmpty.optional(),
@@ -60,7 +80,10 @@ export const IocPackageSpec = z
   .superRefine(checkVersionsAndRanges);
 export type IocPackageSpec = z.infer<typeof IocPackageSpec>;
 
-/** Ranges are compared only for npm (semver); elsewhere a range would silently never match, so it is refused. */
+/**
+ * Every version and range must be one the ecosystem can order and compare: a version or range that
+ * cannot be evaluated would otherwise never match, silently.
+ */
 function checkVersionsAndRanges(
   p: { ecosystem: string; versions: string[]; ranges: string[]; anyVersion: boolean; integrity?: string[][] },
   ctx: z.RefinementCtx,
@@ -68,12 +91,13 @@ function checkVersionsAndRanges(
   if (!p.anyVersion && p.versions.length === 0 && p.ranges.length === 0 && (p.integrity ?? []).length === 0) {
     ctx.addIssue({ code: 'custom', message: 'give versions, ranges, integrity, or anyVersion: true', path: [] });
   }
+  p.versions.forEach((v, i) => {
+    const problem = versionProblem(p.ecosystem, v);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, path: ['versions', i] });
+  });
   p.ranges.forEach((r, i) => {
-    if (p.ecosystem !== 'npm') {
-      ctx.addIssue({ code: 'custom', message: `ranges are supported for npm only, not ${p.ecosystem}: list exact versions`, path: ['ranges', i] });
-    } else if (semver.validRange(r, { loose: true }) === null) {
-      ctx.addIssue({ code: 'custom', message: `not a valid npm semver range: ${JSON.stringify(r)}`, path: ['ranges', i] });
-    }
+    const compiled = compileRange(p.ecosystem, r);
+    if (typeof compiled === 'string') ctx.addIssue({ code: 'custom', message: compiled, path: ['ranges', i] });
   });
 }
 
@@ -176,7 +200,7 @@ export const FlatEntry = z
     ecosystem,
     version: nonEmpty.optional(),
     versions: z.array(nonEmpty).default([]),
-    ranges: z.array(nonEmpty).default([]),
+    ranges: z.array(rangeSpec).default([]),
     anyVersion: z.boolean().default(false),
     integrity: z.array(integrity).default([]),
     disclosed: isoTime.optional(),

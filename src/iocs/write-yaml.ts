@@ -15,6 +15,7 @@ function packageSpec(p: IocPackage): Record<string, unknown> {
   if (p.versions.length > 0) spec['versions'] = p.versions;
   if (p.ranges.length > 0) spec['ranges'] = p.ranges;
   if (p.anyVersion) spec['anyVersion'] = true;
+  if (p.integrity !== undefined && p.integrity.length > 0) spec['integrity'] = p.integrity;
   if (p.reference !== undefined) spec['reference'] = p.reference;
   if (p.notes !== undefined) spec['notes'] = p.notes;
   return spec;
@@ -28,7 +29,9 @@ function incidentSpec(inc: Incident, packages: IocPackage[]): Record<string, unk
   if (inc.windows.length > 0) spec['windows'] = inc.windows.map((w) => ({ start: w.start.toISOString(), end: w.end.toISOString() }));
   if (inc.indicators.length > 0) spec['indicators'] = inc.indicators;
   if (inc.notes !== undefined) spec['notes'] = inc.notes;
-  spec['packages'] = packages.map(packageSpec);
+  if (packages.length > 0) spec['packages'] = packages.map(packageSpec);
+  if (inc.files !== undefined && inc.files.length > 0) spec['files'] = inc.files;
+  if (inc.images !== undefined && inc.images.length > 0) spec['images'] = inc.images;
   return spec;
 }
 
@@ -41,11 +44,11 @@ export function incidentsToYaml(incidents: readonly Incident[], header: string):
   const specs: Record<string, unknown>[] = [];
   for (const inc of incidents) {
     const usable = inc.packages.filter((p) => {
-      const ok = p.anyVersion || p.versions.length > 0 || p.ranges.length > 0;
+      const ok = p.anyVersion || p.versions.length > 0 || p.ranges.length > 0 || (p.integrity ?? []).length > 0;
       if (!ok) dropped.push(`${inc.id}: ${p.ecosystem}/${p.name} has no version the loader can compare (${p.notes ?? 'no versions'})`);
       return ok;
     });
-    if (usable.length > 0) specs.push(incidentSpec(inc, usable));
+    if (usable.length > 0 || (inc.files ?? []).length > 0 || (inc.images ?? []).length > 0) specs.push(incidentSpec(inc, usable));
     else dropped.push(`${inc.id}: left out, no package with comparable versions`);
   }
   const doc = { apiVersion: IOC_API_VERSION, incidents: specs };

@@ -1,17 +1,18 @@
 // The IOC set as lookup tables: a package costs one map lookup however many IOCs are loaded.
-import type { Range } from 'semver';
 import type { Incident, IocPackage, IocSet, TimeWindow } from '../model/ioc.js';
 import { normalizeEcosystem } from './ecosystem.js';
 import { normalizePackageName } from './names.js';
-import { compileRange, normalizeVersion } from './versions.js';
+import { compileRange, normalizeVersion, type CompiledRange } from './versions.js';
 
 export interface IocEntry {
   incident: Incident;
   ioc: IocPackage;
   /** Exact versions, normalised for the ecosystem. */
   versions: Set<string>;
+  /** Exact versions as written, for equality in the ecosystem's order (`1.0` = `1.0.0` in PEP 440). */
+  versionList: string[];
   /** Ranges as written and compiled; a range that does not compile never matches (the loader refuses those). */
-  ranges: { text: string; range: Range | undefined }[];
+  ranges: { text: string; range: CompiledRange | undefined }[];
   /** The advisory to name in a reason: an id found in the package reference, else the incident's. */
   label: string;
 }
@@ -67,7 +68,11 @@ export function buildIocIndex(set: IocSet, extraWindows: TimeWindow[] = []): Ioc
         incident,
         ioc,
         versions: new Set(ioc.versions.map((v) => normalizeVersion(ioc.ecosystem, v))),
-        ranges: ioc.ranges.map((text) => ({ text, range: compileRange(ioc.ecosystem, text) })),
+        versionList: ioc.versions.map((v) => v.trim()),
+        ranges: ioc.ranges.map((text) => {
+          const range = compileRange(ioc.ecosystem, text);
+          return { text, range: typeof range === 'string' ? undefined : range };
+        }),
         label: advisoryLabel(ioc, incident),
       };
       let names = byEcosystem.get(ioc.ecosystem);

@@ -2,7 +2,7 @@
 import type { Match } from '../model/finding.js';
 import type { Package } from '../model/package.js';
 import { lookupEntries, type IocEntry, type IocIndex } from './ioc-index.js';
-import { normalizeVersion, versionInRange } from './versions.js';
+import { normalizeVersion, versionInRange, versionsEqual } from './versions.js';
 
 export const DOWNLOAD_CACHE_DETAIL = "its tarball is in npm's download cache (_cacache): the build fetched it";
 
@@ -20,7 +20,9 @@ function versionHit(entry: IocEntry, version: string): Pick<Match, 'matchedBy' |
   if (version !== '') {
     const v = normalizeVersion(eco, version);
     if (entry.versions.has(v)) return { matchedBy: 'version', matchKind: 'package-version', iocVersion: v };
-    const hit = entry.ranges.find((r) => r.range !== undefined && versionInRange(eco, v, r.range));
+    const equal = entry.versionList.find((iv) => versionsEqual(eco, iv, v));
+    if (equal !== undefined) return { matchedBy: 'version', matchKind: 'package-version', iocVersion: equal };
+    const hit = entry.ranges.find((r) => r.range !== undefined && versionInRange(v, r.range));
     if (hit !== undefined) return { matchedBy: 'range', matchKind: 'package-range', iocVersion: hit.text };
   }
   if (entry.ioc.anyVersion) return { matchedBy: 'any-version', matchKind: 'package-any-version', iocVersion: '' };

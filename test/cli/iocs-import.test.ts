@@ -43,15 +43,16 @@ describe('iocs import osv', () => {
     expect(after.incidents[0]!.windows.map((w) => w.end.toISOString())).toEqual(['2026-03-31T03:29:00.000Z']);
   });
 
-  it('leaves out, with a warning, packages whose only versions are ranges it cannot compare', async () => {
+  it('writes PyPI ECOSYSTEM ranges as v1 ranges, which load back', async () => {
     const dir = await tmp();
     const rec = { schema_version: '1.7.4', id: 'PYSEC-2099-1', modified: '2099-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'PyPI', name: 'x' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '1.0' }, { fixed: '1.1' }] }] }] };
     await writeFile(path.join(dir, 'PYSEC-2099-1.json'), JSON.stringify(rec));
     const r = await runMain(['iocs', 'import', 'osv', path.join(dir, 'PYSEC-2099-1.json'), `${FIX}/no-version`, '-o', '-']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('warning: PYSEC-2099-1: pypi/x has no version the loader can compare (OSV ranges not compared for pypi: >=1.0 <1.1)');
-    expect(r.stderr).toContain('warning: PYSEC-2099-1: left out');
-    expect(parse(r.stdout).incidents.map((i: { id: string }) => i.id)).toEqual(['MAL-2099-0100']);
+    expect(r.stderr).toBe('');
+    const written = parse(r.stdout);
+    expect(written.incidents.map((i: { id: string }) => i.id)).toEqual(['PYSEC-2099-1', 'MAL-2099-0100']);
+    expect(written.incidents[0].packages[0]).toMatchObject({ ecosystem: 'pypi', name: 'x', ranges: ['>=1.0 <1.1'] });
   });
 
   it('a broken record is exit 2 naming file, line and field, and writes nothing', async () => {

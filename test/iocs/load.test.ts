@@ -48,7 +48,7 @@ describe('loadIocs: the versioned format', () => {
   it('refuses the same incident id in two files', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'iocs-dup-'));
     await writeFile(path.join(dir, 'same.yaml'), await readFile(`${FIX}/flat-guide/guide-axios.yaml`, 'utf8'));
-    await writeFile(path.join(dir, 'b.yaml'), 'apiVersion: sbom-hunt/v1\nincidents:\n  - id: same\n    packages: [{ecosystem: npm, name: x, versions: ["1"]}]\n');
+    await writeFile(path.join(dir, 'b.yaml'), 'apiVersion: sbom-hunt/v1\nincidents:\n  - id: same\n    packages: [{ecosystem: npm, name: x, versions: ["1.0.0"]}]\n');
     await expect(loadIocs([dir])).rejects.toThrow(/incident id same is also defined in .*b\.yaml/);
   });
 
@@ -96,7 +96,9 @@ describe('loadIocs: bad files name file, line and field', () => {
   it.each([
     ['an unknown field', 'apiVersion: sbom-hunt/v1\nincidents:\n  - id: a\n    pakages: []\n', 4, 'incidents[0].pakages', /unknown field "pakages"/],
     ['a package without versions', 'packages:\n  - name: a\n    ecosystem: npm\n', 2, 'packages[0]', /give versions, ranges, integrity, or anyVersion: true/],
-    ['a range outside npm', 'packages:\n  - {name: a, ecosystem: PyPI,\n     ranges: [">=1"]}\n', 3, 'packages[0].ranges[0]', /ranges are supported for npm only, not pypi/],
+    ['a range where sbom-hunt has no order', 'packages:\n  - {name: a/b, ecosystem: composer,\n     ranges: [">=1"]}\n', 3, 'packages[0].ranges[0]', /versions of composer cannot be ordered by sbom-hunt: list exact versions/],
+    ['a PyPI range bound that is not PEP 440', 'packages:\n  - {name: a, ecosystem: PyPI,\n     ranges: [">=1.0 <latest"]}\n', 3, 'packages[0].ranges[0]', /"latest" is not a PEP 440 version/],
+    ['a PyPI version that is not PEP 440', 'packages:\n  - {name: a, ecosystem: PyPI,\n     versions: ["1.0", "one"]}\n', 3, 'packages[0].versions[1]', /"one" is not a PEP 440 version \(pypi\)/],
     ['a window string that is not an interval', 'window: "2026-03-31"\npackages:\n  - {name: a, ecosystem: npm, version: "1"}\n', 1, 'window', /expected START\/END/],
     ['a date in prose', 'apiVersion: sbom-hunt/v1\nincidents:\n  - id: a\n    disclosed: March 31\n    packages: [{ecosystem: npm, name: x, anyVersion: true}]\n', 4, 'incidents[0].disclosed', /not an ISO 8601 date/],
     ['a top-level list', '- name: axios\n', 1, undefined, /expected a mapping at the top level/],

@@ -16,16 +16,16 @@ const tmp = () => mkdtemp(path.join(tmpdir(), 'osv-feeds-'));
 const hits = (set: IocSet, ecosystem: string, name: string, version: string) => matchPackages([{ ecosystem, name, version, paths: [] }], buildIocIndex(set)).map((m) => m.matchedBy);
 
 describe('OSV range events', () => {
-  it('turns introduced/fixed/last_affected/limit into semver ranges, GIT ranges ignored', async () => {
+  it('turns introduced/fixed/last_affected/limit into ranges in each ecosystem, GIT ranges ignored', async () => {
     const [inc] = (await loadIocs([`${FIX}/ranges`])).incidents;
     expect(inc!.packages.map((p) => [p.name, p.ranges, p.anyVersion])).toEqual([
       ['semver-pkg', ['>=1.0.0 <1.2.0', '>=2.0.0 <=2.0.5'], false],
       ['eco-pkg', ['<3.0.0'], false],
       ['limit-star', ['>=4.0.0'], false],
       ['git-and-versions', [], false],
-      ['Py_Pkg', [], false],
+      ['Py_Pkg', ['>=1.0 <1.1'], false],
     ]);
-    expect(inc!.packages[4]!.notes).toBe('OSV ranges not compared for pypi: >=1.0 <1.1');
+    expect(inc!.packages[4]!.notes).toBeUndefined();
   });
 
   it.each<[string, string, string, string[]]>([
@@ -41,8 +41,8 @@ describe('OSV range events', () => {
     ['npm', 'git-and-versions', '0.1.0', ['version']],
     ['npm', 'git-and-versions', '0.1.1', []],
     ['pypi', 'py-pkg', '1.0', ['version']],
-    // the uncompared ECOSYSTEM range must not widen into a match
-    ['pypi', 'py-pkg', '1.0.5', []],
+    // the ECOSYSTEM range is compared in PEP 440 order
+    ['pypi', 'py-pkg', '1.0.5', ['range']],
   ])('%s %s@%s -> %j', async (eco, name, version, expected) => {
     expect(hits(await loadIocs([`${FIX}/ranges`]), eco, name, version)).toEqual(expected);
   });

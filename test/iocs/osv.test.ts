@@ -65,15 +65,38 @@ describe('OSV JSON records (synthetic edge cases)', () => {
     expect(inc!.packages[0]).toMatchObject({ ranges, anyVersion });
   });
 
-  it('keeps non-npm ranges out of matching and says so in the notes', () => {
+  it('reads PyPI ECOSYSTEM ranges as ranges compared in PEP 440 order', () => {
     const [inc] = parseIocFile(record([{ package: { ecosystem: 'PyPI', name: 'p' }, versions: ['1.0'], ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '1.0' }, { fixed: '1.1' }] }] }]), 'r.json');
-    expect(inc!.packages[0]).toMatchObject({ ecosystem: 'pypi', versions: ['1.0'], ranges: [], notes: 'OSV ranges not compared for pypi: >=1.0 <1.1' });
+    expect(inc!.packages[0]).toMatchObject({ ecosystem: 'pypi', versions: ['1.0'], ranges: ['>=1.0 <1.1'] });
+    expect(inc!.packages[0]!.notes).toBeUndefined();
+  });
+
+  it('an ecosystem sbom-hunt cannot order: its enumerated versions match, the ranges are named in the notes', () => {
+    const [inc] = parseIocFile(record([{ package: { ecosystem: 'Packagist', name: 'a/b' }, versions: ['1.0.1'], ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '1.0' }, { fixed: '1.1' }] }] }]), 'r.json');
+    expect(inc!.packages[0]).toMatchObject({ ecosystem: 'composer', versions: ['1.0.1'], ranges: [], notes: 'OSV ranges not compared for composer: >=1.0 <1.1' });
+  });
+
+  it('an ecosystem sbom-hunt cannot order, with ranges and no versions, is an error, not a silent no-match', () => {
+    const text = record([{ package: { ecosystem: 'Packagist', name: 'a/b' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '1.0' }, { fixed: '1.1' }] }] }]);
+    expect(() => parseIocFile(text, 'r.json')).toThrow(/^r\.json:12 \(affected\[0\]\.ranges\[0\]\): sbom-hunt cannot order composer versions/);
+  });
+
+  it('an unknown ecosystem is an error with a did-you-mean', () => {
+    const text = record([{ package: { ecosystem: 'PyPl', name: 'p' }, versions: ['1.0'] }]);
+    expect(() => parseIocFile(text, 'r.json')).toThrow(/\(affected\[0\]\.package\.ecosystem\): unknown ecosystem "PyPl": did you mean pypi\?/);
+  });
+
+  it('entries of ecosystems no image lists (Linux) are passed over with a note; a record of only those loads as nothing', () => {
+    const both = parseIocFile(record([{ package: { ecosystem: 'Linux', name: 'Kernel' }, versions: ['6.1'] }, { package: { ecosystem: 'npm', name: 'p' }, versions: ['1.0.0'] }]), 'r.json');
+    expect(both[0]!.packages.map((p) => p.ecosystem)).toEqual(['npm']);
+    expect(both[0]!.notes).toMatch(/passed over .*Linux\/Kernel/);
+    expect(parseIocFile(record([{ package: { ecosystem: 'Linux', name: 'Kernel' }, versions: ['6.1'] }]), 'r.json')).toEqual([]);
   });
 
   it('names line and field of range events that are not semver', () => {
     const text = record([{ package: { ecosystem: 'npm', name: 'p' }, ranges: [{ type: 'SEMVER', events: [{ introduced: 'one' }, { fixed: 'two' }] }] }]);
     expect(() => parseIocFile(text, 'r.json')).toThrow(InputError);
-    expect(() => parseIocFile(text, 'r.json')).toThrow(/^r\.json:12 \(affected\[0\]\.ranges\[0\]\): range events do not form a semver range: >=one <two$/);
+    expect(() => parseIocFile(text, 'r.json')).toThrow(/^r\.json:12 \(affected\[0\]\.ranges\[0\]\): range events do not form a npm range: not a valid npm semver range: ">=one <two"$/);
   });
 
   it('refuses an OSV schema it does not know, naming the field', () => {

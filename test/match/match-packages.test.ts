@@ -32,6 +32,7 @@ describe('matchPackages: hits', () => {
     ['caret range', pkg('npm', '@EXAMPLE/LEFT-PAD', '3.9.0'), ['mixed:range:^3.1.4']],
     ['pre-release inside a range', pkg('npm', '@example/left-pad', '2.1.0-beta.1'), ['mixed:range:>=2.0.0 <2.3.0']],
     ['PEP 503 name', pkg('pypi', 'lite.llm', '1.82.7'), ['mixed:version:1.82.7']],
+    ['PEP 440 equality: v1.82.7 and 1.82.7.0 are 1.82.7', pkg('pypi', 'lite-llm', 'v1.82.7.0'), ['mixed:version:1.82.7']],
     ['maven purl-style name', pkg('maven', 'org.example/evil-lib', '1.0.1'), ['mixed:version:1.0.1']],
     ['go module path', pkg('go', 'github.com/Example/Mod', 'v0.4.2'), ['mixed:version:v0.4.2']],
     ['an ecosystem the decoder left un-canonical', pkg('PyPI', 'Lite-LLM', '1.82.7'), ['mixed:version:1.82.7']],
@@ -53,7 +54,8 @@ describe('matchPackages: false-positive guards', () => {
     ['a Go module path differs by case', pkg('go', 'github.com/example/mod', 'v0.4.2')],
     ['a version just outside the range', pkg('npm', '@example/left-pad', '2.3.0')],
     ['non-semver npm version never falls in a range', pkg('npm', '@example/left-pad', 'latest')],
-    ['PyPI versions are compared as text', pkg('pypi', 'lite-llm', 'v1.82.7')],
+    ['PyPI 1.82.70 is not 1.82.7', pkg('pypi', 'lite-llm', '1.82.70')],
+    ['PyPI 1.82.7.post1 is not 1.82.7', pkg('pypi', 'lite-llm', '1.82.7.post1')],
     ['an @scope is not dropped', pkg('npm', '@evil/axios', '1.14.1')],
   ])('%s', (_what, p) => expect(hits(p)).toEqual([]));
 });
