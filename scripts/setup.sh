@@ -15,10 +15,15 @@ command -v go >/dev/null 2>&1 || need+=(golang-go)
 # The catalogers' tests build real artifacts: Go executables (golang-go above), an rpmdb and rpm packages, jars.
 command -v rpmbuild >/dev/null 2>&1 || need+=(rpm)
 command -v zip >/dev/null 2>&1 || need+=(zip)
+# The version orders' differential tests (test/match/version-order.test.ts) ask the ecosystems' own comparators:
+# dpkg (always there), rpm.vercmp (rpm above), pip's packaging.version, Maven's ComparableVersion on a JVM.
+/usr/bin/python3 -c 'import packaging.version' >/dev/null 2>&1 || need+=(python3-packaging)
+[ -f /usr/share/java/maven-artifact-3.x.jar ] || need+=(libmaven3-core-java)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  echo "==> apt-get install ${need[*]} (real components the tests start: OCI registry, htpasswd, Chromium, kubectl, pip, Go, rpm, zip)" >&2
+  echo "==> apt-get install ${need[*]} (real components the tests start: OCI registry, htpasswd, Chromium, kubectl, pip, Go, rpm, zip, packaging, Maven's ComparableVersion, a JVM)" >&2
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi

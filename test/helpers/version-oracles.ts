@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-export const MAVEN_ARTIFACT_JAR = '/usr/share/maven/lib/maven-artifact-3.x.jar';
+/** From libmaven3-core-java. */
+export const MAVEN_ARTIFACT_JAR = '/usr/share/java/maven-artifact-3.x.jar';
 /** Debian's python, where python3-packaging is installed (a pyenv shim on PATH may not have it). */
 const PYTHON = '/usr/bin/python3';
 
