@@ -14,7 +14,7 @@ import { buildReport } from './report/build.js';
 import { RegistryClient } from './adapters/oci/client.js';
 import { defaultCredentials } from './adapters/oci/credentials.js';
 import type { Report } from './model/report.js';
-import type { TimeWindow } from './model/ioc.js';
+import type { IocSet, TimeWindow } from './model/ioc.js';
 import type { ImageResult } from './model/finding.js';
 import type { AcquiredImage, Target } from './model/target.js';
 import type { AcquireContext, Acquirer } from './acquire/acquirer.js';
@@ -33,6 +33,8 @@ export interface ScanOptions extends Omit<ChainOptions, 'registry' | 'credential
   /** `--images FILE` (`-` for stdin): one image reference per line. */
   imagesFile?: string;
   iocPaths: string[];
+  /** IOCs loaded already (and their errors reported): a caller scanning image after image loads a feed once. */
+  iocs?: IocSet;
   windows: TimeWindow[];
   concurrency: number;
   /** Deadline for one image's acquisition; past it the image is `unknown`. */
@@ -65,7 +67,7 @@ export interface ScanOutcome {
 export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   // A bad IOC file or feed record is skipped and named, the rest is hunted, and the run ends 2.
   const iocErrors: string[] = [];
-  const iocs = await loadIocs(opts.iocPaths, (e) => iocErrors.push(iocLoadMessage(e)));
+  const iocs = opts.iocs ?? (await loadIocs(opts.iocPaths, (e) => iocErrors.push(iocLoadMessage(e))));
   const index = buildIocIndex(iocs, opts.windows);
   const warn = opts.warn ?? (() => {});
   const credentials = defaultCredentials();

@@ -77,10 +77,10 @@ function spawnKubectl(args: readonly string[], opts: KubectlOptions, context?: s
 export async function runKubectl(args: readonly string[], opts: KubectlOptions, context?: string): Promise<string> {
   const res = await spawnKubectl(args, opts, context);
   if (!res.failed) return res.stdout;
-  throw failureOf(res, args, opts, context);
+  throw failureOf(res, opts, context);
 }
 
-function failureOf(res: ToolOutcome, _args: readonly string[], opts: KubectlOptions, context: string | undefined): KubectlError {
+function failureOf(res: ToolOutcome, opts: KubectlOptions, context: string | undefined): KubectlError {
   const bin = opts.kubectl ?? 'kubectl';
   if (res.code === 'ENOENT' || res.code === 'EACCES') {
     const where = bin.includes('/') ? `at ${bin}` : `"${bin}" on PATH`;
@@ -150,14 +150,17 @@ export function forbiddenMessage(d: ForbiddenDetail): string {
   return `forbidden: user "${d.user}" may not ${d.verb} ${d.resource} ${scope} (missing RBAC permission: verb "${d.verb}" on "${d.resource}" in API group "${group}", granted by ${grant})`;
 }
 
-/** Runs a kubectl command that prints JSON; the caller validates the shape. */
-export async function runKubectlJson(args: readonly string[], opts: KubectlOptions, context?: string): Promise<unknown> {
-  const out = await runKubectl(args, opts, context);
+function parseJson(out: string, args: readonly string[], context: string | undefined): unknown {
   try {
     return JSON.parse(out) as unknown;
   } catch {
     throw new KubectlError('bad-output', `${describe(context)}: kubectl ${args.slice(0, 2).join(' ')} did not print JSON`);
   }
+}
+
+/** Runs a kubectl command that prints JSON; the caller validates the shape. */
+export async function runKubectlJson(args: readonly string[], opts: KubectlOptions, context?: string): Promise<unknown> {
+  return parseJson(await runKubectl(args, opts, context), args, context);
 }
 
 /** Context names in the kubeconfig. */
@@ -246,23 +249,18 @@ export async function execInPod(t: ExecTarget, command: readonly string[], opts:
   if (/NotFound|not found/.test(text) && /pods? "/.test(text)) return { ok: false, failure: 'pod-gone', message: `pod ${t.namespace}/${t.pod} is gone (${lastLine(text)})` };
   const exit = /command terminated with exit code (\d+)/.exec(text);
   if (exit) return { ok: false, failure: 'exit-code', message: `${command.join(' ')} exited with code ${exit[1]} (${lastLine(text.replace(exit[0], ''))})` };
-  const err = failureOf(res, args, opts, t.context);
+  const err = failureOf(res, opts, t.context);
   const failure: ExecFailure = err.reason === 'forbidden' || err.reason === 'timeout' || err.reason === 'unreachable' || err.reason === 'missing' ? err.reason : 'failed';
   return { ok: false, failure, message: err.message };
 }
 
 /** One object (`kubectl get KIND/NAME -o json`); a missing one is undefined, other failures throw. */
 export async function getObject(resource: string, name: string, namespace: string, context: string, opts: KubectlOptions): Promise<unknown> {
-  const res = await spawnKubectl(['get', `${resource}/${name}`, `--namespace=${namespace}`, '-o', 'json'], opts, context);
-  if (!res.failed) {
-    try {
-      return JSON.parse(res.stdout) as unknown;
-    } catch {
-      throw new KubectlError('bad-output', `${describe(context)}: kubectl get ${resource}/${name} did not print JSON`);
-    }
-  }
+  const args = ['get', `${resource}/${name}`, `--namespace=${namespace}`, '-o', 'json'];
+  const res = await spawnKubectl(args, opts, context);
+  if (!res.failed) return parseJson(res.stdout, args, context);
   if (/\(NotFound\)/.test(res.stderr)) return undefined;
-  throw failureOf(res, [], opts, context);
+  throw failureOf(res, opts, context);
 }
 
 /** `kubectl rollout restart KIND/NAME`: kubectl patches the pod template's restartedAt annotation. */

@@ -8,6 +8,8 @@ import { parseResolve } from '../contain/network.js';
 import { containmentJson, containmentTable } from '../contain/present.js';
 import type { ContainmentReport } from '../contain/model.js';
 import type { Report } from '../model/report.js';
+import type { IocSet } from '../model/ioc.js';
+import { iocLoadMessage, loadIocs } from '../iocs/index.js';
 import { addScanOptions, scanOptionsFrom, type RunIo } from './scan-command.js';
 import { collect, parseScanFlags, type ScanFlags } from './options.js';
 import { Option } from 'commander';
@@ -74,6 +76,7 @@ async function runContainCommand(sources: string[], raw: ScanFlags & ContainFlag
   const warn = (m: string) => (flags.quiet ? undefined : io.stderr.write(`sbom-hunt: warning: ${m}\n`));
   const report: Report = raw.report ? await readReport(raw.report) : (await runScan(scanOptionsFrom(sources, flags, warn))).report;
   const kube = scanOptionsFrom([], flags, warn).kube;
+  let iocs: Promise<IocSet> | undefined;
   const result = await runContainment({
     report,
     includeSuspect: raw.includeSuspect ?? false,
@@ -85,7 +88,10 @@ async function runContainCommand(sources: string[], raw: ScanFlags & ContainFlag
     kubectl: { ...(kube.kubeconfig ? { kubeconfig: kube.kubeconfig } : {}), ...(kube.kubectl ? { kubectl: kube.kubectl } : {}) },
     scanImage: async (ref) => {
       try {
-        return { report: (await runScan({ ...scanOptionsFrom([ref], flags, warn), imagesFile: undefined })).report };
+        const opts = { ...scanOptionsFrom([ref], flags, warn), imagesFile: undefined };
+        // The feed is loaded once for every replacement image, and its errors said once.
+        iocs ??= loadIocs(opts.iocPaths, (e) => warn(iocLoadMessage(e)));
+        return { report: (await runScan({ ...opts, iocs: await iocs })).report };
       } catch (err) {
         return { error: `${ref}: ${err instanceof Error ? err.message : String(err)}` };
       }

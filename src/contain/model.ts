@@ -35,7 +35,8 @@ export interface ReplacementCheck {
 
 export type Decision = 'restart' | 'escalate' | 'blocked';
 
-export interface WorkloadPlan {
+/** A workload of the blast radius, with every container and incident that put it there. */
+export interface WorkloadToContain {
   context: string;
   namespace: string;
   kind: string;
@@ -44,6 +45,9 @@ export interface WorkloadPlan {
   /** The affected (or suspect) images this workload runs, as the scan named them. */
   images: string[];
   incidents: string[];
+}
+
+export interface WorkloadPlan extends WorkloadToContain {
   pods: PodCheck[];
   replacement: ReplacementCheck;
   decision: Decision;

@@ -9,8 +9,8 @@ export interface NetworkIndicator {
 }
 
 export interface NetworkIndicators {
-  /** Addresses and ranges that can be checked, each with the indicator it came from. */
-  checkable: { indicator: NetworkIndicator; family: 'ipv4' | 'ipv6'; address: string; prefix: number }[];
+  /** Addresses and ranges that can be checked, each with the indicator it came from and its one-range block list. */
+  checkable: { indicator: NetworkIndicator; family: 'ipv4' | 'ipv6'; address: string; prefix: number; block: BlockList }[];
   /** Domains nobody resolved for us: never checked, never pretended to be. */
   unresolved: NetworkIndicator[];
 }
@@ -83,7 +83,9 @@ export function networkIndicators(
         const max = canon.family === 'ipv4' ? 32 : 128;
         const prefix = bits === undefined ? max : Number(bits);
         if (!Number.isInteger(prefix) || prefix < 0 || prefix > max) continue;
-        out.checkable.push({ indicator, ...canon, prefix });
+        const block = new BlockList();
+        block.addSubnet(canon.address, prefix, canon.family);
+        out.checkable.push({ indicator, ...canon, prefix, block });
       }
     }
   }
@@ -95,12 +97,7 @@ export function indicatorsFor(remote: string, set: NetworkIndicators): NetworkIn
   const canon = canonicalAddress(remote);
   if (!canon) return [];
   const hits: NetworkIndicator[] = [];
-  for (const c of set.checkable) {
-    if (c.family !== canon.family) continue;
-    const list = new BlockList();
-    list.addSubnet(c.address, c.prefix, c.family);
-    if (list.check(canon.address, canon.family)) hits.push(c.indicator);
-  }
+  for (const c of set.checkable) if (c.family === canon.family && c.block.check(canon.address, canon.family)) hits.push(c.indicator);
   return hits;
 }
 

@@ -1,10 +1,6 @@
 // The containment report for people (a plan to read at 3 a.m.) and for machines (JSON).
+import { terminalSafe } from '../report/terminal-safe.js';
 import type { ContainmentReport, PodCheck, WorkloadPlan } from './model.js';
-
-/** Container output (ss process names) and report strings never reach a terminal with control characters in them. */
-function safe(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 const LABEL: Record<WorkloadPlan['decision'], string> = { escalate: 'ESCALATE', restart: 'RESTART', blocked: 'BLOCKED' };
 
@@ -26,20 +22,22 @@ function workloadBlock(w: WorkloadPlan, apply: boolean): string[] {
   for (const reason of w.reasons) lines.push(`  why: ${reason}`);
   if (w.action) lines.push(`  action: ${w.action.applied ? 'restarted' : 'RESTART FAILED'}: ${w.action.message}`);
   else if (w.decision === 'restart' && !apply) lines.push('  action: none (plan only; --apply restarts it)');
-  return lines.map(safe);
+  return lines;
 }
 
-export function containmentTable(r: ContainmentReport): string {
+/** Container output (ss process names) and report strings are escaped once, before any line is built. */
+export function containmentTable(report: ContainmentReport): string {
+  const r = terminalSafe(report);
   const head = r.apply ? 'Containment (--apply: restarts performed where every gate was open)' : 'Containment plan (dry run: nothing was restarted; --apply acts)';
   const lines = [head, `C2 indicators checked: ${r.indicators.checkable.join(', ') || 'none'}`];
   if (r.indicators.unresolved.length > 0) lines.push(`not checkable (domains, no --resolve): ${r.indicators.unresolved.join(', ')}`);
   lines.push('');
   if (r.workloads.length === 0) lines.push('No affected workload to contain.');
   for (const w of r.workloads) lines.push(...workloadBlock(w, r.apply), '');
-  for (const e of r.errors) lines.push(safe(`error: ${e}`));
+  for (const e of r.errors) lines.push(`error: ${e}`);
   const s = r.summary;
   lines.push(`${s.workloads} workload(s): ${s.escalate} escalate, ${s.restart} restart (${s.restarted} restarted${s.failed ? `, ${s.failed} failed` : ''}), ${s.blocked} blocked`);
-  return `${lines.map(safe).join('\n')}\n`;
+  return `${lines.join('\n')}\n`;
 }
 
 export function containmentJson(r: ContainmentReport): string {

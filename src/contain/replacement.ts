@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { getObject, type KubectlOptions } from '../adapters/kubectl.js';
 import type { Report } from '../model/report.js';
 import type { ReplacementCheck } from './model.js';
-import type { WorkloadToContain } from './workloads.js';
+import type { WorkloadToContain } from './model.js';
 
 const RESOURCE: Record<string, string> = { Deployment: 'deployments.apps', StatefulSet: 'statefulsets.apps', DaemonSet: 'daemonsets.apps' };
 

@@ -5,11 +5,11 @@ import type { Pod } from '../inventory/kube/schema.js';
 import type { Report } from '../model/report.js';
 import { toolVersion } from '../version.js';
 import { decide } from './gates.js';
-import { CONTAINMENT_SCHEMA_VERSION, type ContainmentReport, type PodCheck, type ReplacementCheck, type WorkloadPlan } from './model.js';
+import { CONTAINMENT_SCHEMA_VERSION, type ContainmentReport, type PodCheck, type ReplacementCheck, type WorkloadPlan, type WorkloadToContain } from './model.js';
 import { networkIndicators } from './network.js';
 import { checkPod } from './pod-check.js';
 import { judgeReplacement, pullRisk, readTemplate } from './replacement.js';
-import { livePods, validName, workloadKey, workloadsToContain, type WorkloadToContain } from './workloads.js';
+import { livePods, validName, workloadKey, workloadsToContain } from './workloads.js';
 
 export interface ContainOptions {
   report: Report;

@@ -4,16 +4,8 @@ import { isActive, parsePods, podNamespace } from '../inventory/kube/pods.js';
 import { parseOwners, resolveWorkload, type OwnerIndex } from '../inventory/kube/owners.js';
 import type { Pod } from '../inventory/kube/schema.js';
 import type { Report } from '../model/report.js';
+import type { WorkloadToContain } from './model.js';
 
-export interface WorkloadToContain {
-  context: string;
-  namespace: string;
-  kind: string;
-  name: string;
-  containers: string[];
-  images: string[];
-  incidents: string[];
-}
 
 /** Kubernetes object names (DNS-1123 subdomains): anything else in a report is refused before it reaches kubectl. */
 const NAME_RE = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;

@@ -9,7 +9,7 @@ import { VERDICTS } from './verdict.js';
  */
 export const REPORT_SCHEMA_VERSION = '1.1';
 
-const EVIDENCE_KINDS = ['sbom-file', 'attestation', 'buildkit-attestation', 'cosign', 'syft', 'grype', 'native', 'cache', 'lockfile'] as const;
+export const EVIDENCE_KINDS = ['sbom-file', 'attestation', 'buildkit-attestation', 'cosign', 'syft', 'grype', 'native', 'cache', 'lockfile'] as const;
 
 export const ReportEvidence = z.object({
   kind: z.enum(EVIDENCE_KINDS),

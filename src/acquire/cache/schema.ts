@@ -1,6 +1,6 @@
 // The cache file's layout: tables, indexes, the version that marks it as ours, and the zod gate for stored JSON.
 import { z } from 'zod';
-import { TIME_SOURCE_KINDS } from '../../model/finding.js';
+import { EVIDENCE_KINDS, ReportCreatedTime, ReportTimeSource } from '../../model/report.js';
 
 export const SCHEMA_VERSION = 1;
 /** `PRAGMA application_id` for sbom-hunt caches ("SBHC"): how a foreign SQLite file is told apart. */
@@ -56,38 +56,21 @@ CREATE TABLE IF NOT EXISTS push_times (
 export const StoredPushes = z.array(
   z.object({
     digest: z.string(),
-    source: z.object({ kind: z.enum(TIME_SOURCE_KINDS), source: z.string(), value: z.string(), reliable: z.boolean(), note: z.string().optional() }),
+    source: ReportTimeSource,
   }),
 );
 export type StoredPushes = z.infer<typeof StoredPushes>;
 
 const Evidence = z.object({
-  kind: z.enum(['sbom-file', 'attestation', 'buildkit-attestation', 'cosign', 'syft', 'grype', 'native', 'cache', 'lockfile']),
+  kind: z.enum(EVIDENCE_KINDS),
   verified: z.boolean().optional(),
   detail: z.string().optional(),
   format: z.string().optional(),
   reader: z.string().optional(),
 });
 
-const StoredTimeSource = z.object({
-  kind: z.enum(TIME_SOURCE_KINDS),
-  source: z.string(),
-  value: z.string(),
-  reliable: z.boolean(),
-  note: z.string().optional(),
-  verified: z.boolean().optional(),
-});
-
-/** The build time and every source it was decided from (entries written before sources existed have none). */
-const StoredCreated = z.object({
-  value: z.string().optional(),
-  source: z.string().optional(),
-  reliable: z.boolean(),
-  note: z.string().optional(),
-  pushed: z.string().optional(),
-  pushedSource: z.string().optional(),
-  sources: z.array(StoredTimeSource).optional(),
-});
+/** The build time and every source it was decided from, as the report writes it (entries written before sources existed have none). */
+const StoredCreated = ReportCreatedTime;
 
 /** Everything about a platform but its packages (those live in the indexed table). */
 export const StoredPlatform = z.object({
