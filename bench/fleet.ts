@@ -70,7 +70,7 @@ async function pushAttestedImage(reg: TestRegistry, i: number): Promise<void> {
 }
 
 /** Runs the CLI in a fresh process: wall seconds, its own peak RSS (VmHWM, written at exit by the probe), and the report. */
-async function timedCli(args: string[], dir: string, format = 'json'): Promise<{ seconds: number; rssMb: number; report?: Report }> {
+export async function timedCli(args: string[], dir: string, format = 'json'): Promise<{ seconds: number; rssMb: number; report?: Report }> {
   const rssFile = join(dir, `rss-${Date.now()}`);
   const out = join(dir, `report-${Date.now()}.${format}`);
   const started = performance.now();

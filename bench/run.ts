@@ -4,6 +4,7 @@ import { benchExtract } from './extract.js';
 import { benchOsvFeed } from './osv.js';
 import { benchImages } from './images.js';
 import { benchFleet } from './fleet.js';
+import { benchLayout } from './layout.js';
 
 export interface BenchRow {
   name: string;
@@ -19,6 +20,7 @@ const BENCHES: Bench[] = [
   // Images before osv: the OSV bench writes an 85 MB zip in process, which would own the peak-RSS figures.
   { title: 'images', run: benchImages },
   { title: 'fleet', run: benchFleet },
+  { title: 'layout', run: benchLayout },
   { title: 'osv', run: benchOsvFeed },
 ];
 

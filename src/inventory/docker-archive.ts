@@ -5,12 +5,13 @@ import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { isDigest, sha256Digest } from '../acquire/native/digest.js';
-import { MEDIA } from '../acquire/native/manifest.js';
+import { MEDIA, type ImageIndex } from '../acquire/native/manifest.js';
 import { indexTarFile, type TarMember } from '../acquire/native/tar-index.js';
 import { InputError } from '../errors.js';
 import type { Descriptor, FetchedManifest, ImageStore } from '../model/oci.js';
 import type { Target } from '../model/target.js';
 import { CONTAINERD_NAME, layoutStore, readLayoutIndex, type LayoutFiles } from './oci-dir.js';
+import { memoByFile } from './file-memo.js';
 import type { Source } from './source.js';
 
 const ArchiveManifest = z.array(
@@ -104,9 +105,10 @@ async function classicStore(files: LayoutFiles, entry: ArchiveEntry): Promise<Im
   };
 }
 
+/** The archive's member table is built once while the file is unchanged: every image of the archive opens it. */
 async function archiveFiles(file: string): Promise<LayoutFiles> {
   try {
-    return tarFiles(file, await indexTarFile(file));
+    return tarFiles(file, await memoByFile('docker-archive members', file, () => indexTarFile(file)));
   } catch (err) {
     throw new InputError(file, `not a readable docker archive: ${(err as Error).message}`);
   }
@@ -118,15 +120,16 @@ export async function openDockerArchive(file: string, opts: { ref?: string } = {
   if ((await files.has('index.json')) && (await files.has('oci-layout'))) {
     const select = opts.ref && !opts.ref.startsWith(`${file}#`) ? { ref: opts.ref } : {};
     const index = opts.ref?.startsWith(`${file}#`) ? Number(opts.ref.slice(file.length + 1)) : undefined;
-    return index !== undefined ? nthLayoutImage(files, index) : layoutStore(files, select);
+    const layoutIndex = () => memoByFile('docker-archive index', file, () => readLayoutIndex(files));
+    return index !== undefined ? nthLayoutImage(files, index, layoutIndex) : layoutStore(files, select, layoutIndex);
   }
-  return classicStore(files, selectArchiveEntry(await archiveEntries(files), file, opts.ref));
+  return classicStore(files, selectArchiveEntry(await memoByFile('docker-archive manifest', file, () => archiveEntries(files)), file, opts.ref));
 }
 
-async function nthLayoutImage(files: LayoutFiles, n: number): Promise<ImageStore> {
-  const entry = (await readLayoutIndex(files)).manifests[n];
+async function nthLayoutImage(files: LayoutFiles, n: number, index: () => Promise<ImageIndex>): Promise<ImageStore> {
+  const entry = (await index()).manifests[n];
   if (!entry) throw new Error(`${files.label}: no image #${n}`);
-  return layoutStore(files, { digest: entry.digest });
+  return layoutStore(files, { digest: entry.digest }, index);
 }
 
 /** One target per image in the archive, named by its first tag, or `<file>#<n>` when untagged. */
@@ -134,10 +137,10 @@ export async function inventoryDockerArchive(file: string): Promise<Target[]> {
   const files = await archiveFiles(file);
   if (!(await files.has('manifest.json')) && (await files.has('index.json'))) {
     // An OCI layout tarball without docker's manifest.json: its index names the images.
-    const index = await readLayoutIndex(files);
+    const index = await memoByFile('docker-archive index', file, () => readLayoutIndex(files));
     return index.manifests.map((d, i) => ({ kind: 'docker-archive', ref: d.annotations?.[CONTAINERD_NAME] ?? `${file}#${i}`, path: file }) satisfies Target);
   }
-  const entries = await archiveEntries(files);
+  const entries = await memoByFile('docker-archive manifest', file, () => archiveEntries(files));
   return entries.map((e, i) => ({ kind: 'docker-archive', ref: e.RepoTags?.[0] ?? `${file}#${i}`, path: file }) satisfies Target);
 }
 

@@ -9,6 +9,7 @@ import { ImageIndex, OciDescriptor } from '../acquire/native/manifest.js';
 import { InputError } from '../errors.js';
 import type { Descriptor, FetchedManifest, ImageStore } from '../model/oci.js';
 import type { Target } from '../model/target.js';
+import { memoByFile } from './file-memo.js';
 import type { Source } from './source.js';
 
 export const REF_NAME = 'org.opencontainers.image.ref.name';
@@ -97,12 +98,13 @@ function tagMatches(desc: Descriptor, ref: string): boolean {
   return n !== undefined && !n.includes(':') && ref.endsWith(`:${n}`);
 }
 
-export async function layoutStore(files: LayoutFiles, select: ImageSelector = {}): Promise<ImageStore> {
+/** `index` reads the layout's index (default: from `files`); callers that open many images of one layout memoise it. */
+export async function layoutStore(files: LayoutFiles, select: ImageSelector = {}, index = () => readLayoutIndex(files)): Promise<ImageStore> {
   const blob = (digest: string) => files.read(blobPath(digest), MAX_METADATA_BYTES);
   return {
     label: files.label,
     async getRootManifest(): Promise<FetchedManifest> {
-      const entry = selectEntry(await readLayoutIndex(files), select, files.label);
+      const entry = selectEntry(await index(), select, files.label);
       return { bytes: await blob(entry.digest), mediaType: entry.mediaType, digest: entry.digest };
     },
     async getManifest(digest: string): Promise<FetchedManifest> {
@@ -115,13 +117,18 @@ export async function layoutStore(files: LayoutFiles, select: ImageSelector = {}
   };
 }
 
+/** The layout's index, parsed once while index.json is unchanged (every image of the layout opens it). */
+export function ociDirIndex(dir: string): Promise<ImageIndex> {
+  return memoByFile('oci-dir index', join(dir, 'index.json'), () => readLayoutIndex(directoryFiles(dir)));
+}
+
 export async function openOciDir(dir: string, select: ImageSelector = {}): Promise<ImageStore> {
-  return layoutStore(directoryFiles(dir), select);
+  return layoutStore(directoryFiles(dir), select, () => ociDirIndex(dir));
 }
 
 /** One target per index.json entry, named by its ref annotation where it has one. */
 export async function inventoryOciDir(dir: string): Promise<Target[]> {
-  const index = await readLayoutIndex(directoryFiles(dir));
+  const index = await ociDirIndex(dir);
   return index.manifests.map((d) => {
     const parsed = OciDescriptor.parse(d);
     const name = parsed.annotations?.[REF_NAME];
