@@ -16,6 +16,8 @@ import { Option } from 'commander';
 import { PAGERDUTY_EVENTS_URL, WEBHOOK_FORMATS } from '../alerts/index.js';
 import { containmentEvents } from '../contain/alerts.js';
 import { destinationsFor, parseSweepFlags } from './sweep-command.js';
+import type { Destination } from '../alerts/index.js';
+import type { AlertEvent } from '../sweep/alert.js';
 import { readReport } from './report-command.js';
 
 /**
@@ -24,7 +26,7 @@ import { readReport } from './report-command.js';
  */
 export const CONTAIN_EXIT = { ok: EXIT.ok, escalate: EXIT.findings, error: EXIT.usage, delivery: 3, pending: 5 } as const;
 
-interface ContainFlags {
+export interface ContainFlags {
   report?: string;
   apply?: boolean;
   includeSuspect?: boolean;
@@ -39,18 +41,15 @@ interface ContainFlags {
 }
 
 export function addContainCommand(program: Command, io: RunIo, setCode: (c: number) => void): void {
-  addScanOptions(
+  const cmd = addScanOptions(
     program
       .command('contain')
       .description('for affected workloads: check pods for live C2 connections and plan (or, with --apply, perform) gated rollout restarts')
       .argument('[source...]', 'kube: sources to scan first (or give --report)'),
-  )
+  );
+  addContainGateOptions(cmd)
     .option('--report <file>', 'contain the blast radius of this JSON report (written by scan -f json) instead of scanning')
     .option('--apply', 'restart workloads whose gates are all open (default: print the plan only)')
-    .option('--include-suspect', 'also check workloads running suspect images')
-    .option('--resolve <domain=ip>', 'addresses of a C2 domain, looked up by you (repeatable); sbom-hunt never resolves C2 domains', collect)
-    .option('--exclude-namespace <ns>', 'never restart in this namespace (repeatable)', collect)
-    .option('--allow-unresolved-domains', 'let a restart go ahead although C2 domains without --resolve could not be checked')
     .option('--alert', 'send every decision and action to the alert destinations (PagerDuty, webhooks; the log when none)')
     .option('--pagerduty-routing-key-file <file>', 'file holding the PagerDuty Events v2 routing key (or set PAGERDUTY_ROUTING_KEY)')
     .option('--pagerduty-url <url>', 'PagerDuty Events API v2 endpoint', PAGERDUTY_EVENTS_URL)
@@ -67,17 +66,31 @@ async function runContainCommand(sources: string[], raw: ScanFlags & ContainFlag
   const destinations = wantsAlerts ? destinationsFor(alertFlags, io) : [];
   if (flags.format !== 'table' && flags.format !== 'json') throw new UsageError(`contain: -f ${flags.format}: the containment report is table or json`);
   if (!raw.report && sources.length === 0) throw new UsageError('contain: name kube: sources to scan, or --report FILE');
+  const warn = (m: string) => (flags.quiet ? undefined : io.stderr.write(`sbom-hunt: warning: ${m}\n`));
+  const report: Report = raw.report ? await readReport(raw.report) : (await runScan(scanOptionsFrom(sources, flags, warn))).report;
+  const result = await containBlastRadius(report, raw, flags, warn);
+  const text = flags.format === 'json' ? containmentJson(result) : containmentTable(result);
+  if (flags.output) await writeFile(flags.output, text);
+  else io.stdout.write(text);
+  for (const e of result.errors) io.stderr.write(`sbom-hunt: error: ${e}\n`);
+  const undelivered = await deliverContainment(result, report, destinations, io);
+  const code = containExitCode(result);
+  // An escalation that nobody was told about is the worst outcome: a failed delivery is said, and exits 3 unless C2 was found.
+  if (undelivered > 0 && code !== CONTAIN_EXIT.escalate) return CONTAIN_EXIT.delivery;
+  return code;
+}
+
+/** The containment of one report's blast radius, with the scan flags' registries, keys and kubectl. */
+export async function containBlastRadius(report: Report, raw: ContainFlags, flags: ScanFlags, warn: (m: string) => void): Promise<ContainmentReport> {
   let resolve: Map<string, string[]>;
   try {
     resolve = parseResolve(raw.resolve ?? []);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const warn = (m: string) => (flags.quiet ? undefined : io.stderr.write(`sbom-hunt: warning: ${m}\n`));
-  const report: Report = raw.report ? await readReport(raw.report) : (await runScan(scanOptionsFrom(sources, flags, warn))).report;
   const kube = scanOptionsFrom([], flags, warn).kube;
   let iocs: Promise<IocSet> | undefined;
-  const result = await runContainment({
+  return runContainment({
     report,
     includeSuspect: raw.includeSuspect ?? false,
     apply: raw.apply ?? false,
@@ -97,10 +110,10 @@ async function runContainCommand(sources: string[], raw: ScanFlags & ContainFlag
       }
     },
   });
-  const text = flags.format === 'json' ? containmentJson(result) : containmentTable(result);
-  if (flags.output) await writeFile(flags.output, text);
-  else io.stdout.write(text);
-  for (const e of result.errors) io.stderr.write(`sbom-hunt: error: ${e}\n`);
+}
+
+/** Sends one event per workload decision; returns how many events some destination did not take. */
+export async function deliverContainment(result: ContainmentReport, report: Report, destinations: readonly Destination[], io: RunIo): Promise<number> {
   const events = containmentEvents(result);
   let undelivered = 0;
   const sweepInfo = { at: result.generatedAt, images: report.summary.images, coverage: report.summary.coverage };
@@ -109,10 +122,16 @@ async function runContainCommand(sources: string[], raw: ScanFlags & ContainFlag
     undelivered += events.length - outcome.delivered.size;
     for (const e of outcome.errors) io.stderr.write(`sbom-hunt: alert delivery failed: ${e}\n`);
   }
-  const code = containExitCode(result);
-  // An escalation that nobody was told about is the worst outcome: a failed delivery is said, and exits 3 unless C2 was found.
-  if (undelivered > 0 && code !== CONTAIN_EXIT.escalate) return CONTAIN_EXIT.delivery;
-  return code;
+  return undelivered;
+}
+
+/** The flags `contain` and `sweep --contain` share. */
+export function addContainGateOptions(cmd: Command): Command {
+  return cmd
+    .option('--include-suspect', 'also check workloads running suspect images')
+    .option('--resolve <domain=ip>', 'addresses of a C2 domain, looked up by you (repeatable); sbom-hunt never resolves C2 domains', collect)
+    .option('--exclude-namespace <ns>', 'never restart in this namespace (repeatable)', collect)
+    .option('--allow-unresolved-domains', 'let a restart go ahead although C2 domains without --resolve could not be checked');
 }
 
 export function containExitCode(r: ContainmentReport): number {
@@ -120,4 +139,33 @@ export function containExitCode(r: ContainmentReport): number {
   if (r.summary.failed > 0 || r.errors.length > 0) return CONTAIN_EXIT.error;
   const pending = r.summary.blocked > 0 || r.workloads.some((w) => w.decision === 'restart' && !w.action?.applied);
   return pending ? CONTAIN_EXIT.pending : CONTAIN_EXIT.ok;
+}
+
+export interface SweepContainFlags extends ContainFlags {
+  contain?: boolean;
+  containApply?: boolean;
+}
+
+/**
+ * `sweep --contain`: the containment check for the images this sweep newly found affected (and suspect, when asked);
+ * restarts only with `--contain-apply`. Returns whether C2 was found live and how many events went undelivered.
+ */
+export async function sweepContainment(
+  report: Report,
+  owed: readonly AlertEvent[],
+  raw: SweepContainFlags,
+  ctx: { flags: ScanFlags; destinations: readonly Destination[]; io: RunIo; warn: (m: string) => void },
+): Promise<{ escalate: boolean; undelivered: number }> {
+  if (!raw.contain && !raw.containApply) return { escalate: false, undelivered: 0 };
+  const verdicts = raw.includeSuspect ? ['affected', 'suspect'] : ['affected'];
+  const fresh = new Set(owed.filter((e) => e.change === 'new' && e.body.kind === 'finding' && verdicts.includes(e.body.verdict ?? '')).flatMap((e) => (e.body.image ? [e.body.image.ref] : [])));
+  const scoped: Report = { ...report, images: report.images.filter((i) => fresh.has(i.ref)) };
+  if (scoped.images.length === 0) return { escalate: false, undelivered: 0 };
+  const result = await containBlastRadius(scoped, { ...raw, apply: raw.containApply === true }, ctx.flags, ctx.warn);
+  if (!ctx.flags.quiet) ctx.io.stderr.write(containmentTable(result));
+  for (const e of result.errors) ctx.io.stderr.write(`sbom-hunt: error: ${e}\n`);
+  const undelivered = await deliverContainment(result, report, ctx.destinations, ctx.io);
+  const s = result.summary;
+  ctx.io.stderr.write(`sbom-hunt: contain: ${s.workloads} workload(s): ${s.escalate} escalate, ${s.restarted} restarted, ${s.restart - s.restarted} restart planned, ${s.blocked} blocked\n`);
+  return { escalate: s.escalate > 0, undelivered };
 }

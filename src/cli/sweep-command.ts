@@ -17,6 +17,7 @@ import { runSweep } from '../sweep/run.js';
 import { inventoryKey } from '../sweep/inventory-key.js';
 import path from 'node:path';
 import { keepOutputError, reportEnd, scanOptionsFrom, writeReport, type RunIo } from './scan-command.js';
+import { addContainGateOptions, sweepContainment } from './contain-command.js';
 
 /** The sweep state's file name beside the cache when --state is not given. */
 export const STATE_FILE = 'sweep-state.db';
@@ -25,7 +26,9 @@ export const STATE_FILE = 'sweep-state.db';
 export const EXIT_DELIVERY_FAILED = 3;
 
 export function addSweepOptions(cmd: Command): Command {
-  return cmd
+  return addContainGateOptions(cmd)
+    .option('--contain', 'for workloads newly found affected: check their pods for live C2 connections and alert the containment plan (never restarts)')
+    .option('--contain-apply', 'as --contain, and rollout-restart the workloads whose every gate is open (docs/containment.md)')
     .option('--state <file>', 'sweep state (SQLite; default: sweep-state.db beside the cache database)')
     .option('--state-wait <seconds>', 'how long to wait for another sweep using the same state', '600')
     .option('--baseline', 'record tonight as known without alerting')
@@ -116,6 +119,7 @@ export async function runSweepCommand(sources: string[], raw: Record<string, unk
     iocPaths: scanOpts.iocPaths, destinations, now, warn, inventory: inventory.key, inventoryLabel: inventory.label,
     lockWaitMs: sweepFlags.stateWait * 1000, ...(sweepFlags.state ? {} : { legacyStatePath }),
   });
+  const contained = await sweepContainment(report, result.owed, raw, { flags, destinations, io, warn });
   // Delivery failures are never silenced by --quiet: the CronJob runs with it, and its log is all on-call has.
   for (const e of result.delivery.errors) io.stderr.write(`sbom-hunt: alert delivery failed: ${escapeControl(e)}\n`);
   if (!flags.quiet) {
@@ -125,7 +129,13 @@ export async function runSweepCommand(sources: string[], raw: Record<string, unk
   // Never quiet: a state that was not saved means tonight's alerts come again tomorrow, and someone must know why.
   for (const e of result.stateErrors) io.stderr.write(`sbom-hunt: error: sweep state ${e}; the previous state is unchanged, so the next sweep sends tonight's alerts again\n`);
   const code =
-    result.delivery.failed > 0 ? EXIT_DELIVERY_FAILED : result.stateErrors.length > 0 ? EXIT.usage : exitCodeFor(report, flags.failOn, inputErrors, flags.allowIncomplete);
+    result.delivery.failed > 0 || contained.undelivered > 0
+      ? EXIT_DELIVERY_FAILED
+      : result.stateErrors.length > 0
+        ? EXIT.usage
+        : contained.escalate
+          ? EXIT.findings
+          : exitCodeFor(report, flags.failOn, inputErrors, flags.allowIncomplete);
   reportEnd(io, report, inputErrors, code);
   if (written) {
     io.stderr.write(`sbom-hunt: ${written.message}\n`);

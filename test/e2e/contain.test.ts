@@ -242,4 +242,40 @@ describe.skipIf(!registryAvailable || !kubectl)('sbom-hunt contain, end to end',
       await receiver.close();
     }
   }, 120_000);
+
+  it('sweep --contain-apply contains the workloads a sweep newly finds affected, once', async () => {
+    const running = await push('shop/live:1.0', '2026-03-31T01:00:00Z', [{ files: npmPackageFiles('app/node_modules', 'axios', '1.14.1') }]);
+    const [repo, digest] = running.split('@') as [string, string];
+    const live = await startKubeApi({
+      fixtureDir: join(dir, 'none'),
+      exec: () => ({ stdout: quietSs }),
+      objects: {
+        pods: [{
+          metadata: { name: 'live-rs-1', namespace: 'shop', uid: 'l1', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'live-rs', controller: true, uid: 'rs' }] },
+          spec: { containers: [{ name: 'app', image: `${repo}:1.0` }] },
+          status: { phase: 'Running', containerStatuses: [{ name: 'app', ready: true, image: `${repo}:1.0`, imageID: `${repo}@${digest}` }] },
+        }],
+        replicasets: [{ metadata: { name: 'live-rs', namespace: 'shop', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'live', controller: true, uid: 'd' }] } }],
+        deployments: [workloadObject('live', 'shop', clean.fixed!)],
+      },
+    });
+    try {
+      const kc = await writeKubeconfig(join(dir, 'kubeconfig-live'), [{ name: 'live', server: live.url }], 'live');
+      const sweep = () => runCli([
+        'sweep', 'kube:live', '--kubeconfig', kc, '--kubectl', kubectl!, '--insecure-registry', reg.host, '--sbom-sources', 'native', '--no-cache',
+        '--state', join(dir, 'sweep-state.db'), '-f', 'json', '-o', join(dir, 'sweep.json'), '--contain-apply', '--resolve', 'sfrclak.com=142.11.206.73',
+      ]);
+      const first = await sweep();
+      expect(first.stderr).toMatch(/RESTART  live\/shop Deployment live/);
+      expect(first.stderr).toMatch(/sbom-hunt: contain: 1 workload\(s\): 0 escalate, 1 restarted/);
+      expect(live.patches.map((p) => `${p.resource}/${p.namespace}/${p.name}`)).toEqual(['deployments/shop/live']);
+      expect(first.code).toBe(1); // the finding itself still fails the default --fail-on affected
+      // The next sweep finds nothing new: no second containment, no second restart.
+      const second = await sweep();
+      expect(second.stderr).not.toMatch(/sbom-hunt: contain:/);
+      expect(live.patches).toHaveLength(1);
+    } finally {
+      await live.close();
+    }
+  }, 180_000);
 });
