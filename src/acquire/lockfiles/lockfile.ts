@@ -1,7 +1,7 @@
 // What a lockfile parser is: which file names it claims, and how it turns one file's text into packages.
 import { InputError } from '../../errors.js';
 import type { Package } from '../../model/package.js';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseAllDocuments, parseDocument } from 'yaml';
 
 export interface LockfileResult {
   packages: Package[];
@@ -107,6 +107,25 @@ export function parseYamlFile(text: string, file: string): unknown {
   // ReferenceError for that and for an alias without its anchor (`*a`): bad input, not a bug.
   try {
     return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new InputError(file, `not valid YAML: ${(e as Error).message}`);
+  }
+}
+
+/** Every document of a YAML stream (`---` separated), with the first error turned into an InputError at its line. */
+export function parseYamlDocuments(text: string, file: string): unknown[] {
+  const lines = new LineCounter();
+  const parsed = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, lineCounter: lines });
+  const docs = Array.isArray(parsed) ? parsed : [];
+  for (const doc of docs) {
+    const first = doc.errors[0];
+    if (first) {
+      const { line, col } = lines.linePos(first.pos[0]);
+      throw new InputError(file, `not valid YAML: ${first.message.split('\n')[0]} at line ${line}, column ${col}:`, line);
+    }
+  }
+  try {
+    return docs.map((d) => d.toJS({ maxAliasCount: 100 }));
   } catch (e) {
     throw new InputError(file, `not valid YAML: ${(e as Error).message}`);
   }

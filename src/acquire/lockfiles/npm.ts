@@ -104,8 +104,10 @@ function parsePackageLock(text: string, file: string, context?: LockfileContext)
   }
   let graph: DependencyGraph;
   if (isRecord(doc.packages)) graph = graphFromPackages(doc.packages);
-  else if (version === 1) graph = graphFromDependencies(isRecord(doc.dependencies) ? doc.dependencies : {}, context?.manifest);
-  else throw new InputError(file, `lockfileVersion ${version} without a "packages" object`, undefined, 'packages');
+  // v2 is written to be read by npm 6 too: with its `packages` left out (as some tools write it), the v1 half is all there is.
+  else if (version === 1 || (version === 2 && isRecord(doc.dependencies))) {
+    graph = graphFromDependencies(isRecord(doc.dependencies) ? doc.dependencies : {}, context?.manifest);
+  } else throw new InputError(file, `lockfileVersion ${version} without a "packages" object`, undefined, 'packages');
   return { packages: packagesOfGraph(graph, 'npm', file), notes: [] };
 }
 

@@ -61,7 +61,8 @@ function readBlocks(text: string, file: string): Block[] {
 /** The package a spec installs: an alias `foo@npm:bar@^1` installs bar. */
 function nameOfSpec(spec: string): string | undefined {
   const split = splitNameAtVersion(spec);
-  if (!split) return undefined;
+  // A header may name a package with no range at all (`foo:` for a dependency declared as `""`).
+  if (!split) return /^(?:@[^/@\s]+\/)?[^/@\s]+$/.test(spec) ? spec : undefined;
   if (split.version.startsWith('npm:')) return splitNameAtVersion(split.version.slice(4))?.name ?? split.name;
   return split.name;
 }
@@ -76,7 +77,10 @@ export function parseYarnClassic(text: string, file: string, context?: LockfileC
     if (!name) throw new InputError(file, `cannot read a package name from "${block.specs.join(', ')}"`, block.line);
     if (block.version === undefined) throw new InputError(file, `${name} has no version`, block.line);
     graph.nodes.set(id, { name, version: block.version });
-    for (const spec of block.specs) bySpec.set(spec, id);
+    for (const spec of block.specs) {
+      bySpec.set(spec, id);
+      if (!splitNameAtVersion(spec)) bySpec.set(`${spec}@`, id);
+    }
   });
   blocks.forEach((block, index) => {
     for (const [name, range] of block.deps) {
