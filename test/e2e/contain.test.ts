@@ -278,4 +278,34 @@ describe.skipIf(!registryAvailable || !kubectl)('sbom-hunt contain, end to end',
       await live.close();
     }
   }, 180_000);
+
+  it('a restart the API server refuses is a failed action: named, exit 2, never reported as done', async () => {
+    const refusing = await startKubeApi({
+      fixtureDir: join(dir, 'none'),
+      exec: () => ({ stdout: quietSs }),
+      forbidPatch: ['shop'],
+      objects: {
+        pods: [pod('web-rs-1', 'shop', { kind: 'ReplicaSet', name: 'web-rs' })],
+        replicasets: [{ metadata: { name: 'web-rs', namespace: 'shop', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', controller: true, uid: 'web' }] } }],
+        deployments: [workloadObject('web', 'shop', clean.fixed!)],
+      },
+    });
+    try {
+      const kc = await writeKubeconfig(join(dir, 'kubeconfig-refusing'), [{ name: 'prod', server: refusing.url }], 'prod');
+      const run = await runCli([
+        'contain', '--report', reportFile, '--kubeconfig', kc, '--kubectl', kubectl!, '--insecure-registry', reg.host, '--sbom-sources', 'native',
+        '--no-cache', '-f', 'json', '--resolve', 'sfrclak.com=142.11.206.73', '--namespace', 'shop', '--apply',
+      ]);
+      const report = JSON.parse(run.stdout) as ContainmentReport;
+      const web = plan(report, 'Deployment', 'web');
+      expect(web.decision).toBe('restart');
+      expect(web.action).toMatchObject({ applied: false });
+      expect(web.action?.message).toMatch(/forbidden.*patch.*deployments/);
+      expect(refusing.patches).toHaveLength(1);
+      expect(report.summary).toMatchObject({ restarted: 0, failed: 1 });
+      expect(run.code).toBe(2);
+    } finally {
+      await refusing.close();
+    }
+  }, 120_000);
 });
