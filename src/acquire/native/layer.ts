@@ -155,7 +155,12 @@ function entryHandler(layer: string, ctx: LayerContext): TarHandler {
         say(`layer ${layer}: skipped unsafe entry, ${safe.reason}`);
         return false;
       }
-      const path = safe.path;
+      // Placed as the runtime places it: through the symlinks its parent folders already are.
+      const path = files.place(safe.path);
+      if (path === undefined) {
+        ctx.error(`layer ${layer}: /${safe.path} lies below a symlink loop; container runtimes fail to extract it (ELOOP)`);
+        return false;
+      }
       if (entry.type === 'unsupported') {
         // containerd and moby stop at a type they do not extract ("unhandled tar header type"): the layer is refused.
         ctx.error(`layer ${layer}: /${path} has tar type ${JSON.stringify(entry.typeflag)}, which container runtimes refuse to extract`);
@@ -214,7 +219,8 @@ function contentStream(files: LayeredFiles, path: string, size: number, limits: 
 /** A hard link at an uncataloged path to a file a content cataloger read: the same packages, at the link's path too. */
 function linkFound(files: LayeredFiles, path: string, linkname: string): void {
   const target = safeEntryPath(linkname);
-  const kept = target.ok ? files.lookupKept(target.path) : undefined;
+  const real = target.ok ? files.resolve(target.path) : undefined;
+  const kept = real !== undefined ? files.lookupKept(real) : undefined;
   if (!kept?.found) return;
   const found = kept.found;
   files.keepFound(path, { ...found, packages: found.packages.map((p) => ({ ...p, path: `/${path}` })) });
@@ -230,7 +236,9 @@ function keepHardLink(files: LayeredFiles, path: string, linkname: string, error
     error(`points outside the image (${target.reason}); its content is unknown`);
     return false;
   }
-  const content = files.lookup(target.path);
+  // The runtime opens the target through the symlinks already applied (fs.RootPath on the link name).
+  const real = files.resolve(target.path);
+  const content = real !== undefined ? files.lookup(real) : undefined;
   if (content) files.keep(path, content);
   else error(`points at /${target.path}, which was not read; its content is unknown`);
   return false;

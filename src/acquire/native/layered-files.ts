@@ -1,7 +1,8 @@
 // The kept files of an image as layers stack up: whiteouts, opaque directories and replacements applied,
 // with every lower-layer file that a later layer deleted or replaced kept aside (the build still ran it).
 import type { CatalogResult } from './catalogers/cataloger.js';
-import { dirname, isUnder } from './paths.js';
+import { basename, dirname, isUnder } from './paths.js';
+import { resolveWith } from './symlinks.js';
 
 export interface KeptFile {
   path: string;
@@ -22,6 +23,10 @@ interface LayerChanges {
   removedTrees: string[];
   /** Directories whose lower content is hidden (opaque). */
   opaqueDirs: string[];
+  /** Folders above this layer's added members (may outlive a removal; only a hint to skip scans). */
+  addedDirs: Set<string>;
+  /** Directory members of this layer so far: what containerd's unpackedPaths holds of folders. */
+  dirMembers: Set<string>;
 }
 
 export class LayeredFiles {
@@ -29,45 +34,86 @@ export class LayeredFiles {
   /** Directory -> number of kept files beneath it; lets most entries be ignored in O(1). */
   private readonly ancestors = new Map<string, number>();
   private layer: LayerChanges | undefined;
+  /** Symlinks of the layers below (path -> target as written): members are placed through them. */
+  private readonly links = new Map<string, string>();
   /** Lower-layer files that a later layer deleted or replaced. */
   readonly removed: KeptFile[] = [];
 
   beginLayer(digest: string): void {
-    this.layer = { digest, added: new Map(), removedTrees: [], opaqueDirs: [] };
+    this.layer = { digest, added: new Map(), removedTrees: [], opaqueDirs: [], addedDirs: new Set(), dirMembers: new Set() };
+  }
+
+  /**
+   * Where a member named `path` lands: its parent folder resolved through the symlinks already applied (lower
+   * layers, and earlier members of this layer), its last component as written, as containerd's applyNaive does
+   * (fs.RootPath on the parent; `..` stops at the root). undefined on a symlink loop: the runtime fails (ELOOP).
+   */
+  place(path: string): string | undefined {
+    if (path === '' || (this.links.size === 0 && !this.layerHasLinks())) return path;
+    const parent = resolveWith(dirname(path), (p) => this.linkAt(p));
+    if (parent === undefined) return undefined;
+    return parent === '' ? basename(path) : `${parent}/${basename(path)}`;
+  }
+
+  /** A hard link's target as the runtime opens it: every component resolved, the last included. */
+  resolve(path: string): string | undefined {
+    if (this.links.size === 0 && !this.layerHasLinks()) return path;
+    return resolveWith(path, (p) => this.linkAt(p));
   }
 
   /** `.wh.NAME` in this layer: NAME (file or directory) is gone from lower layers. */
   whiteout(path: string): void {
     if (this.touchesLower(path)) this.current().removedTrees.push(path);
+    // The runtime removes at once (os.RemoveAll), so this layer's earlier members there go too.
+    this.dropAddedUnder(path);
   }
 
   /** `.wh..wh..opq` in `dir`: lower content of `dir` is hidden, the directory itself stays. */
   opaque(dir: string): void {
-    if (dir === '' || this.ancestors.has(dir)) this.current().opaqueDirs.push(dir);
+    const layer = this.current();
+    if (dir === '' || this.ancestors.has(dir)) layer.opaqueDirs.push(dir);
+    // containerd walks `dir` at the marker and removes whatever this layer has not unpacked yet: a member of
+    // this layer goes too when a folder between `dir` and it came only from mkdirAll (no entry of its own).
+    if (dir !== '' && !layer.addedDirs.has(dir)) return;
+    for (const [p, f] of layer.added) {
+      if (p === dir || !isUnder(p, dir)) continue;
+      let a = dirname(p);
+      while (a !== dir && a !== '' && layer.dirMembers.has(a)) a = dirname(a);
+      if (a === dir) continue;
+      layer.added.delete(p);
+      this.removed.push(f);
+    }
   }
 
   /** Any entry at `path`: a non-directory hides a lower tree there; a directory only replaces a lower file. */
   occupy(path: string, isDirectory: boolean): void {
     if (isDirectory ? this.files.has(path) : this.touchesLower(path)) this.current().removedTrees.push(path);
+    // Within the layer too: a non-directory removes whatever an earlier member made at its path (a folder and
+    // its files included); a directory removes only a non-directory there (containerd's createTarFile).
+    if (!isDirectory) this.dropAddedUnder(path);
+    else {
+      this.dropAdded(path);
+      this.current().dirMembers.add(path);
+    }
   }
 
   keep(path: string, content: Buffer, unreadBytes?: number): void {
     const layer = this.current();
     const file: KeptFile = { path, content, layer: layer.digest };
     if (unreadBytes !== undefined) file.unreadBytes = unreadBytes;
-    layer.added.set(path, file);
+    this.addTo(layer, file);
   }
 
   /** Any symlink: kept (whiteouts and replacement apply to it as to a file) so that paths through it resolve. */
   symlink(path: string, linkname: string): void {
     const layer = this.current();
-    layer.added.set(path, { path, content: Buffer.alloc(0), layer: layer.digest, link: linkname });
+    this.addTo(layer, { path, content: Buffer.alloc(0), layer: layer.digest, link: linkname });
   }
 
   /** A file read by a content cataloger as it streamed; only its result is kept. */
   keepFound(path: string, found: CatalogResult): void {
     const layer = this.current();
-    layer.added.set(path, { path, content: Buffer.alloc(0), layer: layer.digest, found });
+    this.addTo(layer, { path, content: Buffer.alloc(0), layer: layer.digest, found });
   }
 
   /** A kept file by path, this layer's first (symlinks included). */
@@ -98,6 +144,46 @@ export class LayeredFiles {
     return [...this.files.values()];
   }
 
+  /** This layer's members at or under `path`, gone before the layer ends: kept aside as removed (the layer held them). */
+  private dropAddedUnder(path: string): void {
+    const layer = this.current();
+    if (!layer.addedDirs.has(path)) return this.dropAdded(path);
+    for (const [p, f] of layer.added) {
+      if (!isUnder(p, path)) continue;
+      layer.added.delete(p);
+      this.removed.push(f);
+    }
+  }
+
+  private dropAdded(path: string): void {
+    const layer = this.current();
+    const f = layer.added.get(path);
+    if (!f) return;
+    layer.added.delete(path);
+    this.removed.push(f);
+  }
+
+  private addTo(layer: LayerChanges, file: KeptFile): void {
+    layer.added.set(file.path, file);
+    for (let d = dirname(file.path); d !== '' && !layer.addedDirs.has(d); d = dirname(d)) layer.addedDirs.add(d);
+  }
+
+  private layerHasLinks(): boolean {
+    for (const f of this.layer?.added.values() ?? []) if (f.link !== undefined) return true;
+    return false;
+  }
+
+  /** The symlink at `path` as applied so far: this layer's member there, else a lower one this layer did not remove. */
+  private linkAt(path: string): string | undefined {
+    const layer = this.layer;
+    const mine = layer?.added.get(path);
+    if (mine) return mine.link;
+    const lower = this.links.get(path);
+    if (lower === undefined || !layer) return lower;
+    const gone = layer.removedTrees.some((t) => isUnder(path, t)) || layer.opaqueDirs.some((d) => d !== path && isUnder(path, d));
+    return gone ? undefined : lower;
+  }
+
   private current(): LayerChanges {
     if (!this.layer) throw new Error('LayeredFiles: no layer begun');
     return this.layer;
@@ -113,11 +199,13 @@ export class LayeredFiles {
 
   private add(file: KeptFile): void {
     this.files.set(file.path, file);
+    if (file.link !== undefined) this.links.set(file.path, file.link);
     for (let d = dirname(file.path); d !== ''; d = dirname(d)) this.ancestors.set(d, (this.ancestors.get(d) ?? 0) + 1);
   }
 
   private remove(file: KeptFile): void {
     this.files.delete(file.path);
+    if (file.link !== undefined) this.links.delete(file.path);
     this.removed.push(file);
     for (let d = dirname(file.path); d !== ''; d = dirname(d)) {
       const n = (this.ancestors.get(d) ?? 1) - 1;

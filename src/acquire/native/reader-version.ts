@@ -9,7 +9,9 @@
  * 3: Python and Node loader rules, symlinked folders, Deno, Bun and npm download caches; unparsable
  *    manifests make the platform unknown.
  * 4: Go executables (build info, any path), the SQLite rpmdb (older rpmdb formats unknown), Java archives.
+ * 5: members placed through symlinked parent folders, same-layer whiteouts and replacements, opaque markers
+ *    over folders without an entry, as containerd applies layers (test/oracle/layer-apply.test.ts).
  */
-export const NATIVE_READER_VERSION = 4;
+export const NATIVE_READER_VERSION = 5;
 
 export const NATIVE_READER = `sbom-hunt-native/${NATIVE_READER_VERSION}`;

@@ -4,7 +4,8 @@
 //
 // Rules (path_resolution(7), with the image root as `/`): an absolute target starts again at the root; a
 // relative one at the link's folder; `..` at the root stays at the root; at most 40 links per resolution
-// (ELOOP beyond). Link names are paths as layer application placed them, so their folders are real.
+// (ELOOP beyond). Link names are paths as layer application placed them (members are placed through the
+// symlinks below them, as containerd's RootPath does: see LayeredFiles.place), so their folders are real.
 import type { KeptFile } from './layered-files.js';
 import { dirname } from './paths.js';
 
@@ -34,6 +35,11 @@ export function linkAliases(final: readonly KeptFile[]): LinkAliases {
 
 /** The real path (no symlink in it) of `path`, or undefined on a loop. */
 export function resolvePath(path: string, links: ReadonlyMap<string, string>): string | undefined {
+  return resolveWith(path, (p) => links.get(p));
+}
+
+/** resolvePath over any view of the links: `linkAt(p)` is the target of a symlink at `p`, or undefined. */
+export function resolveWith(path: string, linkAt: (path: string) => string | undefined): string | undefined {
   let done: string[] = [];
   let todo = path.split('/');
   let hops = 0;
@@ -44,7 +50,7 @@ export function resolvePath(path: string, links: ReadonlyMap<string, string>): s
       done.pop();
       continue;
     }
-    const link = links.get([...done, seg].join('/'));
+    const link = linkAt([...done, seg].join('/'));
     if (link === undefined) {
       done.push(seg);
       continue;
@@ -67,6 +73,8 @@ export function visiblePaths(real: string, aliases: LinkAliases): string[] {
       for (const link of aliases.byTarget.get(dir) ?? []) {
         const view = link + path.slice(dir.length);
         if (known.has(view) || seen.length >= MAX_VIEWS) continue;
+        // A view that takes more than 40 links to resolve is no path at all inside the container (ELOOP).
+        if (aliases.realpath(view) === undefined) continue;
         known.add(view);
         seen.push(view);
       }

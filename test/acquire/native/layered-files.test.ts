@@ -23,13 +23,17 @@ describe('LayeredFiles', () => {
     expect(fs.removed.map((r) => [r.path, r.layer])).toEqual([['a/node_modules/x/package.json', 'l1']]);
   });
 
-  it('a whiteout does not remove files of its own layer', () => {
+  it('a whiteout removes what its own layer wrote before it (the runtime removes at once), and keeps it aside', () => {
     const fs = new LayeredFiles();
     layer(fs, 'l1', (f) => {
       f.keep('d/f', buf('new'));
       f.whiteout('d/f');
+      f.keep('e/f', buf('after'));
+      f.whiteout('e');
+      f.keep('e/g', buf('written after the whiteout'));
     });
-    expect(paths(fs.final())).toEqual(['d/f']);
+    expect(paths(fs.final())).toEqual(['e/g']);
+    expect(paths(fs.removed)).toEqual(['d/f', 'e/f']);
   });
 
   it('an opaque directory hides lower content only', () => {

@@ -149,12 +149,39 @@ describe('readImage: whiteouts', () => {
     const img = await read(
       one([
         { files: [...npmPackageFiles('app/node_modules', 'axios', '1.14.1'), ...npmPackageFiles('srv/node_modules', 'kept', '1.0.0')] },
-        { files: [...npmPackageFiles('app/node_modules', 'axios', '1.14.0'), { path: 'app/node_modules', opaque: true }] },
+        // The folder has an entry of its own, as every builder writes it: containerd keeps what the layer unpacked.
+        { files: [{ path: 'app/node_modules/axios', type: 'dir' }, ...npmPackageFiles('app/node_modules', 'axios', '1.14.0'), { path: 'app/node_modules', opaque: true }] },
       ]),
     );
     const p = img.platforms[0]!;
     expect(names(p.packages)).toEqual(['npm:axios@1.14.0', 'npm:kept@1.0.0']);
     expect(p.packages.filter((x) => x.deleted).map((x) => `${x.name}@${x.version}`)).toEqual(['axios@1.14.1']);
+  });
+
+  it('a member below a symlinked folder lands where the link points, as containerd places it (found by the layer-apply oracle)', async () => {
+    const img = await read(
+      one([
+        { files: [{ path: 'srv/node_modules', type: 'dir' }, { path: 'app/node_modules', type: 'symlink', linkname: '/srv/node_modules' }] },
+        // Written "into" the link: the runtime writes srv/node_modules/axios/package.json; a later link change must not hide it.
+        { files: npmPackageFiles('app/node_modules', 'axios', '1.14.1') },
+        { files: [{ path: 'app/node_modules', type: 'symlink', linkname: '/elsewhere' }] },
+      ]),
+    );
+    const p = img.platforms[0]!;
+    const axios = p.packages.find((x) => x.name === 'axios' && !x.deleted);
+    expect(axios?.paths).toEqual(['/srv/node_modules/axios/package.json']);
+  });
+
+  it('a whiteout below a symlinked folder removes the file the link points at', async () => {
+    const img = await read(
+      one([
+        { files: [{ path: 'app/node_modules', type: 'symlink', linkname: '../srv/node_modules' }, ...npmPackageFiles('srv/node_modules', 'axios', '1.14.1')] },
+        { files: [{ path: 'app/node_modules/axios', content: '', whiteout: true }] },
+      ]),
+    );
+    const p = img.platforms[0]!;
+    expect(p.packages.filter((x) => !x.deleted).map((x) => x.name)).toEqual([]);
+    expect(p.packages.filter((x) => x.deleted).map((x) => x.name)).toEqual(['axios']);
   });
 
   it('a package re-created unchanged is not reported as deleted; a replaced version is', async () => {
