@@ -1,6 +1,5 @@
 // Fail closed at the edges of the report: exit codes, input errors, outputs, --quiet, terminal text, shard merges.
 // Every case runs the built CLI; the registry cases are in test/e2e/fail-closed-registry.test.ts.
-import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
@@ -9,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import type { Report } from '../../src/model/report.js';
+import { mountTmpfs } from '../helpers/tmpfs.js';
 
 const AFFECTED = 'fixtures/fleet/payments-api.cdx.json';
 const CLEAN = 'fixtures/fleet/admin-console.cdx.json';
@@ -187,18 +187,14 @@ describe('outputs are checked before the work', () => {
   });
 });
 
-/** A 64 KiB tmpfs filled to the last byte: every write in it fails with ENOSPC. Undefined where mounting is not allowed. */
-function fullDisk(): string | undefined {
-  const dir = path.join(os.tmpdir(), `sbom-hunt-full-${process.pid}`);
-  spawnSync('mkdir', ['-p', dir]);
-  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]).status !== 0) return undefined;
-  spawnSync('dd', ['if=/dev/zero', `of=${dir}/filler`, 'bs=4k']);
-  return dir;
-}
-const full = fullDisk();
-if (!full) console.warn('fail-closed: cannot mount a tmpfs here (not root?): the full-disk report cases are skipped');
+// A 64 KiB tmpfs filled to the last byte: every write in it fails with ENOSPC (the shared helper fails under CI
+// when it cannot mount, rather than skipping).
+const disk = mountTmpfs('64k');
+if (typeof disk === 'string') console.warn(`fail-closed: ${disk}: the full-disk report cases are skipped`);
+else disk.fill();
+const full = typeof disk === 'string' ? undefined : disk.dir;
 afterAll(() => {
-  if (full) spawnSync('umount', [full]);
+  if (typeof disk !== 'string') disk.close();
 });
 
 describe.skipIf(!full)('a report that cannot be written after the work', () => {
