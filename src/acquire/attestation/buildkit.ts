@@ -8,6 +8,8 @@ import type { Descriptor, FetchedManifest, ImageStore } from '../../model/oci.js
 import type { AcquiredPlatform, AcquireOutcome, Target } from '../../model/target.js';
 import { notMine, type Acquirer } from '../acquirer.js';
 import { createdTime, parseImageConfig } from '../native/config.js';
+import { attachIndexProvenance } from '../native/index-provenance.js';
+import { resolveLimits } from '../native/limits.js';
 
 export interface BuildkitAcquireOptions {
   /** Opens the target's content; undefined means "not a target I can open". */
@@ -150,13 +152,17 @@ export function createBuildkitAcquirer(opts: BuildkitAcquireOptions): Acquirer {
       let store: ImageStore | undefined;
       let found: Found[] | undefined;
       let indexDigest: string;
+      let manifests: Entry[] = [];
       try {
         store = await opts.openStore(target, ctx.signal);
         if (!store) return notMine(`cannot open ${target.kind} targets`);
         const root = await store.getRootManifest();
         indexDigest = target.kind === 'registry' && target.digest ? target.digest : root.digest;
         const parsed = Index.safeParse(JSON.parse(checked(root, indexDigest).toString('utf8')));
-        if (parsed.success) found = await pairPlatforms(store, parsed.data.manifests);
+        if (parsed.success) {
+          manifests = parsed.data.manifests;
+          found = await pairPlatforms(store, manifests);
+        }
       } catch (err) {
         // Anything the other links can also see (a missing image, a bad index) is theirs to report.
         return notMine(`no BuildKit SBOM attestation (${err instanceof Error ? err.message : String(err)})`);
@@ -164,7 +170,11 @@ export function createBuildkitAcquirer(opts: BuildkitAcquireOptions): Acquirer {
       if (!found) return notMine('no BuildKit SBOM attestation');
       const platforms: AcquiredPlatform[] = [];
       for (const f of found) platforms.push(await readPlatform(store, f, indexDigest, max));
-      return { ok: true, image: { ref: target.ref, digest: indexDigest, platforms, errors: [] } };
+      const image = { ref: target.ref, digest: indexDigest, platforms, errors: [] };
+      // The same attestation manifests may carry SLSA provenance: build times beside the config's.
+      const attestations = manifests.filter(isAttestation);
+      await attachIndexProvenance(attestations, image, { store, limits: resolveLimits({}), budget: { manifests: 1 }, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      return { ok: true, image };
     },
   };
 }

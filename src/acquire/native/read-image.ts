@@ -4,6 +4,7 @@ import type { AcquiredImage } from '../../model/target.js';
 import { verifyBytes } from './digest.js';
 import { LimitError, resolveLimits, type Limits } from './limits.js';
 import { artifactReason, isIndexType, parseManifest, platformString, type ImageIndex } from './manifest.js';
+import { attachIndexProvenance } from './index-provenance.js';
 import { fetchManifest, newPlatform, readManifestInto, readPlatformAt, type ReadContext } from './platform.js';
 
 export interface ReadImageOptions {
@@ -55,17 +56,22 @@ async function readIndex(index: ImageIndex, digest: string, want: string | undef
   // As containerd matches: an entry without a platform is a candidate, judged by its config's platform once read.
   const chosen = want ? entries.filter((d) => d.platform === undefined || samePlatform(platformString(d.platform), want)) : entries;
   if (want) for (const d of entries) if (!chosen.includes(d)) skip(d, `not the requested platform ${want}`);
+  // Attestation manifests carry no filesystem but may carry SLSA provenance: build times for the platforms.
+  const attestations: Descriptor[] = want ? entries.filter((d) => !chosen.includes(d) && d.platform?.os === 'unknown') : [];
   for (const desc of chosen) {
     if (image.platforms.length >= ctx.limits.maxPlatforms) {
       image.errors.push(new LimitError('maxPlatforms', `more than ${ctx.limits.maxPlatforms} platforms`).message);
       break;
     }
     const outcome = await readPlatformAt(desc, ctx);
-    if ('skipped' in outcome) skip(desc, outcome.skipped);
-    else if (want && outcome.platform.platform !== undefined && !samePlatform(outcome.platform.platform, want)) {
+    if ('skipped' in outcome) {
+      skip(desc, outcome.skipped);
+      if (outcome.skipped.startsWith('attestation manifest')) attestations.push(desc);
+    } else if (want && outcome.platform.platform !== undefined && !samePlatform(outcome.platform.platform, want)) {
       skip(desc, `its config says ${outcome.platform.platform}, not the requested platform ${want}`, outcome.platform.platform);
     } else image.platforms.push(outcome.platform);
   }
+  if (attestations.length > 0) await attachIndexProvenance(attestations, image, ctx);
   if (image.platforms.length === 0 && image.errors.length === 0) {
     const has = entries.map((d) => platformString(d.platform) ?? '?').join(', ') || 'no entries';
     image.errors.push(`${ctx.store.label}: ${want ? `no platform ${want} in the index (it has ${has})` : 'the index lists no image platforms'}`);

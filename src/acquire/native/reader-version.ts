@@ -11,7 +11,8 @@
  * 4: Go executables (build info, any path), the SQLite rpmdb (older rpmdb formats unknown), Java archives.
  * 5: members placed through symlinked parent folders, same-layer whiteouts and replacements, opaque markers
  *    over folders without an entry, as containerd applies layers (test/oracle/layer-apply.test.ts).
+ * 6: build times from the SLSA provenance statements in the index's BuildKit attestation manifests.
  */
-export const NATIVE_READER_VERSION = 5;
+export const NATIVE_READER_VERSION = 6;
 
 export const NATIVE_READER = `sbom-hunt-native/${NATIVE_READER_VERSION}`;
