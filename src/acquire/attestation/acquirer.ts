@@ -5,10 +5,12 @@ import { z } from 'zod';
 import type { AcquiredImage, AcquireOutcome, Target } from '../../model/target.js';
 import type { Acquirer } from '../acquirer.js';
 import { notMine } from '../acquirer.js';
-import { readAttestedSbom } from './envelopes.js';
+import { readAttestedSbom, verifyAttestationDocument } from './envelopes.js';
+import { provenanceTimes, SLSA_PREDICATE, statementOf } from '../provenance.js';
+import type { TimeSource } from '../../model/finding.js';
 import type { KeylessPolicy } from './keyless.js';
 import { findReferrerBundles, readBlob, type Call, type ReferrerSource } from './referrers.js';
-import { sbomCreated } from '../../match/build-time.js';
+import { sbomCreated, withSources } from '../../match/build-time.js';
 
 /** The registry reads this link needs; the OCI adapter's RegistryClient provides them. */
 export type AttestationSource = ReferrerSource;
@@ -25,7 +27,8 @@ export interface AttestationAcquireOptions {
 }
 
 type RegistryTarget = Target & { kind: 'registry' };
-type Found = { lines: string[]; label: string } | string;
+/** SBOM envelopes found, and the SLSA provenance envelopes found beside them (their build times). */
+type Found = { lines: string[]; provenance: string[]; label: string } | string;
 
 const DSSE_LAYER = 'application/vnd.dsse.envelope.v1+json';
 const SBOM_PREDICATE = /^https:\/\/(cyclonedx\.org\/bom|spdx\.dev\/Document|syft\.dev\/bom)/;
@@ -40,19 +43,22 @@ const Statement = z.looseObject({
 });
 const Envelope = z.looseObject({ payload: z.string() });
 
-/** Whether the envelope (bare, or inside a Sigstore bundle) holds an SBOM statement about this digest. */
-function sbomAbout(text: string, digest: string): boolean {
+/** The predicate type of the envelope's (bare, or inside a Sigstore bundle) statement when it is about this digest. */
+function predicateAbout(text: string, digest: string): string | undefined {
   try {
     const value = JSON.parse(text) as { dsseEnvelope?: unknown };
     const env = Envelope.parse(value && typeof value === 'object' && 'dsseEnvelope' in value ? value.dsseEnvelope : value);
     const stmt = Statement.parse(JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8')));
     // A signature binds the statement, not where it was found: the subject must name this image.
     const about = (stmt.subject ?? []).some((s) => `sha256:${s.digest?.sha256 ?? ''}` === digest);
-    return about && SBOM_PREDICATE.test(stmt.predicateType ?? '');
+    return about ? (stmt.predicateType ?? '') : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
+
+const sbomAbout = (text: string, digest: string) => SBOM_PREDICATE.test(predicateAbout(text, digest) ?? '\0');
+const provenanceAbout = (text: string, digest: string) => SLSA_PREDICATE.test(predicateAbout(text, digest) ?? '\0');
 
 const oneLine = (text: string) => JSON.stringify(JSON.parse(text));
 
@@ -64,7 +70,8 @@ async function fromReferrers(opts: AttestationAcquireOptions, t: RegistryTarget,
   const skipped = found.skipped.length > 0 ? ` (${found.skipped.join('; ')})` : '';
   if (kept.length === 0) return `no SBOM bundle about ${digest} among its referrers (${found.via})${skipped}`;
   const label = `${t.registry}/${t.repository}@${digest}: referrer ${kept.map((b) => b.manifest).join(', ')} via the ${found.via}`;
-  return { lines: kept.map((b) => oneLine(b.text)), label };
+  const provenance = found.bundles.filter((b) => provenanceAbout(b.text, digest)).map((b) => oneLine(b.text));
+  return { lines: kept.map((b) => oneLine(b.text)), provenance, label };
 }
 
 /** SBOM envelopes about the digest under the legacy cosign tag `sha256-<hex>.att`. */
@@ -79,19 +86,45 @@ async function fromAttTag(opts: AttestationAcquireOptions, t: RegistryTarget, di
   }
   const layers = manifest.layers.filter((l) => l.mediaType === DSSE_LAYER);
   const lines: string[] = [];
+  const provenance: string[] = [];
   for (const layer of layers) {
     try {
       const text = (await readBlob(opts.source, t, layer.digest, opts.maxEnvelopeBytes ?? DEFAULT_MAX_ENVELOPE, call)).toString('utf8');
       if (sbomAbout(text, digest)) lines.push(oneLine(text));
+      else if (provenanceAbout(text, digest)) provenance.push(oneLine(text));
     } catch (err) {
       return `cannot read ${tag}: ${err instanceof Error ? err.message : String(err)}`;
     }
   }
-  return lines.length > 0 ? { lines, label: `${t.registry}/${t.repository}:${tag}` } : `no SBOM attestation about ${digest} among ${layers.length} at ${tag}`;
+  return lines.length > 0 ? { lines, provenance, label: `${t.registry}/${t.repository}:${tag}` } : `no SBOM attestation about ${digest} among ${layers.length} at ${tag}`;
 }
 
-function imageOf(target: RegistryTarget, digest: string, read: Exclude<ReturnType<typeof readAttestedSbom>, { refused: string }>): AcquiredImage {
+/**
+ * Build times from the SLSA provenance attestations found beside the SBOM: each checked with the same key or
+ * trusted root; one whose signature does not verify is used only under --allow-unverified-attestations, and
+ * then labelled so (it ranks below the config's own time).
+ */
+function provenanceSources(opts: AttestationAcquireOptions, texts: readonly string[], digest: string, label: string): { sources: TimeSource[]; notes: string[] } {
+  const by = opts.key ?? opts.keyless;
+  const sources: TimeSource[] = [];
+  const notes: string[] = [];
+  for (const text of texts) {
+    const check = by ? verifyAttestationDocument(text, label, by) : undefined;
+    if (!check?.verified && !opts.allowUnverified) {
+      notes.push(`SLSA provenance at ${label} not used: signature not verified (${check?.reason ?? 'no key or trusted root given'})`);
+      continue;
+    }
+    const read = provenanceTimes(statementOf(JSON.parse(text)), digest, { verified: !!check?.verified, via: `attestation at ${label}` });
+    sources.push(...read.sources);
+    if (read.note) notes.push(read.note);
+  }
+  return { sources, notes };
+}
+
+function imageOf(target: RegistryTarget, digest: string, read: Exclude<ReturnType<typeof readAttestedSbom>, { refused: string }>, provenance: { sources: TimeSource[]; notes: string[] }): AcquiredImage {
   const { sbom, evidence } = read;
+  const sbomTime = sbom.created ? sbomCreated(sbom.created, 'attested SBOM creation time') : undefined;
+  const created = provenance.sources.length > 0 ? withSources(sbomTime, provenance.sources) : sbomTime;
   return {
     ref: target.ref,
     digest,
@@ -99,10 +132,10 @@ function imageOf(target: RegistryTarget, digest: string, read: Exclude<ReturnTyp
       {
         digest,
         packages: sbom.packages,
-        ...(sbom.created ? { created: sbomCreated(sbom.created, 'attested SBOM creation time')! } : {}),
+        ...(created ? { created } : {}),
         evidence,
         errors: [],
-        notes: evidence.verified ? [] : ['SBOM read from an attestation whose signature was not verified'],
+        notes: [...(evidence.verified ? [] : ['SBOM read from an attestation whose signature was not verified']), ...provenance.notes],
       },
     ],
     errors: [],
@@ -134,7 +167,7 @@ export function attestationAcquirer(opts: AttestationAcquireOptions): Acquirer {
           continue;
         }
         if ('refused' in read) reasons.push(`${found.label}: ${read.refused}`);
-        else return { ok: true, image: imageOf(target, digest, read) };
+        else return { ok: true, image: imageOf(target, digest, read, provenanceSources(opts, found.provenance, digest, found.label)) };
       }
       return notMine(reasons.join('; '));
     },
