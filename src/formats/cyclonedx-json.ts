@@ -1,4 +1,4 @@
-// CycloneDX 1.4–1.7 JSON: every component at any depth, with syft's and trivy's location properties.
+// CycloneDX 1.2–1.7 JSON (and XML, turned into the same shape first): every component at any depth, with syft's and trivy's location properties.
 import { z } from 'zod';
 import type { Package } from '../model/package.js';
 import { asDigest, asTimestamp, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
@@ -6,7 +6,8 @@ import { imagePaths } from './locations.js';
 import { toPackage } from './purl.js';
 import { syftTypeEcosystem } from './syft-json.js';
 
-const SUPPORTED = ['1.4', '1.5', '1.6', '1.7'];
+/** 1.2 brought purl and nested components; 1.0 and 1.1 predate the JSON format. */
+export const CYCLONEDX_SUPPORTED = ['1.2', '1.3', '1.4', '1.5', '1.6', '1.7'];
 
 const Property = z.looseObject({ name: z.string().optional(), value: z.string().optional() });
 
@@ -46,15 +47,20 @@ const CycloneDxDocument = z.looseObject({
 function identify(doc: unknown): Identified | undefined {
   if (!isRecord(doc) || doc.bomFormat !== 'CycloneDX') return undefined;
   const version = typeof doc.specVersion === 'string' ? doc.specVersion : 'unknown';
-  const supported = SUPPORTED.includes(version);
+  const supported = CYCLONEDX_SUPPORTED.includes(version);
   return {
     format: `cyclonedx-json-${version}`,
     supported,
-    ...(supported ? {} : { detail: `CycloneDX specVersion ${version} is not supported (supported: ${SUPPORTED.join(', ')})` }),
+    ...(supported ? {} : { detail: `CycloneDX specVersion ${version} is not supported (supported: ${CYCLONEDX_SUPPORTED.join(', ')})` }),
   };
 }
 
 function decode(raw: unknown, file: string): DecodedSbom {
+  return decodeCycloneDx(raw, file, 'json');
+}
+
+/** Decodes a document in CycloneDX's JSON shape; `syntax` names the text it came from (`json`, `xml`). */
+export function decodeCycloneDx(raw: unknown, file: string, syntax: string): DecodedSbom {
   const doc = parseWith(CycloneDxDocument, raw, file, 'CycloneDX document');
   const packages: Package[] = [];
   const visit = (list: Component[] | undefined): void => {
@@ -64,7 +70,7 @@ function decode(raw: unknown, file: string): DecodedSbom {
     }
   };
   visit(doc.components);
-  const out: DecodedSbom = { format: `cyclonedx-json-${doc.specVersion}`, packages };
+  const out: DecodedSbom = { format: `cyclonedx-${syntax}-${doc.specVersion}`, packages };
   const created = asTimestamp(doc.metadata?.timestamp);
   if (created) out.created = created;
   const main = doc.metadata?.component;

@@ -1,22 +1,34 @@
-// Stage 3: SBOM document text -> packages. Sniff the format, then hand the document to its decoder.
+// Stage 3: SBOM document text -> packages. Sniff the syntax (JSON, XML, YAML, SPDX tag-value) and the format, then decode.
 import { InputError } from '../errors.js';
+import { cycloneDxXmlVersion, decodeCycloneDxXml } from './cyclonedx-xml.js';
 import type { DecodedSbom } from './decoder.js';
 import { parseJsonValues } from './json-text.js';
 import { DECODERS, identifySbom, sniffSbomFormat } from './sniff.js';
+import { decodeSpdx } from './spdx-json.js';
+import { decodeSpdxTagValue, isSpdxTagValue } from './spdx-tag-value.js';
+import { checkXmlText, xmlRoot } from './xml-text.js';
+import { isYamlSbom, parseYaml } from './yaml-text.js';
 
 export type { DecodedSbom, Identified, SbomDecoder } from './decoder.js';
 export { readAttestations, unwrapPredicate, type Attestation } from './in-toto.js';
 export { parsePurl } from './purl.js';
 export { DECODERS, sniffSbomFormat };
 
-const KNOWN = 'SPDX JSON, CycloneDX JSON, syft JSON, grype JSON, in-toto/DSSE attestation';
+const KNOWN = 'SPDX JSON/YAML/tag-value, SPDX 3 JSON-LD, CycloneDX JSON/XML, syft JSON, grype JSON, in-toto/DSSE attestation';
 
 /**
  * Decodes one SBOM file. Throws InputError naming the file when it is empty, not JSON or cut short,
- * in no format known here, or in a known format at a version not supported.
+ * in no format known here, in a format known but not read (named), or at a version not supported.
  */
 export function decodeSbom(text: string, file: string): DecodedSbom {
-  const values = parseJsonValues(text.replace(/^\uFEFF/, ''), file);
+  const body = text.replace(/^\uFEFF/, '');
+  const start = body.trimStart()[0];
+  if (start === '<') return decodeXmlSbom(body, file);
+  if (start !== '{' && start !== '[') {
+    if (isSpdxTagValue(body)) return decodeSpdxTagValue(body, file);
+    if (isYamlSbom(body)) return decodeYamlSbom(body, file);
+  }
+  const values = parseJsonValues(body, file);
   // Several values in one file only make sense as a stream of attestations; the in-toto sniff checks that.
   const doc = values.length === 1 ? values[0] : values;
   const found = identifySbom(doc);
@@ -29,4 +41,33 @@ export function decodeSbom(text: string, file: string): DecodedSbom {
     if (err instanceof RangeError) throw new InputError(file, `${found.id.format}: the document nests too deeply to read`);
     throw err;
   }
+}
+
+/** CycloneDX XML is read; SPDX RDF/XML is named and refused; other XML is not an SBOM format known here. */
+function decodeXmlSbom(text: string, file: string): DecodedSbom {
+  checkXmlText(text, file);
+  const root = xmlRoot(text);
+  if (!root) throw new InputError(file, 'XML without a root element: not an SBOM format I know');
+  const local = root.name.replace(/^[^:]*:/, '');
+  const cdx = cycloneDxXmlVersion(root.namespaces);
+  if (local === 'bom' && cdx) return decodeCycloneDxXml(text, file, cdx);
+  if (local === 'bom' && root.namespaces.some((ns) => /cyclonedx\.org/.test(ns))) {
+    throw new InputError(file, `CycloneDX XML with namespace ${root.namespaces.join(' ')}: no spec version named, not read`);
+  }
+  if (local === 'RDF' || /spdx\.org\/rdf/.test(root.namespaces.join(' ')) || /spdx\.org\/rdf\/terms/.test(text.slice(0, 64 * 1024))) {
+    throw new InputError(file, 'SPDX RDF/XML is not read (read here: SPDX JSON, YAML and tag-value; convert with the SPDX tools)');
+  }
+  throw new InputError(file, `XML with root element <${root.name}> is not an SBOM format I know (looked for ${KNOWN})`);
+}
+
+/** SPDX YAML (the SPDX JSON model in YAML syntax). CycloneDX has no YAML form; one is named and refused. */
+function decodeYamlSbom(text: string, file: string): DecodedSbom {
+  const doc = parseYaml(text, file);
+  const found = identifySbom(doc);
+  if (found?.decoder.name !== 'spdx-json') {
+    throw new InputError(file, `${found ? `${found.id.format.replace('-json', '')} in YAML` : 'YAML'} is not an SBOM format I know (looked for ${KNOWN})`);
+  }
+  const id = found.id;
+  if (!id.supported) throw new InputError(file, id.detail ?? `${id.format} is not supported`);
+  return decodeSpdx(doc, file, 'yaml');
 }

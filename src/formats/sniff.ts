@@ -3,11 +3,12 @@ import { cyclonedxJson } from './cyclonedx-json.js';
 import type { Identified, SbomDecoder } from './decoder.js';
 import { grypeJson } from './grype-json.js';
 import { inTotoDecoder } from './in-toto.js';
+import { spdx3JsonLd } from './spdx-3-jsonld.js';
 import { spdxJson } from './spdx-json.js';
 import { syftJson } from './syft-json.js';
 
 /** Formats that can also sit inside an attestation predicate. */
-export const DOCUMENT_DECODERS: readonly SbomDecoder[] = [spdxJson, cyclonedxJson, syftJson, grypeJson];
+export const DOCUMENT_DECODERS: readonly SbomDecoder[] = [spdxJson, spdx3JsonLd, cyclonedxJson, syftJson, grypeJson];
 
 /** Every decoder, in the order they are tried. */
 export const DECODERS: readonly SbomDecoder[] = [...DOCUMENT_DECODERS, inTotoDecoder(DOCUMENT_DECODERS)];

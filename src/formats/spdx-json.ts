@@ -4,7 +4,7 @@ import { asDigest, asTimestamp, isRecord, parseWith, type DecodedSbom, type Iden
 import { imagePaths } from './locations.js';
 import { parsePurl, toPackage } from './purl.js';
 
-const SUPPORTED = ['2.2', '2.3'];
+export const SPDX_SUPPORTED = ['2.2', '2.3'];
 
 const SpdxExternalRef = z.looseObject({
   referenceCategory: z.string().optional(),
@@ -43,27 +43,31 @@ const SpdxDocument = z.looseObject({
 type SpdxDocument = z.infer<typeof SpdxDocument>;
 
 function identify(doc: unknown): Identified | undefined {
-  if (!isRecord(doc)) return undefined;
-  if (typeof doc.spdxVersion === 'string') {
-    const version = /^SPDX-(\d+\.\d+)$/.exec(doc.spdxVersion.trim())?.[1] ?? doc.spdxVersion;
-    return versioned(version);
-  }
-  // SPDX 3 is JSON-LD: no spdxVersion, a context URL that names the spec version.
-  const context = JSON.stringify(doc['@context'] ?? '');
-  const v3 = /spdx\.org\/rdf\/(\d+\.\d+)/.exec(context)?.[1];
-  return v3 ? versioned(v3) : undefined;
+  if (!isRecord(doc) || typeof doc.spdxVersion !== 'string') return undefined;
+  return versioned(spdxVersionOf(doc.spdxVersion), 'json');
 }
 
-function versioned(version: string): Identified {
-  const supported = SUPPORTED.includes(version);
+/** `SPDX-2.3` -> `2.3`; anything else as written. */
+export function spdxVersionOf(raw: string): string {
+  return /^SPDX-(\d+\.\d+)$/.exec(raw.trim())?.[1] ?? raw;
+}
+
+/** `syntax` names the text the document came from: `json`, `yaml`, `tag-value`. */
+export function versioned(version: string, syntax: string): Identified {
+  const supported = SPDX_SUPPORTED.includes(version);
   return {
-    format: `spdx-json-${version}`,
+    format: `spdx-${syntax}-${version}`,
     supported,
-    ...(supported ? {} : { detail: `SPDX ${version} is not supported (supported: ${SUPPORTED.join(', ')})` }),
+    ...(supported ? {} : { detail: `SPDX ${version} is not supported (supported: ${SPDX_SUPPORTED.join(', ')})` }),
   };
 }
 
 function decode(raw: unknown, file: string): DecodedSbom {
+  return decodeSpdx(raw, file, 'json');
+}
+
+/** Decodes a document in SPDX 2's JSON shape, from whichever text it was read. */
+export function decodeSpdx(raw: unknown, file: string, syntax: string): DecodedSbom {
   const doc = parseWith(SpdxDocument, raw, file, 'SPDX document');
   const filesOf = containedFiles(doc);
   const packages = (doc.packages ?? []).map((p) => toPackage({
@@ -72,7 +76,7 @@ function decode(raw: unknown, file: string): DecodedSbom {
     version: p.versionInfo,
     paths: packagePaths(p, filesOf),
   }));
-  const out: DecodedSbom = { format: identify(raw)?.format ?? 'spdx-json', packages };
+  const out: DecodedSbom = { format: `spdx-${syntax}-${spdxVersionOf(doc.spdxVersion)}`, packages };
   const created = asTimestamp(doc.creationInfo?.created);
   if (created) out.created = created;
   const subject = describedSubject(doc);

@@ -5,7 +5,11 @@ import type { Source, InventoryResult } from './source.js';
 import { emptyInventory } from './source.js';
 
 /** Extensions SBOM tools write; in a directory, other files (READMEs, images) are not SBOMs. */
-const SBOM_EXTENSIONS = ['.json', '.jsonl', '.intoto', '.att', '.sbom', '.spdx', '.cdx', '.bom'];
+const SBOM_EXTENSIONS = [
+  '.json', '.jsonl', '.jsonld', '.intoto', '.att', '.sbom', '.spdx', '.cdx', '.bom',
+  // XML and YAML only with a name that says SBOM: a directory's pom.xml or CI YAML is not one.
+  '.cdx.xml', 'bom.xml', '.spdx.xml', '.spdx.rdf', '.rdf.xml', '.spdx.yaml', '.spdx.yml',
+];
 
 function looksLikeSbomFile(name: string): boolean {
   if (name.startsWith('.')) return false;
@@ -46,6 +50,6 @@ export async function inventorySbomFiles(spec: string): Promise<InventoryResult>
 
 export const sbomFilesSource = {
   scheme: 'sbom',
-  describe: 'an SBOM file (SPDX, CycloneDX, syft, grype, in-toto) or a directory of them',
+  describe: 'an SBOM file (SPDX JSON/YAML/tag-value/3.0 JSON-LD, CycloneDX JSON/XML, syft, grype, in-toto) or a directory of them',
   inventory: (spec) => inventorySbomFiles(spec),
 } satisfies Source;

@@ -8,7 +8,7 @@ describe('sniffSbomFormat', () => {
   it.each([
     ['SPDX 2.3', { spdxVersion: 'SPDX-2.3', packages: [] }, 'spdx-json-2.3'],
     ['SPDX 2.2', { spdxVersion: 'SPDX-2.2' }, 'spdx-json-2.2'],
-    ['SPDX 3 JSON-LD', { '@context': 'https://spdx.org/rdf/3.0.1/spdx-context.jsonld', '@graph': [] }, 'spdx-json-3.0'],
+    ['SPDX 3 JSON-LD', { '@context': 'https://spdx.org/rdf/3.0.1/spdx-context.jsonld', '@graph': [] }, 'spdx-jsonld-3.0'],
     ['CycloneDX 1.7', { bomFormat: 'CycloneDX', specVersion: '1.7' }, 'cyclonedx-json-1.7'],
     ['CycloneDX without specVersion', { bomFormat: 'CycloneDX' }, 'cyclonedx-json-unknown'],
     ['syft with schema', { artifacts: [], schema: { version: '16.0.39', url: 'https://raw.githubusercontent.com/anchore/syft/main/schema/json/schema-16.0.39.json' } }, 'syft-json'],
