@@ -117,6 +117,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
           if (pushStage && !opts.signal?.aborted) await attachPushTimes(acquired, t, pushStage, opts.signal);
           const judged = judgeImage(acquired, index);
           attachWorkloads(judged, [t.ref, ...(aliases.get(t) ?? [])], sources.kube.seen);
+          if (t.kind === 'sbom-file') attachDescribedWorkloads(judged, sources.kube.seen);
           opts.onImage?.(++done, targets.length, judged);
           return judged;
         }),
@@ -158,6 +159,23 @@ function attachWorkloads(img: ImageResult, refs: string[], seen: ReturnType<type
   img.reasons.push(...new Set(unique.flatMap((r) => seen.notes.get(r) ?? [])));
   const others = unique.filter((r) => r !== img.ref);
   if (others.length > 0) img.reasons.push(`also named ${others.join(', ')} (same digest, scanned once)`);
+}
+
+/**
+ * An SBOM file that names its image's digest is joined with the `kube:` workloads that run that digest (by
+ * the imageID's repo digest, or the config id a node reported for a tag), so its findings say where it runs.
+ */
+function attachDescribedWorkloads(img: ImageResult, seen: ReturnType<typeof buildSources>['kube']['seen']): void {
+  const digests = new Set([img.describes?.digest, ...(img.describes?.hashes ?? [])].filter((d): d is string => d?.startsWith('sha256:') ?? false));
+  if (digests.size === 0) return;
+  const refs = [...seen.workloads.keys()].filter((r) => {
+    const pinned = /@(sha256:[0-9a-f]{64})$/.exec(r)?.[1];
+    return (pinned !== undefined && digests.has(pinned)) || (seen.configDigests.get(r) ?? []).some((c) => digests.has(c));
+  });
+  for (const r of refs) {
+    img.workloads.push(...(seen.workloads.get(r) ?? []));
+    img.reasons.push(`runs in the cluster as ${r} (joined by the digest the SBOM names)`);
+  }
 }
 
 /**

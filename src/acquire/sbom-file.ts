@@ -57,6 +57,7 @@ export function createSbomFileAcquirer(policy: AttestedSbomPolicy = { allowUnver
         }
         const { sbom, evidence } = read;
         if (sbom.subject?.digest) image.digest = sbom.subject.digest;
+        if (sbom.subject) image.describes = sbom.subject;
         image.platforms.push(platformOf(sbom, evidence));
       } catch (err) {
         if (!(err instanceof InputError)) throw err;

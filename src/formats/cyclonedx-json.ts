@@ -1,9 +1,9 @@
 // CycloneDX 1.2–1.7 JSON (and XML, turned into the same shape first): every component at any depth, with syft's and trivy's location properties.
 import { z } from 'zod';
 import type { Package } from '../model/package.js';
-import { asDigest, asTimestamp, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
+import { asDigest, asTimestamp, describedImage, hashName, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { imagePaths } from './locations.js';
-import { toPackage } from './purl.js';
+import { parsePurl, toPackage } from './purl.js';
 import { syftTypeEcosystem } from './syft-json.js';
 
 /** 1.2 brought purl and nested components; 1.0 and 1.1 predate the JSON format. */
@@ -38,7 +38,14 @@ const CycloneDxDocument = z.looseObject({
   metadata: z
     .looseObject({
       timestamp: z.string().optional(),
-      component: z.looseObject({ name: z.string().optional(), version: z.string().optional() }).optional(),
+      component: z
+        .looseObject({
+          name: z.string().optional(),
+          version: z.string().optional(),
+          purl: z.string().optional(),
+          hashes: z.array(z.looseObject({ alg: z.string().optional(), content: z.string().optional() })).optional(),
+        })
+        .optional(),
     })
     .optional(),
   components: z.array(Component).optional(),
@@ -74,8 +81,11 @@ export function decodeCycloneDx(raw: unknown, file: string, syntax: string): Dec
   const created = asTimestamp(doc.metadata?.timestamp);
   if (created) out.created = created;
   const main = doc.metadata?.component;
-  const digest = asDigest(main?.version);
-  if (main?.name || digest) out.subject = { ...(main?.name ? { name: main.name } : {}), ...(digest ? { digest } : {}) };
+  const hashes = (main?.hashes ?? []).map((h) => hashName(h.alg ?? '', h.content ?? '')).filter((h): h is string => h !== undefined);
+  const purl = parsePurl(main?.purl);
+  const digest = asDigest(main?.version) ?? asDigest(purl?.ecosystem === 'oci' ? purl.version : undefined);
+  const subject = main && describedImage({ name: main.name, version: main.version, digest, purl: main.purl, hashes });
+  if (subject) out.subject = subject;
   return out;
 }
 

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
 import type { Package } from '../model/package.js';
+import type { DescribedImage } from '../model/target.js';
 
 export interface DecodedSbom {
   /** e.g. `spdx-json-2.3`, `cyclonedx-json-1.7`, `syft-json`, `grype-json`, `in-toto/cyclonedx-json-1.5`. */
@@ -10,8 +11,8 @@ export interface DecodedSbom {
   packages: Package[];
   /** Document creation timestamp when present. */
   created?: string;
-  /** What the SBOM describes: image name and digest when known. */
-  subject?: { name?: string; digest?: string };
+  /** What the SBOM describes: image name, version, digest, purl and hashes, each when known. */
+  subject?: DescribedImage;
   attestation?: { predicateType: string; envelopes: number; signatures: number; payloadType?: string; bundle?: boolean };
   /** grype's own matches, kept for corroboration. */
   grypeMatches?: { id: string; package: string; version: string }[];
@@ -48,6 +49,23 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 /** A digest as OCI writes it, or undefined for anything else (tags, `sha256:redacted`). */
 export function asDigest(v: string | undefined): string | undefined {
   return v && /^sha256:[0-9a-f]{64}$/.test(v) ? v : undefined;
+}
+
+/** `SHA-256` / `SHA256` / `sha256` -> `sha256`: one spelling for every format's algorithm names. */
+export function hashName(alg: string, value: string): string | undefined {
+  const a = alg.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const v = value.trim().toLowerCase();
+  return a && /^[0-9a-f]+$/.test(v) ? `${a}:${v}` : undefined;
+}
+
+/** Drops empty fields; undefined when nothing is left. */
+export function describedImage(d: DescribedImage): DescribedImage | undefined {
+  const out: DescribedImage = {};
+  for (const key of ['name', 'version', 'digest', 'purl'] as const) if (d[key]) out[key] = d[key];
+  // syft writes the digest as the container component's version: said once is enough.
+  if (out.version !== undefined && out.version === out.digest) delete out.version;
+  if (d.hashes && d.hashes.length > 0) out.hashes = [...new Set(d.hashes)];
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** A timestamp worth keeping: golden files redact theirs to placeholders like `timestamp:redacted`. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { checkJsonDepth } from './json-text.js';
 import type { Package } from '../model/package.js';
-import { asDigest, asTimestamp, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
+import { asDigest, describedImage, asTimestamp, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 
 const IN_TOTO_PAYLOAD = 'application/vnd.in-toto+json';
 const STATEMENT_VERSIONS = /^https:\/\/in-toto\.io\/Statement\/v(0\.1|1)$/;
@@ -155,7 +155,9 @@ function combine(all: Attestation[], found: Found[], first: Found): DecodedSbom 
   };
   const created = first.sbom.created ?? first.sbom.timestamp;
   if (created) out.created = created;
-  if (name || digest) out.subject = { ...(name ? { name } : {}), ...(digest ? { digest } : {}) };
+  // The statement's subject is what the signature binds; the SBOM's own adds its version, purl and hashes.
+  const subject = describedImage({ ...first.sbom.subject, name, digest });
+  if (subject) out.subject = subject;
   if (first.sbom.grypeMatches) out.grypeMatches = found.flatMap((f) => f.sbom.grypeMatches ?? []);
   return out;
 }

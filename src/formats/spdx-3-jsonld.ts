@@ -1,7 +1,7 @@
 // SPDX 3.0 JSON-LD (compact form, spdx-context.jsonld): packages from the @graph, their locations from the
 // files they `contains`, the subject from the document's root element (through an Sbom element when there is one).
 import { z } from 'zod';
-import { asDigest, asTimestamp, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
+import { asDigest, asTimestamp, describedImage, hashName, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { imagePaths } from './locations.js';
 import { parsePurl, toPackage } from './purl.js';
 import { sourceInfoPaths } from './spdx-json.js';
@@ -119,10 +119,15 @@ function describedSubject(graph: Element[], byId: Map<string, Element>): Decoded
   if (sbom) roots = strings(sbom.rootElement).map((id) => byId.get(id)).filter((e): e is Element => e !== undefined);
   const described = roots.find((e) => typeOf(e) === 'Package');
   const name = described?.name ?? document?.name;
-  const purl = described ? parsePurl(purlOf(described)) : undefined;
-  const digest = asDigest(purl?.ecosystem === 'oci' ? purl.version : undefined) ?? asDigest(str(described ? prop(described, 'packageVersion') : undefined));
-  if (!name && !digest) return undefined;
-  return { ...(name ? { name } : {}), ...(digest ? { digest } : {}) };
+  const purlText = described ? purlOf(described) : undefined;
+  const purl = parsePurl(purlText);
+  const version = described ? str(prop(described, 'packageVersion')) : undefined;
+  const digest = asDigest(purl?.ecosystem === 'oci' ? purl.version : undefined) ?? asDigest(version);
+  const hashes = (Array.isArray(described?.verifiedUsing) ? described.verifiedUsing : [])
+    .filter(isRecord)
+    .map((h) => hashName(str(h.algorithm) ?? '', str(h.hashValue) ?? ''))
+    .filter((h): h is string => h !== undefined);
+  return describedImage({ name, version, digest, purl: purlText, hashes });
 }
 
 export const spdx3JsonLd = { name: 'spdx-jsonld', identify, decode } satisfies SbomDecoder;

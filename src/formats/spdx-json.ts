@@ -1,6 +1,6 @@
 // SPDX 2.2 / 2.3 JSON: every package, with its locations from syft's sourceInfo or trivy's CONTAINS'd files.
 import { z } from 'zod';
-import { asDigest, asTimestamp, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
+import { asDigest, asTimestamp, describedImage, hashName, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { imagePaths } from './locations.js';
 import { parsePurl, toPackage } from './purl.js';
 
@@ -17,6 +17,7 @@ const SpdxPackage = z.looseObject({
   name: z.string().optional(),
   versionInfo: z.string().optional(),
   sourceInfo: z.string().optional(),
+  checksums: z.array(z.looseObject({ algorithm: z.string().optional(), checksumValue: z.string().optional() })).optional(),
   hasFiles: z.array(z.string()).optional(),
   externalRefs: z.array(SpdxExternalRef).optional(),
 });
@@ -136,10 +137,11 @@ function describedSubject(doc: SpdxDocument): DecodedSbom['subject'] | undefined
   }
   const described = (doc.packages ?? []).find((p) => p.SPDXID && ids.has(p.SPDXID));
   const name = described?.name || doc.name;
-  const purl = described ? parsePurl(purlOf(described)) : undefined;
-  const digest = asDigest(purl?.ecosystem === 'oci' ? purl.version : undefined) ?? asDigest(described?.name);
-  if (!name && !digest) return undefined;
-  return { ...(name ? { name } : {}), ...(digest ? { digest } : {}) };
+  const purlText = described ? purlOf(described) : undefined;
+  const purl = parsePurl(purlText);
+  const digest = asDigest(purl?.ecosystem === 'oci' ? purl.version : undefined) ?? asDigest(described?.versionInfo) ?? asDigest(described?.name);
+  const hashes = (described?.checksums ?? []).map((c) => hashName(c.algorithm ?? '', c.checksumValue ?? '')).filter((h): h is string => h !== undefined);
+  return describedImage({ name, version: described?.versionInfo, digest, purl: purlText, hashes });
 }
 
 export const spdxJson = { name: 'spdx-json', identify, decode } satisfies SbomDecoder;

@@ -36,6 +36,7 @@ export function decodeSpdxTagValue(text: string, file: string): DecodedSbom {
       case 'SPDXID': if (current) current.SPDXID = value; break;
       case 'PackageVersion': if (current) current.versionInfo = value; break;
       case 'PackageSourceInfo': if (current) current.sourceInfo = value; break;
+      case 'PackageChecksum': if (current) addChecksum(current, value); break;
       case 'ExternalRef': if (current) addExternalRef(current, value, file, line); break;
       case 'Relationship': relationships.push(relationship(value, file, line)); break;
       default: break;
@@ -56,6 +57,15 @@ function addExternalRef(element: Element, value: string, file: string, line: num
   const refs = (element.externalRefs as unknown[] | undefined) ?? [];
   refs.push({ referenceCategory: m[1], referenceType: m[2], referenceLocator: m[3] });
   element.externalRefs = refs;
+}
+
+/** `SHA256: 0cf0...`. */
+function addChecksum(element: Element, value: string): void {
+  const m = /^([\w-]+):\s*(\S+)/.exec(value);
+  if (!m) return;
+  const list = (element.checksums as unknown[] | undefined) ?? [];
+  list.push({ algorithm: m[1], checksumValue: m[2] });
+  element.checksums = list;
 }
 
 /** `SPDXRef-A CONTAINS SPDXRef-B`. */

@@ -1,7 +1,7 @@
 // syft's own JSON, schema 1.x to 16.x (and its golden files, which carry no schema key).
 import { z } from 'zod';
 import { normalizeEcosystem } from '../match/ecosystem.js';
-import { asDigest, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
+import { asDigest, describedImage, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { imagePaths } from './locations.js';
 import { toPackage } from './purl.js';
 
@@ -26,13 +26,13 @@ export const SyftArtifact = z.looseObject({
 });
 
 // Schema 1.x keeps the image under source.target; schema 13+ uses source.name and source.metadata.
-const ImageInfo = z.looseObject({ userInput: z.string().optional(), manifestDigest: z.string().optional() });
+const ImageInfo = z.looseObject({ userInput: z.string().optional(), manifestDigest: z.string().optional(), imageID: z.string().optional() });
 
 const SyftDocument = z.looseObject({
   artifacts: z.array(SyftArtifact),
   schema: z.looseObject({ version: z.string().optional() }).optional(),
   source: z
-    .looseObject({ name: z.string().optional(), target: z.unknown().optional(), metadata: z.unknown().optional() })
+    .looseObject({ name: z.string().optional(), version: z.string().optional(), target: z.unknown().optional(), metadata: z.unknown().optional() })
     .optional(),
 });
 
@@ -85,19 +85,20 @@ function decode(raw: unknown, file: string): DecodedSbom {
     }),
   );
   const out: DecodedSbom = { format: 'syft-json', packages };
-  const subject = imageSubject(doc.source?.name, doc.source?.metadata ?? doc.source?.target);
+  const subject = imageSubject(doc.source?.name, doc.source?.metadata ?? doc.source?.target, doc.source?.version);
   if (subject) out.subject = subject;
   return out;
 }
 
 /** Shared with grype, whose `source.target` is the same image description. */
-export function imageSubject(name: string | undefined, info: unknown): DecodedSbom['subject'] | undefined {
+export function imageSubject(name: string | undefined, info: unknown, version?: string): DecodedSbom['subject'] | undefined {
   const parsed = ImageInfo.safeParse(info);
   const image = parsed.success ? parsed.data : undefined;
   const subjectName = name || image?.userInput || (typeof info === 'string' ? info : undefined);
   const digest = asDigest(image?.manifestDigest);
-  if (!subjectName && !digest) return undefined;
-  return { ...(subjectName ? { name: subjectName } : {}), ...(digest ? { digest } : {}) };
+  // syft's image ID is the config digest: a hash of the image, not the digest a registry or kubelet names.
+  const hashes = asDigest(image?.imageID) ? [image?.imageID as string] : [];
+  return describedImage({ name: subjectName, version, digest, hashes });
 }
 
 export const syftJson = { name: 'syft-json', identify, decode } satisfies SbomDecoder;

@@ -86,5 +86,6 @@ export function judgeImage(img: AcquiredImage, index: IocIndex): ImageResult {
   if (img.digest !== undefined) result.digest = img.digest;
   if (first?.created !== undefined) result.created = first.created;
   if (first?.source !== undefined) result.source = first.source;
+  if (img.describes !== undefined) result.describes = img.describes;
   return result;
 }

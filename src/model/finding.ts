@@ -1,5 +1,6 @@
 // Matches of packages against IOCs, and the scanned image results they roll up into.
 import type { Evidence } from './package.js';
+import type { DescribedImage } from './target.js';
 import type { Verdict } from './verdict.js';
 
 /**
@@ -146,6 +147,8 @@ export interface ImageResult {
   created?: CreatedTime;
   windows: WindowCheck[];
   source?: Evidence;
+  /** 1.2. From an SBOM file: the image the SBOM says it describes. */
+  describes?: DescribedImage;
   matches: Match[];
   /** Every platform's own result; one entry for a single-platform image. */
   platforms: PlatformResult[];

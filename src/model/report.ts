@@ -7,7 +7,7 @@ import { VERDICTS } from './verdict.js';
  * The JSON report's contract version (docs/report-schema.md). The minor number grows when fields are
  * added; the major number changes when a field is removed, renamed or changes meaning.
  */
-export const REPORT_SCHEMA_VERSION = '1.1';
+export const REPORT_SCHEMA_VERSION = '1.2';
 
 export const EVIDENCE_KINDS = ['sbom-file', 'attestation', 'buildkit-attestation', 'cosign', 'syft', 'grype', 'native', 'cache', 'lockfile'] as const;
 
@@ -88,6 +88,15 @@ export const ReportWorkload = z.object({
 
 const verdict = z.enum(VERDICTS);
 
+/** 1.2: the image an SBOM file says it describes. */
+export const ReportDescribed = z.object({
+  name: z.string().optional(),
+  version: z.string().optional(),
+  digest: z.string().optional(),
+  purl: z.string().optional(),
+  hashes: z.array(z.string()).optional(),
+});
+
 export const ReportPlatform = z.object({
   platform: z.string().optional(),
   digest: z.string().optional(),
@@ -110,6 +119,7 @@ export const ReportImage = z.object({
   created: ReportCreatedTime.optional(),
   windows: z.array(ReportWindowCheck).default([]),
   source: ReportEvidence.optional(),
+  describes: ReportDescribed.optional(),
   matches: z.array(ReportMatch).default([]),
   platforms: z.array(ReportPlatform).default([]),
   workloads: z.array(ReportWorkload).default([]),
@@ -131,6 +141,7 @@ export type IncidentPackage = z.infer<typeof IncidentPackage>;
 export const IncidentHit = z.object({
   ref: z.string(),
   digest: z.string().optional(),
+  describes: ReportDescribed.optional(),
   why: z.string(),
   packages: z.array(IncidentPackage).default([]),
 });

@@ -27,8 +27,24 @@ export interface AcquiredPlatform {
   notes: string[];
 }
 
+/**
+ * The image an SBOM says it describes (CycloneDX metadata.component, SPDX's described package, syft's source):
+ * what a reader searches a report for when the scanned thing is only an SBOM file's path.
+ */
+export interface DescribedImage {
+  name?: string;
+  version?: string;
+  /** `sha256:...` when the SBOM names the image's digest. */
+  digest?: string;
+  purl?: string;
+  /** `alg:hex`, lower-case algorithm without dashes (`sha256:…`), as the SBOM lists them. */
+  hashes?: string[];
+}
+
 export interface AcquiredImage {
   ref: string;
+  /** From an SBOM file: the image it describes. */
+  describes?: DescribedImage;
   /** Manifest or index digest, `sha256:...`, when known. */
   digest?: string;
   platforms: AcquiredPlatform[];

@@ -2,6 +2,7 @@
 import { DOWNLOAD_CACHE_DETAIL } from '../match/match-packages.js';
 import type { CreatedTime, ImageResult, Match, WindowCheck } from '../model/finding.js';
 import type { Evidence } from '../model/package.js';
+import type { DescribedImage } from '../model/target.js';
 import type { ReportSummary } from '../model/report.js';
 
 export function packageLabel(p: { name: string; version: string }): string {
@@ -14,6 +15,25 @@ export function shortDigest(digest: string | undefined): string {
   const [algo, hex] = digest.includes(':') ? (digest.split(':', 2) as [string, string]) : ['', digest];
   const short = hex.length > 12 ? hex.slice(0, 12) : hex;
   return algo ? `${algo}:${short}` : short;
+}
+
+/**
+ * The image an SBOM describes, as one searchable phrase: its name, the version when the name does not carry
+ * it, and the digest (shortened for a screen).
+ */
+export function describedLabel(d: DescribedImage | undefined, short = false): string | undefined {
+  if (!d) return undefined;
+  const version = d.version && !d.name?.endsWith(d.version) ? d.version : undefined;
+  const name = d.name ? `${d.name}${version ? `@${version}` : ''}` : (d.purl ?? version);
+  const digest = d.digest ? (short ? shortDigest(d.digest) : d.digest) : undefined;
+  const parts = [name, digest].filter((p): p is string => p !== undefined);
+  return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+/** An image's ref, with the image it describes beside it when it is an SBOM file that names one. */
+export function refLabel(x: { ref: string; describes?: DescribedImage | undefined }, short = false): string {
+  const d = describedLabel(x.describes, short);
+  return d ? `${x.ref} (describes ${d})` : x.ref;
 }
 
 /** `2026-03-31 00:21–03:29 UTC`, or both dates when the window spans midnight; raw text if not a time. */

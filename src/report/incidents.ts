@@ -34,7 +34,7 @@ type Hit = { kind: 'affected' | 'suspect'; hit: IncidentHit };
 export function hitFor(img: ImageResult, incident: string): Hit | undefined {
   const mine = img.matches.filter((m) => m.incident === incident);
   const live = mine.filter((m) => m.inFinalFilesystem);
-  const base = { ref: img.ref, digest: img.digest };
+  const base = { ref: img.ref, digest: img.digest, ...(img.describes ? { describes: img.describes } : {}) };
   if (live.length > 0) return { kind: 'affected', hit: { ...base, why: affectedWhy(live), packages: packagesOf(live) } };
   const deleted = mine.filter((m) => !m.inFinalFilesystem);
   const inside = img.windows.filter((w) => w.incident === incident && w.outcome === 'inside');

@@ -1,6 +1,7 @@
 // Copies image results into the report's canonical shape, so JSON key order and list order are the same on every run.
 import type { CreatedTime, ImageResult, Match, PlatformResult, WindowCheck, Workload } from '../model/finding.js';
 import type { Evidence } from '../model/package.js';
+import type { DescribedImage } from '../model/target.js';
 
 /** Plain code-unit order: the same on every machine, unlike localeCompare. */
 export function byText(a: string, b: string): number {
@@ -78,6 +79,17 @@ function platform(p: PlatformResult): PlatformResult {
 }
 
 /** A copy of the image result in the report's key order, every list present (never undefined or null). */
+/** Fixed key order, so two runs print the same bytes. */
+function described(d: DescribedImage): DescribedImage {
+  return {
+    ...(d.name ? { name: d.name } : {}),
+    ...(d.version ? { version: d.version } : {}),
+    ...(d.digest ? { digest: d.digest } : {}),
+    ...(d.purl ? { purl: d.purl } : {}),
+    ...(d.hashes?.length ? { hashes: [...d.hashes] } : {}),
+  };
+}
+
 export function normalizeImage(img: ImageResult): ImageResult {
   return {
     ...(img.kind ? { kind: img.kind } : {}),
@@ -89,6 +101,7 @@ export function normalizeImage(img: ImageResult): ImageResult {
     created: created(img.created),
     windows: list(img.windows).map(windowCheck),
     source: evidence(img.source),
+    ...(img.describes ? { describes: described(img.describes) } : {}),
     matches: matches(img.matches),
     // Platform order is the index's order, which users compare against `docker manifest inspect`.
     platforms: list(img.platforms).map(platform),

@@ -13,7 +13,7 @@ export const AlertBody = z.object({
   incident: z.string().optional(),
   verdict: z.enum(['affected', 'suspect', 'unknown']).optional(),
   package: z.object({ ecosystem: z.string(), name: z.string(), version: z.string(), paths: z.array(z.string()) }).optional(),
-  image: z.object({ ref: z.string(), digest: z.string().optional() }).optional(),
+  image: z.object({ ref: z.string(), digest: z.string().optional(), describes: z.string().optional() }).optional(),
   buildTime: z
     .object({ value: z.string().optional(), source: z.string().optional(), reliable: z.boolean(), windows: z.array(ReportWindowCheck) })
     .optional(),

@@ -1,16 +1,23 @@
 // Report -> what is true tonight, as alert bodies: findings, unknown images, low coverage (pure).
 import type { ImageResult } from '../model/finding.js';
 import type { IncidentHit, Report, ReportIncident } from '../model/report.js';
-import { createdLabel, packageLabel } from '../report/describe.js';
+import type { DescribedImage } from '../model/target.js';
+import { createdLabel, describedLabel, packageLabel } from '../report/describe.js';
 import { imageOf } from '../report/presenters/lookup.js';
 import type { AlertBody } from './alert.js';
 
-function imageName(img: { ref: string; digest?: string | undefined }): string {
-  return img.digest && !img.ref.includes(img.digest) ? `${img.ref}@${img.digest}` : img.ref;
+type Named = { ref: string; digest?: string | undefined; describes?: DescribedImage | undefined };
+
+/** The ref (an SBOM file's path) with its digest, and the image the SBOM describes, so a page names the image. */
+function imageName(img: Named): string {
+  const pinned = img.digest && !img.ref.includes(img.digest) ? `${img.ref}@${img.digest}` : img.ref;
+  const d = describedLabel(img.describes);
+  return d ? `${pinned} (describes ${d})` : pinned;
 }
 
-function imagePart(hit: { ref: string; digest?: string | undefined }): AlertBody['image'] {
-  return { ref: hit.ref, ...(hit.digest ? { digest: hit.digest } : {}) };
+function imagePart(hit: Named): AlertBody['image'] {
+  const d = describedLabel(hit.describes);
+  return { ref: hit.ref, ...(hit.digest ? { digest: hit.digest } : {}), ...(d ? { describes: d } : {}) };
 }
 
 function buildTimeOf(img: ImageResult | undefined, incident: string): AlertBody['buildTime'] {

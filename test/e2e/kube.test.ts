@@ -110,6 +110,30 @@ describe.skipIf(!registryAvailable || !kubectl)('kube: to the workload-level rep
     expect(table.stdout).toContain('runs in e2e-prod/shop Deployment/api (container api, 2 pods)');
   });
 
+  it('an SBOM file that names a running digest gets its workloads, and every format names the image it describes', async () => {
+    const h = reg.host;
+    const sbom = join(dir, 'api.cdx.json');
+    await writeFile(sbom, JSON.stringify({
+      bomFormat: 'CycloneDX',
+      specVersion: '1.5',
+      metadata: { component: { type: 'container', name: `${h}/shop/api:1.1`, version: shopApi.indexDigest } },
+      components: [{ type: 'library', name: 'axios', version: '1.14.1', purl: 'pkg:npm/axios@1.14.1' }],
+    }));
+    const args = ['scan', 'kube:', `sbom:${sbom}`, '--kubeconfig', kubeconfig, '--kubectl', kubectl!, '--insecure-registry', h, '--sbom-sources', 'native', '--no-cache', '-q'];
+    const report = JSON.parse((await runCli([...args, '-f', 'json'])).stdout) as Report;
+    const file = report.images.find((i) => i.ref === sbom)!;
+    expect(file.describes).toEqual({ name: `${h}/shop/api:1.1`, digest: shopApi.indexDigest });
+    expect(file.workloads.map((w) => `${w.kind}/${w.name}:${w.pods}`)).toEqual(['Deployment/api:2']);
+    expect(file.reasons).toContain(`runs in the cluster as ${h}/shop/api@${shopApi.indexDigest} (joined by the digest the SBOM names)`);
+    // A worker's digest is not named by the SBOM: its workload stays with its own image.
+    expect(file.workloads.some((w) => w.name === 'worker')).toBe(false);
+    for (const format of ['table', 'markdown', 'html', 'sarif']) {
+      const out = (await runCli([...args, '-f', format])).stdout;
+      expect(out, format).toContain(`${h}/shop/api:1.1`);
+      expect(out, format).toMatch(/describes/);
+    }
+  });
+
   it('the same digest found by registry: (as a tag) and by kube: (pinned) is scanned once and keeps its workloads', async () => {
     const h = reg.host;
     const args = ['scan', `registry:${h}/shop/api`, 'kube:', '--kubeconfig', kubeconfig, '--kubectl', kubectl!, '--insecure-registry', h, '--sbom-sources', 'native', '--no-cache'];

@@ -36,13 +36,14 @@ const NODE_APP: Row[] = [
   ['apk', 'busybox', '1.37.0-r12', ['/lib/apk/db/installed']],
 ];
 const IMAGE_PACKAGE: Row = ['oci', 'web', DIGEST, []];
+const IMAGE_PURL = `pkg:oci/web@sha256%3A${DIGEST.slice(7)}?arch=amd64&repository_url=registry.example.com%2Fshop%2Fweb&tag=1.4.2`;
 
 const CASES: Case[] = [
   {
     fixture: 'node-app-axios-spdx-2.3',
     format: 'spdx-json-2.3',
     packages: [IMAGE_PACKAGE, ...NODE_APP],
-    subject: { name: IMAGE, digest: DIGEST },
+    subject: { name: IMAGE, digest: DIGEST, purl: IMAGE_PURL },
     created: CREATED,
   },
   {
@@ -149,7 +150,7 @@ const CASES: Case[] = [
     fixture: 'sigstore-bundle-spdx',
     format: 'in-toto/spdx-json-2.3',
     packages: [IMAGE_PACKAGE, ...NODE_APP],
-    subject: { name: IMAGE, digest: DIGEST },
+    subject: { name: IMAGE, digest: DIGEST, purl: IMAGE_PURL },
     created: CREATED,
     attestation: {
       predicateType: 'https://spdx.dev/Document/v2.3',

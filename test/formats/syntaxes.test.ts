@@ -129,3 +129,31 @@ describe('hostile XML and YAML', () => {
     refuses('bomFormat: CycloneDX\nspecVersion: "1.6"\ncomponents: []\n', 'cdx.yaml', /cyclonedx-1\.6 in YAML is not an SBOM format I know/);
   });
 });
+
+describe('the subject: what the SBOM says it describes', () => {
+  const hex = '0cf0a71d236ebcb051d69dc461df3ab9b32989455e091448f96dbd4c32859879';
+  const purl = `pkg:oci/payments-api@sha256%3A${hex}?repository_url=registry.example.com%2Fshop%2Fpayments-api`;
+  it('CycloneDX metadata.component: name, version, purl (its digest), hashes in one spelling', () => {
+    const doc = { bomFormat: 'CycloneDX', specVersion: '1.6', metadata: { component: { type: 'container', name: 'registry.example.com/shop/payments-api', version: '1.4.2', purl, hashes: [{ alg: 'SHA-256', content: 'AB'.repeat(32) }, { alg: 'MD5', content: 'not hex' }] } } };
+    expect(decodeSbom(JSON.stringify(doc), 'c.json').subject).toEqual({
+      name: 'registry.example.com/shop/payments-api', version: '1.4.2', digest: `sha256:${hex}`, purl, hashes: [`sha256:${'ab'.repeat(32)}`],
+    });
+  });
+
+  it('SPDX: the described package with its checksums, in JSON and tag-value alike', () => {
+    const json = { spdxVersion: 'SPDX-2.3', name: 'doc', documentDescribes: ['SPDXRef-img'], packages: [{ SPDXID: 'SPDXRef-img', name: 'payments-api', versionInfo: '1.4.2', checksums: [{ algorithm: 'SHA256', checksumValue: hex }] }] };
+    const tv = `SPDXVersion: SPDX-2.3\nDocumentName: doc\nSPDXID: SPDXRef-DOCUMENT\nPackageName: payments-api\nSPDXID: SPDXRef-img\nPackageVersion: 1.4.2\nPackageChecksum: SHA256: ${hex}\nRelationship: SPDXRef-DOCUMENT DESCRIBES SPDXRef-img\n`;
+    const want = { name: 'payments-api', version: '1.4.2', hashes: [`sha256:${hex}`] };
+    expect(decodeSbom(JSON.stringify(json), 's.json').subject).toEqual(want);
+    expect(decodeSbom(tv, 's.spdx').subject).toEqual(want);
+  });
+
+  it('SPDX 3: the root package through the Sbom element, with verifiedUsing', () => {
+    const doc = { '@context': 'https://spdx.org/rdf/3.0.1/spdx-context.jsonld', '@graph': [
+      { type: 'SpdxDocument', spdxId: 'd', rootElement: ['s'] },
+      { type: 'software_Sbom', spdxId: 's', rootElement: ['p'] },
+      { type: 'software_Package', spdxId: 'p', name: 'payments-api', software_packageVersion: '1.4.2', software_packageUrl: purl, verifiedUsing: [{ type: 'Hash', algorithm: 'sha256', hashValue: hex }] },
+    ] };
+    expect(decodeSbom(JSON.stringify(doc), 's3.json').subject).toEqual({ name: 'payments-api', version: '1.4.2', digest: `sha256:${hex}`, purl, hashes: [`sha256:${hex}`] });
+  });
+});

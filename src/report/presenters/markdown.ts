@@ -1,6 +1,6 @@
 // The incident document: headline, one section per incident with evidence tables, then what could not be checked.
 import type { IncidentHit, Report, ReportIncident } from '../../model/report.js';
-import { createdLabel, evidenceLabel, headline, imageWhy, shortDigest, windowLabel } from '../describe.js';
+import { createdLabel, evidenceLabel, headline, imageWhy, refLabel, shortDigest, windowLabel } from '../describe.js';
 import type { ImageResult } from '../../model/finding.js';
 import { imageOf, workloadLabel } from './lookup.js';
 import type { Presenter } from './presenter.js';
@@ -36,7 +36,7 @@ function affectedRows(report: Report, hit: IncidentHit): string[][] {
   const evidence = escapeMarkdown(evidenceLabel(img?.source));
   const runs = escapeMarkdown((img?.workloads ?? []).map(workloadLabel).join('; ') || '-');
   return hit.packages.map((p) => [
-    escapeMarkdown(hit.ref),
+    escapeMarkdown(refLabel(hit)),
     digestCell(hit.digest),
     escapeMarkdown(`${p.ecosystem} ${p.name}@${p.version}${p.via ? ` (via ${p.via.join(' > ')})` : ''}`),
     escapeMarkdown(p.paths.join(', ') || 'unknown'),
@@ -60,7 +60,7 @@ function incidentSection(report: Report, inc: ReportIncident): string[] {
     parts.push(`### Affected (${inc.affected.length})`, table(['Image', 'Digest', 'Package', 'Paths', 'Evidence', 'Runs in'], rows));
   }
   if (inc.suspect.length > 0) {
-    const rows = inc.suspect.map((hit) => [escapeMarkdown(hit.ref), digestCell(hit.digest), escapeMarkdown(hit.why), escapeMarkdown(evidenceLabel(imageOf(report, hit)?.source))]);
+    const rows = inc.suspect.map((hit) => [escapeMarkdown(refLabel(hit)), digestCell(hit.digest), escapeMarkdown(hit.why), escapeMarkdown(evidenceLabel(imageOf(report, hit)?.source))]);
     parts.push(`### Suspect (${inc.suspect.length})`, table(['Image', 'Digest', 'Why', 'Evidence'], rows));
   }
   if (inc.affected.length + inc.suspect.length === 0) parts.push('No affected or suspect images.');
@@ -70,7 +70,7 @@ function incidentSection(report: Report, inc: ReportIncident): string[] {
 function unknownSection(report: Report): string[] {
   const unknown = report.images.filter((i) => i.verdict === 'unknown');
   if (unknown.length === 0) return [];
-  const rows = unknown.map((img) => [escapeMarkdown(img.ref), digestCell(img.digest), escapeMarkdown(imageWhy(img)), escapeMarkdown(evidenceLabel(img.source))]);
+  const rows = unknown.map((img) => [escapeMarkdown(refLabel(img)), digestCell(img.digest), escapeMarkdown(imageWhy(img)), escapeMarkdown(evidenceLabel(img.source))]);
   return [
     `## Could not check (${unknown.length})`,
     'Unknown is not clean: these images need a look before the incident can be closed.',
@@ -82,7 +82,7 @@ function imagesSection(report: Report): string[] {
   if (report.images.length === 0) return [];
   const rows = report.images.map((img) => [
     img.verdict === 'affected' ? '**AFFECTED**' : img.verdict.toUpperCase(),
-    escapeMarkdown(img.ref),
+    escapeMarkdown(refLabel(img)),
     digestCell(img.digest),
     escapeMarkdown(createdLabel(img.created)),
     escapeMarkdown(evidenceLabel(img.source)),
@@ -102,7 +102,7 @@ function buildTimesSection(report: Report): string[] {
   if (shown.length === 0) return [];
   const rows = shown.flatMap((img) =>
     (img.created?.sources ?? []).map((s) => [
-      escapeMarkdown(img.ref),
+      escapeMarkdown(refLabel(img)),
       decided(img, s) ? `**${escapeMarkdown(s.source)}**` : escapeMarkdown(s.source),
       escapeMarkdown(s.value),
       s.reliable ? 'yes' : escapeMarkdown(`no${s.note ? `: ${s.note}` : ''}`),

@@ -1,7 +1,7 @@
 // SARIF 2.1.0 for code-scanning dashboards: one rule per incident, one result per (image, package) in its blast radius.
 import { createHash } from 'node:crypto';
 import type { IncidentHit, IncidentPackage, Report, ReportIncident } from '../../model/report.js';
-import { imageWhy, packageLabel, windowLabel } from '../describe.js';
+import { imageWhy, packageLabel, refLabel, windowLabel } from '../describe.js';
 import type { Presenter } from './presenter.js';
 import { isIncomplete } from '../completeness.js';
 
@@ -63,10 +63,10 @@ function location(hit: IncidentHit, pkg: IncidentPackage | undefined): Json {
 function result(inc: ReportIncident, ruleIndex: number, hit: IncidentHit, kind: 'affected' | 'suspect', pkg?: IncidentPackage): Json {
   const where = pkg && pkg.paths.length > 0 ? ` at ${pkg.paths.join(', ')}` : '';
   const text = !pkg
-    ? `Suspect: ${hit.ref} — ${hit.why}.`
+    ? `Suspect: ${refLabel(hit)} — ${hit.why}.`
     : kind === 'affected'
-      ? `Affected: ${hit.ref} contains ${pkg.ecosystem} ${packageLabel(pkg)} (${inc.id})${where}.`
-      : `Suspect: ${hit.ref} had ${pkg.ecosystem} ${packageLabel(pkg)} (${inc.id})${where}: ${hit.why}.`;
+      ? `Affected: ${refLabel(hit)} contains ${pkg.ecosystem} ${packageLabel(pkg)} (${inc.id})${where}.`
+      : `Suspect: ${refLabel(hit)} had ${pkg.ecosystem} ${packageLabel(pkg)} (${inc.id})${where}: ${hit.why}.`;
   return {
     ruleId: inc.id,
     ruleIndex,
@@ -78,6 +78,7 @@ function result(inc: ReportIncident, ruleIndex: number, hit: IncidentHit, kind: 
       verdict: kind,
       image: hit.ref,
       ...(hit.digest ? { digest: hit.digest } : {}),
+      ...(hit.describes ? { describes: hit.describes } : {}),
       ...(pkg ? { ecosystem: pkg.ecosystem, package: pkg.name, version: pkg.version, packagePaths: pkg.paths, inFinalFilesystem: pkg.inFinalFilesystem } : {}),
     },
   };
@@ -99,9 +100,9 @@ function invocation(report: Report): Json {
       .filter((img) => img.verdict === 'unknown')
       .map((img) => ({
         level: 'warning',
-        message: { text: `Could not check ${img.ref}${img.digest ? ` (${img.digest})` : ''}: ${imageWhy(img)}` },
+        message: { text: `Could not check ${refLabel(img)}${img.digest ? ` (${img.digest})` : ''}: ${imageWhy(img)}` },
         locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(img.ref) } } }],
-        properties: { ...(img.digest ? { digest: img.digest } : {}), platformDigests: img.platforms.flatMap((p) => (p.digest ? [p.digest] : [])), ...(img.kind ? { kind: img.kind } : {}) },
+        properties: { ...(img.digest ? { digest: img.digest } : {}), ...(img.describes ? { describes: img.describes } : {}), platformDigests: img.platforms.flatMap((p) => (p.digest ? [p.digest] : [])), ...(img.kind ? { kind: img.kind } : {}) },
       })),
   ];
   // Incomplete (an image unread, a source not enumerated, nothing looked at) is not a successful execution.

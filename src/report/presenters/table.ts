@@ -1,16 +1,21 @@
 // The terminal report: headline, per-incident blast radius, what could not be checked, then every image.
 import type { ChalkInstance } from 'chalk';
 import type { IncidentHit, Report, ReportIncident } from '../../model/report.js';
-import { createdLabel, evidenceLabel, headline, imageWhy, shortDigest, timeSourcesLabel, windowLabel } from '../describe.js';
+import { createdLabel, evidenceLabel, headline, imageWhy, refLabel, shortDigest, timeSourcesLabel, windowLabel } from '../describe.js';
 import { firstFew, imageOf, workloadLabel } from './lookup.js';
 import { alignColumns, paint, verdictWord, type Presenter } from './presenter.js';
 
 const INDENT = '      ';
 const VERDICT_WIDTH = 'AFFECTED'.length;
 
+/** ` (describes registry.example.com/shop/web:1.4.2 sha256:0cf0a71d236e)` after an SBOM file's path. */
+function described(x: Parameters<typeof refLabel>[0]): string {
+  return refLabel(x, true).slice(x.ref.length);
+}
+
 function hitLines(c: ChalkInstance, report: Report, hit: IncidentHit, kind: 'affected' | 'suspect'): string[] {
   const img = imageOf(report, hit);
-  const lines = [`  ${verdictWord(c, kind, VERDICT_WIDTH)}  ${c.bold(hit.ref)}  ${shortDigest(hit.digest)}  (${evidenceLabel(img?.source)})`];
+  const lines = [`  ${verdictWord(c, kind, VERDICT_WIDTH)}  ${c.bold(hit.ref)}${described(hit)}  ${shortDigest(hit.digest)}  (${evidenceLabel(img?.source)})`];
   if (kind === 'suspect') lines.push(`${INDENT}${hit.why}`);
   for (const p of kind === 'affected' ? hit.packages : []) {
     const { shown, more } = firstFew(p.paths, 3);
@@ -41,7 +46,7 @@ function unknownLines(c: ChalkInstance, report: Report): string[] {
   const noun = unknown.length === 1 ? 'image' : 'images';
   const lines = [c.bold(`Could not check ${unknown.length} ${noun} (unknown is not clean):`)];
   for (const img of unknown) {
-    lines.push(`  ${verdictWord(c, 'unknown', VERDICT_WIDTH)}  ${c.bold(img.ref)}  ${shortDigest(img.digest)}`);
+    lines.push(`  ${verdictWord(c, 'unknown', VERDICT_WIDTH)}  ${c.bold(img.ref)}${described(img)}  ${shortDigest(img.digest)}`);
     lines.push(`${INDENT}${imageWhy(img)}`);
   }
   return lines;
@@ -51,7 +56,7 @@ function imageTableLines(c: ChalkInstance, report: Report): string[] {
   if (report.images.length === 0) return [];
   const rows = [
     ['IMAGE', 'DIGEST', 'CREATED', 'SOURCE', 'PACKAGES'],
-    ...report.images.map((img) => [img.ref, shortDigest(img.digest), createdLabel(img.created), img.source?.kind ?? 'none', String(img.packageCount)]),
+    ...report.images.map((img) => [refLabel(img, true), shortDigest(img.digest), createdLabel(img.created), img.source?.kind ?? 'none', String(img.packageCount)]),
   ];
   const aligned = alignColumns(rows);
   const verdicts = ['VERDICT'.padEnd(VERDICT_WIDTH), ...report.images.map((img) => verdictWord(c, img.verdict, VERDICT_WIDTH))];
@@ -62,7 +67,7 @@ function imageTableLines(c: ChalkInstance, report: Report): string[] {
 function buildTimeLines(c: ChalkInstance, report: Report): string[] {
   const shown = report.images.filter((img) => img.created?.pushed || img.created?.note || (img.created?.sources?.length ?? 0) > 1);
   if (shown.length === 0) return [];
-  return [c.bold('Build times:'), ...shown.flatMap((img) => [`  ${img.ref}`, ...timeSourcesLabel(img.created).map((l) => `${INDENT}${l}`)])];
+  return [c.bold('Build times:'), ...shown.flatMap((img) => [`  ${refLabel(img, true)}`, ...timeSourcesLabel(img.created).map((l) => `${INDENT}${l}`)])];
 }
 
 function listSection(c: ChalkInstance, title: string, items: readonly string[]): string[] {

@@ -2,7 +2,7 @@
 import type { ImageResult, Workload } from '../../../model/finding.js';
 import type { IncidentHit, Report, ReportIncident } from '../../../model/report.js';
 import type { Verdict } from '../../../model/verdict.js';
-import { createdLabel, evidenceLabel, packageLabel, shortDigest, timeSourcesLabel, windowLabel } from '../../describe.js';
+import { createdLabel, describedLabel, evidenceLabel, packageLabel, shortDigest, timeSourcesLabel, windowLabel } from '../../describe.js';
 import { imageOf } from '../lookup.js';
 import { esc, link } from './escape.js';
 
@@ -10,6 +10,12 @@ const NO_CLUSTER = 'not found in a cluster (SBOM files or image lists)';
 
 export function verdictBadge(v: Verdict): string {
   return `<span class="v v-${v}">${v.toUpperCase()}</span>`;
+}
+
+/** The image an SBOM file describes, under its path. */
+function describedCell(x: Pick<IncidentHit, 'describes'>): string {
+  const d = describedLabel(x.describes);
+  return d ? `<br><span class="muted describes">describes <code>${esc(d)}</code></span>` : '';
 }
 
 function plural(n: number, word: string): string {
@@ -60,7 +66,7 @@ function groupRows(report: Report, inc: ReportIncident): Map<string, Row[]> {
 function hitRow(r: Row): string {
   const w = r.workload ? `${esc(`${r.workload.kind}/${r.workload.name}`)}<br><span class="muted">container ${esc(r.workload.container)}, ${r.workload.pods} pods</span>` : '<span class="muted">-</span>';
   const built = r.img ? esc(createdLabel(r.img.created)) : '-';
-  return `<tr data-verdict="${r.verdict}"><td>${verdictBadge(r.verdict)}</td><td>${w}</td><td><code>${esc(r.hit.ref)}</code><br><code class="muted">${esc(shortDigest(r.hit.digest))}</code></td><td>${packagesCell(r.hit)}</td><td>${esc(r.hit.why)}<br><span class="muted">built ${built}</span></td></tr>`;
+  return `<tr data-verdict="${r.verdict}"><td>${verdictBadge(r.verdict)}</td><td>${w}</td><td><code>${esc(r.hit.ref)}</code>${describedCell(r.hit)}<br><code class="muted">${esc(shortDigest(r.hit.digest))}</code></td><td>${packagesCell(r.hit)}</td><td>${esc(r.hit.why)}<br><span class="muted">built ${built}</span></td></tr>`;
 }
 
 export function incidentSection(report: Report, inc: ReportIncident, timeline: string): string {
@@ -78,14 +84,14 @@ ${timeline}<p class="legend">Marks: ▲ affected, ◆ suspect, ■ unknown, ● 
 export function unknownSection(report: Report): string {
   const rows = report.images
     .filter((i) => i.verdict === 'unknown')
-    .map((i) => `<tr data-verdict="unknown"><td><code>${esc(i.ref)}</code><br><code class="muted">${esc(shortDigest(i.digest))}</code></td><td><ul>${i.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></td></tr>`);
+    .map((i) => `<tr data-verdict="unknown"><td><code>${esc(i.ref)}</code>${describedCell(i)}<br><code class="muted">${esc(shortDigest(i.digest))}</code></td><td><ul>${i.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></td></tr>`);
   const body = rows.length > 0 ? `<table><thead><tr><th scope="col">image</th><th scope="col">why it could not be checked</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : '<p>Every image was checked.</p>';
   return `<section aria-labelledby="unknown"><h2 id="unknown">Could not be checked (${rows.length}): never counted as clean</h2>${body}</section>`;
 }
 
 export function imagesSection(report: Report): string {
   const rows = report.images.map(
-    (i) => `<tr data-verdict="${i.verdict}" data-image=""><td>${verdictBadge(i.verdict)}</td><td><code>${esc(i.ref)}</code></td><td><code>${esc(shortDigest(i.digest))}</code></td><td>${esc(createdLabel(i.created))}${timeSourcesLabel(i.created).length > 1 ? `<ul class="muted">${timeSourcesLabel(i.created).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}</td><td>${esc(evidenceLabel(i.source))}</td><td>${i.packageCount}</td></tr>`,
+    (i) => `<tr data-verdict="${i.verdict}" data-image=""><td>${verdictBadge(i.verdict)}</td><td><code>${esc(i.ref)}</code>${describedCell(i)}</td><td><code>${esc(shortDigest(i.digest))}</code></td><td>${esc(createdLabel(i.created))}${timeSourcesLabel(i.created).length > 1 ? `<ul class="muted">${timeSourcesLabel(i.created).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}</td><td>${esc(evidenceLabel(i.source))}</td><td>${i.packageCount}</td></tr>`,
   );
   return `<section aria-labelledby="images"><h2 id="images">All images (${report.images.length})</h2><table><thead><tr><th scope="col">verdict</th><th scope="col">image</th><th scope="col">digest</th><th scope="col">built</th><th scope="col">evidence</th><th scope="col">packages</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
