@@ -20,8 +20,14 @@ import('node:module')
   })
   .then(function (cli) {
     // Exit as soon as the report is written: work abandoned past --image-timeout (a registry trickling bytes
-    // forever) must not keep the process alive. stdout and files are written synchronously on Linux by then.
+    // forever) must not keep the process alive.
+    // A pipe is not written synchronously: exit only once stdout and stderr have handed everything over, or a
+    // report piped into jq is cut at the pipe's buffer (80 KiB seen).
     return cli.main(process.argv).then(function (code) {
-      process.exit(code);
+      process.stdout.write('', function () {
+        process.stderr.write('', function () {
+          process.exit(code);
+        });
+      });
     });
   });
