@@ -56,6 +56,8 @@ export interface ScanOptions extends Omit<ChainOptions, 'registry' | 'credential
   /** Progress: a link of the chain is about to try this target. */
   onStage?: (target: Target, link: string) => void;
   now?: Date;
+  /** Keep every package read on each platform (`--include-packages`, `-f cyclonedx`, `-f spdx-json`). */
+  includePackages?: boolean;
 }
 
 export interface ScanOutcome {
@@ -115,7 +117,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
             ? unreadTarget(t, 'scan interrupted before this image was read')
             : await acquireWithDeadline(t, ctx, chain.links, opts.imageTimeoutMs);
           if (pushStage && !opts.signal?.aborted) await attachPushTimes(acquired, t, pushStage, opts.signal);
-          const judged = judgeImage(acquired, index);
+          const judged = judgeImage(acquired, index, { keepPackages: opts.includePackages ?? false });
           attachWorkloads(judged, [t.ref, ...(aliases.get(t) ?? [])], sources.kube.seen);
           if (t.kind === 'sbom-file') attachDescribedWorkloads(judged, sources.kube.seen);
           opts.onImage?.(++done, targets.length, judged);

@@ -4,7 +4,9 @@ import { UsageError } from '../errors.js';
 import { VERDICTS } from '../model/verdict.js';
 import { SBOM_SOURCES, DEFAULT_SBOM_SOURCES } from '../acquire/chain.js';
 
-export const FORMATS = ['table', 'json', 'markdown', 'sarif', 'html'] as const;
+export const FORMATS = ['table', 'json', 'markdown', 'sarif', 'html', 'cyclonedx', 'spdx-json'] as const;
+/** Formats that are the inventory itself: they need every package kept. */
+export const INVENTORY_FORMATS: ReadonlySet<string> = new Set(['cyclonedx', 'spdx-json']);
 export const FAIL_ON = [...VERDICTS.filter((v) => v !== 'clean'), 'none'] as const;
 
 const SbomSources = z
@@ -20,6 +22,7 @@ export const ScanFlags = z.object({
   failOn: z.enum(FAIL_ON).default('affected'),
   allowIncomplete: z.boolean().default(false),
   quiet: z.boolean().default(false),
+  includePackages: z.boolean().default(false),
   color: z.boolean().default(true),
   concurrency: z.coerce.number().int().min(1).max(256).default(8),
   insecureRegistry: z.array(z.string()).default([]),

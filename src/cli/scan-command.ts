@@ -5,7 +5,7 @@ import { runScan, type ScanOptions } from '../scan.js';
 import { parseWindow } from '../iocs/index.js';
 import { bundledIocDir } from '../version.js';
 import { presenters, tersePresenter } from '../report/presenters/index.js';
-import { FAIL_ON, FORMATS, collect, parseScanFlags, type ScanFlags } from './options.js';
+import { FAIL_ON, FORMATS, INVENTORY_FORMATS, collect, parseScanFlags, type ScanFlags } from './options.js';
 import { exitCodeFor, incompleteLine } from './exit-codes.js';
 import { checkWritable, writeFileAtomic } from './output-file.js';
 import { EXIT, OutputError } from '../errors.js';
@@ -22,6 +22,7 @@ export function addScanOptions(cmd: Command): Command {
     .option('--window <start/end>', 'extra compromise window, ISO 8601 interval (repeatable)', collect)
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--include-packages', 'JSON report: list every package read on each platform (always on for -f cyclonedx and -f spdx-json)')
     .addOption(new Option('--fail-on <verdict>', 'exit 1 when an image is at or above this verdict').choices(FAIL_ON).default('affected'))
     .option('--allow-incomplete', 'exit 0 rather than 4 when coverage is below 100% but nothing reached --fail-on')
     .option('--images <file>', 'image references, one per line (- for stdin)')
@@ -137,6 +138,7 @@ export function scanOptionsFrom(sources: string[], flags: ScanFlags, warn: (m: s
     ...(flags.certificateOidcIssuerRegexp ? { certificateOidcIssuerRegexp: flags.certificateOidcIssuerRegexp } : {}),
     ...(flags.trustedRoot ? { trustedRoot: flags.trustedRoot } : {}),
     toolTimeoutMs: flags.toolTimeout * 1000,
+    includePackages: flags.includePackages || INVENTORY_FORMATS.has(flags.format),
     imageTimeoutMs: flags.imageTimeout * 1000,
     kube: {
       allContexts: flags.allContexts,

@@ -12,6 +12,7 @@ export const CYCLONEDX_SUPPORTED = ['1.2', '1.3', '1.4', '1.5', '1.6', '1.7'];
 const Property = z.looseObject({ name: z.string().optional(), value: z.string().optional() });
 
 interface Component {
+  type?: string | undefined;
   name?: string | undefined;
   group?: string | undefined;
   version?: string | undefined;
@@ -23,6 +24,7 @@ interface Component {
 // Recursive: cyclonedx-npm's bare layout nests bundled dependencies inside their parent.
 const Component: z.ZodType<Component> = z.lazy(() =>
   z.looseObject({
+    type: z.string().optional(),
     name: z.string().optional(),
     group: z.string().optional(),
     version: z.string().optional(),
@@ -72,7 +74,8 @@ export function decodeCycloneDx(raw: unknown, file: string, syntax: string): Dec
   const packages: Package[] = [];
   const visit = (list: Component[] | undefined): void => {
     for (const c of list ?? []) {
-      packages.push(componentPackage(c));
+      // A container is the image, not a package in it (sbom-hunt lists several images this way).
+      if (c.type !== 'container') packages.push(componentPackage(c));
       visit(c.components);
     }
   };
@@ -90,14 +93,21 @@ export function decodeCycloneDx(raw: unknown, file: string, syntax: string): Dec
 }
 
 function componentPackage(c: Component): Package {
-  const syftType = c.properties?.find((p) => p.name === 'syft:package:type')?.value;
-  return toPackage({
+  const prop = (name: string) => c.properties?.find((p) => p.name === name)?.value;
+  const syftType = prop('syft:package:type');
+  const pkg = toPackage({
     purl: c.purl,
     name: fallbackName(c),
     version: c.version,
-    ecosystem: syftTypeEcosystem(syftType),
+    ecosystem: syftType ? syftTypeEcosystem(syftType) : prop('sbom-hunt:ecosystem'),
     paths: componentPaths(c),
   });
+  // What sbom-hunt's own output keeps, so an inventory it wrote reads back whole.
+  const layer = prop('sbom-hunt:layer');
+  if (layer) pkg.layer = layer;
+  if (prop('sbom-hunt:deleted') === 'true') pkg.deleted = true;
+  if (prop('sbom-hunt:location-kind') === 'download-cache') pkg.location = 'download-cache';
+  return pkg;
 }
 
 /** Without a purl the group is part of the name: npm scopes carry their `@`, maven groups join with `:`. */
@@ -106,10 +116,10 @@ function fallbackName(c: Component): string | undefined {
   return c.group.startsWith('@') ? `${c.group}/${c.name}` : `${c.group}:${c.name}`;
 }
 
-/** syft: `syft:location:N:path`; trivy: `aquasecurity:trivy:FilePath`. */
+/** syft: `syft:location:N:path`; sbom-hunt: `sbom-hunt:location:N:path`; trivy: `aquasecurity:trivy:FilePath`. */
 function componentPaths(c: Component): string[] {
   const raw = (c.properties ?? [])
-    .filter((p) => p.name && (/^syft:location:\d+:path$/.test(p.name) || p.name === 'aquasecurity:trivy:FilePath'))
+    .filter((p) => p.name && (/^(?:syft|sbom-hunt):location:\d+:path$/.test(p.name) || p.name === 'aquasecurity:trivy:FilePath'))
     .map((p) => p.value);
   return imagePaths(raw);
 }

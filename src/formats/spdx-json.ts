@@ -1,5 +1,6 @@
 // SPDX 2.2 / 2.3 JSON: every package, with its locations from syft's sourceInfo or trivy's CONTAINS'd files.
 import { z } from 'zod';
+import type { Package } from '../model/package.js';
 import { asDigest, asTimestamp, describedImage, hashName, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { imagePaths } from './locations.js';
 import { parsePurl, toPackage } from './purl.js';
@@ -17,6 +18,7 @@ const SpdxPackage = z.looseObject({
   name: z.string().optional(),
   versionInfo: z.string().optional(),
   sourceInfo: z.string().optional(),
+  annotations: z.array(z.looseObject({ comment: z.string().optional() })).optional(),
   checksums: z.array(z.looseObject({ algorithm: z.string().optional(), checksumValue: z.string().optional() })).optional(),
   hasFiles: z.array(z.string()).optional(),
   externalRefs: z.array(SpdxExternalRef).optional(),
@@ -71,18 +73,33 @@ function decode(raw: unknown, file: string): DecodedSbom {
 export function decodeSpdx(raw: unknown, file: string, syntax: string): DecodedSbom {
   const doc = parseWith(SpdxDocument, raw, file, 'SPDX document');
   const filesOf = containedFiles(doc);
-  const packages = (doc.packages ?? []).map((p) => toPackage({
+  const packages = (doc.packages ?? []).map((p) => ownAnnotations(p, toPackage({
     purl: purlOf(p),
     name: p.name,
     version: p.versionInfo,
+    ecosystem: annotation(p, 'ecosystem'),
     paths: packagePaths(p, filesOf),
-  }));
+  })));
   const out: DecodedSbom = { format: `spdx-${syntax}-${spdxVersionOf(doc.spdxVersion)}`, packages };
   const created = asTimestamp(doc.creationInfo?.created);
   if (created) out.created = created;
   const subject = describedSubject(doc);
   if (subject) out.subject = subject;
   return out;
+}
+
+/** `sbom-hunt:KEY=VALUE` annotations: what sbom-hunt's own output keeps beyond SPDX's fields. */
+function annotation(p: SpdxPackage, key: string): string | undefined {
+  const prefix = `sbom-hunt:${key}=`;
+  return p.annotations?.find((a) => a.comment?.startsWith(prefix))?.comment?.slice(prefix.length);
+}
+
+function ownAnnotations(p: SpdxPackage, pkg: Package): Package {
+  const layer = annotation(p, 'layer');
+  if (layer) pkg.layer = layer;
+  if (annotation(p, 'deleted') === 'true') pkg.deleted = true;
+  if (annotation(p, 'location-kind') === 'download-cache') pkg.location = 'download-cache';
+  return pkg;
 }
 
 /** Both spellings: the 2.2 spec says PACKAGE_MANAGER, 2.3 says PACKAGE-MANAGER, trivy mixes them. */

@@ -1,5 +1,6 @@
 // Acquired images x IOC index -> verdicts. Pure: worst wins, and unknown is never clean.
-import type { ImageResult, Match, PlatformResult, WindowCheck } from '../model/finding.js';
+import type { ImageResult, InventoryPackage, Match, PlatformResult, WindowCheck } from '../model/finding.js';
+import type { Package } from '../model/package.js';
 import type { AcquiredImage, AcquiredPlatform } from '../model/target.js';
 import { worstVerdict, type Verdict } from '../model/verdict.js';
 import type { IocIndex } from './ioc-index.js';
@@ -7,7 +8,12 @@ import { matchPackagesDetailed } from './match-packages.js';
 import { matchReason, pushedBeforeReason, unreliableReason, windowReason } from './reasons.js';
 import { checkWindows } from './windows.js';
 
-export function judgePlatform(p: AcquiredPlatform, index: IocIndex): PlatformResult {
+export interface JudgeOptions {
+  /** Keep every package on the platform result, for the inventory outputs. */
+  keepPackages?: boolean;
+}
+
+export function judgePlatform(p: AcquiredPlatform, index: IocIndex, opts: JudgeOptions = {}): PlatformResult {
   const detailed = matchPackagesDetailed(p.packages, index);
   const windows = checkWindows(p.created, index.windows);
   const verdicts: Verdict[] = [];
@@ -35,6 +41,7 @@ export function judgePlatform(p: AcquiredPlatform, index: IocIndex): PlatformRes
   if (p.digest !== undefined) result.digest = p.digest;
   if (p.created !== undefined) result.created = p.created;
   if (p.evidence !== undefined) result.source = p.evidence;
+  if (opts.keepPackages) result.packages = p.packages.map(inventoryPackage);
   return result;
 }
 
@@ -60,8 +67,21 @@ function unionWindows(platforms: readonly PlatformResult[]): WindowCheck[] {
  * One image: the worst platform wins. packageCount is the largest platform's, not the sum, since
  * the platforms of one image mostly hold the same packages and a sum would double-count them.
  */
-export function judgeImage(img: AcquiredImage, index: IocIndex): ImageResult {
-  const platforms = img.platforms.map((p) => judgePlatform(p, index));
+function inventoryPackage(p: Package): InventoryPackage {
+  return {
+    ecosystem: p.ecosystem,
+    name: p.name,
+    version: p.version,
+    ...(p.purl ? { purl: p.purl } : {}),
+    paths: [...p.paths],
+    ...(p.layer ? { layer: p.layer } : {}),
+    ...(p.deleted ? { deleted: true } : {}),
+    ...(p.location ? { location: p.location } : {}),
+  };
+}
+
+export function judgeImage(img: AcquiredImage, index: IocIndex, opts: JudgeOptions = {}): ImageResult {
+  const platforms = img.platforms.map((p) => judgePlatform(p, index, opts));
   const verdicts: Verdict[] = platforms.map((p) => p.verdict);
   const reasons = [...img.errors];
   if (img.errors.length > 0) verdicts.push('unknown');

@@ -118,6 +118,21 @@ export interface PlatformResult {
   windows: WindowCheck[];
   matches: Match[];
   source?: Evidence;
+  /** 1.2, only with `--include-packages` (and for `-f cyclonedx` / `-f spdx-json`): every package read. */
+  packages?: InventoryPackage[];
+}
+
+/** One package as read from the platform, for the inventory output. */
+export interface InventoryPackage {
+  ecosystem: string;
+  name: string;
+  version: string;
+  purl?: string;
+  paths: string[];
+  layer?: string;
+  /** In a lower layer, deleted by a later one: not in the final filesystem. */
+  deleted?: boolean;
+  location?: 'download-cache';
 }
 
 /** A workload that runs an image (filled by the Kubernetes inventory). */

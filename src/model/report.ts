@@ -97,6 +97,17 @@ export const ReportDescribed = z.object({
   hashes: z.array(z.string()).optional(),
 });
 
+export const ReportPackage = z.object({
+  ecosystem: z.string(),
+  name: z.string(),
+  version: z.string(),
+  purl: z.string().optional(),
+  paths: z.array(z.string()).default([]),
+  layer: z.string().optional(),
+  deleted: z.boolean().optional(),
+  location: z.literal('download-cache').optional(),
+});
+
 export const ReportPlatform = z.object({
   platform: z.string().optional(),
   digest: z.string().optional(),
@@ -107,6 +118,7 @@ export const ReportPlatform = z.object({
   windows: z.array(ReportWindowCheck).default([]),
   matches: z.array(ReportMatch).default([]),
   source: ReportEvidence.optional(),
+  packages: z.array(ReportPackage).optional(),
 });
 
 export const ReportImage = z.object({

@@ -1,5 +1,5 @@
 // Copies image results into the report's canonical shape, so JSON key order and list order are the same on every run.
-import type { CreatedTime, ImageResult, Match, PlatformResult, WindowCheck, Workload } from '../model/finding.js';
+import type { CreatedTime, ImageResult, InventoryPackage, Match, PlatformResult, WindowCheck, Workload } from '../model/finding.js';
 import type { Evidence } from '../model/package.js';
 import type { DescribedImage } from '../model/target.js';
 
@@ -75,10 +75,23 @@ function platform(p: PlatformResult): PlatformResult {
     windows: list(p.windows).map(windowCheck),
     matches: matches(p.matches),
     source: evidence(p.source),
+    ...(p.packages ? { packages: p.packages.map(inventoryPackage) } : {}),
   };
 }
 
-/** A copy of the image result in the report's key order, every list present (never undefined or null). */
+function inventoryPackage(p: InventoryPackage): InventoryPackage {
+  return {
+    ecosystem: p.ecosystem,
+    name: p.name,
+    version: p.version,
+    ...(p.purl ? { purl: p.purl } : {}),
+    paths: list(p.paths),
+    ...(p.layer ? { layer: p.layer } : {}),
+    ...(p.deleted ? { deleted: true } : {}),
+    ...(p.location ? { location: p.location } : {}),
+  };
+}
+
 /** Fixed key order, so two runs print the same bytes. */
 function described(d: DescribedImage): DescribedImage {
   return {
@@ -90,6 +103,7 @@ function described(d: DescribedImage): DescribedImage {
   };
 }
 
+/** A copy of the image result in the report's key order, every list present (never undefined or null). */
 export function normalizeImage(img: ImageResult): ImageResult {
   return {
     ...(img.kind ? { kind: img.kind } : {}),
