@@ -5,6 +5,7 @@ import type { DecodedSbom } from './decoder.js';
 import { parseJsonValues } from './json-text.js';
 import { DECODERS, identifySbom, sniffSbomFormat } from './sniff.js';
 import { decodeSpdx } from './spdx-json.js';
+import { decodeSpdxRdf } from './spdx-rdf.js';
 import { decodeSpdxTagValue, isSpdxTagValue } from './spdx-tag-value.js';
 import { checkXmlText, xmlRoot } from './xml-text.js';
 import { isYamlSbom, parseYaml } from './yaml-text.js';
@@ -14,7 +15,7 @@ export { readAttestations, unwrapPredicate, type Attestation } from './in-toto.j
 export { parsePurl } from './purl.js';
 export { DECODERS, sniffSbomFormat };
 
-const KNOWN = 'SPDX JSON/YAML/tag-value, SPDX 3 JSON-LD, CycloneDX JSON/XML, syft JSON, grype JSON, in-toto/DSSE attestation';
+const KNOWN = 'SPDX JSON/YAML/tag-value/RDF-XML, SPDX 3 JSON-LD, CycloneDX JSON/XML, syft JSON, grype JSON, in-toto/DSSE attestation';
 
 /**
  * Decodes one SBOM file. Throws InputError naming the file when it is empty, not JSON or cut short,
@@ -43,7 +44,7 @@ export function decodeSbom(text: string, file: string): DecodedSbom {
   }
 }
 
-/** CycloneDX XML is read; SPDX RDF/XML is named and refused; other XML is not an SBOM format known here. */
+/** CycloneDX XML and SPDX RDF/XML are read; other XML is not an SBOM format known here. */
 function decodeXmlSbom(text: string, file: string): DecodedSbom {
   checkXmlText(text, file);
   const root = xmlRoot(text);
@@ -54,9 +55,7 @@ function decodeXmlSbom(text: string, file: string): DecodedSbom {
   if (local === 'bom' && root.namespaces.some((ns) => /cyclonedx\.org/.test(ns))) {
     throw new InputError(file, `CycloneDX XML with namespace ${root.namespaces.join(' ')}: no spec version named, not read`);
   }
-  if (local === 'RDF' || /spdx\.org\/rdf/.test(root.namespaces.join(' ')) || /spdx\.org\/rdf\/terms/.test(text.slice(0, 64 * 1024))) {
-    throw new InputError(file, 'SPDX RDF/XML is not read (read here: SPDX JSON, YAML and tag-value; convert with the SPDX tools)');
-  }
+  if (local === 'RDF' && /spdx\.org\/rdf\/terms/.test(text.slice(0, 64 * 1024))) return decodeSpdxRdf(text, file);
   throw new InputError(file, `XML with root element <${root.name}> is not an SBOM format I know (looked for ${KNOWN})`);
 }
 

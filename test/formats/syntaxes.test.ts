@@ -36,6 +36,7 @@ describe('every syntax of a format reads the same packages as its JSON twin', ()
     ['node-app-axios-spdx-2.3-tag-value', 'spdx-tag-value-2.3'],
     ['node-app-axios-spdx-2.3-yaml', 'spdx-yaml-2.3'],
     ['node-app-axios-spdx-3.0-jsonld', 'spdx-jsonld-3.0'],
+    ['node-app-axios-spdx-2.3-rdf', 'spdx-rdf-2.3'],
   ])('%s', (fixture, format) => {
     const d = decodeFixture(fixture);
     expect(d.format).toBe(format);
@@ -47,6 +48,18 @@ describe('every syntax of a format reads the same packages as its JSON twin', ()
   it('an apk purl written with &amp; in XML reads as the JSON one', () => {
     const purls = decodeFixture('node-app-axios-cyclonedx-xml-1.6').packages.map((p) => p.purl ?? '');
     expect(purls.filter((p) => p.includes('&distro=')).length).toBe(2);
+  });
+
+  it('a minimal SPDX RDF/XML document: the package the document describes', () => {
+    const d = decodeFixture('spdx-2.3-rdf-xml');
+    expect(d.format).toBe('spdx-rdf-2.3');
+    expect(rows(d)).toEqual([['', 'axios', '1.14.1', undefined, []]]);
+    expect(d.subject).toEqual({ name: 'axios', version: '1.14.1' });
+  });
+
+  it('RDF that is not SPDX is named, not read', () => {
+    const rdf = '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="x"/></rdf:RDF>\n';
+    expect(() => decodeSbom(rdf, 'other.rdf')).toThrow(/XML with root element <rdf:RDF> is not an SBOM format I know/);
   });
 
   it('a bare SPDX 3 graph (no ids, no document) still gives its package', () => {
