@@ -8,6 +8,7 @@ import { buildImageLayout, npmPackageFiles, type BuiltLayout, type LayerSpec } f
 import { pushOciLayout } from '../helpers/push.js';
 import { registryAvailable, SKIP_MESSAGE, startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
+import { sarifUploadProblems } from '../helpers/github-sarif.js';
 import type { Report } from '../../src/model/report.js';
 
 if (!registryAvailable) console.warn(SKIP_MESSAGE);
@@ -88,6 +89,18 @@ describe.skipIf(!registryAvailable)('fail closed against a real registry', () =>
     const sarif = JSON.parse((await runCli([...args, '-f', 'sarif'])).stdout);
     expect(sarif.runs[0].invocations[0].toolExecutionNotifications[0].properties.digest).toBe(clean.indexDigest);
     expect((await runCli(['check', `${reg.host}/shop/clean:1`, ...args.slice(2)])).stdout).toContain(clean.indexDigest);
+  });
+
+  it('SARIF of a loopback registry (refs like 127.0.0.1:PORT/shop/x:1) and an unreachable source uploads to code scanning', async () => {
+    const run = await runCli(['scan', `registry:${reg.host}`, 'registry:no-such-registry.invalid', ...native(), '-f', 'sarif']);
+    expect(run.code, run.stderr).toBe(1);
+    const log = JSON.parse(run.stdout);
+    expect(await sarifUploadProblems(log)).toEqual([]);
+    const results = log.runs[0].results as Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }>;
+    const uris = results.map((r) => `${r.ruleId} ${r.locations[0]!.physicalLocation.artifactLocation.uri}`);
+    expect(uris).toContain(`axios-2026-03/affected ${reg.host.replace(':', '%3A')}/shop/affected:1`);
+    expect(uris).toContain('sbom-hunt/unknown registry%3Ano-such-registry.invalid');
+    expect(log.runs[0].invocations[0].executionSuccessful).toBe(false);
   });
 
   it('one malformed --images line: the good lines are read and judged, the bad one is named FILE:LINE, exit 2', async () => {

@@ -16,7 +16,7 @@ export function escapeMarkdown(s: string): string {
 }
 
 /** A code span long enough to hold any backticks inside; it also stops C2 addresses becoming live links. */
-function code(s: string): string {
+export function code(s: string): string {
   const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   return longest > 0 ? `${fence} ${s.replace(/\r?\n/g, ' ')} ${fence}` : `${fence}${s.replace(/\r?\n/g, ' ')}${fence}`;

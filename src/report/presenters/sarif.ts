@@ -1,98 +1,122 @@
-// SARIF 2.1.0 for code-scanning dashboards: one rule per incident, one result per (image, package) in its blast radius.
+// SARIF 2.1.0 for GitHub code scanning: one result per image and incident, one per unknown image; rules in sarif-rules.
 import { createHash } from 'node:crypto';
 import type { IncidentHit, IncidentPackage, Report, ReportIncident } from '../../model/report.js';
-import { imageWhy, packageLabel, refLabel, windowLabel } from '../describe.js';
+import { imageWhy, packageLabel, refLabel } from '../describe.js';
 import type { Presenter } from './presenter.js';
 import { isIncomplete } from '../completeness.js';
+import { imageOf, workloadLabel } from './lookup.js';
+import { incidentRule, levelOf, ruleId, unknownRule, UNKNOWN_RULE_ID, type SarifVerdict } from './sarif-rules.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 // package.json names no repository or homepage yet; the registry page is the one address the package name fixes.
 const INFORMATION_URI = 'https://www.npmjs.com/package/sbom-hunt';
-const FINGERPRINT_KEY = 'sbomHuntFinding/v1';
+/** v2: one result per image and incident (v1 was per package), so an extra package does not open a new alert. */
+const FINGERPRINT_KEY = 'sbomHuntFinding/v2';
 
 type Json = Record<string, unknown>;
 
-/**
- * An image ref as a URI reference. Refs are not URIs (`host:5000/app:1`, SBOM paths with spaces), so every
- * character outside RFC 3986's unreserved, sub-delims, `:`, `@` and `/` is percent-encoded.
- */
-export function uriOf(ref: string): string {
-  return ref.replace(/%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]/gu, (ch) => encodeURIComponent(ch));
+/** A lone surrogate cannot be UTF-8 encoded (encodeURIComponent throws): U+FFFD stands in, as String#toWellFormed does. */
+export function wellFormed(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
-/** Stable across runs and machines: the same incident, package and image digest give the same fingerprint. */
-export function fingerprint(incident: string, pkg: { ecosystem: string; name: string; version: string } | undefined, image: IncidentHit): string {
-  const what = pkg ? [pkg.ecosystem, pkg.name, pkg.version] : ['built-in-window'];
+/**
+ * An image ref as a relative URI reference that decodes back to the ref. Refs are not URIs: `localhost:5000/x`
+ * would parse as scheme `localhost`, `//host/x` as an authority, spaces and `#` not at all. So everything outside
+ * RFC 3986's unreserved, sub-delims, `:`, `@` and `/` is percent-encoded (`%` included), a `:` in the first
+ * segment becomes `%3A` (RFC 3986 4.2: a relative path's first segment has no colon), and a leading `//` `/%2F`.
+ */
+export function uriOf(ref: string): string {
+  const enc = wellFormed(ref).replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/gu, (ch) => encodeURIComponent(ch));
+  const slash = enc.indexOf('/');
+  const [head, rest] = slash < 0 ? [enc, ''] : [enc.slice(0, slash), enc.slice(slash)];
+  const safe = head.replace(/:/g, '%3A') + rest;
+  return safe.startsWith('//') ? `/%2F${safe.slice(2)}` : safe;
+}
+
+/** Stable across runs and machines: the same rule and image digest give the same fingerprint. */
+export function fingerprint(rule: string, image: { ref: string; digest?: string | undefined }): string {
   return createHash('sha256')
-    .update([incident, ...what, image.digest ?? image.ref].join('\0'))
+    .update([rule, image.digest ?? image.ref].join('\0'))
     .digest('hex');
 }
 
-function httpUri(s: string): string | undefined {
-  if (!/^https?:\/\//i.test(s)) return undefined;
-  try {
-    return new URL(s).href;
-  } catch {
-    return undefined;
-  }
+/** GitHub needs a region to place an alert; an image has no lines, so every result sits on line 1 of its ref. */
+function physicalLocation(ref: string): Json {
+  return { artifactLocation: { uri: uriOf(ref) }, region: { startLine: 1 } };
 }
 
-function rule(inc: ReportIncident): Json {
-  const window = inc.windows.map(windowLabel).join(', ');
-  const title = /[.!?]$/.test(inc.title) ? inc.title : `${inc.title}.`;
-  const fullText = [title, window ? `Compromise window: ${window}.` : '', inc.notes ?? ''].filter(Boolean).join(' ');
-  const helpUri = inc.references.map(httpUri).find((u) => u !== undefined);
+function location(ref: string, pkgs: readonly IncidentPackage[]): Json {
+  const logical = pkgs.map((p) => ({ name: packageLabel(p), fullyQualifiedName: `${p.ecosystem}:${packageLabel(p)}`, kind: 'module' }));
+  return { physicalLocation: physicalLocation(ref), ...(logical.length > 0 ? { logicalLocations: logical } : {}) };
+}
+
+function packagePhrase(p: IncidentPackage): string {
+  return `${p.ecosystem} ${packageLabel(p)}${p.paths.length > 0 ? ` at ${p.paths.join(', ')}` : ''}`;
+}
+
+function hitText(inc: ReportIncident, hit: IncidentHit, verdict: 'affected' | 'suspect'): string {
+  if (verdict === 'affected') return `Affected (${inc.id}): ${refLabel(hit)} contains ${hit.packages.map(packagePhrase).join('; ')}.`;
+  const had = hit.packages.length > 0 ? ` Deleted or cached: ${hit.packages.map(packagePhrase).join('; ')}.` : '';
+  return `Suspect (${inc.id}): ${refLabel(hit)}: ${hit.why}.${had}`;
+}
+
+function hitResult(report: Report, inc: ReportIncident, hit: IncidentHit, verdict: 'affected' | 'suspect', ruleIndex: number): Json {
+  const id = ruleId(inc.id, verdict);
+  const workloads = (imageOf(report, hit)?.workloads ?? []).map(workloadLabel);
   return {
-    id: inc.id,
-    shortDescription: { text: inc.title },
-    fullDescription: { text: fullText },
-    help: { text: [fullText, ...inc.references].join('\n') },
-    ...(helpUri ? { helpUri } : {}),
-    defaultConfiguration: { level: 'error' },
-    properties: { tags: ['security', 'supply-chain'], aliases: inc.aliases, indicators: inc.indicators },
-  };
-}
-
-function location(hit: IncidentHit, pkg: IncidentPackage | undefined): Json {
-  const physicalLocation = { artifactLocation: { uri: uriOf(hit.ref) } };
-  if (!pkg) return { physicalLocation };
-  const logical = { name: packageLabel(pkg), fullyQualifiedName: `${pkg.ecosystem}:${packageLabel(pkg)}`, kind: 'module' };
-  return { physicalLocation, logicalLocations: [logical] };
-}
-
-function result(inc: ReportIncident, ruleIndex: number, hit: IncidentHit, kind: 'affected' | 'suspect', pkg?: IncidentPackage): Json {
-  const where = pkg && pkg.paths.length > 0 ? ` at ${pkg.paths.join(', ')}` : '';
-  const text = !pkg
-    ? `Suspect: ${refLabel(hit)} — ${hit.why}.`
-    : kind === 'affected'
-      ? `Affected: ${refLabel(hit)} contains ${pkg.ecosystem} ${packageLabel(pkg)} (${inc.id})${where}.`
-      : `Suspect: ${refLabel(hit)} had ${pkg.ecosystem} ${packageLabel(pkg)} (${inc.id})${where}: ${hit.why}.`;
-  return {
-    ruleId: inc.id,
+    ruleId: id,
     ruleIndex,
-    level: kind === 'affected' ? 'error' : 'warning',
-    message: { text },
-    locations: [location(hit, pkg)],
-    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(inc.id, pkg, hit) },
+    level: levelOf(verdict),
+    message: { text: hitText(inc, hit, verdict) },
+    locations: [location(hit.ref, hit.packages)],
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(id, hit) },
     properties: {
-      verdict: kind,
+      verdict,
+      incident: inc.id,
       image: hit.ref,
       ...(hit.digest ? { digest: hit.digest } : {}),
       ...(hit.describes ? { describes: hit.describes } : {}),
-      ...(pkg ? { ecosystem: pkg.ecosystem, package: pkg.name, version: pkg.version, packagePaths: pkg.paths, inFinalFilesystem: pkg.inFinalFilesystem } : {}),
+      workloads,
+      packages: hit.packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, paths: p.paths, inFinalFilesystem: p.inFinalFilesystem })),
     },
   };
 }
 
-function results(report: Report): Json[] {
-  return report.incidents.flatMap((inc, i) => [
-    ...inc.affected.flatMap((hit) => hit.packages.map((p) => result(inc, i, hit, 'affected', p))),
-    // A window-only suspect has no package, so it gets one result for the image itself.
-    ...inc.suspect.flatMap((hit) => (hit.packages.length > 0 ? hit.packages.map((p) => result(inc, i, hit, 'suspect', p)) : [result(inc, i, hit, 'suspect')])),
-  ]);
+function unknownResults(report: Report, ruleIndex: number): Json[] {
+  return report.images
+    .filter((img) => img.verdict === 'unknown')
+    .map((img) => ({
+      ruleId: UNKNOWN_RULE_ID,
+      ruleIndex,
+      level: levelOf('unknown'),
+      message: { text: `Unknown: ${refLabel(img)} could not be checked: ${imageWhy(img)}.` },
+      locations: [location(img.ref, [])],
+      partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(UNKNOWN_RULE_ID, img) },
+      properties: {
+        verdict: 'unknown' satisfies SarifVerdict,
+        image: img.ref,
+        ...(img.digest ? { digest: img.digest } : {}),
+        ...(img.kind ? { kind: img.kind } : {}),
+        ...(img.describes ? { describes: img.describes } : {}),
+        workloads: img.workloads.map(workloadLabel),
+        reasons: img.reasons,
+      },
+    }));
 }
 
-/** Unknown images and scan problems go in as notifications: a dashboard must not read "no results" as clean. */
+/** Rules in a fixed order (per incident: affected, suspect; then unknown) so each result's ruleIndex is its rule's place. */
+function rulesAndResults(report: Report): { rules: Json[]; results: Json[] } {
+  const rules = report.incidents.flatMap((inc) => [incidentRule(inc, 'affected'), incidentRule(inc, 'suspect')]);
+  rules.push(unknownRule());
+  const results = report.incidents.flatMap((inc, i) => [
+    ...inc.affected.map((hit) => hitResult(report, inc, hit, 'affected', 2 * i)),
+    ...inc.suspect.map((hit) => hitResult(report, inc, hit, 'suspect', 2 * i + 1)),
+  ]);
+  return { rules, results: [...results, ...unknownResults(report, rules.length - 1)] };
+}
+
+/** Unknown images and scan problems also go in as notifications: a dashboard must not read "no results" as clean. */
 function invocation(report: Report): Json {
   const notes = [
     ...report.errors.map((e) => ({ level: 'error', message: { text: e } })),
@@ -101,7 +125,7 @@ function invocation(report: Report): Json {
       .map((img) => ({
         level: 'warning',
         message: { text: `Could not check ${refLabel(img)}${img.digest ? ` (${img.digest})` : ''}: ${imageWhy(img)}` },
-        locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(img.ref) } } }],
+        locations: [{ physicalLocation: physicalLocation(img.ref) }],
         properties: { ...(img.digest ? { digest: img.digest } : {}), ...(img.describes ? { describes: img.describes } : {}), platformDigests: img.platforms.flatMap((p) => (p.digest ? [p.digest] : [])), ...(img.kind ? { kind: img.kind } : {}) },
       })),
   ];
@@ -109,15 +133,26 @@ function invocation(report: Report): Json {
   return { executionSuccessful: !isIncomplete(report), endTimeUtc: report.generatedAt, toolExecutionNotifications: notes };
 }
 
+/**
+ * Code scanning keeps one analysis per category (everything before the last `/`) and replaces it on the next
+ * upload: each shard is a category of its own, or uploading shard 2 would close shard 1's alerts.
+ */
+export function automationId(report: Report): string {
+  const shard = report.shard ? `shard-${report.shard.index}-of-${report.shard.count}/` : '';
+  return `sbom-hunt/${shard}${report.generatedAt}`;
+}
+
 export const sarifPresenter: Presenter = (report, out) => {
+  const { rules, results } = rulesAndResults(report);
   const log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: report.tool.name, version: report.tool.version, informationUri: INFORMATION_URI, rules: report.incidents.map(rule) } },
+        tool: { driver: { name: report.tool.name, version: report.tool.version, ...(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/.test(report.tool.version) ? { semanticVersion: report.tool.version } : {}), informationUri: INFORMATION_URI, rules } },
+        automationDetails: { id: automationId(report) },
         invocations: [invocation(report)],
-        results: results(report),
+        results,
         properties: { reportSchemaVersion: report.schemaVersion, summary: report.summary },
       },
     ],
