@@ -41,7 +41,7 @@ describe('parseToml', () => {
           literal: 'C:\\path',
           esc: 'q"é\n',
           long: 'one two',
-          deps: [{ name: 'b', size: 12, 'upload-time': '2024-01-01T00:00:00Z' }],
+          deps: [{ name: 'b', size: 12, 'upload-time': '2024-01-01T00:00:00.000Z' }],
           dependencies: { 'zope.interface': { version: '>=5', optional: true } },
         },
         { name: 'b', a: { b: { c: false } } },
@@ -49,11 +49,26 @@ describe('parseToml', () => {
     });
   });
 
+  // Each of these the old hand-written subset read wrongly or refused; the expected values are tomllib's.
   it.each([
-    ['name = "a"\nname = "b"\n', 2, 'defined twice'],
-    ['[[package]]\nname = "a" junk\n', 2, 'end of the line'],
-    ['deps = [1, 2\n', 2, 'expected ","'],
-  ])('rejects %j at line %i', (text, line, detail) => {
+    ['a multi-line string whose closing quotes run on', 's = """say "hi"' + '""""\n', { s: 'say "hi""' }],
+    ['a multi-line literal string', "s = '''\nC:\\x\n#no'''\n", { s: 'C:\\x\n#no' }],
+    ['hex, octal, binary and special floats', 'a = 0xff\nb = 0o17\nc = 0b11\nd = inf\ne = -inf\n', { a: 255, b: 15, c: 3, d: Infinity, e: -Infinity }],
+    ['dotted keys inside an inline table', 'd = { a.b = 1, a.c = "x" }\n', { d: { a: { b: 1, c: 'x' } } }],
+    ['an array of tables below an array of tables', '[[package]]\nname = "a"\n[[package.wheels]]\nurl = "u1"\n[[package.wheels]]\nurl = "u2"\n', { package: [{ name: 'a', wheels: [{ url: 'u1' }, { url: 'u2' }] }] }],
+    ['a header with spaces and quoted parts', '[ package . "x.y" ]\nv = 1\n', { package: { 'x.y': { v: 1 } } }],
+  ])('reads %s', (_what, text, expected) => {
+    expect(parseToml(text, '/x.lock')).toEqual(expected);
+  });
+
+  it.each([
+    ['name = "a"\nname = "b"\n', 2, 'redefine', 'name'],
+    ['[[package]]\nname = "a" junk\n', 2, 'end-of-line', 'package.name'],
+    ['deps = [1, 2\n', 2, 'comma', 'deps'],
+    ['[package]\nv = 1\n[package]\n', 3, 'redefine', 'package'],
+    ['[[package]]\ndeps = { a = 1 }\n[package.deps.b]\n', 3, 'redefine', 'package.deps.b'],
+    ['[tool.poetry]\nname = "a\\q"\n', 2, 'escape', 'tool.poetry.name'],
+  ])('rejects %j at line %i', (text, line, detail, field) => {
     let caught: unknown;
     try {
       parseToml(text, '/x.lock');
@@ -63,6 +78,7 @@ describe('parseToml', () => {
     expect(caught).toBeInstanceOf(InputError);
     expect((caught as InputError).line).toBe(line);
     expect((caught as InputError).detail).toContain(detail);
+    expect((caught as InputError).field).toBe(field);
   });
 });
 
