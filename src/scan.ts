@@ -80,6 +80,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     inputErrors: [...iocErrors],
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onStage ? { onStage: opts.onStage } : {}),
+    ...(index.files.length > 0 ? { fileIndicators: index.files.map((f) => f.indicator) } : {}),
   };
 
   const sources = buildSources(opts.kube);

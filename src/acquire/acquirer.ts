@@ -1,4 +1,5 @@
 // The acquisition interface: each way of getting an image's packages returns a result or says "not mine".
+import type { FileIndicator } from '../model/ioc.js';
 import type { AcquireOutcome, Target } from '../model/target.js';
 
 export interface AcquireContext {
@@ -8,6 +9,8 @@ export interface AcquireContext {
   inputErrors: string[];
   /** Progress: the link about to try this target (for the spinner's "current stage"). */
   onStage?: (target: Target, link: string) => void;
+  /** The scan's file indicators: the native reader records and hashes the files that could match them. */
+  fileIndicators?: readonly FileIndicator[];
 }
 
 export interface Acquirer {

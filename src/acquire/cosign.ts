@@ -1,4 +1,5 @@
 // Acquire a signed SBOM attestation through `cosign verify-attestation`: cosign checks the signature, we read the SBOM.
+import { sbomFiles } from '../formats/decoder.js';
 import {
   cosignVersion,
   isNoAttestation,
@@ -42,6 +43,7 @@ function imageFrom(target: Target & { kind: 'registry' }, sbom: DecodedSbom, det
       {
         ...(target.digest ? { digest: target.digest } : {}),
         packages: sbom.packages,
+        ...sbomFiles(sbom),
         ...(sbom.created ? { created: sbomCreated(sbom.created, 'attested SBOM creation time')! } : {}),
         evidence: { kind: 'cosign', verified: true, format: sbom.format, detail },
         errors: [],

@@ -1,4 +1,5 @@
 // Acquire by running syft on the image (registry by digest, OCI layout, docker archive).
+import { sbomFiles } from '../formats/decoder.js';
 import { toolAvailability } from '../adapters/exec.js';
 import { runSyftScan, syftSource, type SyftScan } from '../adapters/syft.js';
 import type { AcquiredImage, AcquireOutcome, Target } from '../model/target.js';
@@ -57,6 +58,7 @@ export async function scanWithSyft(
           ...(scan.platform ? { platform: scan.platform } : {}),
           ...(scan.manifestDigest ? { digest: scan.manifestDigest } : {}),
           packages: decoded.packages,
+          ...sbomFiles(decoded),
           ...(created ? { created } : {}),
           evidence: { kind: 'syft', format: decoded.format, detail: `syft ${scan.toolVersion ?? '(version unknown)'} scan ${scan.source}` },
           errors: [],

@@ -29,6 +29,8 @@ function acquiredOf(img: HuntedImage): AcquiredImage {
       ...(stored.platform !== undefined ? { platform: stored.platform } : {}),
       ...(stored.digest !== undefined ? { digest: stored.digest } : {}),
       ...(stored.created !== undefined ? { created: stored.created } : {}),
+      // The files the read recorded: a native read that did not look for an indicator leaves it unchecked.
+      ...(stored.files !== undefined ? { files: stored.files } : {}),
       evidence: cachedEvidence(stored.evidence, img.storedAt, img.strength),
       packages: hits,
       packageTotal: packageCount,

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import type { Package } from '../model/package.js';
 import { asDigest, asTimestamp, describedImage, hashName, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
-import { imagePaths } from './locations.js';
+import { imagePaths, sbomFileRecord } from './locations.js';
+import type { FileRecord } from '../model/target.js';
 import { parsePurl, toPackage } from './purl.js';
 import { syftTypeEcosystem } from './syft-json.js';
 
@@ -17,6 +18,7 @@ interface Component {
   group?: string | undefined;
   version?: string | undefined;
   purl?: string | undefined;
+  hashes?: { alg?: string | undefined; content?: string | undefined }[] | undefined;
   properties?: z.infer<typeof Property>[] | undefined;
   components?: Component[] | undefined;
 }
@@ -29,6 +31,7 @@ const Component: z.ZodType<Component> = z.lazy(() =>
     group: z.string().optional(),
     version: z.string().optional(),
     purl: z.string().optional(),
+    hashes: z.array(z.looseObject({ alg: z.string().optional(), content: z.string().optional() })).optional(),
     properties: z.array(Property).optional(),
     components: z.array(Component).optional(),
   }),
@@ -72,15 +75,20 @@ function decode(raw: unknown, file: string): DecodedSbom {
 export function decodeCycloneDx(raw: unknown, file: string, syntax: string): DecodedSbom {
   const doc = parseWith(CycloneDxDocument, raw, file, 'CycloneDX document');
   const packages: Package[] = [];
+  const files: FileRecord[] = [];
   const visit = (list: Component[] | undefined): void => {
     for (const c of list ?? []) {
-      // A container is the image, not a package in it (sbom-hunt lists several images this way).
-      if (c.type !== 'container') packages.push(componentPackage(c));
+      // A container is the image, not a package in it (sbom-hunt lists several images this way); a file is a file.
+      if (c.type === 'file') {
+        const r = sbomFileRecord(c.name, (c.hashes ?? []).map((h) => ({ alg: h.alg, value: h.content })));
+        if (r) files.push(r);
+      } else if (c.type !== 'container') packages.push(componentPackage(c));
       visit(c.components);
     }
   };
   visit(doc.components);
   const out: DecodedSbom = { format: `cyclonedx-${syntax}-${doc.specVersion}`, packages };
+  if (files.length > 0) out.files = files;
   const created = asTimestamp(doc.metadata?.timestamp);
   if (created) out.created = created;
   const main = doc.metadata?.component;

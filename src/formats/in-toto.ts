@@ -158,6 +158,8 @@ function combine(all: Attestation[], found: Found[], first: Found): DecodedSbom 
   // The statement's subject is what the signature binds; the SBOM's own adds its version, purl and hashes.
   const subject = describedImage({ ...first.sbom.subject, name, digest });
   if (subject) out.subject = subject;
+  const files = found.flatMap((f) => f.sbom.files ?? []);
+  if (files.length > 0) out.files = files;
   if (first.sbom.grypeMatches) out.grypeMatches = found.flatMap((f) => f.sbom.grypeMatches ?? []);
   return out;
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Package } from '../model/package.js';
 import { asDigest, asTimestamp, describedImage, hashName, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
-import { imagePaths } from './locations.js';
+import { imagePaths, sbomFileRecord } from './locations.js';
 import { parsePurl, toPackage } from './purl.js';
 
 export const SPDX_SUPPORTED = ['2.2', '2.3'];
@@ -32,7 +32,16 @@ const SpdxDocument = z.looseObject({
   creationInfo: z.looseObject({ created: z.string().optional() }).optional(),
   documentDescribes: z.array(z.string()).optional(),
   packages: z.array(SpdxPackage).optional(),
-  files: z.array(z.looseObject({ SPDXID: z.string().optional(), fileName: z.string().optional() })).optional(),
+  files: z
+    .array(
+      z.looseObject({
+        SPDXID: z.string().optional(),
+        fileName: z.string().optional(),
+        comment: z.string().optional(),
+        checksums: z.array(z.looseObject({ algorithm: z.string().optional(), checksumValue: z.string().optional() })).optional(),
+      }),
+    )
+    .optional(),
   relationships: z
     .array(
       z.looseObject({
@@ -85,6 +94,12 @@ export function decodeSpdx(raw: unknown, file: string, syntax: string): DecodedS
   if (created) out.created = created;
   const subject = describedSubject(doc);
   if (subject) out.subject = subject;
+  const files = (doc.files ?? []).flatMap((f) => {
+    const layer = /^layerID: (sha256:[0-9a-f]{64})$/.exec(f.comment ?? '')?.[1];
+    const r = sbomFileRecord(f.fileName, (f.checksums ?? []).map((c) => ({ alg: c.algorithm, value: c.checksumValue })), { layer });
+    return r ? [r] : [];
+  });
+  if (files.length > 0) out.files = files;
   return out;
 }
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { normalizeEcosystem } from '../match/ecosystem.js';
 import { asDigest, describedImage, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
-import { imagePaths } from './locations.js';
+import { imagePaths, sbomFileRecord } from './locations.js';
 import { toPackage } from './purl.js';
 
 const NEWEST_MAJOR = 16;
@@ -28,8 +28,16 @@ export const SyftArtifact = z.looseObject({
 // Schema 1.x keeps the image under source.target; schema 13+ uses source.name and source.metadata.
 const ImageInfo = z.looseObject({ userInput: z.string().optional(), manifestDigest: z.string().optional(), imageID: z.string().optional() });
 
+/** syft's file catalog (`files`): every file it looked at, with digests when it was asked for them. */
+const SyftFile = z.looseObject({
+  location: z.looseObject({ path: z.string().optional(), layerID: z.string().optional() }).optional(),
+  metadata: z.looseObject({ size: z.number().optional(), type: z.string().optional() }).nullish(),
+  digests: z.array(z.looseObject({ algorithm: z.string().optional(), value: z.string().optional() })).nullish(),
+});
+
 const SyftDocument = z.looseObject({
   artifacts: z.array(SyftArtifact),
+  files: z.array(SyftFile).nullish(),
   schema: z.looseObject({ version: z.string().optional() }).optional(),
   source: z
     .looseObject({ name: z.string().optional(), version: z.string().optional(), target: z.unknown().optional(), metadata: z.unknown().optional() })
@@ -85,6 +93,13 @@ function decode(raw: unknown, file: string): DecodedSbom {
     }),
   );
   const out: DecodedSbom = { format: 'syft-json', packages };
+  const files = (doc.files ?? []).flatMap((f) => {
+    // Directories and other non-regular entries hold no content an indicator could name.
+    if (f.metadata?.type !== undefined && f.metadata.type !== 'RegularFile' && f.metadata.type !== 'SymbolicLink') return [];
+    const r = sbomFileRecord(f.location?.path, (f.digests ?? []).map((d) => ({ alg: d.algorithm, value: d.value })), { size: f.metadata?.size, layer: f.location?.layerID });
+    return r ? [r] : [];
+  });
+  if (files.length > 0) out.files = files;
   const subject = imageSubject(doc.source?.name, doc.source?.metadata ?? doc.source?.target, doc.source?.version);
   if (subject) out.subject = subject;
   return out;

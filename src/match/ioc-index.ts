@@ -1,6 +1,7 @@
 // The IOC set as lookup tables: a package costs one map lookup however many IOCs are loaded.
 import type { Incident, IocPackage, IocSet, TimeWindow } from '../model/ioc.js';
 import { normalizeEcosystem } from './ecosystem.js';
+import { buildFileEntries, type FileEntry } from './match-files.js';
 import { normalizePackageName } from './names.js';
 import { compileRange, normalizeVersion, type CompiledRange } from './versions.js';
 
@@ -29,6 +30,8 @@ export interface IocIndex {
   /** Name as the IOC wrote it and as normalised -> entries; only for packages whose SBOM gave no ecosystem. */
   byName: Map<string, IocEntry[]>;
   windows: IndexedWindow[];
+  /** Every incident's file indicators, globs compiled. */
+  files: FileEntry[];
   incidents: Incident[];
   /** Number of (package, version or range) IOC entries indexed. */
   size: number;
@@ -88,5 +91,5 @@ export function buildIocIndex(set: IocSet, extraWindows: TimeWindow[] = []): Ioc
     ...extraWindows.map((window) => ({ incident: window.source, window })),
   ];
   const keys = [...byEcosystem.values()].reduce((n, m) => n + m.size, 0);
-  return { byEcosystem, byName, windows, incidents: set.incidents, size, keys };
+  return { byEcosystem, byName, windows, files: buildFileEntries(set.incidents), incidents: set.incidents, size, keys };
 }

@@ -1,5 +1,6 @@
 // The human sentences behind a verdict: what matched, where, and why it matters.
 import type { CreatedTime, WindowCheck } from '../model/finding.js';
+import { describeFileIndicator, type FileMatch, type UncheckedFiles } from './match-files.js';
 import type { DetailedMatch } from './match-packages.js';
 import { describeWindow } from './windows.js';
 
@@ -62,4 +63,19 @@ export function unreliableReason(created: CreatedTime | undefined): string {
       : 'no build time recorded';
   const pushed = created?.pushed ? `; first pushed ${created.pushed}${created.pushedSource ? ` (${created.pushedSource})` : ''}, after the window` : '';
   return `${what}${pushed}: cannot tell whether it was built inside a compromise window`;
+}
+
+/** `/usr/lib/python3.12/site-packages/litellm_init.pth (layer sha256:…) matches teampcp-2026-03 (file hash sha256:…)`. */
+export function fileMatchReason(f: FileMatch): string {
+  const m = f.match;
+  const how = `${m.matchKind === 'file-hash' ? 'file hash' : 'file path'} ${describeFileIndicator(f.entry.indicator)}`;
+  const link = m.detail ? `, ${m.detail}` : '';
+  const layer = m.layer ? `layer ${m.layer}` : 'a lower layer';
+  if (!m.inFinalFilesystem) return `file ${m.name}${link} was in ${layer} but deleted by a later layer: the build had it; matches ${f.entry.incident.id} (${how})`;
+  return `file ${m.name}${m.layer ? ` (layer ${m.layer})` : ''}${link} matches ${f.entry.incident.id} (${how})`;
+}
+
+/** `file indicators of teampcp-2026-03 could not be checked (/usr/**\/litellm_init.pth): the source lists no files`. */
+export function uncheckedFilesReason(u: UncheckedFiles): string {
+  return `file indicator(s) of ${u.incident} could not be checked (${listPaths(u.indicators)}): ${u.why}; not clean for ${u.incident}`;
 }

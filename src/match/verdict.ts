@@ -4,8 +4,9 @@ import type { Package } from '../model/package.js';
 import type { AcquiredImage, AcquiredPlatform } from '../model/target.js';
 import { worstVerdict, type Verdict } from '../model/verdict.js';
 import type { IocIndex } from './ioc-index.js';
+import { matchFiles } from './match-files.js';
 import { matchPackagesDetailed } from './match-packages.js';
-import { matchReason, pushedBeforeReason, unreliableReason, windowReason } from './reasons.js';
+import { fileMatchReason, matchReason, pushedBeforeReason, uncheckedFilesReason, unreliableReason, windowReason } from './reasons.js';
 import { checkWindows } from './windows.js';
 
 export interface JudgeOptions {
@@ -15,6 +16,7 @@ export interface JudgeOptions {
 
 export function judgePlatform(p: AcquiredPlatform, index: IocIndex, opts: JudgeOptions = {}): PlatformResult {
   const detailed = matchPackagesDetailed(p.packages, index);
+  const files = index.files.length > 0 ? matchFiles(p.files, index.files) : { matches: [], unchecked: [] };
   const windows = checkWindows(p.created, index.windows);
   const verdicts: Verdict[] = [];
   const reasons: string[] = [];
@@ -22,9 +24,18 @@ export function judgePlatform(p: AcquiredPlatform, index: IocIndex, opts: JudgeO
     verdicts.push(d.match.inFinalFilesystem ? 'affected' : 'suspect');
     reasons.push(matchReason(d));
   }
+  for (const f of files.matches) {
+    verdicts.push(f.match.inFinalFilesystem ? 'affected' : 'suspect');
+    reasons.push(fileMatchReason(f));
+  }
+  // A file indicator that could not be looked for leaves the platform unknown for its incident, never clean.
+  for (const u of files.unchecked) {
+    verdicts.push('unknown');
+    reasons.push(uncheckedFilesReason(u));
+  }
   for (const w of windows.filter((c) => c.outcome === 'inside')) {
     verdicts.push('suspect');
-    reasons.push(windowReason(w, p.created, detailed.length > 0));
+    reasons.push(windowReason(w, p.created, detailed.length + files.matches.length > 0));
   }
   for (const w of windows.filter((c) => c.outcome === 'outside' && c.basis === 'push')) reasons.push(pushedBeforeReason(w));
   if (windows.some((c) => c.outcome === 'unreliable')) reasons.push(unreliableReason(p.created));
@@ -36,7 +47,7 @@ export function judgePlatform(p: AcquiredPlatform, index: IocIndex, opts: JudgeO
   const verdict = worstVerdict(verdicts);
   const total = p.packageTotal ?? p.packages.length;
   if (verdict === 'clean') reasons.unshift(`no IOC package among ${total} package(s)`);
-  const result: PlatformResult = { verdict, reasons, packageCount: total, windows, matches: detailed.map((d) => d.match) };
+  const result: PlatformResult = { verdict, reasons, packageCount: total, windows, matches: [...detailed.map((d) => d.match), ...files.matches.map((f) => f.match)] };
   if (p.platform !== undefined) result.platform = p.platform;
   if (p.digest !== undefined) result.digest = p.digest;
   if (p.created !== undefined) result.created = p.created;

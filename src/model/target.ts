@@ -25,6 +25,35 @@ export interface AcquiredPlatform {
   errors: string[];
   /** Informational remarks that belong in the report's reasons (e.g. skipped unsafe paths). */
   notes: string[];
+  /** The files file indicators are matched against; absent when the source lists no files (they cannot be checked). */
+  files?: FileListing;
+}
+
+/** One file of a platform, as file indicators need it. */
+export interface FileRecord {
+  /** Absolute path in the image (`/usr/lib/python3.12/site-packages/litellm_init.pth`); one record per path a program sees. */
+  path: string;
+  /** Bytes, when known. */
+  size?: number;
+  /** Lower-case hex SHA-256 of the content, when it was hashed (native) or the SBOM gives it. */
+  sha256?: string;
+  /** Layer digest the file was read from (native reader). */
+  layer?: string;
+  /** Only in a layer that a later layer deleted or replaced: the build had it, the final filesystem does not. */
+  deleted?: boolean;
+  /** The path is a symlink (its target as written); size and hash are its target's, when that was recorded. */
+  link?: string;
+}
+
+/**
+ * `native`: the reader looked at every regular file of every layer for the file indicators whose keys are in
+ * `checked` (see match/file-key.ts) and lists those that could match, hashed where an indicator needs it.
+ * `sbom`: the files an SBOM lists, with the hashes it gives.
+ */
+export interface FileListing {
+  kind: 'native' | 'sbom';
+  records: FileRecord[];
+  checked?: string[];
 }
 
 /**

@@ -1,5 +1,7 @@
 // The cache as the chain's first link, and the wrapper that stores what the other links acquire.
-import type { AcquiredImage, Target } from '../../model/target.js';
+import type { FileIndicator } from '../../model/ioc.js';
+import type { AcquiredImage, AcquiredPlatform, Target } from '../../model/target.js';
+import { fileIndicatorKey } from '../../match/match-files.js';
 import type { Acquirer } from '../acquirer.js';
 import { notMine } from '../acquirer.js';
 import type { CacheStore } from './store.js';
@@ -17,7 +19,7 @@ function reasonOf(err: unknown): string {
 export function cacheAcquirer(store: CacheStore, policy: CachePolicy): Acquirer {
   return {
     name: 'cache',
-    async acquire(target) {
+    async acquire(target, ctx) {
       const digest = digestOf(target);
       if (!digest) return notMine('no digest to look up');
       let hit;
@@ -28,6 +30,9 @@ export function cacheAcquirer(store: CacheStore, policy: CachePolicy): Acquirer 
         return notMine(`cache unreadable: ${reasonOf(err)}`);
       }
       if (!hit) return notMine(`not cached at ${policy.minStrength} strength or better`);
+      if (hit.method === 'native' && !hit.image.platforms.every((p) => looked(p, ctx.fileIndicators ?? []))) {
+        return notMine('cached native read did not look for every file indicator of this scan');
+      }
       return { ok: true, image: { ...hit.image, ref: target.ref } };
     },
   } satisfies Acquirer;
@@ -62,4 +67,11 @@ export function withCache(chain: readonly Acquirer[], store: CacheStore, policy:
     }),
   );
   return [cacheAcquirer(store, policy), ...storing];
+}
+
+/** A native read answers for file indicators only when it looked for each of them. */
+function looked(p: AcquiredPlatform, indicators: readonly FileIndicator[]): boolean {
+  if (indicators.length === 0) return true;
+  const checked = new Set(p.files?.checked ?? []);
+  return indicators.every((f) => checked.has(fileIndicatorKey(f)));
 }

@@ -81,6 +81,23 @@ export const StoredPlatform = z.object({
   notes: z.array(z.string()),
   /** How many packages the platform holds: a hunt answers from the index without counting rows. */
   packageCount: z.number().int().nonnegative().optional(),
+  /** The files file indicators are matched against (native: those that could match the indicators it looked for). */
+  files: z
+    .object({
+      kind: z.enum(['native', 'sbom']),
+      records: z.array(
+        z.object({
+          path: z.string(),
+          size: z.number().int().nonnegative().optional(),
+          sha256: z.string().optional(),
+          layer: z.string().optional(),
+          deleted: z.boolean().optional(),
+          link: z.string().optional(),
+        }),
+      ),
+      checked: z.array(z.string()).optional(),
+    })
+    .optional(),
 });
 export type StoredPlatform = z.infer<typeof StoredPlatform>;
 

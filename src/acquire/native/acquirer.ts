@@ -35,6 +35,7 @@ export function createNativeAcquirer(opts: { openStore?: StoreOpener; limits?: P
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         ...(opts.limits ? { limits: opts.limits } : {}),
         ...(opts.platform ? { platform: opts.platform } : {}),
+        ...(ctx.fileIndicators ? { fileIndicators: ctx.fileIndicators } : {}),
       });
       return { ok: true, image };
     },

@@ -3,9 +3,10 @@
 import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Descriptor, ImageStore } from '../../model/oci.js';
-import { catalogerFor, CONTENT_CATALOGERS, type ContentSink } from './catalogers/index.js';
+import { catalogerFor, CONTENT_CATALOGERS, type CatalogResult, type ContentSink } from './catalogers/index.js';
 import { createDecompressor, sniffCompression, compressionFromMediaType, type Compression } from './decompress.js';
 import { hasherFor, parseDigest } from './digest.js';
+import { BodyHasher, sha256Of, type FileFacts, type FileProbe, type ProbeWant } from './file-probe.js';
 import type { LayeredFiles } from './layered-files.js';
 import { LimitError, type Limits } from './limits.js';
 import { basename, dirname, safeEntryPath } from './paths.js';
@@ -19,6 +20,8 @@ export interface LayerContext {
   /** A problem that makes the platform unknown without stopping the layer. */
   error: (text: string) => void;
   signal?: AbortSignal;
+  /** The scan's file indicators: which regular files to record and hash. */
+  probe?: FileProbe;
 }
 
 /** Reads the layer into `ctx.files` (between beginLayer and endLayer). Throws with the layer digest named. */
@@ -145,6 +148,7 @@ function tarSink(parser: TarParser, limits: Limits): Writable {
 function entryHandler(layer: string, ctx: LayerContext): TarHandler {
   const { files, limits } = ctx;
   let keeping = '';
+  let keepingWant: ProbeWant;
   return {
     onEntry(entry: TarEntry): boolean | TarBodyStream {
       const safe = safeEntryPath(entry.name);
@@ -176,61 +180,102 @@ function entryHandler(layer: string, ctx: LayerContext): TarHandler {
       files.occupy(path, entry.type === 'directory');
       if (entry.type !== 'file' && entry.type !== 'hardlink' && entry.type !== 'symlink') return false;
       if (entry.type === 'symlink') files.symlink(path, entry.linkname);
+      const want = entry.type === 'symlink' || !ctx.probe ? undefined : ctx.probe.want(base, entry.type === 'file' ? entry.size : linkedFacts(files, entry.linkname)?.size);
       const cataloger = catalogerFor(path);
       if (!cataloger) {
-        if (entry.type === 'hardlink') linkFound(files, path, entry.linkname);
-        return entry.type === 'file' ? contentStream(files, path, entry.size, limits) : false;
+        if (entry.type === 'hardlink') linkFound(files, path, entry.linkname, want, (why) => ctx.error(`layer ${layer}: hard link /${path} ${why}`));
+        return entry.type === 'file' ? contentStream(files, path, entry.size, limits, want) : false;
       }
       if (entry.type === 'symlink') return checkSymlink(files, path, entry.linkname, (why) => ctx.error(`layer ${layer}: symlink /${path} ${why}`));
-      if (entry.type === 'hardlink') return keepHardLink(files, path, entry.linkname, (why) => ctx.error(`layer ${layer}: hard link /${path} ${why}`));
+      if (entry.type === 'hardlink') return keepHardLink(files, path, entry.linkname, want, (why) => ctx.error(`layer ${layer}: hard link /${path} ${why}`));
       const max = cataloger.maxBytes(limits);
       if (entry.size > max) {
-        if (cataloger.catalogUnread) files.keep(path, Buffer.alloc(0), entry.size);
-        else ctx.error(new LimitError('maxFileBytes', `layer ${layer}: /${path} is ${entry.size} bytes, over ${max}; not read`).message);
+        const unread = (facts?: FileFacts) => {
+          if (cataloger.catalogUnread) files.keep(path, Buffer.alloc(0), entry.size, facts);
+          else {
+            ctx.error(new LimitError('maxFileBytes', `layer ${layer}: /${path} is ${entry.size} bytes, over ${max}; not read`).message);
+            if (facts) files.keepRecord(path, facts);
+          }
+        };
+        if (want === 'hash') return hashingStream(entry.size, unread);
+        unread(want === 'record' ? { size: entry.size } : undefined);
         return false;
       }
       keeping = path;
+      keepingWant = want;
       return true;
     },
     onBody(_entry: TarEntry, body: Buffer): void {
-      files.keep(keeping, body);
+      files.keep(keeping, body, undefined, factsOf(body, keepingWant));
     },
   };
 }
 
-/** The content catalogers that may want a file of this size, fanned out over its body; false when none. */
-function contentStream(files: LayeredFiles, path: string, size: number, limits: Limits): TarBodyStream | false {
+/** Size, and the hash when an indicator needs it, of a body held whole. */
+function factsOf(body: Buffer, want: ProbeWant): FileFacts | undefined {
+  if (want === undefined) return undefined;
+  return want === 'hash' ? { size: body.length, sha256: sha256Of(body) } : { size: body.length };
+}
+
+/** A body hashed as it streams, its facts handed to `done` at its end. */
+function hashingStream(size: number, done: (facts: FileFacts) => void): TarBodyStream {
+  const hasher = new BodyHasher();
+  return { write: (chunk) => hasher.write(chunk), end: () => done({ size, sha256: hasher.digest() }) };
+}
+
+/** The facts recorded for a hard link's target, when it was recorded. */
+function linkedFacts(files: LayeredFiles, linkname: string): FileFacts | undefined {
+  const target = safeEntryPath(linkname);
+  const real = target.ok ? files.resolve(target.path) : undefined;
+  return real !== undefined ? files.lookupKept(real)?.facts : undefined;
+}
+
+/** The content catalogers that may want a file of this size, fanned out over its body (and hashed when an indicator needs it); false when none. */
+function contentStream(files: LayeredFiles, path: string, size: number, limits: Limits, want: ProbeWant): TarBodyStream | false {
   const sinks: ContentSink[] = [];
   for (const c of CONTENT_CATALOGERS) if (c.mayWant(size)) sinks.push(c.open(path, size, limits));
-  if (sinks.length === 0) return false;
+  if (sinks.length === 0 && want !== 'hash') {
+    if (want === 'record') files.keepRecord(path, { size });
+    return false;
+  }
+  const hasher = want === 'hash' ? new BodyHasher() : undefined;
   return {
     write(chunk) {
+      hasher?.write(chunk);
       for (const s of sinks) if (!s.settled) s.write(chunk);
     },
     end() {
-      for (const s of sinks) {
-        const found = s.finish();
-        if (found) files.keepFound(path, found);
-      }
+      const facts: FileFacts | undefined = want === undefined ? undefined : { size, ...(hasher ? { sha256: hasher.digest() } : {}) };
+      let found: CatalogResult | undefined;
+      for (const s of sinks) found ??= s.finish();
+      if (found) files.keepFound(path, found, facts);
+      else if (facts) files.keepRecord(path, facts);
     },
   };
 }
 
-/** A hard link at an uncataloged path to a file a content cataloger read: the same packages, at the link's path too. */
-function linkFound(files: LayeredFiles, path: string, linkname: string): void {
+/**
+ * A hard link at an uncataloged path: the same content at another name. A content cataloger's packages are
+ * listed at the link's path too; what the file indicators need is copied from the target, and a target that
+ * was not hashed where the link's name needs a hash leaves the platform unknown.
+ */
+function linkFound(files: LayeredFiles, path: string, linkname: string, want: ProbeWant, error: (why: string) => void): void {
   const target = safeEntryPath(linkname);
   const real = target.ok ? files.resolve(target.path) : undefined;
   const kept = real !== undefined ? files.lookupKept(real) : undefined;
-  if (!kept?.found) return;
-  const found = kept.found;
-  files.keepFound(path, { ...found, packages: found.packages.map((p) => ({ ...p, path: `/${path}` })) });
+  const facts = want === undefined ? undefined : kept?.facts ?? (kept?.content.length ? factsOf(kept.content, want) : undefined);
+  if (want === 'hash' && facts?.sha256 === undefined) error(`points at /${target.ok ? target.path : linkname}, whose content was not hashed; a file indicator could match it`);
+  if (kept?.found) {
+    const found = kept.found;
+    files.keepFound(path, { ...found, packages: found.packages.map((p) => ({ ...p, path: `/${path}` })) }, facts);
+  } else if (want !== undefined) files.keepRecord(path, facts ?? {});
 }
 
 /**
  * A hard link shares its target's content, which was kept only if a cataloger wanted the target's
  * path: a package.json linked to `x/data` cannot be read here, so the platform is unknown, not clean.
  */
-function keepHardLink(files: LayeredFiles, path: string, linkname: string, error: (why: string) => void): boolean {
+function keepHardLink(files: LayeredFiles, path: string, linkname: string, want: ProbeWant, error: (why: string) => void): boolean {
   const target = safeEntryPath(linkname);
   if (!target.ok) {
     error(`points outside the image (${target.reason}); its content is unknown`);
@@ -239,7 +284,7 @@ function keepHardLink(files: LayeredFiles, path: string, linkname: string, error
   // The runtime opens the target through the symlinks already applied (fs.RootPath on the link name).
   const real = files.resolve(target.path);
   const content = real !== undefined ? files.lookup(real) : undefined;
-  if (content) files.keep(path, content);
+  if (content) files.keep(path, content, undefined, factsOf(content, want));
   else error(`points at /${target.path}, which was not read; its content is unknown`);
   return false;
 }

@@ -1,6 +1,7 @@
 // The kept files of an image as layers stack up: whiteouts, opaque directories and replacements applied,
 // with every lower-layer file that a later layer deleted or replaced kept aside (the build still ran it).
 import type { CatalogResult } from './catalogers/cataloger.js';
+import type { FileFacts } from './file-probe.js';
 import { basename, dirname, isUnder } from './paths.js';
 import { resolveWith } from './symlinks.js';
 
@@ -14,7 +15,13 @@ export interface KeptFile {
   link?: string;
   /** What a content cataloger read from the body as it streamed past (`content` is then empty). */
   found?: CatalogResult;
+  /** Size and hash for the file indicators, when the probe wanted this file. */
+  facts?: FileFacts;
+  /** Kept only for the file indicators: no cataloger reads it (`content` is empty). */
+  recordOnly?: true;
 }
+
+const EMPTY = Buffer.alloc(0);
 
 interface LayerChanges {
   digest: string;
@@ -97,11 +104,18 @@ export class LayeredFiles {
     }
   }
 
-  keep(path: string, content: Buffer, unreadBytes?: number): void {
+  keep(path: string, content: Buffer, unreadBytes?: number, facts?: FileFacts): void {
     const layer = this.current();
     const file: KeptFile = { path, content, layer: layer.digest };
     if (unreadBytes !== undefined) file.unreadBytes = unreadBytes;
+    if (facts !== undefined) file.facts = facts;
     this.addTo(layer, file);
+  }
+
+  /** A file no cataloger wants, kept only for what the file indicators need of it. */
+  keepRecord(path: string, facts: FileFacts): void {
+    const layer = this.current();
+    this.addTo(layer, { path, content: EMPTY, layer: layer.digest, facts, recordOnly: true });
   }
 
   /** Any symlink: kept (whiteouts and replacement apply to it as to a file) so that paths through it resolve. */
@@ -111,9 +125,9 @@ export class LayeredFiles {
   }
 
   /** A file read by a content cataloger as it streamed; only its result is kept. */
-  keepFound(path: string, found: CatalogResult): void {
+  keepFound(path: string, found: CatalogResult, facts?: FileFacts): void {
     const layer = this.current();
-    this.addTo(layer, { path, content: Buffer.alloc(0), layer: layer.digest, found });
+    this.addTo(layer, { path, content: EMPTY, layer: layer.digest, found, ...(facts ? { facts } : {}) });
   }
 
   /** A kept file by path, this layer's first (symlinks included). */
@@ -124,7 +138,7 @@ export class LayeredFiles {
   /** A kept file's content by path, this layer's first: hard links in a layer point at earlier members. Not symlinks. */
   lookup(path: string): Buffer | undefined {
     const file = this.layer?.added.get(path) ?? this.files.get(path);
-    return file?.link === undefined ? file?.content : undefined;
+    return file?.link === undefined && file?.recordOnly === undefined ? file?.content : undefined;
   }
 
   endLayer(): void {

@@ -42,13 +42,14 @@ export function catalogFiles(final: KeptFile[], removed: KeptFile[], limits: Lim
       merged.set(key, pkg);
     }
   };
-  const files = new Map(final.filter((f) => f.link === undefined).map((f) => [f.path, f]));
+  // Files kept only for the file indicators are no cataloger's: at an aliased path one might want them.
+  const files = new Map(final.filter((f) => f.link === undefined && f.recordOnly === undefined).map((f) => [f.path, f]));
   const aliases = linkAliases(final);
   const lookupFinal = (p: string) => files.get(p) ?? files.get(aliases.realpath(p) ?? '');
   for (const file of files.values()) for (const at of visiblePaths(file.path, aliases)) add(file, at, false, lookupFinal);
-  const gone = new Map(removed.filter((f) => f.link === undefined).map((f) => [f.path, f]));
+  const gone = new Map(removed.filter((f) => f.link === undefined && f.recordOnly === undefined).map((f) => [f.path, f]));
   const lookupGone = (p: string) => gone.get(p);
-  for (const file of removed) if (file.link === undefined) add(file, file.path, true, lookupGone);
+  for (const file of removed) if (file.link === undefined && file.recordOnly === undefined) add(file, file.path, true, lookupGone);
   return dropDeletedStillPresent([...merged.values()]);
 }
 

@@ -8,6 +8,8 @@ import { readLayer } from './layer.js';
 import { LimitError, type Limits } from './limits.js';
 import { artifactReason, parseManifest, platformString, type ImageManifest } from './manifest.js';
 import { catalogFiles } from './packages.js';
+import type { FileProbe } from './file-probe.js';
+import { fileListing } from './file-listing.js';
 import { NATIVE_READER } from './reader-version.js';
 
 export interface ReadContext {
@@ -16,6 +18,8 @@ export interface ReadContext {
   signal?: AbortSignal;
   /** Manifests and indexes fetched so far for this image. */
   budget: { manifests: number };
+  /** The scan's file indicators, when it has any. */
+  probe?: FileProbe;
 }
 
 export type PlatformOutcome = { platform: AcquiredPlatform } | { skipped: string };
@@ -66,7 +70,7 @@ export async function readManifestInto(manifest: ImageManifest, platform: Acquir
     for (const layer of manifest.layers) {
       files.beginLayer(layer.digest);
       try {
-        await readLayer(layer, { store: ctx.store, limits, files, note, error, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+        await readLayer(layer, { store: ctx.store, limits, files, note, error, ...(ctx.signal ? { signal: ctx.signal } : {}), ...(ctx.probe ? { probe: ctx.probe } : {}) });
       } finally {
         // What a failed layer showed still counts as evidence; the error already makes the platform unknown.
         files.endLayer();
@@ -74,6 +78,7 @@ export async function readManifestInto(manifest: ImageManifest, platform: Acquir
     }
   } finally {
     platform.packages = catalogFiles(files.final(), files.removed, limits, { note, error });
+    if (ctx.probe) platform.files = fileListing(files.final(), files.removed, ctx.probe);
   }
 }
 

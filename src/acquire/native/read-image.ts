@@ -1,6 +1,8 @@
 // The native image reader: root manifest or index -> every image platform -> packages, through an ImageStore.
 import type { Descriptor, ImageStore } from '../../model/oci.js';
+import type { FileIndicator } from '../../model/ioc.js';
 import type { AcquiredImage } from '../../model/target.js';
+import { compileFileProbe } from './file-probe.js';
 import { verifyBytes } from './digest.js';
 import { LimitError, resolveLimits, type Limits } from './limits.js';
 import { artifactReason, isIndexType, parseManifest, platformString, type ImageIndex } from './manifest.js';
@@ -13,11 +15,14 @@ export interface ReadImageOptions {
   signal?: AbortSignal;
   /** Only this platform of an index, e.g. `linux/amd64`. */
   platform?: string;
+  /** File indicators to look for in every layer (files that could match are recorded and hashed). */
+  fileIndicators?: readonly FileIndicator[];
 }
 
 export async function readImage(store: ImageStore, opts: ReadImageOptions): Promise<AcquiredImage> {
   const image: AcquiredImage = { ref: opts.ref, platforms: [], errors: [] };
-  const ctx: ReadContext = { store, limits: resolveLimits(opts.limits), budget: { manifests: 1 }, ...(opts.signal ? { signal: opts.signal } : {}) };
+  const probe = compileFileProbe(opts.fileIndicators ?? []);
+  const ctx: ReadContext = { store, limits: resolveLimits(opts.limits), budget: { manifests: 1 }, ...(opts.signal ? { signal: opts.signal } : {}), ...(probe ? { probe } : {}) };
   try {
     const root = await store.getRootManifest();
     image.digest = root.digest;
