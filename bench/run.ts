@@ -5,6 +5,7 @@ import { benchOsvFeed } from './osv.js';
 import { benchImages } from './images.js';
 import { benchFleet } from './fleet.js';
 import { benchLayout } from './layout.js';
+import { benchFileIocs } from './file-iocs.js';
 
 export interface BenchRow {
   name: string;
@@ -21,6 +22,7 @@ const BENCHES: Bench[] = [
   { title: 'images', run: benchImages },
   { title: 'fleet', run: benchFleet },
   { title: 'layout', run: benchLayout },
+  { title: 'file-iocs', run: benchFileIocs },
   { title: 'osv', run: benchOsvFeed },
 ];
 
