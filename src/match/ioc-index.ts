@@ -29,6 +29,8 @@ export interface IocIndex {
   byEcosystem: Map<string, Map<string, IocEntry[]>>;
   /** Name as the IOC wrote it and as normalised -> entries; only for packages whose SBOM gave no ecosystem. */
   byName: Map<string, IocEntry[]>;
+  /** Normalised tarball integrity (`sha512-<hex>`) -> the entries whose IOC lists it. */
+  byIntegrity: Map<string, IocEntry[]>;
   windows: IndexedWindow[];
   /** Every incident's file indicators, globs compiled. */
   files: FileEntry[];
@@ -63,6 +65,7 @@ function push<K>(map: Map<K, IocEntry[]>, key: K, entry: IocEntry): void {
 export function buildIocIndex(set: IocSet, extraWindows: TimeWindow[] = []): IocIndex {
   const byEcosystem = new Map<string, Map<string, IocEntry[]>>();
   const byName = new Map<string, IocEntry[]>();
+  const byIntegrity = new Map<string, IocEntry[]>();
   let size = 0;
   for (const incident of set.incidents) {
     for (const ioc of incident.packages) {
@@ -83,6 +86,7 @@ export function buildIocIndex(set: IocSet, extraWindows: TimeWindow[] = []): Ioc
       push(names, name, entry);
       push(byName, ioc.name.trim(), entry);
       if (name !== ioc.name.trim()) push(byName, name, entry);
+      for (const hash of ioc.integrity ?? []) push(byIntegrity, hash, entry);
       size += Math.max(1, ioc.versions.length + ioc.ranges.length);
     }
   }
@@ -91,5 +95,5 @@ export function buildIocIndex(set: IocSet, extraWindows: TimeWindow[] = []): Ioc
     ...extraWindows.map((window) => ({ incident: window.source, window })),
   ];
   const keys = [...byEcosystem.values()].reduce((n, m) => n + m.size, 0);
-  return { byEcosystem, byName, windows, files: buildFileEntries(set.incidents), incidents: set.incidents, size, keys };
+  return { byEcosystem, byName, byIntegrity, windows, files: buildFileEntries(set.incidents), incidents: set.incidents, size, keys };
 }

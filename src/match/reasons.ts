@@ -13,6 +13,10 @@ function listPaths(paths: readonly string[]): string {
 
 function how(d: DetailedMatch): string {
   const m = d.match;
+  if (m.matchKind === 'lockfile-integrity') return 'tarball integrity';
+  if (m.matchKind === 'lockfile-resolved-url') {
+    return `lockfile resolved URL, ${m.matchedBy === 'any-version' ? 'every version' : `${m.matchedBy} ${m.iocVersion}`}`;
+  }
   if (m.matchedBy === 'version') return `version ${m.iocVersion}`;
   if (m.matchedBy === 'range') return `range ${m.iocVersion}`;
   return 'every version';
@@ -34,7 +38,8 @@ export function matchReason(d: DetailedMatch): string {
   }
   const at = m.paths.length > 0 ? ` at ${listPaths(m.paths)}` : '';
   const via = m.dependencyPath && m.dependencyPath.length > 0 ? `, pulled in by ${m.dependencyPath.join(' > ')}` : '';
-  return `${id}${at}${via} matches ${advisory}${caveat}`;
+  const lockfile = m.matchKind.startsWith('lockfile-') && m.detail ? ` (${m.detail})` : '';
+  return `${id}${at}${via} matches ${advisory}${lockfile}${caveat}`;
 }
 
 /** `built 2026-03-31T01:02:03Z, inside the axios-2026-03 window 2026-03-31 00:21–03:29 UTC, no IOC package found`. */

@@ -31,6 +31,13 @@ export interface Package {
    * Empty for a direct dependency; absent when the lockfile does not say.
    */
   dependencyPath?: string[];
+  /**
+   * From a lockfile or npm's hidden lockfile: the tarball URL the package manager fetches for this entry
+   * (npm/yarn `resolved`, pnpm `resolution.tarball`), as written. It may name another package than the entry.
+   */
+  resolved?: string;
+  /** The entry's tarball integrity, normalised to `sha512-<hex>` / `sha1-<hex>` (match/integrity.ts). */
+  integrity?: string[];
 }
 
 /** Where an image's package list came from. Version strings are evidence, not proof. */

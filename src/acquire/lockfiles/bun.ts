@@ -43,7 +43,9 @@ function parseBunLock(text: string, file: string): LockfileResult {
     if (!Array.isArray(value) || typeof value[0] !== 'string') throw new InputError(file, `package "${key}" is not ["name@version", ...]`, undefined, 'packages');
     const id = splitNameAtVersion(value[0]);
     // Workspace and link entries are the project's own folders.
-    if (id && !/^(workspace|link):/.test(id.version)) graph.nodes.set(key, id);
+    // Registry entries are `[id, registry, info, integrity]`; other shapes carry no tarball hash there.
+    const integrity = typeof value[3] === 'string' ? { integrity: value[3] } : {};
+    if (id && !/^(workspace|link):/.test(id.version)) graph.nodes.set(key, { ...id, entry: key, ...integrity });
   }
   for (const [key, value] of Object.entries(packages)) {
     if (!graph.nodes.has(key) || !Array.isArray(value)) continue;

@@ -1,5 +1,6 @@
 // A lockfile's dependency graph, and the shortest chain from a direct dependency to each package.
 import type { Ecosystem, Package } from '../../model/package.js';
+import { artifactFields } from './artifact.js';
 import type { LockedPackage } from './lockfile.js';
 
 export interface DependencyGraph {
@@ -70,14 +71,15 @@ export function shortestChains(graph: DependencyGraph): Map<string, string[]> {
 }
 
 /**
- * One package per distinct name@version; where several nodes share it (nested copies, peer variants),
- * the shortest chain wins. Without a chain (unreachable, or a format with no graph) none is claimed.
+ * One package per distinct name@version and fetched artifact; where several nodes share it (nested copies,
+ * peer variants), the shortest chain wins. Without a chain (unreachable, or a format with no graph) none is
+ * claimed. Two entries of one name@version with different tarballs stay two packages: one may be a lie.
  */
 export function packagesOfGraph(graph: DependencyGraph, ecosystem: Ecosystem, file: string): Package[] {
   const chains = shortestChains(graph);
   const byKey = new Map<string, Package>();
   for (const [id, node] of graph.nodes) {
-    const key = `${node.name}@${node.version}`;
+    const key = `${node.name}@${node.version}\0${node.resolved ?? ''}\0${node.integrity ?? ''}`;
     const chain = chains.get(id);
     const seen = byKey.get(key);
     if (!seen) {
@@ -90,5 +92,5 @@ export function packagesOfGraph(graph: DependencyGraph, ecosystem: Ecosystem, fi
 }
 
 export function lockedPackage(ecosystem: Ecosystem, node: LockedPackage, file: string, chain?: string[]): Package {
-  return { ecosystem, name: node.name, version: node.version, paths: [file], ...(chain ? { dependencyPath: chain } : {}) };
+  return { ecosystem, name: node.name, version: node.version, paths: [file], ...(chain ? { dependencyPath: chain } : {}), ...artifactFields(node) };
 }

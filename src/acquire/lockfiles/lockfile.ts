@@ -53,6 +53,12 @@ export function manifestDependencies(manifest: unknown): [string, string][] {
 export interface LockedPackage {
   name: string;
   version: string;
+  /** The tarball URL the entry fetches, as written (`resolved`, `resolution.tarball`). */
+  resolved?: string;
+  /** The entry's integrity text as written (SRI, or yarn's `#<sha1>` fragment). */
+  integrity?: string;
+  /** How a note names the entry (`node_modules/foo`, `line 12`), where its graph id does not. */
+  entry?: string;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

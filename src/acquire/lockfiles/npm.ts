@@ -1,8 +1,9 @@
 // npm's package-lock.json and npm-shrinkwrap.json: v1 nests `dependencies`, v2 and v3 key `packages` by install path.
 import { InputError } from '../../errors.js';
+import { artifactNotes } from './artifact.js';
 import type { DependencyGraph } from './graph.js';
 import { addEdge, emptyGraph, packagesOfGraph, rootsByIndegree } from './graph.js';
-import type { LockfileContext, LockfileParser, LockfileResult } from './lockfile.js';
+import type { LockedPackage, LockfileContext, LockfileParser, LockfileResult } from './lockfile.js';
 import { isRecord, manifestDependencies, parseJsonFile, splitNameAtVersion, stringEntries } from './lockfile.js';
 
 const NODE_DEPS = ['dependencies', 'optionalDependencies', 'peerDependencies'];
@@ -19,6 +20,15 @@ function resolveFrom(locations: ReadonlyMap<string, unknown>, from: string, name
     if (locations.has(candidate)) return candidate;
   }
   return undefined;
+}
+
+/** The tarball an entry fetches and its integrity, where the lockfile records them; `entry` names it in notes. */
+function artifactOf(key: string, entry: Record<string, unknown>): Pick<LockedPackage, 'resolved' | 'integrity' | 'entry'> {
+  return {
+    entry: key,
+    ...(typeof entry.resolved === 'string' ? { resolved: entry.resolved } : {}),
+    ...(typeof entry.integrity === 'string' ? { integrity: entry.integrity } : {}),
+  };
 }
 
 /** An alias (`"npm:real-name@1.0.0"`) installs another package under the folder name. */
@@ -47,7 +57,7 @@ function graphFromPackages(packages: Record<string, unknown>): DependencyGraph {
       const folder = key.slice(at + 'node_modules/'.length);
       const version = typeof entry.version === 'string' ? entry.version : '';
       const real = realPackage(folder, version);
-      graph.nodes.set(key, { name: typeof entry.name === 'string' ? entry.name : real.name, version: real.version });
+      graph.nodes.set(key, { name: typeof entry.name === 'string' ? entry.name : real.name, version: real.version, ...artifactOf(key, entry) });
     }
   }
   for (const [key, entry] of entries) {
@@ -82,7 +92,7 @@ function graphFromDependencies(dependencies: Record<string, unknown>, manifest: 
   flattenV1(dependencies, '', locations);
   for (const [key, entry] of locations) {
     const folder = key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
-    graph.nodes.set(key, realPackage(folder, typeof entry.version === 'string' ? entry.version : ''));
+    graph.nodes.set(key, { ...realPackage(folder, typeof entry.version === 'string' ? entry.version : ''), ...artifactOf(key, entry) });
   }
   for (const [key, entry] of locations) {
     for (const [name] of stringEntries(entry.requires)) {
@@ -108,7 +118,7 @@ function parsePackageLock(text: string, file: string, context?: LockfileContext)
   else if (version === 1 || (version === 2 && isRecord(doc.dependencies))) {
     graph = graphFromDependencies(isRecord(doc.dependencies) ? doc.dependencies : {}, context?.manifest);
   } else throw new InputError(file, `lockfileVersion ${version} without a "packages" object`, undefined, 'packages');
-  return { packages: packagesOfGraph(graph, 'npm', file), notes: [] };
+  return { packages: packagesOfGraph(graph, 'npm', file), notes: artifactNotes(graph, file) };
 }
 
 export const npmLockParser = {

@@ -1,6 +1,7 @@
 // pnpm-lock.yaml: v5 keys packages `/name/version`, v6 `/name@version`, v9 `name@version` with the graph in `snapshots`;
 // newer pnpm may put an environment document before the lockfile in the same file.
 import { InputError } from '../../errors.js';
+import { artifactNotes } from './artifact.js';
 import type { DependencyGraph } from './graph.js';
 import { addEdge, emptyGraph, packagesOfGraph } from './graph.js';
 import type { LockedPackage, LockfileParser, LockfileResult } from './lockfile.js';
@@ -89,6 +90,15 @@ function depRefs(entry: Record<string, unknown>): [string, string][] {
   return out;
 }
 
+/** `resolution: { integrity, tarball }`: the tarball field is there when the URL is not the registry's default. */
+function resolutionOf(resolution: unknown): Pick<LockedPackage, 'resolved' | 'integrity'> {
+  if (!isRecord(resolution)) return {};
+  return {
+    ...(typeof resolution.tarball === 'string' ? { resolved: resolution.tarball } : {}),
+    ...(typeof resolution.integrity === 'string' ? { integrity: resolution.integrity } : {}),
+  };
+}
+
 function buildGraph(doc: Record<string, unknown>, scheme: KeyScheme): DependencyGraph {
   const graph = emptyGraph();
   const packages = isRecord(doc.packages) ? doc.packages : {};
@@ -103,7 +113,7 @@ function buildGraph(doc: Record<string, unknown>, scheme: KeyScheme): Dependency
     const parsed = scheme.parseId(id);
     const name = typeof own.name === 'string' ? own.name : parsed?.name;
     const version = typeof own.version === 'string' ? own.version : parsed?.version;
-    if (name) graph.nodes.set(id, { name, version: version ?? '' });
+    if (name) graph.nodes.set(id, { name, version: version ?? '', entry: id, ...resolutionOf(own.resolution) });
   }
   for (const [id, entry] of entries) {
     if (!graph.nodes.has(id)) continue;
@@ -134,7 +144,8 @@ function parsePnpmLock(text: string, file: string): LockfileResult {
   if (!project) throw new InputError(file, 'empty lockfile');
   const notes = records.length > 1 ? [`${file}: ${records.length - 1} environment document(s) before the lockfile (pnpm's own and config dependencies) not counted as installed packages`] : [];
   const scheme = schemeFor(project.lockfileVersion, file);
-  return { packages: packagesOfGraph(buildGraph(project, scheme), 'npm', file), notes };
+  const graph = buildGraph(project, scheme);
+  return { packages: packagesOfGraph(graph, 'npm', file), notes: [...notes, ...artifactNotes(graph, file)] };
 }
 
 export const pnpmLockParser = {

@@ -19,15 +19,24 @@ export function parseYarnBerry(text: string, file: string): LockfileResult {
   const graph = emptyGraph();
   const bySpec = new Map<string, string>();
   const workspaces: string[] = [];
+  const notes: string[] = [];
   for (const [key, value] of Object.entries(doc)) {
     if (key === '__metadata' || !isRecord(value)) continue;
     const resolution = typeof value.resolution === 'string' ? value.resolution : '';
-    const name = splitNameAtVersion(resolution)?.name;
+    const locator = splitNameAtVersion(resolution);
+    const name = locator?.name;
     if (!name) throw new InputError(file, `entry "${key}" has no readable resolution`, undefined, 'resolution');
+    const written = value.version === undefined ? '' : String(value.version);
+    // Yarn fetches the resolution's locator; `version` is only a copy of it. For the registry (`npm:`), the
+    // locator's version is what is installed, and a `version` that says otherwise is worth saying.
+    const fetched = locator?.version.startsWith('npm:') ? locator.version.slice(4) : undefined;
+    if (fetched !== undefined && written !== '' && written !== fetched) {
+      notes.push(`${file}: entry "${key}": version ${written} but resolution ${resolution}; read as ${name}@${fetched}`);
+    }
     for (const spec of key.split(',')) bySpec.set(spec.trim(), key);
     // Workspaces are the project itself: what they depend on is what the project asked for.
     if (resolution.includes('@workspace:')) workspaces.push(key);
-    else graph.nodes.set(key, { name, version: value.version === undefined ? '' : String(value.version) });
+    else graph.nodes.set(key, { name, version: fetched ?? written });
   }
   const lookup = (name: string, range: string) =>
     bySpec.get(`${name}@${range}`) ?? (range.includes(':') ? undefined : bySpec.get(`${name}@npm:${range}`));
@@ -40,5 +49,5 @@ export function parseYarnBerry(text: string, file: string): LockfileResult {
       else addEdge(graph, key, to);
     }
   }
-  return { packages: packagesOfGraph(graph, 'npm', file), notes: [] };
+  return { packages: packagesOfGraph(graph, 'npm', file), notes };
 }

@@ -1,5 +1,6 @@
 // Yarn 1 yarn.lock: its own format of `"name@range", name@range:` headers over indented `key "value"` lines.
 import { InputError } from '../../errors.js';
+import { artifactNotes } from './artifact.js';
 import type { DependencyGraph } from './graph.js';
 import { addEdge, emptyGraph, packagesOfGraph, rootsByIndegree } from './graph.js';
 import type { LockfileContext, LockfileResult } from './lockfile.js';
@@ -9,6 +10,8 @@ interface Block {
   line: number;
   specs: string[];
   version?: string;
+  resolved?: string;
+  integrity?: string;
   deps: [string, string][];
 }
 
@@ -49,6 +52,8 @@ function readBlocks(text: string, file: string): Block[] {
       inDeps = line === 'dependencies:' || line === 'optionalDependencies:';
       const [key, value] = tokens(line.replace(/:$/, ''), file, lineNo);
       if (key === 'version') current.version = value ?? '';
+      else if (key === 'resolved' && value !== undefined) current.resolved = value;
+      else if (key === 'integrity' && value !== undefined) current.integrity = value;
     } else if (inDeps) {
       const [name, range] = tokens(line, file, lineNo);
       if (!name || range === undefined) throw new InputError(file, 'expected `name "range"` in dependencies', lineNo);
@@ -76,7 +81,13 @@ export function parseYarnClassic(text: string, file: string, context?: LockfileC
     const name = block.specs.map(nameOfSpec).find((n) => n !== undefined);
     if (!name) throw new InputError(file, `cannot read a package name from "${block.specs.join(', ')}"`, block.line);
     if (block.version === undefined) throw new InputError(file, `${name} has no version`, block.line);
-    graph.nodes.set(id, { name, version: block.version });
+    graph.nodes.set(id, {
+      name,
+      version: block.version,
+      entry: `line ${block.line}`,
+      ...(block.resolved !== undefined ? { resolved: block.resolved } : {}),
+      ...(block.integrity !== undefined ? { integrity: block.integrity } : {}),
+    });
     for (const spec of block.specs) {
       bySpec.set(spec, id);
       if (!splitNameAtVersion(spec)) bySpec.set(`${spec}@`, id);
@@ -91,5 +102,5 @@ export function parseYarnClassic(text: string, file: string, context?: LockfileC
   // yarn.lock does not say which packages the project asked for: package.json does, and nobody else asking is a sign.
   const declared = manifestDependencies(context?.manifest).flatMap(([name, range]) => bySpec.get(`${name}@${range}`) ?? []);
   graph.roots = rootsByIndegree(graph, declared);
-  return { packages: packagesOfGraph(graph, 'npm', file), notes: [] };
+  return { packages: packagesOfGraph(graph, 'npm', file), notes: artifactNotes(graph, file) };
 }

@@ -29,7 +29,8 @@ export function catalogFiles(final: KeptFile[], removed: KeptFile[], limits: Lim
     // What a later layer deleted is not there to be loaded: its unreadable files are remarks, not unknowns.
     (result.errors ?? []).forEach(deleted ? (t) => note(`in a layer a later one deleted: ${t}`) : error);
     for (const found of result.packages) {
-      const key = `${deleted}\0${found.location ?? ''}\0${found.ecosystem}\0${found.name}\0${found.version}`;
+      const artifact = `${found.resolved ?? ''}\0${found.integrity?.join(' ') ?? ''}`;
+      const key = `${deleted}\0${found.location ?? ''}\0${found.ecosystem}\0${found.name}\0${found.version}\0${artifact}`;
       const existing = merged.get(key);
       if (existing) {
         if (!existing.paths.includes(found.path)) existing.paths.push(found.path);
@@ -39,6 +40,8 @@ export function catalogFiles(final: KeptFile[], removed: KeptFile[], limits: Lim
       if (found.purl) pkg.purl = found.purl;
       if (deleted) pkg.deleted = true;
       if (found.location) pkg.location = found.location;
+      if (found.resolved !== undefined) pkg.resolved = found.resolved;
+      if (found.integrity !== undefined) pkg.integrity = found.integrity;
       merged.set(key, pkg);
     }
   };

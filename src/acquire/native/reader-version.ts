@@ -12,7 +12,8 @@
  * 5: members placed through symlinked parent folders, same-layer whiteouts and replacements, opaque markers
  *    over folders without an entry, as containerd applies layers (test/oracle/layer-apply.test.ts).
  * 6: build times from the SLSA provenance statements in the index's BuildKit attestation manifests.
+ * 7: npm's hidden lockfile gives each package its resolved tarball URL and integrity.
  */
-export const NATIVE_READER_VERSION = 6;
+export const NATIVE_READER_VERSION = 7;
 
 export const NATIVE_READER = `sbom-hunt-native/${NATIVE_READER_VERSION}`;

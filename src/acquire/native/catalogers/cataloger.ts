@@ -11,6 +11,9 @@ export interface FoundPackage {
   path: string;
   /** Only in a download cache (npm's _cacache): the build fetched it; not proof it is installed. */
   location?: 'download-cache';
+  /** From npm's hidden lockfile: the tarball URL npm fetched, and its normalised integrity. */
+  resolved?: string;
+  integrity?: string[];
 }
 
 export interface CatalogResult {

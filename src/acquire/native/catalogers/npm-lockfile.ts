@@ -2,6 +2,7 @@
 import type { Cataloger, CatalogResult, FoundPackage } from './cataloger.js';
 import { noteFor } from './cataloger.js';
 import { npmPackage } from './npm.js';
+import { artifactFields, identityDisagreement } from '../../lockfiles/artifact.js';
 
 const LOCKFILE = /(?:^|\/)node_modules\/\.package-lock\.json$/;
 
@@ -10,6 +11,13 @@ function packagesOf(doc: unknown): [string, Record<string, unknown>][] | string 
   const packages = (doc as Record<string, unknown>).packages;
   if (typeof packages !== 'object' || packages === null || Array.isArray(packages)) return 'no "packages" object';
   return Object.entries(packages).filter((e): e is [string, Record<string, unknown>] => typeof e[1] === 'object' && e[1] !== null);
+}
+
+function artifactOf(entry: Record<string, unknown>): Pick<FoundPackage, 'resolved' | 'integrity'> {
+  return artifactFields({
+    ...(typeof entry.resolved === 'string' ? { resolved: entry.resolved } : {}),
+    ...(typeof entry.integrity === 'string' ? { integrity: entry.integrity } : {}),
+  });
 }
 
 export const npmLockfileCataloger = {
@@ -26,14 +34,18 @@ export const npmLockfileCataloger = {
     const entries = packagesOf(doc);
     if (typeof entries === 'string') return { packages: [], notes: [noteFor(path, 'npm-lockfile', entries)] };
     const packages: FoundPackage[] = [];
+    const notes: string[] = [];
     for (const [key, entry] of entries) {
       const at = key.lastIndexOf('node_modules/');
       // Links point at workspace folders, which carry their own package.json; they have no version here.
       if (at < 0 || entry.link === true) continue;
       const name = typeof entry.name === 'string' ? entry.name : key.slice(at + 'node_modules/'.length);
       const version = typeof entry.version === 'string' ? entry.version : '';
-      packages.push(npmPackage(name, version, `/${path}`));
+      const found: FoundPackage = { ...npmPackage(name, version, `/${path}`), ...artifactOf(entry) };
+      const said = identityDisagreement(found);
+      if (said !== undefined) notes.push(`npm-lockfile: /${path}: entry ${key}: ${said}; matched as both`);
+      packages.push(found);
     }
-    return { packages, notes: [] };
+    return { packages, notes };
   },
 } satisfies Cataloger;
