@@ -1,5 +1,5 @@
 // Acquire a signed SBOM attestation through `cosign verify-attestation`: cosign checks the signature, we read the SBOM.
-import { sbomFiles } from '../formats/decoder.js';
+import { sbomFacts } from '../formats/decoder.js';
 import {
   cosignVersion,
   isNoAttestation,
@@ -43,7 +43,7 @@ function imageFrom(target: Target & { kind: 'registry' }, sbom: DecodedSbom, det
       {
         ...(target.digest ? { digest: target.digest } : {}),
         packages: sbom.packages,
-        ...sbomFiles(sbom),
+        ...sbomFacts(sbom),
         ...(sbom.created ? { created: sbomCreated(sbom.created, 'attested SBOM creation time')! } : {}),
         evidence: { kind: 'cosign', verified: true, format: sbom.format, detail },
         errors: [],

@@ -1,6 +1,6 @@
 // Acquire from an SBOM file given by the user: decode it, keep where it came from. An attestation file is
 // checked against --key or --trusted-root when one is given; a failed check refuses it like a registry one.
-import { sbomFiles } from '../formats/decoder.js';
+import { sbomFacts } from '../formats/decoder.js';
 import { readFile } from 'node:fs/promises';
 import { decodeSbom, type DecodedSbom } from '../formats/index.js';
 import { InputError } from '../errors.js';
@@ -27,7 +27,7 @@ function platformOf(sbom: DecodedSbom, evidence: Evidence): AcquiredPlatform {
   const attested = sbom.attestation !== undefined;
   return {
     packages: sbom.packages,
-    ...sbomFiles(sbom),
+    ...sbomFacts(sbom),
     created: sbomCreated(sbom.created, attested ? 'attestation SBOM creation time' : 'SBOM creation time'),
     evidence,
     errors: [],

@@ -1,5 +1,5 @@
 // Acquire by running syft on the image (registry by digest, OCI layout, docker archive).
-import { sbomFiles } from '../formats/decoder.js';
+import { sbomFacts } from '../formats/decoder.js';
 import { toolAvailability } from '../adapters/exec.js';
 import { runSyftScan, syftSource, type SyftScan } from '../adapters/syft.js';
 import type { AcquiredImage, AcquireOutcome, Target } from '../model/target.js';
@@ -58,7 +58,7 @@ export async function scanWithSyft(
           ...(scan.platform ? { platform: scan.platform } : {}),
           ...(scan.manifestDigest ? { digest: scan.manifestDigest } : {}),
           packages: decoded.packages,
-          ...sbomFiles(decoded),
+          ...sbomFacts(decoded),
           ...(created ? { created } : {}),
           evidence: { kind: 'syft', format: decoded.format, detail: `syft ${scan.toolVersion ?? '(version unknown)'} scan ${scan.source}` },
           errors: [],

@@ -31,6 +31,7 @@ function acquiredOf(img: HuntedImage): AcquiredImage {
       ...(stored.created !== undefined ? { created: stored.created } : {}),
       // The files the read recorded: a native read that did not look for an indicator leaves it unchecked.
       ...(stored.files !== undefined ? { files: stored.files } : {}),
+      ...(stored.image !== undefined ? { image: stored.image } : {}),
       evidence: cachedEvidence(stored.evidence, img.storedAt, img.strength),
       packages: hits,
       packageTotal: packageCount,

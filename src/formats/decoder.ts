@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
 import type { Package } from '../model/package.js';
-import type { AcquiredPlatform, DescribedImage, FileRecord } from '../model/target.js';
+import type { AcquiredPlatform, DescribedImage, FileRecord, ImageFacts } from '../model/target.js';
 
 export interface DecodedSbom {
   /** e.g. `spdx-json-2.3`, `cyclonedx-json-1.7`, `syft-json`, `grype-json`, `in-toto/cyclonedx-json-1.5`. */
@@ -14,6 +14,8 @@ export interface DecodedSbom {
   /** What the SBOM describes: image name, version, digest, purl and hashes, each when known. */
   subject?: DescribedImage;
   attestation?: { predicateType: string; envelopes: number; signatures: number; payloadType?: string; bundle?: boolean };
+  /** The image's layers and config digest, when the document records them (syft's image source). */
+  image?: ImageFacts;
   /** The files the document lists (SPDX `files`, syft `files`, CycloneDX `file` components), when it lists any. */
   files?: FileRecord[];
   /** grype's own matches, kept for corroboration. */
@@ -75,7 +77,13 @@ export function asTimestamp(v: string | undefined): string | undefined {
   return v && !Number.isNaN(Date.parse(v)) ? v : undefined;
 }
 
-/** A platform's file listing from an SBOM: absent when the SBOM lists no files, so file indicators are unchecked. */
-export function sbomFiles(sbom: DecodedSbom): Pick<AcquiredPlatform, 'files'> {
-  return sbom.files && sbom.files.length > 0 ? { files: { kind: 'sbom', records: sbom.files } } : {};
+/**
+ * What an SBOM says beyond packages: its file listing (absent when it lists no files, so file indicators are
+ * unchecked) and the image's layers (absent when it does not record them, so a base image cannot be recognised).
+ */
+export function sbomFacts(sbom: DecodedSbom): Pick<AcquiredPlatform, 'files' | 'image'> {
+  return {
+    ...(sbom.files && sbom.files.length > 0 ? { files: { kind: 'sbom' as const, records: sbom.files } } : {}),
+    ...(sbom.image ? { image: sbom.image } : {}),
+  };
 }

@@ -26,7 +26,13 @@ export const SyftArtifact = z.looseObject({
 });
 
 // Schema 1.x keeps the image under source.target; schema 13+ uses source.name and source.metadata.
-const ImageInfo = z.looseObject({ userInput: z.string().optional(), manifestDigest: z.string().optional(), imageID: z.string().optional() });
+const ImageInfo = z.looseObject({
+  userInput: z.string().optional(),
+  manifestDigest: z.string().optional(),
+  imageID: z.string().optional(),
+  // syft lists the image's layers by their diff IDs (the uncompressed layer digests), bottom first.
+  layers: z.array(z.looseObject({ digest: z.string().optional() })).nullish(),
+});
 
 /** syft's file catalog (`files`): every file it looked at, with digests when it was asked for them. */
 const SyftFile = z.looseObject({
@@ -102,6 +108,8 @@ function decode(raw: unknown, file: string): DecodedSbom {
   if (files.length > 0) out.files = files;
   const subject = imageSubject(doc.source?.name, doc.source?.metadata ?? doc.source?.target, doc.source?.version);
   if (subject) out.subject = subject;
+  const image = imageFacts(doc.source?.metadata ?? doc.source?.target);
+  if (image) out.image = image;
   return out;
 }
 
@@ -114,6 +122,15 @@ export function imageSubject(name: string | undefined, info: unknown, version?: 
   // syft's image ID is the config digest: a hash of the image, not the digest a registry or kubelet names.
   const hashes = asDigest(image?.imageID) ? [image?.imageID as string] : [];
   return describedImage({ name: subjectName, version, digest, hashes });
+}
+
+/** The layers and config digest syft recorded of an image source; undefined when it recorded no layers. */
+function imageFacts(info: unknown): DecodedSbom['image'] | undefined {
+  const parsed = ImageInfo.safeParse(info);
+  const layers = parsed.success ? (parsed.data.layers ?? []).map((l) => asDigest(l.digest)).filter((d): d is string => d !== undefined) : [];
+  if (!parsed.success || layers.length === 0) return undefined;
+  const config = asDigest(parsed.data.imageID);
+  return { ...(config ? { config } : {}), layers: [], diffIds: layers };
 }
 
 export const syftJson = { name: 'syft-json', identify, decode } satisfies SbomDecoder;

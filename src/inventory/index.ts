@@ -2,7 +2,7 @@
 import { UsageError } from '../errors.js';
 import type { InventoryContext, InventoryGap, InventoryResult, Source } from './source.js';
 import { emptyInventory } from './source.js';
-import { sbomFilesSource } from './sbom-files.js';
+import { sbomFactsSource } from './sbom-files.js';
 import { ociDirSource } from './oci-dir.js';
 import { dockerArchiveSource } from './docker-archive.js';
 import { directorySource } from './dir.js';
@@ -13,7 +13,7 @@ import type { KubeOptions } from './kube/inventory.js';
 /** The sources of one run; `kube:` keeps what it saw (workloads) for the report. */
 export function buildSources(kube: KubeOptions = {}) {
   const kubeSrc = kubeSource(kube);
-  const list: Source[] = [sbomFilesSource, ociDirSource, dockerArchiveSource, directorySource, registrySource, imageRefSource, kubeSrc];
+  const list: Source[] = [sbomFactsSource, ociDirSource, dockerArchiveSource, directorySource, registrySource, imageRefSource, kubeSrc];
   return { list, kube: kubeSrc };
 }
 

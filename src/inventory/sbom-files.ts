@@ -48,7 +48,7 @@ export async function inventorySbomFiles(spec: string): Promise<InventoryResult>
   return result;
 }
 
-export const sbomFilesSource = {
+export const sbomFactsSource = {
   scheme: 'sbom',
   describe: 'an SBOM file (SPDX JSON/YAML/tag-value/3.0 JSON-LD, CycloneDX JSON/XML, syft, grype, in-toto) or a directory of them',
   inventory: (spec) => inventorySbomFiles(spec),

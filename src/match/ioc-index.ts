@@ -2,6 +2,7 @@
 import type { Incident, IocPackage, IocSet, TimeWindow } from '../model/ioc.js';
 import { normalizeEcosystem } from './ecosystem.js';
 import { buildFileEntries, type FileEntry } from './match-files.js';
+import { buildImageEntries, type ImageEntry } from './match-images.js';
 import { normalizePackageName } from './names.js';
 import { compileRange, normalizeVersion, type CompiledRange } from './versions.js';
 
@@ -34,6 +35,8 @@ export interface IocIndex {
   windows: IndexedWindow[];
   /** Every incident's file indicators, globs compiled. */
   files: FileEntry[];
+  /** Every incident's image indicators, refs parsed. */
+  images: ImageEntry[];
   incidents: Incident[];
   /** Number of (package, version or range) IOC entries indexed. */
   size: number;
@@ -95,5 +98,5 @@ export function buildIocIndex(set: IocSet, extraWindows: TimeWindow[] = []): Ioc
     ...extraWindows.map((window) => ({ incident: window.source, window })),
   ];
   const keys = [...byEcosystem.values()].reduce((n, m) => n + m.size, 0);
-  return { byEcosystem, byName, byIntegrity, windows, files: buildFileEntries(set.incidents), incidents: set.incidents, size, keys };
+  return { byEcosystem, byName, byIntegrity, windows, files: buildFileEntries(set.incidents), images: buildImageEntries(set.incidents), incidents: set.incidents, size, keys };
 }

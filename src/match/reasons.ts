@@ -1,6 +1,8 @@
 // The human sentences behind a verdict: what matched, where, and why it matters.
 import type { CreatedTime, WindowCheck } from '../model/finding.js';
+import type { Match } from '../model/finding.js';
 import { describeFileIndicator, type FileMatch, type UncheckedFiles } from './match-files.js';
+import type { UncheckedImages } from './match-images.js';
 import type { DetailedMatch } from './match-packages.js';
 import { describeWindow } from './windows.js';
 
@@ -83,4 +85,16 @@ export function fileMatchReason(f: FileMatch): string {
 /** `file indicators of teampcp-2026-03 could not be checked (/usr/**\/litellm_init.pth): the source lists no files`. */
 export function uncheckedFilesReason(u: UncheckedFiles): string {
   return `file indicator(s) of ${u.incident} could not be checked (${listPaths(u.indicators)}): ${u.why}; not clean for ${u.incident}`;
+}
+
+const IMAGE_HOW: Partial<Record<Match['matchKind'], string>> = { 'image-name': 'image name', 'image-digest': 'image digest', 'base-image-layers': 'base image layers' };
+
+/** `image docker.io/acme/scanner:1 matches teampcp-2026-03 (base image layers docker.io/aquasec/trivy:0.69.4): built FROM ...`. */
+export function imageMatchReason(m: Match): string {
+  const detail = m.detail ? `: ${m.detail}` : '';
+  return `image ${m.name} matches ${m.incident} (${IMAGE_HOW[m.matchKind] ?? m.matchKind} ${m.iocVersion})${detail}`;
+}
+
+export function uncheckedImagesReason(u: UncheckedImages): string {
+  return `image indicator(s) of ${u.incident} could not be checked (${listPaths(u.indicators)}): ${u.why}; not clean for ${u.incident}`;
 }

@@ -1,12 +1,13 @@
 // Acquired images x IOC index -> verdicts. Pure: worst wins, and unknown is never clean.
 import type { ImageResult, InventoryPackage, Match, PlatformResult, WindowCheck } from '../model/finding.js';
 import type { Package } from '../model/package.js';
-import type { AcquiredImage, AcquiredPlatform } from '../model/target.js';
+import type { AcquiredImage, AcquiredPlatform, DescribedImage } from '../model/target.js';
 import { worstVerdict, type Verdict } from '../model/verdict.js';
 import type { IocIndex } from './ioc-index.js';
 import { matchFiles } from './match-files.js';
+import { matchImages, type ImageSubject } from './match-images.js';
 import { matchPackagesDetailed } from './match-packages.js';
-import { fileMatchReason, matchReason, pushedBeforeReason, uncheckedFilesReason, unreliableReason, windowReason } from './reasons.js';
+import { fileMatchReason, imageMatchReason, matchReason, pushedBeforeReason, uncheckedFilesReason, uncheckedImagesReason, unreliableReason, windowReason } from './reasons.js';
 import { checkWindows } from './windows.js';
 
 export interface JudgeOptions {
@@ -14,9 +15,26 @@ export interface JudgeOptions {
   keepPackages?: boolean;
 }
 
-export function judgePlatform(p: AcquiredPlatform, index: IocIndex, opts: JudgeOptions = {}): PlatformResult {
+/** The image a platform belongs to: the name it was scanned by, its digest, what an SBOM says it describes. */
+export interface ImageOwner {
+  ref: string;
+  digest?: string;
+  describes?: DescribedImage;
+}
+
+/** Names and digests are the image's; a path to an SBOM file or a source folder is no image name. */
+function imageSubject(p: AcquiredPlatform, owner: ImageOwner | undefined): ImageSubject {
+  const kind = p.evidence?.kind === 'cache' ? p.evidence.cachedFrom : p.evidence?.kind;
+  const named = owner !== undefined && kind !== 'sbom-file' && kind !== 'lockfile';
+  const refs = [...(named ? [owner.ref] : []), ...(owner?.describes?.name ? [owner.describes.name] : [])];
+  const digests = [owner?.digest, p.digest, owner?.describes?.digest, ...(owner?.describes?.hashes ?? [])].filter((d): d is string => d?.startsWith('sha256:') ?? false);
+  return { refs, digests, ...(p.image ? { facts: p.image } : {}) };
+}
+
+export function judgePlatform(p: AcquiredPlatform, index: IocIndex, opts: JudgeOptions = {}, owner?: ImageOwner): PlatformResult {
   const detailed = matchPackagesDetailed(p.packages, index);
   const files = index.files.length > 0 ? matchFiles(p.files, index.files) : { matches: [], unchecked: [] };
+  const images = index.images.length > 0 ? matchImages(imageSubject(p, owner), index.images) : { matches: [], unchecked: [] };
   const windows = checkWindows(p.created, index.windows);
   const verdicts: Verdict[] = [];
   const reasons: string[] = [];
@@ -28,14 +46,22 @@ export function judgePlatform(p: AcquiredPlatform, index: IocIndex, opts: JudgeO
     verdicts.push(f.match.inFinalFilesystem ? 'affected' : 'suspect');
     reasons.push(fileMatchReason(f));
   }
-  // A file indicator that could not be looked for leaves the platform unknown for its incident, never clean.
+  for (const m of images.matches) {
+    verdicts.push('affected');
+    reasons.push(imageMatchReason(m));
+  }
+  // An indicator that could not be looked for leaves the platform unknown for its incident, never clean.
   for (const u of files.unchecked) {
     verdicts.push('unknown');
     reasons.push(uncheckedFilesReason(u));
   }
+  for (const u of images.unchecked) {
+    verdicts.push('unknown');
+    reasons.push(uncheckedImagesReason(u));
+  }
   for (const w of windows.filter((c) => c.outcome === 'inside')) {
     verdicts.push('suspect');
-    reasons.push(windowReason(w, p.created, detailed.length + files.matches.length > 0));
+    reasons.push(windowReason(w, p.created, detailed.length + files.matches.length + images.matches.length > 0));
   }
   for (const w of windows.filter((c) => c.outcome === 'outside' && c.basis === 'push')) reasons.push(pushedBeforeReason(w));
   if (windows.some((c) => c.outcome === 'unreliable')) reasons.push(unreliableReason(p.created));
@@ -47,7 +73,7 @@ export function judgePlatform(p: AcquiredPlatform, index: IocIndex, opts: JudgeO
   const verdict = worstVerdict(verdicts);
   const total = p.packageTotal ?? p.packages.length;
   if (verdict === 'clean') reasons.unshift(`no IOC package among ${total} package(s)`);
-  const result: PlatformResult = { verdict, reasons, packageCount: total, windows, matches: [...detailed.map((d) => d.match), ...files.matches.map((f) => f.match)] };
+  const result: PlatformResult = { verdict, reasons, packageCount: total, windows, matches: [...detailed.map((d) => d.match), ...files.matches.map((f) => f.match), ...images.matches] };
   if (p.platform !== undefined) result.platform = p.platform;
   if (p.digest !== undefined) result.digest = p.digest;
   if (p.created !== undefined) result.created = p.created;
@@ -92,7 +118,8 @@ function inventoryPackage(p: Package): InventoryPackage {
 }
 
 export function judgeImage(img: AcquiredImage, index: IocIndex, opts: JudgeOptions = {}): ImageResult {
-  const platforms = img.platforms.map((p) => judgePlatform(p, index, opts));
+  const owner: ImageOwner = { ref: img.ref, ...(img.digest ? { digest: img.digest } : {}), ...(img.describes ? { describes: img.describes } : {}) };
+  const platforms = img.platforms.map((p) => judgePlatform(p, index, opts, owner));
   const verdicts: Verdict[] = platforms.map((p) => p.verdict);
   const reasons = [...img.errors];
   if (img.errors.length > 0) verdicts.push('unknown');

@@ -27,6 +27,18 @@ export interface AcquiredPlatform {
   notes: string[];
   /** The files file indicators are matched against; absent when the source lists no files (they cannot be checked). */
   files?: FileListing;
+  /** What the manifest and config say (layers, config digest): image indicators need no layer read. */
+  image?: ImageFacts;
+}
+
+/** An image platform as its manifest and config describe it. */
+export interface ImageFacts {
+  /** Config digest (`docker images`' IMAGE ID). */
+  config?: string;
+  /** Layer blob digests as the manifest lists them, bottom first. */
+  layers: string[];
+  /** The config's `rootfs.diff_ids` (digests of the uncompressed layers), bottom first. */
+  diffIds: string[];
 }
 
 /** One file of a platform, as file indicators need it. */

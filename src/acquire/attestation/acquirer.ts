@@ -1,6 +1,6 @@
 // Acquire an SBOM attestation attached to a registry image, read and verified here without pulling the image:
 // Sigstore bundles found through the referrers API or referrers tag (cosign v3), then the legacy `.att` tag.
-import { sbomFiles } from '../../formats/decoder.js';
+import { sbomFacts } from '../../formats/decoder.js';
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { AcquiredImage, AcquireOutcome, Target } from '../../model/target.js';
@@ -133,7 +133,7 @@ function imageOf(target: RegistryTarget, digest: string, read: Exclude<ReturnTyp
       {
         digest,
         packages: sbom.packages,
-        ...sbomFiles(sbom),
+        ...sbomFacts(sbom),
         ...(created ? { created } : {}),
         evidence,
         errors: [],

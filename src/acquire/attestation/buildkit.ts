@@ -1,7 +1,7 @@
 // Acquire the SBOM that `docker buildx build --sbom=true` stores inside the image's own index: beside
 // each platform manifest, an attestation manifest whose layers are plain (unsigned) in-toto statements.
 // Nothing signs them, so they are trusted only through the digests that chain them to the index we read.
-import { sbomFiles } from '../../formats/decoder.js';
+import { sbomFacts } from '../../formats/decoder.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { decodeSbom } from '../../formats/index.js';
@@ -119,7 +119,7 @@ async function readPlatform(store: ImageStore, found: Found, indexDigest: string
     return {
       ...base,
       packages: sbom.packages,
-      ...sbomFiles(sbom),
+      ...sbomFacts(sbom),
       ...(created ? { created } : {}),
       evidence: {
         kind: 'buildkit-attestation',

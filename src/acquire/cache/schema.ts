@@ -98,6 +98,8 @@ export const StoredPlatform = z.object({
       checked: z.array(z.string()).optional(),
     })
     .optional(),
+  /** The manifest's layers and the config's digest and diff_ids: image indicators answered from the cache. */
+  image: z.object({ config: z.string().optional(), layers: z.array(z.string()), diffIds: z.array(z.string()) }).optional(),
 });
 export type StoredPlatform = z.infer<typeof StoredPlatform>;
 

@@ -10,6 +10,7 @@ export const ImageConfig = z
     architecture: z.string().nullish(),
     variant: z.string().nullish(),
     config: z.object({ Labels: z.record(z.string(), z.string()).nullish() }).loose().nullish(),
+    rootfs: z.object({ diff_ids: z.array(z.string()).nullish() }).loose().nullish(),
     // One bad history entry must not cost the whole config: each is read on its own below.
     history: z.array(z.unknown()).nullish(),
   })

@@ -61,6 +61,8 @@ export async function readManifestInto(manifest: ImageManifest, platform: Acquir
   platform.evidence = { kind: 'native', reader: NATIVE_READER, detail: `read by sbom-hunt from ${ctx.store.label}` };
   const config = await readConfig(manifest.config, ctx);
   platform.created = createdTime(config);
+  // Known before any layer is read: image indicators (digests, a compromised base's layers) need only these.
+  platform.image = { config: manifest.config.digest, layers: manifest.layers.map((l) => l.digest), diffIds: config.rootfs?.diff_ids ?? [] };
   platform.platform ??= platformString({ os: config.os ?? undefined, architecture: config.architecture ?? undefined, variant: config.variant ?? undefined });
   if (manifest.layers.length > limits.maxLayers) throw new LimitError('maxLayers', `${manifest.layers.length} layers`);
   const files = new LayeredFiles();
