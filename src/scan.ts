@@ -74,9 +74,12 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const warn = opts.warn ?? (() => {});
   const credentials = defaultCredentials();
   const registry = new RegistryClient({ insecureRegistries: opts.insecureRegistries, credentials, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const deferred: (() => Promise<void>)[] = [];
   const ctx = {
     insecureRegistries: opts.insecureRegistries,
     registry,
+    toolTimeoutMs: opts.toolTimeoutMs,
+    defer: (fn: () => Promise<void>) => void deferred.push(fn),
     inputErrors: [...iocErrors],
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onStage ? { onStage: opts.onStage } : {}),
@@ -137,6 +140,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     return { report, inputErrors: ctx.inputErrors };
   } finally {
     chain.close();
+    // Temporary archives a daemon source saved: removed once no image reads them.
+    await Promise.all(deferred.map((fn) => fn().catch(() => undefined)));
   }
 }
 

@@ -73,7 +73,8 @@ export async function walkTree(root: string): Promise<Walk> {
   return walk;
 }
 
-function wanted(rel: string): boolean {
+/** Would `dir:` read this file (a lockfile or an installed package's metadata)? `rel` is `/`-separated. */
+export function wanted(rel: string): boolean {
   return lockfileFor(rel) !== undefined || catalogerFor(rel) !== undefined;
 }
 

@@ -27,8 +27,11 @@ function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
       if (sources.length === 0 && !opts.images) throw new UsageError('name at least one source (scheme:spec) or --images FILE');
       setCode(await runScanCommand(sources, opts, io, 'scan'));
     });
-  addScanOptions(program.command('check').description('CI gate for one image or SBOM: terse output and an exit code').argument('<source>', 'scheme:spec'))
-    .action(async (source: string, opts: unknown) => setCode(await runScanCommand([source], opts, io, 'check')));
+  addScanOptions(program.command('check').description('CI gate for images or SBOMs: terse output and an exit code').argument('[source...]', 'scheme:spec or a path'))
+    .action(async (sources: string[], opts: { images?: string }) => {
+      if (sources.length === 0 && !opts.images) throw new UsageError('name at least one source (scheme:spec) or --images FILE');
+      setCode(await runScanCommand(sources, opts, io, 'check'));
+    });
   addSweepOptions(addScanOptions(program.command('sweep').description('scan, compare with the last sweep, and alert on what is new, changed or resolved (exit 3: an alert was not delivered)').argument('<source...>', 'scheme:spec')))
     .action(async (sources: string[], opts: Record<string, unknown>) => setCode(await runSweepCommand(sources, opts, io)));
 

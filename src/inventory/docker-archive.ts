@@ -10,8 +10,9 @@ import { indexTarFile, type TarMember } from '../acquire/native/tar-index.js';
 import { InputError } from '../errors.js';
 import type { Descriptor, FetchedManifest, ImageStore } from '../model/oci.js';
 import type { Target } from '../model/target.js';
-import { CONTAINERD_NAME, layoutStore, readLayoutIndex, type LayoutFiles } from './oci-dir.js';
+import { CONTAINERD_NAME, entryNames, layoutStore, readLayoutIndex, type LayoutFiles } from './oci-dir.js';
 import { memoByFile } from './file-memo.js';
+import { nameMatches, splitPathSpec } from './path-spec.js';
 import type { Source } from './source.js';
 
 const ArchiveManifest = z.array(
@@ -132,27 +133,56 @@ async function nthLayoutImage(files: LayoutFiles, n: number, index: () => Promis
   return layoutStore(files, { digest: entry.digest }, index);
 }
 
-/** One target per image in the archive, named by its first tag, or `<file>#<n>` when untagged. */
-export async function inventoryDockerArchive(file: string): Promise<Target[]> {
+/** An image of an archive, and every name it goes by (for `docker-archive:FILE:NAME`). */
+interface ArchiveImage {
+  target: Target;
+  names: string[];
+}
+
+async function archiveImages(file: string): Promise<{ images: ArchiveImage[]; layout: boolean }> {
   const files = await archiveFiles(file);
   if (!(await files.has('manifest.json')) && (await files.has('index.json'))) {
     // An OCI layout tarball without docker's manifest.json: its index names the images.
     const index = await memoByFile('docker-archive index', file, () => readLayoutIndex(files));
-    return index.manifests.map((d, i) => ({ kind: 'docker-archive', ref: d.annotations?.[CONTAINERD_NAME] ?? `${file}#${i}`, path: file }) satisfies Target);
+    const images = index.manifests.map((d, i) => ({ target: { kind: 'docker-archive', ref: d.annotations?.[CONTAINERD_NAME] ?? `${file}#${i}`, path: file } satisfies Target, names: entryNames(d) }));
+    return { images, layout: true };
   }
   const entries = await memoByFile('docker-archive manifest', file, () => archiveEntries(files));
-  return entries.map((e, i) => ({ kind: 'docker-archive', ref: e.RepoTags?.[0] ?? `${file}#${i}`, path: file }) satisfies Target);
+  const images = entries.map((e, i) => ({ target: { kind: 'docker-archive', ref: e.RepoTags?.[0] ?? `${file}#${i}`, path: file } satisfies Target, names: e.RepoTags ?? [] }));
+  return { images, layout: false };
 }
 
-/** `docker-archive:<file>`: every image in a `docker save` tarball. */
-export const dockerArchiveSource = {
-  scheme: 'docker-archive',
-  describe: 'a `docker save` tarball (every image in its manifest.json)',
-  async inventory(spec: string) {
-    try {
-      return { targets: await inventoryDockerArchive(spec), errors: [], inputErrors: [] };
-    } catch (err) {
-      return { targets: [], errors: [], inputErrors: [`docker-archive:${spec}: ${(err as Error).message}`] };
-    }
-  },
-} satisfies Source;
+/** One target per image in the archive, named by its first tag, or `<file>#<n>` when untagged; `select` keeps the ones it names. */
+export async function inventoryDockerArchive(file: string, select?: string): Promise<Target[]> {
+  const { images } = await archiveImages(file);
+  if (select === undefined) return images.map((i) => i.target);
+  const picked = images.filter((i) => i.names.some((n) => nameMatches(n, select)) || i.target.ref === select);
+  if (picked.length === 0) throw new Error(`no image named ${select} (it has ${images.flatMap((i) => i.names).join(', ') || 'only untagged images'})`);
+  return picked.map((i) => i.target);
+}
+
+/** `oci-archive:FILE`: a tarball of an OCI image layout (skopeo copy oci-archive:, buildx --output type=oci). */
+export async function inventoryOciArchive(file: string, select?: string): Promise<Target[]> {
+  const { layout } = await archiveImages(file);
+  if (!layout) throw new Error('not an OCI layout archive (no index.json; a `docker save` tarball is read with docker-archive:)');
+  return inventoryDockerArchive(file, select);
+}
+
+function archiveSource(scheme: string, describe: string, list: (file: string, select?: string) => Promise<Target[]>) {
+  return {
+    scheme,
+    describe,
+    async inventory(spec: string) {
+      try {
+        const { path, select } = await splitPathSpec(spec);
+        return { targets: await list(path, select), errors: [], inputErrors: [] };
+      } catch (err) {
+        return { targets: [], errors: [], inputErrors: [`${scheme}:${spec}: ${(err as Error).message}`] };
+      }
+    },
+  } satisfies Source;
+}
+
+/** `docker-archive:<file>[:<name>]`: every image in a `docker save` tarball, or the one named. */
+export const dockerArchiveSource = archiveSource('docker-archive', 'a `docker save` / `podman save` tarball: every image in it, or docker-archive:FILE:NAME for one', inventoryDockerArchive);
+export const ociArchiveSource = archiveSource('oci-archive', 'a tarball of an OCI image layout: every image in it, or oci-archive:FILE:TAG for one', inventoryOciArchive);

@@ -10,6 +10,7 @@ import { InputError } from '../errors.js';
 import type { Descriptor, FetchedManifest, ImageStore } from '../model/oci.js';
 import type { Target } from '../model/target.js';
 import { memoByFile } from './file-memo.js';
+import { nameMatches, splitPathSpec } from './path-spec.js';
 import type { Source } from './source.js';
 
 export const REF_NAME = 'org.opencontainers.image.ref.name';
@@ -126,10 +127,12 @@ export async function openOciDir(dir: string, select: ImageSelector = {}): Promi
   return layoutStore(directoryFiles(dir), select, () => ociDirIndex(dir));
 }
 
-/** One target per index.json entry, named by its ref annotation where it has one. */
-export async function inventoryOciDir(dir: string): Promise<Target[]> {
+/** One target per index.json entry, named by its ref annotation where it has one; `select` keeps the entries it names. */
+export async function inventoryOciDir(dir: string, select?: string): Promise<Target[]> {
   const index = await ociDirIndex(dir);
-  return index.manifests.map((d) => {
+  const entries = select === undefined ? index.manifests : index.manifests.filter((d) => entryNames(d).some((n) => nameMatches(n, select)));
+  if (entries.length === 0) throw new Error(`no image named ${select} (it has ${index.manifests.map((d) => d.annotations?.[REF_NAME] ?? d.digest).join(', ') || 'none'})`);
+  return entries.map((d) => {
     const parsed = OciDescriptor.parse(d);
     const name = parsed.annotations?.[REF_NAME];
     // skopeo and buildx write only the tag in ref.name; a bare `latest` would name nothing in a report.
@@ -139,13 +142,18 @@ export async function inventoryOciDir(dir: string): Promise<Target[]> {
   });
 }
 
-/** `oci-dir:<path>`: every image in an OCI layout directory. */
+export function entryNames(d: { annotations?: Record<string, string> | undefined }): string[] {
+  return [d.annotations?.[REF_NAME], d.annotations?.[CONTAINERD_NAME]].filter((n): n is string => n !== undefined);
+}
+
+/** `oci-dir:<path>[:<name>]`: every image in an OCI layout directory, or the ones named (skopeo's and syft's form). */
 export const ociDirSource = {
   scheme: 'oci-dir',
-  describe: 'an OCI image layout directory (every image in its index.json)',
+  describe: 'an OCI image layout directory: every image in its index.json, or oci-dir:PATH:TAG for the one named so',
   async inventory(spec: string) {
     try {
-      return { targets: await inventoryOciDir(spec), errors: [], inputErrors: [] };
+      const { path, select } = await splitPathSpec(spec);
+      return { targets: await inventoryOciDir(path, select), errors: [], inputErrors: [] };
     } catch (err) {
       return { targets: [], errors: [], inputErrors: [`oci-dir:${spec}: ${(err as Error).message}`] };
     }

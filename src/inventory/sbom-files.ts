@@ -11,7 +11,7 @@ const SBOM_EXTENSIONS = [
   '.cdx.xml', 'bom.xml', '.spdx.xml', '.spdx.rdf', '.rdf.xml', '.spdx.yaml', '.spdx.yml',
 ];
 
-function looksLikeSbomFile(name: string): boolean {
+export function looksLikeSbomFile(name: string): boolean {
   if (name.startsWith('.')) return false;
   const lower = name.toLowerCase();
   return SBOM_EXTENSIONS.some((ext) => lower.endsWith(ext));

@@ -8,6 +8,10 @@ export interface InventoryContext {
   signal?: AbortSignal;
   /** The run's one registry client: per-registry limits and tokens are shared. */
   registry?: RegistryClient;
+  /** Time limit for one external tool run (`podman save`), in milliseconds. */
+  toolTimeoutMs?: number;
+  /** Work to do when the scan ends (temporary archives a daemon source saved): the scan runs it after the last image. */
+  defer?: (cleanup: () => Promise<void>) => void;
 }
 
 export interface InventoryResult {

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 
-const LOCAL_SCHEMES = ['sbom', 'dir', 'oci-dir', 'docker-archive'];
+const LOCAL_SCHEMES = ['sbom', 'dir', 'oci-dir', 'oci-archive', 'docker-archive', 'file'];
 
 export interface InventoryInput {
   sources: readonly string[];
