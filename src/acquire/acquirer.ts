@@ -21,3 +21,8 @@ export interface Acquirer {
 export function notMine(reason: string): AcquireOutcome {
   return { ok: false, notMine: reason };
 }
+
+/** "Not mine" because of the target's kind (an SBOM-file reader asked about a registry image), not this image. */
+export function notApplicable(reason: string): AcquireOutcome {
+  return { ok: false, notMine: reason, applies: false };
+}

@@ -13,7 +13,7 @@ import { toolAvailability } from '../adapters/exec.js';
 import type { DecodedSbom } from '../formats/index.js';
 import type { AcquiredImage, AcquireOutcome, Target } from '../model/target.js';
 import type { Acquirer } from './acquirer.js';
-import { notMine } from './acquirer.js';
+import { notApplicable, notMine } from './acquirer.js';
 import { decodeToolOutput, DEFAULT_TOOL_TIMEOUT_MS, failedImage, toolFailure } from './tools.js';
 import { sbomCreated } from '../match/build-time.js';
 
@@ -64,7 +64,8 @@ export function cosignAcquirer(opts: CosignAcquireOptions = {}): Acquirer {
     name: 'cosign',
     async acquire(target, ctx): Promise<AcquireOutcome> {
       const ref = cosignRef(target);
-      if (!ref || target.kind !== 'registry') return notMine('cosign needs a registry image pinned by digest');
+      if (target.kind !== 'registry') return notApplicable('cosign reads registry images');
+      if (!ref) return notMine('cosign needs a registry image pinned by digest');
       if (!opts.policy) return notMine('no --key or certificate identity given to verify attestations with');
       if (!toolAvailability('cosign').available) return notMine('cosign not installed');
       const run = { timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) };

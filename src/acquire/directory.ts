@@ -8,7 +8,7 @@ import { InputError } from '../errors.js';
 import type { Package } from '../model/package.js';
 import type { AcquiredPlatform } from '../model/target.js';
 import type { Acquirer } from './acquirer.js';
-import { notMine } from './acquirer.js';
+import { notApplicable } from './acquirer.js';
 import { lockfileParserFor } from './lockfiles/index.js';
 import { parseToml } from './lockfiles/toml.js';
 import { catalogerFor } from './native/catalogers/index.js';
@@ -215,7 +215,7 @@ function evidenceDetail(dir: string, found: Collected): string {
 export const directoryAcquirer = {
   name: 'directory',
   async acquire(target, ctx) {
-    if (target.kind !== 'directory') return notMine('not a directory');
+    if (target.kind !== 'directory') return notApplicable('not a directory');
     // The user named this folder, so a symlink to it is followed; inside it, none are.
     const root = await realpath(path.resolve(target.path)).catch(() => '');
     const info = root ? await stat(root).catch(() => undefined) : undefined;

@@ -39,7 +39,7 @@ export function grypeAcquirer(opts: SyftAcquireOptions = {}): Acquirer {
     name: 'grype',
     async acquire(target, ctx) {
       const declined = syftDeclines(target);
-      if (declined) return notMine(declined);
+      if (declined) return declined;
       if (!toolAvailability('grype').available) return notMine('grype not installed');
       const { outcome, scan } = await scanWithSyft(target, ctx, opts);
       if (!outcome.ok || !scan || outcome.image.errors.length > 0) return outcome;

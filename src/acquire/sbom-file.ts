@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import type { AcquiredImage, AcquiredPlatform } from '../model/target.js';
 import type { Evidence } from '../model/package.js';
 import type { Acquirer } from './acquirer.js';
-import { notMine } from './acquirer.js';
+import { notApplicable } from './acquirer.js';
 import { readAttestedSbom, type AttestedSbomPolicy } from './attestation/envelopes.js';
 import { sbomCreated } from '../match/build-time.js';
 
@@ -39,7 +39,7 @@ export function createSbomFileAcquirer(policy: AttestedSbomPolicy = { allowUnver
   return {
     name: 'sbom-file',
     async acquire(target, ctx) {
-      if (target.kind !== 'sbom-file') return notMine('not an SBOM file');
+      if (target.kind !== 'sbom-file') return notApplicable('not an SBOM file');
       const image: AcquiredImage = { ref: target.ref, platforms: [], errors: [] };
       let text: string;
       try {

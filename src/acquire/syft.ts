@@ -4,7 +4,7 @@ import { toolAvailability } from '../adapters/exec.js';
 import { runSyftScan, syftSource, type SyftScan } from '../adapters/syft.js';
 import type { AcquiredImage, AcquireOutcome, Target } from '../model/target.js';
 import type { AcquireContext, Acquirer } from './acquirer.js';
-import { notMine } from './acquirer.js';
+import { notApplicable, notMine } from './acquirer.js';
 import {
   createdFromConfig,
   credentialFor,
@@ -22,9 +22,9 @@ export interface SyftAcquireOptions extends ToolAcquireOptions {
 }
 
 /** Why syft cannot take this target, or undefined when it can. */
-export function syftDeclines(target: Target): string | undefined {
-  if (!syftSource(target)) return `syft does not read ${target.kind} targets`;
-  if (!toolAvailability('syft').available) return 'syft not installed';
+export function syftDeclines(target: Target): AcquireOutcome | undefined {
+  if (!syftSource(target)) return notApplicable(`syft does not read ${target.kind} targets`);
+  if (!toolAvailability('syft').available) return notMine('syft not installed');
   return undefined;
 }
 
@@ -89,7 +89,7 @@ export function syftAcquirer(opts: SyftAcquireOptions = {}): Acquirer {
     name: 'syft',
     async acquire(target, ctx) {
       const declined = syftDeclines(target);
-      if (declined) return notMine(declined);
+      if (declined) return declined;
       return (await scanWithSyft(target, ctx, opts)).outcome;
     },
   } satisfies Acquirer;

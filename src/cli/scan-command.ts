@@ -54,7 +54,7 @@ export function addScanOptions(cmd: Command): Command {
 }
 
 export interface RunIo {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   env: NodeJS.ProcessEnv;
 }
@@ -157,6 +157,18 @@ function useColor(flags: ScanFlags, io: RunIo): boolean {
   return Boolean(io.stdout.isTTY) || Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0');
 }
 
+/**
+ * The columns to fit on stdout: the terminal's own width, else COLUMNS when set (for a pipe into a pager that
+ * wants it); none for a file or a pipe, so logs and greps get whole lines. Below 40 columns nothing fits anyway.
+ */
+export function terminalWidth(flags: Pick<ScanFlags, 'output'>, io: Pick<RunIo, 'stdout' | 'env'>): number | undefined {
+  if (flags.output) return undefined;
+  const tty = io.stdout.isTTY && io.stdout.columns && io.stdout.columns > 0 ? io.stdout.columns : undefined;
+  const env = /^\d+$/.test(io.env.COLUMNS ?? '') ? Number(io.env.COLUMNS) : undefined;
+  const width = tty ?? (env && env > 0 ? env : undefined);
+  return width === undefined ? undefined : Math.max(40, width);
+}
+
 /** Formats read by people get every string escaped of terminal controls; JSON and SARIF escape by their own rules. */
 const FOR_PEOPLE = new Set(['table', 'markdown']);
 
@@ -167,7 +179,8 @@ export async function writeReport(report: Report, flags: ScanFlags, io: RunIo, m
   const present = terse ? tersePresenter : presenters[flags.format];
   const shown = terse || FOR_PEOPLE.has(flags.format) ? terminalSafe(report) : report;
   if (!flags.output) {
-    present(shown, io.stdout, { color, quiet: flags.quiet });
+    const width = terminalWidth(flags, io);
+    present(shown, io.stdout, { color, quiet: flags.quiet, ...(width ? { width } : {}) });
     return;
   }
   const chunks: string[] = [];

@@ -65,12 +65,12 @@ export function judgePlatform(p: AcquiredPlatform, index: IocIndex, opts: JudgeO
   }
   for (const w of windows.filter((c) => c.outcome === 'outside' && c.basis === 'push')) reasons.push(pushedBeforeReason(w));
   if (windows.some((c) => c.outcome === 'unreliable')) reasons.push(unreliableReason(p.created));
-  for (const e of p.errors) {
-    verdicts.push('unknown');
-    reasons.push(e);
-  }
-  reasons.push(...p.notes);
+  for (const _ of p.errors) verdicts.push('unknown');
   const verdict = worstVerdict(verdicts);
+  // An unknown platform's reason leads with what stopped the read, not with caveats about what was read.
+  if (verdict === 'unknown') reasons.unshift(...p.errors);
+  else reasons.push(...p.errors);
+  reasons.push(...p.notes);
   const total = p.packageTotal ?? p.packages.length;
   if (verdict === 'clean') reasons.unshift(`no IOC package among ${total} package(s)`);
   const result: PlatformResult = { verdict, reasons, packageCount: total, windows, matches: [...detailed.map((d) => d.match), ...files.matches.map((f) => f.match), ...images.matches] };
@@ -129,6 +129,9 @@ export function judgeImage(img: AcquiredImage, index: IocIndex, opts: JudgeOptio
   }
   const labelled = platforms.length > 1;
   platforms.forEach((p, i) => reasons.push(...p.reasons.map((r) => (labelled ? `${p.platform ?? `platform ${i + 1}`}: ${r}` : r))));
+  // Every report prints the ref beside its reasons: a reason that starts with it again (a store labelled by ref) says it twice.
+  const own = `${img.ref}: `;
+  for (const [i, r] of reasons.entries()) if (r.startsWith(own) && r.length > own.length) reasons[i] = r.slice(own.length);
   for (const s of img.skipped ?? []) reasons.push(`index entry ${s.platform ?? '(no platform)'} ${s.digest} not read: ${s.reason}`);
   const first = platforms[0];
   const result: ImageResult = {

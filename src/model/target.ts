@@ -102,4 +102,5 @@ export interface SkippedEntry {
 }
 
 /** One link of the acquisition chain returns a result or says, as a value, that the target is not its. */
-export type AcquireOutcome = { ok: true; image: AcquiredImage } | { ok: false; notMine: string };
+/** `applies: false`: this link never reads targets of this kind, so its reason is no help to the person reading an unknown. */
+export type AcquireOutcome = { ok: true; image: AcquiredImage } | { ok: false; notMine: string; applies?: false };

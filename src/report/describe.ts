@@ -9,6 +9,11 @@ export function packageLabel(p: { name: string; version: string }): string {
   return p.version ? `${p.name}@${p.version}` : p.name;
 }
 
+/** The digest an image was read at, else the one its ref is pinned to (`app@sha256:…`): an unreadable pinned ref still names it. */
+export function digestOf(img: { ref: string; digest?: string | undefined }): string | undefined {
+  return img.digest ?? /@(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.exec(img.ref)?.[1];
+}
+
 /** `sha256:` and the first 12 hex digits: enough to tell images apart on a screen. */
 export function shortDigest(digest: string | undefined): string {
   if (!digest) return '-';

@@ -120,7 +120,7 @@ describe('sweep: report', () => {
     const out = path.join(fleet.dir, 'fleet.html');
     const run = await runCli(['sweep', `sbom:${fleet.sboms}`, '--ioc', fleet.iocs, '--state', stateFile, '-f', 'html', '-o', out], {});
     expect(run.code, run.stderr).toBe(1);
-    expect(readFileSync(out, 'utf8')).toContain('axios-2026-03: 0 workloads affected (1 image), 0 suspect (0 images), 0 unknown, coverage 100% (1/1)');
+    expect(readFileSync(out, 'utf8')).toContain('axios-2026-03: 1 image affected, 0 images suspect, 0 images unknown, coverage 100% (1/1)');
   });
 });
 

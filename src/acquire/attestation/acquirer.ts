@@ -5,7 +5,7 @@ import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { AcquiredImage, AcquireOutcome, Target } from '../../model/target.js';
 import type { Acquirer } from '../acquirer.js';
-import { notMine } from '../acquirer.js';
+import { notApplicable, notMine } from '../acquirer.js';
 import { readAttestedSbom, verifyAttestationDocument } from './envelopes.js';
 import { provenanceTimes, SLSA_PREDICATE, statementOf } from '../provenance.js';
 import type { TimeSource } from '../../model/finding.js';
@@ -148,7 +148,8 @@ export function attestationAcquirer(opts: AttestationAcquireOptions): Acquirer {
   return {
     name: 'attestation',
     async acquire(target, ctx): Promise<AcquireOutcome> {
-      if (target.kind !== 'registry' || !target.digest) return notMine('attestations are looked up for registry images pinned by digest');
+      if (target.kind !== 'registry') return notApplicable('attestations are looked up for registry images');
+      if (!target.digest) return notMine('attestations are looked up for registry images pinned by digest');
       if (!opts.key && !opts.keyless && !opts.allowUnverified) {
         return notMine('no --key or --trusted-root to verify attestations with (--allow-unverified-attestations reads them unchecked)');
       }

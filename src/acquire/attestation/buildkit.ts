@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { decodeSbom } from '../../formats/index.js';
 import type { Descriptor, FetchedManifest, ImageStore } from '../../model/oci.js';
 import type { AcquiredPlatform, AcquireOutcome, Target } from '../../model/target.js';
-import { notMine, type Acquirer } from '../acquirer.js';
+import { notApplicable, notMine, type Acquirer } from '../acquirer.js';
 import { createdTime, parseImageConfig } from '../native/config.js';
 import { attachIndexProvenance } from '../native/index-provenance.js';
 import { resolveLimits } from '../native/limits.js';
@@ -157,7 +157,7 @@ export function createBuildkitAcquirer(opts: BuildkitAcquireOptions): Acquirer {
       let manifests: Entry[] = [];
       try {
         store = await opts.openStore(target, ctx.signal);
-        if (!store) return notMine(`cannot open ${target.kind} targets`);
+        if (!store) return notApplicable(`cannot open ${target.kind} targets`);
         const root = await store.getRootManifest();
         indexDigest = target.kind === 'registry' && target.digest ? target.digest : root.digest;
         const parsed = Index.safeParse(JSON.parse(checked(root, indexDigest).toString('utf8')));

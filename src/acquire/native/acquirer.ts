@@ -5,7 +5,7 @@ import { openDockerArchive } from '../../inventory/docker-archive.js';
 import { openOciDir } from '../../inventory/oci-dir.js';
 import type { ImageStore } from '../../model/oci.js';
 import type { Target } from '../../model/target.js';
-import { notMine, type Acquirer } from '../acquirer.js';
+import { notApplicable, type Acquirer } from '../acquirer.js';
 import type { Limits } from './limits.js';
 import { readImage } from './read-image.js';
 
@@ -29,7 +29,7 @@ export function createNativeAcquirer(opts: { openStore?: StoreOpener; limits?: P
         if (err instanceof InputError) ctx.inputErrors.push(err.message);
         return { ok: true, image: { ref: target.ref, platforms: [], errors: [`native: ${(err as Error).message}`] } };
       }
-      if (!store) return notMine(`cannot open ${target.kind} targets`);
+      if (!store) return notApplicable(`cannot open ${target.kind} targets`);
       const image = await readImage(store, {
         ref: target.ref,
         ...(ctx.signal ? { signal: ctx.signal } : {}),

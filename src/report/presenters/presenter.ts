@@ -7,6 +7,8 @@ export interface PresentOptions {
   color: boolean;
   /** Less output: presenters for people drop the full image table and notes; machine formats ignore it. */
   quiet?: boolean;
+  /** Terminal columns to fit (presenters for a terminal); none: lines as long as they need. */
+  width?: number;
 }
 
 export type Output = NodeJS.WritableStream | { write(s: string): unknown };

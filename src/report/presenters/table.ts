@@ -1,90 +1,135 @@
-// The terminal report: headline, per-incident blast radius, what could not be checked, then every image.
+// The terminal report: headline, per-incident blast radius, what could not be checked, then every image; fitted to
+// the terminal's width when it has one (fit.ts), never cutting a verdict, an image ref or a package.
 import type { ChalkInstance } from 'chalk';
+import type { ImageResult } from '../../model/finding.js';
 import type { IncidentHit, Report, ReportIncident } from '../../model/report.js';
-import { createdLabel, evidenceLabel, headline, imageWhy, refLabel, shortDigest, timeSourcesLabel, windowLabel } from '../describe.js';
+import { createdLabel, digestOf, evidenceLabel, headline, imageWhy, refLabel, shortDigest, timeSourcesLabel, windowLabel } from '../describe.js';
+import { displayWidth, fitLine, fitText, type Seg } from './fit.js';
 import { firstFew, imageOf, workloadLabel } from './lookup.js';
 import { alignColumns, paint, verdictWord, type Presenter } from './presenter.js';
 
 const INDENT = '      ';
+const HANG = `${INDENT}  `;
 const VERDICT_WIDTH = 'AFFECTED'.length;
+
+interface Ctx {
+  c: ChalkInstance;
+  report: Report;
+  width: number | undefined;
+}
 
 /** ` (describes registry.example.com/shop/web:1.4.2 sha256:0cf0a71d236e)` after an SBOM file's path. */
 function described(x: Parameters<typeof refLabel>[0]): string {
   return refLabel(x, true).slice(x.ref.length);
 }
 
-function hitLines(c: ChalkInstance, report: Report, hit: IncidentHit, kind: 'affected' | 'suspect'): string[] {
-  const img = imageOf(report, hit);
-  const lines = [`  ${verdictWord(c, kind, VERDICT_WIDTH)}  ${c.bold(hit.ref)}${described(hit)}  ${shortDigest(hit.digest)}  (${evidenceLabel(img?.source)})`];
-  if (kind === 'suspect') lines.push(`${INDENT}${hit.why}`);
-  for (const p of kind === 'affected' ? hit.packages : []) {
-    const { shown, more } = firstFew(p.paths, 3);
-    const where = shown.length > 0 ? `  ${shown.join(', ')}${more > 0 ? ` (+${more} more)` : ''}` : '  (path unknown)';
-    const via = p.via ? `  via ${p.via.join(' > ')}` : '';
-    lines.push(`${INDENT}${p.ecosystem} ${c.bold(`${p.name}@${p.version}`)}${where}${via}`);
-  }
-  // Which platforms carry it decides which nodes to look at; only worth a line when there is a choice.
-  if (img && img.platforms.length > 1) lines.push(`${INDENT}platforms: ${img.platforms.map((p, i) => `${p.platform ?? `#${i + 1}`} ${p.verdict}`).join(', ')}`);
+/** `  VERDICT  ref (describes …)  digest  (evidence)`: verdict, ref and digest whole, the rest wraps under them. */
+function headLine(x: Ctx, verdict: ImageResult['verdict'], item: { ref: string; digest?: string | undefined; describes?: ImageResult['describes'] }, tail: string): string[] {
+  const segs: Seg[] = [
+    { text: verdictWord(x.c, verdict, VERDICT_WIDTH), keep: true },
+    { text: '  ' },
+    { text: item.ref, keep: true, style: x.c.bold },
+    { text: described(item) },
+    { text: '  ' },
+    { text: shortDigest(digestOf(item)), keep: true },
+    ...(tail ? [{ text: `  ${tail}` }] : []),
+  ];
+  return fitLine(segs, x.width, '  ', INDENT);
+}
+
+function workloadLines(x: Ctx, img: ImageResult | undefined): string[] {
   const { shown, more } = firstFew(img?.workloads ?? [], 5);
-  for (const w of shown) lines.push(`${INDENT}runs in ${workloadLabel(w)}`);
+  const lines = shown.flatMap((w) => fitText(`runs in ${workloadLabel(w)}`, x.width, INDENT, HANG));
   if (more > 0) lines.push(`${INDENT}runs in ${more} more workloads`);
   return lines;
 }
 
-function incidentLines(c: ChalkInstance, report: Report, inc: ReportIncident): string[] {
-  const lines = [c.bold(`Incident ${inc.id}${inc.title !== inc.id ? ` — ${inc.title}` : ''}`)];
-  for (const w of inc.windows) lines.push(`  window ${windowLabel(w)}`);
-  for (const hit of inc.affected) lines.push(...hitLines(c, report, hit, 'affected'));
-  for (const hit of inc.suspect) lines.push(...hitLines(c, report, hit, 'suspect'));
+function hitLines(x: Ctx, hit: IncidentHit, kind: 'affected' | 'suspect'): string[] {
+  const img = imageOf(x.report, hit);
+  const lines = headLine(x, kind, hit, `(${evidenceLabel(img?.source)})`);
+  if (kind === 'suspect') lines.push(...fitText(hit.why, x.width, INDENT, HANG));
+  for (const p of kind === 'affected' ? hit.packages : []) {
+    const { shown, more } = firstFew(p.paths, 3);
+    const where = shown.length > 0 ? `  ${shown.join(', ')}${more > 0 ? ` (+${more} more)` : ''}` : '  (path unknown)';
+    const via = p.via ? `  via ${p.via.join(' > ')}` : '';
+    lines.push(...fitLine([{ text: `${p.ecosystem} ` }, { text: `${p.name}@${p.version}`, keep: true, style: x.c.bold }, { text: `${where}${via}` }], x.width, INDENT, HANG));
+  }
+  // Which platforms carry it decides which nodes to look at; only worth a line when there is a choice.
+  if (img && img.platforms.length > 1) lines.push(...fitText(`platforms: ${img.platforms.map((p, i) => `${p.platform ?? `#${i + 1}`} ${p.verdict}`).join(', ')}`, x.width, INDENT, HANG));
+  return [...lines, ...workloadLines(x, img)];
+}
+
+function incidentLines(x: Ctx, inc: ReportIncident): string[] {
+  const title = `Incident ${inc.id}${inc.title !== inc.id ? ` — ${inc.title}` : ''}`;
+  const lines = fitLine([{ text: title, style: x.c.bold }], x.width, '', '  ');
+  for (const w of inc.windows) lines.push(...fitText(`window ${windowLabel(w)}`, x.width, '  ', '    '));
+  for (const hit of inc.affected) lines.push(...hitLines(x, hit, 'affected'));
+  for (const hit of inc.suspect) lines.push(...hitLines(x, hit, 'suspect'));
   if (inc.affected.length + inc.suspect.length === 0) lines.push('  no affected or suspect images');
   return lines;
 }
 
-function unknownLines(c: ChalkInstance, report: Report): string[] {
-  const unknown = report.images.filter((i) => i.verdict === 'unknown');
+/** Each unknown with its reason (the cause first: see judgeImage) and the workloads that run it: the teams to chase. */
+function unknownLines(x: Ctx): string[] {
+  const unknown = x.report.images.filter((i) => i.verdict === 'unknown');
   if (unknown.length === 0) return [];
   const noun = unknown.length === 1 ? 'image' : 'images';
-  const lines = [c.bold(`Could not check ${unknown.length} ${noun} (unknown is not clean):`)];
-  for (const img of unknown) {
-    lines.push(`  ${verdictWord(c, 'unknown', VERDICT_WIDTH)}  ${c.bold(img.ref)}${described(img)}  ${shortDigest(img.digest)}`);
-    lines.push(`${INDENT}${imageWhy(img)}`);
-  }
+  const lines = fitLine([{ text: `Could not check ${unknown.length} ${noun} (unknown is not clean):`, style: x.c.bold }], x.width, '', '  ');
+  for (const img of unknown) lines.push(...headLine(x, 'unknown', img, ''), ...fitText(imageWhy(img), x.width, INDENT, HANG), ...workloadLines(x, img));
   return lines;
 }
 
-function imageTableLines(c: ChalkInstance, report: Report): string[] {
+function imageCells(img: ImageResult, withWorkloads: boolean): string[] {
+  const runs = img.workloads.length === 0 ? '-' : `${img.workloads.length} workload${img.workloads.length === 1 ? '' : 's'}`;
+  return [refLabel(img, true), shortDigest(digestOf(img)), createdLabel(img.created), img.source?.kind ?? 'none', String(img.packageCount), ...(withWorkloads ? [runs] : [])];
+}
+
+/** A table when it fits the width; else one entry per image: verdict and ref, then the other columns wrapped below. */
+function imageTableLines(x: Ctx): string[] {
+  const { c, report } = x;
   if (report.images.length === 0) return [];
-  const rows = [
-    ['IMAGE', 'DIGEST', 'CREATED', 'SOURCE', 'PACKAGES'],
-    ...report.images.map((img) => [refLabel(img, true), shortDigest(img.digest), createdLabel(img.created), img.source?.kind ?? 'none', String(img.packageCount)]),
-  ];
-  const aligned = alignColumns(rows);
-  const verdicts = ['VERDICT'.padEnd(VERDICT_WIDTH), ...report.images.map((img) => verdictWord(c, img.verdict, VERDICT_WIDTH))];
-  return [c.bold('All images:'), ...aligned.map((line, i) => `${verdicts[i]}  ${line}`)];
+  const withWorkloads = report.images.some((img) => img.workloads.length > 0);
+  const header = ['IMAGE', 'DIGEST', 'CREATED', 'SOURCE', 'PACKAGES', ...(withWorkloads ? ['RUNS IN'] : [])];
+  const aligned = alignColumns([header, ...report.images.map((img) => imageCells(img, withWorkloads))]);
+  const fits = x.width === undefined || aligned.every((l) => VERDICT_WIDTH + 2 + displayWidth(l) <= x.width!);
+  if (fits) {
+    const verdicts = ['VERDICT'.padEnd(VERDICT_WIDTH), ...report.images.map((img) => verdictWord(c, img.verdict, VERDICT_WIDTH))];
+    return [c.bold('All images:'), ...aligned.map((line, i) => `${verdicts[i]}  ${line}`)];
+  }
+  const entry = (img: ImageResult) => {
+    const [ref, digest, created, source, count, runs] = imageCells(img, withWorkloads);
+    const head = fitLine([{ text: verdictWord(c, img.verdict, VERDICT_WIDTH), keep: true }, { text: '  ' }, { text: img.ref, keep: true }, { text: ref!.slice(img.ref.length) }], x.width, '', ' '.repeat(VERDICT_WIDTH + 2));
+    const rest = [digest === '-' ? 'no digest' : `digest ${digest}`, `created ${created}`, `source ${source}`, `${count} packages`, ...(runs && runs !== '-' ? [`runs in ${runs}`] : [])].join(' · ');
+    return [...head, ...fitText(rest, x.width, ' '.repeat(VERDICT_WIDTH + 2))];
+  };
+  return [c.bold('All images:'), ...report.images.flatMap(entry)];
 }
 
 /** Images whose build time came from more than their config (a push time, provenance, a note): each source, the deciding one marked. */
-function buildTimeLines(c: ChalkInstance, report: Report): string[] {
-  const shown = report.images.filter((img) => img.created?.pushed || img.created?.note || (img.created?.sources?.length ?? 0) > 1);
+function buildTimeLines(x: Ctx): string[] {
+  const shown = x.report.images.filter((img) => img.created?.pushed || img.created?.note || (img.created?.sources?.length ?? 0) > 1);
   if (shown.length === 0) return [];
-  return [c.bold('Build times:'), ...shown.flatMap((img) => [`  ${refLabel(img, true)}`, ...timeSourcesLabel(img.created).map((l) => `${INDENT}${l}`)])];
+  return [
+    x.c.bold('Build times:'),
+    ...shown.flatMap((img) => [...fitLine([{ text: refLabel(img, true), keep: true }], x.width, '  '), ...timeSourcesLabel(img.created).flatMap((l) => fitText(l, x.width, INDENT, HANG))]),
+  ];
 }
 
-function listSection(c: ChalkInstance, title: string, items: readonly string[]): string[] {
-  return items.length === 0 ? [] : [c.bold(title), ...items.map((s) => `  ${s}`)];
+function listSection(x: Ctx, title: string, items: readonly string[]): string[] {
+  return items.length === 0 ? [] : [x.c.bold(title), ...items.flatMap((s) => fitText(s, x.width, '  ', '    '))];
 }
 
 /** `quiet` keeps what needs action (headline, blast radius, unknowns, scan problems) and drops the rest. */
 export const tablePresenter: Presenter = (report, out, opts) => {
-  const c = paint(opts.color);
+  const x: Ctx = { c: paint(opts.color), report, width: opts.width };
   const sections = [
-    [c.bold(`sbom-hunt ${report.tool.version} — ${headline(report.summary)}`)],
-    ...report.incidents.map((inc) => incidentLines(c, report, inc)),
-    unknownLines(c, report),
-    listSection(c, 'Scan problems:', report.errors),
-    opts.quiet ? [] : imageTableLines(c, report),
-    opts.quiet ? [] : buildTimeLines(c, report),
-    opts.quiet ? [] : listSection(c, 'Notes:', report.notes),
+    fitLine([{ text: `sbom-hunt ${report.tool.version} — ${headline(report.summary)}`, style: x.c.bold }], x.width, '', '  '),
+    ...report.incidents.map((inc) => incidentLines(x, inc)),
+    unknownLines(x),
+    listSection(x, 'Scan problems:', report.errors),
+    opts.quiet ? [] : imageTableLines(x),
+    opts.quiet ? [] : buildTimeLines(x),
+    opts.quiet ? [] : listSection(x, 'Notes:', report.notes),
   ].filter((s) => s.length > 0);
   out.write(sections.map((s) => s.join('\n')).join('\n\n') + '\n');
 };

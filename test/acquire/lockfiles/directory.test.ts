@@ -104,7 +104,7 @@ describe('directory acquirer', () => {
 describe('directory acquirer, other targets', () => {
   it('says not mine to anything but a directory target', async () => {
     const outcome = await directoryAcquirer.acquire({ kind: 'sbom-file', ref: 'x', path: 'x' }, ctx());
-    expect(outcome).toEqual({ ok: false, notMine: 'not a directory' });
+    expect(outcome).toEqual({ ok: false, notMine: 'not a directory', applies: false });
   });
 
   it('reports a file over the size cap instead of reading it', async () => {

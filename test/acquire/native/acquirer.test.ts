@@ -31,7 +31,7 @@ describe('nativeAcquirer', () => {
   });
 
   it('says "not mine" for targets it cannot open, and makes an unreadable path unknown with an input error', async () => {
-    expect(await nativeAcquirer.acquire({ kind: 'sbom-file', ref: 'x', path: '/x.json' }, ctx())).toEqual({ ok: false, notMine: 'cannot open sbom-file targets' });
+    expect(await nativeAcquirer.acquire({ kind: 'sbom-file', ref: 'x', path: '/x.json' }, ctx())).toEqual({ ok: false, notMine: 'cannot open sbom-file targets', applies: false });
     const c = ctx();
     const out = await nativeAcquirer.acquire({ kind: 'docker-archive', ref: 'x', path: join(root, 'missing.tar') }, c);
     expect(out.ok && out.image.errors.join()).toContain('missing.tar');

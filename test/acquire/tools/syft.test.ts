@@ -27,7 +27,7 @@ describe('syft acquirer: what it does not take', () => {
     [{ kind: 'sbom-file', ref: 's', path: '/s.json' }, 'syft does not read sbom-file targets'],
     [{ kind: 'directory', ref: 'd', path: '/src' }, 'syft does not read directory targets'],
   ])('%j', async (t, reason) => {
-    expect(await syftAcquirer().acquire(t, ctx())).toEqual({ ok: false, notMine: reason });
+    expect(await syftAcquirer().acquire(t, ctx())).toEqual({ ok: false, notMine: reason, applies: false });
   });
 
   it('says "syft not installed", once for the whole run', async () => {

@@ -41,7 +41,7 @@ describe('the described image beside the SBOM file path', () => {
 
   it('html: under the path, escaped', () => {
     const html = print('html');
-    expect(html).toContain(`<code>sboms/payments.cdx.json</code><br><span class="muted describes">describes <code>${NAME} ${DIGEST}</code></span>`);
+    expect(html).toContain(`<code>sboms/<wbr>payments.cdx.json</code><br><span class="muted describes">describes <code>${NAME} ${DIGEST}</code></span>`);
     expect(html).toContain('describes <code>registry.example.com/shop/broken</code>');
   });
 

@@ -47,7 +47,21 @@ describe('html presenter', () => {
 
   it('says per incident how many workloads are affected, suspect and unknown, and the coverage', () => {
     const out = render(sampleImages);
-    expect(out).toContain('axios-2026-03: 2 workloads affected (1 image), 0 suspect (2 images), 1 unknown, coverage 83.3% (5/6)');
+    expect(out).toContain('axios-2026-03: 2 workloads (1 image) affected, 2 images suspect, 1 image unknown, coverage 83.3% (5/6)');
+  });
+
+  it('counts images when no workload runs them: a fleet of SBOM files never reads "0 workloads affected"', () => {
+    const noWorkloads = sampleImages.map((img) => ({ ...img, workloads: [] }));
+    const out = render(noWorkloads);
+    expect(out).toContain('axios-2026-03: 1 image affected, 2 images suspect, 1 image unknown');
+    expect(out).not.toMatch(/0 workloads/);
+  });
+
+  it('breaks image refs and paths after / (a <wbr>), never mid-word, and copies no break characters', () => {
+    const out = render(sampleImages);
+    expect(out).toContain('<code>registry.example.com/<wbr>payments/<wbr>api:2.3.0</code>');
+    expect(out).toContain('/<wbr>srv/<wbr>app/<wbr>node_modules/<wbr>axios/<wbr>package.json');
+    expect(out).not.toMatch(/word-break:\s*break-all/);
   });
 
   it('stays under 2 MB for 1,000 images', () => {

@@ -4,7 +4,7 @@ import type { IncidentHit, Report, ReportIncident } from '../../../model/report.
 import type { Verdict } from '../../../model/verdict.js';
 import { createdLabel, describedLabel, evidenceLabel, packageLabel, shortDigest, timeSourcesLabel, windowLabel } from '../../describe.js';
 import { imageOf } from '../lookup.js';
-import { esc, link } from './escape.js';
+import { esc, escPath, link } from './escape.js';
 
 const NO_CLUSTER = 'not found in a cluster (SBOM files or image lists)';
 
@@ -27,11 +27,19 @@ function workloadCount(report: Report, hits: readonly IncidentHit[]): number {
 }
 
 /** One line per incident: what the on-call person reads first. */
+/**
+ * What a headline counts: workloads when a cluster says what runs the images, else the images themselves, so a
+ * fleet of SBOM files with 2 affected reads "2 images affected", never "0 workloads affected".
+ */
+function hitCount(report: Report, hits: readonly IncidentHit[]): string {
+  const w = workloadCount(report, hits);
+  return w > 0 ? `${plural(w, 'workload')} (${plural(hits.length, 'image')})` : plural(hits.length, 'image');
+}
+
 export function headlines(report: Report): string {
   const { unknown, coverage } = report.summary;
   const items = report.incidents.map((inc) => {
-    const [a, s] = [workloadCount(report, inc.affected), workloadCount(report, inc.suspect)];
-    const text = `${inc.id}: ${plural(a, 'workload')} affected (${plural(inc.affected.length, 'image')}), ${s} suspect (${plural(inc.suspect.length, 'image')}), ${unknown} unknown, coverage ${coverage.percent}% (${coverage.checked}/${coverage.total})`;
+    const text = `${inc.id}: ${hitCount(report, inc.affected)} affected, ${hitCount(report, inc.suspect)} suspect, ${plural(unknown, 'image')} unknown, coverage ${coverage.percent}% (${coverage.checked}/${coverage.total})`;
     return `<li class="${inc.affected.length > 0 ? 'has-affected' : ''}" data-incident="${esc(inc.id)}">${esc(text)}</li>`;
   });
   return `<ul class="headlines">${items.join('')}</ul>`;
@@ -39,7 +47,7 @@ export function headlines(report: Report): string {
 
 function packagesCell(hit: IncidentHit): string {
   if (hit.packages.length === 0) return '<span class="muted">none: built inside the window</span>';
-  return hit.packages.map((p) => `<div><code>${esc(`${p.ecosystem} ${packageLabel(p)}`)}</code>${p.paths.map((x) => `<br><code class="muted">${esc(x)}</code>`).join('')}</div>`).join('');
+  return hit.packages.map((p) => `<div><code>${esc(`${p.ecosystem} ${packageLabel(p)}`)}</code>${p.paths.map((x) => `<br><code class="muted">${escPath(x)}</code>`).join('')}</div>`).join('');
 }
 
 interface Row {
@@ -66,7 +74,7 @@ function groupRows(report: Report, inc: ReportIncident): Map<string, Row[]> {
 function hitRow(r: Row): string {
   const w = r.workload ? `${esc(`${r.workload.kind}/${r.workload.name}`)}<br><span class="muted">container ${esc(r.workload.container)}, ${r.workload.pods} pods</span>` : '<span class="muted">-</span>';
   const built = r.img ? esc(createdLabel(r.img.created)) : '-';
-  return `<tr data-verdict="${r.verdict}"><td>${verdictBadge(r.verdict)}</td><td>${w}</td><td><code>${esc(r.hit.ref)}</code>${describedCell(r.hit)}<br><code class="muted">${esc(shortDigest(r.hit.digest))}</code></td><td>${packagesCell(r.hit)}</td><td>${esc(r.hit.why)}<br><span class="muted">built ${built}</span></td></tr>`;
+  return `<tr data-verdict="${r.verdict}"><td>${verdictBadge(r.verdict)}</td><td>${w}</td><td><code>${escPath(r.hit.ref)}</code>${describedCell(r.hit)}<br><code class="muted">${esc(shortDigest(r.hit.digest))}</code></td><td>${packagesCell(r.hit)}</td><td>${esc(r.hit.why)}<br><span class="muted">built ${built}</span></td></tr>`;
 }
 
 export function incidentSection(report: Report, inc: ReportIncident, timeline: string): string {
@@ -84,14 +92,14 @@ ${timeline}<p class="legend">Marks: ▲ affected, ◆ suspect, ■ unknown, ● 
 export function unknownSection(report: Report): string {
   const rows = report.images
     .filter((i) => i.verdict === 'unknown')
-    .map((i) => `<tr data-verdict="unknown"><td><code>${esc(i.ref)}</code>${describedCell(i)}<br><code class="muted">${esc(shortDigest(i.digest))}</code></td><td><ul>${i.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></td></tr>`);
+    .map((i) => `<tr data-verdict="unknown"><td><code>${escPath(i.ref)}</code>${describedCell(i)}<br><code class="muted">${esc(shortDigest(i.digest))}</code></td><td><ul>${i.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></td></tr>`);
   const body = rows.length > 0 ? `<table><thead><tr><th scope="col">image</th><th scope="col">why it could not be checked</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : '<p>Every image was checked.</p>';
   return `<section aria-labelledby="unknown"><h2 id="unknown">Could not be checked (${rows.length}): never counted as clean</h2>${body}</section>`;
 }
 
 export function imagesSection(report: Report): string {
   const rows = report.images.map(
-    (i) => `<tr data-verdict="${i.verdict}" data-image=""><td>${verdictBadge(i.verdict)}</td><td><code>${esc(i.ref)}</code>${describedCell(i)}</td><td><code>${esc(shortDigest(i.digest))}</code></td><td>${esc(createdLabel(i.created))}${timeSourcesLabel(i.created).length > 1 ? `<ul class="muted">${timeSourcesLabel(i.created).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}</td><td>${esc(evidenceLabel(i.source))}</td><td>${i.packageCount}</td></tr>`,
+    (i) => `<tr data-verdict="${i.verdict}" data-image=""><td>${verdictBadge(i.verdict)}</td><td><code>${escPath(i.ref)}</code>${describedCell(i)}</td><td><code>${esc(shortDigest(i.digest))}</code></td><td>${esc(createdLabel(i.created))}${timeSourcesLabel(i.created).length > 1 ? `<ul class="muted">${timeSourcesLabel(i.created).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}</td><td>${esc(evidenceLabel(i.source))}</td><td>${i.packageCount}</td></tr>`,
   );
   return `<section aria-labelledby="images"><h2 id="images">All images (${report.images.length})</h2><table><thead><tr><th scope="col">verdict</th><th scope="col">image</th><th scope="col">digest</th><th scope="col">built</th><th scope="col">evidence</th><th scope="col">packages</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }

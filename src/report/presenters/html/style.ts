@@ -12,7 +12,7 @@ h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.25rem;margin:2rem 0 .5rem;bord
 table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem;font-size:.9rem}
 th,td{border-bottom:1px solid var(--line);padding:.3rem .45rem;text-align:left;vertical-align:top}
 th{background:#eef0f3}
-td code,li code{font-size:.85em;word-break:break-all}
+td code,li code{font-size:.85em;overflow-wrap:break-word}
 .v{font-weight:700;white-space:nowrap}
 .v-affected{color:var(--affected)}.v-suspect{color:var(--suspect)}.v-unknown{color:var(--unknown)}.v-clean{color:var(--clean)}
 .v::before{display:inline-block;width:1.1em}
