@@ -1,7 +1,7 @@
 // Orchestration of the five stages: inventory -> acquire -> match -> judge -> report.
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
-import { buildSources, inventoryAll } from './inventory/index.js';
+import { buildSources, inventoryAll, namedRegistries } from './inventory/index.js';
 import { readImageList, type ImageList } from './inventory/image-list.js';
 import type { InventoryGap } from './inventory/source.js';
 import { resolveDigests } from './inventory/registry.js';
@@ -72,7 +72,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const iocs = opts.iocs ?? (await loadIocs(opts.iocPaths, (e) => iocErrors.push(iocLoadMessage(e))));
   const index = buildIocIndex(iocs, opts.windows);
   const warn = opts.warn ?? (() => {});
-  const credentials = defaultCredentials();
+  const credentials = defaultCredentials(process.env, await namedRegistries(opts.sources));
   const registry = new RegistryClient({ insecureRegistries: opts.insecureRegistries, credentials, ...(opts.signal ? { signal: opts.signal } : {}) });
   const deferred: (() => Promise<void>)[] = [];
   const ctx = {

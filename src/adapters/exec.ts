@@ -48,13 +48,26 @@ export function setToolRecorder(fn: ((run: RecordedRun) => void) | undefined): v
   recorder = fn;
 }
 
-/** Masks every registered secret (the registry adapter registers its credentials here too) and the given extra ones. */
+/**
+ * Secrets that need no registering, because their place gives them away: URL userinfo
+ * (`https://user:pw@host`, or `user:pw@host/...` typed without a scheme), token-like query parameters
+ * (presigned blob URLs), and Authorization header values.
+ */
+const SHAPED_SECRETS: [RegExp, string][] = [
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'<>]+@/gi, `$1${MASK}@`],
+  [/(^|[\s"'(=])[^\s/@"':]+:[^\s/@"']+@(?=[a-z0-9.-]+(?::\d+)?\/)/gi, `$1${MASK}@`],
+  [/([?&](?:access_token|refresh_token|token|sig|signature|x-amz-signature|x-amz-security-token|x-amz-credential|x-goog-signature|password|secret|api[_-]?key|key)=)[^&\s"'#]+/gi, `$1${MASK}`],
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${MASK}`],
+];
+
+/** Masks every registered secret (the registry adapter registers its credentials here too), the given extra ones, and URL credentials. */
 export function maskSecrets(text: string, extra: readonly (string | undefined)[] = []): string {
   const all = [...secrets, ...extra.filter((s): s is string => !!s && s.length >= 3)];
   // Longest first, so a secret containing another is masked whole.
   all.sort((a, b) => b.length - a.length);
   let out = text;
   for (const s of all) out = out.split(s).join(MASK);
+  for (const [pattern, replacement] of SHAPED_SECRETS) out = out.replace(pattern, replacement);
   return out;
 }
 

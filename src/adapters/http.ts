@@ -94,9 +94,14 @@ async function attemptOnce(req: HttpRequest, policy: RetryPolicy): Promise<HttpR
     return new Retryable(`${doing}${describeFailure(err, controller.signal.aborted, policy.timeoutMs)}`);
   };
   let res: Response;
+  let finalUrl: string;
   try {
-    res = await fetch(req.url, { method: req.method ?? 'GET', headers: req.headers, body: req.body, redirect: req.redirect ?? 'follow', signal: controller.signal });
+    ({ res, url: finalUrl } = await fetchFollowing(req, controller.signal));
   } catch (err) {
+    if (err instanceof ToolError) {
+      release();
+      throw err;
+    }
     throw failure(err, '');
   }
   if (res.status === 429 || (res.status >= 500 && res.status !== 501)) {
@@ -104,7 +109,7 @@ async function attemptOnce(req: HttpRequest, policy: RetryPolicy): Promise<HttpR
     await res.body?.cancel().catch(() => undefined);
     throw new Retryable(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, retryAfterMs(res.headers.get('retry-after')));
   }
-  const base = { status: res.status, headers: res.headers, url: res.url || req.url };
+  const base = { status: res.status, headers: res.headers, url: finalUrl };
   if (req.stream && res.ok && res.body) {
     clearTimeout(timer);
     const stream = guardStream(res.body, controller, policy.timeoutMs, req.url, req.signal);
@@ -122,6 +127,47 @@ async function attemptOnce(req: HttpRequest, policy: RetryPolicy): Promise<HttpR
     }
     throw failure(err, 'reading the response: ');
   }
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 10;
+
+/**
+ * fetch with redirects followed by hand, so each hop is judged before anything is sent to it: HTTPS never
+ * steps down to plain HTTP (that would hand the request, and what it carries, to anyone on the path), and
+ * credentials and cookies stay behind when a hop leaves the origin.
+ */
+async function fetchFollowing(req: HttpRequest, signal: AbortSignal): Promise<{ res: Response; url: string }> {
+  let url = new URL(req.url);
+  let method = req.method ?? 'GET';
+  let body = req.body;
+  let headers: Record<string, string> = { ...req.headers };
+  for (let hop = 0; ; hop++) {
+    const res = await fetch(url, { method, headers, body, redirect: 'manual', signal });
+    const location = res.headers.get('location');
+    if (req.redirect === 'manual' || !REDIRECT_STATUSES.has(res.status) || location === null) return { res, url: url.href };
+    await res.body?.cancel().catch(() => undefined);
+    const what = `${req.method ?? 'GET'} ${pathOf(req.url)}`;
+    if (hop >= MAX_REDIRECTS) throw new ToolError(url.host, `${what}: more than ${MAX_REDIRECTS} redirects`);
+    if (!URL.canParse(location, url.href)) throw new ToolError(url.host, redact(`${what}: redirect to something that is not a URL (${JSON.stringify(location.slice(0, 200))})`));
+    const next = new URL(location, url);
+    if (url.protocol === 'https:' && next.protocol !== 'https:') {
+      const to = next.protocol === 'http:' ? `plain HTTP (${next.host})` : `${next.protocol} (${next.host})`;
+      throw new ToolError(url.host, `${what}: ${url.host} redirects from HTTPS to ${to}; refused, not followed`);
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new ToolError(url.host, `${what}: redirect to scheme ${next.protocol}; refused`);
+    if (next.origin !== url.origin) headers = withoutHeaders(headers, ['authorization', 'cookie', 'proxy-authorization']);
+    if ((res.status === 303 && method !== 'HEAD') || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+      method = 'GET';
+      body = undefined;
+      headers = withoutHeaders(headers, ['content-type', 'content-length']);
+    }
+    url = next;
+  }
+}
+
+function withoutHeaders(headers: Record<string, string>, names: string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => !names.includes(k.toLowerCase())));
 }
 
 async function readCapped(res: Response, maxBytes: number): Promise<Buffer> {

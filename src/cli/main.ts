@@ -12,6 +12,7 @@ import { addReportCommand } from './report-command.js';
 import { addContainCommand } from './contain-command.js';
 import { SOURCES } from '../inventory/index.js';
 import { DatabaseError } from '../acquire/cache/open.js';
+import { maskSecrets } from '../adapters/exec.js';
 
 function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
   const program = new Command('sbom-hunt')
@@ -67,9 +68,32 @@ function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
   return program;
 }
 
+/** Every line on stderr echoes something: an image line, a URL, a tool's output. None may show a credential. */
+function maskedStream(stream: RunIo['stderr']): RunIo['stderr'] {
+  // A proxy, not a copy: progress reads isTTY and columns. ora replaces `write` with a hook that calls the
+  // `write` it found (this masking one); the hook is kept as the proxy's own, never set on the real stream,
+  // so the chain stays hook -> mask -> the stream's original write and never loops.
+  const original = (stream.write as (...a: unknown[]) => boolean).bind(stream);
+  const masked = (chunk: unknown, ...rest: unknown[]): boolean => original(typeof chunk === 'string' ? maskSecrets(chunk) : chunk, ...rest);
+  let current: unknown = masked;
+  return new Proxy(stream, {
+    get: (target, prop) => {
+      if (prop === 'write') return current;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+    set: (target, prop, value) => {
+      if (prop !== 'write') return Reflect.set(target, prop, value, target);
+      current = value;
+      return true;
+    },
+  });
+}
+
 /** Run the CLI; returns the exit code. Errors become one line on stderr, never a stack (unless SBOM_HUNT_DEBUG). */
-export async function main(argv: string[], io: RunIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function main(argv: string[], given: RunIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
   let code: number = EXIT.ok;
+  const io = { ...given, stderr: maskedStream(given.stderr) };
   const program = buildProgram(io, (c) => (code = c));
   try {
     await program.parseAsync(argv);

@@ -9,6 +9,7 @@ import { bySniffSource, resolveSourceArg } from './resolve-arg.js';
 import { directorySource } from './dir.js';
 import { imageRefSource, registrySource } from './registry-sources.js';
 import { kubeSource } from './kube/source.js';
+import { registryNamedBy } from './registry.js';
 import type { KubeOptions } from './kube/inventory.js';
 
 /** The sources of one run; `kube:` keeps what it saw (workloads) for the report. */
@@ -22,6 +23,17 @@ export function buildSources(kube: KubeOptions = {}) {
 
 /** The schemes for `--help`, in the order a newcomer meets them. */
 export const SOURCES: readonly Source[] = buildSources().list;
+
+/** Registries the user named on the command line (`registry:` and image arguments): the only ones environment credentials go to. */
+export async function namedRegistries(args: readonly string[]): Promise<string[]> {
+  const hosts = await Promise.all(
+    args.map(async (a) => {
+      const { source, spec } = await resolveSourceArg(a, SOURCES).catch(() => ({ source: undefined, spec: '' }));
+      return source?.scheme === 'registry' ? registryNamedBy(`registry:${spec}`) : source?.scheme === 'image' ? registryNamedBy(spec) : undefined;
+    }),
+  );
+  return hosts.filter((h): h is string => h !== undefined);
+}
 
 /**
  * Inventory every source argument; one failing source is reported and the others go on. A source that failed,

@@ -34,6 +34,19 @@ export async function inventoryRegistry(spec: string, client: RegistryLister): P
   return inventoryRepository(ref, client);
 }
 
+/** The registry a `registry:` or image argument names, as the user typed it; undefined when it names none. */
+export function registryNamedBy(spec: string): string | undefined {
+  const prefixed = spec.startsWith('registry:');
+  const rest = (prefixed ? spec.slice('registry:'.length) : spec).trim().replace(/\/+$/, '');
+  if (rest === '') return undefined;
+  if (prefixed && looksLikeHost(rest)) return rest.toLowerCase();
+  try {
+    return parseReference(rest, { defaultTag: !prefixed }).registry;
+  } catch {
+    return undefined;
+  }
+}
+
 async function inventoryCatalog(registry: string, client: RegistryLister): Promise<{ targets: Target[]; errors: string[] }> {
   let repositories: string[];
   try {

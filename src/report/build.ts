@@ -5,6 +5,7 @@ import { REPORT_SCHEMA_VERSION, type Report, type ReportSummary } from '../model
 import { verdictRank } from '../model/verdict.js';
 import { incidentEntries } from './incidents.js';
 import { byText, normalizeImage } from './normalize.js';
+import { maskSecrets } from '../adapters/exec.js';
 
 export interface ReportMeta {
   version: string;
@@ -59,7 +60,7 @@ export function buildReport(images: ImageResult[], iocs: IocSet, meta: ReportMet
     incidents: incidentEntries(sorted, iocs, meta.windows),
     windows: (meta.windows ?? []).map((w) => ({ start: w.start.toISOString(), end: w.end.toISOString(), source: w.source })),
     images: sorted,
-    errors: [...(meta.errors ?? [])],
+    errors: (meta.errors ?? []).map((e) => maskSecrets(e)),
     notes: [...(meta.notes ?? [])],
   };
 }

@@ -2,6 +2,7 @@
 import type { CreatedTime, ImageResult, InventoryPackage, Match, PlatformResult, WindowCheck, Workload } from '../model/finding.js';
 import type { Evidence } from '../model/package.js';
 import type { DescribedImage } from '../model/target.js';
+import { maskSecrets } from '../adapters/exec.js';
 
 /** Plain code-unit order: the same on every machine, unlike localeCompare. */
 export function byText(a: string, b: string): number {
@@ -107,10 +108,12 @@ function described(d: DescribedImage): DescribedImage {
 export function normalizeImage(img: ImageResult): ImageResult {
   return {
     ...(img.kind ? { kind: img.kind } : {}),
-    ref: img.ref,
+    // A source argument or image line may carry URL userinfo or a token: the report never does.
+    ref: maskSecrets(img.ref),
     digest: img.digest,
     verdict: img.verdict,
-    reasons: list(img.reasons),
+    // Reasons echo input (image lines, URLs, tool output): no credential reaches a report.
+    reasons: list(img.reasons).map((r) => maskSecrets(r)),
     packageCount: img.packageCount,
     created: created(img.created),
     windows: list(img.windows).map(windowCheck),

@@ -26,17 +26,27 @@ const HUB_KEYS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io'
 const HELPER_TIMEOUT_MS = 30_000;
 
 /**
- * SBOM_HUNT_REGISTRY_USERNAME and SBOM_HUNT_REGISTRY_PASSWORD, sent only to the registries named in
- * SBOM_HUNT_REGISTRY_HOSTS (comma-separated) when set, else to every registry scanned.
+ * The hosts environment credentials may go to: SBOM_HUNT_REGISTRY_HOSTS (comma-separated) when set, as the
+ * user's exact list; else the registries the user typed on the command line (`named`). Never "every host".
  */
-export function envCredentials(env: NodeJS.ProcessEnv = process.env): CredentialLookup {
+export function credentialHosts(env: NodeJS.ProcessEnv, named: readonly string[]): string[] {
+  const listed = (env.SBOM_HUNT_REGISTRY_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  return [...new Set((listed.length > 0 ? listed : named).map(serverKey))];
+}
+
+/**
+ * SBOM_HUNT_REGISTRY_USERNAME and SBOM_HUNT_REGISTRY_PASSWORD, sent only to the registries the user named:
+ * SBOM_HUNT_REGISTRY_HOSTS, else the hosts of `registry:` and image arguments (`named`). Never to a host that
+ * came from a pod spec or an images file: whoever writes a pod spec would receive the password.
+ */
+export function envCredentials(env: NodeJS.ProcessEnv = process.env, named: readonly string[] = []): CredentialLookup {
   const username = env.SBOM_HUNT_REGISTRY_USERNAME;
   const password = env.SBOM_HUNT_REGISTRY_PASSWORD;
-  const hosts = (env.SBOM_HUNT_REGISTRY_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  const hosts = credentialHosts(env, named);
   addSecret(password);
   return async (registry) => {
     if (!username || !password) return undefined;
-    if (hosts.length > 0 && !hosts.some((h) => serverKey(h) === serverKey(registry))) return undefined;
+    if (!hosts.includes(serverKey(registry))) return undefined;
     return { username, password };
   };
 }
@@ -64,8 +74,8 @@ export function dockerConfigCredentials(path: string, env: NodeJS.ProcessEnv = p
 }
 
 /** Explicit environment credentials first, then docker's. */
-export function defaultCredentials(env: NodeJS.ProcessEnv = process.env): CredentialLookup {
-  const fromEnv = envCredentials(env);
+export function defaultCredentials(env: NodeJS.ProcessEnv = process.env, named: readonly string[] = []): CredentialLookup {
+  const fromEnv = envCredentials(env, named);
   const fromDocker = dockerConfigCredentials(dockerConfigPath(env), env);
   return async (registry) => (await fromEnv(registry)) ?? fromDocker(registry);
 }

@@ -105,10 +105,24 @@ describe('docker config.json', () => {
 });
 
 describe('environment credentials', () => {
-  it('apply to every registry when SBOM_HUNT_REGISTRY_HOSTS is unset', async () => {
+  it('go to no registry when none was named: unset SBOM_HUNT_REGISTRY_HOSTS is not "every host"', async () => {
     const lookup = envCredentials({ SBOM_HUNT_REGISTRY_USERNAME: 'ci', SBOM_HUNT_REGISTRY_PASSWORD: 'env-pass-1' });
-    expect(await lookup('ghcr.io')).toEqual({ username: 'ci', password: 'env-pass-1' });
+    expect(await lookup('ghcr.io')).toBeUndefined();
     expect(redact('env-pass-1')).toBe('***');
+  });
+
+  it('go to the registries named on the command line when SBOM_HUNT_REGISTRY_HOSTS is unset, never to others', async () => {
+    const lookup = envCredentials({ SBOM_HUNT_REGISTRY_USERNAME: 'ci', SBOM_HUNT_REGISTRY_PASSWORD: 'pw-n' }, ['GHCR.io', 'localhost:5000']);
+    expect(await lookup('ghcr.io')).toEqual({ username: 'ci', password: 'pw-n' });
+    expect(await lookup('localhost:5000')).toBeDefined();
+    // Another port, another name for the same machine, a subdomain: not what the user named.
+    for (const other of ['localhost:5001', '127.0.0.1:5000', 'evil.ghcr.io', 'ghcr.io.evil.example', 'quay.io']) expect(await lookup(other)).toBeUndefined();
+  });
+
+  it('SBOM_HUNT_REGISTRY_HOSTS, when set, is the exact list: a named registry outside it gets none', async () => {
+    const lookup = envCredentials({ SBOM_HUNT_REGISTRY_USERNAME: 'ci', SBOM_HUNT_REGISTRY_PASSWORD: 'pw-l', SBOM_HUNT_REGISTRY_HOSTS: 'quay.io' }, ['ghcr.io']);
+    expect(await lookup('quay.io')).toBeDefined();
+    expect(await lookup('ghcr.io')).toBeUndefined();
   });
 
   it('apply only to the listed registries when SBOM_HUNT_REGISTRY_HOSTS is set', async () => {
@@ -122,7 +136,7 @@ describe('environment credentials', () => {
     const dir = join(tmp, 'precedence');
     await mkdir(dir);
     await writeFile(join(dir, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { username: 'docker', password: 'docker-pw' } } }));
-    const both = defaultCredentials({ ...env, DOCKER_CONFIG: dir, SBOM_HUNT_REGISTRY_USERNAME: 'env', SBOM_HUNT_REGISTRY_PASSWORD: 'env-pw' });
+    const both = defaultCredentials({ ...env, DOCKER_CONFIG: dir, SBOM_HUNT_REGISTRY_USERNAME: 'env', SBOM_HUNT_REGISTRY_PASSWORD: 'env-pw' }, ['ghcr.io']);
     expect(await both('ghcr.io')).toEqual({ username: 'env', password: 'env-pw' });
     const dockerOnly = defaultCredentials({ ...env, DOCKER_CONFIG: dir });
     expect(await dockerOnly('ghcr.io')).toEqual({ username: 'docker', password: 'docker-pw' });
