@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import { buildSources, inventoryAll, namedRegistries } from './inventory/index.js';
 import { readImageList, type ImageList } from './inventory/image-list.js';
-import type { InventoryGap } from './inventory/source.js';
+import type { InventoryContext, InventoryGap } from './inventory/source.js';
 import { resolveDigests } from './inventory/registry.js';
 import { acquireTarget } from './acquire/index.js';
 import { buildChain, type ChainOptions } from './acquire/chain.js';
@@ -51,6 +51,8 @@ export interface ScanOptions extends Omit<ChainOptions, 'registry' | 'credential
   warn?: (message: string) => void;
   /** Progress hook: called after each image is judged. */
   onImage?: (done: number, total: number, image: ImageResult) => void;
+  /** `-v`: each source argument, the scheme it was read as, and what it yielded. */
+  onSource?: InventoryContext['onSource'];
   /** Progress: the inventory is done and this many images will be read. */
   onInventory?: (total: number) => void;
   /** Progress: a link of the chain is about to try this target. */
@@ -83,6 +85,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     inputErrors: [...iocErrors],
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onStage ? { onStage: opts.onStage } : {}),
+    ...(opts.onSource ? { onSource: opts.onSource } : {}),
     ...(index.files.length > 0 ? { fileIndicators: index.files.map((f) => f.indicator) } : {}),
   };
 

@@ -36,6 +36,12 @@ const STDERR_TAIL = 2000;
 const DEFAULT_MAX_OUTPUT = 512 * 1024 * 1024;
 const secrets = new Set<string>();
 let recorder: ((run: RecordedRun) => void) | undefined;
+let trace: ((line: string) => void) | undefined;
+
+/** `--debug`: every command line (secrets masked) and how it ended; pass undefined to stop. */
+export function setToolTraceSink(fn: ((line: string) => void) | undefined): void {
+  trace = fn;
+}
 
 /** Remembers a secret so no message, recorded line or stderr tail this runner produces can show it. */
 export function registerSecret(secret: string | undefined): void {
@@ -101,6 +107,8 @@ export async function spawnTool(run: ToolRun): Promise<ToolOutcome> {
   refuseSecretsOnArgv(run, extra);
   const command = maskSecrets([run.tool, ...run.args].join(' '), extra);
   recorder?.({ tool: run.tool, args: [...run.args], env: maskedEnv(run.env, extra) });
+  const started = Date.now();
+  trace?.(`run ${command}`);
   // Loaded on first use: most runs spawn nothing, and execa costs a tenth of a second at startup.
   const { execa } = await import('execa');
   const result = await execa(run.tool, [...run.args], {
@@ -114,6 +122,7 @@ export async function spawnTool(run: ToolRun): Promise<ToolOutcome> {
     stripFinalNewline: false,
     reject: false,
   });
+  trace?.(`done ${command}: ${result.failed ? failureText(result as FailedRun, run.timeoutMs) : 'exit 0'} in ${Date.now() - started} ms`);
   return {
     command,
     failed: result.failed,

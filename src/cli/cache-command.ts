@@ -7,13 +7,14 @@ import type { RunIo } from './scan-command.js';
 export async function runCacheCommand(action: 'stats' | 'prune' | 'clear', opts: { cacheDir?: string; olderThan?: string }, io: RunIo): Promise<number> {
   const file = cachePath(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}, io.env);
   if (!file) throw new UsageError('no cache location');
+  // stats is machine output: JSON alone on stdout, so `cache stats | jq` works.
   if (action === 'stats' && !existsSync(file)) {
-    io.stdout.write(`cache ${file}: empty (no file yet)\n`);
+    io.stdout.write(`${JSON.stringify({ path: file, exists: false, images: 0, packages: 0, bytes: 0, byMethod: {} }, null, 2)}\n`);
     return EXIT.ok;
   }
   const store = openCache(file, { warn: (m) => io.stderr.write(`sbom-hunt: warning: ${m}\n`) });
   try {
-    if (action === 'stats') io.stdout.write(`cache ${file}\n${JSON.stringify(store.stats(), null, 2)}\n`);
+    if (action === 'stats') io.stdout.write(`${JSON.stringify({ ...store.stats(), exists: true }, null, 2)}\n`);
     else if (action === 'prune') {
       const before = olderThan(opts.olderThan ?? '30d');
       io.stdout.write(`pruned ${store.prune(before)} cached image(s) older than ${before.toISOString()}\n`);

@@ -35,6 +35,14 @@ export async function runIocsList(iocPaths: string[], format: string, io: RunIo)
     io.stdout.write(`${JSON.stringify(set.incidents, null, 2)}\n`);
     return EXIT.ok;
   }
+  if (format === 'yaml') {
+    // The sbom-hunt/v1 form `iocs lint` reads back: a listing that can be edited and loaded again.
+    const written = incidentsToYaml(set.incidents, `Listed by sbom-hunt ${toolVersion()} \`iocs list -f yaml\` from ${set.files.length} file(s).`);
+    for (const d of written.dropped) io.stderr.write(`sbom-hunt: warning: ${d}\n`);
+    io.stdout.write(written.text);
+    return EXIT.ok;
+  }
+  if (format !== 'table') throw new UsageError(`iocs list: -f must be table, json or yaml, not ${format}`);
   for (const inc of set.incidents) {
     io.stdout.write(`${inc.id}  ${inc.title}\n`);
     for (const w of inc.windows) io.stdout.write(`  window    ${w.start.toISOString()} .. ${w.end.toISOString()}\n`);

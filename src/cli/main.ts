@@ -1,7 +1,9 @@
 // commander wiring: flags -> options, errors -> one line and an exit code. The only process.exit is in bin/.
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { EXIT, InputError, OutputError, ToolError, UsageError } from '../errors.js';
-import { toolVersion } from '../version.js';
+import { runVersion, versionInfo, versionText } from './version-command.js';
+import { completionScript, SHELLS } from './completion.js';
+import { setLogLevel } from './log.js';
 import { addScanOptions, runScanCommand, type RunIo } from './scan-command.js';
 import { addSweepOptions, runSweepCommand } from './sweep-command.js';
 import { addIocsFeedCommands, runIocsLint, runIocsList } from './iocs-command.js';
@@ -17,9 +19,16 @@ import { maskSecrets } from '../adapters/exec.js';
 function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
   const program = new Command('sbom-hunt')
     .description('Find container images that carry a compromised package, were built in a compromise window, or could not be checked.')
-    .version(toolVersion())
+    .option('-V, --version', 'print the version, Node, the bundled feeds and their dates, the report schema')
+    .option('-v, --verbose', 'say on stderr how each source was read and each image\'s verdict')
+    .option('--debug', 'also every external command run and, on an internal error, its stack')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    // Commander's own messages ("error: unknown option") get the prefix every other error has.
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: (s, write) => write(`sbom-hunt: ${s}`) })
+    .hook('preAction', () => {
+      const o = program.opts<{ verbose?: boolean; debug?: boolean }>();
+      setLogLevel(o.debug || io.env.SBOM_HUNT_DEBUG ? 2 : o.verbose ? 1 : 0, (line) => io.stderr.write(line));
+    })
     .addHelpText('after', `\nSources:\n${SOURCES.map((s) => `  ${`${s.scheme}:`.padEnd(17)}${s.describe}`).join('\n')}\n\nExit codes: 0 every source enumerated, every image read, nothing at or above --fail-on; 1 findings at or above it;\n2 usage, configuration, input or output error; 3 (sweep) an alert could not be delivered;\n4 incomplete: nothing reached --fail-on but coverage is below 100% (--allow-incomplete accepts it); 130 interrupted.`);
 
   // Sources are optional when --images names the images (README: `scan --images FILE`).
@@ -41,10 +50,18 @@ function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
     .action(async (paths: string[]) => setCode(await runIocsLint(paths, io)));
   iocs.command('list').description('show the incidents and packages of IOC files (default: the bundled feeds)')
     .option('--ioc <path>', 'IOC file or directory (repeatable)', collect)
-    .option('-f, --format <format>', 'table or json', 'table')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'))
     .action(async (opts: { ioc?: string[]; format: string }) => setCode(await runIocsList(opts.ioc ?? [], opts.format, io)));
   addIocsFeedCommands(iocs, io, setCode);
   addReportCommand(program, io, setCode);
+  program.command('version').description('the version, Node, the bundled feeds (ids, disclosure dates, windows, sha256) and the report schema')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (opts: { format: string }) => setCode(await runVersion(opts.format, io)));
+  program.command('completion').description('print a shell completion script: source <(sbom-hunt completion bash)')
+    .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
+    .action((shell: string) => {
+      io.stdout.write(completionScript(shell, program, SOURCES.map((x) => x.scheme)));
+    });
   addContainCommand(program, io, setCode);
   const cache = program.command('cache').description('look after the digest-keyed SBOM cache');
   for (const action of ['stats', 'prune', 'clear'] as const) {
@@ -90,10 +107,15 @@ function maskedStream(stream: RunIo['stderr']): RunIo['stderr'] {
   });
 }
 
-/** Run the CLI; returns the exit code. Errors become one line on stderr, never a stack (unless SBOM_HUNT_DEBUG). */
+/** Run the CLI; returns the exit code. Errors become one line on stderr, never a stack (unless --debug or SBOM_HUNT_DEBUG). */
 export async function main(argv: string[], given: RunIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
   let code: number = EXIT.ok;
   const io = { ...given, stderr: maskedStream(given.stderr) };
+  // `--version` alone is answered before the command tree is built: the same lines as `version`.
+  if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
+    io.stdout.write(versionText(await versionInfo()));
+    return EXIT.ok;
+  }
   const program = buildProgram(io, (c) => (code = c));
   try {
     await program.parseAsync(argv);
@@ -109,7 +131,7 @@ export async function main(argv: string[], given: RunIo = { stdout: process.stdo
       return EXIT.usage;
     }
     io.stderr.write(`sbom-hunt: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-    if (io.env.SBOM_HUNT_DEBUG && err instanceof Error) io.stderr.write(`${err.stack}\n`);
+    if ((io.env.SBOM_HUNT_DEBUG || argv.includes('--debug')) && err instanceof Error) io.stderr.write(`${err.stack}\n`);
     return EXIT.usage;
   }
 }

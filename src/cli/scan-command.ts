@@ -14,6 +14,8 @@ import { DEFAULT_SBOM_SOURCES, SBOM_SOURCES } from '../acquire/chain.js';
 import { setToolWarningSink } from '../adapters/exec.js';
 import type { Report } from '../model/report.js';
 import type { Target } from '../model/target.js';
+import type { ImageResult } from '../model/finding.js';
+import { logDebug, logLevel, logVerbose } from './log.js';
 import { parsePushTimeApi, PUSH_VENDORS } from '../adapters/push-time/index.js';
 
 export function addScanOptions(cmd: Command): Command {
@@ -81,11 +83,18 @@ export async function runScanCommand(sources: string[], raw: unknown, io: RunIo,
   const { report, inputErrors } = await runScan({
     ...scanOptionsFrom(sources, flags, warn),
     signal: interrupt.signal,
+    ...verboseHooks(progress),
     ...(progress
       ? {
           onInventory: (total: number) => progress.inventory(total),
-          onStage: (t: Target, link: string) => progress.stage(t, link),
-          onImage: (done: number, total: number, img: { ref: string }) => progress.imageDone(done, total, img.ref),
+          onStage: (t: Target, link: string) => {
+            logDebug(`${t.ref}: trying ${link}`);
+            progress.stage(t, link);
+          },
+          onImage: (done: number, total: number, img: ImageResult) => {
+            logVerbose(imageLine(done, total, img));
+            progress.imageDone(done, total, img.ref);
+          },
         }
       : {}),
   });
@@ -100,6 +109,25 @@ export async function runScanCommand(sources: string[], raw: unknown, io: RunIo,
     return EXIT.usage;
   }
   return code;
+}
+
+/** `-v` and `--debug` without progress output (-q, a pipe): the same lines, straight to stderr. */
+function verboseHooks(progress: unknown): Partial<ScanOptions> {
+  if (logLevel() === 0) return {};
+  const hooks: Partial<ScanOptions> = {
+    onSource: (arg, readAs, r) => logVerbose(`source ${arg}: read as ${readAs}: ${r.targets.length} image(s)${r.errors.length + r.inputErrors.length > 0 ? `, ${r.errors.length + r.inputErrors.length} error(s)` : ''}`),
+  };
+  if (progress) return hooks;
+  return {
+    ...hooks,
+    onStage: (t: Target, link: string) => logDebug(`${t.ref}: trying ${link}`),
+    onImage: (done: number, total: number, img: ImageResult) => logVerbose(imageLine(done, total, img)),
+  };
+}
+
+function imageLine(done: number, total: number, img: ImageResult): string {
+  const method = (img.source ?? img.platforms?.find((p) => p.source)?.source)?.kind;
+  return `[${done}/${total}] ${img.ref}: ${img.verdict}${method ? ` (read by ${method})` : ''}`;
 }
 
 /** A report that could not be written is said, after everything else; any other failure is a bug and propagates. */

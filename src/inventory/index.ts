@@ -51,6 +51,7 @@ export async function inventoryAll(args: string[], sources: readonly Source[], c
     } catch (err) {
       r = { ...emptyInventory(), errors: [`${source.scheme}:${spec}: ${err instanceof Error ? err.message : String(err)}`] };
     }
+    ctx.onSource?.(arg, `${source.scheme}:${spec}`, r);
     all.targets.push(...r.targets);
     all.errors.push(...r.errors);
     all.inputErrors.push(...r.inputErrors);

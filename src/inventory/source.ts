@@ -12,6 +12,8 @@ export interface InventoryContext {
   toolTimeoutMs?: number;
   /** Work to do when the scan ends (temporary archives a daemon source saved): the scan runs it after the last image. */
   defer?: (cleanup: () => Promise<void>) => void;
+  /** `-v`: each argument, the scheme it was read as, and what it yielded. */
+  onSource?: (arg: string, readAs: string, result: InventoryResult) => void;
 }
 
 export interface InventoryResult {
