@@ -14,7 +14,9 @@ function customDetails(b: AlertBody): Record<string, unknown> {
     kind: b.kind,
     ...(b.incident ? { incident: b.incident } : {}),
     ...(b.verdict ? { verdict: b.verdict } : {}),
-    ...(b.package ? { package: b.package.name, ecosystem: b.package.ecosystem, version: b.package.version, paths_in_image: b.package.paths } : {}),
+    ...(b.package
+      ? { package: b.package.name, ecosystem: b.package.ecosystem, version: b.package.version, paths_in_image: b.package.paths, ...(b.package.matchKind ? { match_kind: b.package.matchKind } : {}) }
+      : {}),
     ...(b.image ? { image_ref: b.image.ref, image_digest: b.image.digest ?? 'unknown', ...(b.image.describes ? { image_described: b.image.describes } : {}) } : {}),
     ...(b.buildTime ? { build_time: b.buildTime.value ?? 'unknown', build_time_reliable: b.buildTime.reliable, build_time_source: b.buildTime.source, compromise_windows: b.buildTime.windows } : {}),
     workloads: b.workloads.map((w) => ({ cluster: w.context, namespace: w.namespace, kind: w.kind, name: w.name, container: w.container, pods: w.pods })),

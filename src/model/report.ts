@@ -146,6 +146,10 @@ export const IncidentPackage = z.object({
   /** Lockfile findings: the direct dependency chain that pulls this package in. */
   via: z.array(z.string()).optional(),
   inFinalFilesystem: z.boolean(),
+  /** 1.2: which kind of evidence matched (docs/report-schema.md#matchkind); absent in older reports. */
+  matchKind: z.enum(MATCH_KINDS).optional(),
+  /** What the finding adds (`built FROM docker.io/aquasec/trivy:0.69.4: ...`). */
+  detail: z.string().optional(),
 });
 export type IncidentPackage = z.infer<typeof IncidentPackage>;
 

@@ -1,6 +1,6 @@
 // Short human phrases shared by the report builder and every text presenter, so all formats say the same thing.
 import { DOWNLOAD_CACHE_DETAIL } from '../match/match-packages.js';
-import type { CreatedTime, ImageResult, Match, WindowCheck } from '../model/finding.js';
+import type { CreatedTime, ImageResult, Match, MatchKind, WindowCheck } from '../model/finding.js';
 import type { Evidence } from '../model/package.js';
 import type { DescribedImage } from '../model/target.js';
 import type { ReportSummary } from '../model/report.js';
@@ -12,6 +12,31 @@ export function packageLabel(p: { name: string; version: string }): string {
 /** The digest an image was read at, else the one its ref is pinned to (`app@sha256:…`): an unreadable pinned ref still names it. */
 export function digestOf(img: { ref: string; digest?: string | undefined }): string | undefined {
   return img.digest ?? /@(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.exec(img.ref)?.[1];
+}
+
+/** Which kind of evidence matched, as every presenter and alert says it. */
+export const MATCH_KIND_LABELS: Record<MatchKind, string> = {
+  'package-version': 'package version',
+  'package-range': 'version range',
+  'package-any-version': 'every version',
+  'file-path': 'file path',
+  'file-hash': 'file hash',
+  'image-name': 'image name',
+  'image-digest': 'image digest',
+  'base-image-layers': 'base image layer',
+  'lockfile-resolved-url': 'lockfile resolved URL',
+  'lockfile-integrity': 'lockfile integrity',
+};
+
+/** `npm axios@1.14.1 [package version]`, `file /usr/lib/x.pth [file hash]`, `image acme/scanner:1 [base image layer]`. */
+export function findingLabel(p: { ecosystem: string; name: string; version: string; matchKind?: MatchKind | undefined }): string {
+  const what = findingSubject(p);
+  return p.matchKind ? `${what} [${MATCH_KIND_LABELS[p.matchKind]}]` : what;
+}
+
+/** `npm axios@1.14.1`, `file /usr/lib/x.pth`, `image acme/scanner:1`: what matched, without how. */
+export function findingSubject(p: { ecosystem: string; name: string; version: string }): string {
+  return p.ecosystem === 'file' || p.ecosystem === 'image' ? `${p.ecosystem} ${p.name}` : `${p.ecosystem} ${packageLabel(p)}`;
 }
 
 /** `sha256:` and the first 12 hex digits: enough to tell images apart on a screen. */

@@ -9,7 +9,7 @@ import { byText } from './normalize.js';
 function packagesOf(ms: readonly Match[]): IncidentPackage[] {
   const byKey = new Map<string, IncidentPackage>();
   for (const m of ms) {
-    const key = [m.ecosystem, m.name, m.version, m.inFinalFilesystem].join('\0');
+    const key = [m.ecosystem, m.name, m.version, m.inFinalFilesystem, m.matchKind].join('\0');
     const seen = byKey.get(key);
     if (seen) seen.paths = [...new Set([...seen.paths, ...m.paths])].sort(byText);
     else
@@ -20,6 +20,8 @@ function packagesOf(ms: readonly Match[]): IncidentPackage[] {
         paths: [...m.paths],
         ...(m.dependencyPath && m.dependencyPath.length > 0 ? { via: [...m.dependencyPath] } : {}),
         inFinalFilesystem: m.inFinalFilesystem,
+        matchKind: m.matchKind,
+        ...(m.detail !== undefined ? { detail: m.detail } : {}),
       });
   }
   return [...byKey.values()];

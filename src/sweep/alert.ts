@@ -1,6 +1,7 @@
 // What a sweep alerts on: the alert body (stored in the state, sent to PagerDuty and webhooks) and its stable key.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { MATCH_KINDS } from '../model/finding.js';
 import { ReportWindowCheck, ReportWorkload } from '../model/report.js';
 
 export const ALERT_KINDS = ['finding', 'unknown', 'coverage', 'feed-age', 'containment'] as const;
@@ -12,7 +13,9 @@ export const AlertBody = z.object({
   summary: z.string(),
   incident: z.string().optional(),
   verdict: z.enum(['affected', 'suspect', 'unknown']).optional(),
-  package: z.object({ ecosystem: z.string(), name: z.string(), version: z.string(), paths: z.array(z.string()) }).optional(),
+  package: z
+    .object({ ecosystem: z.string(), name: z.string(), version: z.string(), paths: z.array(z.string()), matchKind: z.enum(MATCH_KINDS).optional(), detail: z.string().optional() })
+    .optional(),
   image: z.object({ ref: z.string(), digest: z.string().optional(), describes: z.string().optional() }).optional(),
   buildTime: z
     .object({ value: z.string().optional(), source: z.string().optional(), reliable: z.boolean(), windows: z.array(ReportWindowCheck) })

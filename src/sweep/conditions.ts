@@ -2,7 +2,7 @@
 import type { ImageResult } from '../model/finding.js';
 import type { IncidentHit, Report, ReportIncident } from '../model/report.js';
 import type { DescribedImage } from '../model/target.js';
-import { createdLabel, describedLabel, packageLabel } from '../report/describe.js';
+import { createdLabel, describedLabel, findingSubject, MATCH_KIND_LABELS } from '../report/describe.js';
 import { imageOf } from '../report/presenters/lookup.js';
 import type { AlertBody } from './alert.js';
 
@@ -55,8 +55,8 @@ function hitAlerts(report: Report, inc: ReportIncident, hit: IncidentHit, verdic
       ...common,
       ...withTime,
       ...(advisory ? { advisory } : {}),
-      package: { ecosystem: p.ecosystem, name: p.name, version: p.version, paths: p.paths },
-      summary: `${inc.id}: ${verdict} ${p.ecosystem} ${packageLabel(p)} in ${imageName(hit)}`,
+      package: { ecosystem: p.ecosystem, name: p.name, version: p.version, paths: p.paths, ...(p.matchKind ? { matchKind: p.matchKind } : {}), ...(p.detail ? { detail: p.detail } : {}) },
+      summary: `${inc.id}: ${verdict} ${findingSubject(p)} in ${imageName(hit)}${p.matchKind ? `; evidence: ${MATCH_KIND_LABELS[p.matchKind]}` : ''}`,
     };
   });
 }

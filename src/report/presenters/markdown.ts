@@ -1,6 +1,6 @@
 // The incident document: headline, one section per incident with evidence tables, then what could not be checked.
 import type { IncidentHit, Report, ReportIncident } from '../../model/report.js';
-import { createdLabel, evidenceLabel, headline, imageWhy, refLabel, shortDigest, windowLabel } from '../describe.js';
+import { createdLabel, evidenceLabel, headline, imageWhy, refLabel, shortDigest, windowLabel, findingLabel } from '../describe.js';
 import type { ImageResult } from '../../model/finding.js';
 import { imageOf, workloadLabel } from './lookup.js';
 import type { Presenter } from './presenter.js';
@@ -38,7 +38,7 @@ function affectedRows(report: Report, hit: IncidentHit): string[][] {
   return hit.packages.map((p) => [
     escapeMarkdown(refLabel(hit)),
     digestCell(hit.digest),
-    escapeMarkdown(`${p.ecosystem} ${p.name}@${p.version}${p.via ? ` (via ${p.via.join(' > ')})` : ''}`),
+    escapeMarkdown(`${findingLabel(p)}${p.via ? ` (via ${p.via.join(' > ')})` : ''}${p.detail && p.ecosystem === 'image' ? `: ${p.detail}` : ''}`),
     escapeMarkdown(p.paths.join(', ') || 'unknown'),
     evidence,
     runs,

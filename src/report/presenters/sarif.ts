@@ -1,7 +1,7 @@
 // SARIF 2.1.0 for GitHub code scanning: one result per image and incident, one per unknown image; rules in sarif-rules.
 import { createHash } from 'node:crypto';
 import type { IncidentHit, IncidentPackage, Report, ReportIncident } from '../../model/report.js';
-import { imageWhy, packageLabel, refLabel } from '../describe.js';
+import { findingLabel, imageWhy, packageLabel, refLabel } from '../describe.js';
 import type { Presenter } from './presenter.js';
 import { isIncomplete } from '../completeness.js';
 import { imageOf, workloadLabel } from './lookup.js';
@@ -52,7 +52,9 @@ function location(ref: string, pkgs: readonly IncidentPackage[]): Json {
 }
 
 function packagePhrase(p: IncidentPackage): string {
-  return `${p.ecosystem} ${packageLabel(p)}${p.paths.length > 0 ? ` at ${p.paths.join(', ')}` : ''}`;
+  const at = p.paths.length > 0 && p.ecosystem !== 'file' ? ` at ${p.paths.join(', ')}` : '';
+  const detail = p.detail && p.ecosystem === 'image' ? ` (${p.detail})` : '';
+  return `${findingLabel(p)}${at}${detail}`;
 }
 
 function hitText(inc: ReportIncident, hit: IncidentHit, verdict: 'affected' | 'suspect'): string {
@@ -78,7 +80,7 @@ function hitResult(report: Report, inc: ReportIncident, hit: IncidentHit, verdic
       ...(hit.digest ? { digest: hit.digest } : {}),
       ...(hit.describes ? { describes: hit.describes } : {}),
       workloads,
-      packages: hit.packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, paths: p.paths, inFinalFilesystem: p.inFinalFilesystem })),
+      packages: hit.packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, paths: p.paths, inFinalFilesystem: p.inFinalFilesystem, ...(p.matchKind ? { matchKind: p.matchKind } : {}), ...(p.detail ? { detail: p.detail } : {}) })),
     },
   };
 }

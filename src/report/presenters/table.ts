@@ -3,7 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { ImageResult } from '../../model/finding.js';
 import type { IncidentHit, Report, ReportIncident } from '../../model/report.js';
-import { createdLabel, digestOf, evidenceLabel, headline, imageWhy, refLabel, shortDigest, timeSourcesLabel, windowLabel } from '../describe.js';
+import { createdLabel, digestOf, evidenceLabel, findingSubject, headline, imageWhy, MATCH_KIND_LABELS, refLabel, shortDigest, timeSourcesLabel, windowLabel } from '../describe.js';
 import { displayWidth, fitLine, fitText, type Seg } from './fit.js';
 import { firstFew, imageOf, workloadLabel } from './lookup.js';
 import { alignColumns, paint, verdictWord, type Presenter } from './presenter.js';
@@ -50,9 +50,13 @@ function hitLines(x: Ctx, hit: IncidentHit, kind: 'affected' | 'suspect'): strin
   if (kind === 'suspect') lines.push(...fitText(hit.why, x.width, INDENT, HANG));
   for (const p of kind === 'affected' ? hit.packages : []) {
     const { shown, more } = firstFew(p.paths, 3);
-    const where = shown.length > 0 ? `  ${shown.join(', ')}${more > 0 ? ` (+${more} more)` : ''}` : '  (path unknown)';
+    // A file finding's name is its path, and an image finding has none: neither repeats it.
+    const where = p.ecosystem === 'file' || p.ecosystem === 'image' ? '' : shown.length > 0 ? `  ${shown.join(', ')}${more > 0 ? ` (+${more} more)` : ''}` : '  (path unknown)';
     const via = p.via ? `  via ${p.via.join(' > ')}` : '';
-    lines.push(...fitLine([{ text: `${p.ecosystem} ` }, { text: `${p.name}@${p.version}`, keep: true, style: x.c.bold }, { text: `${where}${via}` }], x.width, INDENT, HANG));
+    const kind = p.matchKind ? ` [${MATCH_KIND_LABELS[p.matchKind]}]` : '';
+    const detail = p.detail && p.ecosystem === 'image' ? `  ${p.detail}` : '';
+    const subject = findingSubject(p).slice(p.ecosystem.length + 1);
+    lines.push(...fitLine([{ text: `${p.ecosystem} ` }, { text: subject, keep: true, style: x.c.bold }, { text: `${kind}${where}${via}${detail}` }], x.width, INDENT, HANG));
   }
   // Which platforms carry it decides which nodes to look at; only worth a line when there is a choice.
   if (img && img.platforms.length > 1) lines.push(...fitText(`platforms: ${img.platforms.map((p, i) => `${p.platform ?? `#${i + 1}`} ${p.verdict}`).join(', ')}`, x.width, INDENT, HANG));

@@ -43,7 +43,7 @@ describe('markdown presenter', () => {
     const text = render();
     expect(text).toContain('## Incident `axios-2026-03`: axios 1.14.1 and 0.30.4');
     expect(text).toMatch(/### Affected \(1\)\n\n\| Image \| Digest \| Package \| Paths \| Evidence \| Runs in \|/);
-    expect(text).toContain('| npm plain-crypto-js@4.2.1 | /srv/app/node_modules/plain-crypto-js/package.json | attestation, verified |');
+    expect(text).toContain('| npm plain-crypto-js@4.2.1 [package version] | /srv/app/node_modules/plain-crypto-js/package.json | attestation, verified |');
     expect(text).toContain('### Suspect (2)');
     expect(text).toContain('| syft |');
     expect(text).toContain('## Could not check (1)');

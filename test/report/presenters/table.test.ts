@@ -40,7 +40,7 @@ describe('table presenter', () => {
 
   it('shows the blast radius with package, path, evidence and where the image runs', () => {
     const text = render(tablePresenter, { color: false });
-    expect(text).toContain('npm axios@1.14.1  /srv/app/node_modules/axios/package.json');
+    expect(text).toContain('npm axios@1.14.1 [package version]  /srv/app/node_modules/axios/package.json');
     expect(text).toContain('(attestation, verified)');
     expect(text).toContain('platforms: linux/amd64 affected, linux/arm64 affected');
     expect(text).toContain('runs in prod-eu/payments Deployment/payments-api (container api, 3 pods)');

@@ -2,7 +2,7 @@
 import type { ImageResult, Workload } from '../../../model/finding.js';
 import type { IncidentHit, Report, ReportIncident } from '../../../model/report.js';
 import type { Verdict } from '../../../model/verdict.js';
-import { createdLabel, describedLabel, evidenceLabel, packageLabel, shortDigest, timeSourcesLabel, windowLabel } from '../../describe.js';
+import { createdLabel, describedLabel, evidenceLabel, shortDigest, timeSourcesLabel, windowLabel, findingLabel } from '../../describe.js';
 import { imageOf } from '../lookup.js';
 import { esc, escPath, link } from './escape.js';
 
@@ -47,7 +47,13 @@ export function headlines(report: Report): string {
 
 function packagesCell(hit: IncidentHit): string {
   if (hit.packages.length === 0) return '<span class="muted">none: built inside the window</span>';
-  return hit.packages.map((p) => `<div><code>${esc(`${p.ecosystem} ${packageLabel(p)}`)}</code>${p.paths.map((x) => `<br><code class="muted">${escPath(x)}</code>`).join('')}</div>`).join('');
+  return hit.packages
+    .map((p) => {
+      const detail = p.detail && p.ecosystem === 'image' ? `<br><span class="muted">${esc(p.detail)}</span>` : '';
+      const paths = p.ecosystem === 'file' ? [] : p.paths;
+      return `<div><code>${esc(findingLabel(p))}</code>${paths.map((x) => `<br><code class="muted">${escPath(x)}</code>`).join('')}${detail}</div>`;
+    })
+    .join('');
 }
 
 interface Row {
