@@ -20,6 +20,7 @@ import type { AcquiredImage, Target } from './model/target.js';
 import type { AcquireContext, Acquirer } from './acquire/acquirer.js';
 import type { KubeOptions } from './inventory/kube/inventory.js';
 import { toolVersion } from './version.js';
+import { applyAcknowledgements, expiredMessage, loadAcknowledgements } from './acks/index.js';
 import { createPushTimeLookup, type VendorRoute } from './adapters/push-time/index.js';
 import { attachPushTimes, type PushTimeStage } from './acquire/push-times.js';
 
@@ -60,6 +61,10 @@ export interface ScanOptions extends Omit<ChainOptions, 'registry' | 'credential
   now?: Date;
   /** Keep every package read on each platform (`--include-packages`, `-f cyclonedx`, `-f spdx-json`). */
   includePackages?: boolean;
+  /** `--ack`: ignore files of acknowledged findings. */
+  ackFiles?: string[];
+  /** `--vex`: OpenVEX documents; their `not_affected` statements acknowledge findings. */
+  vexFiles?: string[];
 }
 
 export interface ScanOutcome {
@@ -73,6 +78,9 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const iocErrors: string[] = [];
   const iocs = opts.iocs ?? (await loadIocs(opts.iocPaths, (e) => iocErrors.push(iocLoadMessage(e))));
   const index = buildIocIndex(iocs, opts.windows);
+  // Read before the work, so a typo in an ignore file is said at once, not after an hour of scanning.
+  const acks = await loadAcknowledgements(opts.ackFiles ?? [], opts.vexFiles ?? []);
+  iocErrors.push(...acks.errors);
   const warn = opts.warn ?? (() => {});
   const credentials = defaultCredentials(process.env, await namedRegistries(opts.sources));
   const registry = new RegistryClient({ insecureRegistries: opts.insecureRegistries, credentials, ...(opts.signal ? { signal: opts.signal } : {}) });
@@ -133,7 +141,10 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       ),
     );
     const gaps = inventory.gaps.map((g): ImageResult => ({ ...judgeImage({ ref: g.ref, platforms: [], errors: g.reasons }, index), kind: 'source' }));
-    const report = buildReport([...images, ...gaps], iocs, {
+    const acked = applyAcknowledgements(images, acks.acks, iocs, opts.now ?? new Date());
+    const report = buildReport([...acked.images, ...gaps], iocs, {
+      notes: acked.expired.map(expiredMessage),
+      ...(acked.expired.length > 0 ? { expiredAcknowledgements: acked.expired } : {}),
       version: toolVersion(),
       generatedAt: opts.now ?? new Date(),
       errors: [...iocErrors, ...inventory.errors, ...inventory.inputErrors],

@@ -7,7 +7,7 @@ import { SBOM_SOURCES, DEFAULT_SBOM_SOURCES } from '../acquire/chain.js';
 export const FORMATS = ['table', 'json', 'markdown', 'sarif', 'html', 'cyclonedx', 'spdx-json'] as const;
 /** Formats that are the inventory itself: they need every package kept. */
 export const INVENTORY_FORMATS: ReadonlySet<string> = new Set(['cyclonedx', 'spdx-json']);
-export const FAIL_ON = [...VERDICTS.filter((v) => v !== 'clean'), 'none'] as const;
+export const FAIL_ON = [...VERDICTS.filter((v) => v !== 'clean' && v !== 'acknowledged'), 'none'] as const;
 
 const SbomSources = z
   .string()
@@ -16,6 +16,8 @@ const SbomSources = z
 
 export const ScanFlags = z.object({
   ioc: z.array(z.string()).default([]),
+  ack: z.array(z.string()).default([]),
+  vex: z.array(z.string()).default([]),
   window: z.array(z.string()).default([]),
   format: z.enum(FORMATS).default('table'),
   output: z.string().min(1).optional(),

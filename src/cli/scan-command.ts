@@ -17,11 +17,14 @@ import type { Target } from '../model/target.js';
 import type { ImageResult } from '../model/finding.js';
 import { logDebug, logLevel, logVerbose } from './log.js';
 import { parsePushTimeApi, PUSH_VENDORS } from '../adapters/push-time/index.js';
+import { expiredMessage } from '../acks/index.js';
 
 export function addScanOptions(cmd: Command): Command {
   return cmd
     .option('--ioc <path>', 'IOC file or directory, YAML or OSV JSON (repeatable; default: the bundled feeds)', collect)
     .option('--window <start/end>', 'extra compromise window, ISO 8601 interval (repeatable)', collect)
+    .option('--ack <file>', 'ignore file (YAML) of findings a person has checked: kept as acknowledged, not failing the gate (repeatable)', collect)
+    .option('--vex <file>', 'OpenVEX document: its not_affected statements acknowledge findings (repeatable)', collect)
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--include-packages', 'JSON report: list every package read on each platform (always on for -f cyclonedx and -f spdx-json)')
@@ -138,6 +141,8 @@ export function keepOutputError(err: unknown): OutputError {
 
 /** What --quiet never silences: input errors and the line that says the answer is incomplete. */
 export function reportEnd(io: RunIo, report: Report, inputErrors: readonly string[], code: number): void {
+  // An expired acknowledgement is said on every run, --quiet or not: the finding it hid is back.
+  for (const e of report.expiredAcknowledgements ?? []) io.stderr.write(`sbom-hunt: warning: ${escapeControl(expiredMessage(e))}\n`);
   for (const e of inputErrors) io.stderr.write(`sbom-hunt: input error: ${escapeControl(e)}\n`);
   const line = incompleteLine(report, code);
   if (line) io.stderr.write(escapeControl(line.trimEnd()) + '\n');
@@ -167,6 +172,8 @@ export function scanOptionsFrom(sources: string[], flags: ScanFlags, warn: (m: s
     ...(flags.trustedRoot ? { trustedRoot: flags.trustedRoot } : {}),
     toolTimeoutMs: flags.toolTimeout * 1000,
     includePackages: flags.includePackages || INVENTORY_FORMATS.has(flags.format),
+    ackFiles: flags.ack,
+    vexFiles: flags.vex,
     imageTimeoutMs: flags.imageTimeout * 1000,
     kube: {
       allContexts: flags.allContexts,

@@ -145,6 +145,17 @@ export interface Workload {
   pods: number;
 }
 
+/** One acknowledgement in force on an image: which incident, what it was, who said so, why, until when, and where. */
+export interface AppliedAcknowledgement {
+  incident: string;
+  was: 'affected' | 'suspect';
+  reason: string;
+  who: string;
+  expires?: string;
+  /** `FILE:LINE` of the ignore-file entry, or `FILE (statement N)` of the OpenVEX statement. */
+  source: string;
+}
+
 /** The judged result for one image (or one SBOM file). Top-level fields summarise all platforms. */
 export interface ImageResult {
   /**
@@ -164,6 +175,8 @@ export interface ImageResult {
   source?: Evidence;
   /** 1.2. From an SBOM file: the image the SBOM says it describes. */
   describes?: DescribedImage;
+  /** 1.3. The incidents a person acknowledged for this image, with what the verdict was without them. */
+  acknowledged?: AppliedAcknowledgement[];
   matches: Match[];
   /** Every platform's own result; one entry for a single-platform image. */
   platforms: PlatformResult[];

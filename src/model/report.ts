@@ -7,7 +7,7 @@ import { VERDICTS } from './verdict.js';
  * The JSON report's contract version (docs/report-schema.md). The minor number grows when fields are
  * added; the major number changes when a field is removed, renamed or changes meaning.
  */
-export const REPORT_SCHEMA_VERSION = '1.2';
+export const REPORT_SCHEMA_VERSION = '1.3';
 
 export const EVIDENCE_KINDS = ['sbom-file', 'attestation', 'buildkit-attestation', 'cosign', 'syft', 'grype', 'native', 'cache', 'lockfile'] as const;
 
@@ -88,6 +88,25 @@ export const ReportWorkload = z.object({
 
 const verdict = z.enum(VERDICTS);
 
+/** 1.3: an acknowledgement in force on an image (see AppliedAcknowledgement). */
+export const ReportAcknowledgement = z.object({
+  incident: z.string(),
+  was: z.enum(['affected', 'suspect']),
+  reason: z.string(),
+  who: z.string(),
+  expires: z.string().optional(),
+  source: z.string(),
+});
+
+/** 1.3: an acknowledgement that expired: not applied, and said in every report so it is renewed or removed. */
+export const ReportExpiredAcknowledgement = z.object({
+  incident: z.string(),
+  image: z.string(),
+  who: z.string(),
+  expires: z.string(),
+  source: z.string(),
+});
+
 /** 1.2: the image an SBOM file says it describes. */
 export const ReportDescribed = z.object({
   name: z.string().optional(),
@@ -132,6 +151,7 @@ export const ReportImage = z.object({
   windows: z.array(ReportWindowCheck).default([]),
   source: ReportEvidence.optional(),
   describes: ReportDescribed.optional(),
+  acknowledged: z.array(ReportAcknowledgement).optional(),
   matches: z.array(ReportMatch).default([]),
   platforms: z.array(ReportPlatform).default([]),
   workloads: z.array(ReportWorkload).default([]),
@@ -158,6 +178,8 @@ export const IncidentHit = z.object({
   ref: z.string(),
   digest: z.string().optional(),
   describes: ReportDescribed.optional(),
+  /** 1.3: in an incident's `acknowledged` list: the acknowledgement in force. */
+  acknowledgement: ReportAcknowledgement.optional(),
   why: z.string(),
   packages: z.array(IncidentPackage).default([]),
 });
@@ -175,6 +197,8 @@ export const ReportIncident = z.object({
   notes: z.string().optional(),
   affected: z.array(IncidentHit).default([]),
   suspect: z.array(IncidentHit).default([]),
+  /** 1.3: hits a person acknowledged: kept, never dropped, and not counted against a gate. */
+  acknowledged: z.array(IncidentHit).default([]),
 });
 export type ReportIncident = z.infer<typeof ReportIncident>;
 
@@ -184,6 +208,8 @@ export const ReportSummary = z.object({
   suspect: z.number().int().nonnegative(),
   unknown: z.number().int().nonnegative(),
   clean: z.number().int().nonnegative(),
+  /** 1.3: images whose every finding is acknowledged. */
+  acknowledged: z.number().int().nonnegative().optional(),
   coverage: z.object({
     checked: z.number().int().nonnegative(),
     total: z.number().int().nonnegative(),
@@ -208,6 +234,8 @@ export const Report = z.object({
   images: z.array(ReportImage).default([]),
   errors: z.array(z.string()).default([]),
   notes: z.array(z.string()).default([]),
+  /** 1.3: acknowledgements that had expired by this run: not applied. */
+  expiredAcknowledgements: z.array(ReportExpiredAcknowledgement).optional(),
 });
 export type Report = z.infer<typeof Report>;
 

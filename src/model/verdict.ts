@@ -1,6 +1,11 @@
 // Verdicts and their order: worst wins.
 
-export const VERDICTS = ['clean', 'unknown', 'suspect', 'affected'] as const;
+/**
+ * `acknowledged`: every finding of the image was checked by a person (an ignore-file entry or an OpenVEX
+ * `not_affected` statement in force). It ranks above clean, so it is never mistaken for it, and below unknown,
+ * so no `--fail-on` gate fails on it.
+ */
+export const VERDICTS = ['clean', 'acknowledged', 'unknown', 'suspect', 'affected'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 /** Severity rank: higher is worse. */

@@ -17,6 +17,8 @@ export interface ReportMeta {
   windows?: TimeWindow[];
   /** `--shard INDEX/COUNT`: the share of the inventory this report covers. */
   shard?: { index: number; count: number };
+  /** Acknowledgements past their date, not applied. */
+  expiredAcknowledgements?: Report['expiredAcknowledgements'];
 }
 
 const ATTESTED_KINDS = new Set(['attestation', 'buildkit-attestation', 'cosign']);
@@ -41,6 +43,7 @@ export function summarize(images: readonly ImageResult[], errors: readonly strin
     suspect: count('suspect'),
     unknown: count('unknown'),
     clean: count('clean'),
+    ...(count('acknowledged') > 0 ? { acknowledged: count('acknowledged') } : {}),
     coverage: { checked, total, percent: total === 0 ? 0 : Math.floor((checked * 1000) / total) / 10 },
     // A warm run answers from the cache: an SBOM first read from an attestation still counts as attested.
     attestedImages: images.filter((i) => i.source && (ATTESTED_KINDS.has(i.source.kind) || ATTESTED_KINDS.has(i.source.cachedFrom ?? ''))).length,
@@ -62,5 +65,6 @@ export function buildReport(images: ImageResult[], iocs: IocSet, meta: ReportMet
     images: sorted,
     errors: (meta.errors ?? []).map((e) => maskSecrets(e)),
     notes: [...(meta.notes ?? [])],
+    ...(meta.expiredAcknowledgements && meta.expiredAcknowledgements.length > 0 ? { expiredAcknowledgements: [...meta.expiredAcknowledgements] } : {}),
   };
 }

@@ -102,7 +102,7 @@ export function evidenceLabel(e: Evidence | undefined): string {
 export function headline(s: ReportSummary): string {
   const noun = s.images === 1 ? 'image' : 'images';
   return (
-    `${s.images} ${noun}: ${s.affected} affected, ${s.suspect} suspect, ${s.unknown} unknown, ${s.clean} clean; ` +
+    `${s.images} ${noun}: ${s.affected} affected, ${s.suspect} suspect, ${s.unknown} unknown, ${s.acknowledged ? `${s.acknowledged} acknowledged, ` : ''}${s.clean} clean; ` +
     `coverage ${s.coverage.percent}% (${s.coverage.checked} of ${s.coverage.total} checked)`
   );
 }
@@ -137,6 +137,11 @@ export function windowWhy(w: WindowCheck, created: CreatedTime | undefined): str
   return `${when}, inside the ${which} ${windowLabel(w)}; no IOC package found`;
 }
 
+/** `axios-2026-03 (was suspect) acknowledged by alice until 2026-05-01: checked the lockfile [acks.yaml:4]`. */
+export function ackLabel(a: { incident: string; was: string; reason: string; who: string; expires?: string | undefined; source: string }): string {
+  return `${a.incident} (was ${a.was}) acknowledged by ${a.who}${a.expires ? ` until ${a.expires}` : ''}: ${a.reason} [${a.source}]`;
+}
+
 /** One line on why an image got its verdict, for the terse `check` output and the unknown list. */
 export function imageWhy(img: ImageResult): string {
   const live = img.matches.filter((m) => m.inFinalFilesystem);
@@ -153,6 +158,8 @@ export function imageWhy(img: ImageResult): string {
     }
     case 'clean':
       return `${img.packageCount} packages, no IOC match`;
+    case 'acknowledged':
+      return (img.acknowledged ?? []).map(ackLabel).join('; ') || 'acknowledged';
     case 'unknown':
       break;
   }

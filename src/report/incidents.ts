@@ -27,13 +27,21 @@ function packagesOf(ms: readonly Match[]): IncidentPackage[] {
   return [...byKey.values()];
 }
 
-type Hit = { kind: 'affected' | 'suspect'; hit: IncidentHit };
+type Hit = { kind: 'affected' | 'suspect' | 'acknowledged'; hit: IncidentHit };
 
 /**
  * Affected: an IOC package of this incident is in the final filesystem. Suspect: not affected, but a
  * deleted layer held one, or the image was built inside this incident's window.
  */
 export function hitFor(img: ImageResult, incident: string): Hit | undefined {
+  const found = findingFor(img, incident);
+  // An acknowledged finding stays in the report, in its own list, with the acknowledgement beside it.
+  const ack = found && img.acknowledged?.find((a) => a.incident === incident);
+  return found && ack ? { kind: 'acknowledged', hit: { ...found.hit, acknowledgement: { ...ack } } } : found;
+}
+
+/** The finding an image has for an incident, acknowledged or not. */
+export function findingFor(img: ImageResult, incident: string): { kind: 'affected' | 'suspect'; hit: IncidentHit } | undefined {
   const mine = img.matches.filter((m) => m.incident === incident);
   const live = mine.filter((m) => m.inFinalFilesystem);
   const base = { ref: img.ref, digest: img.digest, ...(img.describes ? { describes: img.describes } : {}) };
@@ -45,14 +53,13 @@ export function hitFor(img: ImageResult, incident: string): Hit | undefined {
   return { kind: 'suspect', hit: { ...base, why: why.join('; '), packages: packagesOf(deleted) } };
 }
 
-function blastRadius(images: readonly ImageResult[], incident: string): Pick<ReportIncident, 'affected' | 'suspect'> {
-  const affected: IncidentHit[] = [];
-  const suspect: IncidentHit[] = [];
+function blastRadius(images: readonly ImageResult[], incident: string): Pick<ReportIncident, 'affected' | 'suspect' | 'acknowledged'> {
+  const lists = { affected: [] as IncidentHit[], suspect: [] as IncidentHit[], acknowledged: [] as IncidentHit[] };
   for (const img of images) {
     const h = hitFor(img, incident);
-    if (h) (h.kind === 'affected' ? affected : suspect).push(h.hit);
+    if (h) lists[h.kind].push(h.hit);
   }
-  return { affected, suspect };
+  return lists;
 }
 
 function fromIoc(inc: Incident, images: readonly ImageResult[]): ReportIncident {

@@ -119,6 +119,7 @@ export function normalizeImage(img: ImageResult): ImageResult {
     windows: list(img.windows).map(windowCheck),
     source: evidence(img.source),
     ...(img.describes ? { describes: described(img.describes) } : {}),
+    ...(img.acknowledged?.length ? { acknowledged: img.acknowledged.map((a) => ({ ...a })).sort((a, b) => byText(a.incident, b.incident)) } : {}),
     matches: matches(img.matches),
     // Platform order is the index's order, which users compare against `docker manifest inspect`.
     platforms: list(img.platforms).map(platform),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { MATCH_KINDS } from '../model/finding.js';
 import { ReportWindowCheck, ReportWorkload } from '../model/report.js';
 
-export const ALERT_KINDS = ['finding', 'unknown', 'coverage', 'feed-age', 'containment'] as const;
+export const ALERT_KINDS = ['finding', 'unknown', 'coverage', 'feed-age', 'containment', 'acknowledgement-expired'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export const AlertBody = z.object({
@@ -70,6 +70,9 @@ export function identityOf(body: AlertBody): string[] {
     }
     case 'unknown':
       return ['unknown', image];
+    // One per entry: renewing it resolves the alert, another entry expiring is news of its own.
+    case 'acknowledgement-expired':
+      return ['acknowledgement-expired', body.incident ?? '', image, body.reasons[0] ?? ''];
     case 'containment': {
       const w = body.workloads[0];
       return ['containment', body.incident ?? '', w ? `${w.context}/${w.namespace}/${w.kind}/${w.name}` : '', body.containment?.decision ?? ''];

@@ -106,3 +106,17 @@ export function uncheckedImages(report: Report): Set<string> {
   }
   return out;
 }
+
+/** Each acknowledgement that expired: its finding is back in tonight's alerts, and this says why it came back. */
+export function expiredAcknowledgementAlerts(report: Report): AlertBody[] {
+  return (report.expiredAcknowledgements ?? []).map((e) => ({
+    kind: 'acknowledgement-expired' as const,
+    severity: 'warning' as const,
+    incident: e.incident,
+    image: { ref: e.image },
+    workloads: [],
+    // The entry's place first: it is part of the alert's identity.
+    reasons: [e.source, `acknowledged by ${e.who} until ${e.expires}`],
+    summary: `acknowledgement of ${e.incident} for ${e.image} by ${e.who} expired on ${e.expires} (${e.source}): renew or remove it`,
+  }));
+}

@@ -3,7 +3,7 @@ import { deliverAll, type DeliveryReport } from '../alerts/index.js';
 import type { Destination, SweepInfo } from '../alerts/destination.js';
 import type { Report } from '../model/report.js';
 import type { AlertBody, AlertEvent } from './alert.js';
-import { coverageAlert, findingAlerts, uncheckedImages, unknownAlerts } from './conditions.js';
+import { coverageAlert, expiredAcknowledgementAlerts, findingAlerts, uncheckedImages, unknownAlerts } from './conditions.js';
 import { afterDelivery, diffAlerts, eventOf, markAllDelivered, pendingFor } from './diff.js';
 import { feedAgeAlert, newestIocFile } from './feed-age.js';
 import { SweepState } from './state.js';
@@ -64,7 +64,7 @@ function keepOpenFor(report: Report): (body: AlertBody) => boolean {
 async function tonightsAlerts(report: Report, opts: SweepOptions): Promise<AlertBody[]> {
   const feed = feedAgeAlert(await newestIocFile(opts.iocPaths), opts.maxFeedAgeMs, opts.maxFeedAge, opts.now);
   const coverage = coverageAlert(report, opts.minCoverage);
-  return [...findingAlerts(report), ...unknownAlerts(report), ...(coverage ? [coverage] : []), ...(feed ? [feed] : [])];
+  return [...findingAlerts(report), ...unknownAlerts(report), ...expiredAcknowledgementAlerts(report), ...(coverage ? [coverage] : []), ...(feed ? [feed] : [])];
 }
 
 /** Runs `work`, keeping the first state failure instead of throwing: delivery goes on, the sweep ends 2. */

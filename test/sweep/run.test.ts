@@ -12,6 +12,7 @@ import type { ImageResult } from '../../src/model/finding.js';
 import { startAlertReceiver, type AlertReceiver } from '../helpers/alert-receiver.js';
 import { repoRoot } from '../helpers/cli.js';
 import { affectedImage, cleanImage, deletedLayerImage, sampleIocs, sampleMeta } from '../report/sample.js';
+import { applyAcknowledgements } from '../../src/acks/apply.js';
 
 const KEY = randomBytes(16).toString('hex');
 let receiver: AlertReceiver;
@@ -64,6 +65,27 @@ beforeEach(() => {
 });
 
 describe('runSweep', () => {
+  it('an acknowledgement that expires is alerted once, with the finding it had hidden; renewing it resolves both', async () => {
+    const entry = { incident: 'axios-2026-03', repository: 'registry.example.com/tools/builder', reason: 'checked', who: 'alice', source: 'acks.yaml:4' };
+    const sweepAt = (now: Date, expires: Date) => {
+      const acked = applyAcknowledgements([structuredClone(deletedLayerImage)], [{ ...entry, expires }], sampleIocs, now);
+      return buildReport(acked.images, sampleIocs, { ...sampleMeta, errors: [], generatedAt: now, expiredAcknowledgements: acked.expired });
+    };
+    const day = (d: string) => new Date(`${d}T12:00:00Z`);
+    await runSweep(sweepAt(day('2026-04-10'), day('2026-04-11')), opts({ now: day('2026-04-10') }));
+    expect(actions()).toEqual([]); // acknowledged: no finding alert
+    await runSweep(sweepAt(day('2026-04-12'), day('2026-04-11')), opts({ now: day('2026-04-12') }));
+    expect(actions()).toEqual([
+      expect.stringContaining('trigger axios-2026-03: suspect npm plain-crypto-js@4.2.1 in registry.example.com/tools/builder:1.4.2'),
+      'trigger acknowledgement of axios-2026-03 for registry.example.com/tools/builder by alice expired on 2026-04-11 (acks.yaml:4): renew or remove it',
+    ]);
+    receiver.reset();
+    await runSweep(sweepAt(day('2026-04-12'), day('2026-04-11')), opts({ now: new Date(day('2026-04-12').getTime() + 3_600_000) }));
+    expect(actions()).toEqual([]); // said once, not every sweep
+    await runSweep(sweepAt(day('2026-04-13'), day('2026-05-31')), opts({ now: day('2026-04-13') }));
+    expect(actions().map((a) => a.split(' ')[0])).toEqual(['resolve', 'resolve']);
+  });
+
   it('a sweep that dies in its final save keeps the deliveries it recorded: the next sweep sends nothing twice', async () => {
     await runSweep(report([cleanImage]), opts());
     expect((await stateRows()).sweeps).toBe(1);

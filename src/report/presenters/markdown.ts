@@ -63,7 +63,14 @@ function incidentSection(report: Report, inc: ReportIncident): string[] {
     const rows = inc.suspect.map((hit) => [escapeMarkdown(refLabel(hit)), digestCell(hit.digest), escapeMarkdown(hit.why), escapeMarkdown(evidenceLabel(imageOf(report, hit)?.source))]);
     parts.push(`### Suspect (${inc.suspect.length})`, table(['Image', 'Digest', 'Why', 'Evidence'], rows));
   }
-  if (inc.affected.length + inc.suspect.length === 0) parts.push('No affected or suspect images.');
+  if (inc.acknowledged.length > 0) {
+    const rows = inc.acknowledged.map((hit) => {
+      const a = hit.acknowledgement;
+      return [escapeMarkdown(refLabel(hit)), digestCell(hit.digest), escapeMarkdown(a?.was ?? ''), escapeMarkdown(hit.why), escapeMarkdown(a ? `${a.who}${a.expires ? ` until ${a.expires}` : ''}: ${a.reason}` : ''), escapeMarkdown(a?.source ?? '')];
+    });
+    parts.push(`### Acknowledged (${inc.acknowledged.length})`, table(['Image', 'Digest', 'Was', 'Why', 'Acknowledged by', 'Source'], rows));
+  }
+  if (inc.affected.length + inc.suspect.length + inc.acknowledged.length === 0) parts.push('No affected or suspect images.');
   return parts;
 }
 

@@ -32,6 +32,8 @@ export function verdictWord(c: ChalkInstance, v: Verdict, width = 0): string {
       return c.magenta(word);
     case 'clean':
       return c.green(word);
+    case 'acknowledged':
+      return c.cyan(word);
   }
 }
 

@@ -85,6 +85,24 @@ function hitResult(report: Report, inc: ReportIncident, hit: IncidentHit, verdic
   };
 }
 
+/**
+ * An acknowledged finding keeps its rule and fingerprint (the same alert), with a SARIF suppression saying who
+ * accepted it and why, so a dashboard shows it dismissed rather than fixed.
+ */
+function acknowledgedResult(report: Report, inc: ReportIncident, hit: IncidentHit, i: number): Json {
+  const was = hit.acknowledgement?.was ?? 'suspect';
+  const base = hitResult(report, inc, hit, was, was === 'affected' ? 2 * i : 2 * i + 1);
+  const a = hit.acknowledgement;
+  const justification = a ? `${a.reason} (${a.who}${a.expires ? `, until ${a.expires}` : ''}; ${a.source})` : 'acknowledged';
+  return {
+    ...base,
+    // `status` is left out: the final 2.1.0 text calls it `status`, the committee schema `state`; absent, a
+    // suppression is in effect for both (and for GitHub and GitLab). Its value goes in the property bag.
+    suppressions: [{ kind: 'external', justification, properties: { status: 'accepted', ...(a ? { who: a.who, source: a.source, ...(a.expires ? { expires: a.expires } : {}) } : {}) } }],
+    properties: { ...(base.properties as Json), verdict: 'acknowledged', acknowledgement: a },
+  };
+}
+
 function unknownResults(report: Report, ruleIndex: number): Json[] {
   return report.images
     .filter((img) => img.verdict === 'unknown')
@@ -114,6 +132,7 @@ function rulesAndResults(report: Report): { rules: Json[]; results: Json[] } {
   const results = report.incidents.flatMap((inc, i) => [
     ...inc.affected.map((hit) => hitResult(report, inc, hit, 'affected', 2 * i)),
     ...inc.suspect.map((hit) => hitResult(report, inc, hit, 'suspect', 2 * i + 1)),
+    ...inc.acknowledged.map((hit) => acknowledgedResult(report, inc, hit, i)),
   ]);
   return { rules, results: [...results, ...unknownResults(report, rules.length - 1)] };
 }

@@ -3,7 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { ImageResult } from '../../model/finding.js';
 import type { IncidentHit, Report, ReportIncident } from '../../model/report.js';
-import { createdLabel, digestOf, evidenceLabel, findingSubject, headline, imageWhy, MATCH_KIND_LABELS, refLabel, shortDigest, timeSourcesLabel, windowLabel } from '../describe.js';
+import { ackLabel, createdLabel, digestOf, evidenceLabel, findingSubject, headline, imageWhy, MATCH_KIND_LABELS, refLabel, shortDigest, timeSourcesLabel, windowLabel } from '../describe.js';
 import { displayWidth, fitLine, fitText, type Seg } from './fit.js';
 import { firstFew, imageOf, workloadLabel } from './lookup.js';
 import { alignColumns, paint, verdictWord, type Presenter } from './presenter.js';
@@ -44,9 +44,10 @@ function workloadLines(x: Ctx, img: ImageResult | undefined): string[] {
   return lines;
 }
 
-function hitLines(x: Ctx, hit: IncidentHit, kind: 'affected' | 'suspect'): string[] {
+function hitLines(x: Ctx, hit: IncidentHit, kind: 'affected' | 'suspect' | 'acknowledged'): string[] {
   const img = imageOf(x.report, hit);
   const lines = headLine(x, kind, hit, `(${evidenceLabel(img?.source)})`);
+  if (kind === 'acknowledged' && hit.acknowledgement) lines.push(...fitText(ackLabel(hit.acknowledgement), x.width, INDENT, HANG), ...fitText(hit.why, x.width, INDENT, HANG));
   if (kind === 'suspect') lines.push(...fitText(hit.why, x.width, INDENT, HANG));
   for (const p of kind === 'affected' ? hit.packages : []) {
     const { shown, more } = firstFew(p.paths, 3);
@@ -69,7 +70,8 @@ function incidentLines(x: Ctx, inc: ReportIncident): string[] {
   for (const w of inc.windows) lines.push(...fitText(`window ${windowLabel(w)}`, x.width, '  ', '    '));
   for (const hit of inc.affected) lines.push(...hitLines(x, hit, 'affected'));
   for (const hit of inc.suspect) lines.push(...hitLines(x, hit, 'suspect'));
-  if (inc.affected.length + inc.suspect.length === 0) lines.push('  no affected or suspect images');
+  for (const hit of inc.acknowledged) lines.push(...hitLines(x, hit, 'acknowledged'));
+  if (inc.affected.length + inc.suspect.length + inc.acknowledged.length === 0) lines.push('  no affected or suspect images');
   return lines;
 }
 
@@ -95,9 +97,10 @@ function imageTableLines(x: Ctx): string[] {
   const withWorkloads = report.images.some((img) => img.workloads.length > 0);
   const header = ['IMAGE', 'DIGEST', 'CREATED', 'SOURCE', 'PACKAGES', ...(withWorkloads ? ['RUNS IN'] : [])];
   const aligned = alignColumns([header, ...report.images.map((img) => imageCells(img, withWorkloads))]);
-  const fits = x.width === undefined || aligned.every((l) => VERDICT_WIDTH + 2 + displayWidth(l) <= x.width!);
+  const vw = Math.max(VERDICT_WIDTH, ...report.images.map((img) => img.verdict.length));
+  const fits = x.width === undefined || aligned.every((l) => vw + 2 + displayWidth(l) <= x.width!);
   if (fits) {
-    const verdicts = ['VERDICT'.padEnd(VERDICT_WIDTH), ...report.images.map((img) => verdictWord(c, img.verdict, VERDICT_WIDTH))];
+    const verdicts = ['VERDICT'.padEnd(vw), ...report.images.map((img) => verdictWord(c, img.verdict, vw))];
     return [c.bold('All images:'), ...aligned.map((line, i) => `${verdicts[i]}  ${line}`)];
   }
   const entry = (img: ImageResult) => {

@@ -10,7 +10,7 @@ const LEFT = 150;
 const RIGHT = 70;
 const LANE = 34;
 const TOP = 24;
-const LANES: readonly Verdict[] = ['affected', 'suspect', 'unknown', 'clean'];
+const LANES: readonly Verdict[] = ['affected', 'suspect', 'unknown', 'acknowledged', 'clean'];
 const MARGIN_MS = 2 * 86_400_000;
 
 /** Shape by verdict, so the verdict reads without colour: triangle, diamond, square, circle. */
@@ -25,6 +25,8 @@ export function markShape(v: Verdict, x: number, y: number): string {
       return `<rect x="${(x - 4.5).toFixed(1)}" y="${(y - 4.5).toFixed(1)}" width="9" height="9"/>`;
     case 'clean':
       return `<circle cx="${a}" cy="${b}" r="4"/>`;
+    case 'acknowledged':
+      return `<circle cx="${a}" cy="${b}" r="4" fill="none" stroke-width="2"/>`;
   }
 }
 
@@ -33,6 +35,7 @@ function verdictFor(img: ImageResult, inc: ReportIncident): Verdict {
   const is = (hits: ReportIncident['affected']) => hits.some((h) => h.ref === img.ref && h.digest === img.digest);
   if (is(inc.affected)) return 'affected';
   if (is(inc.suspect)) return 'suspect';
+  if (is(inc.acknowledged)) return 'acknowledged';
   return img.verdict === 'unknown' ? 'unknown' : 'clean';
 }
 
