@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import { cycloneDxXmlVersion, decodeCycloneDxXml } from './cyclonedx-xml.js';
 import type { DecodedSbom } from './decoder.js';
 import { parseJsonValues } from './json-text.js';
+import { withDeclaredIdentities } from './purl.js';
 import { DECODERS, identifySbom, sniffSbomFormat } from './sniff.js';
 import { decodeSpdx } from './spdx-json.js';
 import { decodeSpdxRdf } from './spdx-rdf.js';
@@ -22,6 +23,11 @@ const KNOWN = 'SPDX JSON/YAML/tag-value/RDF-XML, SPDX 3 JSON-LD, CycloneDX JSON/
  * in no format known here, in a format known but not read (named), or at a version not supported.
  */
 export function decodeSbom(text: string, file: string): DecodedSbom {
+  const sbom = decodeSbomText(text, file);
+  return { ...sbom, packages: withDeclaredIdentities(sbom.packages) };
+}
+
+function decodeSbomText(text: string, file: string): DecodedSbom {
   const body = text.replace(/^\uFEFF/, '');
   const start = body.trimStart()[0];
   if (start === '<') return decodeXmlSbom(body, file);

@@ -1,12 +1,16 @@
 // Package identity from a purl (parsed by packageurl-js), falling back to the document's own fields.
 import { PackageURL } from 'packageurl-js';
 import { normalizeEcosystem } from '../match/ecosystem.js';
+import { normalizePackageName } from '../match/names.js';
+import { versionsEqual } from '../match/versions.js';
 import type { Package } from '../model/package.js';
 
 export interface PurlIdentity {
   ecosystem: string;
   name: string;
   version?: string;
+  /** The `epoch` qualifier (deb, rpm), which syft writes there rather than in the version. */
+  epoch?: string;
 }
 
 // In these types the namespace names a distro or vendor, not part of the package's own name.
@@ -21,10 +25,13 @@ export function parsePurl(purl: string | undefined): PurlIdentity | undefined {
   } catch {
     return undefined;
   }
-  const { type, namespace, name, version } = parsed;
+  const { type, namespace, name, version, qualifiers } = parsed;
   // packageurl-js reads `pkg:golang/@` as the name "@": an empty name with an empty version.
   if (!name || name === '@') return undefined;
-  return { ecosystem: normalizeEcosystem(type), name: qualifiedName(type, namespace ?? undefined, name), version: version ?? undefined };
+  const id: PurlIdentity = { ecosystem: normalizeEcosystem(type), name: qualifiedName(type, namespace ?? undefined, name), version: version ?? undefined };
+  const epoch = (qualifiers as Record<string, string> | undefined | null)?.['epoch'];
+  if (epoch) id.epoch = epoch;
+  return id;
 }
 
 function qualifiedName(type: string, namespace: string | undefined, name: string): string {
@@ -52,5 +59,47 @@ export function toPackage(f: PackageFields): Package {
     paths: f.paths,
   };
   if (f.purl) pkg.purl = f.purl;
+  const declared = id ? disagreement(id, f) : undefined;
+  if (declared) pkg.declared = declared;
   return pkg;
+}
+
+/**
+ * The document's own name and version when they say another package than its purl: a purl can be rewritten
+ * to hide a package under a harmless name (or the other way round), so neither is allowed to win silently.
+ * A short name that is the purl's last component (maven's artifact, a Go module's last element) agrees.
+ */
+function disagreement(id: PurlIdentity, f: PackageFields): Package['declared'] | undefined {
+  // An image component names its repository where the purl names only the image: not a package identity.
+  if (id.ecosystem === 'oci') return undefined;
+  const name = f.name?.trim() ?? '';
+  const version = f.version?.trim() ?? '';
+  const eco = id.ecosystem;
+  const bare = id.name.slice(Math.max(id.name.lastIndexOf('/'), id.name.lastIndexOf(':')) + 1);
+  const nameAgrees = name === '' || [id.name, bare].some((n) => normalizePackageName(eco, n) === normalizePackageName(eco, name));
+  const purlVersion = id.version ?? '';
+  const withEpoch = id.epoch && purlVersion ? `${id.epoch}:${purlVersion}` : purlVersion;
+  // trivy writes an rpm's or deb's upstream version without its release; the purl carries the whole.
+  const releaseOmitted = (eco === 'rpm' || eco === 'deb') && [purlVersion, withEpoch].some((v) => v.startsWith(`${version}-`));
+  const versionAgrees = version === '' || purlVersion === '' || releaseOmitted || [purlVersion, withEpoch].some((v) => v === version || sameVersion(eco, v, version));
+  if (nameAgrees && versionAgrees) return undefined;
+  return { name: nameAgrees ? id.name : name, version: version || purlVersion };
+}
+
+function sameVersion(eco: string, a: string, b: string): boolean {
+  try {
+    return versionsEqual(eco, a, b);
+  } catch {
+    return false;
+  }
+}
+
+/** Every package whose document fields disagree with its purl is followed by the fields' identity, so both are matched. */
+export function withDeclaredIdentities(packages: Package[]): Package[] {
+  if (!packages.some((p) => p.declared)) return packages;
+  return packages.flatMap((p) => {
+    if (!p.declared) return [p];
+    const { declared, ...purlSide } = p;
+    return [purlSide, { ...purlSide, name: declared.name, version: declared.version, fromFields: true as const }];
+  });
 }

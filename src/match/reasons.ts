@@ -29,7 +29,7 @@ export function matchReason(d: DetailedMatch): string {
   const m = d.match;
   const id = `${m.name}@${m.version || '(no version)'}`;
   const advisory = `${d.entry.label} (${how(d)})`;
-  const caveat = d.byNameOnly ? `; the SBOM gave no ecosystem, so only the exact name ties it to the ${m.ecosystem} IOC` : '';
+  const caveat = `${d.byNameOnly ? `; the SBOM gave no ecosystem, so only the exact name ties it to the ${m.ecosystem} IOC` : ''}${d.conflict ? `; ${d.conflict}` : ''}`;
   if (d.pkg.location === 'download-cache') {
     return `${id} at ${listPaths(m.paths)}: ${m.detail ?? 'in a download cache'}, though it is not installed; matches ${advisory}${caveat}`;
   }

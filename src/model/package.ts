@@ -32,6 +32,13 @@ export interface Package {
    */
   dependencyPath?: string[];
   /**
+   * Set by a decoder when the document's own name or version disagree with the purl it gives (which `name` and
+   * `version` follow): the other identity, which decodeSbom lists as a package of its own so both are matched.
+   */
+  declared?: { name: string; version: string };
+  /** This entry is a component's own name and version, listed beside the identity its disagreeing purl gives. */
+  fromFields?: true;
+  /**
    * From a lockfile or npm's hidden lockfile: the tarball URL the package manager fetches for this entry
    * (npm/yarn `resolved`, pnpm `resolution.tarball`), as written. It may name another package than the entry.
    */

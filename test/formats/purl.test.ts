@@ -12,7 +12,7 @@ describe('parsePurl', () => {
     ['pkg:alpine/musl@1.2.3-r0?arch=x86_64', { ecosystem: 'apk', name: 'musl', version: '1.2.3-r0' }],
     ['pkg:apk/wolfi/ruby-3.0@3.0.4-r1', { ecosystem: 'apk', name: 'ruby-3.0', version: '3.0.4-r1' }],
     ['pkg:deb/debian/openssl@3.0.15-1?distro=debian-12', { ecosystem: 'deb', name: 'openssl', version: '3.0.15-1' }],
-    ['pkg:rpm/centos/bash@4.2.46-31.el7?epoch=1', { ecosystem: 'rpm', name: 'bash', version: '4.2.46-31.el7' }],
+    ['pkg:rpm/centos/bash@4.2.46-31.el7?epoch=1', { ecosystem: 'rpm', name: 'bash', version: '4.2.46-31.el7', epoch: '1' }],
     ['pkg:pypi/requests@2.32.3', { ecosystem: 'pypi', name: 'requests', version: '2.32.3' }],
     ['pkg:gem/rack@3.1.8', { ecosystem: 'gem', name: 'rack', version: '3.1.8' }],
     ['pkg:cargo/serde@1.0.215', { ecosystem: 'cargo', name: 'serde', version: '1.0.215' }],
