@@ -79,13 +79,16 @@ export function wanted(rel: string): boolean {
 }
 
 /**
- * A lockfile that came inside an installed package (node_modules, site-packages) was never used to install
+ * A lockfile that came inside an installed package (node_modules, site-packages, vendor) was never used to install
  * anything, so it would report packages that are not there; npm-shrinkwrap.json is the exception, npm honours it.
  */
 function lockfileFor(rel: string) {
   const base = rel.slice(rel.lastIndexOf('/') + 1);
   if (/(?:^|\/)(?:node_modules|site-packages|dist-packages)\//.test(rel) && base !== 'npm-shrinkwrap.json') return undefined;
-  return lockfileParserFor(base);
+  // Dependencies' own lockfiles and go.mod files in a module cache, cargo's registry or a vendor folder were not
+  // used to build this project (they list what those dependencies were developed with).
+  if (/(?:^|\/)(?:vendor|pkg\/mod|\.cargo\/registry|\.cargo\/git)\//.test(rel)) return undefined;
+  return lockfileParserFor(base, rel);
 }
 
 interface Collected {

@@ -30,7 +30,7 @@ export interface GoProgram {
 }
 
 /** GOPROXY's on-disk layout: <path>/@v/list, <v>.info, <v>.mod, <v>.zip (entries under path@version/). */
-async function writeProxy(root: string, modules: ProxyModule[]): Promise<void> {
+export async function writeProxy(root: string, modules: ProxyModule[]): Promise<void> {
   const byPath = new Map<string, ProxyModule[]>();
   for (const m of modules) byPath.set(m.path, [...(byPath.get(m.path) ?? []), m]);
   for (const [path, versions] of byPath) {

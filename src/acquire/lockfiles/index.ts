@@ -1,5 +1,12 @@
 // The lockfile parsers, by file name; the directory acquirer runs the one that claims each file.
 import { bunLockParser } from './bun.js';
+import { cargoLockParser } from './cargo.js';
+import { composerLockParser } from './composer.js';
+import { gemfileLockParser } from './gemfile.js';
+import { goModParser } from './go-mod.js';
+import { goSumParser } from './go-sum.js';
+import { gradleLockParser } from './gradle.js';
+import { nugetLockParser } from './nuget.js';
 import type { LockfileParser } from './lockfile.js';
 import { npmLockParser } from './npm.js';
 import { pipfileLockParser } from './pipfile.js';
@@ -20,9 +27,20 @@ export const LOCKFILE_PARSERS: readonly LockfileParser[] = [
   uvLockParser,
   pipfileLockParser,
   requirementsParser,
+  goModParser,
+  goSumParser,
+  cargoLockParser,
+  gemfileLockParser,
+  composerLockParser,
+  nugetLockParser,
+  gradleLockParser,
 ];
 
+/** Gradle's older per-configuration locks (`gradle/dependency-locks/compileClasspath.lockfile`), known by their folder. */
+export const GRADLE_DEPENDENCY_LOCKS = /(?:^|\/)gradle\/dependency-locks\/[^/]+\.lockfile$/;
+
 /** The parser that claims a file by its base name, if any. */
-export function lockfileParserFor(fileName: string): LockfileParser | undefined {
+export function lockfileParserFor(fileName: string, relPath?: string): LockfileParser | undefined {
+  if (relPath !== undefined && GRADLE_DEPENDENCY_LOCKS.test(relPath)) return gradleLockParser;
   return LOCKFILE_PARSERS.find((p) => p.matches(fileName));
 }

@@ -17,7 +17,7 @@ export interface LockfileResult {
 export interface LockfileParser {
   readonly name: string;
   /** The manifest beside the lockfile that fills in what the lockfile leaves out, if the parser uses one. */
-  readonly manifest?: 'package.json' | 'pyproject.toml';
+  readonly manifest?: 'package.json' | 'pyproject.toml' | 'composer.json';
   /** Cheap test on the base name only; called for every file in the tree. */
   matches(fileName: string): boolean;
   /**
