@@ -5,7 +5,9 @@ import { catalogerFor } from './catalogers/index.js';
 import type { CatalogResult } from './catalogers/index.js';
 import type { KeptFile } from './layered-files.js';
 import type { Limits } from './limits.js';
-import { visiblePaths, linkAliases } from './symlinks.js';
+import { isNodeLookupPath } from './catalogers/npm.js';
+import { basename, dirname } from './paths.js';
+import { visiblePaths, linkAliases, type LinkAliases } from './symlinks.js';
 
 export interface CatalogSink {
   note: (text: string) => void;
@@ -50,10 +52,31 @@ export function catalogFiles(final: KeptFile[], removed: KeptFile[], limits: Lim
   const aliases = linkAliases(final);
   const lookupFinal = (p: string) => files.get(p) ?? files.get(aliases.realpath(p) ?? '');
   for (const file of files.values()) for (const at of visiblePaths(file.path, aliases)) add(file, at, false, lookupFinal);
+  symlinkLoopsNodeRefuses(final, aliases).forEach(error);
   const gone = new Map(removed.filter((f) => f.link === undefined && f.recordOnly === undefined).map((f) => [f.path, f]));
   const lookupGone = (p: string) => gone.get(p);
   for (const file of removed) if (file.link === undefined && file.recordOnly === undefined) add(file, file.path, true, lookupGone);
   return dropDeletedStillPresent([...merged.values()]);
+}
+
+/**
+ * A symlink that cannot be resolved (a loop, or more than 40 links) where Node looks for packages: reading
+ * `<node_modules>/<name>/package.json` fails with ELOOP, which Node's package.json reader turns into
+ * ERR_INVALID_PACKAGE_CONFIG (only ENOENT and ENOTDIR mean "no package here"), so `require` throws there
+ * instead of going on to the next node_modules. The runtime refuses; the platform is unknown, never clean.
+ * Checked at every path the link is seen by (its folder may be a symlinked node_modules).
+ */
+function symlinkLoopsNodeRefuses(final: readonly KeptFile[], aliases: LinkAliases): string[] {
+  const out: string[] = [];
+  for (const f of final) {
+    if (f.link === undefined || aliases.realpath(f.path) !== undefined) continue;
+    const name = basename(f.path);
+    const dir = dirname(f.path);
+    const views = dir === '' ? [name] : visiblePaths(dir, aliases).map((d) => `${d}/${name}`);
+    const at = views.find(isNodeLookupPath);
+    if (at !== undefined) out.push(`npm: symlink loop at /${at} (-> ${JSON.stringify(f.link)}): node cannot read a package.json there (ELOOP, ERR_INVALID_PACKAGE_CONFIG)`);
+  }
+  return out;
 }
 
 function readKept(file: KeptFile, at: string, limits: Limits, lookup: (p: string) => KeptFile | undefined): CatalogResult | undefined {

@@ -13,7 +13,9 @@
  *    over folders without an entry, as containerd applies layers (test/oracle/layer-apply.test.ts).
  * 6: build times from the SLSA provenance statements in the index's BuildKit attestation manifests.
  * 7: npm's hidden lockfile gives each package its resolved tarball URL and integrity.
+ * 8: a package folder linked to a folder above it (or to the root) is that folder's package; a symlink loop where
+ *    Node looks for a package makes the platform unknown (test/oracle/node-resolve.test.ts).
  */
-export const NATIVE_READER_VERSION = 7;
+export const NATIVE_READER_VERSION = 8;
 
 export const NATIVE_READER = `sbom-hunt-native/${NATIVE_READER_VERSION}`;

@@ -26,8 +26,9 @@ export function linkAliases(final: readonly KeptFile[]): LinkAliases {
   const byTarget = new Map<string, string[]>();
   for (const [path, target] of links) {
     const real = realpath(target.startsWith('/') ? target : `${dirname(path)}/${target}`);
-    // A link to the root or to a folder holding the link itself would show the tree inside itself.
-    if (real === undefined || real === '' || path === real || path.startsWith(`${real}/`)) continue;
+    // A link to the root or to a folder holding the link (`node_modules/axios -> ..`) is kept: Node loads that
+    // folder's package.json as `axios`. visiblePaths goes through such a link once per view, not into itself.
+    if (real === undefined || path === real) continue;
     byTarget.set(real, [...(byTarget.get(real) ?? []), path]);
   }
   return { byTarget, realpath };
@@ -62,22 +63,28 @@ export function resolveWith(path: string, linkAt: (path: string) => string | und
   return done.join('/');
 }
 
-/** Every path `real` is seen by: itself, then through each link to it or to a folder above it, links of links included. */
+/**
+ * Every path `real` is seen by: itself, then through each link to it or to a folder above it (the root
+ * included), links of links included; a link to a folder holding it is gone through once, not repeated.
+ */
 export function visiblePaths(real: string, aliases: LinkAliases): string[] {
   if (aliases.byTarget.size === 0) return [real];
   const seen = [real];
   const known = new Set(seen);
   for (let i = 0; i < seen.length && seen.length < MAX_VIEWS; i++) {
     const path = seen[i] as string;
-    for (let dir = path; dir !== ''; dir = dirname(dir)) {
+    for (let dir = path; ; dir = dirname(dir)) {
       for (const link of aliases.byTarget.get(dir) ?? []) {
-        const view = link + path.slice(dir.length);
+        // A view already through this link would only show the same folders again, one level deeper.
+        if (path.startsWith(`${link}/`)) continue;
+        const view = dir === '' ? `${link}/${path}` : link + path.slice(dir.length);
         if (known.has(view) || seen.length >= MAX_VIEWS) continue;
         // A view that takes more than 40 links to resolve is no path at all inside the container (ELOOP).
         if (aliases.realpath(view) === undefined) continue;
         known.add(view);
         seen.push(view);
       }
+      if (dir === '') break;
     }
   }
   return seen;

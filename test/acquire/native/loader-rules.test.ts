@@ -90,4 +90,40 @@ describe('loader rules through the native reader', () => {
       expect(judged.reasons.join()).toContain('/app/node_modules/axios/package.json');
     }
   });
+
+  // Found by test/oracle/node-resolve.test.ts: Node loads `require('axios')` through a link to a folder that holds
+  // the link (or to the root), reading that folder's package.json; the link was dropped as "the tree inside itself".
+  it('a package folder linked to a folder above it (or to the root) is the package that folder holds', async () => {
+    for (const [at, linkname, pkg] of [
+      ['app/node_modules/axios', '..', 'app/package.json'],
+      ['app/node_modules/axios', '../..', 'package.json'],
+      ['app/node_modules/axios', '/app', 'app/package.json'],
+      ['node_modules/axios', '..', 'package.json'],
+      ['srv/node_modules/axios', '/', 'package.json'],
+    ] as const) {
+      const { p, judged } = await scan([{ files: [{ path: pkg, content: JSON.stringify({ name: 'app', version: '1.14.1' }) }, { path: at, type: 'symlink', linkname }] }]);
+      expect(p.errors).toEqual([]);
+      expect(p.packages.find((x) => x.name === 'axios')?.paths).toEqual([`/${at}/package.json`]);
+      expect(judged.verdict).toBe('affected');
+    }
+  });
+
+  // Found by the same differential: reading <node_modules>/<name>/package.json through a loop fails with ELOOP,
+  // which Node turns into ERR_INVALID_PACKAGE_CONFIG (require throws, it does not go on to the next node_modules).
+  it('a symlink loop where node looks for a package (folder, scope, node_modules, seen through a linked folder) is unknown', async () => {
+    const cases: [string, string][][] = [
+      [['app/node_modules/axios', 'axios']],
+      [['app/node_modules/@acme', '/app/node_modules/@acme2'], ['app/node_modules/@acme2', '@acme']],
+      [['app/node_modules', '/app/node_modules']],
+      [['srv/mods/axios', '/srv/mods/axios'], ['app/node_modules', '/srv/mods']],
+    ];
+    for (const links of cases) {
+      const { judged } = await scan([{ files: [...npmPackageFiles('opt/node_modules', 'lodash', '4.17.21'), ...links.map(([path, linkname]) => ({ path, type: 'symlink' as const, linkname }))] }]);
+      expect(judged.verdict).toBe('unknown');
+      expect(judged.reasons.join()).toMatch(/symlink loop at \/app\/node_modules.*ELOOP/);
+    }
+    // A loop where node never looks (not a node_modules entry) changes nothing.
+    const { judged } = await scan([{ files: [...npmPackageFiles('opt/node_modules', 'axios', '1.14.1'), { path: 'etc/loop', type: 'symlink', linkname: 'loop' }] }]);
+    expect(judged.verdict).toBe('affected');
+  });
 });

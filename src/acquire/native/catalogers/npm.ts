@@ -20,6 +20,15 @@ const DENO = new RegExp(`(?:^|/)npm/[^/]+\\.[^/]+/${NAME}/([^/]+)/package\\.json
 // ~/.bun/install/cache/<name>@<version>[@@@<n>]/ (Bun's global cache, hard-linked into node_modules).
 const BUN = /(?:^|\/)\.bun\/install\/cache\/((?:@[^/.][^/]*\/)?[^/.@][^/]*?)@([^/@]+)(?:@@@\d+)?\/package\.json$/;
 
+// Where Node reads `<here>/package.json` while resolving a bare `require(name)`: a node_modules folder, a scope
+// folder in it, or a package folder (resolveExports and tryPackage read `<node_modules>/<name>/package.json`).
+const NODE_LOOKUP = new RegExp(`(?:^|/)node_modules(?:/@[^/.][^/]*)?(?:/${NAME})?$`);
+
+/** True when Node opens `<path>/package.json` (or a path below it) while resolving some bare specifier. */
+export function isNodeLookupPath(path: string): boolean {
+  return NODE_LOOKUP.test(path);
+}
+
 export interface NpmLocation {
   /** The name the runtime finds the package by. */
   folder: string;
