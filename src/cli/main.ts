@@ -4,6 +4,8 @@ import { EXIT, InputError, OutputError, ToolError, UsageError } from '../errors.
 import { runVersion, versionInfo, versionText } from './version-command.js';
 import { completionScript, SHELLS } from './completion.js';
 import { setLogLevel } from './log.js';
+import { installConfigLayer, type ConfigLayer } from './config/layer.js';
+import { runConfigCommand } from './config/command.js';
 import { addScanOptions, runScanCommand, type RunIo } from './scan-command.js';
 import { addSweepOptions, runSweepCommand } from './sweep-command.js';
 import { addIocsFeedCommands, runIocsLint, runIocsList } from './iocs-command.js';
@@ -16,18 +18,19 @@ import { SOURCES } from '../inventory/index.js';
 import { DatabaseError } from '../acquire/cache/open.js';
 import { maskSecrets } from '../adapters/exec.js';
 
-function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
+function buildProgram(io: RunIo, setCode: (c: number) => void): { program: Command; layer: ConfigLayer } {
   const program = new Command('sbom-hunt')
     .description('Find container images that carry a compromised package, were built in a compromise window, or could not be checked.')
     .option('-V, --version', 'print the version, Node, the bundled feeds and their dates, the report schema')
     .option('-v, --verbose', 'say on stderr how each source was read and each image\'s verdict')
     .option('--debug', 'also every external command run and, on an internal error, its stack')
+    .option('--config <file>', 'config file (default: ./.sbom-hunt.yaml, else $XDG_CONFIG_HOME/sbom-hunt/config.yaml); see `sbom-hunt config`')
     .exitOverride()
     // Commander's own messages ("error: unknown option") get the prefix every other error has.
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: (s, write) => write(`sbom-hunt: ${s}`) })
     .hook('preAction', () => {
       const o = program.opts<{ verbose?: boolean; debug?: boolean }>();
-      setLogLevel(o.debug || io.env.SBOM_HUNT_DEBUG ? 2 : o.verbose ? 1 : 0, (line) => io.stderr.write(line));
+      setLogLevel(o.debug ? 2 : o.verbose ? 1 : 0, (line) => io.stderr.write(line));
     })
     .addHelpText('after', `\nSources:\n${SOURCES.map((s) => `  ${`${s.scheme}:`.padEnd(17)}${s.describe}`).join('\n')}\n\nExit codes: 0 every source enumerated, every image read, nothing at or above --fail-on; 1 findings at or above it;\n2 usage, configuration, input or output error; 3 (sweep) an alert could not be delivered;\n4 incomplete: nothing reached --fail-on but coverage is below 100% (--allow-incomplete accepts it); 130 interrupted.`);
 
@@ -82,7 +85,18 @@ function buildProgram(io: RunIo, setCode: (c: number) => void): Command {
     .option('-q, --quiet', 'nothing on stderr but errors')
     .option('--no-color', 'no colour')
     .action(async (opts: unknown) => setCode(await runCacheHunt(opts, io)));
-  return program;
+  program
+    .command('config')
+    .description('print the options a command would run with and where each came from (flag, env SBOM_HUNT_*, config file, default)')
+    .option('--json', 'as JSON')
+    .argument('[command-and-flags...]', 'the command (default: scan) and any of its flags, e.g. config sweep --fail-on suspect')
+    .allowUnknownOption()
+    .action(async (args: string[], opts: { json?: boolean }) =>
+      setCode(await runConfigCommand(args, opts.json ?? false, io, () => buildProgram(io, () => {}), program.opts<{ config?: string }>().config)),
+    );
+  // Added last: the layer hooks every command above.
+  const layer = installConfigLayer(program, io.env, io.cwd ?? process.cwd());
+  return { program, layer };
 }
 
 /** Every line on stderr echoes something: an image line, a URL, a tool's output. None may show a credential. */
@@ -116,7 +130,7 @@ export async function main(argv: string[], given: RunIo = { stdout: process.stdo
     io.stdout.write(versionText(await versionInfo()));
     return EXIT.ok;
   }
-  const program = buildProgram(io, (c) => (code = c));
+  const { program } = buildProgram(io, (c) => (code = c));
   try {
     await program.parseAsync(argv);
     return code;
@@ -131,7 +145,7 @@ export async function main(argv: string[], given: RunIo = { stdout: process.stdo
       return EXIT.usage;
     }
     io.stderr.write(`sbom-hunt: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-    if ((io.env.SBOM_HUNT_DEBUG || argv.includes('--debug')) && err instanceof Error) io.stderr.write(`${err.stack}\n`);
+    if ((/^(?:1|true|yes|on)$/i.test(io.env.SBOM_HUNT_DEBUG ?? '') || argv.includes('--debug')) && err instanceof Error) io.stderr.write(`${err.stack}\n`);
     return EXIT.usage;
   }
 }

@@ -62,6 +62,8 @@ export interface RunIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   env: NodeJS.ProcessEnv;
+  /** Where `.sbom-hunt.yaml` is looked for (default: the process's working folder). */
+  cwd?: string;
 }
 
 export async function runScanCommand(sources: string[], raw: unknown, io: RunIo, mode: 'scan' | 'check'): Promise<number> {

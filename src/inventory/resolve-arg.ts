@@ -63,7 +63,7 @@ export function didYouMean(word: string, sources: readonly Source[]): string | u
 }
 
 /** Damerau-Levenshtein (optimal string alignment): a swapped pair of letters is one edit. */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {

@@ -9,6 +9,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 /** One cache per test process, never the user's own. */
 const cacheHome = mkdtempSync(path.join(os.tmpdir(), 'sbom-hunt-cache-'));
+/** No user config file (~/.config/sbom-hunt/config.yaml) reaches a test run. */
+const configHome = mkdtempSync(path.join(os.tmpdir(), 'sbom-hunt-config-'));
 
 export interface CliRun {
   code: number;
@@ -19,7 +21,7 @@ export interface CliRun {
 export async function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<CliRun> {
   const r = await execa(process.execPath, [path.join(repoRoot, 'bin/sbom-hunt.js'), ...args], {
     cwd: opts.cwd ?? repoRoot,
-    env: { NO_COLOR: '', FORCE_COLOR: '0', CI: 'true', XDG_CACHE_HOME: cacheHome, ...opts.env },
+    env: { NO_COLOR: '', FORCE_COLOR: '0', CI: 'true', XDG_CACHE_HOME: cacheHome, XDG_CONFIG_HOME: configHome, ...opts.env },
     input: opts.input,
     reject: false,
     timeout: 120_000,
