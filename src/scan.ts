@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import { buildSources, inventoryAll, namedRegistries } from './inventory/index.js';
 import { readImageList, type ImageList } from './inventory/image-list.js';
 import type { InventoryContext, InventoryGap } from './inventory/source.js';
-import { resolveDigests } from './inventory/registry.js';
+import { markForPinning, resolutionMs, resolveDigests, wantsPinning } from './inventory/registry.js';
 import { acquireTarget } from './acquire/index.js';
 import { buildChain, type ChainOptions } from './acquire/chain.js';
 import { iocLoadMessage, loadIocs } from './iocs/index.js';
@@ -12,6 +12,7 @@ import { buildIocIndex } from './match/index.js';
 import { judgeImage } from './match/verdict.js';
 import { buildReport } from './report/build.js';
 import { RegistryClient } from './adapters/oci/client.js';
+import { DEFAULT_RETRY } from './adapters/http.js';
 import { defaultCredentials } from './adapters/oci/credentials.js';
 import type { Report } from './model/report.js';
 import type { IocSet, TimeWindow } from './model/ioc.js';
@@ -83,7 +84,13 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   iocErrors.push(...acks.errors);
   const warn = opts.warn ?? (() => {});
   const credentials = defaultCredentials(process.env, await namedRegistries(opts.sources));
-  const registry = new RegistryClient({ insecureRegistries: opts.insecureRegistries, credentials, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const registry = new RegistryClient({
+    insecureRegistries: opts.insecureRegistries,
+    credentials,
+    // A host that has not answered one request in half an image's time will not finish that image either.
+    ...(opts.imageTimeoutMs ? { retry: requestBound(opts.imageTimeoutMs) } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
   const deferred: (() => Promise<void>)[] = [];
   const ctx = {
     insecureRegistries: opts.insecureRegistries,
@@ -102,7 +109,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   if (opts.imagesFile) {
     const list = await readImageList(opts.imagesFile);
     // Listed tags are pinned like `registry:` ones, so the digest-keyed cache and dedup work for them too.
-    inventory.targets.push(...(await resolveDigests(list.targets, registry)));
+    markForPinning(list.targets);
+    inventory.targets.push(...list.targets);
     inventory.inputErrors.push(...list.errors.map((e) => e.message));
     inventory.gaps.push(...imageListGaps(opts.imagesFile, list));
   }
@@ -117,29 +125,41 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
           ...(chain.store ? { cache: chain.store } : {}),
           warn,
         };
-  const deduped = dedupeTargets(inventory.targets);
-  const { aliases } = deduped;
-  const targets = opts.shard ? deduped.targets.filter((t) => inShard(targetKey(t), opts.shard!)) : deduped.targets;
-  opts.onInventory?.(targets.length);
   const limit = pLimit(Math.max(1, opts.concurrency));
+  const admitted = new Admitted(opts.shard);
   let done = 0;
+  const readOne = async (t: Target): Promise<ImageResult> => {
+    // Ctrl-C: images not started are unknown, never clean; finished ones are kept (and already cached).
+    const acquired = opts.signal?.aborted
+      ? unreadTarget(t, 'scan interrupted before this image was read')
+      : await acquireWithDeadline(t, ctx, chain.links, opts.imageTimeoutMs, resolutionMs(t));
+    if (pushStage && !opts.signal?.aborted) await attachPushTimes(acquired, t, pushStage, opts.signal);
+    const judged = judgeImage(acquired, index, { keepPackages: opts.includePackages ?? false });
+    opts.onImage?.(++done, admitted.size, judged);
+    return judged;
+  };
+  const jobs: Promise<[Target, ImageResult]>[] = [];
+  const start = (batch: Placed[]): void => {
+    for (const t of admitted.admit(batch)) jobs.push(limit(async () => [t, await readOne(t)]));
+    opts.onInventory?.(admitted.size);
+  };
   try {
-    const images = await Promise.all(
-      targets.map((t) =>
-        limit(async () => {
-          // Ctrl-C: images not started are unknown, never clean; finished ones are already cached.
-          const acquired = opts.signal?.aborted
-            ? unreadTarget(t, 'scan interrupted before this image was read')
-            : await acquireWithDeadline(t, ctx, chain.links, opts.imageTimeoutMs);
-          if (pushStage && !opts.signal?.aborted) await attachPushTimes(acquired, t, pushStage, opts.signal);
-          const judged = judgeImage(acquired, index, { keepPackages: opts.includePackages ?? false });
-          attachWorkloads(judged, [t.ref, ...(aliases.get(t) ?? [])], sources.kube.seen);
-          if (t.kind === 'sbom-file') attachDescribedWorkloads(judged, sources.kube.seen);
-          opts.onImage?.(++done, targets.length, judged);
-          return judged;
-        }),
-      ),
-    );
+    // Images that need no tag lookup are read at once; the lookups (each within its image's deadline) run beside them,
+    // so a registry that hangs does not hold back local SBOMs, and Ctrl-C keeps what was read meanwhile.
+    const placed = inventory.targets.map((t, at): Placed => ({ t, at }));
+    const pending = placed.filter((p) => wantsPinning(p.t));
+    start(placed.filter((p) => !wantsPinning(p.t)));
+    const pinned = await resolveDigests(pending.map((p) => p.t), registry, { timeoutMs: opts.imageTimeoutMs, signal: opts.signal });
+    start(pinned.map((t, j) => ({ t, at: pending[j]!.at })));
+    const read = await Promise.all(jobs);
+    const images = read.map(([t, judged]) => {
+      // The image is named as the inventory first named it, whichever of its names was read.
+      const refs = admitted.refsOf(t);
+      judged.ref = refs[0] ?? judged.ref;
+      attachWorkloads(judged, refs, sources.kube.seen);
+      if (t.kind === 'sbom-file') attachDescribedWorkloads(judged, sources.kube.seen);
+      return judged;
+    });
     const gaps = inventory.gaps.map((g): ImageResult => ({ ...judgeImage({ ref: g.ref, platforms: [], errors: g.reasons }, index), kind: 'source' }));
     const acked = applyAcknowledgements(images, acks.acks, iocs, opts.now ?? new Date());
     const report = buildReport([...acked.images, ...gaps], iocs, {
@@ -157,6 +177,13 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     // Temporary archives a daemon source saved: removed once no image reads them.
     await Promise.all(deferred.map((fn) => fn().catch(() => undefined)));
   }
+}
+
+/** One request's bound under --image-timeout: half of it, at most the default 30 s, named when it passes. */
+function requestBound(imageTimeoutMs: number): { timeoutMs: number; timeoutSource?: string } {
+  const half = Math.max(1000, Math.round(imageTimeoutMs / 2));
+  if (half >= DEFAULT_RETRY.timeoutMs) return { timeoutMs: DEFAULT_RETRY.timeoutMs };
+  return { timeoutMs: half, timeoutSource: `half of --image-timeout ${Math.round(imageTimeoutMs / 1000)} s` };
 }
 
 /** Each malformed line of an `--images` list is a gap named `FILE:LINE`; a list that names nothing is one too. */
@@ -204,16 +231,20 @@ function attachDescribedWorkloads(img: ImageResult, seen: ReturnType<typeof buil
  * One image may not hold the scan hostage (a registry trickling bytes forever): past the deadline its work is
  * told to stop and the image is `unknown`, naming the limit.
  */
-async function acquireWithDeadline(t: Target, ctx: AcquireContext, links: Acquirer[], timeoutMs: number | undefined): Promise<AcquiredImage> {
+async function acquireWithDeadline(t: Target, ctx: AcquireContext, links: Acquirer[], timeoutMs: number | undefined, spentMs = 0): Promise<AcquiredImage> {
   if (!timeoutMs) return acquireTarget(t, ctx, links);
+  const limitText = `timed out after ${Math.round(timeoutMs / 1000)} s (--image-timeout)`;
+  // The tag lookup was part of this image's time: what is left is all the reading gets.
+  const left = timeoutMs - spentMs;
+  if (left <= 0) return unreadTarget(t, `${limitText}, looking up what its tag points to`);
   const deadline = new AbortController();
   const signal = ctx.signal ? AbortSignal.any([ctx.signal, deadline.signal]) : deadline.signal;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<AcquiredImage>((resolve) => {
     timer = setTimeout(() => {
       deadline.abort();
-      resolve(unreadTarget(t, `timed out after ${Math.round(timeoutMs / 1000)} s (--image-timeout)`));
-    }, timeoutMs);
+      resolve(unreadTarget(t, limitText));
+    }, left);
   });
   try {
     return await Promise.race([acquireTarget(t, { ...ctx, signal }, links), timedOut]);
@@ -234,17 +265,47 @@ export function inShard(key: string, shard: Shard): boolean {
 }
 
 /**
- * The same image named twice (two arguments, two pods, two tags of one digest) is scanned once; the
- * refs left out are kept as aliases of the target scanned, so their workloads and names still reach the report.
+ * The same image named twice (two arguments, two pods, two tags of one digest) is scanned once; the refs left
+ * out are kept as aliases of the target scanned, so their workloads and names still reach the report. Targets
+ * arrive in batches (those pinned later by tag lookup), each checked against all admitted before.
  */
-function dedupeTargets(all: Target[]): { targets: Target[]; aliases: Map<Target, string[]> } {
-  const kept = new Map<string, Target>();
-  const aliases = new Map<Target, string[]>();
-  for (const t of all) {
-    const key = targetKey(t);
-    const first = kept.get(key);
-    if (!first) kept.set(key, t);
-    else if (first.ref !== t.ref) aliases.set(first, [...(aliases.get(first) ?? []), t.ref]);
+class Admitted {
+  private readonly kept = new Map<string, Target>();
+  /** Every ref each kept target was found by, with its place in the inventory. */
+  private readonly names = new Map<Target, { ref: string; at: number }[]>();
+  /** Images of this shard to read. */
+  size = 0;
+
+  constructor(private readonly shard: Shard | undefined) {}
+
+  /** The targets of a batch to read: new images, in this shard. */
+  admit(batch: readonly Placed[]): Target[] {
+    const fresh: Target[] = [];
+    for (const { t, at } of batch) {
+      const key = targetKey(t);
+      const first = this.kept.get(key);
+      if (first) {
+        this.names.get(first)!.push({ ref: t.ref, at });
+        continue;
+      }
+      this.kept.set(key, t);
+      this.names.set(t, [{ ref: t.ref, at }]);
+      if (this.shard && !inShard(key, this.shard)) continue;
+      fresh.push(t);
+    }
+    this.size += fresh.length;
+    return fresh;
   }
-  return { targets: [...kept.values()], aliases };
+
+  /** The refs of a kept target, in inventory order, each once. */
+  refsOf(t: Target): string[] {
+    const names = [...(this.names.get(t) ?? [{ ref: t.ref, at: 0 }])].sort((a, b) => a.at - b.at);
+    return [...new Set(names.map((n) => n.ref))];
+  }
+}
+
+/** A target and its place in the inventory's order. */
+interface Placed {
+  t: Target;
+  at: number;
 }

@@ -13,6 +13,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** Deadline per attempt until the body is read; for streams, the longest pause between chunks. */
   timeoutMs: number;
+  /** Where the deadline came from, named when it passes (`half of --image-timeout 5 s`). */
+  timeoutSource?: string;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000, timeoutMs: 30_000 };
@@ -30,6 +32,30 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** `manual`: a redirect comes back as its 3xx response instead of being followed with our headers. */
   redirect?: 'follow' | 'manual';
+  /**
+   * The run's memory of hosts that did not answer: with it, a host that let an attempt time out is not
+   * retried and not asked again this run, so a hung host costs one deadline, not one per attempt per image.
+   */
+  hosts?: HostHealth;
+}
+
+/** Hosts that accepted a request and never answered it within the deadline, with the first reason. */
+export class HostHealth {
+  private readonly silent = new Map<string, string>();
+
+  /** Throws, naming the first failure, when the host already hung this run. */
+  check(host: string): void {
+    const why = this.silent.get(host);
+    if (why !== undefined) throw new ToolError(host, `not asked again: it did not answer earlier in this run (${why})`);
+  }
+
+  markSilent(host: string, why: string): void {
+    if (!this.silent.has(host)) this.silent.set(host, why);
+  }
+
+  silentReason(host: string): string | undefined {
+    return this.silent.get(host);
+  }
 }
 
 export interface HttpResponse {
@@ -49,6 +75,8 @@ class Retryable extends Error {
   constructor(
     message: string,
     readonly waitMs?: number,
+    /** The attempt's own deadline passed before any response came back: the host hangs. */
+    readonly hung = false,
   ) {
     super(message);
   }
@@ -61,11 +89,16 @@ export async function requestWithRetry(req: HttpRequest, policy: RetryPolicy = D
   let attempt = 0;
   for (; attempt <= policy.retries; attempt++) {
     if (req.signal?.aborted) throw new ToolError(host, `${req.method ?? 'GET'} ${pathOf(req.url)} cancelled`);
+    req.hosts?.check(host);
     try {
       return await attemptOnce(req, policy);
     } catch (err) {
       if (!(err instanceof Retryable)) throw err;
       reason = err.message;
+      if (err.hung && req.hosts) {
+        req.hosts.markSilent(host, `${req.method ?? 'GET'} ${pathOf(req.url)} ${reason}`);
+        throw new ToolError(host, redact(`${req.method ?? 'GET'} ${pathOf(req.url)} ${reason}; the host is not asked again this run`));
+      }
       if (attempt === policy.retries) break;
       const wait = err.waitMs ?? Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
       if (wait > policy.maxDelayMs) {
@@ -91,7 +124,10 @@ async function attemptOnce(req: HttpRequest, policy: RetryPolicy): Promise<HttpR
   const failure = (err: unknown, doing: string): Error => {
     release();
     if (req.signal?.aborted) return new ToolError(new URL(req.url).host, `${req.method ?? 'GET'} ${pathOf(req.url)} cancelled`);
-    return new Retryable(`${doing}${describeFailure(err, controller.signal.aborted, policy.timeoutMs)}`);
+    const why = describeFailure(err, controller.signal.aborted, policy.timeoutMs);
+    const source = controller.signal.aborted && policy.timeoutSource ? ` (${policy.timeoutSource})` : '';
+    // Only a host that sent nothing back in time hangs; one that answered and then trickled is retried as before.
+    return new Retryable(`${doing}${why}${source}`, undefined, controller.signal.aborted && doing === '');
   };
   let res: Response;
   let finalUrl: string;

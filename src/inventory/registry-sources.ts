@@ -2,7 +2,7 @@
 import { UsageError } from '../errors.js';
 import { RegistryClient } from '../adapters/oci/client.js';
 import type { InventoryContext, InventoryResult, Source } from './source.js';
-import { inventoryRegistry, resolveDigests } from './registry.js';
+import { inventoryRegistry, markForPinning } from './registry.js';
 
 function clientOf(ctx: InventoryContext): RegistryClient {
   return ctx.registry ?? new RegistryClient({ insecureRegistries: ctx.insecureRegistries, ...(ctx.signal ? { signal: ctx.signal } : {}) });
@@ -12,7 +12,9 @@ async function listed(spec: string, ctx: InventoryContext): Promise<InventoryRes
   try {
     const client = clientOf(ctx);
     const { targets, errors } = await inventoryRegistry(spec, client);
-    return { targets: await resolveDigests(targets, client), errors, inputErrors: [] };
+    // Pinned by the scan, inside each image's deadline, while images of other sources are already read.
+    markForPinning(targets);
+    return { targets, errors, inputErrors: [] };
   } catch (err) {
     if (err instanceof UsageError) return { targets: [], errors: [], inputErrors: [err.message] };
     throw err;

@@ -13,7 +13,34 @@ export interface RegistryLister {
 
 /** The part of the registry client digest resolution needs. */
 export interface DigestResolver {
-  headManifest(repo: RepoRef, reference: string): Promise<{ digest?: string }>;
+  headManifest(repo: RepoRef, reference: string, call?: { signal?: AbortSignal | undefined }): Promise<{ digest?: string }>;
+}
+
+/** Bounds of tag-to-digest resolution: each lookup is part of its image's --image-timeout, and Ctrl-C stops them. */
+export interface ResolveOptions {
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Targets a `registry:` source or an image list named by tag, to be pinned to a digest before they are read;
+ * kept aside, so a source can list them at once and the scan pins them while other images are already read.
+ */
+const toPin = new WeakSet<Target>();
+/** How long each pinned target's lookup took: spent from that image's --image-timeout. */
+const resolutionCost = new WeakMap<Target, number>();
+
+export function markForPinning(targets: readonly Target[]): void {
+  for (const t of targets) if (t.kind === 'registry' && t.digest === undefined && t.tag !== undefined) toPin.add(t);
+}
+
+export function wantsPinning(t: Target): boolean {
+  return toPin.has(t);
+}
+
+/** Milliseconds spent resolving this target's tag (0 when it was not resolved). */
+export function resolutionMs(t: Target): number {
+  return resolutionCost.get(t) ?? 0;
 }
 
 const TAG_LISTS_IN_FLIGHT = 4;
@@ -77,16 +104,23 @@ async function inventoryRepository(repo: RepoRef, client: RegistryLister): Promi
 /**
  * Pins each tag-only registry target to the manifest or index digest its tag points to now (one HEAD
  * each), so the digest-keyed cache and dedup work for listed tags. A failed HEAD leaves the target
- * unpinned and records nothing: acquisition meets the same failure and reports it on the image.
+ * unpinned and records nothing: acquisition meets the same failure and reports it on the image. Each
+ * HEAD ends within `timeoutMs` (the image's own deadline), and the time it took is charged to the image.
  */
-export async function resolveDigests(targets: Target[], client: DigestResolver): Promise<Target[]> {
+export async function resolveDigests(targets: Target[], client: DigestResolver, opts: ResolveOptions = {}): Promise<Target[]> {
   const limit = pLimit(HEADS_IN_FLIGHT);
   return Promise.all(
     targets.map((t) =>
       limit(async () => {
         if (t.kind !== 'registry' || t.digest !== undefined || t.tag === undefined) return t;
-        const info = await client.headManifest({ registry: t.registry, repository: t.repository }, t.tag).catch(() => undefined);
-        return info?.digest && /^sha256:[0-9a-f]{64}$/.test(info.digest) ? { ...t, digest: info.digest } : t;
+        if (opts.signal?.aborted) return t;
+        const started = Date.now();
+        const bounds = [opts.signal, opts.timeoutMs ? AbortSignal.timeout(opts.timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
+        const signal = bounds.length > 1 ? AbortSignal.any(bounds) : bounds[0];
+        const info = await client.headManifest({ registry: t.registry, repository: t.repository }, t.tag, { signal }).catch(() => undefined);
+        const pinned = info?.digest && /^sha256:[0-9a-f]{64}$/.test(info.digest) ? { ...t, digest: info.digest } : t;
+        resolutionCost.set(pinned, Date.now() - started);
+        return pinned;
       }),
     ),
   );

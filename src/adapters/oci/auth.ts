@@ -1,6 +1,6 @@
 // Answers registry auth challenges: Basic, or Bearer tokens fetched from the realm and cached per scope.
 import { ToolError } from '../../errors.js';
-import { requestWithRetry, type RetryPolicy } from '../http.js';
+import { requestWithRetry, type HostHealth, type RetryPolicy } from '../http.js';
 import type { Challenge } from './challenge.js';
 import type { Credential, CredentialLookup } from './credentials.js';
 import { TokenResponse } from './schema.js';
@@ -12,7 +12,9 @@ export interface AuthOptions {
   /** Plain HTTP is allowed for these hosts only (token realms included). */
   isInsecure: (host: string) => boolean;
   userAgent: string;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
+  /** The client's memory of hosts that hung: a token realm that hangs is asked once per run. */
+  hosts?: HostHealth;
 }
 
 export interface AuthHeader {
@@ -62,17 +64,17 @@ export class Authenticator {
   }
 
   /** The Authorization header for a request on `host`, or undefined while no challenge is known. */
-  async header(registry: string, host: string, scope: string): Promise<AuthHeader | undefined> {
+  async header(registry: string, host: string, scope: string, signal?: AbortSignal): Promise<AuthHeader | undefined> {
     const challenge = this.challenges.get(host);
     if (!challenge) return undefined;
-    const cred = await this.credential(registry);
+    const cred = await untilAborted(this.credential(registry), signal, () => new ToolError(registry, 'credential lookup cancelled'));
     if (cred?.registryToken) return { value: `Bearer ${cred.registryToken}`, reused: false };
     if (challenge.scheme === 'basic') {
       if (!cred?.username || cred.password === undefined) return undefined;
       return { value: `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`, reused: false };
     }
     const scopeToUse = challenge.params.scope && !scope ? challenge.params.scope : scope;
-    const { token, reused } = await this.token(registry, challenge, scopeToUse, cred);
+    const { token, reused } = await untilAborted(this.token(registry, challenge, scopeToUse, cred), signal, () => new ToolError(this.realmHost(challenge), `token for ${scopeToUse || registry} cancelled`));
     return { value: `Bearer ${token}`, reused };
   }
 
@@ -118,20 +120,24 @@ export class Authenticator {
       if (service) form.set('service', service);
       if (scope) form.set('scope', scope);
       headers['content-type'] = 'application/x-www-form-urlencoded';
-      res = await requestWithRetry({ url: realm.href, method: 'POST', headers, body: form.toString(), maxBytes: 1 << 20, signal: this.opts.signal }, this.opts.policy);
+      res = await requestWithRetry({ url: realm.href, method: 'POST', headers, body: form.toString(), maxBytes: 1 << 20, signal: this.opts.signal, ...(this.opts.hosts ? { hosts: this.opts.hosts } : {}) }, this.opts.policy);
     } else {
       if (service) realm.searchParams.set('service', service);
       for (const s of scope.split(' ').filter(Boolean)) realm.searchParams.append('scope', s);
       if (cred?.username && cred.password !== undefined) {
         headers.authorization = `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
       }
-      res = await requestWithRetry({ url: realm.href, headers, maxBytes: 1 << 20, signal: this.opts.signal }, this.opts.policy);
+      res = await requestWithRetry({ url: realm.href, headers, maxBytes: 1 << 20, signal: this.opts.signal, ...(this.opts.hosts ? { hosts: this.opts.hosts } : {}) }, this.opts.policy);
     }
     if (res.status !== 200) {
       const who = cred ? 'with the configured credentials' : 'anonymously (no credentials configured)';
       throw new ToolError(realm.host, `token service refused ${scope || 'a token'} ${who} (HTTP ${res.status})`);
     }
     return parseToken(res.body, realm.host);
+  }
+
+  private realmHost(challenge: Challenge): string {
+    return URL.canParse(challenge.params.realm ?? '') ? new URL(challenge.params.realm as string).host : 'token service';
   }
 
   private realmUrl(challenge: Challenge): URL {
@@ -167,4 +173,27 @@ function parseToken(body: Buffer, host: string): CachedToken {
   const issued = parsed.data.issued_at ? Date.parse(parsed.data.issued_at) : Number.NaN;
   const start = Number.isNaN(issued) ? Date.now() : Math.min(issued, Date.now());
   return { token, expiresAt: start + (parsed.data.expires_in ?? DEFAULT_TOKEN_LIFETIME_S) * 1000 - EXPIRY_SLACK_MS };
+}
+
+/**
+ * One caller stops waiting when its own signal fires (its image's deadline), while the shared work goes on for
+ * the others waiting on it: a token fetched for many images is not cancelled by the first one's deadline.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, error: () => Error): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(error());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(error());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
 }

@@ -4,7 +4,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { z } from 'zod';
 import { ToolError } from '../../errors.js';
 import type { FetchedManifest } from '../../model/oci.js';
-import { DEFAULT_RETRY, requestWithRetry, type HttpResponse, type RetryPolicy } from '../http.js';
+import { DEFAULT_RETRY, HostHealth, requestWithRetry, type HttpResponse, type RetryPolicy } from '../http.js';
 import { Authenticator } from './auth.js';
 import { parseChallenges, pickChallenge } from './challenge.js';
 import { defaultCredentials, type CredentialLookup } from './credentials.js';
@@ -60,6 +60,8 @@ export interface CallOptions {
 
 const MAX_PAGES = 10_000;
 const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+/** A whole listing (every page of a catalog or a tag list) ends within this, however the pages trickle. */
+export const LIST_DEADLINE_MS = 300_000;
 
 export class RegistryClient {
   private readonly auth: Authenticator;
@@ -67,6 +69,8 @@ export class RegistryClient {
   private readonly insecure: Set<string>;
   private readonly limits = new Map<string, LimitFunction>();
   private readonly userAgent: string;
+  /** Registry and token hosts that hung this run: asked once, then failed fast. */
+  private readonly hosts = new HostHealth();
 
   constructor(private readonly opts: RegistryClientOptions = {}) {
     this.policy = { ...DEFAULT_RETRY, ...opts.retry };
@@ -78,6 +82,7 @@ export class RegistryClient {
       isInsecure: (host) => this.isInsecure(host),
       userAgent: this.userAgent,
       signal: opts.signal,
+      hosts: this.hosts,
     });
   }
 
@@ -93,9 +98,9 @@ export class RegistryClient {
   }
 
   /** What a tag or digest points at, without the body: HEAD requests do not count against Docker Hub pulls. */
-  async headManifest(repo: RepoRef, reference: string): Promise<ManifestInfo> {
+  async headManifest(repo: RepoRef, reference: string, call: CallOptions = {}): Promise<ManifestInfo> {
     checkReference(repo, reference);
-    const res = await this.send(repo.registry, manifestPath(repo, reference), pullScope(repo), { method: 'HEAD', accept: MANIFEST_ACCEPT });
+    const res = await this.send(repo.registry, manifestPath(repo, reference), pullScope(repo), { method: 'HEAD', accept: MANIFEST_ACCEPT, signal: call.signal });
     if (res.status !== 200) throw await this.failure(repo.registry, res, `manifest ${repo.repository}:${reference}`, pullScope(repo));
     const info: ManifestInfo = { mediaType: bareMediaType(res.headers.get('content-type')) };
     const digest = res.headers.get('docker-content-digest');
@@ -167,11 +172,16 @@ export class RegistryClient {
   ): Promise<T[] | undefined> {
     const pages: T[] = [];
     const seen = new Set<string>();
+    const deadline = AbortSignal.timeout(LIST_DEADLINE_MS);
+    const bounded = signal ? AbortSignal.any([signal, deadline]) : deadline;
     let path: string | undefined = firstPath;
     while (path !== undefined) {
       if (seen.has(path) || seen.size >= MAX_PAGES) throw new ToolError(registry, `${what}: pagination does not end (${path})`);
       seen.add(path);
-      const res = await this.send(registry, path, scope, { accept: accept ?? 'application/json', signal });
+      const res = await this.send(registry, path, scope, { accept: accept ?? 'application/json', signal: bounded }).catch((err: unknown) => {
+        if (deadline.aborted && !signal?.aborted && !this.opts.signal?.aborted) throw new ToolError(registry, `${what}: not listed within ${LIST_DEADLINE_MS / 1000} s (${pages.length} page${pages.length === 1 ? '' : 's'} read)`);
+        throw err;
+      });
       if (accept && pages.length === 0 && [404, 405, 501].includes(res.status)) return undefined;
       if (res.status !== 200) throw await this.failure(registry, res, what, scope);
       pages.push(parseJson(schema, res.body, registry, what));
@@ -198,11 +208,11 @@ export class RegistryClient {
     let renewed = false;
     let res: HttpResponse | undefined;
     for (let round = 0; round < 3; round++) {
-      const auth = await this.auth.header(registry, host, currentScope);
+      const auth = await this.auth.header(registry, host, currentScope, this.signalFor(init));
       const headers: Record<string, string> = { 'user-agent': this.userAgent };
       if (init.accept) headers.accept = init.accept;
       if (auth) headers.authorization = auth.value;
-      const req = { url: this.baseUrl(registry) + path, method: init.method ?? 'GET', headers, stream: init.stream ?? false, maxBytes: MAX_MANIFEST_BYTES, signal: this.signalFor(init) };
+      const req = { url: this.baseUrl(registry) + path, method: init.method ?? 'GET', headers, stream: init.stream ?? false, maxBytes: MAX_MANIFEST_BYTES, signal: this.signalFor(init), hosts: this.hosts };
       res = await this.limit(host)(() => requestWithRetry(req, this.policy)).catch((err: unknown) => {
         throw this.withTlsHint(err, registry);
       });
