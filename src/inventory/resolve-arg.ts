@@ -5,6 +5,7 @@ import { formatReference, parseReference } from '../adapters/oci/reference.js';
 import { UsageError } from '../errors.js';
 import { sniffPath } from './sniff-path.js';
 import type { InventoryResult, Source } from './source.js';
+import { editDistance } from '../edit-distance.js';
 
 /** Other tools' names for our schemes (skopeo, syft, trivy), and the one we mean. */
 const ALIASES: Record<string, string> = {
@@ -62,19 +63,6 @@ export function didYouMean(word: string, sources: readonly Source[]): string | u
   return best && best.d <= allowed ? best.scheme : undefined;
 }
 
-/** Damerau-Levenshtein (optimal string alignment): a swapped pair of letters is one edit. */
-export function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
 
 /** The reference in full (`docker.io/library/tube:1`), a form no scheme can be mistaken for; undefined when not one. */
 function imageRef(arg: string): string | undefined {

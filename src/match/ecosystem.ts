@@ -1,5 +1,7 @@
 // Ecosystem names: read case-insensitively and by their common spellings, written one canonical way.
 
+import { editDistance } from '../edit-distance.js';
+
 const ALIASES: Record<string, string> = {
   npm: 'npm',
   node: 'npm',
@@ -67,19 +69,6 @@ export const NON_PACKAGE_ECOSYSTEMS = new Set(['linux', 'android', 'oss-fuzz', '
 /** Canonical ecosystems an IOC may name. */
 export const KNOWN_ECOSYSTEMS: ReadonlySet<string> = new Set(Object.values(ALIASES));
 
-/** Optimal-string-alignment distance: a swapped pair of letters (`nmp`) counts as one edit. */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
 
 /**
  * Why an IOC's ecosystem is refused (`unknown ecosystem "nmp": did you mean npm?`), or undefined. A

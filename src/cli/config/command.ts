@@ -4,7 +4,7 @@ import { maskSecrets } from '../../adapters/exec.js';
 import { EXIT, UsageError } from '../../errors.js';
 import type { RunIo } from '../scan-command.js';
 import { commandPath, envNameOf, flagOf, OWN_VARIABLES, type ConfigLayer, type Origin } from './layer.js';
-import { editDistance } from '../../inventory/resolve-arg.js';
+import { editDistance } from '../../edit-distance.js';
 
 export interface EffectiveOption {
   flag: string;

@@ -3,7 +3,7 @@
 import type { Command, Option } from 'commander';
 import { InputError, UsageError } from '../../errors.js';
 import { collect } from '../options.js';
-import { editDistance } from '../../inventory/resolve-arg.js';
+import { editDistance } from '../../edit-distance.js';
 import { findConfigFile, readConfigFile, type ConfigFile, type FileSetting } from './file.js';
 
 export type Origin = { kind: 'env'; name: string } | { kind: 'file'; file: string; line?: number };
