@@ -6,6 +6,7 @@ import { benchImages } from './images.js';
 import { benchFleet } from './fleet.js';
 import { benchLayout } from './layout.js';
 import { benchFileIocs } from './file-iocs.js';
+import { benchSbomFleet } from './sbom-fleet.js';
 
 export interface BenchRow {
   name: string;
@@ -23,6 +24,7 @@ const BENCHES: Bench[] = [
   { title: 'fleet', run: benchFleet },
   { title: 'layout', run: benchLayout },
   { title: 'file-iocs', run: benchFileIocs },
+  { title: 'sbom-fleet', run: benchSbomFleet },
   { title: 'osv', run: benchOsvFeed },
 ];
 

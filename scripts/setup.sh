@@ -24,13 +24,15 @@ command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v podman >/dev/null 2>&1 || need+=(podman)
 # An image built by buildah with real npm installs inside is read and checked against npm ls (test/e2e/real-builds.test.ts).
 command -v buildah >/dev/null 2>&1 || need+=(buildah)
+# The bench's reference matcher (bench/reference-matcher.py) is the guide's monitor: PyYAML built with libyaml.
+/usr/bin/python3 -c 'import yaml; assert yaml.__with_libyaml__' >/dev/null 2>&1 || need+=(python3-yaml)
 # `sbom-hunt completion zsh|fish` is run in the real shells (test/cli/version-completion.test.ts).
 command -v zsh >/dev/null 2>&1 || need+=(zsh)
 command -v fish >/dev/null 2>&1 || need+=(fish)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  echo "==> apt-get install ${need[*]} (real components the tests start: OCI registry, htpasswd, Chromium, kubectl, pip, Go, rpm, zip, packaging, Maven's ComparableVersion, a JVM, podman, buildah, zsh, fish)" >&2
+  echo "==> apt-get install ${need[*]} (real components the tests start: OCI registry, htpasswd, Chromium, kubectl, pip, Go, rpm, zip, packaging, Maven's ComparableVersion, a JVM, podman, buildah, zsh, fish, PyYAML)" >&2
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
