@@ -11,9 +11,10 @@ import { goModParser } from '../../src/acquire/lockfiles/go-mod.js';
 import { goEnv, writeProxy, type ProxyModule } from '../helpers/go-build.js';
 import { seeded } from '../helpers/random.js';
 import { haveTool } from '../helpers/real-tools.js';
+import { oracleRuns, recordOracle } from './tally.js';
 
 const run = promisify(execFile);
-const RUNS = Number(process.env.FUZZ_RUNS) > 0 ? Number(process.env.FUZZ_RUNS) : 16;
+const RUNS = oracleRuns(16, 0.0008);
 const hasGo = haveTool('go', 'golang-go');
 
 const MODULES = ['example.com/alpha', 'example.com/beta', 'github.com/Upper/Case', 'golang.org/x/crypto'];
@@ -91,6 +92,8 @@ describe.skipIf(!hasGo)('go.mod agrees with go list -m all', () => {
       expect(got, text).toEqual(await buildList(dir));
       if (ours.notes.length > 0) replaced++;
     }
+    // Every case agreed (a disagreement fails its expect above).
+    recordOracle('go-mod', RUNS, 0);
     // Replacements were generated and honoured, so the comparison covered them.
     expect(replaced).toBeGreaterThan(RUNS / 4);
   });

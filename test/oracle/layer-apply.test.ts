@@ -11,8 +11,8 @@ import { readImage } from '../../src/acquire/native/read-image.js';
 import { openOciDir } from '../../src/inventory/oci-dir.js';
 import { buildImageLayout, layerTar, sha256, type FileSpec, type LayerSpec } from '../helpers/image-builder.js';
 import { goApply, goOracle, type GoApply, type GoNode } from '../helpers/go-oracle.js';
-import { runs } from '../fuzz/harness.js';
 import { seeded } from '../helpers/random.js';
+import { oracleRuns, recordOracle } from './tally.js';
 
 const bin = goOracle();
 const NAMES = ['axios', 'lodash', 'left-pad', '@acme/http', 'plain-crypto-js'];
@@ -158,10 +158,8 @@ describe.skipIf(!bin)('final filesystems agree with the model of containerd arch
 
   it('on generated layer sequences: package files found with their versions, nothing phantom, refused layers unknown', async () => {
     const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 1 + Math.floor(Math.random() * 1e9);
-    const { cases, disagreements, stricter, laxer } = await differential(seed, runs(300), dir);
-    console.log(
-      `layer apply differential: ${cases} images from seed ${seed}, ${disagreements.length} disagreements, ${stricter} unknown where the runtime applies, ${laxer} read where the runtime refuses`,
-    );
+    const { cases, disagreements, stricter, laxer } = await differential(seed, oracleRuns(300, 0.01), dir);
+    recordOracle('layer-apply', cases, disagreements.length, `seed ${seed}, ${stricter} unknown where the runtime applies, ${laxer} read where the runtime refuses`);
     expect(disagreements.slice(0, 5)).toEqual([]);
   }, 3_600_000);
 });

@@ -21,7 +21,7 @@ import { readImage } from '../../src/acquire/native/read-image.js';
 import { defaultConfig, defaultManifest, memoryStore, sealImage } from '../fuzz/memory-image.js';
 import { buildTar, type TarFile } from '../helpers/tar.js';
 import { seeded } from '../helpers/random.js';
-import { runs } from '../fuzz/harness.js';
+import { oracleRuns, recordOracle } from './tally.js';
 
 const NAMES = ['axios', 'lodash', '@acme/http', '@acme/util', 'left-pad'] as const;
 const BASES = ['', 'app', 'app/src', 'srv/web', 'opt/tool', 'home/u/proj'] as const;
@@ -233,7 +233,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('npm packages: sbom-hunt agrees with node require.resolve inside the unpacked tree', () => {
   it('on generated trees: every folder node loads is listed with its version, nothing phantom, refusals unknown', async () => {
     const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 1 + Math.floor(Math.random() * 1e6);
-    const count = runs(300);
+    const count = oracleRuns(300, 0.01);
     const counts = { agree: 0, stricter: 0, extra: 0, disagree: 0 };
     const disagreements: string[] = [];
     const stricter: string[] = [];
@@ -255,9 +255,7 @@ describe('npm packages: sbom-hunt agrees with node require.resolve inside the un
       }
       for (const root of roots) rmSync(root, { recursive: true, force: true });
     }
-    console.log(
-      `node resolution differential: ${count} trees from seed ${seed}: ${counts.agree} agree, ${counts.disagree} disagree, ${counts.stricter} unknown where node loads everything, ${counts.extra} listing a node_modules inside a node_modules`,
-    );
+    recordOracle('node-resolve', count, counts.disagree, `seed ${seed}: ${counts.agree} agree, ${counts.stricter} unknown where node loads everything, ${counts.extra} listing a node_modules inside a node_modules`);
     if (stricter.length > 0) console.log(`first unknown-where-node-loads: ${stricter.slice(0, 3).join(' | ')}`);
     expect(disagreements.slice(0, 3)).toEqual([]);
   }, 3_600_000);

@@ -9,8 +9,9 @@ import { readImage } from '../../src/acquire/native/read-image.js';
 import { openOciDir } from '../../src/inventory/oci-dir.js';
 import { buildImageLayout } from '../helpers/image-builder.js';
 import { seeded } from '../helpers/random.js';
+import { oracleRuns, recordOracle } from './tally.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 0) > 0 ? Number(process.env.FUZZ_RUNS) : 200;
+const RUNS = oracleRuns(200, 0.005);
 const SITE = 'usr/lib/python3/site-packages';
 const root = mkdtempSync(join(tmpdir(), 'py-oracle-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -96,7 +97,7 @@ describe.skipIf(!hasPython() && !process.env.CI)('python metadata: sbom-hunt agr
       const same = JSON.stringify(ours) === JSON.stringify(named.map(([n, v]) => [n, v ?? '']).sort()) && expectUnknown === p.errors.length > 0;
       if (!same) disagreements.push(`case ${i}: python ${JSON.stringify(python)}, sbom-hunt ${JSON.stringify(ours)} errors ${JSON.stringify(p.errors)}; files ${JSON.stringify([...files])}`);
     }
+    recordOracle('python-metadata', RUNS, disagreements.length);
     expect(disagreements.slice(0, 3)).toEqual([]);
-    console.log(`python-metadata oracle: ${RUNS} cases, ${disagreements.length} disagreements`);
   }, 120_000);
 });

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { parseToml } from '../../src/acquire/lockfiles/toml.js';
 import { InputError } from '../../src/errors.js';
 import { seeded } from '../helpers/random.js';
+import { oracleRuns, recordOracle } from './tally.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 0) > 0 ? Number(process.env.FUZZ_RUNS) : 400;
+const RUNS = oracleRuns(400, 0.01);
 const PYTHON = '/usr/bin/python3';
 
 // Floats that JSON cannot carry are tagged on both sides; dates are left out of generated documents.
@@ -166,6 +167,8 @@ describe('parseToml agrees with tomllib', () => {
         expect('ok' in got ? got.ok : got.error.message, doc).toEqual(want.ok);
       }
     });
+    // Every case agreed (a disagreement fails its expect above).
+    recordOracle('toml', RUNS, 0, `${refused} refused by tomllib`);
     // Both kinds were generated, so neither side of the comparison is vacuous.
     expect(refused).toBeGreaterThan(RUNS / 10);
     expect(docs.length - refused).toBeGreaterThan(RUNS / 2);
