@@ -12,6 +12,8 @@ command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 /usr/bin/python3 -c 'import pip._internal.req.req_file' >/dev/null 2>&1 || need+=(python3-pip)
 # Go's archive/tar is the oracle of test/oracle/ (the tar reader and layer apply differential tests).
 command -v go >/dev/null 2>&1 || need+=(golang-go)
+# umoci unpacks generated layouts as the second oracle of the final filesystem (test/oracle/umoci-unpack.test.ts).
+command -v umoci >/dev/null 2>&1 || need+=(umoci)
 # The catalogers' tests build real artifacts: Go executables (golang-go above), an rpmdb and rpm packages, jars.
 command -v rpmbuild >/dev/null 2>&1 || need+=(rpm)
 command -v zip >/dev/null 2>&1 || need+=(zip)
@@ -32,7 +34,7 @@ command -v fish >/dev/null 2>&1 || need+=(fish)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  echo "==> apt-get install ${need[*]} (real components the tests start: OCI registry, htpasswd, Chromium, kubectl, pip, Go, rpm, zip, packaging, Maven's ComparableVersion, a JVM, podman, buildah, zsh, fish, PyYAML)" >&2
+  echo "==> apt-get install ${need[*]} (real components the tests start: OCI registry, htpasswd, Chromium, kubectl, pip, Go, rpm, zip, packaging, Maven's ComparableVersion, a JVM, podman, buildah, zsh, fish, PyYAML, umoci)" >&2
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi

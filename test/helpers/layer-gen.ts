@@ -1,0 +1,106 @@
+// Generated layer sequences for the layer-apply differentials (Go's model of containerd's archive.Apply, umoci),
+// and the comparison of sbom-hunt's npm packages against a runtime's final tree (hex path -> node).
+import { posix } from 'node:path';
+import type { readImage } from '../../src/acquire/native/read-image.js';
+import { sha256, type FileSpec, type LayerSpec } from './image-builder.js';
+import type { GoApply, GoNode } from './go-oracle.js';
+import { seeded } from './random.js';
+
+const NAMES = ['axios', 'lodash', 'left-pad', '@acme/http', 'plain-crypto-js'];
+const ROOTS = ['app/node_modules', 'srv/node_modules', 'app/node_modules/lodash/node_modules', 'opt/tool/node_modules'];
+const PACKAGE_JSON = /(^|\/)node_modules\/((?:@[^/]+\/)?[^/@][^/]*)\/package\.json$/;
+
+type Rand = () => number;
+const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+
+function manifest(name: string, version: string): string {
+  return JSON.stringify({ name, version });
+}
+
+/** Every package.json the generator can write, by the sha256 of its bytes: what version the runtime's file holds. */
+const VERSION_BY_HASH = new Map(
+  NAMES.flatMap((n) => [0, 1, 2, 3].flatMap((l) => [0, 1, 2, 3, 4, 5].flatMap((o) => [`1.${l}.${o}`, `2.${l}.${o}`]))).map((v) => v)
+    .flatMap((v) => NAMES.map((n) => [sha256(Buffer.from(manifest(n, v))).slice(7), v] as const)),
+);
+
+/** One generated image: 1 to 4 layers of random operations over a small set of package folders. */
+export function generateImage(seed: number): LayerSpec[] {
+  const r = seeded(seed);
+  const layers: LayerSpec[] = [];
+  const count = 1 + Math.floor(r() * 4);
+  for (let l = 0; l < count; l++) {
+    const files: FileSpec[] = [];
+    const ops = 1 + Math.floor(r() * 6);
+    for (let o = 0; o < ops; o++) {
+      const root = pick(r, ROOTS);
+      const name = pick(r, NAMES);
+      const dir = `${root}/${name}`;
+      const roll = r();
+      if (roll < 0.45) files.push({ path: `${dir}/package.json`, content: manifest(name, `1.${l}.${o}`) });
+      else if (roll < 0.58) files.push({ path: r() < 0.5 ? dir : `${dir}/package.json`, content: '', whiteout: true });
+      else if (roll < 0.66) files.push({ path: root, content: '', opaque: true });
+      else if (roll < 0.76) {
+        // A package folder (or a whole node_modules) that is a symlink elsewhere in the image.
+        const target = pick(r, ROOTS);
+        const link = r() < 0.5 ? posix.relative(posix.dirname(root), target) || '.' : `/${target}`;
+        files.push({ path: r() < 0.5 ? root : dir, type: 'symlink', linkname: link });
+      } else if (roll < 0.84) {
+        const first = `${dir}/package.json`;
+        files.push({ path: first, content: manifest(name, `2.${l}.${o}`) });
+        const other = pick(r, NAMES);
+        files.push({ path: `${pick(r, ROOTS)}/${other}/package.json`, type: 'hardlink', linkname: first });
+      } else if (roll < 0.9) files.push({ path: dir, content: 'a file where a folder was' });
+      else files.push({ path: `${dir}`, type: 'dir' });
+    }
+    layers.push({ files, compression: 'none' });
+  }
+  return layers;
+}
+
+/** Resolves a path through the oracle tree's symlinks (as the kernel would inside the container), to its node. */
+export function resolveIn(files: Map<string, GoNode>, path: string, depth = 0): GoNode | undefined {
+  if (depth > 40) return undefined;
+  const parts = path.split('/').filter(Boolean);
+  let current = '';
+  for (let i = 0; i < parts.length; i++) {
+    const next = `${current}/${parts[i]}`;
+    const node = files.get(next);
+    if (node?.type === 'symlink' && node.linkname !== undefined) {
+      // The oracle writes names and link targets hex-encoded (they are bytes, not always UTF-8).
+      const linkname = Buffer.from(node.linkname, 'hex').toString('utf8');
+      const target = linkname.startsWith('/') ? linkname : posix.join(current || '/', linkname);
+      const rest = parts.slice(i + 1).join('/');
+      return resolveIn(files, posix.normalize(`${target}/${rest}`), depth + 1);
+    }
+    if (i < parts.length - 1 && node && node.type !== 'dir') return undefined;
+    current = next;
+  }
+  return files.get(current || '/');
+}
+
+export function compareApplied(read: Awaited<ReturnType<typeof readImage>>, oracle: GoApply): string | 'stricter' | 'laxer' | undefined {
+  const platform = read.platforms[0];
+  const ourErrors = [...read.errors, ...(platform?.errors ?? [])];
+  // What the Go model says it does not model (aufs metadata, a symlink met where it expects a folder) proves nothing.
+  if (oracle.error?.startsWith('model:')) return 'laxer';
+  if (oracle.error) return ourErrors.length > 0 ? undefined : 'laxer';
+  if (ourErrors.length > 0 || !platform) return 'stricter';
+  const files = new Map(Object.entries(oracle.files).map(([hex, node]) => [Buffer.from(hex, 'hex').toString('utf8'), node]));
+  const ours = new Map<string, string>();
+  for (const p of platform.packages) {
+    if (p.ecosystem !== 'npm' || p.deleted || p.location) continue;
+    for (const path of p.paths) ours.set(`/${path.replace(/^\/+/, '')}`, p.version);
+  }
+  for (const [path, node] of files) {
+    const m = PACKAGE_JSON.exec(path);
+    if (!m || node.type !== 'file') continue;
+    if (!ours.has(path)) return `the runtime's tree holds ${path}; sbom-hunt did not find it (found: ${[...ours.keys()].join(', ') || 'nothing'})`;
+  }
+  for (const [path, version] of ours) {
+    const node = resolveIn(files, path);
+    if (node?.type !== 'file') return `sbom-hunt found ${path}, which is not a file in the runtime's tree`;
+    const written = node.sha256 ? VERSION_BY_HASH.get(node.sha256) : undefined;
+    if (written !== undefined && written !== version) return `${path}: sbom-hunt read version ${version}, the runtime's file says ${written}`;
+  }
+  return undefined;
+}
