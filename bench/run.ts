@@ -7,6 +7,7 @@ import { benchFleet } from './fleet.js';
 import { benchLayout } from './layout.js';
 import { benchFileIocs } from './file-iocs.js';
 import { benchSbomFleet } from './sbom-fleet.js';
+import { benchStartup } from './startup.js';
 
 export interface BenchRow {
   name: string;
@@ -25,6 +26,7 @@ const BENCHES: Bench[] = [
   { title: 'layout', run: benchLayout },
   { title: 'file-iocs', run: benchFileIocs },
   { title: 'sbom-fleet', run: benchSbomFleet },
+  { title: 'startup', run: benchStartup },
   { title: 'osv', run: benchOsvFeed },
 ];
 

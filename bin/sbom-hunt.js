@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Entry point: the compiled CLI lives in dist/ (built by `npm ci` through the prepare script).
+// Entry point: the CLI is one bundled file, dist/sbom-hunt.js (built by `npm run build`, and by `npm ci` through the
+// prepare script).
 // This file is read by whatever Node the user has: the version check below uses only syntax every Node
 // since 0.10 parses, and runs before anything is imported, so an old Node says what it needs instead of
 // failing inside node:sqlite (or worse, mistaking the cache for a corrupt file).
@@ -16,7 +17,7 @@ import('node:module')
     // Node keeps the compiled code of our modules and their dependencies on disk between runs: a warm start
     // loads in about half the time, which matters for CI gates and hunts answered in under a second.
     if (module.default.enableCompileCache) module.default.enableCompileCache();
-    return import('../dist/src/cli/main.js');
+    return import('../dist/sbom-hunt.js');
   })
   .then(function (cli) {
     // Exit as soon as the report is written: work abandoned past --image-timeout (a registry trickling bytes

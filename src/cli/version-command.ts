@@ -26,7 +26,7 @@ export interface VersionInfo {
 
 export async function versionInfo(): Promise<VersionInfo> {
   // Loaded here, not at start-up: every other command keeps its start time.
-  const [{ loadIocs, iocLoadMessage }, { REPORT_SCHEMA_VERSION }] = await Promise.all([import('../iocs/index.js'), import('../model/report.js')]);
+  const [{ loadIocs, iocLoadMessage }, { REPORT_SCHEMA_VERSION }] = await Promise.all([import('../iocs/index.js'), import('../model/report-version.js')]);
   const feedErrors: string[] = [];
   const set = await loadIocs([bundledIocDir()], (e) => feedErrors.push(iocLoadMessage(e)));
   const root = packageRoot();

@@ -3,11 +3,8 @@ import { z } from 'zod';
 import { MATCH_KINDS, MATCHED_BY, TIME_SOURCE_KINDS, type ImageResult } from './finding.js';
 import { VERDICTS } from './verdict.js';
 
-/**
- * The JSON report's contract version (docs/report-schema.md). The minor number grows when fields are
- * added; the major number changes when a field is removed, renamed or changes meaning.
- */
-export const REPORT_SCHEMA_VERSION = '1.3';
+// The version lives in a module without schemas, so `--version` can name it without building them.
+export { REPORT_SCHEMA_VERSION } from './report-version.js';
 
 export const EVIDENCE_KINDS = ['sbom-file', 'attestation', 'buildkit-attestation', 'cosign', 'syft', 'grype', 'native', 'cache', 'lockfile'] as const;
 

@@ -5,6 +5,9 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { APPLICATION_ID, DDL, SCHEMA_VERSION } from './schema.js';
 import { openDatabase, type Database } from './sqlite.js';
+import { DatabaseError } from './database-error.js';
+
+export { DatabaseError };
 
 export interface OpenOptions {
   /** How long a write waits for another sbom-hunt run holding the lock. */
@@ -21,17 +24,6 @@ const SQLITE_NAMES: Record<number, string> = {
   3: 'SQLITE_PERM', 5: 'SQLITE_BUSY', 6: 'SQLITE_LOCKED', 8: 'SQLITE_READONLY', 10: 'SQLITE_IOERR', 11: 'SQLITE_CORRUPT',
   13: 'SQLITE_FULL', 14: 'SQLITE_CANTOPEN', 26: 'SQLITE_NOTADB',
 };
-
-/** A database file that could not be opened or written for a reason other than corruption: nothing was renamed or reset. */
-export class DatabaseError extends Error {
-  override name = 'DatabaseError';
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-  ) {
-    super(`${file}: ${reason}`);
-  }
-}
 
 /** True only when SQLite itself reported the file as corrupt or not a database. */
 export function isCorruption(err: unknown): boolean {
