@@ -1,8 +1,13 @@
 // `npm run build`, second step: the CLI and every dependency it runs as one ESM file, dist/sbom-hunt.js, which
 // bin/sbom-hunt.js loads. One file starts in a fraction of the time 445 modules take to resolve and load; what a
 // command does not use sits behind dynamic import() and is only evaluated when that command runs.
-import { build } from 'esbuild';
 import { writeFile } from 'node:fs/promises';
+
+// A checkout installed before esbuild joined the devDependencies has no esbuild: say what to run, not a stack.
+const { build } = await import('esbuild').catch(() => {
+  process.stderr.write('sbom-hunt build: esbuild is not installed; run `npm ci` (it is a devDependency since the CLI ships as one bundled file)\n');
+  process.exit(1);
+});
 
 const result = await build({
   entryPoints: ['src/cli/main.ts'],
