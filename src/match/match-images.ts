@@ -84,12 +84,17 @@ function firstHit(e: ImageEntry, s: ImageSubject, refs: ImageReference[], digest
   return undefined;
 }
 
-/** Why an indicator could not be checked on this subject, or undefined when every field it gives was checkable. */
-function uncheckable(i: ImageIndicator, s: ImageSubject, refs: ImageReference[], digests: Set<string>): string | undefined {
+/**
+ * Why an indicator could not be checked on this subject, or undefined when it could. Digests and layers name an
+ * image's content: a source that gives neither cannot rule them out. A name is only how an image was deployed; a
+ * nameless image (an SBOM file, a layout entry without a ref) simply does not match a `ref`-only indicator.
+ */
+function uncheckable(i: ImageIndicator, s: ImageSubject, _refs: ImageReference[], digests: Set<string>): string | undefined {
   const hasLayers = (s.facts?.layers.length ?? 0) + (s.facts?.diffIds.length ?? 0) > 0;
   if (i.layers.length > 0 && !hasLayers) return 'the source does not list the image layers, so a base image cannot be recognised';
-  const any = (i.ref !== undefined && refs.length > 0) || ((i.digests.length > 0 || i.config !== undefined) && (digests.size > 0 || s.facts?.config !== undefined)) || (i.layers.length > 0 && hasLayers);
-  return any ? undefined : 'the source names neither the image nor its digest';
+  const wantsDigest = i.digests.length > 0 || i.config !== undefined;
+  if (wantsDigest && digests.size === 0 && s.facts?.config === undefined && i.layers.length === 0) return 'the source names no digest of the image';
+  return undefined;
 }
 
 export function matchImages(s: ImageSubject, entries: readonly ImageEntry[]): { matches: Match[]; unchecked: UncheckedImages[] } {

@@ -34,4 +34,39 @@ describe('matchImages', () => {
   it('no layer list: a base cannot be recognised, so the indicator is unchecked, not a miss', () => {
     expect(run({ refs: ['acme/scanner:1'], digests: [d('9')] }).unchecked).toEqual([{ incident: 'teampcp', indicators: ['docker.io/aquasec/trivy:0.69.4'], why: expect.stringContaining('does not list the image layers') }]);
   });
+
+  // What each kind of source can answer. A name is how an image was deployed, not what it holds: a nameless
+  // source (an SBOM file, a layout entry without a ref) does not match a ref-only indicator and is not unknown
+  // for it. Digests and layers are the image's content: a source that gives none of those an indicator names
+  // cannot rule it out, so the incident is unknown there, never clean.
+  const REF: ImageIndicator = { ref: 'aquasec/trivy:0.69.4', digests: [], layers: [] };
+  const DIGEST: ImageIndicator = { digests: [d('a')], layers: [] };
+  const REF_DIGEST: ImageIndicator = { ref: 'aquasec/trivy:0.69.4', digests: [d('a')], layers: [] };
+  const REF_LAYERS: ImageIndicator = { ref: 'aquasec/trivy:0.69.4', digests: [], layers: [d('1'), d('2')] };
+  const sbomFile: Partial<ImageSubject> = {};
+  const namedSbom: Partial<ImageSubject> = { refs: ['acme/app:1'] };
+  const layoutNoRef: Partial<ImageSubject> = { digests: [d('9')], facts: { config: d('8'), layers: [d('1'), d('5')], diffIds: [] } };
+  const configOnly: Partial<ImageSubject> = { facts: { config: d('8'), layers: [], diffIds: [] } };
+  it.each<[string, ImageIndicator, Partial<ImageSubject>, 'checked' | 'unknown']>([
+    ['ref only, an SBOM file naming nothing', REF, sbomFile, 'checked'],
+    ['ref only, a layout entry without a ref', REF, layoutNoRef, 'checked'],
+    ['ref only, another name', REF, namedSbom, 'checked'],
+    ['digest, an SBOM file naming nothing', DIGEST, sbomFile, 'unknown'],
+    ['digest, a name but no digest', DIGEST, namedSbom, 'unknown'],
+    ['ref and digest, a name but no digest: the digest could be a retagged copy', REF_DIGEST, namedSbom, 'unknown'],
+    ['digest, a layout entry with its digest', DIGEST, layoutNoRef, 'checked'],
+    ['digest, only a config digest (an image id)', DIGEST, configOnly, 'checked'],
+    ['ref and layers, a layout entry without a ref but with its layers', REF_LAYERS, layoutNoRef, 'checked'],
+    ['ref and layers, an SBOM file without layers', REF_LAYERS, namedSbom, 'unknown'],
+  ])('%s', (_what, indicator, subject, outcome) => {
+    const own = buildImageEntries([incident('teampcp', [], { images: [indicator] })]);
+    const { matches, unchecked } = matchImages({ refs: [], digests: [], ...subject }, own);
+    expect(matches).toEqual([]);
+    expect(unchecked.map((u) => u.incident)).toEqual(outcome === 'unknown' ? ['teampcp'] : []);
+  });
+
+  it('a ref-only indicator matches a subject deployed by that name', () => {
+    const own = buildImageEntries([incident('teampcp', [], { images: [REF] })]);
+    expect(matchImages({ refs: ['docker.io/aquasec/trivy:0.69.4'], digests: [] }, own).matches.map((m) => m.matchKind)).toEqual(['image-name']);
+  });
 });
