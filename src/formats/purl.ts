@@ -16,9 +16,24 @@ export interface PurlIdentity {
 // In these types the namespace names a distro or vendor, not part of the package's own name.
 const VENDOR_NAMESPACE = new Set(['deb', 'rpm', 'apk', 'alpine', 'alpm', 'qpkg', 'oci']);
 
+// A fleet's SBOMs repeat the same purls (a shared base image): each distinct text is parsed once per run. The
+// identities are frozen, so no caller can change what another gets; the map is emptied when it grows past a bound.
+const PURL_MEMO_MAX = 100_000;
+const purlMemo = new Map<string, PurlIdentity | undefined>();
+
 /** Identity from a purl, or undefined when the purl is missing or unusable (ko writes `pkg:golang/@?type=module`). */
 export function parsePurl(purl: string | undefined): PurlIdentity | undefined {
   if (!purl) return undefined;
+  const known = purlMemo.get(purl);
+  if (known !== undefined || purlMemo.has(purl)) return known;
+  if (purlMemo.size >= PURL_MEMO_MAX) purlMemo.clear();
+  const id = parsePurlText(purl);
+  purlMemo.set(purl, id === undefined ? undefined : Object.freeze(id));
+  return purlMemo.get(purl);
+}
+
+/** The parse itself, without the memo: what parsePurl must always agree with (test/formats/purl-memo.test.ts). */
+export function parsePurlText(purl: string): PurlIdentity | undefined {
   let parsed: PackageURL;
   try {
     parsed = PackageURL.fromString(purl);
