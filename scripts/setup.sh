@@ -28,6 +28,8 @@ command -v podman >/dev/null 2>&1 || need+=(podman)
 command -v buildah >/dev/null 2>&1 || need+=(buildah)
 # The bench's reference matcher (bench/reference-matcher.py) is the guide's monitor: PyYAML built with libyaml.
 /usr/bin/python3 -c 'import yaml; assert yaml.__with_libyaml__' >/dev/null 2>&1 || need+=(python3-yaml)
+# Cargo.lock files Debian's cargo writes are read and checked against cargo metadata (test/oracle/cargo-lock.test.ts).
+[ -x /usr/bin/cargo ] || need+=(cargo)
 # `sbom-hunt completion zsh|fish` is run in the real shells (test/cli/version-completion.test.ts).
 command -v zsh >/dev/null 2>&1 || need+=(zsh)
 command -v fish >/dev/null 2>&1 || need+=(fish)
