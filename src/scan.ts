@@ -14,6 +14,7 @@ import { buildReport } from './report/build.js';
 import { RegistryClient } from './adapters/oci/client.js';
 import { DEFAULT_RETRY } from './adapters/http.js';
 import { defaultCredentials } from './adapters/oci/credentials.js';
+import type { ListBounds } from './adapters/oci/listing.js';
 import type { Report } from './model/report.js';
 import type { IocSet, TimeWindow } from './model/ioc.js';
 import type { ImageResult } from './model/finding.js';
@@ -41,6 +42,8 @@ export interface ScanOptions extends Omit<ChainOptions, 'registry' | 'credential
   concurrency: number;
   /** Deadline for one image's acquisition; past it the image is `unknown`. */
   imageTimeoutMs?: number;
+  /** `--max-repositories`, `--max-tags`: how many names registry listings may hold. */
+  listBounds?: ListBounds;
   /** `--shard INDEX/COUNT`: scan only this stable share of the deduplicated images. */
   shard?: Shard;
   insecureRegistries: string[];
@@ -96,6 +99,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     insecureRegistries: opts.insecureRegistries,
     registry,
     toolTimeoutMs: opts.toolTimeoutMs,
+    ...(opts.listBounds ? { listBounds: opts.listBounds } : {}),
     defer: (fn: () => Promise<void>) => void deferred.push(fn),
     inputErrors: [...iocErrors],
     ...(opts.signal ? { signal: opts.signal } : {}),

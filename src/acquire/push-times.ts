@@ -25,8 +25,9 @@ async function pushesFor(stage: PushTimeStage, target: Target & { kind: 'registr
   const { vendor, answer } = await stage.lookup({ registry: target.registry, repository: target.repository, digests, ...(target.tag ? { tag: target.tag } : {}), ...(signal ? { signal } : {}) });
   if (!vendor || !answer) return { pushes: [] };
   if ('absent' in answer) return { pushes: [], note: `registry push time not available: ${answer.absent}` };
-  if (root) safely(() => stage.cache?.putPushTimes(target.registry, target.repository, root, answer.pushes), stage.warn);
-  return { pushes: answer.pushes };
+  // A listing cut at its page limit is not cached: a later run asks again and says so again.
+  if (root && !answer.note) safely(() => stage.cache?.putPushTimes(target.registry, target.repository, root, answer.pushes), stage.warn);
+  return { pushes: answer.pushes, ...(answer.note ? { note: `registry push time: ${answer.note}` } : {}) };
 }
 
 function safely<T>(fn: () => T, warn?: (m: string) => void): T | undefined {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { VERDICTS } from '../model/verdict.js';
 import { SBOM_SOURCES, DEFAULT_SBOM_SOURCES } from '../acquire/chain.js';
+import { DEFAULT_LIST_BOUNDS } from '../adapters/oci/listing.js';
 
 export const FORMATS = ['table', 'json', 'markdown', 'sarif', 'html', 'cyclonedx', 'spdx-json'] as const;
 /** Formats that are the inventory itself: they need every package kept. */
@@ -43,6 +44,8 @@ export const ScanFlags = z.object({
   trustedRoot: z.string().min(1).optional(),
   toolTimeout: z.coerce.number().int().min(1).default(600),
   imageTimeout: z.coerce.number().int().min(1).default(900),
+  maxRepositories: z.coerce.number().int().min(1).default(DEFAULT_LIST_BOUNDS.maxRepositories),
+  maxTags: z.coerce.number().int().min(1).default(DEFAULT_LIST_BOUNDS.maxTags),
   allContexts: z.boolean().default(false),
   namespace: z.array(z.string()).default([]),
   selector: z.string().min(1).optional(),

@@ -18,6 +18,7 @@ import type { ImageResult } from '../model/finding.js';
 import { logDebug, logLevel, logVerbose } from './log.js';
 import { parsePushTimeApi, PUSH_VENDORS } from '../adapters/push-time/index.js';
 import { expiredMessage } from '../acks/index.js';
+import { DEFAULT_LIST_BOUNDS } from '../adapters/oci/listing.js';
 
 export function addScanOptions(cmd: Command): Command {
   return cmd
@@ -47,6 +48,8 @@ export function addScanOptions(cmd: Command): Command {
     .option('--certificate-oidc-issuer-regexp <re>', 'keyless: the OIDC issuer, as a regular expression')
     .option('--tool-timeout <seconds>', 'time limit for one syft, grype or cosign run', '600')
     .option('--image-timeout <seconds>', 'time limit for reading one image; past it the image is unknown', '900')
+    .option('--max-repositories <n>', 'registry:HOST: most repositories one catalog may list; past it the source is incomplete', String(DEFAULT_LIST_BOUNDS.maxRepositories))
+    .option('--max-tags <n>', 'registry: most tags one source may list across its repositories; past it the source is incomplete', String(DEFAULT_LIST_BOUNDS.maxTags))
     .option('--all-contexts', 'kube: read every context of the kubeconfig')
     .option('--namespace <ns>', 'kube: only this namespace (repeatable)', collect)
     .option('--selector <labels>', 'kube: only pods matching this label selector')
@@ -177,6 +180,7 @@ export function scanOptionsFrom(sources: string[], flags: ScanFlags, warn: (m: s
     ackFiles: flags.ack,
     vexFiles: flags.vex,
     imageTimeoutMs: flags.imageTimeout * 1000,
+    listBounds: { maxRepositories: flags.maxRepositories, maxTags: flags.maxTags },
     kube: {
       allContexts: flags.allContexts,
       ...(flags.namespace.length > 0 ? { namespaces: flags.namespace } : {}),

@@ -11,7 +11,7 @@ function clientOf(ctx: InventoryContext): RegistryClient {
 async function listed(spec: string, ctx: InventoryContext): Promise<InventoryResult> {
   try {
     const client = clientOf(ctx);
-    const { targets, errors } = await inventoryRegistry(spec, client);
+    const { targets, errors } = await inventoryRegistry(spec, client, ctx.listBounds);
     // Pinned by the scan, inside each image's deadline, while images of other sources are already read.
     markForPinning(targets);
     return { targets, errors, inputErrors: [] };

@@ -1,14 +1,16 @@
 // Registry inventory: `registry:HOST` (whole catalog), `registry:HOST/REPO` (every tag), or one image reference.
 import pLimit from 'p-limit';
 import type { RepoRef } from '../adapters/oci/client.js';
-import { formatReference, looksLikeHost, parseReference, type ImageReference } from '../adapters/oci/reference.js';
+import { DEFAULT_LIST_BOUNDS, ListingLimitError, NameBudget, type ListBounds } from '../adapters/oci/listing.js';
+import { formatReference, isTag, looksLikeHost, parseReference, type ImageReference } from '../adapters/oci/reference.js';
 import { UsageError } from '../errors.js';
 import type { Target } from '../model/target.js';
 
 /** The part of the registry client inventory needs. */
 export interface RegistryLister {
-  listRepositories(registry: string): Promise<string[]>;
-  listTags(repo: RepoRef): Promise<string[]>;
+  /** Past `budget` (or the listing's bytes or pages) throws a ListingLimitError carrying the names read. */
+  listRepositories(registry: string, budget?: NameBudget): Promise<string[]>;
+  listTags(repo: RepoRef, budget?: NameBudget): Promise<string[]>;
 }
 
 /** The part of the registry client digest resolution needs. */
@@ -44,6 +46,8 @@ export function resolutionMs(t: Target): number {
 }
 
 const TAG_LISTS_IN_FLIGHT = 4;
+/** Refused names named one by one up to this many, then counted: a catalog of a million bad names is one line more. */
+const NAMED_REFUSALS = 10;
 const HEADS_IN_FLIGHT = 8;
 
 /**
@@ -51,14 +55,14 @@ const HEADS_IN_FLIGHT = 8;
  * (tag `latest` when it has neither tag nor digest). Registry failures become `errors`; a spec
  * that is not a valid reference throws UsageError.
  */
-export async function inventoryRegistry(spec: string, client: RegistryLister): Promise<{ targets: Target[]; errors: string[] }> {
+export async function inventoryRegistry(spec: string, client: RegistryLister, bounds: ListBounds = DEFAULT_LIST_BOUNDS): Promise<{ targets: Target[]; errors: string[] }> {
   const prefixed = spec.startsWith('registry:');
   const rest = (prefixed ? spec.slice('registry:'.length) : spec).trim().replace(/\/+$/, '');
   if (rest === '') throw new UsageError(`"${spec}": name a registry host, a repository or an image`);
-  if (prefixed && looksLikeHost(rest)) return inventoryCatalog(rest.toLowerCase(), client);
+  if (prefixed && looksLikeHost(rest)) return inventoryCatalog(rest.toLowerCase(), client, bounds);
   const ref = parseReference(rest, { defaultTag: !prefixed });
   if (ref.tag !== undefined || ref.digest !== undefined) return { targets: [registryTarget(ref)], errors: [] };
-  return inventoryRepository(ref, client);
+  return inventoryRepository(ref, client, tagBudget(bounds));
 }
 
 /** The registry a `registry:` or image argument names, as the user typed it; undefined when it names none. */
@@ -74,31 +78,75 @@ export function registryNamedBy(spec: string): string | undefined {
   }
 }
 
-async function inventoryCatalog(registry: string, client: RegistryLister): Promise<{ targets: Target[]; errors: string[] }> {
+async function inventoryCatalog(registry: string, client: RegistryLister, bounds: ListBounds): Promise<{ targets: Target[]; errors: string[] }> {
+  const errors: string[] = [];
   let repositories: string[];
   try {
-    repositories = await client.listRepositories(registry);
+    repositories = await client.listRepositories(registry, new NameBudget(bounds.maxRepositories, 'repositories', '--max-repositories'));
   } catch (err) {
-    return { targets: [], errors: [`${registry}: cannot list the catalog: ${messageOf(err)}`] };
+    if (!(err instanceof ListingLimitError)) return { targets: [], errors: [`${registry}: cannot list the catalog: ${messageOf(err)}`] };
+    repositories = err.partial;
+    errors.push(cutShort(registry, err, repositories.length, 'repositories'));
   }
+  const valid: string[] = [];
+  const bad: string[] = [];
+  for (const r of repositories) (isRepositoryName(registry, r) ? valid : bad).push(r);
+  errors.push(...refusals(bad, (r) => `${registry}: catalog lists "${r.slice(0, 100)}", which is not a repository name`, `${registry}: catalog`, 'repository names'));
+  const tags = tagBudget(bounds);
   const limit = pLimit(TAG_LISTS_IN_FLIGHT);
-  const valid = repositories.filter((r) => isRepositoryName(registry, r));
-  const badNames = repositories.filter((r) => !valid.includes(r)).map((r) => `${registry}: catalog lists "${r.slice(0, 100)}", which is not a repository name`);
-  const results = await Promise.all(valid.map((repository) => limit(() => inventoryRepository({ registry, repository }, client))));
+  let skipped = 0;
+  const results = await Promise.all(
+    valid.map((repository) =>
+      limit(async () => {
+        const r = tags.spent ? undefined : await inventoryRepository({ registry, repository }, client, tags);
+        if (r && !r.unlisted) return r;
+        skipped++;
+        return { targets: [], errors: [] };
+      }),
+    ),
+  );
+  if (skipped > 0) errors.push(`${registry}: ${skipped.toLocaleString('en-US')} repositor${skipped === 1 ? 'y' : 'ies'} of the catalog not listed: ${tags.describe()}`);
   return {
     targets: results.flatMap((r) => r.targets).sort(byRef),
-    errors: [...badNames, ...results.flatMap((r) => r.errors)],
+    errors: [...errors, ...results.flatMap((r) => r.errors)],
   };
 }
 
-async function inventoryRepository(repo: RepoRef, client: RegistryLister): Promise<{ targets: Target[]; errors: string[] }> {
+/** `unlisted`: the shared tag budget was spent before this repository's first tag, so nothing of it was read. */
+async function inventoryRepository(repo: RepoRef, client: RegistryLister, budget: NameBudget): Promise<{ targets: Target[]; errors: string[]; unlisted?: true }> {
+  const errors: string[] = [];
+  let tags: string[];
   try {
-    const tags = await client.listTags(repo);
-    const targets = tags.map((tag) => registryTarget({ ...repo, tag })).sort(byRef);
-    return { targets, errors: [] };
+    tags = await client.listTags(repo, budget);
   } catch (err) {
-    return { targets: [], errors: [`${repo.registry}/${repo.repository}: cannot list tags: ${messageOf(err)}`] };
+    if (!(err instanceof ListingLimitError)) return { targets: [], errors: [`${repo.registry}/${repo.repository}: cannot list tags: ${messageOf(err)}`] };
+    if (err.partial.length === 0 && budget.spent) return { targets: [], errors: [], unlisted: true };
+    tags = err.partial;
+    errors.push(cutShort(repo.registry, err, tags.length, 'tags'));
   }
+  const name = `${repo.registry}/${repo.repository}`;
+  errors.push(...refusals(tags.filter((t) => !isTag(t)), (t) => `${name}: tags list "${t.slice(0, 100)}", which is not a tag`, `${name}: tags`, 'tags'));
+  const targets = tags.filter(isTag).map((tag) => registryTarget({ ...repo, tag })).sort(byRef);
+  return { targets, errors };
+}
+
+function tagBudget(bounds: ListBounds): NameBudget {
+  return new NameBudget(bounds.maxTags, 'tags', '--max-tags');
+}
+
+/** A listing ended at a bound: what bound, and that what was read before it is still scanned. */
+function cutShort(registry: string, err: ListingLimitError, read: number, noun: string): string {
+  const one = noun === 'repositories' ? 'repository' : noun.replace(/s$/, '');
+  const kept = read === 1 ? `; the 1 ${one} listed before it is scanned` : read > 0 ? `; the ${read.toLocaleString('en-US')} ${noun} listed before it are scanned` : '';
+  return `${registry}: ${err.message.slice(err.tool.length + 2)}${kept}`;
+}
+
+/** One line per refused name, up to NAMED_REFUSALS, then one line counting the rest. */
+function refusals(bad: string[], line: (name: string) => string, where: string, noun: string): string[] {
+  const out = bad.slice(0, NAMED_REFUSALS).map(line);
+  const more = bad.length - NAMED_REFUSALS;
+  if (more > 0) out.push(`${where} lists ${more.toLocaleString('en-US')} more name${more === 1 ? '' : 's'} that are not ${noun}, not scanned`);
+  return out;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The inventory interface: a source turns a `scheme:spec` argument into targets to scan.
 import type { Target } from '../model/target.js';
 import type { RegistryClient } from '../adapters/oci/client.js';
+import type { ListBounds } from '../adapters/oci/listing.js';
 
 export interface InventoryContext {
   /** Hosts allowed over plain HTTP or unverified TLS. */
@@ -8,6 +9,8 @@ export interface InventoryContext {
   signal?: AbortSignal;
   /** The run's one registry client: per-registry limits and tokens are shared. */
   registry?: RegistryClient;
+  /** How many names registry listings may hold (`--max-repositories`, `--max-tags`). */
+  listBounds?: ListBounds;
   /** Time limit for one external tool run (`podman save`), in milliseconds. */
   toolTimeoutMs?: number;
   /** Work to do when the scan ends (temporary archives a daemon source saved): the scan runs it after the last image. */

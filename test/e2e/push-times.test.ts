@@ -46,13 +46,23 @@ describe.skipIf(!registryAvailable)('push times (real registry + Docker Hub API 
     built.before = await pushImage(reg, dir, 'shop/repro-before:1', { platforms: [{ ...epoch, layers: [base, { files: [{ path: 'x', content: 'b' }] }] }] });
     built.late = await pushImage(reg, dir, 'shop/late:1', { platforms: [{ created: '2026-04-05T00:00:00Z', layers: [base] }] });
     built.twice = await pushImage(reg, dir, 'shop/twice:new', { platforms: [{ created: '2026-03-31T01:00:00Z', layers: [base] }] });
+    built.endless = await pushImage(reg, dir, 'shop/endless:1', { platforms: [{ created: '2026-03-31T01:00:00Z', layers: [base] }] });
+    built.found = await pushImage(reg, dir, 'shop/found:1', { platforms: [{ created: '2026-03-31T01:00:00Z', layers: [base, { files: [{ path: 'y', content: 'f' }] }] }] });
     built.private = await pushImage(reg, dir, 'shop/private:1', { platforms: [{ created: '1980-01-01T00:00:00Z', labels: { 'org.opencontainers.image.created': '2026-03-31T02:00:00Z' }, layers: [base] }] });
     tags['repro-in'] = [hubTag('1', built.in.indexDigest, '2026-03-31T01:00:00.000000Z')];
     tags['repro-before'] = [hubTag('1', built.before.indexDigest, '2026-03-30T10:00:00.000000Z')];
     tags.late = [hubTag('1', built.late.indexDigest, '2026-03-31T02:00:00.000000Z')];
     // The same digest under two tags: re-pushed as `new` after the window, first pushed as `old` before it.
     tags.twice = [hubTag('new', built.twice.indexDigest, '2026-04-01T09:00:00Z'), hubTag('old', built.twice.indexDigest, '2026-03-30T10:00:00Z')];
-    hub = await startVendorApi(({ path }) => {
+    hub = await startVendorApi(({ path }, url) => {
+      // Tag pages without end, each naming other digests (and `found`'s digest on the first page only).
+      const endless = /^\/v2\/namespaces\/shop\/repositories\/(endless|found)\/tags\?page_size=100(?:&page=(\d+))?$/.exec(path);
+      if (endless) {
+        const page = Number(endless[2] ?? 1);
+        const others = Array.from({ length: 100 }, (_, i) => hubTag(`p${page}-${i}`, `sha256:${String(page * 1000 + i).padStart(64, '0')}`, '2026-03-29T00:00:00Z'));
+        const mine = endless[1] === 'found' && page === 1 ? [hubTag('1', built.found!.indexDigest, '2026-03-30T10:00:00Z')] : [];
+        return { body: { count: 1_000_000, next: `${url}/v2/namespaces/shop/repositories/${endless[1]}/tags?page_size=100&page=${page + 1}`, previous: null, results: [...mine, ...others] } };
+      }
       const m = /^\/v2\/namespaces\/shop\/repositories\/([^/]+)\/tags\?page_size=100$/.exec(path);
       if (!m || m[1] === 'private') return { status: 401, body: { message: 'authentication required' } };
       return { body: { count: tags[m[1]!]?.length ?? 0, next: null, previous: null, results: tags[m[1]!] ?? [] } };
@@ -109,6 +119,20 @@ describe.skipIf(!registryAvailable)('push times (real registry + Docker Hub API 
     expect(hub.requests.length).toBe(asked);
     expect(warm.images.map((i) => [i.verdict, i.created?.pushed])).toEqual(cold.images.map((i) => [i.verdict, i.created?.pushed]));
     expect(warm.images.every((i) => i.source?.kind === 'cache')).toBe(true);
+  }, 120_000);
+
+  it('a tag listing that never ends is read to its page limit, and the limit is named, never a silent cut', async () => {
+    const before = hub.requests.length;
+    const r = await scan(['--no-cache'], ['shop/endless:1', 'shop/found:1']);
+    const asked = hub.requests.slice(before).map((q) => q.path);
+    expect(asked.filter((p) => p.includes('/endless/'))).toHaveLength(10);
+    const endless = img(r, 'shop/endless:1');
+    expect(endless.reasons.join('\n')).toMatch(/registry push time not available: Docker Hub tags API: no tag of shop\/endless names sha256:[0-9a-f]{64}; Docker Hub tags API: only the first 10 pages \(1,000 entries\) were read \(limit\)/);
+    // Found on the first page: the push time counts, and the cut is said beside it.
+    const found = img(r, 'shop/found:1');
+    expect(found.created).toMatchObject({ pushed: '2026-03-30T10:00:00Z' });
+    expect(found.verdict).toBe('clean');
+    expect(found.reasons.join('\n')).toMatch(/registry push time: Docker Hub tags API: only the first 10 pages \(1,000 entries\) were read \(limit\)/);
   }, 120_000);
 
   it('--no-push-times asks nothing', async () => {

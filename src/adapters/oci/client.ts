@@ -9,6 +9,7 @@ import { Authenticator } from './auth.js';
 import { parseChallenges, pickChallenge } from './challenge.js';
 import { defaultCredentials, type CredentialLookup } from './credentials.js';
 import { bareMediaType, isArtifactTag, MANIFEST_ACCEPT, OCI_INDEX } from './media-types.js';
+import { ListingCollector, ListingLimitError, MAX_LISTING_BYTES, NameBudget, DEFAULT_LIST_BOUNDS } from './listing.js';
 import { nextLink } from './paging.js';
 import { apiHost, isDigest, isTag } from './reference.js';
 import { manifestMediaType, parseJson, registryErrors, sha256 } from './responses.js';
@@ -58,7 +59,8 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
 }
 
-const MAX_PAGES = 10_000;
+/** Pages of a referrers listing: each holds up to 8 MiB of descriptors, far more than any image has. */
+const MAX_REFERRER_PAGES = 1_000;
 const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 /** A whole listing (every page of a catalog or a tag list) ends within this, however the pages trickle. */
 export const LIST_DEADLINE_MS = 300_000;
@@ -125,8 +127,24 @@ export class RegistryClient {
   async listReferrers(repo: RepoRef, digest: string, call: CallOptions = {}): Promise<ReferrerDescriptor[] | undefined> {
     checkReference(repo, digest, true);
     const path = `/v2/${repo.repository}/referrers/${digest}`;
-    const pages = await this.listPaged(repo.registry, path, pullScope(repo), ReferrersIndex, `referrers of ${repo.repository}@${digest}`, OCI_INDEX, call.signal);
-    return pages?.flatMap((p) => p.manifests ?? []);
+    const what = `referrers of ${repo.repository}@${digest}`;
+    const found: ReferrerDescriptor[] = [];
+    let pages = 0;
+    let bytes = 0;
+    const listed = await this.listPaged(repo.registry, path, pullScope(repo), ReferrersIndex, what, {
+      accept: OCI_INDEX,
+      signal: call.signal,
+      beforePage: () => {
+        if (pages >= MAX_REFERRER_PAGES) throw new ToolError(repo.registry, `${what}: pagination does not end: over ${MAX_REFERRER_PAGES} pages (limit)`);
+      },
+      page: (p, size) => {
+        pages++;
+        bytes += size;
+        if (bytes > MAX_LISTING_BYTES) throw new ToolError(repo.registry, `${what}: pages total over ${MAX_LISTING_BYTES / 1024 ** 2} MiB (limit of one listing)`);
+        found.push(...(p.manifests ?? []));
+      },
+    });
+    return listed ? found : undefined;
   }
 
   /**
@@ -144,50 +162,63 @@ export class RegistryClient {
     return { status: res.status, body: res.body, ...(next ? { next } : {}) };
   }
 
-  /** Every repository in the registry's catalog, following `Link` pages. */
-  async listRepositories(registry: string): Promise<string[]> {
-    const pages = await this.listPaged(registry, `/v2/_catalog?n=${this.pageSize()}`, 'registry:catalog:*', CatalogPage, 'catalog');
-    return (pages ?? []).flatMap((p) => p.repositories ?? []);
-  }
-
-  /** Every tag of a repository except signature, attestation and SBOM tags. */
-  async listTags(repo: RepoRef): Promise<string[]> {
-    const path = `/v2/${repo.repository}/tags/list?n=${this.pageSize()}`;
-    const pages = await this.listPaged(repo.registry, path, pullScope(repo), TagsPage, `tags of ${repo.repository}`);
-    return [...new Set((pages ?? []).flatMap((p) => p.tags ?? []))].filter((t) => !isArtifactTag(t));
+  /**
+   * Every repository in the registry's catalog, following `Link` pages, each name once. Past a bound (names,
+   * bytes, pages) a ListingLimitError carries the names read so far.
+   */
+  async listRepositories(registry: string, budget?: NameBudget): Promise<string[]> {
+    const names = budget ?? new NameBudget(DEFAULT_LIST_BOUNDS.maxRepositories, 'repositories', '--max-repositories');
+    const collector = new ListingCollector(registry, 'catalog', names, MAX_REPOSITORY_CHARS);
+    await this.listPaged(registry, `/v2/_catalog?n=${this.pageSize()}`, 'registry:catalog:*', CatalogPage, 'catalog', collecting(collector, (p) => p.repositories ?? []));
+    return collector.result();
   }
 
   /**
-   * Every page of a listing, following `Link` headers. With `accept` given (the referrers API), a first
-   * page answered 404, 405 or 501 means the registry lacks the endpoint: undefined, not an error.
+   * Every tag of a repository except signature, attestation and SBOM tags, each once. `budget` is shared by the
+   * repositories of one catalog; past it (or the bytes or pages of this listing) a ListingLimitError carries the tags read.
    */
-  private async listPaged<T>(
-    registry: string,
-    firstPath: string,
-    scope: string,
-    schema: z.ZodType<T>,
-    what: string,
-    accept?: string,
-    signal?: AbortSignal,
-  ): Promise<T[] | undefined> {
-    const pages: T[] = [];
+  async listTags(repo: RepoRef, budget?: NameBudget): Promise<string[]> {
+    const path = `/v2/${repo.repository}/tags/list?n=${this.pageSize()}`;
+    const names = budget ?? new NameBudget(DEFAULT_LIST_BOUNDS.maxTags, 'tags', '--max-tags');
+    const collector = new ListingCollector(repo.registry, `tags of ${repo.repository}`, names, MAX_TAG_CHARS);
+    const keep = (tags: string[]) => tags.filter((t) => !isArtifactTag(t));
+    try {
+      await this.listPaged(repo.registry, path, pullScope(repo), TagsPage, `tags of ${repo.repository}`, collecting(collector, (p) => p.tags ?? []));
+    } catch (err) {
+      if (err instanceof ListingLimitError) throw new ListingLimitError(repo.registry, err.message.slice(repo.registry.length + 2), keep(err.partial));
+      throw err;
+    }
+    return keep(collector.result());
+  }
+
+  /**
+   * Every page of a listing, following `Link` headers, handed to `each.page` as it arrives (nothing is kept
+   * here). With `accept` given (the referrers API), a first page answered 404, 405 or 501 means the registry
+   * lacks the endpoint: false, not an error.
+   */
+  private async listPaged<T>(registry: string, firstPath: string, scope: string, schema: z.ZodType<T>, what: string, each: PageSink<T>): Promise<boolean> {
     const seen = new Set<string>();
     const deadline = AbortSignal.timeout(LIST_DEADLINE_MS);
+    const signal = each.signal;
     const bounded = signal ? AbortSignal.any([signal, deadline]) : deadline;
     let path: string | undefined = firstPath;
     while (path !== undefined) {
-      if (seen.has(path) || seen.size >= MAX_PAGES) throw new ToolError(registry, `${what}: pagination does not end (${path})`);
+      if (seen.has(path)) throw new ToolError(registry, `${what}: pagination does not end (${path.slice(0, 200)})`);
+      each.beforePage();
       seen.add(path);
-      const res = await this.send(registry, path, scope, { accept: accept ?? 'application/json', signal: bounded }).catch((err: unknown) => {
-        if (deadline.aborted && !signal?.aborted && !this.opts.signal?.aborted) throw new ToolError(registry, `${what}: not listed within ${LIST_DEADLINE_MS / 1000} s (${pages.length} page${pages.length === 1 ? '' : 's'} read)`);
+      const res = await this.send(registry, path, scope, { accept: each.accept ?? 'application/json', signal: bounded }).catch((err: unknown) => {
+        if (deadline.aborted && !signal?.aborted && !this.opts.signal?.aborted) {
+          const why = `${what}: not listed within ${LIST_DEADLINE_MS / 1000} s (${seen.size - 1} page${seen.size === 2 ? '' : 's'} read)`;
+          throw each.partial ? new ListingLimitError(registry, why, each.partial()) : new ToolError(registry, why);
+        }
         throw err;
       });
-      if (accept && pages.length === 0 && [404, 405, 501].includes(res.status)) return undefined;
+      if (each.accept && seen.size === 1 && [404, 405, 501].includes(res.status)) return false;
       if (res.status !== 200) throw await this.failure(registry, res, what, scope);
-      pages.push(parseJson(schema, res.body, registry, what));
+      each.page(parseJson(schema, res.body, registry, what), res.body.length);
       path = this.samePath(registry, nextLink(res.headers.get('link'), res.url), what);
     }
-    return pages;
+    return true;
   }
 
   /** A next-page link must stay on the registry, or credentials would follow it elsewhere. */
@@ -282,6 +313,31 @@ export class RegistryClient {
   private pageSize(): number {
     return this.opts.pageSize ?? 100;
   }
+}
+
+/** Longest names that can be valid: distribution's 255 for a repository, the tag grammar's 128. */
+const MAX_REPOSITORY_CHARS = 255;
+const MAX_TAG_CHARS = 128;
+
+/** Where listPaged hands each page, and the bound it checks before asking for the next. */
+interface PageSink<T> {
+  page(parsed: T, bytes: number): void;
+  beforePage(): void;
+  /** What was gathered so far, kept when the listing's deadline ends it. */
+  partial?: () => string[];
+  accept?: string;
+  signal?: AbortSignal | undefined;
+}
+
+function collecting<T>(collector: ListingCollector, names: (page: T) => string[]): PageSink<T> {
+  return {
+    beforePage: () => collector.beforePage(),
+    partial: () => collector.result(),
+    page: (parsed, bytes) => {
+      collector.addBytes(bytes);
+      collector.addNames(names(parsed));
+    },
+  };
 }
 
 /** Digests come from registry JSON: one shaped like `../x` must not steer the request elsewhere. */

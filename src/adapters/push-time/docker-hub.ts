@@ -1,7 +1,7 @@
 // Docker Hub: its repository tags API (hub.docker.com) gives each tag's tag_last_pushed and each image's last_pushed.
 import { z } from 'zod';
 import { getJson, sameOrigin } from './api-json.js';
-import { pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
+import { answerOf, pageLimitNote, pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
 
 export const DOCKER_HUB_API = 'https://hub.docker.com';
 
@@ -40,13 +40,14 @@ export function dockerHubClient(apiUrl = DOCKER_HUB_API): PushTimeClient {
       for (let page = 0; url && page < MAX_PAGES; page++) {
         const res = await getJson({ url, ...(q.signal ? { signal: q.signal } : {}) }, HubTags);
         if (!res.ok) {
+          url = undefined;
           if (pushes.length > 0) break;
           return { absent: `Docker Hub tags API: ${res.why}` };
         }
         for (const tag of res.value.results) pushes.push(...fromTag(tag, digests));
         url = sameOrigin(res.value.next, apiUrl);
       }
-      return pushes.length > 0 ? { pushes } : { absent: `Docker Hub tags API: no tag of ${q.repository} names ${q.digests[0]}` };
+      return answerOf(pushes, url ? pageLimitNote('Docker Hub tags API', MAX_PAGES, 100) : undefined, `Docker Hub tags API: no tag of ${q.repository} names ${q.digests[0]}`);
     },
   };
 }

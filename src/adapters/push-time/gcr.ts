@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { RegistryClient } from '../oci/client.js';
 import { refusal } from './api-json.js';
-import { epochIso, pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
+import { answerOf, epochIso, pageLimitNote, pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
 
 // Shape as go-containerregistry's google.Tags reads it: times are decimal strings of milliseconds.
 const Millis = z.union([z.string(), z.number()]).optional();
@@ -44,8 +44,9 @@ export function gcrClient(registry: Pick<RegistryClient, 'getApi'>): PushTimeCli
         }
         path = res.next;
       }
-      if (!pushes.some((p) => p.source.kind === 'push')) return { absent: `GCR tags/list: no manifest entry for ${q.digests[0]}` };
-      return { pushes };
+      const cut = path ? pageLimitNote('GCR tags/list', MAX_PAGES) : undefined;
+      if (!pushes.some((p) => p.source.kind === 'push')) return { absent: `GCR tags/list: no manifest entry for ${q.digests[0]}${cut ? `; ${cut}` : ''}` };
+      return answerOf(pushes, cut, '');
     },
   };
 }

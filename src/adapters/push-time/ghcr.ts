@@ -1,7 +1,7 @@
 // GitHub Packages for ghcr.io: the package versions API names each version by digest with its created_at.
 import { z } from 'zod';
 import { getJson, sameOrigin } from './api-json.js';
-import { pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
+import { answerOf, pageLimitNote, pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
 
 export const GITHUB_API = 'https://api.github.com';
 
@@ -35,6 +35,7 @@ export function ghcrClient(opts: GhcrOptions = {}): PushTimeClient {
         for (let page = 0; url && page < MAX_PAGES; page++) {
           const res: Awaited<ReturnType<typeof getJson<z.infer<typeof Versions>>>> = await getJson({ url, headers, ...(q.signal ? { signal: q.signal } : {}) }, Versions);
           if (!res.ok) {
+            url = undefined;
             why = res.why;
             failed = pushes.length === 0;
             break;
@@ -42,8 +43,8 @@ export function ghcrClient(opts: GhcrOptions = {}): PushTimeClient {
           for (const v of res.value) if (digests.has(v.name) && v.created_at) pushes.push({ digest: v.name, source: pushSource(`GitHub Packages created_at${v.metadata?.container?.tags?.length ? ` (tags ${v.metadata.container.tags.join(', ')})` : ''}`, v.created_at) });
           url = sameOrigin(res.next, api);
         }
-        if (pushes.length > 0) return { pushes };
-        if (!failed) return { absent: `GitHub Packages API: no version of ${q.repository} is ${q.digests[0]}` };
+        const cut = url ? pageLimitNote('GitHub Packages API', MAX_PAGES, 100) : undefined;
+        if (pushes.length > 0 || !failed) return answerOf(pushes, cut, `GitHub Packages API: no version of ${q.repository} is ${q.digests[0]}`);
         if (!/404/.test(why)) break;
       }
       return { absent: `GitHub Packages API: ${why}` };

@@ -1,7 +1,7 @@
 // GitLab: the project's container registry API gives a tag's digest and created_at (registry.gitlab.com -> gitlab.com/api/v4).
 import { z } from 'zod';
 import { getJson, sameOrigin } from './api-json.js';
-import { pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
+import { answerOf, pageLimitNote, pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
 
 export const GITLAB_API = 'https://gitlab.com';
 
@@ -47,15 +47,17 @@ export function gitlabClient(opts: GitlabOptions = {}): PushTimeClient {
         }
         const repo = repos.value.find((r) => r.path === q.repository);
         if (repo) found = { project: project.value.id, repo: repo.id };
-        else why = `project ${parts.slice(0, n).join('/')} has no registry repository ${q.repository}`;
+        else why = `project ${parts.slice(0, n).join('/')} has no registry repository ${q.repository}${repos.next ? ` among the first 100 listed (limit)` : ''}`;
       }
       if (!found) return { absent: `GitLab registry API: ${why}` };
       const tagsUrl = `${api}/projects/${found.project}/registry/repositories/${found.repo}/tags`;
       let names = q.tag ? [q.tag] : [];
+      let cut: string | undefined;
       if (names.length === 0) {
         const list = await get(`${tagsUrl}?per_page=${MAX_TAGS}`, TagList, q.signal);
         if (!list.ok) return { absent: `GitLab registry API: ${list.why}` };
-        names = list.value.map((t) => t.name).slice(0, MAX_TAGS);
+        names = [...new Set(list.value.map((t) => t.name))].slice(0, MAX_TAGS);
+        if (list.next || list.value.length > MAX_TAGS) cut = pageLimitNote('GitLab registry API tags', 1, MAX_TAGS);
       }
       const pushes: DigestPush[] = [];
       for (const name of names) {
@@ -63,7 +65,7 @@ export function gitlabClient(opts: GitlabOptions = {}): PushTimeClient {
         const d = url ? await get(url, TagDetails, q.signal) : undefined;
         if (d?.ok && d.value.digest && q.digests.includes(d.value.digest) && d.value.created_at) pushes.push({ digest: d.value.digest, source: pushSource(`GitLab created_at of tag ${name}`, d.value.created_at) });
       }
-      return pushes.length > 0 ? { pushes } : { absent: `GitLab registry API: no tag of ${q.repository} names ${q.digests[0]}` };
+      return answerOf(pushes, cut, `GitLab registry API: no tag of ${q.repository} names ${q.digests[0]}`);
     },
   };
 }

@@ -1,7 +1,7 @@
 // Quay: the tag API with history (onlyActiveTags=false) gives start_ts for every time a tag pointed at a manifest.
 import { z } from 'zod';
 import { getJson } from './api-json.js';
-import { epochIso, pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
+import { answerOf, epochIso, pageLimitNote, pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
 
 export const QUAY_API = 'https://quay.io';
 
@@ -20,10 +20,12 @@ export function quayClient(apiUrl = QUAY_API): PushTimeClient {
     async lookup(q) {
       const digests = new Set(q.digests);
       const pushes: DigestPush[] = [];
+      let more = false;
       const base = `${apiUrl}/api/v1/repository/${q.repository.split('/').map(encodeURIComponent).join('/')}/tag/?onlyActiveTags=false&limit=100`;
       for (let page = 1; page <= MAX_PAGES; page++) {
         const res = await getJson({ url: `${base}&page=${page}`, ...(q.signal ? { signal: q.signal } : {}) }, QuayTags);
         if (!res.ok) {
+          more = false;
           if (pushes.length > 0) break;
           return { absent: `Quay tag API: ${res.why}` };
         }
@@ -31,9 +33,10 @@ export function quayClient(apiUrl = QUAY_API): PushTimeClient {
           const at = epochIso(t.start_ts, 's');
           if (t.manifest_digest && digests.has(t.manifest_digest) && at) pushes.push({ digest: t.manifest_digest, source: pushSource(`Quay start_ts of tag ${t.name}`, at) });
         }
-        if (!res.value.has_additional) break;
+        more = res.value.has_additional === true;
+        if (!more) break;
       }
-      return pushes.length > 0 ? { pushes } : { absent: `Quay tag API: no tag of ${q.repository} names ${q.digests[0]}` };
+      return answerOf(pushes, more ? pageLimitNote('Quay tag API', MAX_PAGES, 100) : undefined, `Quay tag API: no tag of ${q.repository} names ${q.digests[0]}`);
     },
   };
 }

@@ -21,7 +21,23 @@ export interface DigestPush {
 }
 
 /** Found push times, or why there are none (refused, not found, not this vendor's shape): never an exception. */
-export type PushAnswer = { pushes: DigestPush[] } | { absent: string };
+export type PushAnswer = { pushes: DigestPush[]; note?: string } | { absent: string };
+
+/**
+ * A vendor listing read up to its page bound with pages left: said, never a silent cut. Push times found
+ * before it still count (a missed earlier push only makes the build's upper bound later, never earlier).
+ */
+export function pageLimitNote(api: string, pages: number, perPage?: number): string {
+  const entries = perPage ? ` (${(pages * perPage).toLocaleString('en-US')} entries)` : '';
+  return `${api}: only the first ${pages} page${pages === 1 ? '' : 's'}${entries} were read (limit); an earlier push listed after them is not known`;
+}
+
+/** Found push times, with the page-limit note when the listing was cut; absent names the limit too. */
+export function answerOf(pushes: DigestPush[], cut: string | undefined, absent: string): PushAnswer {
+  const unique = [...new Map(pushes.map((p) => [`${p.digest} ${p.source.kind} ${p.source.source} ${p.source.value}`, p])).values()];
+  if (unique.length === 0) return { absent: cut ? `${absent}; ${cut}` : absent };
+  return cut ? { pushes: unique, note: cut } : { pushes: unique };
+}
 
 export interface PushTimeClient {
   vendor: PushVendor;
