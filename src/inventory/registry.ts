@@ -138,7 +138,7 @@ function tagBudget(bounds: ListBounds): NameBudget {
 function cutShort(registry: string, err: ListingLimitError, read: number, noun: string): string {
   const one = noun === 'repositories' ? 'repository' : noun.replace(/s$/, '');
   const kept = read === 1 ? `; the 1 ${one} listed before it is scanned` : read > 0 ? `; the ${read.toLocaleString('en-US')} ${noun} listed before it are scanned` : '';
-  return `${registry}: ${err.message.slice(err.tool.length + 2)}${kept}`;
+  return `${registry}: ${err.reason}${kept}`;
 }
 
 /** One line per refused name, up to NAMED_REFUSALS, then one line counting the rest. */

@@ -9,7 +9,7 @@ import { Authenticator } from './auth.js';
 import { parseChallenges, pickChallenge } from './challenge.js';
 import { defaultCredentials, type CredentialLookup } from './credentials.js';
 import { bareMediaType, isArtifactTag, MANIFEST_ACCEPT, OCI_INDEX } from './media-types.js';
-import { ListingCollector, ListingLimitError, MAX_LISTING_BYTES, NameBudget, DEFAULT_LIST_BOUNDS } from './listing.js';
+import { DEFAULT_LIST_BOUNDS, ListingCollector, ListingLimitError, ListingMeter, NameBudget } from './listing.js';
 import { nextLink } from './paging.js';
 import { apiHost, isDigest, isTag } from './reference.js';
 import { manifestMediaType, parseJson, registryErrors, sha256 } from './responses.js';
@@ -129,18 +129,15 @@ export class RegistryClient {
     const path = `/v2/${repo.repository}/referrers/${digest}`;
     const what = `referrers of ${repo.repository}@${digest}`;
     const found: ReferrerDescriptor[] = [];
-    let pages = 0;
-    let bytes = 0;
+    const meter = new ListingMeter(MAX_REFERRER_PAGES, undefined, (why) => {
+      throw new ToolError(repo.registry, `${what}: ${why}`);
+    });
     const listed = await this.listPaged(repo.registry, path, pullScope(repo), ReferrersIndex, what, {
       accept: OCI_INDEX,
       signal: call.signal,
-      beforePage: () => {
-        if (pages >= MAX_REFERRER_PAGES) throw new ToolError(repo.registry, `${what}: pagination does not end: over ${MAX_REFERRER_PAGES} pages (limit)`);
-      },
+      beforePage: () => meter.beforePage(),
       page: (p, size) => {
-        pages++;
-        bytes += size;
-        if (bytes > MAX_LISTING_BYTES) throw new ToolError(repo.registry, `${what}: pages total over ${MAX_LISTING_BYTES / 1024 ** 2} MiB (limit of one listing)`);
+        meter.addBytes(size);
         found.push(...(p.manifests ?? []));
       },
     });
@@ -180,15 +177,9 @@ export class RegistryClient {
   async listTags(repo: RepoRef, budget?: NameBudget): Promise<string[]> {
     const path = `/v2/${repo.repository}/tags/list?n=${this.pageSize()}`;
     const names = budget ?? new NameBudget(DEFAULT_LIST_BOUNDS.maxTags, 'tags', '--max-tags');
-    const collector = new ListingCollector(repo.registry, `tags of ${repo.repository}`, names, MAX_TAG_CHARS);
-    const keep = (tags: string[]) => tags.filter((t) => !isArtifactTag(t));
-    try {
-      await this.listPaged(repo.registry, path, pullScope(repo), TagsPage, `tags of ${repo.repository}`, collecting(collector, (p) => p.tags ?? []));
-    } catch (err) {
-      if (err instanceof ListingLimitError) throw new ListingLimitError(repo.registry, err.message.slice(repo.registry.length + 2), keep(err.partial));
-      throw err;
-    }
-    return keep(collector.result());
+    const collector = new ListingCollector(repo.registry, `tags of ${repo.repository}`, names, MAX_TAG_CHARS, (t) => !isArtifactTag(t));
+    await this.listPaged(repo.registry, path, pullScope(repo), TagsPage, `tags of ${repo.repository}`, collecting(collector, (p) => p.tags ?? []));
+    return collector.result();
   }
 
   /**
@@ -331,10 +322,10 @@ interface PageSink<T> {
 
 function collecting<T>(collector: ListingCollector, names: (page: T) => string[]): PageSink<T> {
   return {
-    beforePage: () => collector.beforePage(),
+    beforePage: () => collector.meter.beforePage(),
     partial: () => collector.result(),
     page: (parsed, bytes) => {
-      collector.addBytes(bytes);
+      collector.meter.addBytes(bytes);
       collector.addNames(names(parsed));
     },
   };

@@ -51,10 +51,39 @@ export class ListingLimitError extends ToolError {
   override name = 'ListingLimitError';
   constructor(
     host: string,
-    message: string,
+    /** Which bound ended the listing, without the host the message leads with. */
+    readonly reason: string,
     readonly partial: string[],
   ) {
-    super(host, message);
+    super(host, reason);
+  }
+}
+
+/**
+ * The pages and bytes one listing has taken, checked as each page is asked for and arrives; `fail` says why it
+ * ends (with the names read so far, for a listing of names).
+ */
+export class ListingMeter {
+  private bytes = 0;
+  private pages = 0;
+
+  constructor(
+    private readonly maxPages: number,
+    /** How the page bound can be raised, if at all: `it grows with --max-tags`. */
+    private readonly raise: string | undefined,
+    private readonly fail: (why: string) => never,
+  ) {}
+
+  /** Before a page is asked for: the page bound. */
+  beforePage(): void {
+    if (this.pages >= this.maxPages) this.fail(`pagination does not end: over ${this.maxPages.toLocaleString('en-US')} pages (limit${this.raise ? `; ${this.raise}` : ''})`);
+  }
+
+  /** One page's size in bytes, before it is parsed. */
+  addBytes(n: number): void {
+    this.bytes += n;
+    this.pages++;
+    if (this.bytes > MAX_LISTING_BYTES) this.fail(`pages total over ${MAX_LISTING_BYTES / 1024 ** 2} MiB after ${this.pages.toLocaleString('en-US')} pages (limit of one listing)`);
   }
 }
 
@@ -65,30 +94,18 @@ export class ListingLimitError extends ToolError {
  */
 export class ListingCollector {
   private readonly names = new Set<string>();
-  private bytes = 0;
-  private pages = 0;
   private stalled = 0;
-  private readonly maxPages: number;
+  readonly meter: ListingMeter;
 
   constructor(
     private readonly host: string,
     private readonly what: string,
     private readonly budget: NameBudget,
     private readonly maxNameChars: number,
+    /** Names listed and counted but not handed on (a repository's signature and attestation tags). */
+    private readonly keep: (name: string) => boolean = () => true,
   ) {
-    this.maxPages = maxPagesFor(budget.limit);
-  }
-
-  /** Before a page is asked for: the page bound. */
-  beforePage(): void {
-    if (this.pages >= this.maxPages) this.fail(`pagination does not end: over ${this.maxPages.toLocaleString('en-US')} pages (limit; it grows with ${this.budget.flag})`);
-  }
-
-  /** One page's size in bytes, before it is parsed. */
-  addBytes(n: number): void {
-    this.bytes += n;
-    this.pages++;
-    if (this.bytes > MAX_LISTING_BYTES) this.fail(`pages total over ${MAX_LISTING_BYTES / 1024 ** 2} MiB after ${this.pages.toLocaleString('en-US')} pages (limit of one listing)`);
+    this.meter = new ListingMeter(maxPagesFor(budget.limit), `it grows with ${budget.flag}`, (why) => this.fail(why));
   }
 
   /** One page's names. */
@@ -106,7 +123,7 @@ export class ListingCollector {
   }
 
   result(): string[] {
-    return [...this.names];
+    return [...this.names].filter(this.keep);
   }
 
   private fail(why: string): never {
