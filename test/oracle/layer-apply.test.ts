@@ -12,7 +12,7 @@ import { openOciDir } from '../../src/inventory/oci-dir.js';
 import { buildImageLayout, layerTar } from '../helpers/image-builder.js';
 import { compareApplied, generateImage } from '../helpers/layer-gen.js';
 import { goApply, goOracle, type GoApply } from '../helpers/go-oracle.js';
-import { oracleRuns, recordOracle } from './tally.js';
+import { oracleRuns, recordOracle, oracleSeed } from './tally.js';
 
 const bin = goOracle();
 interface Outcome {
@@ -58,7 +58,7 @@ describe.skipIf(!bin)('final filesystems agree with the model of containerd arch
   });
 
   it('on generated layer sequences: package files found with their versions, nothing phantom, refused layers unknown', async () => {
-    const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 1 + Math.floor(Math.random() * 1e9);
+    const seed = oracleSeed(1e9);
     const { cases, disagreements, stricter, laxer } = await differential(seed, oracleRuns(300, 0.01), dir);
     recordOracle('layer-apply', cases, disagreements.length, `seed ${seed}, ${stricter} unknown where the runtime applies, ${laxer} read where the runtime refuses`);
     expect(disagreements.slice(0, 5)).toEqual([]);

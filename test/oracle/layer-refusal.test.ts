@@ -8,7 +8,7 @@ import { readImage } from '../../src/acquire/native/read-image.js';
 import { goList, goOracle } from '../helpers/go-oracle.js';
 import { gen, randomTar } from '../helpers/tar-gen.js';
 import { defaultConfig, defaultManifest, memoryStore, sealImage } from '../fuzz/memory-image.js';
-import { oracleRuns, recordOracle } from './tally.js';
+import { oracleRuns, recordOracle, oracleSeed } from './tally.js';
 
 const bin = goOracle();
 const RATES = [0, 0.02, 0.05, 0.15];
@@ -45,7 +45,7 @@ export async function differentialRefusal(seed: number, count: number): Promise<
 
 describe.skipIf(!bin)("a layer Go's archive/tar refuses leaves the platform unknown", () => {
   it('on generated tar streams, well-formed and broken, each the one layer of an image', async () => {
-    const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 1 + Math.floor(Math.random() * 1e9);
+    const seed = oracleSeed(1e9);
     const { cases, refusedByGo, disagreements, stricter } = await differentialRefusal(seed, oracleRuns(300, 0.1));
     recordOracle('layer-refusal', cases, disagreements.length, `seed ${seed}, ${refusedByGo} refused by Go, ${stricter.length} unknown where Go reads the layer`);
     if (stricter.length > 0) console.log(`first unknown-where-Go-reads: ${stricter.slice(0, 3).join(' | ')}`);

@@ -21,7 +21,7 @@ import { readImage } from '../../src/acquire/native/read-image.js';
 import { defaultConfig, defaultManifest, memoryStore, sealImage } from '../fuzz/memory-image.js';
 import { buildTar, type TarFile } from '../helpers/tar.js';
 import { seeded } from '../helpers/random.js';
-import { oracleRuns, recordOracle } from './tally.js';
+import { oracleRuns, recordOracle, oracleSeed } from './tally.js';
 
 const NAMES = ['axios', 'lodash', '@acme/http', '@acme/util', 'left-pad'] as const;
 const BASES = ['', 'app', 'app/src', 'srv/web', 'opt/tool', 'home/u/proj'] as const;
@@ -232,7 +232,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('npm packages: sbom-hunt agrees with node require.resolve inside the unpacked tree', () => {
   it('on generated trees: every folder node loads is listed with its version, nothing phantom, refusals unknown', async () => {
-    const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 1 + Math.floor(Math.random() * 1e6);
+    const seed = oracleSeed(1e6);
     const count = oracleRuns(300, 0.01);
     const counts = { agree: 0, stricter: 0, extra: 0, disagree: 0 };
     const disagreements: string[] = [];

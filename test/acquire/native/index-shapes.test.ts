@@ -12,6 +12,7 @@ import { addBlob, memoryStore, type MemoryImage } from '../../fuzz/memory-image.
 import { runs } from '../../fuzz/harness.js';
 import { layerTar, MT, npmPackageFiles } from '../../helpers/image-builder.js';
 import { seeded } from '../../helpers/random.js';
+import { oracleSeed } from '../../oracle/tally.js';
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
@@ -99,7 +100,7 @@ function generate(seed: number): { img: MemoryImage; want: string | undefined; e
 
 describe('index shapes: every entry a runtime could pull is read, every other entry is named with why', () => {
   it('on generated indexes (nested, docker and OCI, forged labels, attestations, artifacts, --platform)', async () => {
-    const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 1 + Math.floor(Math.random() * 1e6);
+    const seed = oracleSeed(1e6);
     const count = runs(300);
     const disagreements: string[] = [];
     let read = 0;
