@@ -16,7 +16,8 @@ export const FUZZ_TIMEOUT = process.env.FUZZ_RUNS ? 3_600_000 : 60_000;
 
 /** Runs a property; the seed and path are printed so a failure can be replayed with FUZZ_SEED and FUZZ_PATH. */
 export function check<T>(name: string, prop: fc.IProperty<T> | fc.IAsyncProperty<T>, quick: number): void | Promise<void> {
-  const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() ^ (Math.random() * 0x7fffffff);
+  // Under CI a landing must not depend on the cases a run happened to draw: a fixed seed there, a fresh one elsewhere.
+  const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : process.env.CI && !process.env.FUZZ_RUNS ? 1 : Date.now() ^ (Math.random() * 0x7fffffff);
   const params: fc.Parameters<T> = { numRuns: runs(quick), seed, endOnFailure: !!process.env.FUZZ_RUNS };
   if (process.env.FUZZ_PATH) params.path = process.env.FUZZ_PATH;
   const report = (out: fc.RunDetails<T>) => {

@@ -1,6 +1,6 @@
 // go.mod: the build list as `go mod tidy` leaves it (Go 1.17+ lists every module the build needs), with
 // `replace` applied as the go command applies it: the replacement is what gets built.
-import { goOrder } from '../../match/version-order/semver-like.js';
+import { canonicalGo, compareGo, majorProblem } from '../../match/version-order/go-semver.js';
 import type { Package } from '../../model/package.js';
 import type { LockfileParser, LockfileResult } from './lockfile.js';
 
@@ -33,7 +33,8 @@ interface Replacement {
   version?: string;
 }
 
-const isVersion = (v: string) => /^v\d+(?:\.\d+){0,2}(?:[-+][0-9A-Za-z.+-]*)?$/.test(v);
+/** A version the go command accepts in go.mod (golang.org/x/mod/semver, no leading zeros). */
+const isVersion = (v: string) => canonicalGo(v) !== undefined;
 const isDirectory = (p: string) => /^(?:\.\.?(?:\/|\\|$)|\/|[A-Za-z]:[\\/])/.test(p);
 
 /** Requires and replaces by line, or why a line is not one (the go command would refuse the file). */
@@ -56,16 +57,28 @@ function readDirectives(text: string, file: string) {
       if (!DIRECTIVES.has(verb)) return void errors.push(`${file}:${line}: unknown directive ${verb}`);
       if (args.length === 1 && args[0] === '(') return void (block = verb);
     }
+    // The go command refuses a version that does not fit its module path's major version (/v2 takes v2.x.y).
+    const badMajor = (path: string, v: string) => {
+      const why = majorProblem(path, v);
+      if (why) errors.push(`${file}:${line}: ${verb} ${path}: version "${v}" invalid: ${why}`);
+      return why !== undefined;
+    };
     if (verb === 'require') {
       if (args.length !== 2 || !isVersion(args[1]!)) return void errors.push(`${file}:${line}: expected "require <module> <version>", got "${raw.trim()}"`);
-      requires.push({ path: args[0]!, version: args[1]!, line });
+      if (badMajor(args[0]!, args[1]!)) return;
+      // Written as the go command rewrites it: `v1.2` is v1.2.0, build metadata but +incompatible dropped.
+      requires.push({ path: args[0]!, version: canonicalGo(args[1]!)!, line });
+    } else if (verb === 'exclude') {
+      if (args.length !== 2 || !isVersion(args[1]!)) return void errors.push(`${file}:${line}: expected "exclude <module> <version>", got "${raw.trim()}"`);
+      badMajor(args[0]!, args[1]!);
     } else if (verb === 'replace') {
       const arrow = args.indexOf('=>');
       const [from, to] = [args.slice(0, arrow), args.slice(arrow + 1)];
-      const ok = arrow >= 1 && from.length <= 2 && (to.length === 1 ? isDirectory(to[0]!) : to.length === 2 && isVersion(to[1]!));
+      const ok = arrow >= 1 && from.length <= 2 && (from[1] === undefined || isVersion(from[1])) && (to.length === 1 ? isDirectory(to[0]!) : to.length === 2 && isVersion(to[1]!));
       if (!ok) return void errors.push(`${file}:${line}: expected "replace <module> [<version>] => <module> <version> | <directory>", got "${raw.trim()}"`);
+      if (from[1] !== undefined && badMajor(from[0]!, from[1])) return;
       const list = replaces.get(from[0]!) ?? [];
-      list.push({ ...(from[1] !== undefined ? { fromVersion: from[1] } : {}), path: to[0]!, ...(to[1] !== undefined ? { version: to[1] } : {}) });
+      list.push({ ...(from[1] !== undefined ? { fromVersion: canonicalGo(from[1])! } : {}), path: to[0]!, ...(to[1] !== undefined ? { version: canonicalGo(to[1])! } : {}) });
       replaces.set(from[0]!, list);
     }
   });
@@ -81,7 +94,7 @@ function parseGoMod(text: string, file: string): LockfileResult {
   const selected = new Map<string, (typeof requires)[number]>();
   for (const req of requires) {
     const seen = selected.get(req.path);
-    if (!seen || goOrder.compare(req.version, seen.version) > 0) selected.set(req.path, req);
+    if (!seen || compareGo(req.version, seen.version) > 0) selected.set(req.path, req);
   }
   for (const req of selected.values()) {
     const candidates = replaces.get(req.path) ?? [];
