@@ -82,7 +82,8 @@ describe.skipIf(!hasGo)('Go versions agree with the go command', () => {
             () => undefined,
           );
           const ours = goModParser.parse(text, '/go.mod');
-          if ((theirs === undefined) !== ours.errors.length > 0) return void disagreements.push(`${c.text}: go ${theirs ? 'accepts' : 'refuses'}, ours ${ours.errors.join('; ') || 'accepts'}`);
+          const errors = ours.errors ?? [];
+          if ((theirs === undefined) !== errors.length > 0) return void disagreements.push(`${c.text}: go ${theirs ? 'accepts' : 'refuses'}, ours ${errors.join('; ') || 'accepts'}`);
           if (!theirs) return;
           accepted++;
           if (c.kind === 'Require') {
