@@ -52,7 +52,8 @@ export async function runCacheHunt(raw: unknown, io: RunIo): Promise<number> {
   const store = openCache(file, { warn: (m) => io.stderr.write(`sbom-hunt: warning: ${m}\n`) });
   let hunted: HuntedImage[];
   try {
-    hunted = store.hunt(huntKeys(index));
+    // Integrity hashes too: a lockfile entry may fetch an IOC tarball under another name.
+    hunted = store.hunt(huntKeys(index), [...index.byIntegrity.keys()]);
   } finally {
     store.close();
   }

@@ -3,7 +3,7 @@
 // full disk, a lock) is an error that leaves the file exactly as it was.
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import { APPLICATION_ID, DDL, SCHEMA_VERSION } from './schema.js';
+import { APPLICATION_ID, DDL, MIGRATE_1_TO_2, SCHEMA_VERSION } from './schema.js';
 import { openDatabase, type Database } from './sqlite.js';
 import { DatabaseError } from './database-error.js';
 
@@ -65,6 +65,11 @@ function prepare(db: Database, busyMs: number): string | undefined {
       db.exec(DDL);
       db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(SCHEMA_VERSION, new Date().toISOString());
       db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+      db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    } else if (version === 1 && SCHEMA_VERSION === 2) {
+      // Schema 1 rows lost lockfile fields: the columns are added and its entries read again when asked for.
+      db.exec(MIGRATE_1_TO_2);
+      db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(SCHEMA_VERSION, new Date().toISOString());
       db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     } else if (version !== SCHEMA_VERSION) {
       db.exec('ROLLBACK');

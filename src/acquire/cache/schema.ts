@@ -2,9 +2,34 @@
 import { z } from 'zod';
 import { EVIDENCE_KINDS, ReportCreatedTime, ReportTimeSource } from '../../model/report.js';
 
-export const SCHEMA_VERSION = 1;
+/**
+ * 2: packages keep every field of the model (`extra`: lockfile resolved URL, integrity, dependency path, the
+ * identity a disagreeing purl gives), the name a resolved tarball carries (`fetched_key`) and integrity hashes
+ * (`package_hashes`) are indexed, so a warm scan and a cache hunt match what a cold scan matches.
+ */
+export const SCHEMA_VERSION = 2;
+
+/** The package row layout an entry was written with; entries of another layout are read again (StoredBody.rows). */
+export const PACKAGE_ROWS = 2;
 /** `PRAGMA application_id` for sbom-hunt caches ("SBHC"): how a foreign SQLite file is told apart. */
 export const APPLICATION_ID = 0x53424843;
+
+/** What schema 2 adds beside the two package columns: the index of fetched names and the table of integrity hashes. */
+const PACKAGES_2_DDL = `
+CREATE INDEX IF NOT EXISTS packages_by_fetched ON packages (fetched_key) WHERE fetched_key IS NOT NULL;
+CREATE TABLE IF NOT EXISTS package_hashes (
+  image_id INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+  package INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS package_hashes_by_hash ON package_hashes (hash);
+`;
+
+/** A schema 1 cache becomes schema 2 in place: its entries stay (push times too) and are read again when asked for. */
+export const MIGRATE_1_TO_2 = `
+ALTER TABLE packages ADD COLUMN extra TEXT;
+ALTER TABLE packages ADD COLUMN fetched_key TEXT;
+${PACKAGES_2_DDL}`;
 
 export const DDL = `
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL);
@@ -31,11 +56,13 @@ CREATE TABLE IF NOT EXISTS packages (
   purl TEXT,
   paths TEXT NOT NULL,
   deleted INTEGER NOT NULL DEFAULT 0,
-  layer TEXT
+  layer TEXT,
+  extra TEXT,
+  fetched_key TEXT
 );
 CREATE INDEX IF NOT EXISTS packages_by_name ON packages (ecosystem, name_key);
 CREATE INDEX IF NOT EXISTS packages_by_image ON packages (image_id, platform);
-`;
+${PACKAGES_2_DDL}`;
 
 /**
  * Registry push times per repository and digest: they do not change for a digest, so a warm sweep asks no
@@ -105,6 +132,8 @@ export type StoredPlatform = z.infer<typeof StoredPlatform>;
 
 export const StoredBody = z.object({
   platforms: z.array(StoredPlatform),
+  /** PACKAGE_ROWS of the writer; absent before schema 2, whose rows dropped lockfile fields. */
+  rows: z.number().int().optional(),
   skipped: z.array(z.object({ digest: z.string(), platform: z.string().optional(), reason: z.string() })).optional(),
 });
 export type StoredBody = z.infer<typeof StoredBody>;
@@ -130,15 +159,26 @@ export const PackageRow = z.object({
   paths: z.string(),
   deleted: z.number(),
   layer: z.string().nullable(),
+  extra: z.string().nullable(),
 });
 export type PackageRow = z.infer<typeof PackageRow>;
 
 /** The hunt's lookup: one IOC key, every cached package row with it, through packages_by_name. */
 export const HUNT_PACKAGES_SQL = `
-SELECT image_id, platform, ecosystem, name, version, purl, paths, deleted, layer
+SELECT rowid, image_id, platform, ecosystem, name, version, purl, paths, deleted, layer, extra
 FROM packages WHERE ecosystem = ? AND name_key = ?`;
 
-export const HuntRow = PackageRow.extend({ image_id: z.number() });
+/** Lockfile entries whose resolved tarball is the named npm package, whatever they call themselves. */
+export const HUNT_FETCHED_SQL = `
+SELECT rowid, image_id, platform, ecosystem, name, version, purl, paths, deleted, layer, extra
+FROM packages WHERE fetched_key = ?`;
+
+/** Entries whose integrity is this hash. */
+export const HUNT_HASH_SQL = `
+SELECT p.rowid, p.image_id, p.platform, p.ecosystem, p.name, p.version, p.purl, p.paths, p.deleted, p.layer, p.extra
+FROM package_hashes h JOIN packages p ON p.rowid = h.package WHERE h.hash = ?`;
+
+export const HuntRow = PackageRow.extend({ image_id: z.number(), rowid: z.number() });
 export type HuntRow = z.infer<typeof HuntRow>;
 
 /** Packages are looked up by (ecosystem, normalised name): this statement must use packages_by_name. */

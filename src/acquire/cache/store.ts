@@ -2,11 +2,12 @@
 import { statSync } from 'node:fs';
 import { normalizeEcosystem } from '../../match/ecosystem.js';
 import { normalizePackageName } from '../../match/names.js';
+import { sameIdentity, tarballIdentity } from '../../match/tarball-url.js';
 import type { Evidence, Package } from '../../model/package.js';
 import type { AcquiredImage, AcquiredPlatform } from '../../model/target.js';
 import { NATIVE_READER } from '../native/reader-version.js';
 import { openCacheDatabase, rollbackQuietly, type OpenOptions } from './open.js';
-import { FIND_PACKAGES_SQL, HUNT_PACKAGES_SQL, HuntRow, ImageRow, PackageRow, PUSH_TIMES_DDL, StoredBody, StoredPushes, type StoredPlatform } from './schema.js';
+import { FIND_PACKAGES_SQL, HUNT_FETCHED_SQL, HUNT_HASH_SQL, HUNT_PACKAGES_SQL, HuntRow, ImageRow, PACKAGE_ROWS, PackageRow, PUSH_TIMES_DDL, StoredBody, StoredPushes, type StoredPlatform } from './schema.js';
 import type { Database } from './sqlite.js';
 import { cacheableStrength, effectiveStrength, strengthRank, type CachePolicy, type Strength } from './strength.js';
 
@@ -130,7 +131,7 @@ export class CacheStore {
     const verifier = strength === 'verified' ? (entry.verifier ?? '') : '';
     this.db.prepare('DELETE FROM images WHERE digest = ? AND method = ? AND strength = ? AND verifier = ?').run(entry.digest, method, strength, verifier);
     const platforms = entry.platforms.map(({ packages, errors: _e, ...rest }) => ({ ...rest, packageCount: packages.length }));
-    const body = JSON.stringify({ platforms, ...(entry.skipped && entry.skipped.length > 0 ? { skipped: entry.skipped } : {}) });
+    const body = JSON.stringify({ platforms, rows: PACKAGE_ROWS, ...(entry.skipped && entry.skipped.length > 0 ? { skipped: entry.skipped } : {}) });
     const { lastInsertRowid } = this.db
       .prepare('INSERT INTO images (digest, method, strength, verifier, ref, stored_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(entry.digest, method, strength, verifier, entry.ref, Date.now(), body);
@@ -139,12 +140,14 @@ export class CacheStore {
 
   private insertPackages(imageId: number, platforms: AcquiredPlatform[]): void {
     const insert = this.db.prepare(
-      'INSERT INTO packages (image_id, platform, ecosystem, name, name_key, version, purl, paths, deleted, layer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO packages (image_id, platform, ecosystem, name, name_key, version, purl, paths, deleted, layer, extra, fetched_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    const hash = this.db.prepare('INSERT INTO package_hashes (image_id, package, hash) VALUES (?, ?, ?)');
     platforms.forEach((p, i) => {
       for (const pkg of p.packages) {
-        const eco = normalizeEcosystem(pkg.ecosystem);
-        insert.run(imageId, i, eco, pkg.name, normalizePackageName(eco, pkg.name), pkg.version, pkg.purl ?? null, JSON.stringify(pkg.paths), locationBits(pkg), pkg.layer ?? null);
+        const row = packageRow(pkg);
+        const { lastInsertRowid } = insert.run(imageId, i, row.ecosystem, pkg.name, row.nameKey, pkg.version, pkg.purl ?? null, JSON.stringify(pkg.paths), locationBits(pkg), pkg.layer ?? null, row.extra, row.fetchedKey);
+        for (const h of new Set(pkg.integrity ?? [])) hash.run(imageId, Number(lastInsertRowid), h);
       }
     });
   }
@@ -162,7 +165,7 @@ export class CacheStore {
    * A hunt over the whole cache without re-reading it: every cached image (its strongest entry) with
    * only the packages named by `keys` (canonical ecosystem, normalised name), found through the index.
    */
-  hunt(keys: readonly { ecosystem: string; nameKey: string }[]): HuntedImage[] {
+  hunt(keys: readonly { ecosystem: string; nameKey: string }[], hashes: readonly string[] = []): HuntedImage[] {
     const best = new Map<string, { row: ImageRow; platforms: StoredPlatform[]; stale?: string }>();
     for (const r of this.db.prepare('SELECT * FROM images').all()) {
       const row = ImageRow.safeParse(r);
@@ -174,15 +177,27 @@ export class CacheStore {
       if (!seen || rank(row.data) > rank(seen.row)) best.set(row.data.digest, { row: row.data, platforms: body.data.platforms, ...(stale ? { stale } : {}) });
     }
     const hits = new Map<number, Map<number, Package[]>>();
-    const stmt = this.db.prepare(HUNT_PACKAGES_SQL);
-    for (const k of keys) {
-      for (const r of stmt.all(k.ecosystem, k.nameKey)) {
+    const taken = new Set<number>();
+    const take = (rows: unknown[]) => {
+      for (const r of rows) {
         const row = HuntRow.parse(r);
+        // One row may be found by its name, by the tarball it fetches and by its integrity: listed once.
+        if (taken.has(row.rowid)) continue;
+        taken.add(row.rowid);
         const byPlatform = hits.get(row.image_id) ?? new Map<number, Package[]>();
         hits.set(row.image_id, byPlatform);
         byPlatform.set(row.platform, [...(byPlatform.get(row.platform) ?? []), packageOf(row)]);
       }
+    };
+    const byName = this.db.prepare(HUNT_PACKAGES_SQL);
+    const byFetched = this.db.prepare(HUNT_FETCHED_SQL);
+    for (const k of keys) {
+      take(byName.all(k.ecosystem, k.nameKey));
+      // A lockfile entry whose resolved URL is this npm package's tarball, whatever the entry calls itself.
+      if (k.ecosystem === 'npm') take(byFetched.all(k.nameKey));
     }
+    const byHash = this.db.prepare(HUNT_HASH_SQL);
+    for (const h of new Set(hashes)) take(byHash.all(h));
     const count = this.db.prepare('SELECT count(*) AS n FROM packages WHERE image_id = ? AND platform = ?');
     return [...best.values()].map(({ row, platforms, stale }) => ({
       digest: row.digest,
@@ -276,6 +291,7 @@ export function cachedEvidence(evidence: StoredPlatform['evidence'], storedAt: D
  * (entries from before versions were recorded have none). Other methods carry their tool's version in detail.
  */
 export function staleReader(body: StoredBody): string | undefined {
+  if (body.rows !== PACKAGE_ROWS) return `cached by an sbom-hunt whose cache kept fewer package fields (layout ${body.rows ?? 1}, now ${PACKAGE_ROWS}), so the entry must be read again`;
   const native = body.platforms.find((p) => p.evidence?.kind === 'native' && p.evidence.reader !== NATIVE_READER);
   if (!native) return undefined;
   return `cached by native reader ${native.evidence?.reader ?? 'of an unrecorded version'}; this sbom-hunt reads with ${NATIVE_READER}, so the entry must be read again`;
@@ -286,8 +302,21 @@ const DELETED = 1;
 const DOWNLOAD_CACHE = 2;
 const locationBits = (pkg: Package): number => (pkg.deleted ? DELETED : 0) | (pkg.location === 'download-cache' ? DOWNLOAD_CACHE : 0);
 
+/**
+ * A package as its row stores it: the indexed columns, and every other field of the model as JSON in `extra`
+ * (taken by rest, so a field added to Package is kept without a change here).
+ */
+function packageRow(pkg: Package): { ecosystem: string; nameKey: string; extra: string | null; fetchedKey: string | null } {
+  const { ecosystem: _e, name: _n, version: _v, purl: _p, paths: _paths, deleted: _d, location: _l, layer: _layer, ...rest } = pkg;
+  const ecosystem = normalizeEcosystem(pkg.ecosystem);
+  const fetched = pkg.resolved === undefined ? undefined : tarballIdentity(pkg.resolved);
+  const fetchedKey = fetched && !sameIdentity(fetched, pkg) ? normalizePackageName('npm', fetched.name) : null;
+  return { ecosystem, nameKey: normalizePackageName(ecosystem, pkg.name), extra: Object.keys(rest).length > 0 ? JSON.stringify(rest) : null, fetchedKey };
+}
+
 function packageOf(row: PackageRow): Package {
-  const pkg: Package = { ecosystem: row.ecosystem, name: row.name, version: row.version, paths: JSON.parse(row.paths) as string[] };
+  const extra = row.extra === null ? {} : (JSON.parse(row.extra) as Partial<Package>);
+  const pkg: Package = { ...extra, ecosystem: row.ecosystem, name: row.name, version: row.version, paths: JSON.parse(row.paths) as string[] };
   if (row.purl !== null) pkg.purl = row.purl;
   if (row.deleted & DELETED) pkg.deleted = true;
   if (row.deleted & DOWNLOAD_CACHE) pkg.location = 'download-cache';

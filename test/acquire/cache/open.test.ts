@@ -71,7 +71,7 @@ describe('opening the cache file', () => {
     const db = new DatabaseSync(file);
     db.exec('PRAGMA user_version = 99');
     db.close();
-    refuses(file, /has cache schema version 99; this sbom-hunt reads version 1/);
+    refuses(file, /has cache schema version 99; this sbom-hunt reads version 2/);
   });
 
   it('records the schema version it created', () => {
@@ -81,7 +81,7 @@ describe('opening the cache file', () => {
     const rows = db.prepare('SELECT version FROM schema_version').all();
     const mode = db.prepare('PRAGMA journal_mode').get() as { journal_mode: string };
     db.close();
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual([{ version: 2 }]);
     expect(mode.journal_mode).toBe('wal');
   });
 });
