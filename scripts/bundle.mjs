@@ -10,8 +10,9 @@ const { build } = await import('esbuild').catch(() => {
 });
 
 const result = await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/sbom-hunt.js',
+  // The CLI, and the worker that reads and decodes SBOM files on the other cores (src/acquire/decode-pool.ts).
+  entryPoints: { 'sbom-hunt': 'src/cli/main.ts', 'decode-worker': 'src/acquire/decode-worker.ts' },
+  outdir: 'dist',
   bundle: true,
   platform: 'node',
   format: 'esm',

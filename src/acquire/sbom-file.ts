@@ -1,8 +1,8 @@
 // Acquire from an SBOM file given by the user: decode it, keep where it came from. An attestation file is
 // checked against --key or --trusted-root when one is given; a failed check refuses it like a registry one.
 import { sbomFacts } from '../formats/decoder.js';
-import { readFile } from 'node:fs/promises';
-import { decodeSbom, type DecodedSbom } from '../formats/index.js';
+import type { DecodedSbom } from '../formats/index.js';
+import { decodeFileAnywhere, outcomeError } from './decode-pool.js';
 import { InputError } from '../errors.js';
 import type { AcquiredImage, AcquiredPlatform } from '../model/target.js';
 import type { Evidence } from '../model/package.js';
@@ -12,13 +12,12 @@ import { readAttestedSbom, type AttestedSbomPolicy } from './attestation/envelop
 import { sbomCreated } from '../match/build-time.js';
 
 /** The SBOM and its evidence; an attestation is verified only when the run has a key or a trusted root. */
-function readSbomFile(text: string, file: string, policy: AttestedSbomPolicy): { sbom: DecodedSbom; evidence: Evidence } | { refused: string } {
-  const sbom = decodeSbom(text, file);
+function readSbomFile(sbom: DecodedSbom, text: string | undefined, file: string, policy: AttestedSbomPolicy): { sbom: DecodedSbom; evidence: Evidence } | { refused: string } {
   if (sbom.attestation === undefined) return { sbom, evidence: { kind: 'sbom-file', format: sbom.format, detail: file } };
   if (!policy.key && !policy.keyless) {
     return { sbom, evidence: { kind: 'sbom-file', format: sbom.format, verified: false, detail: `${file} (attestation read from a file: signature not verified)` } };
   }
-  const read = readAttestedSbom(text, file, policy);
+  const read = readAttestedSbom(text ?? '', file, policy);
   if ('refused' in read) return { refused: `${file}: ${read.refused}` };
   return { sbom: read.sbom, evidence: { ...read.evidence, kind: 'sbom-file' } };
 }
@@ -41,17 +40,17 @@ export function createSbomFileAcquirer(policy: AttestedSbomPolicy = { allowUnver
     async acquire(target, ctx) {
       if (target.kind !== 'sbom-file') return notApplicable('not an SBOM file');
       const image: AcquiredImage = { ref: target.ref, platforms: [], errors: [] };
-      let text: string;
-      try {
-        text = await readFile(target.path, 'utf8');
-      } catch (err) {
-        const msg = `${target.path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
+      // Read and decoded on a worker thread when the bundled CLI has them: the same code, the same answer.
+      const outcome = await decodeFileAnywhere(target.path);
+      if (!outcome.ok && outcome.kind === 'read') {
+        const msg = `${target.path}: cannot read: ${outcome.code}`;
         ctx.inputErrors.push(msg);
         image.errors.push(msg);
         return { ok: true, image };
       }
       try {
-        const read = readSbomFile(text, target.path, policy);
+        if (!outcome.ok) throw outcomeError(outcome);
+        const read = readSbomFile(outcome.sbom, outcome.text, target.path, policy);
         // A signature that does not verify leaves the image unknown, shown with the reason: not an input error.
         if ('refused' in read) {
           image.errors.push(read.refused);
