@@ -45,6 +45,23 @@ export interface Package {
   resolved?: string;
   /** The entry's tarball integrity, normalised to `sha512-<hex>` / `sha1-<hex>` (match/integrity.ts). */
   integrity?: string[];
+  /**
+   * Native reader: when each file the package was read from was written, as its tar member says (one per
+   * real path). A build-time source for the packages an IOC names (docs/ioc-format.md).
+   */
+  written?: FileTime[];
+}
+
+/** When a file in an image was written: its tar member's mtime, as the runtime sets it on the path. */
+export interface FileTime {
+  /** Absolute path of the file in the image (its real path, not a symlinked view of it). */
+  path: string;
+  /** ISO 8601, to the millisecond. */
+  time: string;
+  /** The layer whose member set the time. */
+  layer?: string;
+  /** Why the time says nothing, when it does not: every member of its layer carries this one time (clamped). */
+  note?: string;
 }
 
 /** Where an image's package list came from. Version strings are evidence, not proof. */

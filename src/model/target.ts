@@ -1,5 +1,5 @@
 // What inventory hands to acquisition (a target), and what acquisition hands back (an acquired image).
-import type { Evidence, Package } from './package.js';
+import type { Evidence, FileTime, Package } from './package.js';
 import type { CreatedTime } from './finding.js';
 
 /** Something to scan, as found by an inventory source. */
@@ -55,6 +55,8 @@ export interface FileRecord {
   deleted?: boolean;
   /** The path is a symlink (its target as written); size and hash are its target's, when that was recorded. */
   link?: string;
+  /** Native reader: when the file was written (its tar mtime), a build-time source when an indicator matches it. */
+  written?: FileTime;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface GoMember {
   type: string;
   linkname: string;
   size: number;
+  /** Header.ModTime.UnixMilli(); absent when the seconds are 1e15 or more from the epoch. */
+  mtime?: number;
   sha256?: string;
 }
 
@@ -25,6 +27,8 @@ export interface GoNode {
   type: 'dir' | 'file' | 'symlink' | 'node';
   sha256?: string;
   linkname?: string;
+  /** The mtime containerd sets on the path (chtimes after boundTime), UnixMilli; files and symlinks only. */
+  mtime?: number;
 }
 
 export interface GoApply {

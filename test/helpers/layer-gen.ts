@@ -2,6 +2,7 @@
 // and the comparison of sbom-hunt's npm packages against a runtime's final tree (hex path -> node).
 import { posix } from 'node:path';
 import type { readImage } from '../../src/acquire/native/read-image.js';
+import type { Package } from '../../src/model/package.js';
 import { sha256, type FileSpec, type LayerSpec } from './image-builder.js';
 import type { GoApply, GoNode } from './go-oracle.js';
 import { seeded } from './random.js';
@@ -23,9 +24,18 @@ const VERSION_BY_HASH = new Map(
     .flatMap((v) => NAMES.map((n) => [sha256(Buffer.from(manifest(n, v))).slice(7), v] as const)),
 );
 
-/** One generated image: 1 to 4 layers of random operations over a small set of package folders. */
-export function generateImage(seed: number): LayerSpec[] {
+/** Member times: the usual, fractions, the epoch, before it, past what a timespec holds (containerd sets the epoch). */
+const MTIMES = [1_774_919_520, 1_774_919_521, 1_774_919_520.123456, 0, 315_532_800, -1.5, 9_300_000_000_000, 1_700_000_000.9999];
+
+/**
+ * One generated image: 1 to 4 layers of random operations over a small set of package folders. With `times`, each
+ * written file and hard link gets a member time drawn from its own stream (the operations of a seed stay the same
+ * with or without times, so a recorded seed names the same image in every differential).
+ */
+export function generateImage(seed: number, options: { times?: boolean } = {}): LayerSpec[] {
   const r = seeded(seed);
+  const tr = seeded(seed ^ 0x5eed_71e5);
+  const t = (): { mtime?: number } => (options.times ? { mtime: pick(tr, MTIMES) } : {});
   const layers: LayerSpec[] = [];
   const count = 1 + Math.floor(r() * 4);
   for (let l = 0; l < count; l++) {
@@ -36,7 +46,7 @@ export function generateImage(seed: number): LayerSpec[] {
       const name = pick(r, NAMES);
       const dir = `${root}/${name}`;
       const roll = r();
-      if (roll < 0.45) files.push({ path: `${dir}/package.json`, content: manifest(name, `1.${l}.${o}`) });
+      if (roll < 0.45) files.push({ path: `${dir}/package.json`, content: manifest(name, `1.${l}.${o}`), ...t() });
       else if (roll < 0.58) files.push({ path: r() < 0.5 ? dir : `${dir}/package.json`, content: '', whiteout: true });
       else if (roll < 0.66) files.push({ path: root, content: '', opaque: true });
       else if (roll < 0.76) {
@@ -46,9 +56,10 @@ export function generateImage(seed: number): LayerSpec[] {
         files.push({ path: r() < 0.5 ? root : dir, type: 'symlink', linkname: link });
       } else if (roll < 0.84) {
         const first = `${dir}/package.json`;
-        files.push({ path: first, content: manifest(name, `2.${l}.${o}`) });
+        files.push({ path: first, content: manifest(name, `2.${l}.${o}`), ...t() });
         const other = pick(r, NAMES);
-        files.push({ path: `${pick(r, ROOTS)}/${other}/package.json`, type: 'hardlink', linkname: first });
+        // The link's own time lands on the inode both names share (containerd's chtimes after the link).
+        files.push({ path: `${pick(r, ROOTS)}/${other}/package.json`, type: 'hardlink', linkname: first, ...t() });
       } else if (roll < 0.9) files.push({ path: dir, content: 'a file where a folder was' });
       else files.push({ path: `${dir}`, type: 'dir' });
     }
@@ -101,6 +112,30 @@ export function compareApplied(read: Awaited<ReturnType<typeof readImage>>, orac
     if (node?.type !== 'file') return `sbom-hunt found ${path}, which is not a file in the runtime's tree`;
     const written = node.sha256 ? VERSION_BY_HASH.get(node.sha256) : undefined;
     if (written !== undefined && written !== version) return `${path}: sbom-hunt read version ${version}, the runtime's file says ${written}`;
+  }
+  return undefined;
+}
+
+/**
+ * Each package's file times are the times the runtime's tree has on those files, at every path it is seen by.
+ * Only where the runtime applied the layers (a refused image has no tree to compare with; compareApplied judges it).
+ */
+export function compareTimes(read: Awaited<ReturnType<typeof readImage>>, oracle: GoApply): string | undefined {
+  if (oracle.error) return undefined;
+  const packages: readonly Package[] = read.platforms[0]?.packages ?? [];
+  const files = new Map(Object.entries(oracle.files).map(([hex, node]) => [Buffer.from(hex, 'hex').toString('utf8'), node]));
+  for (const p of packages) {
+    if (p.ecosystem !== 'npm' || p.deleted || p.location) continue;
+    const times = new Set((p.written ?? []).map((w) => Date.parse(w.time)));
+    for (const w of p.written ?? []) {
+      const node = files.get(w.path);
+      if (node?.type !== 'file') return `${p.name}@${p.version}: sbom-hunt dated ${w.path}, which is not a file in the runtime's tree`;
+      if (node.mtime !== Date.parse(w.time)) return `${w.path}: sbom-hunt says written ${w.time}, the runtime sets ${node.mtime === undefined ? 'no time' : new Date(node.mtime).toISOString()}`;
+    }
+    for (const path of p.paths) {
+      const node = resolveIn(files, path);
+      if (node?.mtime === undefined || !times.has(node.mtime)) return `${path}: the runtime's file has time ${node?.mtime}, sbom-hunt's ${p.name}@${p.version} lists ${[...times].join(', ') || 'none'}`;
+    }
   }
   return undefined;
 }

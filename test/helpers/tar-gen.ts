@@ -41,6 +41,9 @@ function pad(b: Buffer): Buffer {
   return n ? Buffer.concat([b, Buffer.alloc(n)]) : b;
 }
 
+/** Header mtimes besides the usual: the epoch, before it, 1980, far future, base-256 only, beyond int64 ms. */
+const ODD_MTIMES = [0, 1, -1, -86_400, 315_532_800, 1_774_919_520, 8_589_934_591, 8_589_934_592, 2 ** 40, -(2 ** 40), 2 ** 52, 2 ** 62];
+
 /** A numeric field in one of the encodings Go reads (and now and then one it refuses). */
 function numeric(g: Gen, value: number, width: number): Buffer {
   const b = Buffer.alloc(width);
@@ -90,7 +93,7 @@ export function header(g: Gen, f: HeaderFields): Buffer {
   numeric(g, g.int(3) * 1000, 8).copy(h, 108);
   numeric(g, g.int(3) * 1000, 8).copy(h, 116);
   numeric(g, f.size, 12).copy(h, 124);
-  numeric(g, 1_700_000_000 + g.int(1000), 12).copy(h, 136);
+  numeric(g, g.chance(0.8) ? 1_700_000_000 + g.int(1000) : g.pick(ODD_MTIMES), 12).copy(h, 136);
   h.write(f.typeflag, 156, 'latin1');
   f.linkname?.copy(h, 157, 0, Math.min(100, f.linkname.length));
   if (f.format === 'ustar' || f.format === 'star') {
@@ -145,7 +148,7 @@ function metaMember(g: Gen, flag: string, body: Buffer, format: HeaderFormat): B
   return Buffer.concat([header(g, { name: Buffer.from(name), typeflag: flag, size: body.length, format }), pad(body)]);
 }
 
-const TIME_VALUES = ['1700000000', '1700000000.5', '-1', '1.', '+5', 'x', '.5', '1.2.3', ''];
+const TIME_VALUES = ['1700000000', '1700000000.5', '-1', '1.', '+5', 'x', '.5', '1.2.3', '', '1774919520.123456789', '1774919520.9999999999', '-1.5', '-0.0005', '-62135596800', '315532800', '9223372036854775807', '9223372036854775808', '1e9', '1700000000.12a'];
 
 /** A random PAX record set, with a path or linkpath (the real ones or decoys) now and then. */
 function randomRecords(g: Gen, m: MemberSpec, want: { path: boolean; linkpath: boolean; size?: number }): [string, string | Buffer][] {

@@ -8,6 +8,11 @@ export interface TarFile {
   mode?: number;
   /** Extra PAX records written before this member (e.g. a `size` that overrides the header). */
   pax?: Record<string, string>;
+  /**
+   * Modification time in seconds (default 0, the epoch): whole seconds that fit go in the header's octal field,
+   * others (fractions, negative, huge) in a PAX `mtime` record.
+   */
+  mtime?: number;
 }
 
 export interface TarOptions {
@@ -23,14 +28,14 @@ function octal(value: number, width: number): string {
   return `${value.toString(8).padStart(width - 1, '0')}\0`;
 }
 
-export function tarHeader(fields: { name: string; size: number; type: string; linkname?: string; mode?: number }): Buffer {
+export function tarHeader(fields: { name: string; size: number; type: string; linkname?: string; mode?: number; mtime?: number }): Buffer {
   const h = Buffer.alloc(512);
   h.write(fields.name, 0, 100, 'utf8');
   h.write(octal(fields.mode ?? 0o644, 8), 100, 'latin1');
   h.write(octal(0, 8), 108, 'latin1');
   h.write(octal(0, 8), 116, 'latin1');
   h.write(octal(fields.size, 12), 124, 'latin1');
-  h.write(octal(0, 12), 136, 'latin1');
+  h.write(octal(headerMtime(fields.mtime), 12), 136, 'latin1');
   h.write(fields.type, 156, 'latin1');
   h.write(fields.linkname ?? '', 157, 100, 'utf8');
   h.write('ustar\0', 257, 'latin1');
@@ -40,6 +45,11 @@ export function tarHeader(fields: { name: string; size: number; type: string; li
   for (const b of h) sum += b;
   h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
   return h;
+}
+
+/** Whole seconds the 11 octal digits hold; anything else goes to PAX and the header says 0. */
+function headerMtime(mtime: number | undefined): number {
+  return mtime !== undefined && Number.isInteger(mtime) && mtime >= 0 && mtime < 8 ** 11 ? mtime : 0;
 }
 
 function padded(body: Buffer): Buffer[] {
@@ -64,6 +74,7 @@ function member(file: TarFile, opts: TarOptions): Buffer[] {
   const name = type === 'dir' && !file.path.endsWith('/') ? `${file.path}/` : file.path;
   const out: Buffer[] = [];
   const pax: Record<string, string> = { ...file.pax };
+  if (file.mtime !== undefined && headerMtime(file.mtime) !== file.mtime && pax.mtime === undefined) pax.mtime = String(file.mtime);
   let headerName = name;
   if (Buffer.byteLength(name) > 100) {
     headerName = name.slice(0, 99);
@@ -76,7 +87,7 @@ function member(file: TarFile, opts: TarOptions): Buffer[] {
     const records = paxRecords(pax);
     out.push(tarHeader({ name: `PaxHeaders/${headerName.slice(0, 80)}`, size: records.length, type: 'x' }), ...padded(records));
   }
-  const header = { name: headerName, size: body.length, type: TYPEFLAG[type], mode: file.mode ?? (type === 'dir' ? 0o755 : 0o644) };
+  const header = { name: headerName, size: body.length, type: TYPEFLAG[type], mode: file.mode ?? (type === 'dir' ? 0o755 : 0o644), mtime: headerMtime(file.mtime) };
   out.push(tarHeader(file.linkname !== undefined ? { ...header, linkname: file.linkname } : header), ...padded(body));
   return out;
 }

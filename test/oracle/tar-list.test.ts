@@ -1,5 +1,6 @@
 // Differential: sbom-hunt's tar reader against Go's archive/tar on generated streams. Both must return
-// the same members (name bytes, type, link, size, content hash) and fail on the same archives.
+// the same members (name bytes, type, link, size, modification time to the millisecond, content hash) and
+// fail on the same archives.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { encodeBytes } from '../../src/acquire/native/tar-header.js';
@@ -15,7 +16,10 @@ export function tsList(tar: Buffer, chunk: number): GoList {
   const members: GoMember[] = [];
   const parser = new TarParser({
     onEntry(e) {
-      members.push({ name: encodeBytes(e.name).toString('hex'), type: e.typeflag, linkname: encodeBytes(e.linkname).toString('hex'), size: e.size });
+      const m: GoMember = { name: encodeBytes(e.name).toString('hex'), type: e.typeflag, linkname: encodeBytes(e.linkname).toString('hex'), size: e.size };
+      // The oracle leaves out times Go's UnixMilli cannot give (seconds 1e15 or more from the epoch).
+      if (Math.abs(e.mtime) < 1e18) m.mtime = e.mtime;
+      members.push(m);
       return true;
     },
     onBody(_e, body) {

@@ -151,6 +151,8 @@ function entryHandler(layer: string, ctx: LayerContext): TarHandler {
   let keepingWant: ProbeWant;
   return {
     onEntry(entry: TarEntry): boolean | TarBodyStream {
+      // Every member counts towards the layer's times (a layer of one time says nothing about when it was written).
+      if (entry.type !== 'global') files.member(entry.mtime);
       const safe = safeEntryPath(entry.name);
       if (!safe.ok) {
         // docker and containerd extract absolute names under the root, so a skipped file may be in the
@@ -263,6 +265,7 @@ function linkFound(files: LayeredFiles, path: string, linkname: string, want: Pr
   const target = safeEntryPath(linkname);
   const real = target.ok ? files.resolve(target.path) : undefined;
   const kept = real !== undefined ? files.lookupKept(real) : undefined;
+  if (real !== undefined && kept) files.retimeLinked(real);
   const facts = want === undefined ? undefined : kept?.facts ?? (kept?.content.length ? factsOf(kept.content, want) : undefined);
   if (want === 'hash' && facts?.sha256 === undefined) error(`points at /${target.ok ? target.path : linkname}, whose content was not hashed; a file indicator could match it`);
   if (kept?.found) {
@@ -284,8 +287,10 @@ function keepHardLink(files: LayeredFiles, path: string, linkname: string, want:
   // The runtime opens the target through the symlinks already applied (fs.RootPath on the link name).
   const real = files.resolve(target.path);
   const content = real !== undefined ? files.lookup(real) : undefined;
-  if (content) files.keep(path, content, undefined, factsOf(content, want));
-  else error(`points at /${target.path}, which was not read; its content is unknown`);
+  if (content) {
+    files.keep(path, content, undefined, factsOf(content, want));
+    files.retimeLinked(real as string);
+  } else error(`points at /${target.path}, which was not read; its content is unknown`);
   return false;
 }
 

@@ -19,6 +19,26 @@ export interface KeptFile {
   facts?: FileFacts;
   /** Kept only for the file indicators: no cataloger reads it (`content` is empty). */
   recordOnly?: true;
+  /** Modification time the runtime sets on the path (milliseconds, bounded as containerd bounds it). */
+  mtime?: number;
+  /** The layer whose member set `mtime`, when it is not `layer` (a later hard link to this file). */
+  timeLayer?: string;
+}
+
+/** The modification times of one layer's members: when all are one time, the layer says nothing about when it was written. */
+export interface LayerTimes {
+  members: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * containerd's boundTime (archive/time.go): a time before the epoch or past what a timespec holds
+ * (2262-04-11) is set as the epoch.
+ */
+const MAX_TIMESPEC_MS = 9_223_372_036_854;
+export function boundTime(ms: number): number {
+  return ms < 0 || ms > MAX_TIMESPEC_MS || !Number.isFinite(ms) ? 0 : ms;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -34,6 +54,9 @@ interface LayerChanges {
   addedDirs: Set<string>;
   /** Directory members of this layer so far: what containerd's unpackedPaths holds of folders. */
   dirMembers: Set<string>;
+  times: LayerTimes;
+  /** The mtime of the member being placed: what keep() and its siblings stamp on what they keep. */
+  memberTime: number;
 }
 
 export class LayeredFiles {
@@ -45,9 +68,35 @@ export class LayeredFiles {
   private readonly links = new Map<string, string>();
   /** Lower-layer files that a later layer deleted or replaced. */
   readonly removed: KeptFile[] = [];
+  /** Each layer's member times, by digest, once the layer ended. */
+  readonly layerTimes = new Map<string, LayerTimes>();
 
   beginLayer(digest: string): void {
-    this.layer = { digest, added: new Map(), removedTrees: [], opaqueDirs: [], addedDirs: new Set(), dirMembers: new Set() };
+    const times = { members: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
+    this.layer = { digest, added: new Map(), removedTrees: [], opaqueDirs: [], addedDirs: new Set(), dirMembers: new Set(), times, memberTime: 0 };
+  }
+
+  /** A member of this layer begins (every member, whiteouts and folders too): its time, as the runtime sets it. */
+  member(mtime: number): void {
+    const layer = this.current();
+    const t = boundTime(mtime);
+    layer.memberTime = t;
+    layer.times.members += 1;
+    if (t < layer.times.min) layer.times.min = t;
+    if (t > layer.times.max) layer.times.max = t;
+  }
+
+  /**
+   * A hard link member: containerd sets its time on the path after linking it, so on the inode both names share.
+   * The target, kept in this layer or a lower one, takes the link member's time, naming the layer that set it.
+   */
+  retimeLinked(path: string): void {
+    const layer = this.current();
+    const target = layer.added.get(path) ?? this.files.get(path);
+    if (!target || target.link !== undefined) return;
+    target.mtime = layer.memberTime;
+    if (target.layer === layer.digest) delete target.timeLayer;
+    else target.timeLayer = layer.digest;
   }
 
   /**
@@ -106,7 +155,7 @@ export class LayeredFiles {
 
   keep(path: string, content: Buffer, unreadBytes?: number, facts?: FileFacts): void {
     const layer = this.current();
-    const file: KeptFile = { path, content, layer: layer.digest };
+    const file: KeptFile = { path, content, layer: layer.digest, mtime: layer.memberTime };
     if (unreadBytes !== undefined) file.unreadBytes = unreadBytes;
     if (facts !== undefined) file.facts = facts;
     this.addTo(layer, file);
@@ -115,19 +164,19 @@ export class LayeredFiles {
   /** A file no cataloger wants, kept only for what the file indicators need of it. */
   keepRecord(path: string, facts: FileFacts): void {
     const layer = this.current();
-    this.addTo(layer, { path, content: EMPTY, layer: layer.digest, facts, recordOnly: true });
+    this.addTo(layer, { path, content: EMPTY, layer: layer.digest, facts, recordOnly: true, mtime: layer.memberTime });
   }
 
   /** Any symlink: kept (whiteouts and replacement apply to it as to a file) so that paths through it resolve. */
   symlink(path: string, linkname: string): void {
     const layer = this.current();
-    this.addTo(layer, { path, content: Buffer.alloc(0), layer: layer.digest, link: linkname });
+    this.addTo(layer, { path, content: Buffer.alloc(0), layer: layer.digest, link: linkname, mtime: layer.memberTime });
   }
 
   /** A file read by a content cataloger as it streamed; only its result is kept. */
   keepFound(path: string, found: CatalogResult, facts?: FileFacts): void {
     const layer = this.current();
-    this.addTo(layer, { path, content: EMPTY, layer: layer.digest, found, ...(facts ? { facts } : {}) });
+    this.addTo(layer, { path, content: EMPTY, layer: layer.digest, found, mtime: layer.memberTime, ...(facts ? { facts } : {}) });
   }
 
   /** A kept file by path, this layer's first (symlinks included). */
@@ -144,6 +193,7 @@ export class LayeredFiles {
   endLayer(): void {
     const layer = this.current();
     this.layer = undefined;
+    this.layerTimes.set(layer.digest, layer.times);
     for (const tree of layer.removedTrees) this.removeWhere((p) => isUnder(p, tree));
     for (const dir of layer.opaqueDirs) this.removeWhere((p) => p !== dir && isUnder(p, dir));
     for (const file of layer.added.values()) {

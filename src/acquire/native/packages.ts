@@ -3,7 +3,8 @@
 import type { Package } from '../../model/package.js';
 import { catalogerFor } from './catalogers/index.js';
 import type { CatalogResult } from './catalogers/index.js';
-import type { KeptFile } from './layered-files.js';
+import { fileTimeOf } from './file-times.js';
+import type { KeptFile, LayerTimes } from './layered-files.js';
 import type { Limits } from './limits.js';
 import { isNodeLookupPath } from './catalogers/npm.js';
 import { basename, dirname } from './paths.js';
@@ -15,7 +16,7 @@ export interface CatalogSink {
   error: (text: string) => void;
 }
 
-export function catalogFiles(final: KeptFile[], removed: KeptFile[], limits: Limits, sink: CatalogSink): Package[] {
+export function catalogFiles(final: KeptFile[], removed: KeptFile[], limits: Limits, sink: CatalogSink, layerTimes: ReadonlyMap<string, LayerTimes> = new Map()): Package[] {
   const merged = new Map<string, Package>();
   const said = new Set<string>();
   const once = (say: (t: string) => void) => (t: string) => {
@@ -30,12 +31,14 @@ export function catalogFiles(final: KeptFile[], removed: KeptFile[], limits: Lim
     result.notes.forEach(note);
     // What a later layer deleted is not there to be loaded: its unreadable files are remarks, not unknowns.
     (result.errors ?? []).forEach(deleted ? (t) => note(`in a layer a later one deleted: ${t}`) : error);
+    const written = fileTimeOf(file, layerTimes);
     for (const found of result.packages) {
       const artifact = `${found.resolved ?? ''}\0${found.integrity?.join(' ') ?? ''}`;
       const key = `${deleted}\0${found.location ?? ''}\0${found.ecosystem}\0${found.name}\0${found.version}\0${artifact}`;
       const existing = merged.get(key);
       if (existing) {
         if (!existing.paths.includes(found.path)) existing.paths.push(found.path);
+        if (written && !existing.written?.some((w) => w.path === written.path)) (existing.written ??= []).push(written);
         continue;
       }
       const pkg: Package = { ecosystem: found.ecosystem, name: found.name, version: found.version, paths: [found.path], layer: file.layer };
@@ -44,6 +47,7 @@ export function catalogFiles(final: KeptFile[], removed: KeptFile[], limits: Lim
       if (found.location) pkg.location = found.location;
       if (found.resolved !== undefined) pkg.resolved = found.resolved;
       if (found.integrity !== undefined) pkg.integrity = found.integrity;
+      if (written) pkg.written = [written];
       merged.set(key, pkg);
     }
   };

@@ -79,8 +79,8 @@ export async function readManifestInto(manifest: ImageManifest, platform: Acquir
       }
     }
   } finally {
-    platform.packages = catalogFiles(files.final(), files.removed, limits, { note, error });
-    if (ctx.probe) platform.files = fileListing(files.final(), files.removed, ctx.probe);
+    platform.packages = catalogFiles(files.final(), files.removed, limits, { note, error }, files.layerTimes);
+    if (ctx.probe) platform.files = fileListing(files.final(), files.removed, ctx.probe, files.layerTimes);
   }
 }
 

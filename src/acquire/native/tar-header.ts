@@ -143,6 +143,8 @@ export interface RawHeader {
   linkname: string;
   size: number;
   mode: number;
+  /** Modification time in whole seconds (the header's field; a PAX `mtime` replaces it). */
+  mtime: number;
 }
 
 /**
@@ -174,6 +176,7 @@ export function readHeader(b: Buffer): RawHeader {
     linkname: cString(b, 157, 100),
     size: numericField(b, 124, 12) as number,
     mode: numericField(b, 100, 8) as number,
+    mtime: numericField(b, 136, 12) as number,
   };
 }
 
@@ -236,8 +239,27 @@ function validPaxRecord(key: string, value: Buffer): boolean {
 
 /** parsePAXTime: `[+-]digits` seconds, optionally `.digits`. */
 export function validPaxTime(s: string): boolean {
+  return paxTimeMs(s) !== undefined;
+}
+
+/**
+ * parsePAXTime as milliseconds since the epoch, rounded down as Go's Time.UnixMilli rounds: the fraction is
+ * cut to nanoseconds and takes the sign of the seconds (`-1.5` is 1.5 s before the epoch). undefined when Go
+ * refuses the value (ErrHeader).
+ */
+export function paxTimeMs(s: string): number | undefined {
   const dot = s.indexOf('.');
-  const secs = dot < 0 ? s : s.slice(0, dot);
-  if (goParseInt(secs) === undefined) return false;
-  return dot < 0 || /^[0-9]*$/.test(s.slice(dot + 1));
+  const secsText = dot < 0 ? s : s.slice(0, dot);
+  const secs = goParseInt(secsText);
+  if (secs === undefined) return undefined;
+  const frac = dot < 0 ? '' : s.slice(dot + 1);
+  if (!/^[0-9]*$/.test(frac)) return undefined;
+  const nanos = BigInt((frac + '000000000').slice(0, 9));
+  const total = BigInt(secsText) * 1_000_000_000n + (secsText.startsWith('-') ? -nanos : nanos);
+  return Number(floorDiv(total, 1_000_000n));
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }

@@ -14,7 +14,8 @@
 // - 'g' (PAX global) IS returned as a member, named by its own `path` record if it has one, and its
 //   records apply to no other member; the metadata read before it is dropped.
 // - PAX records: an empty value keeps the header's field; path, linkpath, size replace the fields; uid,
-//   gid, size must be decimal int64 and atime, mtime, ctime PAX times, or the member is ErrHeader.
+//   gid, size must be decimal int64 and atime, mtime, ctime PAX times, or the member is ErrHeader. A PAX
+//   mtime (fractions allowed) replaces the header's whole seconds (octal or base-256).
 // - Typeflag NUL is '5' when the name ends in '/', else '0'. Link, symlink, char, block, directory and
 //   FIFO members have no body whatever their size says (the next header follows at once); any other type
 //   has `size` bytes of body. A negative size on a type with a body is ErrHeader.
@@ -23,7 +24,7 @@
 //   the data, in 512-byte blocks). For PAX, GNU.sparse.name is the real name and GNU.sparse.size or
 //   realsize the real size. Entries must be in order, within the size, not overlap; holes read as zeros;
 //   the stored data must be exactly what the map references (else errMissData / errUnrefData).
-import { BLOCK, decodeBytes, goParseInt, headerError, isZeroBlock, parsePaxRecords, readHeader, validPaxTime, type RawHeader } from './tar-header.js';
+import { BLOCK, decodeBytes, goParseInt, headerError, isZeroBlock, parsePaxRecords, paxTimeMs, readHeader, validPaxTime, type RawHeader } from './tar-header.js';
 import { readOldSparseMap, sparseLayout, SparseCollector, type SparseLayout } from './tar-sparse.js';
 
 export { parseNumeric, cString, isZeroBlock } from './tar-header.js';
@@ -40,6 +41,11 @@ export interface TarEntry {
   size: number;
   linkname: string;
   mode: number;
+  /**
+   * Modification time in milliseconds since the epoch, as Go's Header.ModTime.UnixMilli() gives it (rounded
+   * down). Not bounded: a runtime clamps what it cannot set when it extracts (layered-files.ts).
+   */
+  mtime: number;
   /** A GNU sparse file: its stored bytes are not its content. */
   sparse?: true;
 }
@@ -197,13 +203,14 @@ export class TarParser {
     if (invalid && path && path.length > 0) throw headerError('global header with a bad record beside path: Go names it at random');
     const name = path && path.length > 0 ? decodeBytes(path) : raw.name;
     this.entries++;
-    this.handler.onEntry({ name, type: 'global', typeflag: 'g', size: 0, linkname: '', mode: 0 });
+    // Go returns a fresh Header for it: no mode, no time (Go's zero time, year 1).
+    this.handler.onEntry({ name, type: 'global', typeflag: 'g', size: 0, linkname: '', mode: 0, mtime: GO_ZERO_TIME_MS });
   }
 
   private finishHeader(raw: RawHeader, block: Buffer): void {
     const { pax, longName, longLink } = this.pending;
     this.pending = { pax: undefined, longName: undefined, longLink: undefined };
-    const h = { ...raw };
+    const h: RawHeader & { mtimeMs?: number } = { ...raw };
     if (pax) mergePax(h, pax);
     if (longName) h.name = longName;
     if (longLink) h.linkname = longLink;
@@ -242,9 +249,10 @@ export class TarParser {
     more();
   }
 
-  private startEntry(h: RawHeader, physical: number, sparse: SparseLayout | undefined): void {
+  private startEntry(h: RawHeader & { mtimeMs?: number }, physical: number, sparse: SparseLayout | undefined): void {
     const type = TYPES[h.typeflag] ?? 'unsupported';
-    const entry: TarEntry = { name: h.name, type, typeflag: h.typeflag, size: h.size, linkname: h.linkname, mode: h.mode };
+    const mtime = h.mtimeMs ?? h.mtime * 1000;
+    const entry: TarEntry = { name: h.name, type, typeflag: h.typeflag, size: h.size, linkname: h.linkname, mode: h.mode, mtime };
     if (sparse) entry.sparse = true;
     this.current = entry;
     this.entries++;
@@ -287,8 +295,11 @@ function paxValueValid(key: string, v: string): boolean {
   return true;
 }
 
+/** time.Time{}.UnixMilli(): January 1, year 1. */
+const GO_ZERO_TIME_MS = -62135596800000;
+
 /** mergePAX for a member: an empty value keeps the header field; a bad number is ErrHeader. */
-function mergePax(h: RawHeader, pax: Map<string, Buffer>): void {
+function mergePax(h: RawHeader & { mtimeMs?: number }, pax: Map<string, Buffer>): void {
   for (const [key, value] of pax) {
     if (value.length === 0) continue;
     const v = value.toString('latin1');
@@ -296,6 +307,7 @@ function mergePax(h: RawHeader, pax: Map<string, Buffer>): void {
     if (key === 'path') h.name = decodeBytes(value);
     else if (key === 'linkpath') h.linkname = decodeBytes(value);
     else if (key === 'size') h.size = goParseInt(v) as number;
+    else if (key === 'mtime') h.mtimeMs = paxTimeMs(v) as number;
   }
 }
 

@@ -15,12 +15,25 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 )
 
 type node struct {
 	kind    string // "dir", "file", "symlink", "node"
 	content string // sha256 of a file
 	link    string
+	mtime   time.Time
+}
+
+// containerd's boundTime (archive/time.go): before the epoch or past a 64-bit timespec is the epoch.
+var minTime = time.Unix(0, 0)
+var maxTime = time.Unix(0, 1<<63-1)
+
+func boundTime(t time.Time) time.Time {
+	if t.Before(minTime) || t.After(maxTime) {
+		return minTime
+	}
+	return t
 }
 
 type fsys map[string]*node
@@ -254,6 +267,11 @@ func (f fsys) applyLayer(data []byte) error {
 		if err := f.createTarFile(path, hdr, tr); err != nil {
 			return err
 		}
+		// chtimes(path, ..., boundTime(hdr.ModTime)) ends createTarFile; a hard link shares its target's inode,
+		// so the target takes the time too. Directory times are not compared.
+		if n := f[path]; n != nil && hdr.Typeflag != tar.TypeDir {
+			n.mtime = boundTime(hdr.ModTime)
+		}
 		if hdr.Typeflag == tar.TypeDir {
 			dirs = append(dirs, hdr.Name)
 		}
@@ -323,8 +341,7 @@ func (f fsys) createTarFile(path string, hdr *tar.Header, r io.Reader) error {
 		if n.kind == "dir" {
 			return fmt.Errorf("link %s: operation not permitted", target)
 		}
-		c := *n
-		return f.create(path, &c)
+		return f.create(path, n)
 	case tar.TypeSymlink:
 		return f.create(path, &node{kind: "symlink", link: hdr.Linkname})
 	case tar.TypeXGlobalHeader:
@@ -338,6 +355,7 @@ type fileOut struct {
 	Type     string `json:"type"`
 	Sha256   string `json:"sha256,omitempty"`
 	Linkname string `json:"linkname,omitempty"` // hex
+	Mtime    *int64 `json:"mtime,omitempty"`
 }
 
 type applyResult struct {
@@ -357,7 +375,12 @@ func applyLayers(layers [][]byte) applyResult {
 		}
 	}
 	for p, n := range f {
-		res.Files[hex.EncodeToString([]byte(p))] = fileOut{Type: n.kind, Sha256: n.content, Linkname: hex.EncodeToString([]byte(n.link))}
+		out := fileOut{Type: n.kind, Sha256: n.content, Linkname: hex.EncodeToString([]byte(n.link))}
+		if n.kind != "dir" {
+			ms := n.mtime.UnixMilli()
+			out.Mtime = &ms
+		}
+		res.Files[hex.EncodeToString([]byte(p))] = out
 	}
 	return res
 }

@@ -9,8 +9,11 @@
 //
 // Output: one JSON object per case and line.
 //
-//	list:  {"members":[{"name","type","linkname","size","sha256"}],"error":"..."}
-//	apply: {"files":{"/path":{"type","sha256","linkname"}},"error":"..."}
+//	list:  {"members":[{"name","type","linkname","size","mtime","sha256"}],"error":"..."}
+//	apply: {"files":{"/path":{"type","sha256","linkname","mtime"}},"error":"..."}
+//
+// mtime is Time.UnixMilli(), left out when the seconds are 1e15 or more away from the epoch (UnixMilli is
+// undefined beyond int64 milliseconds, and no runtime keeps such a time).
 package main
 
 import (
@@ -25,6 +28,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Names are hex: they are bytes, and JSON would fold invalid UTF-8 into U+FFFD.
@@ -33,7 +37,17 @@ type member struct {
 	Type     string `json:"type"`
 	Linkname string `json:"linkname"`
 	Size     int64  `json:"size"`
+	Mtime    *int64 `json:"mtime,omitempty"`
 	Sha256   string `json:"sha256,omitempty"`
+}
+
+// unixMilli is t.UnixMilli() where it is defined (see the header comment), else nil.
+func unixMilli(t time.Time) *int64 {
+	if s := t.Unix(); s >= 1e15 || s <= -1e15 {
+		return nil
+	}
+	ms := t.UnixMilli()
+	return &ms
 }
 
 type listResult struct {
@@ -54,7 +68,7 @@ func listTar(data []byte) listResult {
 			res.Error = err.Error()
 			return res
 		}
-		m := member{Name: hex.EncodeToString([]byte(hdr.Name)), Type: string([]byte{hdr.Typeflag}), Linkname: hex.EncodeToString([]byte(hdr.Linkname)), Size: hdr.Size}
+		m := member{Name: hex.EncodeToString([]byte(hdr.Name)), Type: string([]byte{hdr.Typeflag}), Linkname: hex.EncodeToString([]byte(hdr.Linkname)), Size: hdr.Size, Mtime: unixMilli(hdr.ModTime)}
 		h := sha256.New()
 		_, err = io.Copy(h, tr)
 		if err == nil {
