@@ -1,0 +1,88 @@
+// A loopback npm registry for the package managers' differential tests (yarn, pnpm): tarballs `npm pack` made
+// from generated package folders, served with packuments as registry.npmjs.org serves them (scoped names as
+// `@scope%2fname`), so the real tools resolve semver ranges and fetch without the network.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface NpmDef {
+  name: string;
+  version: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  os?: string[];
+  cpu?: string[];
+}
+
+const tarballName = (d: NpmDef) => `${d.name.replace('@', '').replace('/', '-')}-${d.version}.tgz`;
+
+/** The package folder of one definition: its package.json and an index.js. */
+export async function writeNpmPackage(dir: string, d: NpmDef): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'package.json'), `${JSON.stringify({ ...d, main: 'index.js', license: 'MIT' }, null, 2)}\n`);
+  await writeFile(join(dir, 'index.js'), `module.exports = ${JSON.stringify(`${d.name}@${d.version}`)};\n`);
+}
+
+/** `npm pack` of every definition into `dir` (file names as npm writes them, e.g. `acme-http-1.0.0.tgz`). */
+export async function packNpmPackages(dir: string, defs: NpmDef[]): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const [i, d] of defs.entries()) {
+    const src = join(dir, '..', 'npm-src', String(i));
+    await writeNpmPackage(src, d);
+    const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: src, env: { ...process.env, npm_config_update_notifier: 'false' } });
+    const made = stdout.trim().split('\n').pop()!;
+    if (made !== tarballName(d)) await rename(join(dir, made), join(dir, tarballName(d)));
+  }
+  await writeFile(join(dir, 'index.json'), JSON.stringify(defs));
+}
+
+export interface NpmRegistry {
+  url: string;
+  server: Server;
+}
+
+/** Serves the tarballs `packNpmPackages` wrote into `dir` on 127.0.0.1 at a free port. */
+export async function serveNpmRegistry(dir: string): Promise<NpmRegistry> {
+  const defs = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as NpmDef[];
+  const files = new Set(await readdir(dir));
+  let url = '';
+  const packument = (name: string) => {
+    const versions = defs.filter((d) => d.name === name);
+    if (!versions.length) return undefined;
+    const entries = versions.map((d) => {
+      const body = readFileSync(join(dir, tarballName(d)));
+      const dist = {
+        tarball: `${url}${name}/-/${tarballName(d)}`,
+        shasum: createHash('sha1').update(body).digest('hex'),
+        integrity: `sha512-${createHash('sha512').update(body).digest('base64')}`,
+      };
+      return [d.version, { ...d, dist }] as const;
+    });
+    const stable = versions.filter((d) => !d.version.includes('-')).map((d) => d.version);
+    return { name, 'dist-tags': { latest: stable.at(-1) ?? versions.at(-1)!.version }, versions: Object.fromEntries(entries) };
+  };
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent((req.url ?? '/').split('?')[0]!.slice(1));
+    const tarball = /\/-\/([^/]+)$/.exec(path)?.[1];
+    if (tarball && files.has(tarball)) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      return void res.end(readFileSync(join(dir, tarball)));
+    }
+    const doc = packument(path);
+    if (!doc) return void res.writeHead(404).end('{}');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(doc));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return { url, server };
+}
+
+export const npmTarballName = tarballName;
