@@ -34,13 +34,16 @@ command -v buildah >/dev/null 2>&1 || need+=(buildah)
 command -v bundle >/dev/null 2>&1 || need+=(ruby-bundler)
 # yarn.lock (v1) files Debian's Yarn writes and installs from a loopback registry (test/oracle/yarn-lock.test.ts).
 command -v yarnpkg >/dev/null 2>&1 || need+=(yarnpkg)
+# composer.lock files Debian's Composer writes from local artifact (php-zip), vcs and path repositories (test/oracle/composer-lock.test.ts).
+command -v composer >/dev/null 2>&1 || need+=(composer)
+php -r 'exit(extension_loaded("zip") ? 0 : 1);' >/dev/null 2>&1 || need+=(php-zip)
 # `sbom-hunt completion zsh|fish` is run in the real shells (test/cli/version-completion.test.ts).
 command -v zsh >/dev/null 2>&1 || need+=(zsh)
 command -v fish >/dev/null 2>&1 || need+=(fish)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  echo "==> apt-get install ${need[*]} (real components the tests start: OCI registry, htpasswd, Chromium, kubectl, pip, Go, rpm, zip, packaging, Maven's ComparableVersion, a JVM, podman, buildah, zsh, fish, PyYAML, umoci, cargo, Bundler, Yarn)" >&2
+  echo "==> apt-get install ${need[*]} (real components the tests start: OCI registry, htpasswd, Chromium, kubectl, pip, Go, rpm, zip, packaging, Maven's ComparableVersion, a JVM, podman, buildah, zsh, fish, PyYAML, umoci, cargo, Bundler, Yarn, Composer)" >&2
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
