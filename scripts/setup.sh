@@ -37,13 +37,18 @@ command -v yarnpkg >/dev/null 2>&1 || need+=(yarnpkg)
 # composer.lock files Debian's Composer writes from local artifact (php-zip), vcs and path repositories (test/oracle/composer-lock.test.ts).
 command -v composer >/dev/null 2>&1 || need+=(composer)
 php -r 'exit(extension_loaded("zip") ? 0 : 1);' >/dev/null 2>&1 || need+=(php-zip)
+# Pipfile.lock files Debian's Pipenv writes from a local wheel index, which serves Debian's setuptools and wheel
+# wheels to pip's isolated builds (test/oracle/pipfile-lock.test.ts).
+command -v pipenv >/dev/null 2>&1 || need+=(pipenv)
+ls /usr/share/python-wheels/setuptools-*.whl >/dev/null 2>&1 || need+=(python3-setuptools-whl)
+ls /usr/share/python-wheels/wheel-*.whl >/dev/null 2>&1 || need+=(python3-wheel-whl)
 # `sbom-hunt completion zsh|fish` is run in the real shells (test/cli/version-completion.test.ts).
 command -v zsh >/dev/null 2>&1 || need+=(zsh)
 command -v fish >/dev/null 2>&1 || need+=(fish)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  echo "==> apt-get install ${need[*]} (real components the tests start: OCI registry, htpasswd, Chromium, kubectl, pip, Go, rpm, zip, packaging, Maven's ComparableVersion, a JVM, podman, buildah, zsh, fish, PyYAML, umoci, cargo, Bundler, Yarn, Composer)" >&2
+  echo "==> apt-get install ${need[*]} (real components the tests start: OCI registry, htpasswd, Chromium, kubectl, pip, Go, rpm, zip, packaging, Maven's ComparableVersion, a JVM, podman, buildah, zsh, fish, PyYAML, umoci, cargo, Bundler, Yarn, Composer, Pipenv)" >&2
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
