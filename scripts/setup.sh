@@ -57,3 +57,13 @@ fi
 . scripts/node-env.sh
 echo "==> node $(node --version), npm $(npm --version)" >&2
 npm ci --no-audit --no-fund
+
+# pnpm is not packaged by Debian: the exact version the pnpm-lock.yaml oracle (test/oracle/pnpm-lock.test.ts) runs,
+# from the npm registry into a cache of its own, outside the project's dependencies (it has install scripts,
+# which the project's own lockfile allows none of; it runs without them).
+PNPM_VERSION=12.4.2
+pnpm_dir="${XDG_CACHE_HOME:-$HOME/.cache}/sbom-hunt-tools/pnpm-$PNPM_VERSION"
+if [ ! -x "$pnpm_dir/node_modules/.bin/pnpm" ]; then
+  echo "==> npm install pnpm@$PNPM_VERSION into $pnpm_dir" >&2
+  npm install --prefix "$pnpm_dir" --no-save --ignore-scripts --no-audit --no-fund "pnpm@$PNPM_VERSION" >/dev/null
+fi

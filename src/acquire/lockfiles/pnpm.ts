@@ -1,10 +1,11 @@
 // pnpm-lock.yaml: v5 keys packages `/name/version`, v6 `/name@version`, v9 `name@version` with the graph in `snapshots`;
 // newer pnpm may put an environment document before the lockfile in the same file.
+import { posix } from 'node:path';
 import { InputError } from '../../errors.js';
 import { artifactNotes } from './artifact.js';
 import type { DependencyGraph } from './graph.js';
 import { addEdge, emptyGraph, packagesOfGraph } from './graph.js';
-import type { LockedPackage, LockfileParser, LockfileResult } from './lockfile.js';
+import type { LockedPackage, LockfileContext, LockfileParser, LockfileResult } from './lockfile.js';
 import { isRecord, parseYamlDocuments, splitNameAtVersion } from './lockfile.js';
 
 const DEP_FIELDS = ['dependencies', 'optionalDependencies', 'devDependencies'];
@@ -27,15 +28,23 @@ interface KeyScheme {
 /** The part of a key before its peer suffix: `(`-style in v6+, never inside the name. */
 const beforePeers = (key: string) => key.split('(')[0]!;
 
-/** Drops the leading `/` of a dependency path, or the registry host that stands in its place. */
+/**
+ * Drops the leading `/` of a dependency path, or the registry host that stands in its place. Only the part
+ * before the version's `@` can hold a host: what follows may be a source with slashes of its own
+ * (`tarred@file:vendor/tarred-1.0.0.tgz`, `dep@git+file:///repo#sha`, as pnpm 9+ keys them).
+ */
 function withoutHost(key: string): string {
   if (key.startsWith('/')) return key.slice(1);
-  const head = beforePeers(key);
-  // A host is the first segment of a path that is neither a scope nor the whole `name@version`.
-  if (!head.startsWith('@') && head.includes('/')) return key.slice(key.indexOf('/') + 1);
-  if (head.startsWith('@') && head.split('/').length > 2) return key.slice(key.indexOf('/') + 1);
+  const at = key.indexOf('@', 1);
+  const head = at < 0 ? beforePeers(key) : key.slice(0, at);
+  // A host is the first segment of a path that is neither a scope nor the whole name.
+  const slashes = head.split('/').length - 1;
+  if (head.startsWith('@') ? slashes > 1 : slashes > 0) return key.slice(key.indexOf('/') + 1);
   return key;
 }
+
+/** A version that is a source rather than a version (`file:localdir`, `git+file:///repo#sha`, a tarball URL). */
+const isSourceSpec = (version: string) => /^[a-z][a-z0-9+.-]*:/i.test(version);
 
 const isLocal = (key: string) => /^(file|link|workspace):/.test(key);
 
@@ -99,7 +108,31 @@ function resolutionOf(resolution: unknown): Pick<LockedPackage, 'resolved' | 'in
   };
 }
 
-function buildGraph(doc: Record<string, unknown>, scheme: KeyScheme): DependencyGraph {
+/**
+ * A folder dependency's name and version are its package.json's, which pnpm reads at install time and does not
+ * write into the lockfile (`localdir@file:localdir: resolution: {type: directory}`): read beside the lockfile
+ * when the tree has it, else the version is unknown (empty) and a note says so.
+ */
+function folderPackage(resolution: unknown, lock: LockContext): { name?: string; version: string } | undefined {
+  if (!isRecord(resolution) || resolution.type !== 'directory' || typeof resolution.directory !== 'string') return undefined;
+  const path = posix.normalize(posix.join(posix.dirname(lock.file), resolution.directory, 'package.json'));
+  try {
+    const json: unknown = JSON.parse(lock.context?.readFile?.(path) ?? 'null');
+    if (isRecord(json) && typeof json.version === 'string') return { ...(typeof json.name === 'string' ? { name: json.name } : {}), version: json.version };
+  } catch {
+    // Not there or not JSON: the version stays unknown.
+  }
+  lock.notes.push(`${lock.file}: folder dependency ${resolution.directory}: ${path} was not readable, so its version is not known`);
+  return { version: '' };
+}
+
+interface LockContext {
+  file: string;
+  context?: LockfileContext;
+  notes: string[];
+}
+
+function buildGraph(doc: Record<string, unknown>, scheme: KeyScheme, lock: LockContext): DependencyGraph {
   const graph = emptyGraph();
   const packages = isRecord(doc.packages) ? doc.packages : {};
   const snapshots = isRecord(doc.snapshots) ? doc.snapshots : {};
@@ -111,18 +144,28 @@ function buildGraph(doc: Record<string, unknown>, scheme: KeyScheme): Dependency
   for (const id of entries.keys()) {
     const own = meta.get(id) ?? meta.get(beforePeers(id)) ?? entries.get(id)!;
     const parsed = scheme.parseId(id);
-    const name = typeof own.name === 'string' ? own.name : parsed?.name;
-    const version = typeof own.version === 'string' ? own.version : parsed?.version;
-    if (name) graph.nodes.set(id, { name, version: version ?? '', entry: id, ...resolutionOf(own.resolution) });
+    const folder = typeof own.version === 'string' ? undefined : folderPackage(own.resolution, lock);
+    const name = typeof own.name === 'string' ? own.name : (folder?.name ?? parsed?.name);
+    let version = typeof own.version === 'string' ? own.version : (folder?.version ?? parsed?.version ?? '');
+    if (isSourceSpec(version)) {
+      lock.notes.push(`${lock.file}: ${id} names no version, listed without one`);
+      version = '';
+    }
+    if (name) graph.nodes.set(id, { name, version, entry: id, ...resolutionOf(own.resolution) });
   }
+  // pnpm 9+ keys a local or git entry `name@<source>` while the refs to it give the source alone.
+  const target = (name: string, ref: string) => {
+    const id = scheme.refId(name, ref);
+    return graph.nodes.has(id) || !graph.nodes.has(`${name}@${ref}`) ? id : `${name}@${ref}`;
+  };
   for (const [id, entry] of entries) {
     if (!graph.nodes.has(id)) continue;
-    for (const [name, ref] of depRefs(entry)) addEdge(graph, id, scheme.refId(name, ref));
+    for (const [name, ref] of depRefs(entry)) addEdge(graph, id, target(name, ref));
   }
   const importers = isRecord(doc.importers) ? doc.importers : { '.': doc };
   for (const importer of Object.values(importers)) {
     if (!isRecord(importer)) continue;
-    for (const [name, ref] of depRefs(importer)) graph.roots.push(scheme.refId(name, ref));
+    for (const [name, ref] of depRefs(importer)) graph.roots.push(target(name, ref));
   }
   return graph;
 }
@@ -136,7 +179,7 @@ function isEnvDocument(doc: Record<string, unknown>): boolean {
   return Object.keys(root).length > 0 && Object.keys(root).every((k) => k === 'configDependencies' || k === 'packageManagerDependencies');
 }
 
-function parsePnpmLock(text: string, file: string): LockfileResult {
+function parsePnpmLock(text: string, file: string, context?: LockfileContext): LockfileResult {
   const docs = parseYamlDocuments(text, file);
   if (!docs.every(isRecord)) throw new InputError(file, 'not a YAML mapping');
   const records = docs as Record<string, unknown>[];
@@ -144,8 +187,9 @@ function parsePnpmLock(text: string, file: string): LockfileResult {
   if (!project) throw new InputError(file, 'empty lockfile');
   const notes = records.length > 1 ? [`${file}: ${records.length - 1} environment document(s) before the lockfile (pnpm's own and config dependencies) not counted as installed packages`] : [];
   const scheme = schemeFor(project.lockfileVersion, file);
-  const graph = buildGraph(project, scheme);
-  return { packages: packagesOfGraph(graph, 'npm', file), notes: [...notes, ...artifactNotes(graph, file)] };
+  const lock: LockContext = { file, ...(context ? { context } : {}), notes: [] };
+  const graph = buildGraph(project, scheme, lock);
+  return { packages: packagesOfGraph(graph, 'npm', file), notes: [...notes, ...lock.notes, ...artifactNotes(graph, file)] };
 }
 
 export const pnpmLockParser = {
