@@ -9,6 +9,8 @@ import { seeded } from './random.js';
 
 const NAMES = ['axios', 'lodash', 'left-pad', '@acme/http', 'plain-crypto-js'];
 const ROOTS = ['app/node_modules', 'srv/node_modules', 'app/node_modules/lodash/node_modules', 'opt/tool/node_modules'];
+/** Folders that are no node_modules: packages there are loadable only through a symlinked node_modules. */
+const LINKED_ROOTS = ['opt/nm', 'usr/share/js'];
 const PACKAGE_JSON = /(^|\/)node_modules\/((?:@[^/]+\/)?[^/@][^/]*)\/package\.json$/;
 
 type Rand = () => number;
@@ -24,6 +26,11 @@ const VERSION_BY_HASH = new Map(
     .flatMap((v) => NAMES.map((n) => [sha256(Buffer.from(manifest(n, v))).slice(7), v] as const)),
 );
 
+/** Every package.json the generator can write, by the sha256 of its bytes: the name and version it declares. */
+const IDENTITY_BY_HASH = new Map(
+  NAMES.flatMap((n) => [...VERSION_BY_HASH.values()].map((v) => [sha256(Buffer.from(manifest(n, v))).slice(7), { name: n, version: v }] as const)),
+);
+
 /** Member times: the usual, fractions, the epoch, before it, past what a timespec holds (containerd sets the epoch). */
 const MTIMES = [1_774_919_520, 1_774_919_521, 1_774_919_520.123456, 0, 315_532_800, -1.5, 9_300_000_000_000, 1_700_000_000.9999];
 
@@ -32,8 +39,10 @@ const MTIMES = [1_774_919_520, 1_774_919_521, 1_774_919_520.123456, 0, 315_532_8
  * written file and hard link gets a member time drawn from its own stream (the operations of a seed stay the same
  * with or without times, so a recorded seed names the same image in every differential).
  */
-export function generateImage(seed: number, options: { times?: boolean } = {}): LayerSpec[] {
+export function generateImage(seed: number, options: { times?: boolean; linkedRoots?: boolean } = {}): LayerSpec[] {
   const r = seeded(seed);
+  // With linkedRoots, packages are also written to and linked from folders that are no node_modules.
+  const roots = options.linkedRoots ? [...ROOTS, ...LINKED_ROOTS] : ROOTS;
   const tr = seeded(seed ^ 0x5eed_71e5);
   const t = (): { mtime?: number } => (options.times ? { mtime: pick(tr, MTIMES) } : {});
   const layers: LayerSpec[] = [];
@@ -42,7 +51,7 @@ export function generateImage(seed: number, options: { times?: boolean } = {}): 
     const files: FileSpec[] = [];
     const ops = 1 + Math.floor(r() * 6);
     for (let o = 0; o < ops; o++) {
-      const root = pick(r, ROOTS);
+      const root = pick(r, roots);
       const name = pick(r, NAMES);
       const dir = `${root}/${name}`;
       const roll = r();
@@ -51,7 +60,7 @@ export function generateImage(seed: number, options: { times?: boolean } = {}): 
       else if (roll < 0.66) files.push({ path: root, content: '', opaque: true });
       else if (roll < 0.76) {
         // A package folder (or a whole node_modules) that is a symlink elsewhere in the image.
-        const target = pick(r, ROOTS);
+        const target = pick(r, roots);
         const link = r() < 0.5 ? posix.relative(posix.dirname(root), target) || '.' : `/${target}`;
         files.push({ path: r() < 0.5 ? root : dir, type: 'symlink', linkname: link });
       } else if (roll < 0.84) {
@@ -59,7 +68,7 @@ export function generateImage(seed: number, options: { times?: boolean } = {}): 
         files.push({ path: first, content: manifest(name, `2.${l}.${o}`), ...t() });
         const other = pick(r, NAMES);
         // The link's own time lands on the inode both names share (containerd's chtimes after the link).
-        files.push({ path: `${pick(r, ROOTS)}/${other}/package.json`, type: 'hardlink', linkname: first, ...t() });
+        files.push({ path: `${pick(r, roots)}/${other}/package.json`, type: 'hardlink', linkname: first, ...t() });
       } else if (roll < 0.9) files.push({ path: dir, content: 'a file where a folder was' });
       else files.push({ path: `${dir}`, type: 'dir' });
     }
@@ -87,6 +96,25 @@ export function resolveIn(files: Map<string, GoNode>, path: string, depth = 0): 
     current = next;
   }
   return files.get(current || '/');
+}
+
+/**
+ * What Node could load from a runtime's tree: every `<node_modules>/<folder>/package.json` of the generator's
+ * roots that resolves (through the tree's symlinks) to a file it wrote, as `folder@version` (the folder's name is
+ * the package's identity, as sbom-hunt lists it).
+ */
+export function loadablePackages(oracle: GoApply): Set<string> {
+  const out = new Set<string>();
+  if (oracle.error) return out;
+  const files = new Map(Object.entries(oracle.files).map(([hex, node]) => [Buffer.from(hex, 'hex').toString('utf8'), node]));
+  for (const root of ROOTS) {
+    for (const folder of NAMES) {
+      const node = resolveIn(files, `/${root}/${folder}/package.json`);
+      const id = node?.type === 'file' && node.sha256 ? IDENTITY_BY_HASH.get(node.sha256) : undefined;
+      if (id) out.add(`${folder}@${id.version}`);
+    }
+  }
+  return out;
 }
 
 export function compareApplied(read: Awaited<ReturnType<typeof readImage>>, oracle: GoApply): string | 'stricter' | 'laxer' | undefined {

@@ -191,6 +191,7 @@ function askNode(roots: string[]): NodeAnswer[] {
 }
 
 const FOLDER_NAMED = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\/package\.json$/;
+const NESTED_NODE_MODULES = /(?:^|\/)node_modules\/node_modules\//;
 
 type Verdict = { kind: 'agree' } | { kind: 'stricter'; why: string } | { kind: 'extra'; why: string } | { kind: 'disagree'; why: string };
 
@@ -214,7 +215,9 @@ function compare(root: string, read: Awaited<ReturnType<typeof readImage>>, node
       ours.set(key, (ours.get(key) ?? new Set()).add(p.version));
       // The entry under the folder's own name (not the declared one) must be a folder Node loads.
       if (FOLDER_NAMED.exec(path)?.[1] === p.name && !node.loads.some((l) => l.name === p.name && l.folder === real)) {
-        if (!/(?:^|\/)node_modules\/node_modules\//.test(path)) return { kind: 'disagree', why: `sbom-hunt lists ${p.name}@${p.version} at ${path} (real folder /${real}); node loads no ${p.name} from there` };
+        // A folder inside a node_modules/node_modules (by the path listed or by its real folder, reached through a
+        // symlink) is listed though Node never looks there: an extra, counted, not a wrong verdict (seed 813332).
+        if (!NESTED_NODE_MODULES.test(path) && !NESTED_NODE_MODULES.test(`${real}/`)) return { kind: 'disagree', why: `sbom-hunt lists ${p.name}@${p.version} at ${path} (real folder /${real}); node loads no ${p.name} from there` };
         extras.push(path);
       }
     }

@@ -23,6 +23,12 @@ export interface KeptFile {
   mtime?: number;
   /** The layer whose member set `mtime`, when it is not `layer` (a later hard link to this file). */
   timeLayer?: string;
+  /**
+   * The link trees (indexes into LayeredFiles.linkHistory) the file was present under, first and last: the
+   * folders a program saw it by while it was there. Unset for a member gone before its own layer ended.
+   */
+  firstLinks?: number;
+  lastLinks?: number;
 }
 
 /** The modification times of one layer's members: when all are one time, the layer says nothing about when it was written. */
@@ -70,6 +76,12 @@ export class LayeredFiles {
   readonly removed: KeptFile[] = [];
   /** Each layer's member times, by digest, once the layer ended. */
   readonly layerTimes = new Map<string, LayerTimes>();
+  /**
+   * The symlinks of the image (path -> target) at the end of each layer that changed them, the first being
+   * none: a file is seen through the links of the layers it outlived, not only through the final ones.
+   */
+  readonly linkHistory: ReadonlyMap<string, string>[] = [new Map()];
+  private linksChanged = false;
 
   beginLayer(digest: string): void {
     const times = { members: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
@@ -201,6 +213,10 @@ export class LayeredFiles {
       if (lower) this.remove(lower);
       this.add(file);
     }
+    if (this.linksChanged) this.linkHistory.push(new Map(this.links));
+    this.linksChanged = false;
+    const now = this.linkHistory.length - 1;
+    for (const file of layer.added.values()) file.firstLinks = now;
   }
 
   /** The final filesystem's kept files. */
@@ -263,13 +279,21 @@ export class LayeredFiles {
 
   private add(file: KeptFile): void {
     this.files.set(file.path, file);
-    if (file.link !== undefined) this.links.set(file.path, file.link);
+    if (file.link !== undefined) {
+      this.links.set(file.path, file.link);
+      this.linksChanged = true;
+    }
     for (let d = dirname(file.path); d !== ''; d = dirname(d)) this.ancestors.set(d, (this.ancestors.get(d) ?? 0) + 1);
   }
 
   private remove(file: KeptFile): void {
     this.files.delete(file.path);
-    if (file.link !== undefined) this.links.delete(file.path);
+    if (file.link !== undefined) {
+      this.links.delete(file.path);
+      this.linksChanged = true;
+    }
+    // Removed as a layer ends: it was there under the links the layers below left.
+    if (file.firstLinks !== undefined) file.lastLinks = this.linkHistory.length - 1;
     this.removed.push(file);
     for (let d = dirname(file.path); d !== ''; d = dirname(d)) {
       const n = (this.ancestors.get(d) ?? 1) - 1;

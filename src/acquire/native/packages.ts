@@ -8,7 +8,7 @@ import type { KeptFile, LayerTimes } from './layered-files.js';
 import type { Limits } from './limits.js';
 import { isNodeLookupPath } from './catalogers/npm.js';
 import { basename, dirname } from './paths.js';
-import { visiblePaths, linkAliases, type LinkAliases } from './symlinks.js';
+import { visiblePaths, linkAliases, linkAliasesOf, type LinkAliases } from './symlinks.js';
 
 export interface CatalogSink {
   note: (text: string) => void;
@@ -16,7 +16,19 @@ export interface CatalogSink {
   error: (text: string) => void;
 }
 
-export function catalogFiles(final: KeptFile[], removed: KeptFile[], limits: Limits, sink: CatalogSink, layerTimes: ReadonlyMap<string, LayerTimes> = new Map()): Package[] {
+/**
+ * `linkHistory` is the image's symlinks at the end of each layer that changed them (LayeredFiles.linkHistory):
+ * a file a later layer deleted is catalogued at every path a program saw it by while it was there, and a file
+ * still there at paths only earlier links showed (a symlinked node_modules a later layer removed), as deleted.
+ */
+export function catalogFiles(
+  final: KeptFile[],
+  removed: KeptFile[],
+  limits: Limits,
+  sink: CatalogSink,
+  layerTimes: ReadonlyMap<string, LayerTimes> = new Map(),
+  linkHistory: readonly ReadonlyMap<string, string>[] = [],
+): Package[] {
   const merged = new Map<string, Package>();
   const said = new Set<string>();
   const once = (say: (t: string) => void) => (t: string) => {
@@ -55,12 +67,55 @@ export function catalogFiles(final: KeptFile[], removed: KeptFile[], limits: Lim
   const files = new Map(final.filter((f) => f.link === undefined && f.recordOnly === undefined).map((f) => [f.path, f]));
   const aliases = linkAliases(final);
   const lookupFinal = (p: string) => files.get(p) ?? files.get(aliases.realpath(p) ?? '');
-  for (const file of files.values()) for (const at of visiblePaths(file.path, aliases)) add(file, at, false, lookupFinal);
+  const earlier = earlierViews(linkHistory);
+  for (const file of files.values()) {
+    const now = visiblePaths(file.path, aliases);
+    for (const at of now) add(file, at, false, lookupFinal);
+    // The last tree is the final one: what only the trees before it showed, the build could load and the image no longer does.
+    const before = earlier(file, file.firstLinks, linkHistory.length - 2).filter((at) => !now.includes(at));
+    for (const at of before) add(file, at, true, besideReal(file, at, lookupFinal));
+  }
   symlinkLoopsNodeRefuses(final, aliases).forEach(error);
   const gone = new Map(removed.filter((f) => f.link === undefined && f.recordOnly === undefined).map((f) => [f.path, f]));
   const lookupGone = (p: string) => gone.get(p);
-  for (const file of removed) if (file.link === undefined && file.recordOnly === undefined) add(file, file.path, true, lookupGone);
+  for (const file of removed) {
+    if (file.link !== undefined || file.recordOnly !== undefined) continue;
+    const views = file.firstLinks === undefined ? [file.path] : earlier(file, file.firstLinks, file.lastLinks ?? file.firstLinks);
+    for (const at of views.length > 0 ? views : [file.path]) add(file, at, true, besideReal(file, at, lookupGone));
+  }
   return dropDeletedStillPresent([...merged.values()]);
+}
+
+/** The most link trees one file is looked up in: beyond it, the latest ones it lived under (and the first). */
+const LINK_GENERATIONS = 64;
+
+/** A cataloger's look-up of a file beside `at` (a view of `file`), answered from beside the file's real path. */
+function besideReal(file: KeptFile, at: string, lookup: (p: string) => KeptFile | undefined): (p: string) => KeptFile | undefined {
+  if (at === file.path) return lookup;
+  const viewDir = dirname(at);
+  const realDir = dirname(file.path);
+  return (p) => lookup(p) ?? (dirname(p) === viewDir ? lookup(realDir === '' ? basename(p) : `${realDir}/${basename(p)}`) : undefined);
+}
+
+/** The paths a file was seen by under the link trees `from`..`to` (indexes into the history), each tree's aliases built once. */
+function earlierViews(history: readonly ReadonlyMap<string, string>[]) {
+  const built = new Map<number, LinkAliases>();
+  const aliasesAt = (g: number) => {
+    let a = built.get(g);
+    if (!a) built.set(g, (a = linkAliasesOf(history[g] as ReadonlyMap<string, string>)));
+    return a;
+  };
+  return (file: KeptFile, from: number | undefined, to: number): string[] => {
+    if (from === undefined || to < from || history.length === 0) return [];
+    const out = new Set<string>();
+    const first = Math.max(from, 0);
+    const last = Math.min(to, history.length - 1);
+    const start = Math.max(first, last - LINK_GENERATIONS + 1);
+    const gens = start > first ? [first] : [];
+    for (let g = start; g <= last; g++) gens.push(g);
+    for (const g of gens) for (const at of visiblePaths(file.path, aliasesAt(g))) out.add(at);
+    return [...out];
+  };
 }
 
 /**

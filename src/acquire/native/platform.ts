@@ -79,7 +79,7 @@ export async function readManifestInto(manifest: ImageManifest, platform: Acquir
       }
     }
   } finally {
-    platform.packages = catalogFiles(files.final(), files.removed, limits, { note, error }, files.layerTimes);
+    platform.packages = catalogFiles(files.final(), files.removed, limits, { note, error }, files.layerTimes, files.linkHistory);
     if (ctx.probe) platform.files = fileListing(files.final(), files.removed, ctx.probe, files.layerTimes);
   }
 }

@@ -15,7 +15,10 @@
  * 7: npm's hidden lockfile gives each package its resolved tarball URL and integrity.
  * 8: a package folder linked to a folder above it (or to the root) is that folder's package; a symlink loop where
  *    Node looks for a package makes the platform unknown (test/oracle/node-resolve.test.ts).
+ * 9: a package is seen through the symlinks of every layer it outlived: one a later layer deleted, or reached only
+ *    by a symlinked node_modules a later layer removed or re-linked, is listed as deleted
+ *    (test/oracle/deleted-packages.test.ts).
  */
-export const NATIVE_READER_VERSION = 8;
+export const NATIVE_READER_VERSION = 9;
 
 export const NATIVE_READER = `sbom-hunt-native/${NATIVE_READER_VERSION}`;

@@ -22,6 +22,11 @@ export interface LinkAliases {
 export function linkAliases(final: readonly KeptFile[]): LinkAliases {
   const links = new Map<string, string>();
   for (const f of final) if (f.link !== undefined) links.set(f.path, f.link);
+  return linkAliasesOf(links);
+}
+
+/** linkAliases over a tree's symlinks given as path -> target. */
+export function linkAliasesOf(links: ReadonlyMap<string, string>): LinkAliases {
   const realpath = (path: string) => resolvePath(path, links);
   const byTarget = new Map<string, string[]>();
   for (const [path, target] of links) {

@@ -41,9 +41,26 @@ describe('loader rules through the native reader', () => {
     }
   });
 
-  it('a symlinked node_modules deleted by a later layer shows nothing in the final filesystem', async () => {
-    const { judged } = await scan([{ files: [...npmPackageFiles('srv/mods', 'axios', '1.14.1'), { path: 'app/node_modules', type: 'symlink', linkname: '/srv/mods' }] }, { files: [{ path: 'app/node_modules', whiteout: true }] }]);
-    expect(judged.verdict).toBe('clean');
+  it('a symlinked node_modules deleted by a later layer: nothing live in the final filesystem, but the build could load it (suspect)', async () => {
+    const { p, judged } = await scan([{ files: [...npmPackageFiles('srv/mods', 'axios', '1.14.1'), { path: 'app/node_modules', type: 'symlink', linkname: '/srv/mods' }] }, { files: [{ path: 'app/node_modules', whiteout: true }] }]);
+    expect(p.packages.filter((x) => !x.deleted)).toEqual([]);
+    expect(p.packages.map((x) => [x.name, x.version, x.paths, x.deleted])).toEqual([['axios', '1.14.1', ['/app/node_modules/axios/package.json'], true]]);
+    expect(judged.verdict).toBe('suspect');
+  });
+
+  it('a package file a later layer deleted is listed at the paths it was loadable by then, through the links of that time', async () => {
+    // Layer 1 installs axios into /opt/nm and links /app/node_modules to it; layer 2 re-links to a clean tree;
+    // layer 3 deletes /opt/nm. Never loadable at /opt/nm (not a node_modules folder), always by /app/node_modules.
+    const { p, judged } = await scan([
+      { files: [...npmPackageFiles('opt/nm', 'axios', '1.14.1'), { path: 'app/node_modules', type: 'symlink', linkname: '../opt/nm' }] },
+      { files: [...npmPackageFiles('srv/clean', 'axios', '1.14.0'), { path: 'app/node_modules', type: 'symlink', linkname: '/srv/clean' }] },
+      { files: [{ path: 'opt/nm', whiteout: true }] },
+    ]);
+    expect(p.packages.map((x) => [x.name, x.version, x.paths, !!x.deleted]).sort()).toEqual([
+      ['axios', '1.14.0', ['/app/node_modules/axios/package.json'], false],
+      ['axios', '1.14.1', ['/app/node_modules/axios/package.json'], true],
+    ]);
+    expect(judged.verdict).toBe('suspect');
   });
 
   it('Python: lower-case headers, egg-info folders with METADATA, .egg folders and zipped eggs', async () => {
