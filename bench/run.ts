@@ -8,6 +8,7 @@ import { benchLayout } from './layout.js';
 import { benchFileIocs } from './file-iocs.js';
 import { benchSbomFleet } from './sbom-fleet.js';
 import { benchStartup } from './startup.js';
+import { benchIocLoad } from './ioc-load.js';
 
 export interface BenchRow {
   name: string;
@@ -28,6 +29,7 @@ const BENCHES: Bench[] = [
   { title: 'sbom-fleet', run: benchSbomFleet },
   { title: 'startup', run: benchStartup },
   { title: 'osv', run: benchOsvFeed },
+  { title: 'ioc-load', run: benchIocLoad },
 ];
 
 function printTable(rows: BenchRow[]): void {

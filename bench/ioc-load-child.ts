@@ -1,0 +1,60 @@
+// One IOC load the ioc-load bench measures, in a fresh process: load the feed, optionally build the index and
+// match the bench's SBOMs; figures as JSON on stdout. Argv: FEED [--match].
+import { readFileSync } from 'node:fs';
+import { loadIocs } from '../src/iocs/index.js';
+import { buildIocIndex } from '../src/match/ioc-index.js';
+import { matchPackages } from '../src/match/match-packages.js';
+import { makeSboms } from './osv.js';
+
+export interface IocLoadFigures {
+  loadMs: number;
+  loadCpuMs: number;
+  incidents: number;
+  packages: number;
+  errors: number;
+  rssMb: number;
+  /** CPU ns per package matched, the fastest of three passes over the same SBOMs. */
+  matchNsPerPackage?: number;
+  hits?: number;
+}
+
+/** This process's own peak RSS (VmHWM); resourceUsage().maxRSS carries the parent's over fork and exec. */
+function peakRssMb(): number {
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
+}
+
+const cpuMs = (c0: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(c0);
+  return (d.user + d.system) / 1000;
+};
+
+const [feed, ...flags] = process.argv.slice(2);
+if (!feed) throw new Error('usage: ioc-load-child.js FEED [--match]');
+let errors = 0;
+const t0 = performance.now();
+const c0 = process.cpuUsage();
+const set = await loadIocs([feed], () => errors++);
+const figures: IocLoadFigures = {
+  loadMs: performance.now() - t0,
+  loadCpuMs: cpuMs(c0),
+  incidents: set.incidents.length,
+  packages: set.incidents.reduce((n, i) => n + i.packages.length, 0),
+  errors,
+  rssMb: peakRssMb(),
+};
+if (flags.includes('--match')) {
+  const index = buildIocIndex(set);
+  const sboms = makeSboms();
+  const packages = sboms.reduce((n, s) => n + s.length, 0);
+  let best = Infinity;
+  for (let pass = 0; pass < 3; pass++) {
+    const m0 = process.cpuUsage();
+    let hits = 0;
+    for (const pkgs of sboms) hits += matchPackages(pkgs, index).length;
+    best = Math.min(best, (cpuMs(m0) * 1e6) / packages);
+    figures.hits = hits;
+  }
+  figures.matchNsPerPackage = best;
+}
+process.stdout.write(JSON.stringify(figures));
