@@ -3,12 +3,11 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { Incident, IocSet } from '../model/ioc.js';
-import { decodeIocSource } from './decoders.js';
+import { decodeIocSource, decodeYamlIocs } from './decoders.js';
 import { foldIncidents } from './fold.js';
 import { looksLikeOsv, readJsonLazily } from './json-source.js';
 import { readOsvZip } from './osv-zip.js';
 import { isZip } from '../acquire/native/zip.js';
-import { readYaml } from './yaml-source.js';
 
 /** Extensions read when walking a folder. A file named explicitly is read whatever its extension. */
 export const IOC_EXTENSIONS = ['.yaml', '.yml', '.json', '.zip'] as const;
@@ -88,7 +87,7 @@ export function decodeIocBuffer(buf: Buffer, label: string, walked = false, json
     return incidents;
   }
   const text = buf.toString('utf8');
-  if (!json) return decodeIocSource(readYaml(text, label));
+  if (!json) return decodeYamlIocs(text, label);
   // A walked JSON without OSV's keys (a tsconfig.json with comments, say) is not ours even if it
   // does not parse; one that has them but does not parse is a broken record and an error.
   if (walked && !/"(?:affected|schema_version)"/.test(text)) return undefined;

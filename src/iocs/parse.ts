@@ -1,9 +1,8 @@
 // One IOC file's text -> incidents: sniff the format, validate, convert.
 import type { Incident } from '../model/ioc.js';
-import { decodeIocSource } from './decoders.js';
-import { readYaml } from './yaml-source.js';
+import { decodeYamlIocs } from './decoders.js';
 
 /** Parses one IOC file; throws InputError naming the file, line and field on bad input. */
 export function parseIocFile(text: string, file: string): Incident[] {
-  return decodeIocSource(readYaml(text, file));
+  return decodeYamlIocs(text, file);
 }

@@ -1,0 +1,107 @@
+// YAML text -> plain value by js-yaml, some fifteen times faster than the `yaml` package's node tree; that tree
+// (for the file, line and field of an error) is built only when the fast value does not validate.
+import { FAILSAFE_SCHEMA, load, Type } from 'js-yaml';
+
+/**
+ * Plain scalars resolve exactly as the `yaml` package's YAML 1.2 core schema resolves them (its own regexes),
+ * not as js-yaml's: js-yaml also reads `0b101` and `-0x1f` as numbers and `-.5` as text.
+ */
+const scalar = (tag: string, test: RegExp, construct: (s: string) => unknown): Type =>
+  new Type(tag, { kind: 'scalar', resolve: (s: unknown) => typeof s === 'string' && test.test(s), construct: (s: string) => construct(s) });
+
+const CORE_AS_YAML_READS_IT = FAILSAFE_SCHEMA.extend({
+  implicit: [
+    scalar('tag:yaml.org,2002:null', /^(?:~|[Nn]ull|NULL)?$/, () => null),
+    scalar('tag:yaml.org,2002:bool', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'),
+    scalar('tag:yaml.org,2002:int', /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+)$/, (s) =>
+      s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : parseInt(s, 10),
+    ),
+    scalar('tag:yaml.org,2002:float', /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/, (s) =>
+      /nan$/i.test(s) ? NaN : /inf$/i.test(s) ? (s[0] === '-' ? -Infinity : Infinity) : parseFloat(s),
+    ),
+  ],
+});
+
+/**
+ * What the fast reader leaves to the `yaml` package: directives (`%YAML 1.1` changes what `yes` means),
+ * tags, anchors and aliases (their expansion is capped there against alias bombs). Matched where a token
+ * could start, so `a*b`, `x&y` and `!` inside a word do not count; a false alarm only costs speed.
+ */
+const LEFT_TO_YAML = /^%|(?:^|[\s[{,])(?:[!&*]|\?(?:\s|$))/m;
+
+const [TAB, SPACE, CR, QUOTE, HASH, APOSTROPHE, COMMA, DASH, COLON, QUESTION, BACKSLASH] = [9, 32, 13, 34, 35, 39, 44, 45, 58, 63, 92];
+const [OPEN_SQUARE, CLOSE_SQUARE, OPEN_CURLY, CLOSE_CURLY] = [91, 93, 123, 125];
+const isSpace = (c: number): boolean => c === SPACE || c === TAB;
+
+/**
+ * Whether every quoted scalar and flow collection closes on the line it opens on, and no implicit key is
+ * longer than YAML's 1,024 characters. js-yaml reads an under-indented continuation of a multi-line quoted
+ * scalar or flow collection, and a longer key, where the `yaml` package (and the spec) refuses them; such a
+ * file goes to the `yaml` package so it fails as it always did. Block scalars (`|`, `>`) hold free text and
+ * are skipped by their indentation. A false alarm only costs speed.
+ */
+export function closesOnEachLine(text: string): boolean {
+  let block = -1;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    let i = start;
+    while (i < end && isSpace(text.charCodeAt(i))) i++;
+    const indent = i - start;
+    if (block >= 0 && (i >= end || text.charCodeAt(i) === CR || indent > block)) {
+      start = end + 1;
+      continue;
+    }
+    block = -1;
+    let depth = 0;
+    let key = -1;
+    let last = -1;
+    // A quote opens a scalar only where a scalar can start: not in `it's` or `say "hi"` of a plain scalar.
+    let scalarStart = true;
+    for (; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (isSpace(c) || c === CR) continue;
+      if ((c === QUOTE || c === APOSTROPHE) && scalarStart) {
+        for (i++; i < end && text.charCodeAt(i) !== c; i++) if (c === QUOTE && text.charCodeAt(i) === BACKSLASH) i++;
+        if (i >= end) return false;
+        last = i;
+        scalarStart = false;
+        continue;
+      }
+      if (c === HASH && (i === start + indent || isSpace(text.charCodeAt(i - 1)))) break;
+      last = i;
+      // Letters, digits and most punctuation: nothing opens or closes, and no scalar starts after them.
+      const special = c === COLON || c === DASH || c === COMMA || c === QUESTION || c === OPEN_SQUARE || c === CLOSE_SQUARE || c === OPEN_CURLY || c === CLOSE_CURLY;
+      if (!special) {
+        scalarStart = false;
+        continue;
+      }
+      const open = c === OPEN_SQUARE || c === OPEN_CURLY;
+      if (open) depth++;
+      else if (c === CLOSE_SQUARE || c === CLOSE_CURLY) depth--;
+      const next = i + 1 < end ? text.charCodeAt(i + 1) : SPACE;
+      if (c === COLON && key < 0 && (isSpace(next) || next === CR || i + 1 >= end)) key = i - start - indent;
+      scalarStart = open || (depth > 0 && c === COMMA) || ((c === DASH || c === COLON || c === QUESTION) && (isSpace(next) || next === CR));
+    }
+    if (depth !== 0 || key > 1024) return false;
+    // `key: |`, `- >-`, `|2+`: the lines after it, indented deeper, are the scalar's text.
+    if (last >= 0 && /(?:^|[\s:-])[|>][0-9+-]*$/.test(text.slice(Math.max(start, last - 3), last + 1))) block = indent;
+    start = end + 1;
+  }
+  return true;
+}
+
+/**
+ * The document's value when js-yaml reads it and it is a mapping; undefined when it cannot say (a syntax
+ * error, several documents, a duplicate key, anything in LEFT_TO_YAML), and the `yaml` package must read it.
+ */
+export function fastYamlValue(text: string): Record<string, unknown> | undefined {
+  if (LEFT_TO_YAML.test(text) || !closesOnEachLine(text)) return undefined;
+  let value: unknown;
+  try {
+    value = load(text, { schema: CORE_AS_YAML_READS_IT });
+  } catch {
+    return undefined;
+  }
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
