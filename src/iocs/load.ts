@@ -45,7 +45,8 @@ async function walk(dir: string): Promise<string[]> {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (e.name === 'withdrawn' && path.basename(dir) === 'osv') continue;
-      out.push(...(await walk(full)));
+      // Not push(...): a malicious-packages tree holds 200,000 records under osv/malicious/npm.
+      for (const f of await walk(full)) out.push(f);
     } else if (IOC_EXTENSIONS.some((ext) => e.name.toLowerCase().endsWith(ext))) out.push(full);
   }
   return out;
