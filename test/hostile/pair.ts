@@ -25,7 +25,8 @@ let iocIndex: ReturnType<typeof buildIocIndex> | undefined;
 export async function scanPair(hostile: Target, good: Target, opts: { limits?: Partial<Limits>; openStore?: StoreOpener } = {}): Promise<PairResult> {
   iocIndex ??= buildIocIndex(await loadIocs([join(ROOT, 'iocs')]));
   const chain = [createNativeAcquirer({ ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.openStore ? { openStore: opts.openStore } : {}) })];
-  const ctx = { insecureRegistries: ['127.0.0.1'], inputErrors: [] as string[] };
+  // As scan.ts does: the reader looks for the feed's file indicators, or it cannot answer for them.
+  const ctx = { insecureRegistries: ['127.0.0.1'], inputErrors: [] as string[], fileIndicators: iocIndex.files.map((f) => f.indicator) };
   const rss = process.memoryUsage().rss;
   const start = performance.now();
   let ms = 0;

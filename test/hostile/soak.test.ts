@@ -57,7 +57,8 @@ describe.skipIf(!registryAvailable)(`soak: ${IMAGES} images through a chaos prox
     const index = buildIocIndex(await loadIocs([join(ROOT, 'iocs')]));
     const client = new RegistryClient({ insecureRegistries: ['127.0.0.1'], credentials: async () => undefined, retry: { retries: 3, baseDelayMs: 20, maxDelayMs: 200, timeoutMs: 2000 } });
     const chain = [createNativeAcquirer({ openStore: async (t) => (t.kind === 'registry' ? new RegistryImageStore(client, { registry: t.registry, repository: t.repository, tag: '1' }) : undefined) })];
-    const ctx = { insecureRegistries: ['127.0.0.1'], inputErrors: [] as string[] };
+    // As scan.ts does: the reader looks for the feed's file indicators, or it cannot answer for them.
+    const ctx = { insecureRegistries: ['127.0.0.1'], inputErrors: [] as string[], fileIndicators: index.files.map((f) => f.indicator) };
     const limit = pLimit(8);
     const start = performance.now();
     const results = await Promise.all(
