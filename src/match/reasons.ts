@@ -49,7 +49,7 @@ export function windowReason(w: WindowCheck, created: CreatedTime | undefined, a
   const from = created?.source ? ` (${created.source})` : '';
   const which = w.incident.startsWith('--') ? `the ${w.incident} range` : `the ${w.incident} window`;
   const base =
-    w.basis === 'push' && w.reason
+    (w.basis === 'push' || w.basis === 'file') && w.reason
       ? `${w.reason.replace('inside the window', `inside ${which} ${describeWindow(w.start, w.end)}`)}${created?.note ? ` (${created.note})` : ''}`
       : `built ${created?.value ?? '?'}${from}, inside ${which} ${describeWindow(w.start, w.end)}`;
   return anyMatch ? base : `${base}, no IOC package found`;

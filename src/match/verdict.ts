@@ -1,5 +1,6 @@
 // Acquired images x IOC index -> verdicts. Pure: worst wins, and unknown is never clean.
-import type { ImageResult, InventoryPackage, Match, PlatformResult, WindowCheck } from '../model/finding.js';
+import type { ImageResult, InventoryPackage, Match, PlatformResult, TimeSource, WindowCheck } from '../model/finding.js';
+import { sourcesOf } from './build-time.js';
 import type { Package } from '../model/package.js';
 import type { AcquiredImage, AcquiredPlatform, DescribedImage } from '../model/target.js';
 import { worstVerdict, type Verdict } from '../model/verdict.js';
@@ -8,7 +9,8 @@ import { matchFiles } from './match-files.js';
 import { matchImages, type ImageSubject } from './match-images.js';
 import { matchPackagesDetailed } from './match-packages.js';
 import { fileMatchReason, imageMatchReason, matchReason, pushedBeforeReason, uncheckedFilesReason, uncheckedImagesReason, unreliableReason, windowReason } from './reasons.js';
-import { checkWindows } from './windows.js';
+import { namedFileTimes, type NamedFileTime } from './file-times.js';
+import { checkWindows, pushedTime } from './windows.js';
 
 export interface JudgeOptions {
   /** Keep every package on the platform result, for the inventory outputs. */
@@ -35,7 +37,9 @@ export function judgePlatform(p: AcquiredPlatform, index: IocIndex, opts: JudgeO
   const detailed = matchPackagesDetailed(p.packages, index);
   const files = index.files.length > 0 ? matchFiles(p.files, index.files) : { matches: [], unchecked: [] };
   const images = index.images.length > 0 ? matchImages(imageSubject(p, owner), index.images) : { matches: [], unchecked: [] };
-  const windows = checkWindows(p.created, index.windows);
+  // Native reads date each file: the files of the packages an incident names tell when the build installed them.
+  const written = index.windows.length > 0 ? namedFileTimes(p.packages, index, new Date(), pushedTime(p.created)) : new Map<string, NamedFileTime[]>();
+  const windows = checkWindows(p.created, index.windows, new Date(), written);
   const verdicts: Verdict[] = [];
   const reasons: string[] = [];
   for (const d of detailed) {
@@ -77,9 +81,28 @@ export function judgePlatform(p: AcquiredPlatform, index: IocIndex, opts: JudgeO
   if (p.platform !== undefined) result.platform = p.platform;
   if (p.digest !== undefined) result.digest = p.digest;
   if (p.created !== undefined) result.created = p.created;
+  const fileSources = fileTimeSources(written);
+  if (fileSources.length > 0) result.created = { ...(result.created ?? { reliable: false }), sources: [...sourcesOf(result.created), ...fileSources] };
   if (p.evidence !== undefined) result.source = p.evidence;
   if (opts.keepPackages) result.packages = p.packages.map(inventoryPackage);
   return result;
+}
+
+/** The most file times a platform's created block lists (the earliest first); the window check sees them all. */
+const FILE_SOURCES_SHOWN = 20;
+
+/** File times as labelled time sources: `/app/node_modules/axios/package.json (axios@1.14.0) written`. */
+function fileTimeSources(written: ReadonlyMap<string, readonly NamedFileTime[]>): TimeSource[] {
+  const byKey = new Map<string, NamedFileTime>();
+  for (const f of [...written.values()].flat()) byKey.set(`${f.path}\0${f.time}`, f);
+  return [...byKey.values()]
+    .sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || a.path.localeCompare(b.path))
+    .slice(0, FILE_SOURCES_SHOWN)
+    .map((f) => {
+      const s: TimeSource = { kind: 'file', source: `${f.path} (${f.package}${f.deleted ? ', deleted by a later layer' : ''}) written${f.layer ? ` in layer ${f.layer}` : ''}`, value: f.time, reliable: f.reliable };
+      if (f.note) s.note = f.note;
+      return s;
+    });
 }
 
 /** The same package in every platform of an index is one finding, with its paths merged. */

@@ -68,7 +68,9 @@ export interface WindowCheck {
   /** inside: built inside; outside; unreliable: timestamp missing or at the epoch. */
   outcome: 'inside' | 'outside' | 'unreliable';
   /** `push` when the registry's push time (an upper bound on the build) decided; absent when the build time did. */
-  basis?: 'build' | 'push';
+  basis?: 'build' | 'push' | 'file';
+  /** The file whose write time decided (`basis: file`): a file of a package the incident names, written inside the window. */
+  file?: { path: string; time: string; package: string; layer?: string; deleted?: boolean };
   /** Why, when the push time decided: `first pushed 2026-03-30T10:00:00Z (Docker Hub tag_last_pushed), before the window opened`. */
   reason?: string;
 }

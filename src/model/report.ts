@@ -40,7 +40,8 @@ export const ReportWindowCheck = z.object({
   start: z.string(),
   end: z.string(),
   outcome: z.enum(['inside', 'outside', 'unreliable']),
-  basis: z.enum(['build', 'push']).optional(),
+  basis: z.enum(['build', 'push', 'file']).optional(),
+  file: z.object({ path: z.string(), time: z.string(), package: z.string(), layer: z.string().optional(), deleted: z.boolean().optional() }).optional(),
   reason: z.string().optional(),
 });
 

@@ -127,7 +127,9 @@ export function deletedWhy(notFinal: readonly Match[]): string {
 
 export function windowWhy(w: WindowCheck, created: CreatedTime | undefined): string {
   const when =
-    w.basis === 'push' && created?.pushed
+    w.basis === 'file' && w.file
+      ? `${w.file.path} (${w.file.package}) written ${w.file.time}`
+      : w.basis === 'push' && created?.pushed
       ? `pushed ${created.pushed}${created.pushedSource ? ` (${created.pushedSource})` : ''} with an untrusted build time`
       : created?.value
         ? `built ${created.value}${created.source ? ` (${created.source})` : ''}`
