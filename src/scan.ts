@@ -7,7 +7,7 @@ import type { InventoryContext, InventoryGap } from './inventory/source.js';
 import { markForPinning, resolutionMs, resolveDigests, wantsPinning } from './inventory/registry.js';
 import { acquireTarget } from './acquire/index.js';
 import { buildChain, type ChainOptions } from './acquire/chain.js';
-import { iocLoadMessage, loadIocs } from './iocs/index.js';
+import { iocCacheDir, iocLoadMessage, loadIocs } from './iocs/index.js';
 import { buildIocIndex } from './match/index.js';
 import { judgeImage } from './match/verdict.js';
 import { buildReport } from './report/build.js';
@@ -80,7 +80,9 @@ export interface ScanOutcome {
 export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   // A bad IOC file or feed record is skipped and named, the rest is hunted, and the run ends 2.
   const iocErrors: string[] = [];
-  const iocs = opts.iocs ?? (await loadIocs(opts.iocPaths, (e) => iocErrors.push(iocLoadMessage(e))));
+  // The compiled IOC cache sits beside the SBOM cache and is off with it (--no-cache).
+  const iocCache = iocCacheDir({ cache: opts.cache, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) });
+  const iocs = opts.iocs ?? (await loadIocs(opts.iocPaths, (e) => iocErrors.push(iocLoadMessage(e)), iocCache ? { cacheDir: iocCache } : {}));
   const index = buildIocIndex(iocs, opts.windows);
   // Read before the work, so a typo in an ignore file is said at once, not after an hour of scanning.
   const acks = await loadAcknowledgements(opts.ackFiles ?? [], opts.vexFiles ?? []);

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { cachedEvidence, cachePath, openCache, type HuntedImage } from '../acquire/cache/index.js';
 import { UsageError } from '../errors.js';
-import { loadIocs, parseWindow } from '../iocs/index.js';
+import { iocCacheDir, loadIocs, parseWindow } from '../iocs/index.js';
 import { buildIocIndex, type IocIndex } from '../match/ioc-index.js';
 import { judgeImage } from '../match/verdict.js';
 import type { AcquiredImage } from '../model/target.js';
@@ -47,7 +47,8 @@ export async function runCacheHunt(raw: unknown, io: RunIo): Promise<number> {
   const file = cachePath(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}, io.env);
   if (!file || !existsSync(file)) throw new UsageError(`no SBOM cache at ${file ?? '(none)'}: a scan fills it (cache hunt reads only what was scanned before)`);
   const windows = flags.window.map(parseWindow);
-  const iocs = await loadIocs(flags.ioc.length > 0 ? flags.ioc : [bundledIocDir()]);
+  const iocCache = iocCacheDir(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}, io.env);
+  const iocs = await loadIocs(flags.ioc.length > 0 ? flags.ioc : [bundledIocDir()], undefined, iocCache ? { cacheDir: iocCache } : {});
   const index = buildIocIndex(iocs, windows);
   const store = openCache(file, { warn: (m) => io.stderr.write(`sbom-hunt: warning: ${m}\n`) });
   let hunted: HuntedImage[];

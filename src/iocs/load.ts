@@ -1,8 +1,10 @@
 // IOC files, folders and zips on disk -> one validated IOC set; and the per-file summary behind `iocs lint`.
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { Incident, IocSet } from '../model/ioc.js';
+import { readCompiled, sha256, writeCompiled, type FeedFile } from './compiled-cache.js';
 import { decodeIocSource, decodeYamlIocs } from './decoders.js';
 import { foldIncidents } from './fold.js';
 import { looksLikeOsv, readJsonLazily } from './json-source.js';
@@ -123,31 +125,70 @@ export function iocLoadMessage(e: IocLoadError): string {
   return `${e.error.message} (${what})`;
 }
 
+export interface IocLoadOptions {
+  /** Where compiled IOC sets are kept (iocCacheDir); without it the files are always parsed. */
+  cacheDir?: string;
+}
+
+/** A candidate read into memory: its bytes, or why it could not be read (an error once it is its turn). */
+interface ReadCandidate {
+  c: Candidate;
+  buf?: Buffer;
+  error?: InputError;
+  sha256: string;
+}
+
+function readCandidate(c: Candidate, digest: boolean): ReadCandidate {
+  try {
+    const buf = readFileSync(c.file);
+    return { c, buf, sha256: digest ? sha256(buf) : '' };
+  } catch (e) {
+    return { c, error: new InputError(c.file, `cannot read: ${reason(e)}`), sha256: '' };
+  }
+}
+
 /**
  * Loads and validates every IOC file. Without `onError` the first bad file stops the load with its InputError.
  * With it (the scan), a bad file, a bad record of a feed and a second definition of one incident id are each
  * reported and skipped, and the rest is hunted; but a load that keeps no incident at all still stops, since
- * scanning against no IOCs would call every image clean.
+ * scanning against no IOCs would call every image clean. With `opts.cacheDir`, a load without a single error
+ * is kept compiled, and the next load of the same paths, every file's bytes the same, reads that instead.
  */
-export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => void): Promise<IocSet> {
+export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => void, opts: IocLoadOptions = {}): Promise<IocSet> {
   if (paths.length === 0) throw new InputError('(no IOC files)', 'give at least one IOC file or folder');
-  const incidents: Incident[] = [];
-  const files: string[] = [];
   const seen = new Set<string>();
-  const failures: IocLoadError[] = [];
+  const listed: { folder: boolean; p: string; read: ReadCandidate[] }[] = [];
   for (const p of paths) {
     const { folder, found } = await candidatesOf(p);
+    const fresh = found.filter((x) => !seen.has(x.file));
+    for (const c of fresh) seen.add(c.file);
+    listed.push({ folder, p, read: fresh.map((c) => readCandidate(c, opts.cacheDir !== undefined)) });
+  }
+  const feedFiles: FeedFile[] = listed.flatMap((l) => l.read.map((r) => ({ file: r.c.file, sha256: r.sha256 })));
+  const readable = listed.every((l) => l.read.every((r) => r.buf !== undefined));
+  if (opts.cacheDir !== undefined && readable) {
+    const hit = readCompiled(opts.cacheDir, paths, feedFiles);
+    if (hit) return hit;
+  }
+  const incidents: Incident[] = [];
+  const files: string[] = [];
+  const failures: IocLoadError[] = [];
+  for (const { folder, p, read: reads } of listed) {
     let read = 0;
-    for (const c of found.filter((x) => !seen.has(x.file))) {
-      seen.add(c.file);
+    for (const r of reads) {
+      const { c, buf } = r;
       let incs: Incident[] | undefined;
       try {
-        incs = await readIocPath(c, onError ? (error, text) => failures.push({ error, notLoaded: idsIn(text) }) : undefined);
+        if (r.error || !buf) throw r.error;
+        incs = decodeIocBuffer(buf, c.file, c.walked, undefined, onError ? (error, text) => failures.push({ error, notLoaded: idsIn(text) }) : undefined);
       } catch (e) {
         if (!(e instanceof InputError) || !onError) throw e;
         read++;
-        failures.push({ error: e, notLoaded: idsIn(await readFile(c.file, 'utf8').catch(() => '')) });
+        failures.push({ error: e, notLoaded: idsIn(buf?.toString('utf8') ?? '') });
         continue;
+      } finally {
+        // The bytes are not needed again: a 200,000-file feed need not hold them all while it decodes.
+        delete r.buf;
       }
       if (incs === undefined) continue;
       read++;
@@ -161,7 +202,10 @@ export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => v
   const folded = foldIncidents(incidents, onError ? (error, skipped) => failures.push({ error, notLoaded: [skipped.id] }) : undefined);
   if (folded.length === 0 && failures.length > 0) throw failures[0]!.error;
   for (const f of failures) onError?.(f);
-  return { incidents: folded, files };
+  const set = { incidents: folded, files };
+  // Only a load without errors is kept: a cached load reports nothing, so it must have had nothing to report.
+  if (opts.cacheDir !== undefined && readable && failures.length === 0) writeCompiled(opts.cacheDir, paths, feedFiles, set);
+  return set;
 }
 
 /** Checks each file on its own and reports every one, good or bad, instead of stopping at the first. */

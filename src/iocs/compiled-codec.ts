@@ -1,0 +1,145 @@
+// Plain values (objects, arrays, strings, numbers, booleans, Dates) <-> bytes, for the compiled IOC cache.
+// JSON.parse of a 200,000-incident set took ~0.8 s; this reads it in a fraction: every string once in a table,
+// the structure as a stream of 32-bit integers read without parsing text.
+
+const enum Tag {
+  False = 0,
+  True = 1,
+  Null = 2,
+  Str = 3,
+  Num = 4,
+  Arr = 5,
+  Obj = 6,
+  Date = 7,
+}
+
+class IntWriter {
+  buf = new Int32Array(1 << 16);
+  len = 0;
+  push(n: number): void {
+    if (this.len === this.buf.length) {
+      const grown = new Int32Array(this.buf.length * 2);
+      grown.set(this.buf);
+      this.buf = grown;
+    }
+    this.buf[this.len++] = n;
+  }
+}
+
+/** The value as bytes: `[u8 table encoding][u32 string count][u32 table bytes][table][pad to 4][int32 stream]`. */
+export function encodeValue(value: unknown): Buffer {
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const out = new IntWriter();
+  const str = (s: string): void => {
+    let i = index.get(s);
+    if (i === undefined) index.set(s, (i = strings.push(s) - 1));
+    out.push(i);
+  };
+  const write = (v: unknown): void => {
+    if (v === true || v === false) out.push(v ? Tag.True : Tag.False);
+    else if (v === null || v === undefined) out.push(Tag.Null);
+    else if (typeof v === 'string') {
+      out.push(Tag.Str);
+      str(v);
+    } else if (typeof v === 'number') {
+      // As text: a window's milliseconds do not fit 32 bits, and a double's text round-trips exactly.
+      out.push(Tag.Num);
+      str(String(v));
+    } else if (v instanceof Date) {
+      out.push(Tag.Date);
+      str(String(v.getTime()));
+    } else if (Array.isArray(v)) {
+      out.push(Tag.Arr);
+      out.push(v.length);
+      for (const x of v) write(x);
+    } else if (typeof v === 'object') {
+      // Keys with undefined values are left out, as JSON leaves them out.
+      const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+      out.push(Tag.Obj);
+      out.push(entries.length);
+      for (const [k, x] of entries) {
+        str(k);
+        write(x);
+      }
+    } else throw new Error(`cannot store a ${typeof v}`);
+  };
+  write(value);
+  const joined = strings.join('');
+  // UTF-8 keeps every string's length in UTF-16 units only when no string holds a lone surrogate.
+  const utf8 = !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(joined);
+  const table = Buffer.from(joined, utf8 ? 'utf8' : 'utf16le');
+  const head = Buffer.alloc(12);
+  head.writeUInt32LE(utf8 ? 1 : 2, 0);
+  head.writeUInt32LE(strings.length, 4);
+  head.writeUInt32LE(table.length, 8);
+  const lengths = Int32Array.from(strings, (s) => s.length);
+  const pad = Buffer.alloc((4 - ((head.length + table.length) % 4)) % 4);
+  return Buffer.concat([head, table, pad, Buffer.from(lengths.buffer), Buffer.from(out.buf.buffer, 0, out.len * 4)]);
+}
+
+/** The value back from encodeValue's bytes; throws on bytes it did not write (a truncated or foreign file). */
+export function decodeValue(buf: Buffer): unknown {
+  if (buf.length < 12) throw new Error('too short');
+  const encoding = buf.readUInt32LE(0);
+  const count = buf.readUInt32LE(4);
+  const tableBytes = buf.readUInt32LE(8);
+  if (encoding !== 1 && encoding !== 2) throw new Error(`unknown string table encoding ${encoding}`);
+  const tableEnd = 12 + tableBytes;
+  const intsAt = tableEnd + ((4 - (tableEnd % 4)) % 4);
+  if (intsAt + count * 4 > buf.length || (buf.length - intsAt) % 4 !== 0) throw new Error('truncated');
+  const aligned = (buf.byteOffset + intsAt) % 4 === 0 ? buf : Buffer.from(buf);
+  const ints = new Int32Array(aligned.buffer, aligned.byteOffset + intsAt, (buf.length - intsAt) / 4);
+  const joined = buf.toString(encoding === 1 ? 'utf8' : 'utf16le', 12, tableEnd);
+  const strings: string[] = new Array<string>(count);
+  for (let i = 0, at = 0; i < count; i++) {
+    const len = ints[i]!;
+    strings[i] = joined.slice(at, at + len);
+    at += len;
+  }
+  let p = count;
+  const s = (): string => {
+    const v = strings[ints[p++]!];
+    if (v === undefined) throw new Error('a string index past the table');
+    return v;
+  };
+  const read = (): unknown => {
+    if (p >= ints.length) throw new Error('truncated');
+    switch (ints[p++]) {
+      case Tag.False:
+        return false;
+      case Tag.True:
+        return true;
+      case Tag.Null:
+        return null;
+      case Tag.Str:
+        return s();
+      case Tag.Num:
+        return Number(s());
+      case Tag.Date:
+        return new Date(Number(s()));
+      case Tag.Arr: {
+        const n = ints[p++]!;
+        const a: unknown[] = [];
+        for (let i = 0; i < n; i++) a.push(read());
+        return a;
+      }
+      case Tag.Obj: {
+        const n = ints[p++]!;
+        const o: Record<string, unknown> = {};
+        for (let i = 0; i < n; i++) {
+          const k = s();
+          // Never a prototype: stored keys are data.
+          if (k === '__proto__') Object.defineProperty(o, k, { value: read(), enumerable: true, writable: true, configurable: true });
+          else o[k] = read();
+        }
+        return o;
+      }
+      default:
+        throw new Error(`unknown tag at ${p - 1}`);
+    }
+  };
+  const value = read();
+  if (p !== ints.length) throw new Error('bytes left over');
+  return value;
+}
