@@ -1,5 +1,5 @@
 // One IOC load the ioc-load bench measures, in a fresh process: load the feed, optionally build the index and
-// match the bench's SBOMs; figures as JSON on stdout. Argv: FEED [--match].
+// match the bench's SBOMs; figures as JSON on stdout. Argv: FEED [--match] [--cache-dir DIR].
 import { readFileSync } from 'node:fs';
 import { loadIocs } from '../src/iocs/index.js';
 import { buildIocIndex } from '../src/match/ioc-index.js';
@@ -30,11 +30,13 @@ const cpuMs = (c0: NodeJS.CpuUsage): number => {
 };
 
 const [feed, ...flags] = process.argv.slice(2);
-if (!feed) throw new Error('usage: ioc-load-child.js FEED [--match]');
+if (!feed) throw new Error('usage: ioc-load-child.js FEED [--match] [--cache-dir DIR]');
 let errors = 0;
 const t0 = performance.now();
 const c0 = process.cpuUsage();
-const set = await loadIocs([feed], () => errors++);
+const at = flags.indexOf('--cache-dir');
+const cacheDir = at >= 0 ? flags[at + 1] : undefined;
+const set = await loadIocs([feed], () => errors++, cacheDir ? { cacheDir } : {});
 const figures: IocLoadFigures = {
   loadMs: performance.now() - t0,
   loadCpuMs: cpuMs(c0),
