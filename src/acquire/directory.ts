@@ -2,20 +2,24 @@
 import type { Dirent } from 'node:fs';
 import { constants } from 'node:fs';
 import { closeSync, fstatSync, openSync, readFileSync, realpathSync } from 'node:fs';
-import { open, readdir, readlink, realpath, stat } from 'node:fs/promises';
+import { lstat, open, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { Package } from '../model/package.js';
-import type { AcquiredPlatform } from '../model/target.js';
+import type { FileIndicator } from '../model/ioc.js';
+import type { AcquiredPlatform, FileListing, FileRecord } from '../model/target.js';
 import type { Acquirer } from './acquirer.js';
 import { notApplicable } from './acquirer.js';
 import { lockfileParserFor } from './lockfiles/index.js';
 import { parseToml } from './lockfiles/toml.js';
 import { catalogerFor } from './native/catalogers/index.js';
+import { BodyHasher, compileFileProbe, type FileProbe } from './native/file-probe.js';
 import { DEFAULT_LIMITS } from './native/limits.js';
 
-/** Folders never worth reading: git's object store, and bundlers' caches that hold copies, not installs. */
+/** Folders never worth reading for packages: git's object store, and bundlers' caches that hold copies, not installs. */
 const SKIPPED_DIRS = ['.git', 'node_modules/.cache'];
+/** What file indicators never need: git's object store holds no file by its path (the checkout beside it does). */
+const SKIPPED_FOR_FILES = ['.git'];
 /** Large monorepo lockfiles run to tens of megabytes; beyond this a file is reported, not read. */
 const MAX_LOCKFILE_BYTES = 128 * 1024 ** 2;
 const MAX_FILES = 2_000_000;
@@ -28,12 +32,21 @@ function errorText(err: unknown): string {
 interface Walk {
   /** Paths relative to the root, `/`-separated. */
   files: string[];
+  /** Files (and symlinks) whose names a file indicator could match, `/`-separated, relative to the root. */
+  candidates: string[];
   notes: string[];
   errors: string[];
 }
 
-function skippedDir(rel: string): boolean {
-  return SKIPPED_DIRS.some((d) => rel === d || rel.endsWith(`/${d}`));
+function under(list: readonly string[], rel: string): boolean {
+  return list.some((d) => rel === d || rel.endsWith(`/${d}`));
+}
+
+/** A folder below one skipped for packages (a bundler's cache) is still walked for file indicators. */
+function inSkipped(rel: string): boolean {
+  const parts = rel.split('/');
+  for (let i = 1; i <= parts.length; i++) if (under(SKIPPED_DIRS, parts.slice(0, i).join('/'))) return true;
+  return false;
 }
 
 /** Symlinks are never followed: the target is read where it lives, or, outside the tree, not at all. */
@@ -45,8 +58,8 @@ async function noteSymlink(root: string, rel: string, walk: Walk): Promise<void>
 }
 
 /** Depth-first with an explicit stack, so a deep tree cannot overflow the call stack. */
-export async function walkTree(root: string): Promise<Walk> {
-  const walk: Walk = { files: [], notes: [], errors: [] };
+export async function walkTree(root: string, probe?: FileProbe): Promise<Walk> {
+  const walk: Walk = { files: [], candidates: [], notes: [], errors: [] };
   const stack = [''];
   while (stack.length > 0) {
     const dir = stack.pop()!;
@@ -59,17 +72,23 @@ export async function walkTree(root: string): Promise<Walk> {
     }
     for (const e of entries) {
       const rel = dir ? `${dir}/${e.name}` : e.name;
-      if (e.isSymbolicLink()) await noteSymlink(root, rel, walk);
-      else if (e.isDirectory()) {
-        if (!skippedDir(rel)) stack.push(rel);
-      } else if (e.isFile() && wanted(rel)) walk.files.push(rel);
+      if (e.isSymbolicLink()) {
+        await noteSymlink(root, rel, walk);
+        if (probe?.want(e.name, undefined) !== undefined) walk.candidates.push(rel);
+      } else if (e.isDirectory()) {
+        if (probe ? !under(SKIPPED_FOR_FILES, rel) : !under(SKIPPED_DIRS, rel)) stack.push(rel);
+      } else if (e.isFile()) {
+        if (wanted(rel) && !inSkipped(rel)) walk.files.push(rel);
+        if (probe?.want(e.name, undefined) !== undefined) walk.candidates.push(rel);
+      }
     }
-    if (walk.files.length > MAX_FILES) {
+    if (walk.files.length + walk.candidates.length > MAX_FILES) {
       walk.errors.push(`directory: more than ${MAX_FILES} package files; the rest were not read`);
       break;
     }
   }
   walk.files.sort();
+  walk.candidates.sort();
   return walk;
 }
 
@@ -175,8 +194,14 @@ async function readOne(root: string, rel: string, out: Collected, shownRoot: str
  * Every lockfile and installed-package file under root; one bad file is an error of its own and the rest go on.
  * Messages name files under `shownRoot`, the path as the user wrote it, rather than its resolved form.
  */
-export async function collectDirectory(root: string, signal?: AbortSignal, shownRoot = root): Promise<Collected & { files: number; inputErrors: string[] }> {
-  const walk = await walkTree(root);
+export async function collectDirectory(
+  root: string,
+  signal?: AbortSignal,
+  shownRoot = root,
+  indicators: readonly FileIndicator[] = [],
+): Promise<Collected & { files: number; inputErrors: string[]; listing?: FileListing }> {
+  const probe = compileFileProbe(indicators);
+  const walk = await walkTree(root, probe);
   const out: Collected = { packages: [], lockfiles: [], installed: 0, notes: walk.notes, errors: walk.errors };
   // A lockfile the user's tree holds that does not parse is bad input (exit 2), not only an unknown.
   const inputErrors: string[] = [];
@@ -193,7 +218,60 @@ export async function collectDirectory(root: string, signal?: AbortSignal, shown
       } else out.errors.push(`${path.join(shownRoot, rel)}: ${errorText(err)}`);
     }
   }
-  return { ...out, packages: distinctPackages(out.packages), files: walk.files.length, inputErrors };
+  const listing = probe ? await fileListing(root, walk.candidates, probe, out, shownRoot, signal) : undefined;
+  return { ...out, packages: distinctPackages(out.packages), files: walk.files.length, inputErrors, ...(listing ? { listing } : {}) };
+}
+
+/** SHA-256 of a regular file, read without following a symlink swapped in since the walk. */
+async function hashFile(full: string): Promise<string> {
+  const handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const hasher = new BodyHasher();
+    for await (const chunk of handle.createReadStream({ autoClose: false })) hasher.write(chunk as Buffer);
+    return hasher.digest();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The files file indicators are matched against: every file of the tree whose name one could match, with
+ * its size and, where an indicator needs it, its SHA-256. A symlink is listed under its own path with the
+ * target it names; its size and hash are its target's when that is a regular file inside the tree. A file
+ * that cannot be read is an error (the tree was not fully checked), never a silent miss.
+ */
+async function fileListing(root: string, candidates: readonly string[], probe: FileProbe, out: Collected, shownRoot: string, signal?: AbortSignal): Promise<FileListing> {
+  const records: FileRecord[] = [];
+  for (const rel of candidates) {
+    signal?.throwIfAborted();
+    const full = path.join(root, rel);
+    const name = rel.slice(rel.lastIndexOf('/') + 1);
+    try {
+      const own = await lstat(full);
+      const record: FileRecord = { path: `/${rel}` };
+      let body = full;
+      if (own.isSymbolicLink()) {
+        record.link = await readlink(full);
+        const real = await realpath(full).catch(() => undefined);
+        const inside = real !== undefined && (real === root || real.startsWith(`${root}${path.sep}`));
+        const target = inside ? await stat(real) : undefined;
+        if (!target?.isFile()) {
+          records.push(record);
+          continue;
+        }
+        body = real!;
+        record.size = target.size;
+      } else if (own.isFile()) record.size = own.size;
+      else continue;
+      const want = probe.want(name, record.size);
+      if (want === undefined) continue;
+      if (want === 'hash') record.sha256 = await hashFile(body);
+      records.push(record);
+    } catch (err) {
+      out.errors.push(`${path.join(shownRoot, rel)}: cannot be checked for file indicators: ${errorText(err)}`);
+    }
+  }
+  return { kind: 'native', records, checked: probe.keys };
 }
 
 /** A file that another includes (`-r base.txt`) is also read on its own: its packages count once. */
@@ -227,13 +305,14 @@ export const directoryAcquirer = {
       ctx.inputErrors.push(msg);
       return { ok: true, image: { ref: target.ref, platforms: [], errors: [msg] } };
     }
-    const found = await collectDirectory(root, ctx.signal, target.path);
+    const found = await collectDirectory(root, ctx.signal, target.path, ctx.fileIndicators);
     ctx.inputErrors.push(...found.inputErrors);
     const platform: AcquiredPlatform = {
       packages: found.packages,
       evidence: { kind: found.lockfiles.length > 0 ? 'lockfile' : 'native', detail: evidenceDetail(target.path, found) },
       errors: found.errors,
       notes: found.notes,
+      ...(found.listing ? { files: found.listing } : {}),
     };
     return { ok: true, image: { ref: target.ref, platforms: [platform], errors: [] } };
   },

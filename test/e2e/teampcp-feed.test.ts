@@ -3,7 +3,7 @@
 // information names the main module and version as the release binary's does), LiteLLM installs and the .pth file
 // it drops, and images named aquasec/trivy:TAG; each with its clean neighbour.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -104,4 +104,21 @@ describe('bundled TeamPCP feed, end to end (no --ioc)', () => {
     const good = await scan('hub-good', 'docker.io/aquasec/trivy:0.69.3', tool);
     expect(good.image.verdict, good.image.reasons.join('\n')).toBe('clean');
   }, 120_000);
+
+  it('`check dir:` of a checkout holding only a lockfile is checked for the .pth indicator (clean, exit 0); with a venv holding it, affected', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sbom-hunt-teampcp-dir-'));
+    try {
+      await writeFile(join(dir, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { '': { name: 'app', version: '1.0.0' }, 'node_modules/ms': { version: '2.1.3' } } }));
+      const clean = await runCli(['check', `dir:${dir}`, '--no-cache', '-f', 'json', '-q', '--fail-on', 'affected']);
+      expect(clean.code, clean.stderr).toBe(0);
+      expect((JSON.parse(clean.stdout) as Report).images[0]!.verdict).toBe('clean');
+      await mkdir(join(dir, '.venv/lib/python3.12/site-packages'), { recursive: true });
+      await writeFile(join(dir, '.venv/lib/python3.12/site-packages/litellm_init.pth'), 'import os\n');
+      const bad = await runCli(['check', `dir:${dir}`, '--no-cache', '-f', 'json', '-q', '--fail-on', 'affected']);
+      expect(bad.code).toBe(1);
+      expect(hits((JSON.parse(bad.stdout) as Report).images[0]!)).toEqual(['teampcp-litellm-2026-03 file-path /.venv/lib/python3.12/site-packages/litellm_init.pth']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
