@@ -39,8 +39,32 @@ const MTIMES = [1_774_919_520, 1_774_919_521, 1_774_919_520.123456, 0, 315_532_8
  * written file and hard link gets a member time drawn from its own stream (the operations of a seed stay the same
  * with or without times, so a recorded seed names the same image in every differential).
  */
-export function generateImage(seed: number, options: { times?: boolean; linkedRoots?: boolean } = {}): LayerSpec[] {
+/**
+ * A member name spelt as an attacker or an odd tool spells it, naming the same place once containerd has
+ * cleaned it (Go's filepath.Clean, then fs.RootPath holding `..` at the root).
+ */
+function oddName(r: Rand, p: string): string {
+  switch (Math.floor(r() * 6)) {
+    case 0:
+      return `/${p}`;
+    case 1:
+      return `./${p}`;
+    case 2:
+      return `../../${p}`;
+    case 3:
+      return `zz/../${p}`;
+    case 4:
+      return `/../${p.replace('/', '//')}`;
+    default:
+      return `${p.replace('/', '/./')}`;
+  }
+}
+
+export function generateImage(seed: number, options: { times?: boolean; linkedRoots?: boolean; oddNames?: boolean } = {}): LayerSpec[] {
   const r = seeded(seed);
+  // With oddNames, about half the members (and hard links' targets) are renamed from a stream of their own.
+  const nr = seeded(seed ^ 0x0dd_0dd5);
+  const odd = (p: string) => (options.oddNames && nr() < 0.5 ? oddName(nr, p) : p);
   // With linkedRoots, packages are also written to and linked from folders that are no node_modules.
   const roots = options.linkedRoots ? [...ROOTS, ...LINKED_ROOTS] : ROOTS;
   const tr = seeded(seed ^ 0x5eed_71e5);
@@ -72,7 +96,8 @@ export function generateImage(seed: number, options: { times?: boolean; linkedRo
       } else if (roll < 0.9) files.push({ path: dir, content: 'a file where a folder was' });
       else files.push({ path: `${dir}`, type: 'dir' });
     }
-    layers.push({ files, compression: 'none' });
+    const named = files.map((f) => ({ ...f, path: odd(f.path), ...(f.type === 'hardlink' && f.linkname ? { linkname: odd(f.linkname) } : {}) }));
+    layers.push({ files: named, compression: 'none' });
   }
   return layers;
 }

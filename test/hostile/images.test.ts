@@ -123,10 +123,14 @@ describe('hostile layers (oci-dir)', () => {
     expect(ok.hostile.reasons.join('\n')).not.toMatch(/symlink/);
   });
 
-  it('a hard link to a path outside the layer makes the image unknown, naming the link', async () => {
+  it('a hard link climbing out of the root is held at the root, as containerd opens it: unknown when its target was not read', async () => {
     const r = await scanPair(await layout([{ files: [{ path: 'app/node_modules/evil/package.json', type: 'hardlink', linkname: '../../../etc/passwd' }] }]), good);
     record('hard link outside the layer', r);
-    expectUnknown(r, /hard link \/app\/node_modules\/evil\/package.json points outside the image/, 5000);
+    expectUnknown(r, /hard link \/app\/node_modules\/evil\/package.json points at \/etc\/passwd, which was not read/, 5000);
+    const held = [...npmPackageFiles('srv/node_modules', 'axios', '1.14.1'), { path: 'app/node_modules/axios/package.json', type: 'hardlink' as const, linkname: '../../../srv/node_modules/axios/package.json' }];
+    const found = await scanPair(await layout([{ files: held }]), good);
+    expect(found.hostile.verdict).toBe('affected');
+    expect(found.hostile.matches.flatMap((m) => m.paths)).toContain('/app/node_modules/axios/package.json');
   });
 
   it('a package.json hard-linked to a file that was not read is unknown, not clean', async () => {
@@ -135,14 +139,24 @@ describe('hostile layers (oci-dir)', () => {
     expectUnknown(r, /hard link \/app\/node_modules\/axios\/package.json points at \/blob\/data, which was not read/, 5000);
   });
 
-  it('`..` and absolute member names make the image unknown, naming them', async () => {
+  it('`..` and absolute member names are placed where containerd places them: axios written as ../../srv/... or /abs/... is found', async () => {
     const r = await scanPair(
-      await layout([{ files: [{ path: '../../outside/node_modules/x/package.json', content: '{}' }, { path: '/abs/node_modules/axios/package.json', content: JSON.stringify({ name: 'axios', version: '1.14.1' }) }], compression: 'none' }]),
+      await layout([
+        {
+          files: [
+            { path: '../../srv/node_modules/axios/package.json', content: JSON.stringify({ name: 'axios', version: '1.14.1' }) },
+            { path: '/abs/node_modules/plain-crypto-js/package.json', content: JSON.stringify({ name: 'plain-crypto-js', version: '4.2.1' }) },
+          ],
+          compression: 'none',
+        },
+      ]),
       good,
     );
     record('.. and absolute names', r);
-    expectUnknown(r, /skipped unsafe entry, path with \.\./, 5000);
-    expect(r.hostile.reasons.join('\n')).toMatch(/skipped unsafe entry, absolute path "\/abs/);
+    expect(r.hostile.verdict).toBe('affected');
+    expect(r.hostile.matches.flatMap((m) => m.paths).sort()).toEqual(['/abs/node_modules/plain-crypto-js/package.json', '/srv/node_modules/axios/package.json']);
+    expect(r.hostile.reasons.join('\n')).toMatch(/climbs above the root with \.\.: containerd places it at \/srv\/node_modules\/axios\/package.json, docker refuses the layer/);
+    expectGoodUntouched(r);
   });
 
   it('a package.json over the file cap is unknown, naming maxFileBytes', async () => {

@@ -9,7 +9,7 @@ import { hasherFor, parseDigest } from './digest.js';
 import { BodyHasher, sha256Of, type FileFacts, type FileProbe, type ProbeWant } from './file-probe.js';
 import type { LayeredFiles } from './layered-files.js';
 import { LimitError, type Limits } from './limits.js';
-import { basename, dirname, safeEntryPath } from './paths.js';
+import { basename, dirname, runtimeEntryPath } from './paths.js';
 import { TarParser, type TarBodyStream, type TarEntry, type TarHandler } from './tar.js';
 
 export interface LayerContext {
@@ -153,18 +153,14 @@ function entryHandler(layer: string, ctx: LayerContext): TarHandler {
     onEntry(entry: TarEntry): boolean | TarBodyStream {
       // Every member counts towards the layer's times (a layer of one time says nothing about when it was written).
       if (entry.type !== 'global') files.member(entry.mtime);
-      const safe = safeEntryPath(entry.name);
-      if (!safe.ok) {
-        // docker and containerd extract absolute names under the root, so a skipped file may be in the
-        // image: unknown, not clean. A directory alone holds no package.
-        const say = entry.type === 'directory' ? ctx.note : ctx.error;
-        say(`layer ${layer}: skipped unsafe entry, ${safe.reason}`);
-        return false;
-      }
+      const named = runtimeEntryPath(entry.name);
+      // containerd places `..` and absolute names under the root (paths.ts); the file is in the image.
+      if (named.climbs) ctx.note(`layer ${layer}: member ${JSON.stringify(entry.name)} climbs above the root with ..: containerd places it at /${named.path}, docker refuses the layer (breakout)`);
+      if (named.path === '') return false;
       // Placed as the runtime places it: through the symlinks its parent folders already are.
-      const path = files.place(safe.path);
+      const path = files.place(named.path);
       if (path === undefined) {
-        ctx.error(`layer ${layer}: /${safe.path} lies below a symlink loop; container runtimes fail to extract it (ELOOP)`);
+        ctx.error(`layer ${layer}: /${named.path} lies below a symlink loop; container runtimes fail to extract it (ELOOP)`);
         return false;
       }
       if (entry.type === 'unsupported') {
@@ -227,8 +223,7 @@ function hashingStream(size: number, done: (facts: FileFacts) => void): TarBodyS
 
 /** The facts recorded for a hard link's target, when it was recorded. */
 function linkedFacts(files: LayeredFiles, linkname: string): FileFacts | undefined {
-  const target = safeEntryPath(linkname);
-  const real = target.ok ? files.resolve(target.path) : undefined;
+  const real = files.resolve(runtimeEntryPath(linkname).path);
   return real !== undefined ? files.lookupKept(real)?.facts : undefined;
 }
 
@@ -262,12 +257,12 @@ function contentStream(files: LayeredFiles, path: string, size: number, limits: 
  * was not hashed where the link's name needs a hash leaves the platform unknown.
  */
 function linkFound(files: LayeredFiles, path: string, linkname: string, want: ProbeWant, error: (why: string) => void): void {
-  const target = safeEntryPath(linkname);
-  const real = target.ok ? files.resolve(target.path) : undefined;
+  const target = runtimeEntryPath(linkname).path;
+  const real = files.resolve(target);
   const kept = real !== undefined ? files.lookupKept(real) : undefined;
   if (real !== undefined && kept) files.retimeLinked(real);
   const facts = want === undefined ? undefined : kept?.facts ?? (kept?.content.length ? factsOf(kept.content, want) : undefined);
-  if (want === 'hash' && facts?.sha256 === undefined) error(`points at /${target.ok ? target.path : linkname}, whose content was not hashed; a file indicator could match it`);
+  if (want === 'hash' && facts?.sha256 === undefined) error(`points at /${target}, whose content was not hashed; a file indicator could match it`);
   if (kept?.found) {
     const found = kept.found;
     files.keepFound(path, { ...found, packages: found.packages.map((p) => ({ ...p, path: `/${path}` })) }, facts);
@@ -279,11 +274,7 @@ function linkFound(files: LayeredFiles, path: string, linkname: string, want: Pr
  * path: a package.json linked to `x/data` cannot be read here, so the platform is unknown, not clean.
  */
 function keepHardLink(files: LayeredFiles, path: string, linkname: string, want: ProbeWant, error: (why: string) => void): boolean {
-  const target = safeEntryPath(linkname);
-  if (!target.ok) {
-    error(`points outside the image (${target.reason}); its content is unknown`);
-    return false;
-  }
+  const target = { path: runtimeEntryPath(linkname).path };
   // The runtime opens the target through the symlinks already applied (fs.RootPath on the link name).
   const real = files.resolve(target.path);
   const content = real !== undefined ? files.lookup(real) : undefined;

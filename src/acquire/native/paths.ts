@@ -18,6 +18,35 @@ export function safeEntryPath(raw: string): SafePath {
   return { ok: true, path: parts.join('/') };
 }
 
+/** A member name as container runtimes place it: `path` relative to the root (`''` is the root itself). */
+export interface RuntimePath {
+  path: string;
+  /** The name began with `/`. */
+  absolute: boolean;
+  /** A `..` reached above the root and was held there. */
+  climbs: boolean;
+}
+
+/**
+ * Where containerd's archive.Apply puts a member (and how it opens a hard link's target): Go's
+ * filepath.Clean on the name, lexically, before any symlink is looked at (`a/../x` is `x` even when `a` is
+ * a symlink), then fs.RootPath, which joins the result to the root and holds every `..` there: `/etc/x`,
+ * `./etc/x`, `../../etc/x` and `a/../../etc/x` all land at `etc/x`. Symlinks along the folders are
+ * resolved afterwards, by the caller (LayeredFiles.place). moby refuses a layer whose `..` climbs above
+ * the root (a breakout error); containerd, which Kubernetes runs, extracts it, so the file is in the image.
+ */
+export function runtimeEntryPath(raw: string): RuntimePath {
+  const parts: string[] = [];
+  let climbs = false;
+  for (const seg of raw.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg !== '..') parts.push(seg);
+    else if (parts.length > 0) parts.pop();
+    else climbs = true;
+  }
+  return { path: parts.join('/'), absolute: raw.startsWith('/'), climbs };
+}
+
 export function dirname(path: string): string {
   const i = path.lastIndexOf('/');
   return i < 0 ? '' : path.slice(0, i);

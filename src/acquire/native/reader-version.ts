@@ -18,7 +18,9 @@
  * 9: a package is seen through the symlinks of every layer it outlived: one a later layer deleted, or reached only
  *    by a symlinked node_modules a later layer removed or re-linked, is listed as deleted
  *    (test/oracle/deleted-packages.test.ts).
+ * 10: absolute and `..` member names (and hard-link targets) placed as containerd places them, not refused
+ *    (test/oracle/layer-apply.test.ts, odd names).
  */
-export const NATIVE_READER_VERSION = 9;
+export const NATIVE_READER_VERSION = 10;
 
 export const NATIVE_READER = `sbom-hunt-native/${NATIVE_READER_VERSION}`;

@@ -82,13 +82,24 @@ describe('readImage: created time', () => {
 });
 
 describe('readImage: hostile names and limits', () => {
-  it('skips `..` and absolute names, and makes the platform unknown (docker extracts absolute names under the root)', async () => {
+  it('places `..` and absolute names as containerd does (cleaned, `..` held at the root), noting a climb above it', async () => {
     const { p } = await readOne([
-      { files: [...axios(), { path: '../../etc/node_modules/evil/package.json', content: '{"name":"evil","version":"1"}' }, { path: '/abs/node_modules/abs/package.json', content: '{"name":"abs","version":"1"}' }], compression: 'none' },
+      {
+        files: [
+          ...axios(),
+          { path: '../../etc/node_modules/evil/package.json', content: '{"name":"evil","version":"1"}' },
+          { path: '/abs/node_modules/abs/package.json', content: '{"name":"abs","version":"1"}' },
+          { path: 'zz/../x/./node_modules//dot/package.json', content: '{"name":"dot","version":"1"}' },
+        ],
+        compression: 'none',
+      },
     ]);
-    expect(versions(p.packages)).toEqual(['axios@1.14.1']);
-    expect(p.errors.join('\n')).toMatch(/path with \.\. .*evil/);
-    expect(p.errors.join('\n')).toMatch(/absolute path .*abs/);
+    expect(versions(p.packages).sort()).toEqual(['abs@1', 'axios@1.14.1', 'dot@1', 'evil@1']);
+    expect(p.packages.find((x) => x.name === 'evil')?.paths).toEqual(['/etc/node_modules/evil/package.json']);
+    expect(p.packages.find((x) => x.name === 'dot')?.paths).toEqual(['/x/node_modules/dot/package.json']);
+    expect(p.errors).toEqual([]);
+    expect(p.notes.join('\n')).toMatch(/"\.\.\/\.\.\/etc\/node_modules\/evil\/package.json" climbs above the root/);
+    expect(p.notes.join('\n')).not.toMatch(/abs\/node_modules/);
   });
 
   it('reads PAX and GNU long names', async () => {
