@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { checkFeedUrl, downloadFeed } from '../adapters/feed-download.js';
 import { DEFAULT_RETRY } from '../adapters/http.js';
 import { feedFileName, incidentsToYaml, installFeed, lintIocs, loadIocs } from '../iocs/index.js';
+import { describeFileIndicator } from '../match/match-files.js';
+import type { ImageIndicator } from '../model/ioc.js';
 import { bundledIocDir, toolVersion } from '../version.js';
 import { EXIT, InputError, ToolError, UsageError } from '../errors.js';
 import type { RunIo } from './scan-command.js';
@@ -27,6 +29,12 @@ export async function runIocsLint(paths: string[], io: RunIo): Promise<number> {
     return EXIT.usage;
   }
   return bad > 0 ? EXIT.usage : EXIT.ok;
+}
+
+/** `docker.io/aquasec/trivy:0.69.4`, then its digests, config and how many base layers it names. */
+function describeImageIndicator(img: ImageIndicator): string {
+  const parts = [img.ref, ...img.digests, img.config ? `config ${img.config}` : undefined, img.layers.length > 0 ? `${img.layers.length} base layer(s) from ${img.layers[0]}` : undefined];
+  return parts.filter((p) => p !== undefined).join('  ');
 }
 
 export async function runIocsList(iocPaths: string[], format: string, io: RunIo): Promise<number> {
@@ -50,6 +58,8 @@ export async function runIocsList(iocPaths: string[], format: string, io: RunIo)
       const versions = p.anyVersion ? 'every version' : [...p.versions, ...p.ranges].join(', ');
       io.stdout.write(`  ${p.ecosystem.padEnd(8)}  ${p.name}  ${versions}\n`);
     }
+    for (const f of inc.files ?? []) io.stdout.write(`  path      ${describeFileIndicator(f)}\n`);
+    for (const img of inc.images ?? []) io.stdout.write(`  image     ${describeImageIndicator(img)}\n`);
     if (inc.indicators.length > 0) io.stdout.write(`  indicators ${inc.indicators.join(', ')}\n`);
     for (const r of inc.references) io.stdout.write(`  ref       ${r}\n`);
     io.stdout.write(`  file      ${inc.file}\n\n`);

@@ -59,6 +59,9 @@ describe('bundled TeamPCP feed, end to end (no --ioc)', () => {
     const list = await runCli(['iocs', 'list']);
     expect(list.stdout).toMatch(/^teampcp-trivy-2026-03 /m);
     expect(list.stdout).toMatch(/^teampcp-litellm-2026-03 /m);
+    // The file and image indicators are listed beside the packages, not only in -f json.
+    expect(list.stdout).toMatch(/^ {2}path {6}\/\*\*\/site-packages\/litellm_init\.pth$/m);
+    expect(list.stdout.match(/^ {2}image {5}docker\.io\/aquasec\/trivy:0\.69\.[456]$/gm)?.length).toBe(3);
   });
 
   const hits = (img: Image) => img.matches.map((m) => `${m.incident} ${m.matchKind} ${m.name}${m.version ? `@${m.version}` : ''}`).sort();
