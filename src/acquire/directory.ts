@@ -34,6 +34,8 @@ interface Walk {
   files: string[];
   /** Files (and symlinks) whose names a file indicator could match, `/`-separated, relative to the root. */
   candidates: string[];
+  /** Symlinks (relative path) to folders inside the tree (their real path, relative), for file indicators. */
+  dirLinks: { link: string; real: string }[];
   notes: string[];
   errors: string[];
 }
@@ -57,9 +59,47 @@ async function noteSymlink(root: string, rel: string, walk: Walk): Promise<void>
   if (!inside) walk.notes.push(`directory: skipped /${rel}: a symlink out of the scanned tree`);
 }
 
+/** A symlink to a folder inside the tree: a program opens the files below it by the link's path too. */
+async function noteDirLink(root: string, rel: string, walk: Walk): Promise<void> {
+  const real = await realpath(path.join(root, rel)).catch(() => undefined);
+  if (real === undefined || (real !== root && !real.startsWith(`${root}${path.sep}`))) return;
+  if (!(await stat(real).catch(() => undefined))?.isDirectory()) return;
+  walk.dirLinks.push({ link: rel, real: path.relative(root, real).split(path.sep).join('/') });
+}
+
+/** Rounds of aliasing through symlinked folders (a link inside a linked folder is one more round). */
+const ALIAS_ROUNDS = 4;
+
+/**
+ * Every record also at the paths a symlinked folder inside the tree gives it (`lib/site-packages -> ../pylib`
+ * puts `/pylib/litellm_init.pth` at `/lib/site-packages/litellm_init.pth` too), so a glob on the path a
+ * program opens matches. Bounded: a link to an ancestor adds a prefix per round, never an endless list.
+ */
+function withAliases(records: FileRecord[], links: readonly { link: string; real: string }[]): FileRecord[] {
+  if (links.length === 0) return records;
+  const byPath = new Map(records.map((r) => [r.path, r]));
+  let frontier = records;
+  for (let round = 0; round < ALIAS_ROUNDS && frontier.length > 0 && byPath.size <= MAX_FILES; round++) {
+    const next: FileRecord[] = [];
+    for (const r of frontier) {
+      for (const { link, real } of links) {
+        const prefix = real === '' ? '/' : `/${real}/`;
+        if (!r.path.startsWith(prefix)) continue;
+        const alias = `/${link}/${r.path.slice(prefix.length)}`;
+        if (byPath.has(alias)) continue;
+        const record = { ...r, path: alias };
+        byPath.set(alias, record);
+        next.push(record);
+      }
+    }
+    frontier = next;
+  }
+  return [...byPath.values()];
+}
+
 /** Depth-first with an explicit stack, so a deep tree cannot overflow the call stack. */
 export async function walkTree(root: string, probe?: FileProbe): Promise<Walk> {
-  const walk: Walk = { files: [], candidates: [], notes: [], errors: [] };
+  const walk: Walk = { files: [], candidates: [], dirLinks: [], notes: [], errors: [] };
   const stack = [''];
   while (stack.length > 0) {
     const dir = stack.pop()!;
@@ -75,6 +115,7 @@ export async function walkTree(root: string, probe?: FileProbe): Promise<Walk> {
       if (e.isSymbolicLink()) {
         await noteSymlink(root, rel, walk);
         if (probe?.want(e.name, undefined) !== undefined) walk.candidates.push(rel);
+        if (probe) await noteDirLink(root, rel, walk);
       } else if (e.isDirectory()) {
         if (probe ? !under(SKIPPED_FOR_FILES, rel) : !under(SKIPPED_DIRS, rel)) stack.push(rel);
       } else if (e.isFile()) {
@@ -218,7 +259,7 @@ export async function collectDirectory(
       } else out.errors.push(`${path.join(shownRoot, rel)}: ${errorText(err)}`);
     }
   }
-  const listing = probe ? await fileListing(root, walk.candidates, probe, out, shownRoot, signal) : undefined;
+  const listing = probe ? await fileListing(root, walk, probe, out, shownRoot, signal) : undefined;
   return { ...out, packages: distinctPackages(out.packages), files: walk.files.length, inputErrors, ...(listing ? { listing } : {}) };
 }
 
@@ -240,9 +281,9 @@ async function hashFile(full: string): Promise<string> {
  * target it names; its size and hash are its target's when that is a regular file inside the tree. A file
  * that cannot be read is an error (the tree was not fully checked), never a silent miss.
  */
-async function fileListing(root: string, candidates: readonly string[], probe: FileProbe, out: Collected, shownRoot: string, signal?: AbortSignal): Promise<FileListing> {
+async function fileListing(root: string, walk: Walk, probe: FileProbe, out: Collected, shownRoot: string, signal?: AbortSignal): Promise<FileListing> {
   const records: FileRecord[] = [];
-  for (const rel of candidates) {
+  for (const rel of walk.candidates) {
     signal?.throwIfAborted();
     const full = path.join(root, rel);
     const name = rel.slice(rel.lastIndexOf('/') + 1);
@@ -271,7 +312,7 @@ async function fileListing(root: string, candidates: readonly string[], probe: F
       out.errors.push(`${path.join(shownRoot, rel)}: cannot be checked for file indicators: ${errorText(err)}`);
     }
   }
-  return { kind: 'native', records, checked: probe.keys };
+  return { kind: 'native', records: withAliases(records, walk.dirLinks), checked: probe.keys };
 }
 
 /** A file that another includes (`-r base.txt`) is also read on its own: its packages count once. */

@@ -3,7 +3,7 @@
 // with it is affected. The oracle for which files exist is the real `find`, over generated trees.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -102,6 +102,15 @@ describe('dir: file indicators', () => {
     expect(outside.unchecked.map((u) => u.incident)).toEqual(['inc']);
   });
 
+  it('matches a file at the path a symlinked folder inside the tree gives it', async () => {
+    const root = tree();
+    put(root, 'pylib/litellm_init.pth', 'import os');
+    mkdirSync(path.join(root, 'venv/lib'), { recursive: true });
+    symlinkSync('../../pylib', path.join(root, 'venv/lib/site-packages'));
+    const r = await hits(root, [PTH]);
+    expect(r.paths).toEqual(['/venv/lib/site-packages/litellm_init.pth']);
+  });
+
   it('lists no files when the scan has no file indicators', async () => {
     const root = tree();
     put(root, 'venv/lib/python3.12/site-packages/litellm_init.pth', 'x');
@@ -111,6 +120,7 @@ describe('dir: file indicators', () => {
   it('agrees with find on generated trees', async () => {
     const runs = Number(process.env.FUZZ_RUNS) > 0 ? Number(process.env.FUZZ_RUNS) : 20;
     const seed = Number(process.env.FUZZ_SEED ?? 1);
+    let throughLinks = 0;
     for (let run = 0; run < runs; run++) {
       const rng = seeded(seed * 1000 + run);
       const root = tree();
@@ -121,13 +131,26 @@ describe('dir: file indicators', () => {
         const file = rng() < 0.4 ? 'litellm_init.pth' : rng() < 0.5 ? 'litellm_init.pth.bak' : 'other.pth';
         put(root, [...parts, file].join('/'), String(i));
       }
-      const found = execFileSync('find', [root, '-path', '*/.git', '-prune', '-o', '-type', 'f', '-path', '*/site-packages/litellm_init.pth', '-print'], { encoding: 'utf8' })
+      // One symlinked folder inside the tree (never to one of its own ancestors, so no loop): find -L follows it.
+      const dirs = execFileSync('find', [root, '-mindepth', '1', '-type', 'd', '-not', '-path', '*/.git*'], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+      const from = dirs[Math.floor(rng() * dirs.length)]!;
+      // Mostly a folder holding the file, so the link gives it a path the glob matches.
+      const holders = dirs.filter((d) => existsSync(path.join(d, 'litellm_init.pth')));
+      const pool = holders.length > 0 && rng() < 0.7 ? holders : dirs;
+      const to = pool[Math.floor(rng() * pool.length)]!;
+      const at = path.join(from, rng() < 0.8 ? 'site-packages' : 'lnk');
+      const ancestor = !path.relative(to, at).startsWith('..');
+      if (!ancestor && !existsSync(at)) symlinkSync(path.relative(from, to) || '.', at);
+      const found = execFileSync('find', ['-L', root, '-path', '*/.git', '-prune', '-o', '-type', 'f', '-path', '*/site-packages/litellm_init.pth', '-print'], { encoding: 'utf8' })
         .split('\n')
         .filter(Boolean)
         .map((f) => `/${path.relative(root, f)}`)
         .sort();
       const r = await hits(root, [PTH]);
       expect(r.paths, `run ${run}`).toEqual(found);
+      throughLinks += found.filter((f) => lstatSync(root + f.slice(0, f.lastIndexOf('/'))).isSymbolicLink()).length;
     }
+    // The generator must exercise the links: some matches are only reachable through one.
+    expect(throughLinks).toBeGreaterThan(0);
   });
 });
