@@ -11,6 +11,8 @@ import type { Report } from '../../src/model/report.js';
 import type { AcquiredPlatform } from '../../src/model/target.js';
 import { runCli } from '../helpers/cli.js';
 
+const AXIOS_FEED = path.resolve(import.meta.dirname, '../../iocs/axios-2026-03.yaml');
+
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const npm = (name: string, version: string, extra: Partial<Package> = {}): Package => ({ ecosystem: 'npm', name, version, paths: [`/app/node_modules/${name}/package.json`], ...extra });
 const NATIVE: Evidence = { kind: 'native', reader: NATIVE_READER, detail: 'layers read from the registry' };
@@ -36,7 +38,8 @@ describe('cache hunt', () => {
   });
 
   it('answers from the index: affected, suspect (deleted, built in the window), clean with the real package count', async () => {
-    const run = await runCli(['cache', 'hunt', '--cache-dir', dir, '--format', 'json']);
+    // The axios feed alone: the bundled feeds also hold a file indicator, which these entries never looked for.
+    const run = await runCli(['cache', 'hunt', '--cache-dir', dir, '--ioc', AXIOS_FEED, '--format', 'json']);
     expect(run.code, run.stderr).toBe(1);
     const report = JSON.parse(run.stdout) as Report;
     const byRef = Object.fromEntries(report.images.map((i) => [i.ref, i]));
@@ -51,6 +54,14 @@ describe('cache hunt', () => {
     expect(byRef['reg/shop/cart:3']).toMatchObject({ verdict: 'suspect', source: { kind: 'cache', cachedFrom: 'attestation', verified: true } });
     // The lookalikes are cached too, under other names or versions: none is the IOC.
     expect(byRef['reg/shop/ui:4']).toMatchObject({ verdict: 'clean', packageCount: 5, reasons: ['no IOC package among 5 package(s)'] });
+  });
+
+  it("with the bundled feeds, an entry that never looked for a feed's file indicator is unknown, not clean", async () => {
+    const run = await runCli(['cache', 'hunt', '--cache-dir', dir, '--format', 'json']);
+    expect(run.code, run.stderr).toBe(1);
+    const ui = (JSON.parse(run.stdout) as Report).images.find((i) => i.ref === 'reg/shop/ui:4')!;
+    expect(ui.verdict).toBe('unknown');
+    expect(ui.reasons.join('\n')).toMatch(/file indicator\(s\) of teampcp-litellm-2026-03 could not be checked/);
   });
 
   it('follows --fail-on, and says plainly when there is no cache yet', async () => {

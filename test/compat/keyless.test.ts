@@ -104,7 +104,8 @@ describe.skipIf(!dir)('keyless verification of real cosign bundles', () => {
 
   it('checks an attestation file end to end through the CLI: verified, or unknown with the reason', async () => {
     const file = path.join(dir!, TRIVY.file);
-    const base = ['scan', `sbom:${file}`, '--trusted-root', rootFile, '--certificate-oidc-issuer', GITHUB, '--format', 'json', '--fail-on', 'unknown'];
+    // The axios feed: trivy's CycloneDX lists no files, so the bundled feeds' file indicator would leave it unknown.
+    const base = ['scan', `sbom:${file}`, '--ioc', path.resolve(import.meta.dirname, '../../iocs/axios-2026-03.yaml'), '--trusted-root', rootFile, '--certificate-oidc-issuer', GITHUB, '--format', 'json', '--fail-on', 'unknown'];
     const good = await runCli([...base, '--certificate-identity', TRIVY.identity]);
     expect(good.code, good.stderr).toBe(0);
     const ok = JSON.parse(good.stdout) as { images: { verdict: string; source: { kind: string; verified?: boolean; detail: string } }[] };

@@ -150,7 +150,8 @@ describe.skipIf(!registryAvailable || !htpasswdAvailable)('secrets never leak', 
       expectNoSecret(`${name} stderr`, run.stderr);
     }
     for (const f of files) if (existsSync(f)) expectNoSecret(f, readFileSync(f));
-    for (const f of readdirSync(cacheDir)) expectNoSecret(`cache ${f}`, readFileSync(join(cacheDir, f)));
+    // Every file below the cache folder, the compiled IOC cache (iocs/) included.
+    for (const e of readdirSync(cacheDir, { recursive: true, withFileTypes: true })) if (e.isFile()) expectNoSecret(`cache ${e.name}`, readFileSync(join(e.parentPath, e.name)));
     const tools = ['kubectl', 'syft', 'grype', 'cosign', 'docker-credential-sbomhunt-rec'];
     for (const tool of tools) for (const call of stand.calls(tool)) expectNoSecret(`${tool} argv ${JSON.stringify(call.args)}`, call.args.join('\n'));
     // The check itself finds a secret where there is one.
