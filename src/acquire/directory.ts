@@ -265,8 +265,10 @@ export async function collectDirectory(
 
 /** SHA-256 of a regular file, read without following a symlink swapped in since the walk. */
 async function hashFile(full: string): Promise<string> {
-  const handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW);
+  // O_NONBLOCK: a file swapped for a FIFO since the walk must not hang the scan; it is refused below.
+  const handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
+    if (!(await handle.stat()).isFile()) throw Object.assign(new Error('no longer a regular file'), { code: 'no longer a regular file' });
     const hasher = new BodyHasher();
     for await (const chunk of handle.createReadStream({ autoClose: false })) hasher.write(chunk as Buffer);
     return hasher.digest();
