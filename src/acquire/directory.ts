@@ -164,9 +164,11 @@ interface Collected {
  * symlink since then fail to open rather than be read from wherever it points. Too large gives the size.
  */
 async function readNoFollow(full: string, max: number): Promise<Buffer | number> {
-  const handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW);
+  const handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
-    const { size } = await handle.stat();
+    const info = await handle.stat();
+    if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
+    const { size } = info;
     return size > max ? size : await handle.readFile();
   } finally {
     await handle.close();
@@ -193,9 +195,12 @@ function readInTree(root: string, file: string, max: number): string {
   const full = path.join(root, path.posix.normalize(`/${file}`));
   const real = realpathSync(full);
   if (real !== root && !real.startsWith(`${root}${path.sep}`)) throw Object.assign(new Error('a symlink out of the scanned tree'), { code: 'outside the tree' });
-  const fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW);
+  // Non-blocking, then a regular file only: an included FIFO or device would otherwise hang the scan.
+  const fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
-    const { size } = fstatSync(fd);
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
+    const { size } = info;
     if (size > max) throw Object.assign(new Error('too large'), { code: `${size} bytes, more than ${max}` });
     return readFileSync(fd, 'utf8');
   } finally {

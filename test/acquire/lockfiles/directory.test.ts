@@ -1,4 +1,5 @@
 // The directory acquirer over a real temporary tree: lockfiles, installed packages, skipped folders, symlinks, bad files.
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -114,6 +115,14 @@ describe('directory acquirer, other targets', () => {
     expect(image.platforms[0]!.errors).toHaveLength(1);
     expect(image.platforms[0]!.errors[0]).toMatch(/huge\/package\.json: \d+ bytes, more than the 8388608 read from one file$/);
   });
+
+  it('never blocks on a FIFO: one named by a requirements include is reported, the rest read', async () => {
+    put('fifo/requirements.txt', '-r piped.txt\nrequests==2.32.3\n');
+    execFileSync('mkfifo', [path.join(base, 'fifo/piped.txt')]);
+    const image = await acquireDir(path.join(base, 'fifo'));
+    expect(image.platforms[0]!.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['requests@2.32.3']);
+    expect(image.platforms[0]!.errors.join('\n')).toMatch(/piped\.txt.*not a regular file/);
+  }, 10_000);
 
   it('stops when the scan is aborted', async () => {
     const target = { kind: 'directory' as const, ref: root, path: root };
