@@ -1,6 +1,6 @@
 // OCI image layout directories (oci-layout, index.json, blobs/<alg>/<hex>): an ImageStore, and the images they hold.
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
@@ -34,20 +34,37 @@ export interface ImageSelector {
   digest?: string;
 }
 
+/**
+ * A layout file opened non-blocking and checked to be a regular file before a byte is read: a blob that is
+ * a FIFO or a device (a hostile layout) would otherwise block a read forever, past every timeout.
+ */
+async function openRegular(dir: string, rel: string): Promise<FileHandle> {
+  const handle = await open(join(dir, rel), constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (!(await handle.stat()).isFile()) throw new Error(`${rel} is not a regular file`);
+    return handle;
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
 export function directoryFiles(dir: string): LayoutFiles {
   return {
     label: dir,
     has: async (rel) => (await stat(join(dir, rel)).catch(() => undefined))?.isFile() ?? false,
     size: async (rel) => (await stat(join(dir, rel))).size,
     async read(rel, maxBytes) {
-      const s = await stat(join(dir, rel));
-      if (s.size > maxBytes) throw new Error(`${rel} is ${s.size} bytes, over ${maxBytes}`);
-      return readFile(join(dir, rel));
+      const handle = await openRegular(dir, rel);
+      try {
+        const { size } = await handle.stat();
+        if (size > maxBytes) throw new Error(`${rel} is ${size} bytes, over ${maxBytes}`);
+        return await handle.readFile();
+      } finally {
+        await handle.close();
+      }
     },
-    open: async (rel) => {
-      await stat(join(dir, rel));
-      return createReadStream(join(dir, rel), { highWaterMark: 256 * 1024 });
-    },
+    open: async (rel) => (await openRegular(dir, rel)).createReadStream({ highWaterMark: 256 * 1024 }),
   };
 }
 

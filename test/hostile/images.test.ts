@@ -1,6 +1,8 @@
 // Hostile images read natively, each beside a good image: bounded time, unknown with a reason that names
 // the limit or the fault, and the good image's verdict untouched. Figures are printed for docs/limits.md.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -158,6 +160,18 @@ describe('hostile layers (oci-dir)', () => {
     expect(r.hostile.reasons.join('\n')).toMatch(/climbs above the root with \.\.: containerd places it at \/srv\/node_modules\/axios\/package.json, docker refuses the layer/);
     expectGoodUntouched(r);
   });
+
+  it('a layer blob that is a FIFO (or a device) is unknown at once, never a read that blocks forever', async () => {
+    const dir = join(root, `img${n++}`);
+    const built = await buildImageLayout(dir, { ref: 'fifo:1', platforms: [{ layers: [{ files: axios }] }] });
+    const [, hex] = built.images[0]!.platforms[0]!.layerDigests[0]!.split(':');
+    const blob = join(built.dir, 'blobs', 'sha256', hex!);
+    rmSync(blob);
+    execFileSync('mkfifo', [blob]);
+    const r = await scanPair((await inventoryOciDir(built.dir))[0]!, good);
+    record('layer blob is a FIFO', r);
+    expectUnknown(r, /is not a regular file/, 5000);
+  }, 20_000);
 
   it('a package.json over the file cap is unknown, naming maxFileBytes', async () => {
     const big = { path: 'app/node_modules/padded/package.json', content: JSON.stringify({ name: 'axios', version: '1.14.1', pad: 'x'.repeat(2 * 1024 ** 2) }) };
