@@ -26,23 +26,20 @@ export interface ResolveOptions {
 
 /**
  * Targets a `registry:` source or an image list named by tag, to be pinned to a digest before they are read;
- * kept aside, so a source can list them at once and the scan pins them while other images are already read.
+ * marked on the target itself, so a source can list them at once and the scan pins them while other images are
+ * already read. A copy of the target keeps the mark.
  */
-const toPin = new WeakSet<Target>();
-/** How long each pinned target's lookup took: spent from that image's --image-timeout. */
-const resolutionCost = new WeakMap<Target, number>();
-
-export function markForPinning(targets: readonly Target[]): void {
-  for (const t of targets) if (t.kind === 'registry' && t.digest === undefined && t.tag !== undefined) toPin.add(t);
+export function markForPinning(targets: Target[]): void {
+  for (const [i, t] of targets.entries()) if (t.kind === 'registry' && t.digest === undefined && t.tag !== undefined) targets[i] = { ...t, pinTag: true };
 }
 
 export function wantsPinning(t: Target): boolean {
-  return toPin.has(t);
+  return t.kind === 'registry' && t.pinTag === true && t.digest === undefined;
 }
 
 /** Milliseconds spent resolving this target's tag (0 when it was not resolved). */
 export function resolutionMs(t: Target): number {
-  return resolutionCost.get(t) ?? 0;
+  return t.kind === 'registry' ? (t.lookupMs ?? 0) : 0;
 }
 
 const TAG_LISTS_IN_FLIGHT = 4;
@@ -166,9 +163,9 @@ export async function resolveDigests(targets: Target[], client: DigestResolver, 
         const bounds = [opts.signal, opts.timeoutMs ? AbortSignal.timeout(opts.timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
         const signal = bounds.length > 1 ? AbortSignal.any(bounds) : bounds[0];
         const info = await client.headManifest({ registry: t.registry, repository: t.repository }, t.tag, { signal }).catch(() => undefined);
-        const pinned = info?.digest && /^sha256:[0-9a-f]{64}$/.test(info.digest) ? { ...t, digest: info.digest } : t;
-        resolutionCost.set(pinned, Date.now() - started);
-        return pinned;
+        const digest = info?.digest && /^sha256:[0-9a-f]{64}$/.test(info.digest) ? info.digest : undefined;
+        const { pinTag: _asked, ...rest } = t;
+        return { ...rest, ...(digest ? { digest } : {}), lookupMs: Date.now() - started };
       }),
     ),
   );

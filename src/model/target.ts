@@ -7,7 +7,18 @@ export type Target =
   | { kind: 'sbom-file'; ref: string; path: string }
   | { kind: 'oci-layout'; ref: string; path: string; digest?: string }
   | { kind: 'docker-archive'; ref: string; path: string }
-  | { kind: 'registry'; ref: string; registry: string; repository: string; tag?: string; digest?: string }
+  | {
+      kind: 'registry';
+      ref: string;
+      registry: string;
+      repository: string;
+      tag?: string;
+      digest?: string;
+      /** Listed by tag (a `registry:` listing, an image list): pinned to the digest its tag names before it is read. */
+      pinTag?: boolean;
+      /** Milliseconds the tag-to-digest lookup took: spent from the image's --image-timeout. */
+      lookupMs?: number;
+    }
   | { kind: 'directory'; ref: string; path: string };
 
 export type TargetKind = Target['kind'];

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient } from '../../src/adapters/oci/client.js';
 import { UsageError } from '../../src/errors.js';
-import { inventoryRegistry } from '../../src/inventory/registry.js';
+import { inventoryRegistry, resolutionMs, resolveDigests, wantsPinning } from '../../src/inventory/registry.js';
 import { registrySource } from '../../src/inventory/registry-sources.js';
 import { makeImage } from '../adapters/oci/images.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
@@ -97,6 +97,23 @@ describe.skipIf(!registryAvailable)('inventoryRegistry', () => {
     });
     const r = await registrySource.inventory(`${reg.host}/tools/cli`, { insecureRegistries: ['127.0.0.1'] });
     expect(r.targets.map((t) => t.ref)).toEqual([`${reg.host}/tools/cli:v3`]);
+  });
+
+  it('marks listed tags for pinning on the target itself: a copy keeps the mark, the pinned copy carries the lookup time', async () => {
+    const r = await registrySource.inventory(`${reg.host}/tools/cli`, { insecureRegistries: ['127.0.0.1'] });
+    const listed = r.targets[0]!;
+    // Another stage copying the target (as the image list and dedup do) must not lose the mark: the tag would be
+    // read unpinned, and a tag moved meanwhile read as another image than the one the cache key names.
+    const copy = { ...listed };
+    expect([wantsPinning(listed), wantsPinning(copy)]).toEqual([true, true]);
+    const gone = { ...copy, ref: `${reg.host}/tools/cli:nope`, tag: 'nope' };
+    const [pinned, missed] = await resolveDigests([copy, gone], new RegistryClient({ insecureRegistries: ['127.0.0.1'], credentials: async () => undefined, retry: { retries: 0 } }));
+    expect(pinned).toMatchObject({ kind: 'registry', tag: 'v3', digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    expect([wantsPinning(pinned!), wantsPinning(missed!)]).toEqual([false, false]);
+    expect(missed).not.toHaveProperty('digest');
+    expect(resolutionMs(pinned!)).toBeGreaterThanOrEqual(0);
+    expect(typeof (pinned as { lookupMs?: number }).lookupMs).toBe('number');
+    expect(typeof (missed as { lookupMs?: number }).lookupMs).toBe('number');
   });
 });
 
