@@ -1,6 +1,8 @@
-// The package a registry tarball URL names: `…/axios/-/axios-1.14.1.tgz`, `…/@scope/name/-/name-1.0.0.tgz`,
-// GitHub Packages' `…/download/@scope/name/1.0.0/<hash>`. Other URLs (git, file, a tarball on a web server)
-// name no package: undefined, never a guess.
+// The package a registry tarball URL names: `…/axios/-/axios-1.14.1.tgz`, `…/@scope/name/-/name-1.0.0.tgz`
+// (registry.npmjs.org, Verdaccio, Nexus), `…/@scope/name/-/@scope/name-1.0.0.tgz` (Artifactory, for packages
+// published to it), `…/@scope/name/-/scope-name-1.0.0.tgz` (the file `npm pack` writes, served as it is by
+// a plain file registry), GitHub Packages' `…/download/@scope/name/1.0.0/<hash>`. Other URLs (git, file, a
+// tarball on a web server) name no package: undefined, never a guess.
 import { normalizePackageName } from './names.js';
 import { normalizeVersion } from './versions.js';
 
@@ -11,7 +13,7 @@ export interface TarballIdentity {
 
 const NAME_PART = '[^/@\\s][^/\\s]*';
 // npm's registry layout, which Artifactory, Nexus, Verdaccio, the yarn and GitHub mirrors all serve too.
-const REGISTRY = new RegExp(`/((?:@${NAME_PART}/)?${NAME_PART})/-/([^/]+)\\.tgz$`);
+const REGISTRY = new RegExp(`/((?:@${NAME_PART}/)?${NAME_PART})/-/((?:@${NAME_PART}/)?[^/]+)\\.tgz$`);
 const GITHUB = new RegExp(`/download/(@${NAME_PART}/${NAME_PART})/(\\d[^/]*)/[0-9a-f]+$`);
 const VERSION = /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/;
 
@@ -36,10 +38,15 @@ export function tarballIdentity(url: string): TarballIdentity | undefined {
   if (!m) return undefined;
   const name = m[1]!;
   const base = name.slice(name.lastIndexOf('/') + 1);
-  // The file is `<unscoped name>-<version>.tgz`; a file named after another package is not this layout.
-  if (!m[2]!.startsWith(`${base}-`)) return undefined;
-  const version = m[2]!.slice(base.length + 1);
-  return VERSION.test(version) ? { name, version } : undefined;
+  // The file is named after this package (a file named after another is not this layout): `<unscoped name>-`,
+  // `<scope>-<name>-` as npm pack names it, or the whole `@scope/name-` as Artifactory serves its own packages.
+  const scope = name.startsWith('@') ? name.slice(1, name.indexOf('/')) : undefined;
+  const file = m[2]!;
+  for (const prefix of [`${base}-`, ...(scope === undefined ? [] : [`${scope}-${base}-`, `${name}-`])]) {
+    const version = file.startsWith(prefix) ? file.slice(prefix.length) : '';
+    if (VERSION.test(version)) return { name, version };
+  }
+  return undefined;
 }
 
 /** Whether a lockfile entry's own name and version are the ones its resolved tarball carries. */

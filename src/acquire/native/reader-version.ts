@@ -20,7 +20,8 @@
  *    (test/oracle/deleted-packages.test.ts).
  * 10: absolute and `..` member names (and hard-link targets) placed as containerd places them, not refused
  *    (test/oracle/layer-apply.test.ts, odd names).
+ * 11: npm _cacache tarballs named in Artifactory's and npm pack's layouts too (scoped packages were missed).
  */
-export const NATIVE_READER_VERSION = 10;
+export const NATIVE_READER_VERSION = 11;
 
 export const NATIVE_READER = `sbom-hunt-native/${NATIVE_READER_VERSION}`;

@@ -28,6 +28,12 @@ describe('tarballIdentity', () => {
     ['https://corp.example/artifactory/api/npm/npm-remote/axios/-/axios-1.14.1.tgz?download=1', 'axios@1.14.1'],
     ['https://npm.pkg.github.com/download/@owner/tool/1.2.3/' + 'c0ffee'.repeat(6), '@owner/tool@1.2.3'],
     ['https://user:s3cret@registry.example/axios/-/axios-1.14.1.tgz', 'axios@1.14.1'],
+    // Artifactory serves its own scoped packages under the whole name; a file registry keeps npm pack's names.
+    ['https://corp.example/artifactory/api/npm/npm-virtual/@acme/widget/-/@acme/widget-1.2.3-beta.1.tgz', '@acme/widget@1.2.3-beta.1'],
+    ['http://127.0.0.1:4873/@acme/util/-/acme-util-0.1.5+build.7.tgz', '@acme/util@0.1.5+build.7'],
+    ['https://r.example/@util/util/-/util-util-1.0.0.tgz', '@util/util@1.0.0'],
+    ['https://r.example/@acme/widget/-/@other/widget-1.2.3.tgz', undefined],
+    ['https://r.example/@acme/widget/-/other-widget-1.2.3.tgz', undefined],
     // A file named after another package, or no registry layout at all, names nothing.
     ['https://registry.npmjs.org/foo/-/axios-1.14.1.tgz', undefined],
     ['https://example.com/downloads/axios-1.14.1.tgz', undefined],

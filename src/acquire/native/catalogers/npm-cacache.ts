@@ -9,32 +9,10 @@
 import type { Cataloger, CatalogResult, FoundPackage } from './cataloger.js';
 import { noteFor } from './cataloger.js';
 import { npmPurl } from './npm.js';
+import { tarballIdentity } from '../../../match/tarball-url.js';
 
 const BUCKET = /(?:^|\/)_cacache\/index-v5\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]+$/;
 const KEY_PREFIX = 'make-fetch-happen:request-cache:';
-
-/** `https://registry.npmjs.org/@scope/name/-/name-1.2.3.tgz` (any registry, any path prefix) -> name and version. */
-export function tarballPackage(url: string): { name: string; version: string } | undefined {
-  let path: string;
-  try {
-    path = decodeURIComponent(new URL(url).pathname);
-  } catch {
-    return undefined;
-  }
-  const at = path.lastIndexOf('/-/');
-  if (at < 0 || !path.endsWith('.tgz')) return undefined;
-  const segments = path.slice(0, at).split('/').filter(Boolean);
-  const last = segments.at(-1);
-  if (!last) return undefined;
-  const scope = segments.at(-2);
-  // A scoped name is written `@scope/name` or `@scope%2fname` (decoded above to the same).
-  const name = last.includes('/') ? last : scope?.startsWith('@') ? `${scope}/${last}` : last;
-  const file = path.slice(at + 3, -'.tgz'.length);
-  const bare = name.slice(name.lastIndexOf('/') + 1);
-  if (!file.startsWith(`${bare}-`)) return undefined;
-  const version = file.slice(bare.length + 1);
-  return version ? { name, version } : undefined;
-}
 
 export const npmCacacheCataloger = {
   name: 'npm-cacache',
@@ -43,6 +21,7 @@ export const npmCacacheCataloger = {
   catalog(path, content): CatalogResult {
     const packages: FoundPackage[] = [];
     let bad = 0;
+    let unnamed = 0;
     for (const line of content.toString('utf8').split('\n')) {
       const tab = line.indexOf('\t');
       if (!line.trim()) continue;
@@ -55,13 +34,21 @@ export const npmCacacheCataloger = {
       }
       const key = (entry as { key?: unknown } | null)?.key;
       if (typeof key !== 'string' || !key.startsWith(KEY_PREFIX)) continue;
-      const pkg = tarballPackage(key.slice(KEY_PREFIX.length));
-      if (!pkg) continue;
+      const url = key.slice(KEY_PREFIX.length);
+      const pkg = tarballIdentity(url);
+      if (!pkg) {
+        // A tarball fetched from an address in no registry's layout (a URL dependency): its name is inside it.
+        if (/\.(?:tgz|tar\.gz)(?:[?#]|$)/i.test(url)) unnamed++;
+        continue;
+      }
       const found: FoundPackage = { ecosystem: 'npm', name: pkg.name, version: pkg.version, path: `/${path}`, location: 'download-cache' };
       const purl = npmPurl(pkg.name, pkg.version);
       if (purl) found.purl = purl;
       packages.push(found);
     }
-    return { packages, notes: bad > 0 ? [noteFor(path, 'npm-cacache', `${bad} line(s) that are not index entries`)] : [] };
+    const notes: string[] = [];
+    if (bad > 0) notes.push(noteFor(path, 'npm-cacache', `${bad} line(s) that are not index entries`));
+    if (unnamed > 0) notes.push(noteFor(path, 'npm-cacache', `${unnamed} tarball(s) fetched from addresses that name no package (not read: their package is known only from inside the tarball)`));
+    return { packages, notes };
   },
 } satisfies Cataloger;

@@ -105,12 +105,14 @@ describe('cataloger details', () => {
       line('make-fetch-happen:request-cache:https://mirror.example/api/npm/npm-remote/@s%2fx/-/x-3.0.0.tgz', null),
       line('make-fetch-happen:request-cache:https://registry.npmjs.org/axios'),
       line('pacote:tarball:axios@1.14.1'),
+      line('make-fetch-happen:request-cache:https://downloads.example/vendor/axios-1.14.1.tgz'),
       'garbage line',
     ].join('\n');
     const r = run('root/.npm/_cacache/index-v5/3c/1f/0a9b', bucket);
     expect(ids(r)).toEqual(['npm:axios@1.14.1', 'npm:@scope/pkg@2.0.0-beta.1', 'npm:@s/x@3.0.0']);
     expect(r.packages.map((p) => p.location)).toEqual(['download-cache', 'download-cache', 'download-cache']);
     expect(r.notes.join()).toContain('1 line(s) that are not index entries');
+    expect(r.notes.join()).toContain('1 tarball(s) fetched from addresses that name no package');
   });
 
   it('dpkg keeps only installed packages, folding continuation lines', () => {
