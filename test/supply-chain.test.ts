@@ -22,6 +22,8 @@ describe('supply chain of the tool itself', () => {
     expect(paths).toContain('bin/sbom-hunt.js');
     expect(paths).toContain('iocs/axios-2026-03.yaml');
     expect(paths).toContain('dist/sbom-hunt.js');
+    // The bundle's chunks (what a command loads only when it runs) ship with it, or the CLI cannot start.
+    expect(paths.some((p) => /^dist\/chunks\/.+\.js$/.test(p))).toBe(true);
     expect(paths.filter((p) => /^(test|fixtures|bench|src|dist\/src|dist\/test|dist\/bench)\//.test(p))).toEqual([]);
   });
 });

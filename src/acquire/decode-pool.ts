@@ -2,9 +2,11 @@
 // The workers run the very same readFile + decodeSbom as the main thread would (dist/decode-worker.js is bundled from
 // decode-worker.ts, which calls decodeFile below); only plain data crosses: the decoded SBOM, or the error's parts,
 // which become the same InputError again. Without the bundled worker file (the sources run under vitest), or with
-// SBOM_HUNT_DECODE_WORKERS=0, files are decoded in this thread.
+// SBOM_HUNT_DECODE_WORKERS=0, files are decoded in this thread. A small fleet is decoded in this thread too: a
+// worker's start (it loads the decoders, ~100 ms of CPU) costs more than it saves until there are megabytes to decode.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -52,19 +54,32 @@ interface Task {
   resolve: (o: DecodeOutcome) => void;
 }
 
-/** The bundled worker beside the bundled CLI; undefined when running from the sources. */
+/**
+ * The bundled worker beside the bundled CLI (this code sits in dist/sbom-hunt.js or in one of its chunks,
+ * dist/chunks/); undefined when running from the sources.
+ */
 function workerScript(): string | undefined {
   const here = fileURLToPath(import.meta.url);
-  if (!here.endsWith('sbom-hunt.js')) return undefined;
-  const script = fileURLToPath(new URL('./decode-worker.js', import.meta.url));
+  const dir = path.dirname(here);
+  const bundle = here.endsWith('sbom-hunt.js') ? dir : path.basename(dir) === 'chunks' && here.endsWith('.js') ? path.dirname(dir) : undefined;
+  if (bundle === undefined) return undefined;
+  const script = path.join(bundle, 'decode-worker.js');
   return existsSync(script) ? script : undefined;
 }
 
-function workerCount(env: NodeJS.ProcessEnv): number {
+/** How many workers, and whether that number was asked for (then they start with the first file, whatever its size). */
+function workerCount(env: NodeJS.ProcessEnv): { size: number; asked: boolean } {
   const asked = env['SBOM_HUNT_DECODE_WORKERS'];
-  if (asked !== undefined && /^\d+$/.test(asked)) return Math.min(Number(asked), 16);
-  return Math.min(availableParallelism(), 4);
+  if (asked !== undefined && /^\d+$/.test(asked)) return { size: Math.min(Number(asked), 16), asked: true };
+  return { size: Math.min(availableParallelism(), 4), asked: false };
 }
+
+/**
+ * Bytes decoded in this thread before workers start. A worker first loads the decoders (~100 ms of CPU on a
+ * busy 2-core machine), about what 8 MiB of SBOM JSON takes to decode; five files of a few hundred KiB were
+ * 0.3 s slower with 2 workers than without.
+ */
+export const WORKER_MIN_BYTES = 8 * 1024 ** 2;
 
 class Pool {
   private readonly idle: Worker[] = [];
@@ -126,14 +141,36 @@ class Pool {
 }
 
 let pool: Pool | null | undefined;
+/** Bytes of the files seen so far, while the pool waits for enough work to be worth its start. */
+let seenBytes = 0;
+let waiting: { script: string; size: number } | undefined;
 
-/** Reads and decodes a file on a worker thread when workers are available, else in this thread. */
-export function decodeFileAnywhere(file: string, env: NodeJS.ProcessEnv = process.env): Promise<DecodeOutcome> {
-  if (pool === undefined) {
-    const script = workerScript();
-    const size = workerCount(env);
-    pool = script && size > 0 ? new Pool(script, size) : null;
-    logDebug(pool ? `SBOM files read and decoded on up to ${size} worker threads` : 'SBOM files read and decoded on the main thread');
+function choosePool(env: NodeJS.ProcessEnv): void {
+  const script = workerScript();
+  const { size, asked } = workerCount(env);
+  if (script && size > 0 && !asked) {
+    pool = null;
+    waiting = { script, size };
+    logDebug(`SBOM files read and decoded on the main thread, on up to ${size} worker threads once ${WORKER_MIN_BYTES / 1024 ** 2} MiB are to be read`);
+    return;
   }
+  pool = script && size > 0 ? new Pool(script, size) : null;
+  logDebug(pool ? `SBOM files read and decoded on up to ${size} worker threads` : 'SBOM files read and decoded on the main thread');
+}
+
+/** Counts the file's bytes; the pool starts once they pass WORKER_MIN_BYTES. A file that cannot be stat'ed counts 0 (its read says why). */
+async function startPoolWhenWorthIt(file: string): Promise<void> {
+  if (!waiting) return;
+  seenBytes += await stat(file).then((s) => s.size, () => 0);
+  if (!waiting || seenBytes < WORKER_MIN_BYTES) return;
+  pool = new Pool(waiting.script, waiting.size);
+  logDebug(`SBOM files past ${WORKER_MIN_BYTES / 1024 ** 2} MiB: the rest read and decoded on up to ${waiting.size} worker threads`);
+  waiting = undefined;
+}
+
+/** Reads and decodes a file on a worker thread when workers are available and worth their start, else in this thread. */
+export async function decodeFileAnywhere(file: string, env: NodeJS.ProcessEnv = process.env): Promise<DecodeOutcome> {
+  if (pool === undefined) choosePool(env);
+  await startPoolWhenWorthIt(file);
   return pool ? pool.run(file) : decodeFile(file);
 }

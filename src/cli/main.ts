@@ -1,6 +1,6 @@
 // commander wiring: flags -> options, errors -> one line and an exit code. The only process.exit is in bin/.
-// Kept small: the bundle evaluates a module only once something imports it, and `--version` imports little.
-import { CommanderError } from 'commander';
+// Kept small: the bundle evaluates a module only once something imports it, and `--version` imports little (not
+// even commander: its error class is looked up once a command has run, when commander is loaded anyway).
 import { EXIT, InputError, OutputError, ToolError, UsageError } from '../errors.js';
 import { versionInfo, versionText } from './version-command.js';
 import { DatabaseError } from '../acquire/cache/database-error.js';
@@ -44,6 +44,7 @@ export async function main(argv: string[], given: RunIo = { stdout: process.stdo
     await program.parseAsync(argv);
     return code;
   } catch (err) {
+    const { CommanderError } = await import('commander');
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (err instanceof OutputError) {
       io.stderr.write(`sbom-hunt: ${err.message}\n`);

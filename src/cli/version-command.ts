@@ -25,10 +25,16 @@ export interface VersionInfo {
 }
 
 export async function versionInfo(): Promise<VersionInfo> {
-  // Loaded here, not at start-up: every other command keeps its start time.
-  const [{ loadIocs, iocLoadMessage }, { REPORT_SCHEMA_VERSION }] = await Promise.all([import('../iocs/index.js'), import('../model/report-version.js')]);
+  // Loaded here, not at start-up: every other command keeps its start time. load.ts, not the iocs index: with the
+  // feed unchanged since it was last compiled (the same cache a scan keeps), no decoder or schema is evaluated.
+  const [{ loadIocs, iocLoadMessage }, { iocCacheDir }, { REPORT_SCHEMA_VERSION }] = await Promise.all([
+    import('../iocs/load.js'),
+    import('../iocs/compiled-cache.js'),
+    import('../model/report-version.js'),
+  ]);
   const feedErrors: string[] = [];
-  const set = await loadIocs([bundledIocDir()], (e) => feedErrors.push(iocLoadMessage(e)));
+  const cacheDir = iocCacheDir();
+  const set = await loadIocs([bundledIocDir()], (e) => feedErrors.push(iocLoadMessage(e)), cacheDir === undefined ? {} : { cacheDir });
   const root = packageRoot();
   const feeds: FeedInfo[] = [];
   for (const file of [...set.files].sort()) {

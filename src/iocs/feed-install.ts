@@ -4,7 +4,8 @@ import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import type { IocSet } from '../model/ioc.js';
 import { foldIncidents } from './fold.js';
-import { decodeIocBuffer, IOC_EXTENSIONS } from './load.js';
+import { decodeIocBuffer } from './decode-file.js';
+import { IOC_EXTENSIONS } from './files.js';
 
 /** A feed's file name: it must end in an extension the folder walk reads, or `--ioc DIR` would skip it. */
 export const FEED_NAME = /^[^/\\.][^/\\]*\.(?:ya?ml|json|zip)$/i;

@@ -1,5 +1,6 @@
 // IOC files -> validated IOC set: the public surface of src/iocs.
-export { loadIocs, lintIocs, listIocFiles, decodeIocBuffer, iocLoadMessage, IOC_EXTENSIONS, type IocLoadError, type IocLoadOptions, type LintResult } from './load.js';
+export { loadIocs, lintIocs, listIocFiles, iocLoadMessage, IOC_EXTENSIONS, type IocLoadError, type IocLoadOptions, type LintResult } from './load.js';
+export { decodeIocBuffer } from './decode-file.js';
 export { iocCacheDir, IOC_LOADER_VERSION } from './compiled-cache.js';
 export { foldIncidents } from './fold.js';
 export { incidentsToYaml, type WrittenIocs } from './write-yaml.js';

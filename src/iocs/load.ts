@@ -1,18 +1,15 @@
 // IOC files, folders and zips on disk -> one validated IOC set; and the per-file summary behind `iocs lint`.
+// The decoders (zod schemas, both YAML parsers) and folding are imported only when a file is to be decoded: a
+// load answered by the compiled cache (and so `--version`) never evaluates them.
 import { readFileSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { Incident, IocSet } from '../model/ioc.js';
 import { readCompiled, sha256, writeCompiled, type FeedFile } from './compiled-cache.js';
-import { decodeIocSource, decodeYamlIocs } from './decoders.js';
-import { foldIncidents } from './fold.js';
-import { looksLikeOsv, readJsonLazily } from './json-source.js';
-import { readOsvZip } from './osv-zip.js';
-import { isZip } from '../acquire/native/zip.js';
+import { IOC_EXTENSIONS, readReason as reason, type Candidate } from './files.js';
 
-/** Extensions read when walking a folder. A file named explicitly is read whatever its extension. */
-export const IOC_EXTENSIONS = ['.yaml', '.yml', '.json', '.zip'] as const;
+export { IOC_EXTENSIONS };
 
 export interface LintResult {
   file: string;
@@ -20,17 +17,6 @@ export interface LintResult {
   error?: string;
   incidents: number;
   packages: number;
-}
-
-interface Candidate {
-  file: string;
-  /** Found by walking a folder (so a JSON or zip that is not OSV is passed over), not named by the user. */
-  walked: boolean;
-}
-
-function reason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code ?? (e instanceof Error ? e.message : String(e));
 }
 
 /**
@@ -76,34 +62,6 @@ export async function listIocFiles(paths: string[]): Promise<string[]> {
     files.push(...found.map((c) => c.file));
   }
   return [...new Set(files)];
-}
-
-/**
- * The incidents in one file's bytes: a zip by its magic bytes, JSON by its name, YAML otherwise.
- * `walked`: found by walking a folder, so a JSON or zip that holds no OSV record (a stray
- * package.json) gives undefined instead of an error.
- */
-export function decodeIocBuffer(buf: Buffer, label: string, walked = false, json = /\.json$/i.test(label), onBadRecord?: (e: InputError, text: string) => void): Incident[] | undefined {
-  if (isZip(buf)) {
-    const incidents = readOsvZip(buf, label, onBadRecord);
-    if (incidents === undefined && !walked) throw new InputError(label, 'no OSV records (*.json entries) in this zip');
-    return incidents;
-  }
-  const text = buf.toString('utf8');
-  if (!json) return decodeYamlIocs(text, label);
-  // A walked JSON without OSV's keys (a tsconfig.json with comments, say) is not ours even if it
-  // does not parse; one that has them but does not parse is a broken record and an error.
-  if (walked && !/"(?:affected|schema_version)"/.test(text)) return undefined;
-  const src = readJsonLazily(text, label);
-  if (walked && !looksLikeOsv(src.value)) return undefined;
-  return decodeIocSource(src);
-}
-
-async function readIocPath(c: Candidate, onBadRecord?: (e: InputError, text: string) => void): Promise<Incident[] | undefined> {
-  const buf = await readFile(c.file).catch((e: unknown) => {
-    throw new InputError(c.file, `cannot read: ${reason(e)}`);
-  });
-  return decodeIocBuffer(buf, c.file, c.walked, undefined, onBadRecord);
 }
 
 /** A file or record that was not loaded: the error (file, line, field) and the incident ids it would have added. */
@@ -170,6 +128,7 @@ export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => v
     const hit = readCompiled(opts.cacheDir, paths, feedFiles);
     if (hit) return hit;
   }
+  const [{ decodeIocBuffer }, { foldIncidents }] = await Promise.all([import('./decode-file.js'), import('./fold.js')]);
   const incidents: Incident[] = [];
   const files: string[] = [];
   const failures: IocLoadError[] = [];
@@ -210,6 +169,7 @@ export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => v
 
 /** Checks each file on its own and reports every one, good or bad, instead of stopping at the first. */
 export async function lintIocs(paths: string[]): Promise<LintResult[]> {
+  const [{ readIocPath }, { foldIncidents }] = await Promise.all([import('./decode-file.js'), import('./fold.js')]);
   const results: LintResult[] = [];
   const failed = (file: string, e: unknown): LintResult => ({ file, ok: false, error: e instanceof Error ? e.message : String(e), incidents: 0, packages: 0 });
   for (const p of paths) {
