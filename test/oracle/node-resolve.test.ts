@@ -3,7 +3,10 @@
 // `require.resolve(name, { paths: [folder] })` says which package folder `require(name)` loads (realpath'd, as
 // Node's loader does). Generated trees mix nested and scoped node_modules, symlinked package folders, scope
 // folders and node_modules (relative and absolute targets, chains, loops, dangling), a folder linked to an
-// ancestor, rewritten package.json names and broken package.json files.
+// ancestor, rewritten package.json names and broken package.json files; and Node's global folders: a NODE_PATH
+// (absolute and relative entries, resolved against the config's WorkingDir) and ~/.node_modules and
+// ~/.node_libraries of the root user's HOME, set in the image config's Env and given to the oracle's node as its
+// own NODE_PATH and HOME (Module._initPaths re-run per case).
 //
 // Agreement: every folder Node loads as `name` is listed as `name` with the version its package.json holds;
 // whatever Node refuses to load (ERR_INVALID_PACKAGE_CONFIG) leaves the platform unknown; and every package
@@ -34,6 +37,12 @@ type Entry = { type: 'dir' } | { type: 'file'; content: Buffer } | { type: 'syml
 /** A final filesystem: entries at real paths only (no entry below a symlink or a file). */
 class Tree {
   readonly entries = new Map<string, Entry>();
+  /** NODE_PATH entries as the image config's Env writes them (absolute, or relative to `workdir`). */
+  nodePath: string[] = [];
+  /** The config's WorkingDir (an image path without the leading `/`). */
+  workdir = '';
+  /** HOME in the config's Env, when set (else the root user's /root). */
+  home: string | undefined;
 
   /** Adds an entry and its parent folders; false (nothing added) when the path is taken or lies below a non-folder. */
   add(path: string, entry: Entry): boolean {
@@ -84,6 +93,18 @@ function generate(seed: number): Tree {
   const t = new Tree();
   const ops = 2 + Math.floor(r() * 8);
   const folders: string[] = [];
+  // Node's global folders, for a third of the trees: what `require` finds there when no node_modules has it.
+  const globals: string[] = [];
+  if (r() < 0.35) {
+    t.workdir = pick(r, ['', 'app', 'srv/web']);
+    for (const entry of ['/opt/libs', 'vendor/libs', '/srv/shared/js', ''].filter(() => r() < 0.4)) {
+      t.nodePath.push(entry);
+      if (entry) globals.push(entry.startsWith('/') ? entry.slice(1) : posix.join(t.workdir, entry));
+    }
+    if (r() < 0.3) t.home = pick(r, ['/home/node', '/']);
+    const home = (t.home ?? '/root').slice(1);
+    globals.push(posix.join(home, '.node_modules'), posix.join(home, '.node_libraries'));
+  }
   for (let o = 0; o < ops; o++) {
     const name = pick(r, NAMES);
     const version = `1.${seed % 1000}.${o}`;
@@ -92,7 +113,15 @@ function generate(seed: number): Tree {
     const nm = base ? `${base}/node_modules` : 'node_modules';
     const at = `${nm}/${name}`;
     const roll = r();
-    if (roll < 0.4) {
+    if (globals.length > 0 && r() < 0.3) {
+      // A package folder in a global folder (NODE_PATH, ~/.node_modules), or one linked there.
+      const folder = `${pick(r, globals)}/${name}`.replace(/^\//, '');
+      if (r() < 0.8) t.addPackage(folder, packageJson(r, name, version));
+      else {
+        t.addPackage(`store/${name}`, packageJson(r, name, version));
+        t.link(r, folder, `store/${name}`);
+      }
+    } else if (roll < 0.4) {
       if (t.addPackage(at, packageJson(r, name, version))) folders.push(at);
     } else if (roll < 0.55) {
       // pnpm and workspaces: the package folder is a link into a store outside any node_modules, or inside one.
@@ -161,8 +190,13 @@ interface NodeAnswer {
 // Runs in one `node` process over every case: from each real folder, which folder `require(name)` loads.
 const ORACLE = `
 const fs = require('node:fs'), path = require('node:path');
-const [names, ...roots] = JSON.parse(fs.readFileSync(0, 'utf8'));
-const out = roots.map((root) => {
+const Module = require('node:module');
+const [names, ...cases] = JSON.parse(fs.readFileSync(0, 'utf8'));
+const out = cases.map(({ root, nodePath, home }) => {
+  // The process's own global folders, as node sets them at start-up from its environment.
+  process.env.NODE_PATH = nodePath;
+  process.env.HOME = home;
+  Module._initPaths();
   const dirs = [root];
   for (let i = 0; i < dirs.length; i++)
     for (const d of fs.readdirSync(dirs[i], { withFileTypes: true })) if (d.isDirectory()) dirs.push(path.join(dirs[i], d.name));
@@ -184,10 +218,22 @@ const out = roots.map((root) => {
 process.stdout.write(JSON.stringify(out));
 `;
 
-function askNode(roots: string[]): NodeAnswer[] {
+/** What the node of the image would be given: NODE_PATH entries and HOME, as host paths inside the case's root. */
+function nodeEnvOf(root: string, t: Tree): { root: string; nodePath: string; home: string } {
+  const inRoot = (p: string) => join(root, posix.resolve('/', t.workdir, p).slice(1));
+  return { root, nodePath: t.nodePath.map((e) => (e === '' ? '' : inRoot(e))).join(':'), home: inRoot(t.home ?? '/root') };
+}
+
+function askNode(cases: { root: string; nodePath: string; home: string }[]): NodeAnswer[] {
   const env = { PATH: process.env.PATH ?? '', HOME: join(tmpdir(), 'no-such-home') };
-  const stdout = execFileSync(process.execPath, ['-e', ORACLE], { input: JSON.stringify([NAMES, ...roots]), env, encoding: 'utf8', maxBuffer: 256 * 1024 ** 2 });
+  const stdout = execFileSync(process.execPath, ['-e', ORACLE], { input: JSON.stringify([NAMES, ...cases]), env, encoding: 'utf8', maxBuffer: 256 * 1024 ** 2 });
   return JSON.parse(stdout) as NodeAnswer[];
+}
+
+/** The image config that gives the image's node the tree's NODE_PATH, HOME and working directory. */
+function configOf(t: Tree): typeof defaultConfig {
+  const env = [...(t.nodePath.length > 0 ? [`NODE_PATH=${t.nodePath.join(':')}`] : []), ...(t.home === undefined ? [] : [`HOME=${t.home}`])];
+  return { ...defaultConfig, config: { ...defaultConfig.config, ...(env.length > 0 ? { Env: env } : {}), ...(t.workdir ? { WorkingDir: `/${t.workdir}` } : {}) } };
 }
 
 const FOLDER_NAMED = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\/package\.json$/;
@@ -246,10 +292,10 @@ describe('npm packages: sbom-hunt agrees with node require.resolve inside the un
       const trees = seeds.map(generate);
       const roots = seeds.map((s) => join(work, `root-${s}`));
       trees.forEach((t, i) => writeTree(roots[i] as string, t));
-      const answers = askNode(roots.map((r) => realpathSync(r)));
+      const answers = askNode(roots.map((r, i) => nodeEnvOf(realpathSync(r), trees[i] as Tree)));
       for (const [i, t] of trees.entries()) {
         const s = seeds[i] as number;
-        const img = sealImage({ layers: [buildTar(layerOf(t))], config: defaultConfig, manifest: defaultManifest });
+        const img = sealImage({ layers: [buildTar(layerOf(t))], config: configOf(t), manifest: defaultManifest });
         const read = await readImage(memoryStore(img), { ref: `case-${s}` });
         const v = compare(realpathSync(roots[i] as string), read, answers[i] as NodeAnswer);
         counts[v.kind] += 1;

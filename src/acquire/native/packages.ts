@@ -6,7 +6,7 @@ import type { CatalogResult } from './catalogers/index.js';
 import { fileTimeOf } from './file-times.js';
 import type { KeptFile, LayerTimes } from './layered-files.js';
 import type { Limits } from './limits.js';
-import { isNodeLookupPath } from './catalogers/npm.js';
+import { catalogPackageJson, isNodeLookupPath, npmCataloger, npmLocation, npmLocationIn } from './catalogers/npm.js';
 import { basename, dirname } from './paths.js';
 import { visiblePaths, linkAliases, linkAliasesOf, type LinkAliases } from './symlinks.js';
 
@@ -28,6 +28,7 @@ export function catalogFiles(
   sink: CatalogSink,
   layerTimes: ReadonlyMap<string, LayerTimes> = new Map(),
   linkHistory: readonly ReadonlyMap<string, string>[] = [],
+  nodeFolders: readonly string[] = [],
 ): Package[] {
   const merged = new Map<string, Package>();
   const said = new Set<string>();
@@ -38,7 +39,7 @@ export function catalogFiles(
   const note = once(sink.note);
   const error = once(sink.error);
   const add = (file: KeptFile, at: string, deleted: boolean, lookup: (p: string) => KeptFile | undefined) => {
-    const result = file.found ? foundAt(file, at) : readKept(file, at, limits, lookup);
+    const result = file.found ? foundAt(file, at) : readKept(file, at, limits, lookup, nodeFolders);
     if (!result) return;
     result.notes.forEach(note);
     // What a later layer deleted is not there to be loaded: its unreadable files are remarks, not unknowns.
@@ -138,9 +139,15 @@ function symlinkLoopsNodeRefuses(final: readonly KeptFile[], aliases: LinkAliase
   return out;
 }
 
-function readKept(file: KeptFile, at: string, limits: Limits, lookup: (p: string) => KeptFile | undefined): CatalogResult | undefined {
+function readKept(file: KeptFile, at: string, limits: Limits, lookup: (p: string) => KeptFile | undefined, nodeFolders: readonly string[]): CatalogResult | undefined {
   const cataloger = catalogerFor(at);
   if (!cataloger) return undefined;
+  // A package folder in one of Node's global folders (NODE_PATH, ~/.node_modules) loads by its folder name too.
+  const global = cataloger === npmCataloger && !npmLocation(at) ? npmLocationIn(at, nodeFolders) : undefined;
+  if (global) {
+    if (file.unreadBytes !== undefined) return { packages: [], notes: [], errors: [`limit maxFileBytes exceeded: /${at} is ${file.unreadBytes} bytes; not read`] };
+    return catalogPackageJson(at, file.content, global, 'npm');
+  }
   if (file.unreadBytes !== undefined) return cataloger.catalogUnread?.(at, file.unreadBytes) ?? { packages: [], notes: [] };
   return cataloger.catalog(at, file.content, limits, lookup);
 }

@@ -47,6 +47,19 @@ export function npmLocation(path: string): NpmLocation | undefined {
   return undefined;
 }
 
+const FOLDER_PACKAGE = new RegExp(`^${NAME}/package\\.json$`);
+
+/** A package folder directly inside one of Node's global folders (NODE_PATH, ~/.node_modules: node-path.ts). */
+export function npmLocationIn(path: string, folders: readonly string[]): NpmLocation | undefined {
+  for (const f of folders) {
+    const prefix = f === '' ? '' : `${f}/`;
+    if (!path.startsWith(prefix)) continue;
+    const m = FOLDER_PACKAGE.exec(path.slice(prefix.length));
+    if (m) return { folder: m[1] as string };
+  }
+  return undefined;
+}
+
 export function npmPackage(name: string, version: string, path: string): FoundPackage {
   const pkg: FoundPackage = { ecosystem: 'npm', name, version, path };
   const purl = npmPurl(name, version);

@@ -1,0 +1,26 @@
+// Node's global folders from an image config: NODE_PATH as path.resolve reads it against the working directory,
+// HOME as the runtime sets it (the config's Env, else /root for root), and the two install prefixes' lib/node.
+import { describe, expect, it } from 'vitest';
+import { nodeSearchFolders } from '../../../src/acquire/native/node-path.js';
+
+const cfg = (config: Record<string, unknown>) => ({ config } as Parameters<typeof nodeSearchFolders>[0]);
+const PREFIXES = ['usr/local/lib/node', 'usr/lib/node'];
+
+describe('nodeSearchFolders', () => {
+  it('reads NODE_PATH (last assignment wins, empty entries dropped, relative ones against WorkingDir) and root HOME', () => {
+    const folders = nodeSearchFolders(cfg({ Env: ['NODE_PATH=/old', 'PATH=/bin', 'NODE_PATH=/opt/libs::vendor/../lib/js:/'], WorkingDir: '/srv/app' }));
+    expect(folders).toEqual(['opt/libs', 'srv/app/lib/js', '', 'root/.node_modules', 'root/.node_libraries', ...PREFIXES]);
+  });
+
+  it('takes HOME from Env, and for another user without one no home folders (its passwd entry is not read)', () => {
+    expect(nodeSearchFolders(cfg({ Env: ['HOME=/home/node'], User: 'node' }))).toEqual(['home/node/.node_modules', 'home/node/.node_libraries', ...PREFIXES]);
+    expect(nodeSearchFolders(cfg({ User: '1000:1000' }))).toEqual(PREFIXES);
+    expect(nodeSearchFolders(cfg({ User: '0:0' }))).toEqual(['root/.node_modules', 'root/.node_libraries', ...PREFIXES]);
+  });
+
+  it('ignores an Env that is not a list of strings, and a relative WorkingDir', () => {
+    expect(nodeSearchFolders(cfg({ Env: 'NODE_PATH=/x', WorkingDir: 'rel' }))).toEqual(['root/.node_modules', 'root/.node_libraries', ...PREFIXES]);
+    expect(nodeSearchFolders(cfg({ Env: [7, 'NODE_PATH=a'], WorkingDir: 'rel' }))).toEqual(['a', 'root/.node_modules', 'root/.node_libraries', ...PREFIXES]);
+    expect(nodeSearchFolders({} as Parameters<typeof nodeSearchFolders>[0])).toEqual(['root/.node_modules', 'root/.node_libraries', ...PREFIXES]);
+  });
+});
