@@ -67,3 +67,12 @@ if [ ! -x "$pnpm_dir/node_modules/.bin/pnpm" ]; then
   echo "==> npm install pnpm@$PNPM_VERSION into $pnpm_dir" >&2
   npm install --prefix "$pnpm_dir" --no-save --ignore-scripts --no-audit --no-fund "pnpm@$PNPM_VERSION" >/dev/null
 fi
+
+# Deno is not packaged by Debian: its Linux x64 binary, as Deno publishes it to the npm registry (the package the
+# `deno` npm wrapper installs), for the Deno npm cache oracle (test/oracle/deno-npm-cache.test.ts). ~90 MB, cached.
+DENO_VERSION=2.9.6
+deno_dir="${XDG_CACHE_HOME:-$HOME/.cache}/sbom-hunt-tools/deno-$DENO_VERSION"
+if [ "$(uname -sm)" = "Linux x86_64" ] && [ ! -x "$deno_dir/node_modules/@deno/linux-x64-glibc/deno" ]; then
+  echo "==> npm install @deno/linux-x64-glibc@$DENO_VERSION into $deno_dir" >&2
+  npm install --prefix "$deno_dir" --no-save --ignore-scripts --no-audit --no-fund "@deno/linux-x64-glibc@$DENO_VERSION" >/dev/null
+fi

@@ -21,7 +21,8 @@
  * 10: absolute and `..` member names (and hard-link targets) placed as containerd places them, not refused
  *    (test/oracle/layer-apply.test.ts, odd names).
  * 11: npm _cacache tarballs named in Artifactory's and npm pack's layouts too (scoped packages were missed).
- * 12: packages in Node's global folders (NODE_PATH, ~/.node_modules, <prefix>/lib/node) are listed.
+ * 12: packages in Node's global folders (NODE_PATH, ~/.node_modules, <prefix>/lib/node) are listed; Deno's npm cache
+ *    under any registry folder (localhost_4873, a URL path) and capitalised names (`_<base32>` folders).
  */
 export const NATIVE_READER_VERSION = 12;
 

@@ -15,8 +15,11 @@ import { errorFor, strictUtf8 } from './cataloger.js';
 // package.json files deeper inside a package (lib/package.json) are not packages either.
 const NAME = '((?:@[^/.][^/]*\\/)?[^/.@][^/]*)';
 const NODE_MODULES = new RegExp(`(?:^|/)node_modules/${NAME}/package\\.json$`);
-// $DENO_DIR/npm/<registry host>/<name>/<version>/ (Deno runs packages from there when there is no node_modules).
-const DENO = new RegExp(`(?:^|/)npm/[^/]+\\.[^/]+/${NAME}/([^/]+)/package\\.json$`);
+// $DENO_DIR/npm/<registry folder>/<name>/<version>[_<copy>]/ (Deno runs packages from there when there is no
+// node_modules). The registry folder is what Deno makes of the registry URL: `registry.npmjs.org`,
+// `localhost_4873`, `4873` for 127.0.0.1:4873 (seen with deno 2.9), the URL's path as further folders: any number
+// of segments, so the package is told by the version folder below its name (test/oracle/deno-npm-cache.test.ts).
+const DENO = new RegExp(`(?:^|/)npm/(?:[^/]+/)+?${NAME}/(\\d+\\.\\d+\\.\\d+[^/]*)/package\\.json$`);
 // ~/.bun/install/cache/<name>@<version>[@@@<n>]/ (Bun's global cache, hard-linked into node_modules).
 const BUN = /(?:^|\/)\.bun\/install\/cache\/((?:@[^/.][^/]*\/)?[^/.@][^/]*?)@([^/@]+)(?:@@@\d+)?\/package\.json$/;
 
@@ -27,6 +30,30 @@ const NODE_LOOKUP = new RegExp(`(?:^|/)node_modules(?:/@[^/.][^/]*)?(?:/${NAME})
 /** True when Node opens `<path>/package.json` (or a path below it) while resolving some bare specifier. */
 export function isNodeLookupPath(path: string): boolean {
   return NODE_LOOKUP.test(path);
+}
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/**
+ * A name with capitals is a folder `_<the name in lower-case base32, unpadded>` in Deno's cache (one segment, the
+ * scope's `/` included), so that it survives case-insensitive file systems: `BigName` is `_ijuwottbnvsq`. npm
+ * names never start with `_`; anything that does not decode to a name with capitals is taken as written.
+ */
+export function denoFolderName(folder: string): string {
+  if (!/^_[a-z2-7]+$/.test(folder)) return folder;
+  let bits = 0;
+  let value = 0;
+  const bytes: number[] = [];
+  for (const c of folder.slice(1)) {
+    value = (value << 5) | BASE32.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  const name = strictUtf8(Buffer.from(bytes));
+  return name !== undefined && name !== name.toLowerCase() && /^(?:@[^/.][^/]*\/)?[^/.@_][^/]*$/.test(name) ? name : folder;
 }
 
 export interface NpmLocation {
@@ -43,7 +70,7 @@ export function npmLocation(path: string): NpmLocation | undefined {
   const bun = BUN.exec(path);
   if (bun) return { folder: bun[1] as string, folderVersion: bun[2] as string };
   const deno = DENO.exec(path);
-  if (deno) return { folder: deno[1] as string, folderVersion: (deno[2] as string).replace(/_\d+$/, '') };
+  if (deno) return { folder: denoFolderName(deno[1] as string), folderVersion: (deno[2] as string).replace(/_\d+$/, '') };
   return undefined;
 }
 

@@ -93,6 +93,10 @@ describe('cataloger details', () => {
 
   it("Deno's and Bun's caches: the folder names the package; the version is package.json's, the folder's too when they differ", () => {
     expect(ids(run('deno-dir/npm/registry.npmjs.org/@scope/pkg/2.0.0_1/package.json', '{"name":"@scope/pkg","version":"2.0.0"}'))).toEqual(['npm:@scope/pkg@2.0.0']);
+    // Deno names a capitalised package by the base32 of its name, and a registry by host, port and path.
+    expect(ids(run('root/.cache/deno/npm/localhost_4873/_ijuwottbnvsq/4.0.0/package.json', '{"version":"4.0.0"}'))).toEqual(['npm:BigName@4.0.0']);
+    expect(ids(run('root/.cache/deno/npm/corp.example/api/npm/remote/_ijuwottbnvsq/4.0.0/package.json', '{"name":"BigName","version":"4.0.0"}'))).toEqual(['npm:BigName@4.0.0']);
+    expect(ids(run('root/.cache/deno/npm/4873/_notbase32x/1.0.0/package.json', '{"version":"1.0.0"}'))).toEqual(['npm:_notbase32x@1.0.0']);
     expect(ids(run('root/.bun/install/cache/@scope/pkg@2.0.0@@@1/package.json', '{"name":"@scope/pkg","version":"2.0.0"}'))).toEqual(['npm:@scope/pkg@2.0.0']);
     expect(ids(run('root/.bun/install/cache/axios@1.14.1@@@1/package.json', '{"name":"axios","version":"1.14.0"}'))).toEqual(['npm:axios@1.14.0', 'npm:axios@1.14.1']);
   });
