@@ -81,6 +81,16 @@ interface RootLoaders {
   toTrustMaterial: typeof import('@sigstore/verify').toTrustMaterial;
 }
 
+/**
+ * A CommonJS package's exports from a dynamic import(). Node (and vitest) give its named exports beside
+ * `default`; the CLI's bundle, split into chunks, hands them over as `default` alone (the sigstore packages are
+ * CommonJS): read from there, or every keyless check fails with "reading 'fromJSON'".
+ */
+function commonJsExports<T extends object>(mod: T): T {
+  const keys = Object.keys(mod);
+  return keys.length === 1 && keys[0] === 'default' ? ((mod as { default: T }).default ?? mod) : mod;
+}
+
 /** Reads the trusted root(s) and the identity flags into a policy; InputError naming the file when a root is bad. */
 export async function loadKeylessPolicy(trustedRootFile: string, flags: SignerIdentityFlags): Promise<KeylessPolicy> {
   const identity = oneOf(flags.certificateIdentity, flags.certificateIdentityRegexp, 'certificate-identity');
@@ -92,7 +102,7 @@ export async function loadKeylessPolicy(trustedRootFile: string, flags: SignerId
     throw new InputError(trustedRootFile, `cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   const values = parseJsonValues(text, trustedRootFile);
-  const [bundle, verify, specs] = await Promise.all([import('@sigstore/bundle'), import('@sigstore/verify'), import('@sigstore/protobuf-specs')]);
+  const [bundle, verify, specs] = await Promise.all([import('@sigstore/bundle').then(commonJsExports), import('@sigstore/verify').then(commonJsExports), import('@sigstore/protobuf-specs').then(commonJsExports)]);
   const load: RootLoaders = { fromJSON: (json) => specs.TrustedRoot.fromJSON(json), toTrustMaterial: verify.toTrustMaterial };
   const roots = values.map((v, i) => readRoot(v, trustedRootFile, values.length > 1 ? `root ${i + 1} of ${values.length}: ` : '', load));
   const libs: SigstoreLibs = { bundleFromJSON: bundle.bundleFromJSON, toSignedEntity: verify.toSignedEntity, Verifier: verify.Verifier };
