@@ -1,5 +1,5 @@
 // Acquired images x IOC index -> verdicts. Pure: worst wins, and unknown is never clean.
-import type { ImageResult, InventoryPackage, Match, PlatformResult, TimeSource, WindowCheck } from '../model/finding.js';
+import type { ImageResult, InventoryPackage, Match, PlatformResult, TimeSource, UncheckedIncident, WindowCheck } from '../model/finding.js';
 import { sourcesOf } from './build-time.js';
 import type { Package } from '../model/package.js';
 import type { AcquiredImage, AcquiredPlatform, DescribedImage } from '../model/target.js';
@@ -85,7 +85,30 @@ export function judgePlatform(p: AcquiredPlatform, index: IocIndex, opts: JudgeO
   if (fileSources.length > 0) result.created = { ...(result.created ?? { reliable: false }), sources: [...sourcesOf(result.created), ...fileSources] };
   if (p.evidence !== undefined) result.source = p.evidence;
   if (opts.keepPackages) result.packages = p.packages.map(inventoryPackage);
+  const named = [...files.unchecked.map((u) => ({ incident: u.incident, why: uncheckedFilesReason(u) })), ...images.unchecked.map((u) => ({ incident: u.incident, why: uncheckedImagesReason(u) }))];
+  const unchecked = uncheckedIncidents(verdict, named, p.errors[0], index, result.matches);
+  if (unchecked.length > 0) result.unchecked = unchecked;
   return result;
+}
+
+/**
+ * The incidents a platform or image with a verdict above unknown was not fully checked for: those of the
+ * indicators it could not look for, and every incident when part of it went unread (`unread`: what stopped the
+ * read), less the incidents it is affected by (answered whatever else went unread). An unknown one is unknown
+ * for all, and a clean one has none: nothing to list.
+ */
+function uncheckedIncidents(verdict: Verdict, named: readonly UncheckedIncident[], unread: string | undefined, index: IocIndex, matches: readonly Match[]): UncheckedIncident[] {
+  if (verdict === 'unknown' || verdict === 'clean') return [];
+  const out = new Map<string, string[]>();
+  const add = (incident: string, why: string) => {
+    const list = out.get(incident) ?? [];
+    if (!list.includes(why)) list.push(why);
+    out.set(incident, list);
+  };
+  for (const u of named) add(u.incident, u.why);
+  if (unread !== undefined) for (const id of [...index.incidents.map((i) => i.id), ...index.windows.map((w) => w.incident)]) add(id, `not fully read: ${unread}`);
+  for (const m of matches) if (m.inFinalFilesystem) out.delete(m.incident);
+  return [...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([incident, why]) => ({ incident, why: why.join('; ') }));
 }
 
 /** The most file times a platform's created block lists (the earliest first); the window check sees them all. */
@@ -167,6 +190,11 @@ export function judgeImage(img: AcquiredImage, index: IocIndex, opts: JudgeOptio
     platforms,
     workloads: [],
   };
+  // A platform that could not be read at all leaves the image unchecked for what the others do not answer.
+  const unreadPlatform = platforms.find((p) => p.verdict === 'unknown');
+  const unread = img.errors[0] ?? (unreadPlatform ? `${unreadPlatform.platform ?? 'a platform'}: ${unreadPlatform.reasons[0] ?? 'not read'}` : undefined);
+  const unchecked = uncheckedIncidents(result.verdict, platforms.flatMap((p) => p.unchecked ?? []), unread, index, result.matches);
+  if (unchecked.length > 0) result.unchecked = unchecked;
   if (img.digest !== undefined) result.digest = img.digest;
   if (first?.created !== undefined) result.created = first.created;
   if (first?.source !== undefined) result.source = first.source;

@@ -122,6 +122,17 @@ export interface PlatformResult {
   source?: Evidence;
   /** 1.2, only with `--include-packages` (and for `-f cyclonedx` / `-f spdx-json`): every package read. */
   packages?: InventoryPackage[];
+  /**
+   * 1.5. Incidents the platform could not be fully checked for although it has a verdict above unknown (an
+   * indicator it could not look for, part of it unread): for those it is unknown, whatever else it holds.
+   */
+  unchecked?: UncheckedIncident[];
+}
+
+/** An incident a platform or image was not fully checked for, and why. */
+export interface UncheckedIncident {
+  incident: string;
+  why: string;
 }
 
 /** One package as read from the platform, for the inventory output. */
@@ -183,4 +194,6 @@ export interface ImageResult {
   /** Every platform's own result; one entry for a single-platform image. */
   platforms: PlatformResult[];
   workloads: Workload[];
+  /** 1.5. As on a platform: the incidents this image, affected or suspect for another, was not fully checked for. */
+  unchecked?: UncheckedIncident[];
 }

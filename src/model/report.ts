@@ -125,6 +125,8 @@ export const ReportPackage = z.object({
   location: z.literal('download-cache').optional(),
 });
 
+export const ReportUnchecked = z.object({ incident: z.string(), why: z.string() });
+
 export const ReportPlatform = z.object({
   platform: z.string().optional(),
   digest: z.string().optional(),
@@ -136,6 +138,7 @@ export const ReportPlatform = z.object({
   matches: z.array(ReportMatch).default([]),
   source: ReportEvidence.optional(),
   packages: z.array(ReportPackage).optional(),
+  unchecked: z.array(ReportUnchecked).optional(),
 });
 
 export const ReportImage = z.object({
@@ -153,6 +156,7 @@ export const ReportImage = z.object({
   matches: z.array(ReportMatch).default([]),
   platforms: z.array(ReportPlatform).default([]),
   workloads: z.array(ReportWorkload).default([]),
+  unchecked: z.array(ReportUnchecked).optional(),
 });
 
 /** A package of one incident found in one image. */
@@ -197,6 +201,8 @@ export const ReportIncident = z.object({
   suspect: z.array(IncidentHit).default([]),
   /** 1.3: hits a person acknowledged: kept, never dropped, and not counted against a gate. */
   acknowledged: z.array(IncidentHit).default([]),
+  /** 1.5: images with no finding for this incident that could not be checked for it (unknown ones, and partial reads). */
+  unknown: z.array(IncidentHit).default([]),
 });
 export type ReportIncident = z.infer<typeof ReportIncident>;
 
@@ -214,6 +220,8 @@ export const ReportSummary = z.object({
     percent: z.number().min(0).max(100),
   }),
   attestedImages: z.number().int().nonnegative().optional(),
+  /** 1.5: images with a verdict above unknown not checked for every incident (counted against coverage). */
+  partial: z.number().int().nonnegative().optional(),
   /** 1.1: false when anything named was not enumerated or not fully read (coverage below 100%, or nothing at all). */
   complete: z.boolean().optional(),
 });

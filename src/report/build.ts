@@ -29,13 +29,17 @@ export function compareImages(a: ImageResult, b: ImageResult): number {
 }
 
 /**
- * Coverage counts an image as checked unless its verdict is unknown. The percent is rounded down to one
+ * Coverage counts an image as checked unless its verdict is unknown; one not checked for some incident
+ * (`partial`: affected or suspect for one, blind to another) makes the run incomplete. The percent is rounded down to one
  * decimal so a scan with one unchecked image never shows 100%; with no images nothing was checked, so 0%.
  * A source that could not be enumerated is an unknown entry of its own, so it counts against coverage too.
  */
 export function summarize(images: readonly ImageResult[], errors: readonly string[] = []): ReportSummary {
   const count = (v: ImageResult['verdict']) => images.filter((i) => i.verdict === v).length;
   const total = images.length;
+  // Affected or suspect for one incident but blind to another: counted as checked (coverage keeps its 1.0
+  // meaning), said in `partial`, and the answer is not complete.
+  const partial = images.filter((i) => i.verdict !== 'unknown' && (i.unchecked?.length ?? 0) > 0).length;
   const checked = total - count('unknown');
   return {
     images: total,
@@ -44,11 +48,12 @@ export function summarize(images: readonly ImageResult[], errors: readonly strin
     unknown: count('unknown'),
     clean: count('clean'),
     ...(count('acknowledged') > 0 ? { acknowledged: count('acknowledged') } : {}),
+    ...(partial > 0 ? { partial } : {}),
     coverage: { checked, total, percent: total === 0 ? 0 : Math.floor((checked * 1000) / total) / 10 },
     // A warm run answers from the cache: an SBOM first read from an attestation still counts as attested.
     attestedImages: images.filter((i) => i.source && (ATTESTED_KINDS.has(i.source.kind) || ATTESTED_KINDS.has(i.source.cachedFrom ?? ''))).length,
     // Fail closed: nothing looked at, or anything unread, or a scan-level problem, is not a complete answer.
-    complete: total > 0 && checked === total && errors.length === 0,
+    complete: total > 0 && checked === total && partial === 0 && errors.length === 0,
   };
 }
 

@@ -103,7 +103,7 @@ export function headline(s: ReportSummary): string {
   const noun = s.images === 1 ? 'image' : 'images';
   return (
     `${s.images} ${noun}: ${s.affected} affected, ${s.suspect} suspect, ${s.unknown} unknown, ${s.acknowledged ? `${s.acknowledged} acknowledged, ` : ''}${s.clean} clean; ` +
-    `coverage ${s.coverage.percent}% (${s.coverage.checked} of ${s.coverage.total} checked)`
+    `coverage ${s.coverage.percent}% (${s.coverage.checked} of ${s.coverage.total} checked${s.partial ? `; ${s.partial} not checked for every incident` : ''})`
   );
 }
 

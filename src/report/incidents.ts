@@ -53,11 +53,27 @@ export function findingFor(img: ImageResult, incident: string): { kind: 'affecte
   return { kind: 'suspect', hit: { ...base, why: why.join('; '), packages: packagesOf(deleted) } };
 }
 
-function blastRadius(images: readonly ImageResult[], incident: string): Pick<ReportIncident, 'affected' | 'suspect' | 'acknowledged'> {
-  const lists = { affected: [] as IncidentHit[], suspect: [] as IncidentHit[], acknowledged: [] as IncidentHit[] };
+/**
+ * Unknown for an incident: an image with no finding for it that could not be read (unknown for every incident),
+ * or that was not fully checked for it (an SBOM that lists no files, a platform left unread) though it has a
+ * finding for another: never left out of the incident's blast radius as if it were clean.
+ */
+export function uncheckedHit(img: ImageResult, incident: string): IncidentHit | undefined {
+  const base = { ref: img.ref, digest: img.digest, ...(img.describes ? { describes: img.describes } : {}), packages: [] };
+  if (img.verdict === 'unknown') return { ...base, why: img.reasons[0] ?? 'not read' };
+  const gap = img.unchecked?.find((u) => u.incident === incident);
+  return gap ? { ...base, why: gap.why } : undefined;
+}
+
+function blastRadius(images: readonly ImageResult[], incident: string): Pick<ReportIncident, 'affected' | 'suspect' | 'acknowledged' | 'unknown'> {
+  const lists = { affected: [] as IncidentHit[], suspect: [] as IncidentHit[], acknowledged: [] as IncidentHit[], unknown: [] as IncidentHit[] };
   for (const img of images) {
     const h = hitFor(img, incident);
     if (h) lists[h.kind].push(h.hit);
+    else {
+      const u = uncheckedHit(img, incident);
+      if (u) lists.unknown.push(u);
+    }
   }
   return lists;
 }

@@ -1,5 +1,5 @@
 // Copies image results into the report's canonical shape, so JSON key order and list order are the same on every run.
-import type { CreatedTime, ImageResult, InventoryPackage, Match, PlatformResult, WindowCheck, Workload } from '../model/finding.js';
+import type { CreatedTime, ImageResult, InventoryPackage, Match, PlatformResult, UncheckedIncident, WindowCheck, Workload } from '../model/finding.js';
 import type { Evidence } from '../model/package.js';
 import type { DescribedImage } from '../model/target.js';
 import { maskSecrets } from '../adapters/exec.js';
@@ -77,7 +77,13 @@ function platform(p: PlatformResult): PlatformResult {
     matches: matches(p.matches),
     source: evidence(p.source),
     ...(p.packages ? { packages: p.packages.map(inventoryPackage) } : {}),
+    ...(p.unchecked?.length ? { unchecked: uncheckedList(p.unchecked) } : {}),
   };
+}
+
+/** Gaps by incident; their reasons quote input (paths, URLs): masked like every reason. */
+function uncheckedList(list: readonly UncheckedIncident[]): UncheckedIncident[] {
+  return list.map((u) => ({ incident: u.incident, why: maskSecrets(u.why) })).sort((a, b) => byText(a.incident, b.incident));
 }
 
 function inventoryPackage(p: InventoryPackage): InventoryPackage {
@@ -126,5 +132,6 @@ export function normalizeImage(img: ImageResult): ImageResult {
     workloads: list(img.workloads)
       .map(workload)
       .sort((a, b) => byText(workloadKey(a), workloadKey(b))),
+    ...(img.unchecked?.length ? { unchecked: uncheckedList(img.unchecked) } : {}),
   };
 }

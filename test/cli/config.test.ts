@@ -83,7 +83,8 @@ describe('precedence: flag > env > file > default', () => {
   });
 
   it('a real scan obeys it: the file says suspect, env says none, the flag says affected', async () => {
-    const cwd = folder({ '.sbom-hunt.yaml': 'fail-on: suspect\nformat: json\n' });
+    // The axios feed alone: the SBOM lists no files, which the bundled litellm_init.pth indicator needs (exit 4).
+    const cwd = folder({ '.sbom-hunt.yaml': `fail-on: suspect\nformat: json\nioc: [${JSON.stringify(path.join(repoRoot, 'iocs/axios-2026-03.yaml'))}]\n` });
     const sbom = path.join(repoRoot, 'fixtures/fleet/web-frontend.spdx.json');
     const fromFile = await runCli(['scan', sbom, '-q'], { cwd });
     expect(fromFile.code).toBe(1);

@@ -40,7 +40,8 @@ interface Seen {
 }
 
 async function scan(...args: string[]): Promise<Seen> {
-  const r = await runCli(['scan', ...args, '-f', 'json', '-q', '--no-push-times', '--no-cache'], { cwd: root });
+  // The axios feed alone: the SBOMs list no files, and the bundled litellm_init.pth indicator would add an incomplete line.
+  const r = await runCli(['scan', ...args, '-f', 'json', '-q', '--no-push-times', '--no-cache', '--ioc', path.join(repoRoot, 'iocs/axios-2026-03.yaml')], { cwd: root });
   const report = r.stdout ? (JSON.parse(r.stdout) as { images: { ref: string; verdict: string }[] }) : { images: [] };
   return { code: r.code, images: report.images.map((i) => `${i.verdict} ${i.ref}`).sort(), stderr: r.stderr };
 }

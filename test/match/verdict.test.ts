@@ -129,3 +129,36 @@ describe('judgeImage', () => {
     expect(r.platforms.every((p) => p.matches.length === 1)).toBe(true);
   });
 });
+
+describe('incidents an image with a finding could not be checked for', () => {
+  // What a native read records as the file indicators it looked for (fileIndicatorKey).
+  const LOOKED = JSON.stringify(['/**/site-packages/litellm_init.pth', '', -1]);
+  const both = buildIocIndex(
+    iocSet(
+      incident('axios-2026-03', [ioc('npm', 'axios', ['1.14.1'])]),
+      incident('litellm', [ioc('pypi', 'litellm', ['1.82.7'])], { files: [{ path: '/**/site-packages/litellm_init.pth' }] }),
+    ),
+  );
+
+  it('affected for one incident, no file list for the other: affected, and unchecked for the other with the reason', () => {
+    const judged = judgeImage(image([platform({ packages: [AXIOS_BAD] })]), both);
+    expect(judged.verdict).toBe('affected');
+    expect(judged.unchecked).toEqual([{ incident: 'litellm', why: expect.stringContaining('the source lists no files') }]);
+    expect(judged.platforms[0]!.unchecked).toEqual(judged.unchecked);
+  });
+
+  it('a platform left unread leaves the image unchecked for every incident its other platforms do not answer', () => {
+    const judged = judgeImage(image([platform({ platform: 'linux/amd64', packages: [AXIOS_BAD], files: { kind: 'native', records: [], checked: [LOOKED] } }), platform({ platform: 'linux/arm64', errors: ['layer sha256:9 truncated'] })]), both);
+    expect(judged.verdict).toBe('affected');
+    expect(judged.unchecked).toEqual([{ incident: 'litellm', why: 'not fully read: linux/arm64: layer sha256:9 truncated' }]);
+  });
+
+  it('part of a platform unread while it is affected: unchecked for the rest; a clean or unknown one lists nothing', () => {
+    const partlyRead = judgePlatform(platform({ packages: [AXIOS_BAD], errors: ['layer sha256:9 truncated'], files: { kind: 'native', records: [], checked: [LOOKED] } }), both);
+    expect(partlyRead.verdict).toBe('affected');
+    expect(partlyRead.unchecked).toEqual([{ incident: 'litellm', why: 'not fully read: layer sha256:9 truncated' }]);
+    expect(judgePlatform(platform({ files: { kind: 'native', records: [], checked: [LOOKED] } }), both).unchecked).toBeUndefined();
+    expect(judgePlatform(platform({ errors: ['gone'] }), both)).toMatchObject({ verdict: 'unknown' });
+    expect(judgePlatform(platform({ errors: ['gone'] }), both).unchecked).toBeUndefined();
+  });
+});

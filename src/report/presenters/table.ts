@@ -71,7 +71,15 @@ function incidentLines(x: Ctx, inc: ReportIncident): string[] {
   for (const hit of inc.affected) lines.push(...hitLines(x, hit, 'affected'));
   for (const hit of inc.suspect) lines.push(...hitLines(x, hit, 'suspect'));
   for (const hit of inc.acknowledged) lines.push(...hitLines(x, hit, 'acknowledged'));
-  if (inc.affected.length + inc.suspect.length + inc.acknowledged.length === 0) lines.push('  no affected or suspect images');
+  // Images affected or suspect for another incident but blind to this one, each with why; the unread ones, counted
+  // (each is under "Unknown" below with its reason): an incident with none found is not one with none checked.
+  const unread = inc.unknown.filter((hit) => imageOf(x.report, hit)?.verdict === 'unknown');
+  if (inc.affected.length + inc.suspect.length + inc.acknowledged.length === 0) lines.push(...fitText(inc.unknown.length === 0 ? 'no affected or suspect images' : 'no affected or suspect images among those checked', x.width, '  ', '    '));
+  for (const hit of inc.unknown.filter((h) => !unread.includes(h))) {
+    const img = imageOf(x.report, hit);
+    lines.push(...headLine(x, 'unknown', hit, `(${evidenceLabel(img?.source)})`), ...fitText(hit.why, x.width, INDENT, HANG), ...workloadLines(x, img));
+  }
+  if (unread.length > 0) lines.push(...fitText(`${unread.length} image${unread.length === 1 ? '' : 's'} could not be read at all: unknown for this incident too (listed under Unknown)`, x.width, '  ', '    '));
   return lines;
 }
 

@@ -37,9 +37,10 @@ function hitCount(report: Report, hits: readonly IncidentHit[]): string {
 }
 
 export function headlines(report: Report): string {
-  const { unknown, coverage } = report.summary;
+  const { coverage } = report.summary;
   const items = report.incidents.map((inc) => {
-    const text = `${inc.id}: ${hitCount(report, inc.affected)} affected, ${hitCount(report, inc.suspect)} suspect, ${plural(unknown, 'image')} unknown, coverage ${coverage.percent}% (${coverage.checked}/${coverage.total})`;
+    // Unknown for this incident: the unread images and those not checked for it (an SBOM listing no files).
+    const text = `${inc.id}: ${hitCount(report, inc.affected)} affected, ${hitCount(report, inc.suspect)} suspect, ${hitCount(report, inc.unknown)} unknown, coverage ${coverage.percent}% (${coverage.checked}/${coverage.total})`;
     return `<li class="${inc.affected.length > 0 ? 'has-affected' : ''}" data-incident="${esc(inc.id)}">${esc(text)}</li>`;
   });
   return `<ul class="headlines">${items.join('')}</ul>`;
@@ -58,7 +59,7 @@ function packagesCell(hit: IncidentHit): string {
 
 interface Row {
   hit: IncidentHit;
-  verdict: 'affected' | 'suspect';
+  verdict: 'affected' | 'suspect' | 'unknown';
   workload?: Workload;
   img?: ImageResult;
 }
@@ -66,7 +67,9 @@ interface Row {
 function groupRows(report: Report, inc: ReportIncident): Map<string, Row[]> {
   const groups = new Map<string, Row[]>();
   const add = (key: string, row: Row) => groups.set(key, [...(groups.get(key) ?? []), row]);
-  for (const [verdict, hits] of [['affected', inc.affected], ['suspect', inc.suspect]] as const) {
+  // Unknown rows are the images checked for other incidents but not this one; the unread ones have their own section.
+  const partial = inc.unknown.filter((hit) => imageOf(report, hit)?.verdict !== 'unknown');
+  for (const [verdict, hits] of [['affected', inc.affected], ['suspect', inc.suspect], ['unknown', partial]] as const) {
     for (const hit of hits) {
       const img = imageOf(report, hit);
       const base = { hit, verdict, ...(img ? { img } : {}) };
@@ -80,7 +83,7 @@ function groupRows(report: Report, inc: ReportIncident): Map<string, Row[]> {
 function hitRow(r: Row): string {
   const w = r.workload ? `${esc(`${r.workload.kind}/${r.workload.name}`)}<br><span class="muted">container ${esc(r.workload.container)}, ${r.workload.pods} pods</span>` : '<span class="muted">-</span>';
   const built = r.img ? esc(createdLabel(r.img.created)) : '-';
-  return `<tr data-verdict="${r.verdict}"><td>${verdictBadge(r.verdict)}</td><td>${w}</td><td><code>${escPath(r.hit.ref)}</code>${describedCell(r.hit)}<br><code class="muted">${esc(shortDigest(r.hit.digest))}</code></td><td>${packagesCell(r.hit)}</td><td>${esc(r.hit.why)}<br><span class="muted">built ${built}</span></td></tr>`;
+  return `<tr data-verdict="${r.verdict}"><td>${verdictBadge(r.verdict)}</td><td>${w}</td><td><code>${escPath(r.hit.ref)}</code>${describedCell(r.hit)}<br><code class="muted">${esc(shortDigest(r.hit.digest))}</code></td><td>${r.verdict === 'unknown' ? '<span class="muted">not checked</span>' : packagesCell(r.hit)}</td><td>${esc(r.hit.why)}<br><span class="muted">built ${built}</span></td></tr>`;
 }
 
 export function incidentSection(report: Report, inc: ReportIncident, timeline: string): string {
@@ -91,8 +94,14 @@ export function incidentSection(report: Report, inc: ReportIncident, timeline: s
   );
   return `<section aria-labelledby="inc-${esc(inc.id)}"><h2 id="inc-${esc(inc.id)}">${esc(inc.id)}: ${esc(inc.title)}</h2>
 <p>Compromise window: ${windows}. ${inc.notes ? esc(inc.notes) : ''}</p>${refs ? `<ul>${refs}</ul>` : ''}
-${groups.length > 0 ? groups.join('') : '<p>No image is affected or suspect for this incident.</p>'}
+${groups.length > 0 ? groups.join('') : '<p>No image is affected or suspect for this incident.</p>'}${unreadLine(report, inc)}
 ${timeline}<p class="legend">Marks: ▲ affected, ◆ suspect, ■ unknown, ● clean. ◀ N and N ▶ count images built before or after the period shown.</p></section>`;
+}
+
+/** The images nobody could read count for every incident: said under each one, listed once in the unknown section. */
+function unreadLine(report: Report, inc: ReportIncident): string {
+  const unread = inc.unknown.filter((hit) => imageOf(report, hit)?.verdict === 'unknown').length;
+  return unread > 0 ? `<p>${esc(plural(unread, 'image'))} could not be read at all: unknown for this incident too (see Unknown).</p>` : '';
 }
 
 export function unknownSection(report: Report): string {
