@@ -1,4 +1,4 @@
-// A loopback npm registry for the package managers' differential tests (yarn, pnpm): tarballs `npm pack` made
+// A loopback npm registry for the package managers' differential tests (npm, yarn, pnpm): tarballs `npm pack` made
 // from generated package folders, served with packuments as registry.npmjs.org serves them (scoped names as
 // `@scope%2fname`), so the real tools resolve semver ranges and fetch without the network.
 import { execFile } from 'node:child_process';
@@ -17,17 +17,28 @@ export interface NpmDef {
   version: string;
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
   os?: string[];
   cpu?: string[];
+  /** Packages packed inside this one's tarball (node_modules/<name>), named in its bundleDependencies. */
+  bundled?: NpmDef[];
 }
 
 const tarballName = (d: NpmDef) => `${d.name.replace('@', '').replace('/', '-')}-${d.version}.tgz`;
 
-/** The package folder of one definition: its package.json and an index.js. */
+/** A definition's package.json: its bundled packages become dependencies named in bundleDependencies. */
+function manifestOf({ bundled, ...d }: NpmDef): Record<string, unknown> {
+  if (!bundled?.length) return d;
+  const dependencies = { ...d.dependencies, ...Object.fromEntries(bundled.map((b) => [b.name, b.version])) };
+  return { ...d, dependencies, bundleDependencies: bundled.map((b) => b.name) };
+}
+
+/** The package folder of one definition: its package.json, an index.js and its bundled packages' folders. */
 export async function writeNpmPackage(dir: string, d: NpmDef): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'package.json'), `${JSON.stringify({ ...d, main: 'index.js', license: 'MIT' }, null, 2)}\n`);
+  await writeFile(join(dir, 'package.json'), `${JSON.stringify({ ...manifestOf(d), main: 'index.js', license: 'MIT' }, null, 2)}\n`);
   await writeFile(join(dir, 'index.js'), `module.exports = ${JSON.stringify(`${d.name}@${d.version}`)};\n`);
+  for (const b of d.bundled ?? []) await writeNpmPackage(join(dir, 'node_modules', b.name), b);
 }
 
 /** `npm pack` of every definition into `dir` (file names as npm writes them, e.g. `acme-http-1.0.0.tgz`). */
@@ -63,7 +74,7 @@ export async function serveNpmRegistry(dir: string): Promise<NpmRegistry> {
         shasum: createHash('sha1').update(body).digest('hex'),
         integrity: `sha512-${createHash('sha512').update(body).digest('base64')}`,
       };
-      return [d.version, { ...d, dist }] as const;
+      return [d.version, { ...manifestOf(d), dist }] as const;
     });
     const stable = versions.filter((d) => !d.version.includes('-')).map((d) => d.version);
     return { name, 'dist-tags': { latest: stable.at(-1) ?? versions.at(-1)!.version }, versions: Object.fromEntries(entries) };

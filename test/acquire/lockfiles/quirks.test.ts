@@ -63,6 +63,60 @@ describe('npm', () => {
     const doc = { lockfileVersion: 1, dependencies: { ax: { version: 'npm:axios@1.14.1' } } };
     expect(summary(npmLockParser.parse(JSON.stringify(doc), '/package-lock.json').packages)).toEqual(['axios@1.14.1 <- ']);
   });
+
+  // As `npm install --lockfile-version 1` (npm 11) and npm 6 write them (test/oracle/package-lock.test.ts): a
+  // `file:` folder is a link to the project's own folder, and what is nested under it is installed there.
+  it('v1: a `file:` folder or workspace is the project own, its nested packages in that folder', () => {
+    const doc = {
+      lockfileVersion: 1,
+      dependencies: {
+        '@app/ws': { version: 'file:packages/ws', requires: { leaf: '^1.0.0' }, dependencies: { leaf: { version: '1.2.0' } } },
+        localdir: { version: 'file:localdir', requires: { BigName: '*' } },
+        BigName: { version: '4.0.0' },
+        mid: { version: '1.0.0', requires: { leaf: '^2.0.0' } },
+        leaf: { version: '2.0.0' },
+      },
+    };
+    const manifest = { dependencies: { localdir: 'file:./localdir', mid: '^1.0.0' }, workspaces: ['packages/*'] };
+    const result = npmLockParser.parse(JSON.stringify(doc), '/package-lock.json', { manifest });
+    // The workspace finds its own leaf in packages/ws/node_modules; the hoisted one only mid needs.
+    expect(summary(result.packages)).toEqual(['BigName@4.0.0 <- ', 'leaf@1.2.0 <- ', 'leaf@2.0.0 <- mid@1.0.0', 'mid@1.0.0 <- ']);
+  });
+
+  // npm records these by their source in place of a version and reads the version from the tarball's file name
+  // (<name>-<semver>.tgz; a registry-layout URL names the package too); a git dependency's is not recorded.
+  it('v1: a git, `file:` tarball or URL source has the version its tarball file name says, or none', () => {
+    const host = 'http://127.0.0.1:4873';
+    const doc = {
+      lockfileVersion: 1,
+      dependencies: {
+        gitdep: { version: 'git+file:///src/gitdep#05f9bf018735121ffd13ae343d02b86f9af38c5d', from: 'gitdep@git+file:///src/gitdep#v1' },
+        tarred: { version: 'file:vendor/tarred-1.0.0.tgz', integrity: 'sha512-URTG9H262nST9Grx6hVtIy1zNvS18mhJBBWe/1su+d2kNcVn60TtbS2eTG9573sOUqINmjKK1qVGDRczGc0jJw==' },
+        plain: { version: 'file:vendor/plain.tgz' },
+        '@acme/scoped': { version: 'file:../vendor/scoped-0.2.0-rc.1.tgz' },
+        urlpkg: { version: `${host}/urlpkg/-/urlpkg-1.0.0.tgz` },
+        renamed: { version: `${host}/@acme%2fother/-/other-2.0.0.tgz` },
+        mirrored: { version: `${host}/files/-/mirrored-1.0.0.tgz` },
+      },
+    };
+    const result = npmLockParser.parse(JSON.stringify(doc), '/package-lock.json');
+    expect(summary(result.packages)).toEqual([
+      '@acme/other@2.0.0 <- ',
+      '@acme/scoped@0.2.0-rc.1 <- ',
+      'gitdep@ <- ',
+      'mirrored@ <- ',
+      'plain@ <- ',
+      'tarred@1.0.0 <- ',
+      'urlpkg@1.0.0 <- ',
+    ]);
+    expect(result.packages.find((p) => p.name === 'urlpkg')?.resolved).toBe(`${host}/urlpkg/-/urlpkg-1.0.0.tgz`);
+    expect(result.notes).toContain(
+      "/package-lock.json: node_modules/tarred is file:vendor/tarred-1.0.0.tgz: lockfileVersion 1 records where it came from, not its version; tarred@1.0.0 as its tarball's file name says, as npm reads it",
+    );
+    expect(result.notes).toContain(
+      '/package-lock.json: node_modules/gitdep is git+file:///src/gitdep#05f9bf018735121ffd13ae343d02b86f9af38c5d: lockfileVersion 1 records where it came from, not its version; listed without one',
+    );
+  });
 });
 
 describe('yarn', () => {
