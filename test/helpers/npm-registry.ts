@@ -44,13 +44,13 @@ export async function writeNpmPackage(dir: string, d: NpmDef): Promise<void> {
 /** `npm pack` of every definition into `dir` (file names as npm writes them, e.g. `acme-http-1.0.0.tgz`). */
 export async function packNpmPackages(dir: string, defs: NpmDef[]): Promise<void> {
   await mkdir(dir, { recursive: true });
-  for (const [i, d] of defs.entries()) {
-    const src = join(dir, '..', 'npm-src', String(i));
-    await writeNpmPackage(src, d);
-    const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: src, env: { ...process.env, npm_config_update_notifier: 'false' } });
-    const made = stdout.trim().split('\n').pop()!;
-    if (made !== tarballName(d)) await rename(join(dir, made), join(dir, tarballName(d)));
-  }
+  const srcs = defs.map((_, i) => join(dir, '..', 'npm-src', String(i)));
+  for (const [i, d] of defs.entries()) await writeNpmPackage(srcs[i]!, d);
+  // One npm for all the folders: it prints each tarball's name, in order (a process each cost ~0.6 s a package).
+  const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', dir, ...srcs], { env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const made = stdout.trim().split('\n');
+  if (made.length !== defs.length) throw new Error(`npm pack made ${made.length} tarballs for ${defs.length} packages:\n${stdout}`);
+  for (const [i, d] of defs.entries()) if (made[i] !== tarballName(d)) await rename(join(dir, made[i]!), join(dir, tarballName(d)));
   await writeFile(join(dir, 'index.json'), JSON.stringify(defs));
 }
 
