@@ -70,7 +70,8 @@ function platform(p: PlatformResult): PlatformResult {
     platform: p.platform,
     digest: p.digest,
     verdict: p.verdict,
-    reasons: list(p.reasons),
+    // The image's reasons are its platforms' (masked there), but the JSON report prints each platform's own too.
+    reasons: list(p.reasons).map((r) => maskSecrets(r)),
     packageCount: p.packageCount,
     created: created(p.created),
     windows: list(p.windows).map(windowCheck),

@@ -167,6 +167,16 @@ describe('the JSON report', () => {
     expect(parsed).toMatchObject({ incidents: [], windows: [], errors: [], notes: [] });
   });
 
+  // A lockfile note quotes its source: a private git dependency's URL carries a token (npm v1 writes it so).
+  it('masks URL credentials in a platform reason as in the image reason', () => {
+    const note = '/package-lock.json: node_modules/priv is git+https://ghp_tok3n:x-oauth-basic@github.com/org/priv.git#abc: listed without one';
+    const platform: ImageResult['platforms'][number] = { verdict: 'clean', reasons: [note], packageCount: 1, windows: [], matches: [] };
+    const out = sink();
+    presenters.json(buildReport([image('dir:/src', 'clean', { reasons: [note], platforms: [platform] })], sampleIocs, sampleMeta), out, { color: false });
+    expect(out.text()).not.toContain('ghp_tok3n');
+    expect(JSON.parse(out.text()).images[0].platforms[0].reasons).toEqual([note.replace('ghp_tok3n:x-oauth-basic', '***')]);
+  });
+
   it('is read back by the Report schema unchanged (what `report merge` relies on)', () => {
     const out = sink();
     presenters.json(report(), out, { color: false });
