@@ -9,15 +9,17 @@
 // `<name>-<version>.tgz` or not, which decides what a lockfileVersion 1 entry can say. The oracle is every
 // package.json under node_modules (a real folder; symlinks are links to the project's own folders and
 // workspaces), the name and version it declares, one per name and version; `npm ls --all --json --long` must say
-// the same, and sbom-hunt's list for the lockfile must equal it. npm's hidden lockfile
-// (node_modules/.package-lock.json), which the image cataloger reads, must list the same.
+// the same, and sbom-hunt's list for the lockfile must equal it; each chain sbom-hunt gives (`via …`) must be a
+// path in npm ls's tree. npm's hidden lockfile (node_modules/.package-lock.json), which the image cataloger
+// reads, must list the same.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { copyFile, lstat, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { npmLockParser } from '../../src/acquire/lockfiles/npm.js';
 import { npmLockfileCataloger } from '../../src/acquire/native/catalogers/npm-lockfile.js';
 import { inventoryByFile } from '../helpers/lockfile-oracle.js';
 import { type NpmDef, npmTarballName, packNpmPackages, serveNpmRegistry, writeNpmPackage } from '../helpers/npm-registry.js';
@@ -143,6 +145,7 @@ interface LsNode {
   version?: string;
   path?: string;
   missing?: boolean;
+  peerDependencies?: Record<string, string>;
   dependencies?: Record<string, LsNode>;
 }
 
@@ -158,6 +161,62 @@ async function listed(node: LsNode, out = new Set<string>()): Promise<Set<string
   return out;
 }
 
+/** npm ls's tree as edges between install paths (relative to the project), each labelled `name@version`. */
+interface Tree {
+  labels: Map<string, string>;
+  children: Map<string, Set<string>>;
+  /** What the project and its own folders (workspaces, `file:` folders) depend on. */
+  direct: Set<string>;
+  /** Labels of packages some package in the tree has as a peer dependency. */
+  peers: Set<string>;
+}
+
+function treeOf(dir: string, ls: LsNode): Tree {
+  const tree: Tree = { labels: new Map(), children: new Map(), direct: new Set(), peers: new Set() };
+  const own = (path: string) => !path.split('/').includes('node_modules') || lstatSync(join(dir, path)).isSymbolicLink();
+  const visit = (node: LsNode, at: string) => {
+    for (const dep of Object.values(node.dependencies ?? {})) {
+      if (dep.missing || !dep.path) continue;
+      const path = relative(ls.path!, dep.path);
+      // A link (its path is the link's or its target's) is one of the project's own folders: what it depends on is direct.
+      if (own(path)) {
+        visit(dep, path);
+        continue;
+      }
+      tree.labels.set(path, `${dep.name}@${dep.version}`);
+      if (node.peerDependencies && dep.name && Object.keys(node.peerDependencies).some((n) => dep.path!.endsWith(`/node_modules/${n}`))) tree.peers.add(`${dep.name}@${dep.version}`);
+      if (own(at)) tree.direct.add(path);
+      else tree.children.set(at, (tree.children.get(at) ?? new Set()).add(path));
+      visit(dep, path);
+    }
+  };
+  visit(ls, '');
+  return tree;
+}
+
+/** Whether `chain` (direct dependency first, the package last) is a path in npm's tree; `name@` matches any version of name. */
+function inTree(tree: Tree, chain: string[]): boolean {
+  const fits = (path: string, label: string) => (label.endsWith('@') ? tree.labels.get(path)?.startsWith(label) : tree.labels.get(path) === label);
+  let at = [...tree.direct].filter((p) => fits(p, chain[0]!));
+  for (const label of chain.slice(1)) at = at.flatMap((p) => [...(tree.children.get(p) ?? [])].filter((c) => fits(c, label)));
+  return at.length > 0;
+}
+
+/**
+ * The chains sbom-hunt's lockfile reader gives (`via …`) that are not paths in npm's tree, and the packages given
+ * none. Only a lockfileVersion 1 package that npm installed as a peer may have none: npm 7+ leaves peers out of
+ * v1 `requires`, so the file does not say whose peer it is.
+ */
+function chainsNotInTree(dir: string, format: Format, tree: Tree): string[] {
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as unknown;
+  const { packages } = npmLockParser.parse(readFileSync(join(dir, format.file), 'utf8'), `/${format.file}`, { manifest });
+  return packages
+    .filter((p) => p.dependencyPath !== undefined || format.lockfileVersion !== 1 || !tree.peers.has(`${p.name}@${p.version}`))
+    .map((p) => [...(p.dependencyPath ?? ['(none)']), `${p.name}@${p.version}`])
+    .filter((chain) => !inTree(tree, chain))
+    .map((chain) => chain.join(' > '));
+}
+
 const npmEnv = (cache: string): NodeJS.ProcessEnv => {
   // npm run passes its own configuration down as npm_config_* (userconfig, cache, ...): none of it may reach this npm.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
@@ -167,7 +226,7 @@ const npmEnv = (cache: string): NodeJS.ProcessEnv => {
 async function installProject(project: ReturnType<typeof generate>, format: Format, sources: string, cache: string): Promise<string> {
   const env = npmEnv(cache);
   const { stdout: version } = await run('npm', ['--version'], { env });
-  return cachedBuild('npm-case', { project, format, sources, version }, async (dir) => {
+  return cachedBuild('npm-case', { project, format, sources, version, layout: 2 }, async (dir) => {
     const registry = await serveNpmRegistry(join(sources, 'registry'));
     try {
       await writeFile(join(dir, 'package.json'), JSON.stringify(project.manifest, null, 2).replaceAll('${REGISTRY}', registry.url).replaceAll('${SOURCES}', sources));
@@ -184,7 +243,9 @@ async function installProject(project: ReturnType<typeof generate>, format: Form
       const all = await installed(dir);
       for (const ws of ['packages/ws', 'localdir']) await installed(join(dir, ws), all);
       const ls = await run('npm', ['ls', '--all', '--json', '--long'], { cwd: dir, env, maxBuffer: 64 << 20 });
-      await writeFile(join(dir, 'oracle.json'), JSON.stringify({ installed: [...all].sort(), listed: [...(await listed(JSON.parse(ls.stdout) as LsNode))].sort() }));
+      const tree = JSON.parse(ls.stdout) as LsNode;
+      await writeFile(join(dir, 'oracle.json'), JSON.stringify({ installed: [...all].sort(), listed: [...(await listed(tree))].sort() }));
+      await writeFile(join(dir, 'ls.json'), ls.stdout);
     } finally {
       registry.server.close();
     }
@@ -218,6 +279,8 @@ interface Case {
   expected: string[];
   listed: string[];
   hidden: string[];
+  /** Chains sbom-hunt gives that npm's tree does not have. */
+  strayChains: string[];
 }
 const cases: Case[] = [];
 let ours = new Map<string, string[]>();
@@ -251,11 +314,11 @@ beforeAll(async () => {
       await copyFile(join(dir, f), join(scan, f));
     }
     const oracle = JSON.parse(readFileSync(join(dir, 'oracle.json'), 'utf8')) as { installed: string[]; listed: string[] };
-    cases.push({ dir, manifest: project.manifest, format, lockfile: `/p${i}/${format.file}`, installed: oracle.installed, expected: lockfileSays(oracle.installed, project.manifest, format), listed: oracle.listed, hidden: hiddenLockfile(dir) });
+    cases.push({ dir, manifest: project.manifest, format, lockfile: `/p${i}/${format.file}`, installed: oracle.installed, expected: lockfileSays(oracle.installed, project.manifest, format), listed: oracle.listed, hidden: hiddenLockfile(dir), strayChains: chainsNotInTree(dir, format, treeOf(dir, JSON.parse(readFileSync(join(dir, 'ls.json'), 'utf8')) as LsNode)) });
   }
   ours = await inventoryByFile(join(root, 'scan'));
   let disagreements = 0;
-  for (const c of cases) if (JSON.stringify([...new Set(ours.get(c.lockfile))]) !== JSON.stringify(c.expected) || JSON.stringify(c.hidden) !== JSON.stringify(c.installed)) disagreements++;
+  for (const c of cases) if (JSON.stringify([...new Set(ours.get(c.lockfile))]) !== JSON.stringify(c.expected) || JSON.stringify(c.hidden) !== JSON.stringify(c.installed) || c.strayChains.length > 0) disagreements++;
   recordOracle('package-lock', cases.length, disagreements, `seed ${seed}`);
 }, 300_000);
 afterAll(() => (root && !process.env.KEEP_ORACLE ? rm(root, { recursive: true, force: true }) : undefined));
@@ -270,6 +333,10 @@ describe.skipIf(!hasNpm)('package-lock.json agrees with what npm installs', () =
   it('on generated projects installed offline', () => {
     expect(cases.length).toBe(RUNS);
     for (const c of cases) expect.soft([...new Set(ours.get(c.lockfile))], about(c)).toEqual(c.expected);
+  });
+
+  it('each package comes with a chain that is a path in `npm ls --all`', () => {
+    for (const c of cases) expect.soft(c.strayChains, about(c)).toEqual([]);
   });
 
   it("npm's hidden lockfile, as the image cataloger reads it", () => {

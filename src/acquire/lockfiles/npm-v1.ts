@@ -97,6 +97,8 @@ export function graphFromDependencies(dependencies: Record<string, unknown>, man
     said.kind === 'link' ? stringEntries(entry.requires).flatMap(([name]) => resolveFrom(locations, said.target, name) ?? []) : [],
   );
   const declared = [...manifestDependencies(manifest).flatMap(([name]) => resolveFrom(locations, '', name) ?? []), ...linked].filter((k) => graph.nodes.has(k));
-  graph.roots = rootsByIndegree(graph, declared);
+  // With package.json beside it, what nobody requires was not asked for either: npm 7+ leaves peer dependencies
+  // out of v1 `requires`, so such a package is some package's peer, and which one the file does not say.
+  graph.roots = manifest === undefined ? rootsByIndegree(graph, declared) : declared;
   return graph;
 }

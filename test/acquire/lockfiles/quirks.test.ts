@@ -83,6 +83,16 @@ describe('npm', () => {
     expect(summary(result.packages)).toEqual(['BigName@4.0.0 <- ', 'leaf@1.2.0 <- ', 'leaf@2.0.0 <- mid@1.0.0', 'mid@1.0.0 <- ']);
   });
 
+  // npm 7+ leaves peer dependencies out of v1 `requires`: with package.json beside it, a package nobody requires
+  // and the project does not declare is some package's peer, not a direct dependency (no chain is claimed).
+  it('v1: a package nobody requires is not called direct when package.json says what is', () => {
+    const doc = { lockfileVersion: 1, dependencies: { plugin: { version: '1.0.0', requires: { 'dot.name': '*' } }, 'dot.name': { version: '1.0.0' }, leaf: { version: '2.0.0' } } };
+    const parse = (manifest?: unknown) => summary(npmLockParser.parse(JSON.stringify(doc), '/package-lock.json', manifest ? { manifest } : undefined).packages);
+    expect(parse({ devDependencies: { plugin: '^1.0.0' } })).toEqual(['dot.name@1.0.0 <- plugin@1.0.0', 'leaf@2.0.0 <- ?', 'plugin@1.0.0 <- ']);
+    // Without package.json, what nobody requires is all there is to tell the project's own from the rest.
+    expect(parse()).toEqual(['dot.name@1.0.0 <- plugin@1.0.0', 'leaf@2.0.0 <- ', 'plugin@1.0.0 <- ']);
+  });
+
   // npm records these by their source in place of a version and reads the version from the tarball's file name
   // (<name>-<semver>.tgz; a registry-layout URL names the package too); a git dependency's is not recorded.
   it('v1: a git, `file:` tarball or URL source has the version its tarball file name says, or none', () => {
