@@ -67,7 +67,7 @@ function flatten(deps: unknown, prefix: string, out: Map<string, { entry: Record
 }
 
 function sourceNote(file: string, key: string, said: Extract<V1Entry, { kind: 'source' }>): string {
-  const how = said.version ? `${said.name}@${said.version} as its tarball's file name says, as npm reads it` : 'listed without one';
+  const how = said.version ? `${said.name}@${said.version} by its tarball's file name, as npm reads it` : 'listed without one';
   return `${file}: ${key} is ${said.source}: lockfileVersion 1 records where it came from, not its version; ${how}`;
 }
 

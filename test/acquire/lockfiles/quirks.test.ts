@@ -121,7 +121,7 @@ describe('npm', () => {
     ]);
     expect(result.packages.find((p) => p.name === 'urlpkg')?.resolved).toBe(`${host}/urlpkg/-/urlpkg-1.0.0.tgz`);
     expect(result.notes).toContain(
-      "/package-lock.json: node_modules/tarred is file:vendor/tarred-1.0.0.tgz: lockfileVersion 1 records where it came from, not its version; tarred@1.0.0 as its tarball's file name says, as npm reads it",
+      "/package-lock.json: node_modules/tarred is file:vendor/tarred-1.0.0.tgz: lockfileVersion 1 records where it came from, not its version; tarred@1.0.0 by its tarball's file name, as npm reads it",
     );
     expect(result.notes).toContain(
       '/package-lock.json: node_modules/gitdep is git+file:///src/gitdep#05f9bf018735121ffd13ae343d02b86f9af38c5d: lockfileVersion 1 records where it came from, not its version; listed without one',
