@@ -4,6 +4,7 @@ import type { Package } from '../model/package.js';
 import { artifactMatches } from './artifact-match.js';
 import { lookupEntries, type IocEntry, type IocIndex } from './ioc-index.js';
 import { buildMatch, versionHit } from './version-hit.js';
+import { versionProblem } from './versions.js';
 
 export { DOWNLOAD_CACHE_DETAIL } from './version-hit.js';
 
@@ -47,8 +48,31 @@ function candidates(pkg: Package, index: IocIndex): IocEntry[] | undefined {
   return pkg.ecosystem === '' ? index.byName.get(pkg.name.trim()) : lookupEntries(index, pkg.ecosystem, pkg.name);
 }
 
-/** Every (package, IOC) hit, with the evidence needed to explain it. */
-export function matchPackagesDetailed(pkgs: readonly Package[], index: IocIndex): DetailedMatch[] {
+/** A package an incident names whose version cannot be compared with the versions it lists: it is unknown for it. */
+export interface Uncomparable {
+  incident: string;
+  why: string;
+}
+
+/**
+ * Why a package an IOC entry names cannot be compared with it: it has no version (an unpinned requirement, a
+ * git dependency), or one the ecosystem cannot order against the entry's ranges. Undefined when the comparison
+ * said something (a hit, or a version that is surely not the IOC's), or when the entry matches any version.
+ */
+function uncomparable(pkg: Package, entry: IocEntry): string | undefined {
+  if (entry.ioc.anyVersion) return undefined;
+  const where = `${pkg.name} at ${pkg.paths[0] ?? '(no path)'}${pkg.deleted ? ' (deleted by a later layer)' : ''}`;
+  if (pkg.version.trim() === '') return `${where} has no version: not compared with the versions ${entry.incident.id} lists`;
+  if (entry.ranges.length === 0) return undefined;
+  const problem = versionProblem(entry.ioc.ecosystem, pkg.version);
+  return problem === undefined ? undefined : `${where}: ${problem}: not compared with the ranges ${entry.incident.id} lists`;
+}
+
+/**
+ * Every (package, IOC) hit, with the evidence needed to explain it. `unknown`, when given, collects the packages
+ * an incident names whose version could not be compared with it (never a silent miss).
+ */
+export function matchPackagesDetailed(pkgs: readonly Package[], index: IocIndex, unknown?: Uncomparable[]): DetailedMatch[] {
   const out: DetailedMatch[] = [];
   const conflicts = purlConflicts(pkgs);
   for (const pkg of pkgs) {
@@ -56,7 +80,11 @@ export function matchPackagesDetailed(pkgs: readonly Package[], index: IocIndex)
     const conflict = pkg.purl !== undefined ? conflicts.get(pkg.purl) : undefined;
     for (const entry of candidates(pkg, index) ?? []) {
       const hit = versionHit(entry, pkg.version);
-      if (!hit) continue;
+      if (!hit) {
+        const why = unknown && uncomparable(pkg, entry);
+        if (why) unknown!.push({ incident: entry.incident.id, why });
+        continue;
+      }
       const d: DetailedMatch = { match: buildMatch(pkg, entry, hit), pkg, entry, byNameOnly: pkg.ecosystem === '' };
       if (conflict !== undefined) {
         d.conflict = conflict;

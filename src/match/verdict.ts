@@ -7,7 +7,7 @@ import { worstVerdict, type Verdict } from '../model/verdict.js';
 import type { IocIndex } from './ioc-index.js';
 import { matchFiles } from './match-files.js';
 import { matchImages, type ImageSubject } from './match-images.js';
-import { matchPackagesDetailed } from './match-packages.js';
+import { matchPackagesDetailed, type Uncomparable } from './match-packages.js';
 import { fileMatchReason, imageMatchReason, matchReason, pushedBeforeReason, uncheckedFilesReason, uncheckedImagesReason, unreliableReason, windowReason } from './reasons.js';
 import { namedFileTimes, type NamedFileTime } from './file-times.js';
 import { checkWindows, pushedTime } from './windows.js';
@@ -34,7 +34,8 @@ function imageSubject(p: AcquiredPlatform, owner: ImageOwner | undefined): Image
 }
 
 export function judgePlatform(p: AcquiredPlatform, index: IocIndex, opts: JudgeOptions = {}, owner?: ImageOwner): PlatformResult {
-  const detailed = matchPackagesDetailed(p.packages, index);
+  const uncompared: Uncomparable[] = [];
+  const detailed = matchPackagesDetailed(p.packages, index, uncompared);
   const files = index.files.length > 0 ? matchFiles(p.files, index.files) : { matches: [], unchecked: [] };
   const images = index.images.length > 0 ? matchImages(imageSubject(p, owner), index.images) : { matches: [], unchecked: [] };
   // Native reads date each file: the files of the packages an incident names tell when the build installed them.
@@ -63,6 +64,11 @@ export function judgePlatform(p: AcquiredPlatform, index: IocIndex, opts: JudgeO
     verdicts.push('unknown');
     reasons.push(uncheckedImagesReason(u));
   }
+  // A package an incident names with a version that cannot be compared (none at all, or one its ecosystem cannot order).
+  for (const u of uncompared) {
+    verdicts.push('unknown');
+    reasons.push(`${u.why}; not clean for ${u.incident}`);
+  }
   for (const w of windows.filter((c) => c.outcome === 'inside')) {
     verdicts.push('suspect');
     reasons.push(windowReason(w, p.created, detailed.length + files.matches.length + images.matches.length > 0));
@@ -85,7 +91,11 @@ export function judgePlatform(p: AcquiredPlatform, index: IocIndex, opts: JudgeO
   if (fileSources.length > 0) result.created = { ...(result.created ?? { reliable: false }), sources: [...sourcesOf(result.created), ...fileSources] };
   if (p.evidence !== undefined) result.source = p.evidence;
   if (opts.keepPackages) result.packages = p.packages.map(inventoryPackage);
-  const named = [...files.unchecked.map((u) => ({ incident: u.incident, why: uncheckedFilesReason(u) })), ...images.unchecked.map((u) => ({ incident: u.incident, why: uncheckedImagesReason(u) }))];
+  const named = [
+    ...files.unchecked.map((u) => ({ incident: u.incident, why: uncheckedFilesReason(u) })),
+    ...images.unchecked.map((u) => ({ incident: u.incident, why: uncheckedImagesReason(u) })),
+    ...uncompared.map((u) => ({ incident: u.incident, why: u.why })),
+  ];
   const unchecked = uncheckedIncidents(verdict, named, p.errors[0], index, result.matches);
   if (unchecked.length > 0) result.unchecked = unchecked;
   return result;

@@ -55,6 +55,19 @@ describe('exit codes fail closed', () => {
     }
   });
 
+  it('an unpinned requirement named by an incident is unknown for it (pip would install whatever is newest), a pinned clean one is clean', async () => {
+    const dir = await tmpDir();
+    await writeFile(path.join(dir, 'requirements.txt'), 'litellm>=1.80\nrequests==2.31.0\n');
+    const run = await runCli(['check', `dir:${dir}`, '-f', 'json']);
+    expect(run.code, run.stderr).toBe(4);
+    const report = json(run);
+    expect(report.images[0]!.verdict).toBe('unknown');
+    expect(report.images[0]!.reasons[0]).toBe('litellm at /requirements.txt has no version: not compared with the versions teampcp-litellm-2026-03 lists; not clean for teampcp-litellm-2026-03');
+    expect(report.incidents.find((i) => i.id === 'teampcp-litellm-2026-03')!.unknown.map((h) => h.ref)).toEqual([dir]);
+    await writeFile(path.join(dir, 'requirements.txt'), 'litellm==1.82.6\nrequests==2.31.0\n');
+    expect((await runCli(['check', `dir:${dir}`, '-q'])).code).toBe(0);
+  });
+
   it('a missing sbom: path is an input error (2) with its own unknown entry; the other source is still scanned', async () => {
     const run = await runCli(['scan', 'sbom:/nonexistent/sboms', `sbom:${AFFECTED}`, '-f', 'json']);
     const report = json(run);

@@ -162,3 +162,32 @@ describe('incidents an image with a finding could not be checked for', () => {
     expect(judgePlatform(platform({ errors: ['gone'] }), both).unchecked).toBeUndefined();
   });
 });
+
+describe('a package an incident names whose version cannot be compared', () => {
+  const ranged = buildIocIndex(
+    iocSet(
+      incident('axios-2026-03', [ioc('npm', 'axios', ['1.14.1'])]),
+      incident('litellm', [ioc('pypi', 'litellm', [], { ranges: ['>=1.82.7, <1.82.9'] })]),
+      incident('any', [ioc('npm', 'evil', [], { anyVersion: true })]),
+    ),
+  );
+
+  it.each<[string, Partial<AcquiredPlatform>, Verdict, RegExp]>([
+    ['no version (an unpinned requirement) is unknown for the incident, not clean', { packages: [pkg('pypi', 'litellm', '', { paths: ['/requirements.txt'] })] }, 'unknown', /^litellm at \/requirements\.txt has no version: not compared with the versions litellm lists; not clean for litellm$/],
+    ['no version against exact versions too', { packages: [pkg('npm', 'axios', '', { paths: ['/app/package-lock.json'] })] }, 'unknown', /^axios at \/app\/package-lock\.json has no version/],
+    ['a version its ecosystem cannot order, against a range', { packages: [pkg('pypi', 'litellm', 'latest!', { paths: ['/x'] })] }, 'unknown', /^litellm at \/x: "latest!" is not .*not compared with the ranges litellm lists/],
+    ['a version that can be ordered and is outside the range is clean', { packages: [pkg('pypi', 'litellm', '1.82.6')] }, 'clean', /^no IOC package/],
+    ['a version that is not an exact IOC version is clean (text or order says so)', { packages: [pkg('npm', 'axios', 'not-a-version')] }, 'clean', /^no IOC package/],
+    ['an any-version IOC matches a package with no version', { packages: [pkg('npm', 'evil', '')] }, 'affected', /^evil@\(no version\) matches any/],
+  ])('%s', (_what, extra, verdict, reason) => {
+    const r = judgePlatform(platform({ created: undefined, ...extra }), ranged);
+    expect(r.verdict).toBe(verdict);
+    expect(r.reasons[0]).toMatch(reason);
+  });
+
+  it('beside a finding for another incident, it is listed as unchecked for its own', () => {
+    const r = judgePlatform(platform({ created: undefined, packages: [AXIOS_BAD, pkg('pypi', 'litellm', '', { paths: ['/srv/requirements.txt'] })] }), ranged);
+    expect(r.verdict).toBe('affected');
+    expect(r.unchecked).toEqual([{ incident: 'litellm', why: 'litellm at /srv/requirements.txt has no version: not compared with the versions litellm lists' }]);
+  });
+});
