@@ -1,5 +1,6 @@
 // The IOC set as lookup tables: a package costs one map lookup however many IOCs are loaded.
 import type { Incident, IocPackage, IocSet, TimeWindow } from '../model/ioc.js';
+import type { Match } from '../model/finding.js';
 import { normalizeEcosystem } from './ecosystem.js';
 import { buildFileEntries, type FileEntry } from './match-files.js';
 import { buildImageEntries, type ImageEntry } from './match-images.js';
@@ -15,6 +16,8 @@ export interface IocEntry {
   versionList: string[];
   /** Ranges as written and compiled; a range that does not compile never matches (the loader refuses those). */
   ranges: { text: string; range: CompiledRange | undefined }[];
+  /** versionHit's answers so far, by package version (null: no hit); filled as packages are matched. */
+  hits?: Map<string, Readonly<Pick<Match, 'matchedBy' | 'matchKind' | 'iocVersion'>> | null>;
   /** The advisory to name in a reason: an id found in the package reference, else the incident's. */
   label: string;
 }

@@ -4,7 +4,26 @@ import type { Package } from '../model/package.js';
 import type { IocEntry } from './ioc-index.js';
 import { normalizeVersion, versionInRange, versionsEqual } from './versions.js';
 
-export function versionHit(entry: IocEntry, version: string): Pick<Match, 'matchedBy' | 'matchKind' | 'iocVersion'> | undefined {
+type Hit = Pick<Match, 'matchedBy' | 'matchKind' | 'iocVersion'>;
+
+/** Distinct package versions remembered per IOC entry: a fleet repeats the same few, a hostile SBOM cannot grow it past this. */
+const REMEMBERED_VERSIONS = 4096;
+
+/**
+ * How a package version hits an IOC entry, if it does. Remembered per entry and version (the answer depends on
+ * nothing else): 200 SBOMs of one fleet compare the same versions of the same names again and again, and each
+ * comparison in the ecosystem's order parses both sides (the matching's largest cost before).
+ */
+export function versionHit(entry: IocEntry, version: string): Readonly<Hit> | undefined {
+  const seen = entry.hits?.get(version);
+  if (seen !== undefined) return seen === null ? undefined : seen;
+  const hit = compareVersion(entry, version);
+  const hits = (entry.hits ??= new Map());
+  if (hits.size < REMEMBERED_VERSIONS) hits.set(version, hit ?? null);
+  return hit;
+}
+
+function compareVersion(entry: IocEntry, version: string): Hit | undefined {
   const eco = entry.ioc.ecosystem;
   if (version !== '') {
     const v = normalizeVersion(eco, version);
