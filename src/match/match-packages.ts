@@ -24,18 +24,20 @@ export interface DetailedMatch {
  * fields, listed once per identity by the decoder. Each side's finding names both.
  */
 function purlConflicts(pkgs: readonly Package[]): Map<string, string> {
-  const byPurl = new Map<string, Set<string>>();
+  // The common case (each purl once, or repeated with the same name and version) builds no string and no set.
+  const first = new Map<string, Package>();
+  const split = new Map<string, Set<string>>();
   for (const p of pkgs) {
     if (!p.purl) continue;
-    const ids = byPurl.get(p.purl) ?? new Set<string>();
-    ids.add(`${p.name}@${p.version}`);
-    byPurl.set(p.purl, ids);
+    const seen = first.get(p.purl);
+    if (seen === undefined) first.set(p.purl, p);
+    else if (seen.name !== p.name || seen.version !== p.version) {
+      const ids = split.get(p.purl) ?? new Set([`${seen.name}@${seen.version}`]);
+      split.set(p.purl, ids.add(`${p.name}@${p.version}`));
+    }
   }
   const out = new Map<string, string>();
-  for (const [purl, ids] of byPurl) {
-    if (ids.size < 2) continue;
-    out.set(purl, `its purl ${purl} and its name and version disagree (${[...ids].join(' vs ')}): both were matched`);
-  }
+  for (const [purl, ids] of split) out.set(purl, `its purl ${purl} and its name and version disagree (${[...ids].join(' vs ')}): both were matched`);
   return out;
 }
 
