@@ -76,3 +76,27 @@ if [ "$(uname -sm)" = "Linux x86_64" ] && [ ! -x "$deno_dir/node_modules/@deno/l
   echo "==> npm install @deno/linux-x64-glibc@$DENO_VERSION into $deno_dir" >&2
   npm install --prefix "$deno_dir" --no-save --ignore-scripts --no-audit --no-fund "@deno/linux-x64-glibc@$DENO_VERSION" >/dev/null
 fi
+
+# Yarn 2+ (berry) is not packaged by Debian either (Debian's yarnpkg is Yarn 1): the exact release the berry yarn.lock
+# oracle (test/oracle/yarn-berry-lock.test.ts) runs, the single-file bundle @yarnpkg/cli-dist publishes, cached the same way.
+YARN_BERRY_VERSION=4.18.1
+yarn_dir="${XDG_CACHE_HOME:-$HOME/.cache}/sbom-hunt-tools/yarn-$YARN_BERRY_VERSION"
+if [ ! -f "$yarn_dir/node_modules/@yarnpkg/cli-dist/bin/yarn.js" ]; then
+  echo "==> npm install @yarnpkg/cli-dist@$YARN_BERRY_VERSION into $yarn_dir" >&2
+  npm install --prefix "$yarn_dir" --no-save --ignore-scripts --no-audit --no-fund "@yarnpkg/cli-dist@$YARN_BERRY_VERSION" >/dev/null
+fi
+
+# bun, for the bun.lock oracle (test/oracle/bun-lock.test.ts): the platform package of the exact release, a single
+# executable (the `bun` package would pick it in a postinstall script, which runs nowhere here). Linux x64 and arm64
+# only; elsewhere the oracle says it is skipped.
+BUN_VERSION=1.4.5
+case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64) bun_pkg=@oven/bun-linux-x64 ;;
+  Linux-aarch64) bun_pkg=@oven/bun-linux-aarch64 ;;
+  *) bun_pkg="" ;;
+esac
+bun_dir="${XDG_CACHE_HOME:-$HOME/.cache}/sbom-hunt-tools/bun-$BUN_VERSION"
+if [ -n "$bun_pkg" ] && [ ! -x "$bun_dir/node_modules/$bun_pkg/bin/bun" ]; then
+  echo "==> npm install $bun_pkg@$BUN_VERSION into $bun_dir" >&2
+  npm install --prefix "$bun_dir" --no-save --ignore-scripts --no-audit --no-fund "$bun_pkg@$BUN_VERSION" >/dev/null
+fi

@@ -21,6 +21,8 @@ export interface NpmDef {
   cpu?: string[];
 }
 
+const PUBLISHED = '2020-01-01T00:00:00.000Z';
+
 const tarballName = (d: NpmDef) => `${d.name.replace('@', '').replace('/', '-')}-${d.version}.tgz`;
 
 /** The package folder of one definition: its package.json and an index.js. */
@@ -66,7 +68,10 @@ export async function serveNpmRegistry(dir: string): Promise<NpmRegistry> {
       return [d.version, { ...d, dist }] as const;
     });
     const stable = versions.filter((d) => !d.version.includes('-')).map((d) => d.version);
-    return { name, 'dist-tags': { latest: stable.at(-1) ?? versions.at(-1)!.version }, versions: Object.fromEntries(entries) };
+    // Publish times, as registry.npmjs.org lists them: Yarn 4 holds back versions younger than its
+    // npmMinimalAgeGate (a day by default), and one with no time at all.
+    const time = Object.fromEntries([['created', PUBLISHED], ['modified', PUBLISHED], ...versions.map((d) => [d.version, PUBLISHED])]);
+    return { name, 'dist-tags': { latest: stable.at(-1) ?? versions.at(-1)!.version }, time, versions: Object.fromEntries(entries) };
   };
   const server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]!.slice(1));
