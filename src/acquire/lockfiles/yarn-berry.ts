@@ -1,4 +1,4 @@
-// Yarn 2+ (berry) yarn.lock: YAML with `__metadata`, entries keyed by `name@npm:range` and a `resolution`.
+// Yarn 2+ (berry) yarn.lock: YAML with `__metadata`, entries keyed by descriptors (`name@npm:range`) and a `resolution`.
 import { InputError } from '../../errors.js';
 import { addEdge, emptyGraph, packagesOfGraph } from './graph.js';
 import type { LockfileResult } from './lockfile.js';
@@ -13,39 +13,76 @@ function depEntries(entry: Record<string, unknown>): [string, string][] {
   return out;
 }
 
+/**
+ * What a resolution (a locator, `name@protocol:source#selector::bindings`) fetches. `npm:` names the version;
+ * `patch:` wraps the locator it patches, URL-encoded (`alias@patch:real@npm%3A1.0.0#./p.patch::hash=..`), and
+ * the package is that one; `workspace:`, `link:` and `portal:` are folders of the project itself. Anything else
+ * (file:, a URL, git) is named by the locator and versioned by the entry's `version`. Bindings after `::`
+ * (`__archiveUrl=`, `locator=`, `hash=`) say where or for whom, not what.
+ */
+type Fetched = { kind: 'own' } | { kind: 'package'; name: string; version?: string };
+
+function fetchedBy(resolution: string, depth = 0): Fetched | undefined {
+  const locator = splitNameAtVersion(resolution);
+  if (!locator) return undefined;
+  const range = locator.version.split('::')[0]!;
+  const protocol = /^([a-z][a-z+]*):/.exec(range)?.[1];
+  if (protocol === 'workspace' || protocol === 'link' || protocol === 'portal') return { kind: 'own' };
+  if (protocol === 'npm') return { kind: 'package', name: locator.name, version: range.slice(4) };
+  if (protocol === 'patch' && depth < 8) {
+    const inner = safeDecode(range.slice(6).split('#')[0]!);
+    const patched = inner === undefined ? undefined : fetchedBy(inner, depth + 1);
+    if (patched) return patched;
+  }
+  return { kind: 'package', name: locator.name };
+}
+
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export function parseYarnBerry(text: string, file: string): LockfileResult {
   const doc = parseYamlFile(text, file);
   if (!isRecord(doc)) throw new InputError(file, 'not a YAML mapping');
   const graph = emptyGraph();
   const bySpec = new Map<string, string>();
-  const workspaces: string[] = [];
+  const own = new Set<string>();
   const notes: string[] = [];
   for (const [key, value] of Object.entries(doc)) {
     if (key === '__metadata' || !isRecord(value)) continue;
     const resolution = typeof value.resolution === 'string' ? value.resolution : '';
-    const locator = splitNameAtVersion(resolution);
-    const name = locator?.name;
-    if (!name) throw new InputError(file, `entry "${key}" has no readable resolution`, undefined, 'resolution');
+    const fetched = fetchedBy(resolution);
+    if (!fetched) throw new InputError(file, `entry "${key}" has no readable resolution`, undefined, 'resolution');
+    for (const spec of key.split(',')) bySpec.set(spec.trim(), key);
+    // Workspaces, links and portals are the project itself: what they depend on is what the project asked for.
+    if (fetched.kind === 'own') {
+      own.add(key);
+      continue;
+    }
     const written = value.version === undefined ? '' : String(value.version);
     // Yarn fetches the resolution's locator; `version` is only a copy of it. For the registry (`npm:`), the
     // locator's version is what is installed, and a `version` that says otherwise is worth saying.
-    const fetched = locator?.version.startsWith('npm:') ? locator.version.slice(4) : undefined;
-    if (fetched !== undefined && written !== '' && written !== fetched) {
-      notes.push(`${file}: entry "${key}": version ${written} but resolution ${resolution}; read as ${name}@${fetched}`);
+    if (fetched.version !== undefined && written !== '' && written !== fetched.version) {
+      notes.push(`${file}: entry "${key}": version ${written} but resolution ${resolution}; read as ${fetched.name}@${fetched.version}`);
     }
-    for (const spec of key.split(',')) bySpec.set(spec.trim(), key);
-    // Workspaces are the project itself: what they depend on is what the project asked for.
-    if (resolution.includes('@workspace:')) workspaces.push(key);
-    else graph.nodes.set(key, { name, version: fetched ?? written });
+    graph.nodes.set(key, { name: fetched.name, version: fetched.version ?? written });
   }
-  const lookup = (name: string, range: string) =>
-    bySpec.get(`${name}@${range}`) ?? (range.includes(':') ? undefined : bySpec.get(`${name}@npm:${range}`));
+  // A dependency on a path (file:, link:, portal:, patch: with a patch file) is keyed bound to the locator of
+  // whoever asked for it (`name@file:./x::locator=app%40workspace%3A.`), since the path is relative to that.
+  const lookup = (name: string, range: string, from: unknown) =>
+    bySpec.get(`${name}@${range}`) ??
+    (range.includes(':') ? undefined : bySpec.get(`${name}@npm:${range}`)) ??
+    (typeof from === 'string' ? bySpec.get(`${name}@${range}::locator=${encodeURIComponent(from)}`) : undefined);
   for (const [key, value] of Object.entries(doc)) {
     if (key === '__metadata' || !isRecord(value)) continue;
     for (const [name, range] of depEntries(value)) {
-      const to = lookup(name, range);
-      if (to === undefined) continue;
-      if (workspaces.includes(key)) graph.roots.push(to);
+      const to = lookup(name, range, value.resolution);
+      if (to === undefined || own.has(to)) continue;
+      if (own.has(key)) graph.roots.push(to);
       else addEdge(graph, key, to);
     }
   }

@@ -96,6 +96,46 @@ describe('yarn', () => {
     ].join('\n');
     expect(summary(yarnLockParser.parse(text, '/yarn.lock').packages)).toEqual(['axios@1.14.1 <- ']);
   });
+
+  // As Yarn 4 writes them (test/oracle/yarn-berry-lock.test.ts holds the real thing).
+  it('berry: bindings after ::, a patch under an alias, link: and portal: folders, paths bound to their locator', () => {
+    const text = [
+      '__metadata:',
+      '  version: 8',
+      '"app@workspace:.":',
+      '  version: 0.0.0-use.local',
+      '  resolution: "app@workspace:."',
+      '  dependencies:',
+      '    "@acme/util": "npm:0.1.5"',
+      '    http: "patch:axios@npm%3A1.14.1#./patches/x.patch"',
+      '    linked: "link:./linked"',
+      '    portaled: "portal:./portaled"',
+      '    tarred: "file:./vendor/tarred-1.0.0.tgz"',
+      '"@acme/util@npm:0.1.5":',
+      '  version: 0.1.5',
+      '  resolution: "@acme/util@npm:0.1.5::__archiveUrl=https%3A%2F%2Fnpm.example.com%2Facme-util-0.1.5.tgz"',
+      '"http@patch:axios@npm%3A1.14.1#./patches/x.patch::locator=app%40workspace%3A.":',
+      '  version: 1.14.1',
+      '  resolution: "http@patch:axios@npm%3A1.14.1#./patches/x.patch::version=1.14.1&hash=a33adb&locator=app%40workspace%3A."',
+      '"linked@link:./linked::locator=app%40workspace%3A.":',
+      '  version: 0.0.0-use.local',
+      '  resolution: "linked@link:./linked::locator=app%40workspace%3A."',
+      '"portaled@portal:./portaled::locator=app%40workspace%3A.":',
+      '  version: 0.0.0-use.local',
+      '  resolution: "portaled@portal:./portaled::locator=app%40workspace%3A."',
+      '  dependencies:',
+      '    plain-crypto-js: "npm:^4.2.1"',
+      '"plain-crypto-js@npm:^4.2.1":',
+      '  version: 4.2.1',
+      '  resolution: "plain-crypto-js@npm:4.2.1"',
+      '"tarred@file:./vendor/tarred-1.0.0.tgz::locator=app%40workspace%3A.":',
+      '  version: 1.0.0',
+      '  resolution: "tarred@file:./vendor/tarred-1.0.0.tgz#./vendor/tarred-1.0.0.tgz::hash=872758&locator=app%40workspace%3A."',
+    ].join('\n');
+    const result = yarnLockParser.parse(text, '/yarn.lock');
+    expect(summary(result.packages)).toEqual(['@acme/util@0.1.5 <- ', 'axios@1.14.1 <- ', 'plain-crypto-js@4.2.1 <- ', 'tarred@1.0.0 <- ']);
+    expect(result.notes).toEqual([]);
+  });
 });
 
 describe('bun', () => {
