@@ -1,0 +1,182 @@
+// Differential test: bun.lock files bun writes (not packaged by Debian: scripts/setup.sh installs the exact
+// BUN_VERSION it names, bun's platform package from the npm registry, into ~/.cache/sbom-hunt-tools), read by
+// `sbom-hunt scan dir:`, against what bun installs. Generated projects over tarballs `npm pack` made, served by a
+// loopback registry (test/helpers/npm-registry.ts; nothing touches the network): scoped, dotted, underscored and
+// capitalised names, pre-release and build-metadata versions, one package at several versions (nested copies
+// keyed by install path), `npm:` aliases, peer dependencies, optional OS/CPU-restricted packages installed for
+// every platform (--os='*' --cpu='*'), dev dependencies, `overrides`, a `catalog:` dependency,
+// `patchedDependencies`, a `file:` tarball and folder, a `link:` folder, a git dependency from a local repository
+// by tag, a tarball URL, and workspaces that depend on each other (`workspace:*`, and on the root, which bun locks
+// as `root:`). bun installs with the hoisted linker; the oracle is every package.json under node_modules of the
+// project and its workspace (symlinks are the project's own), one per name and version. bun.lock records no
+// version for a git, tarball or URL dependency (only its source, and a commit or an integrity): sbom-hunt lists
+// those by name with no version (unknown, with a note), so the oracle's version for them is blank.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inventoryByFile } from '../helpers/lockfile-oracle.js';
+import { installedPackages } from '../helpers/node-modules.js';
+import { type NpmDef, type NpmRegistry, npmTarballName, packNpmPackages, serveNpmRegistry, writeNpmPackage } from '../helpers/npm-registry.js';
+import { seeded } from '../helpers/random.js';
+import { cachedBuild, setupTool } from '../helpers/real-tools.js';
+import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
+
+const run = promisify(execFile);
+const RUNS = oracleRuns(4, 0.0004);
+const BUN = setupTool('BUN_VERSION', 'bun', `node_modules/@oven/bun-linux-${process.arch === 'arm64' ? 'aarch64' : 'x64'}/bin/bun`);
+
+type Def = NpmDef & { peerDependencies?: Record<string, string> };
+const REGISTRY: Def[] = [
+  { name: 'leaf', version: '1.0.0' },
+  { name: 'leaf', version: '1.2.0' },
+  { name: 'leaf', version: '2.0.0' },
+  { name: 'leaf', version: '3.0.0-beta.1' },
+  { name: '@acme/util', version: '0.1.0' },
+  { name: '@acme/util', version: '0.1.5+build.7', dependencies: { leaf: '^1.0.0' } },
+  { name: '@acme/http', version: '1.0.0', dependencies: { leaf: '^1.0.0' } },
+  { name: '@acme/http', version: '1.1.0-rc.1', dependencies: { leaf: '>=1.2.0 <2', '@acme/util': '0.1.0' } },
+  { name: '@acme/http', version: '2.0.0', dependencies: { leaf: '^2.0.0', '@acme/util': '^0.1.0' } },
+  { name: 'plugin', version: '1.0.0', peerDependencies: { leaf: '>=1.0.0' }, dependencies: { 'dot.name': '*' } },
+  { name: 'mid', version: '1.0.0', dependencies: { leaf: '^1.0.0', 'dot.name': '*' } },
+  { name: 'mid', version: '2.0.0', dependencies: { leaf: '2.0.0', '@acme/http': '^1.0.0', plugin: '^1.0.0' } },
+  { name: 'dot.name', version: '1.0.0' },
+  { name: 'under_score', version: '0.0.1', dependencies: { mid: '^2.0.0' } },
+  { name: 'BigName', version: '4.0.0' },
+  { name: 'mac-only', version: '1.0.0', os: ['darwin'], cpu: ['arm64'] },
+  { name: 'watcher', version: '1.0.0', optionalDependencies: { 'mac-only': '^1.0.0' }, dependencies: { leaf: '~1.2.0' } },
+  { name: 'urlpkg', version: '1.0.0', dependencies: { 'dot.name': '^1.0.0' } },
+];
+/** Ranges a project may ask for, per registry package. */
+const RANGES: Record<string, string[]> = {
+  leaf: ['^1.0.0', '1.0.0', '^2.0.0', '3.0.0-beta.1', '*'],
+  '@acme/http': ['^1.0.0', '1.1.0-rc.1', '^2.0.0'],
+  '@acme/util': ['0.1.5+build.7', '~0.1.0'],
+  mid: ['^1.0.0', '^2.0.0'],
+  plugin: ['^1.0.0'],
+  'dot.name': ['^1.0.0'],
+  under_score: ['0.0.1'],
+  BigName: ['^4.0.0'],
+  watcher: ['^1.0.0'],
+};
+const FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
+const GIT_DEP: Def = { name: 'gitdep', version: '0.5.0-alpha', dependencies: { leaf: '^1.0.0' } };
+const TARRED: Def = { name: 'tarred', version: '1.0.0', dependencies: { '@acme/util': '^0.1.0' } };
+const LOCALDIR: Def = { name: 'localdir', version: '2.3.4', dependencies: { BigName: '*' } };
+const LINKED: Def = { name: 'linked', version: '9.9.9', dependencies: { 'dot.name': '*' } };
+/** Packages whose bun.lock entry names a source and no version. */
+const UNVERSIONED = new Set(['gitdep', 'tarred', 'urlpkg']);
+/** A patch that adds a file, so it applies to whichever version is patched. */
+const PATCH = ['diff --git a/patched.js b/patched.js', 'new file mode 100644', '--- /dev/null', '+++ b/patched.js', '@@ -0,0 +1 @@', '+module.exports = true;', ''].join('\n');
+
+type Rand = () => number;
+type Manifest = Record<string, unknown> & Partial<Record<(typeof FIELDS)[number], Record<string, string>>>;
+const pick = <T>(r: Rand, xs: readonly T[]) => xs[Math.floor(r() * xs.length)] as T;
+
+/** A project's package.json, `${REGISTRY}` standing for the registry's URL; `full` takes every optional part. */
+function generate(r: Rand, sources: string, full: boolean): { manifest: Manifest; workspace?: Manifest } {
+  const has = (p: number) => r() < p || full;
+  const manifest: Manifest = { name: 'app', version: '1.0.0', private: true };
+  const add = (field: (typeof FIELDS)[number], name: string, range: string) => ((manifest[field] ??= {})[name] = range);
+  for (const [name, ranges] of Object.entries(RANGES)) if (has(0.6)) add(pick(r, FIELDS), name, pick(r, ranges));
+  if (has(0.5)) add('dependencies', 'leaf-old', `npm:leaf@${pick(r, ['^1.0.0', '1.2.0'])}`);
+  if (has(0.3)) manifest.overrides = { '@acme/util': pick(r, ['0.1.0', '0.1.5+build.7']) };
+  if (has(0.3)) manifest.patchedDependencies = { 'dot.name@1.0.0': 'patches/extra.patch' };
+  if (has(0.4)) add('dependencies', 'tarred', 'file:./vendor/tarred-1.0.0.tgz');
+  if (has(0.4)) add('devDependencies', 'localdir', 'file:./localdir');
+  if (has(0.3)) add('dependencies', 'linked', 'link:./linked');
+  if (has(0.4)) add('dependencies', 'gitdep', `git+file://${sources}/gitdep#v1`);
+  if (has(0.3)) add('dependencies', 'urlpkg', '${REGISTRY}urlpkg/-/urlpkg-1.0.0.tgz');
+  if (!has(0.4)) return { manifest };
+  const catalog = { BigName: '^4.0.0' };
+  manifest.workspaces = has(0.5) ? { packages: ['packages/*'], catalog } : ['packages/*'];
+  if (has(0.5)) add('dependencies', '@app/ws', 'workspace:*');
+  const workspace: Manifest = { name: '@app/ws', version: '0.0.0', dependencies: { leaf: pick(r, ['^2.0.0', '^1.0.0']), mid: pick(r, RANGES.mid!) } };
+  if (!Array.isArray(manifest.workspaces)) workspace.dependencies!.BigName = 'catalog:';
+  if (has(0.5)) workspace.dependencies!.app = 'workspace:*';
+  return { manifest, workspace };
+}
+
+let root = '';
+const cases: { dir: string; manifest: Manifest; lockfile: string; expected: string[] }[] = [];
+let ours = new Map<string, string[]>();
+
+/** Installs one project over the run's registry (bun caches packuments with their tarball URLs too). */
+async function installProject(project: ReturnType<typeof generate>, sources: string, registry: NpmRegistry, cache: string): Promise<string> {
+  return cachedBuild('bun-case', { project, sources, version: BUN.version }, async (dir) => {
+    await writeFile(join(dir, 'package.json'), JSON.stringify(project.manifest, null, 2).replaceAll('${REGISTRY}', registry.url));
+    if (project.workspace) {
+      await mkdir(join(dir, 'packages', 'ws'), { recursive: true });
+      await writeFile(join(dir, 'packages', 'ws', 'package.json'), JSON.stringify(project.workspace));
+    }
+    await mkdir(join(dir, 'vendor'));
+    await copyFile(join(sources, 'tarred', npmTarballName(TARRED)), join(dir, 'vendor', npmTarballName(TARRED)));
+    await writeNpmPackage(join(dir, 'localdir'), LOCALDIR);
+    await writeNpmPackage(join(dir, 'linked'), LINKED);
+    await mkdir(join(dir, 'patches'));
+    await writeFile(join(dir, 'patches', 'extra.patch'), PATCH);
+    const env = { PATH: process.env.PATH, HOME: join(cache, 'home'), DO_NOT_TRACK: '1', BUN_INSTALL_CACHE_DIR: join(cache, 'bun') };
+    const args = ['install', `--registry=${registry.url}`, '--linker=hoisted', '--os=*', '--cpu=*', '--ignore-scripts', '--no-progress', '--no-summary'];
+    await run(BUN.path!, args, { cwd: dir, env }).catch((e: { stderr?: string }) => {
+      throw new Error(`bun install in ${dir} failed:\n${e.stderr ?? String(e)}\n${readFileSync(join(dir, 'package.json'), 'utf8')}`);
+    });
+    const all = await installedPackages(dir);
+    if (project.workspace) await installedPackages(join(dir, 'packages', 'ws'), all);
+    const expected = [...all].map((p) => (UNVERSIONED.has(p.split(' ')[0]!) ? `${p.split(' ')[0]} ` : p));
+    await writeFile(join(dir, 'oracle.json'), JSON.stringify([...new Set(expected)].sort()));
+  });
+}
+
+beforeAll(async () => {
+  if (!BUN.path) return;
+  root = await mkdtemp(join(tmpdir(), 'bun-oracle-'));
+  const sources = await cachedBuild('bun-sources', { REGISTRY, GIT_DEP, TARRED }, async (dir) => {
+    await packNpmPackages(join(dir, 'registry'), REGISTRY);
+    await packNpmPackages(join(dir, 'tarred'), [TARRED]);
+    await writeNpmPackage(join(dir, 'gitdep'), GIT_DEP);
+    const git = (...args: string[]) => run('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: join(dir, 'gitdep') });
+    await git('init', '-q');
+    await git('add', '.');
+    await git('commit', '-qm', 'gitdep');
+    await git('tag', 'v1');
+  });
+  const seed = oracleSeed(1e9);
+  const r = seeded(seed);
+  const registry = await serveNpmRegistry(join(sources, 'registry'));
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const project = generate(r, sources, i === 0);
+      const dir = await installProject(project, sources, registry, join(root, 'cache'));
+      await mkdir(join(root, 'scan', `p${i}`, 'localdir'), { recursive: true });
+      // The folder dependency's package.json is part of the project as an image holds it: bun reads it at install.
+      for (const f of ['bun.lock', 'package.json', 'localdir/package.json']) await copyFile(join(dir, f), join(root, 'scan', `p${i}`, f));
+      cases.push({ dir, manifest: project.manifest, lockfile: `/p${i}/bun.lock`, expected: JSON.parse(readFileSync(join(dir, 'oracle.json'), 'utf8')) as string[] });
+    }
+  } finally {
+    registry.server.close();
+  }
+  ours = await inventoryByFile(join(root, 'scan'));
+  let disagreements = 0;
+  for (const c of cases) if (JSON.stringify([...new Set(ours.get(c.lockfile))]) !== JSON.stringify(c.expected)) disagreements++;
+  recordOracle('bun-lock', cases.length, disagreements, `seed ${seed}`);
+}, 300_000);
+afterAll(() => (root && !process.env.KEEP_ORACLE ? rm(root, { recursive: true, force: true }) : undefined));
+
+describe.skipIf(!BUN.path)(`bun.lock agrees with what bun ${BUN.version} installs`, () => {
+  it('on generated projects installed offline', () => {
+    expect(cases.length).toBe(RUNS);
+    for (const c of cases) expect([...new Set(ours.get(c.lockfile))], `${c.dir}\n${JSON.stringify(c.manifest, null, 2)}`).toEqual(c.expected);
+  });
+
+  it('the generated projects cover what they are for', () => {
+    const all = cases.flatMap((c) => c.expected);
+    for (const p of ['gitdep ', 'tarred ', 'urlpkg ', 'mac-only 1.0.0', 'localdir 2.3.4', 'plugin 1.0.0', '@acme/util 0.1.5+build.7']) expect(all).toContain(p);
+    for (const p of ['linked 9.9.9', '@app/ws 0.0.0', 'app 1.0.0']) expect(all).not.toContain(p);
+    expect(cases.some((c) => c.expected.filter((p) => p.startsWith('leaf ')).length > 1)).toBe(true);
+    const locks = cases.map((c) => readFileSync(join(c.dir, 'bun.lock'), 'utf8')).join('\n');
+    for (const s of ['"app@root:"', '"patchedDependencies"', '"overrides"', '"catalog"', '@workspace:packages/ws', '@link:', '@git+file:']) expect(locks).toContain(s);
+  });
+});
