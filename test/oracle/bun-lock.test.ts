@@ -106,7 +106,7 @@ let ours = new Map<string, string[]>();
 
 /** Installs one project over the run's registry (bun caches packuments with their tarball URLs too). */
 async function installProject(project: ReturnType<typeof generate>, sources: string, registry: NpmRegistry, cache: string): Promise<string> {
-  return cachedBuild('bun-case', { project, sources, version: BUN.version }, async (dir) => {
+  return cachedBuild('bun-case-2', { project, sources, version: BUN.version }, async (dir) => {
     await writeFile(join(dir, 'package.json'), JSON.stringify(project.manifest, null, 2).replaceAll('${REGISTRY}', registry.url));
     if (project.workspace) {
       await mkdir(join(dir, 'packages', 'ws'), { recursive: true });
@@ -123,8 +123,10 @@ async function installProject(project: ReturnType<typeof generate>, sources: str
     await run(BUN.path!, args, { cwd: dir, env }).catch((e: { stderr?: string }) => {
       throw new Error(`bun install in ${dir} failed:\n${e.stderr ?? String(e)}\n${readFileSync(join(dir, 'package.json'), 'utf8')}`);
     });
-    const all = await installedPackages(dir);
-    if (project.workspace) await installedPackages(join(dir, 'packages', 'ws'), all);
+    // bun copies a `file:` folder dependency or links it (seen in a project with workspaces): installed either way.
+    const folders = new Set(['localdir']);
+    const all = await installedPackages(dir, new Set(), folders);
+    if (project.workspace) await installedPackages(join(dir, 'packages', 'ws'), all, folders);
     const expected = [...all].map((p) => (UNVERSIONED.has(p.split(' ')[0]!) ? `${p.split(' ')[0]} ` : p));
     await writeFile(join(dir, 'oracle.json'), JSON.stringify([...new Set(expected)].sort()));
   });

@@ -179,4 +179,32 @@ describe('bun', () => {
       'other@1.0.0 <- ',
     ]);
   });
+
+  // As bun 1.4 writes them (test/oracle/bun-lock.test.ts holds the real thing).
+  it.each([1, 2])('v%i: the root and links are the project; a folder is versioned by its package.json; git, tarball and URL entries by nothing', (version) => {
+    const text = `{
+      "lockfileVersion": ${version},
+      "configVersion": 1,
+      "workspaces": {
+        "": { "name": "app", "dependencies": { "gitdep": "git+https://git.example.com/gitdep#v1", "linked": "link:./linked", "localdir": "file:./localdir", "tarred": "file:./vendor/tarred-1.0.0.tgz", "urlpkg": "https://npm.example.com/urlpkg-1.0.0.tgz" } },
+        "packages/ws": { "name": "@app/ws", "version": "0.0.0", "dependencies": { "app": "workspace:*" } },
+      },
+      "packages": {
+        "@app/ws": ["@app/ws@workspace:packages/ws"],
+        "app": ["app@root:", {}],
+        "gitdep": ["gitdep@git+https://git.example.com/gitdep#43d31c9ed9495b55d731bb13a62c2c6b054148cd", { "dependencies": { "axios": "^1.14.1" } }, "43d31c9ed9495b55d731bb13a62c2c6b054148cd"],
+        "axios": ["axios@1.14.1", "", {}, "sha512-a"],
+        "linked": ["linked@link:./linked", {}],
+        "localdir": ["localdir@file:localdir", {}],
+        "tarred": ["tarred@./vendor/tarred-1.0.0.tgz", {}, "sha512-b"],
+        "urlpkg": ["watcher@https://npm.example.com/urlpkg-1.0.0.tgz", {}, "sha512-c"],
+      },
+    }`;
+    const files: Record<string, string> = { '/localdir/package.json': '{"name":"localdir","version":"2.3.4"}' };
+    const readFile = (f: string) => files[f] ?? (() => { throw new Error(`ENOENT ${f}`); })();
+    const result = bunLockParser.parse(text, '/bun.lock', { readFile });
+    expect(summary(result.packages)).toEqual(['axios@1.14.1 <- gitdep@', 'gitdep@ <- ', 'localdir@2.3.4 <- ', 'tarred@ <- ', 'watcher@ <- ']);
+    expect(result.notes).toHaveLength(3);
+    expect(result.notes.join('\n')).toContain('/bun.lock: tarred (tarred@./vendor/tarred-1.0.0.tgz) names no version, listed without one');
+  });
 });
