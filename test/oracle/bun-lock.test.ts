@@ -20,7 +20,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryByFile } from '../helpers/lockfile-oracle.js';
 import { installedPackages } from '../helpers/node-modules.js';
-import { type NpmDef, type NpmRegistry, npmTarballName, packNpmPackages, serveNpmRegistry, writeNpmPackage } from '../helpers/npm-registry.js';
+import { type NpmRegistry, npmTarballName, serveNpmRegistry, writeNpmPackage } from '../helpers/npm-registry.js';
+import { FIELDS, LINKED, LOCALDIR, type Manifest, PATCH, pick, RANGES, type Rand, TARRED, npmProjectSources } from '../helpers/npm-projects.js';
 import { seeded } from '../helpers/random.js';
 import { cachedBuild, setupTool } from '../helpers/real-tools.js';
 import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
@@ -29,52 +30,8 @@ const run = promisify(execFile);
 const RUNS = oracleRuns(4, 0.0004);
 const BUN = setupTool('BUN_VERSION', 'bun', `node_modules/@oven/bun-linux-${process.arch === 'arm64' ? 'aarch64' : 'x64'}/bin/bun`);
 
-type Def = NpmDef & { peerDependencies?: Record<string, string> };
-const REGISTRY: Def[] = [
-  { name: 'leaf', version: '1.0.0' },
-  { name: 'leaf', version: '1.2.0' },
-  { name: 'leaf', version: '2.0.0' },
-  { name: 'leaf', version: '3.0.0-beta.1' },
-  { name: '@acme/util', version: '0.1.0' },
-  { name: '@acme/util', version: '0.1.5+build.7', dependencies: { leaf: '^1.0.0' } },
-  { name: '@acme/http', version: '1.0.0', dependencies: { leaf: '^1.0.0' } },
-  { name: '@acme/http', version: '1.1.0-rc.1', dependencies: { leaf: '>=1.2.0 <2', '@acme/util': '0.1.0' } },
-  { name: '@acme/http', version: '2.0.0', dependencies: { leaf: '^2.0.0', '@acme/util': '^0.1.0' } },
-  { name: 'plugin', version: '1.0.0', peerDependencies: { leaf: '>=1.0.0' }, dependencies: { 'dot.name': '*' } },
-  { name: 'mid', version: '1.0.0', dependencies: { leaf: '^1.0.0', 'dot.name': '*' } },
-  { name: 'mid', version: '2.0.0', dependencies: { leaf: '2.0.0', '@acme/http': '^1.0.0', plugin: '^1.0.0' } },
-  { name: 'dot.name', version: '1.0.0' },
-  { name: 'under_score', version: '0.0.1', dependencies: { mid: '^2.0.0' } },
-  { name: 'BigName', version: '4.0.0' },
-  { name: 'mac-only', version: '1.0.0', os: ['darwin'], cpu: ['arm64'] },
-  { name: 'watcher', version: '1.0.0', optionalDependencies: { 'mac-only': '^1.0.0' }, dependencies: { leaf: '~1.2.0' } },
-  { name: 'urlpkg', version: '1.0.0', dependencies: { 'dot.name': '^1.0.0' } },
-];
-/** Ranges a project may ask for, per registry package. */
-const RANGES: Record<string, string[]> = {
-  leaf: ['^1.0.0', '1.0.0', '^2.0.0', '3.0.0-beta.1', '*'],
-  '@acme/http': ['^1.0.0', '1.1.0-rc.1', '^2.0.0'],
-  '@acme/util': ['0.1.5+build.7', '~0.1.0'],
-  mid: ['^1.0.0', '^2.0.0'],
-  plugin: ['^1.0.0'],
-  'dot.name': ['^1.0.0'],
-  under_score: ['0.0.1'],
-  BigName: ['^4.0.0'],
-  watcher: ['^1.0.0'],
-};
-const FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
-const GIT_DEP: Def = { name: 'gitdep', version: '0.5.0-alpha', dependencies: { leaf: '^1.0.0' } };
-const TARRED: Def = { name: 'tarred', version: '1.0.0', dependencies: { '@acme/util': '^0.1.0' } };
-const LOCALDIR: Def = { name: 'localdir', version: '2.3.4', dependencies: { BigName: '*' } };
-const LINKED: Def = { name: 'linked', version: '9.9.9', dependencies: { 'dot.name': '*' } };
 /** Packages whose bun.lock entry names a source and no version. */
 const UNVERSIONED = new Set(['gitdep', 'tarred', 'urlpkg']);
-/** A patch that adds a file, so it applies to whichever version is patched. */
-const PATCH = ['diff --git a/patched.js b/patched.js', 'new file mode 100644', '--- /dev/null', '+++ b/patched.js', '@@ -0,0 +1 @@', '+module.exports = true;', ''].join('\n');
-
-type Rand = () => number;
-type Manifest = Record<string, unknown> & Partial<Record<(typeof FIELDS)[number], Record<string, string>>>;
-const pick = <T>(r: Rand, xs: readonly T[]) => xs[Math.floor(r() * xs.length)] as T;
 
 /** A project's package.json, `${REGISTRY}` standing for the registry's URL; `full` takes every optional part. */
 function generate(r: Rand, sources: string, full: boolean): { manifest: Manifest; workspace?: Manifest } {
@@ -135,16 +92,7 @@ async function installProject(project: ReturnType<typeof generate>, sources: str
 beforeAll(async () => {
   if (!BUN.path) return;
   root = await mkdtemp(join(tmpdir(), 'bun-oracle-'));
-  const sources = await cachedBuild('bun-sources', { REGISTRY, GIT_DEP, TARRED }, async (dir) => {
-    await packNpmPackages(join(dir, 'registry'), REGISTRY);
-    await packNpmPackages(join(dir, 'tarred'), [TARRED]);
-    await writeNpmPackage(join(dir, 'gitdep'), GIT_DEP);
-    const git = (...args: string[]) => run('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: join(dir, 'gitdep') });
-    await git('init', '-q');
-    await git('add', '.');
-    await git('commit', '-qm', 'gitdep');
-    await git('tag', 'v1');
-  });
+  const sources = await npmProjectSources();
   const seed = oracleSeed(1e9);
   const r = seeded(seed);
   const registry = await serveNpmRegistry(join(sources, 'registry'));

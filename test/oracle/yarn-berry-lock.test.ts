@@ -20,7 +20,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryByFile } from '../helpers/lockfile-oracle.js';
 import { installedPackages } from '../helpers/node-modules.js';
-import { type NpmDef, type NpmRegistry, npmTarballName, packNpmPackages, serveNpmRegistry, writeNpmPackage } from '../helpers/npm-registry.js';
+import { type NpmRegistry, npmTarballName, serveNpmRegistry, writeNpmPackage } from '../helpers/npm-registry.js';
+import { type Def, FIELDS, LINKED, LOCALDIR, type Manifest, PATCH, pick, RANGES, type Rand, TARRED, npmProjectSources } from '../helpers/npm-projects.js';
 import { seeded } from '../helpers/random.js';
 import { cachedBuild, setupTool } from '../helpers/real-tools.js';
 import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
@@ -29,50 +30,7 @@ const run = promisify(execFile);
 const RUNS = oracleRuns(4, 0.0004);
 const YARN = setupTool('YARN_BERRY_VERSION', 'yarn', 'node_modules/@yarnpkg/cli-dist/bin/yarn.js');
 
-type Def = NpmDef & { peerDependencies?: Record<string, string> };
-const REGISTRY: Def[] = [
-  { name: 'leaf', version: '1.0.0' },
-  { name: 'leaf', version: '1.2.0' },
-  { name: 'leaf', version: '2.0.0' },
-  { name: 'leaf', version: '3.0.0-beta.1' },
-  { name: '@acme/util', version: '0.1.0' },
-  { name: '@acme/util', version: '0.1.5+build.7', dependencies: { leaf: '^1.0.0' } },
-  { name: '@acme/http', version: '1.0.0', dependencies: { leaf: '^1.0.0' } },
-  { name: '@acme/http', version: '1.1.0-rc.1', dependencies: { leaf: '>=1.2.0 <2', '@acme/util': '0.1.0' } },
-  { name: '@acme/http', version: '2.0.0', dependencies: { leaf: '^2.0.0', '@acme/util': '^0.1.0' } },
-  { name: 'plugin', version: '1.0.0', peerDependencies: { leaf: '>=1.0.0' }, dependencies: { 'dot.name': '*' } },
-  { name: 'mid', version: '1.0.0', dependencies: { leaf: '^1.0.0', 'dot.name': '*' } },
-  { name: 'mid', version: '2.0.0', dependencies: { leaf: '2.0.0', '@acme/http': '^1.0.0', plugin: '^1.0.0' } },
-  { name: 'dot.name', version: '1.0.0' },
-  { name: 'under_score', version: '0.0.1', dependencies: { mid: '^2.0.0' } },
-  { name: 'BigName', version: '4.0.0' },
-  { name: 'mac-only', version: '1.0.0', os: ['darwin'], cpu: ['arm64'] },
-  { name: 'watcher', version: '1.0.0', optionalDependencies: { 'mac-only': '^1.0.0' }, dependencies: { leaf: '~1.2.0' } },
-  { name: 'urlpkg', version: '1.0.0', dependencies: { 'dot.name': '^1.0.0' } },
-];
-/** Ranges a project may ask for, per registry package. */
-const RANGES: Record<string, string[]> = {
-  leaf: ['^1.0.0', '1.0.0', '^2.0.0', '3.0.0-beta.1', '*'],
-  '@acme/http': ['^1.0.0', '1.1.0-rc.1', '^2.0.0'],
-  '@acme/util': ['0.1.5+build.7', '~0.1.0'],
-  mid: ['^1.0.0', '^2.0.0'],
-  plugin: ['^1.0.0'],
-  'dot.name': ['^1.0.0'],
-  under_score: ['0.0.1'],
-  BigName: ['^4.0.0'],
-  watcher: ['^1.0.0'],
-};
-const FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
-const TARRED: Def = { name: 'tarred', version: '1.0.0', dependencies: { '@acme/util': '^0.1.0' } };
-const LOCALDIR: Def = { name: 'localdir', version: '2.3.4', dependencies: { BigName: '*' } };
-const LINKED: Def = { name: 'linked', version: '9.9.9', dependencies: { 'dot.name': '*' } };
 const PORTALED: Def = { name: 'portaled', version: '8.8.8', dependencies: { leaf: '2.0.0' } };
-/** A patch that adds a file, so it applies to whichever version the range picks. */
-const PATCH = ['diff --git a/patched.js b/patched.js', 'new file mode 100644', '--- /dev/null', '+++ b/patched.js', '@@ -0,0 +1 @@', '+module.exports = true;', ''].join('\n');
-
-type Rand = () => number;
-type Manifest = Record<string, unknown> & Partial<Record<(typeof FIELDS)[number], Record<string, string>>>;
-const pick = <T>(r: Rand, xs: readonly T[]) => xs[Math.floor(r() * xs.length)] as T;
 
 /** A project's package.json, `${REGISTRY}` standing for the registry's URL; `full` takes every optional part. */
 function generate(r: Rand, full: boolean): { manifest: Manifest; workspace?: Manifest } {
@@ -152,10 +110,7 @@ async function installProject(project: ReturnType<typeof generate>, sources: str
 beforeAll(async () => {
   if (!YARN.path) return;
   root = await mkdtemp(join(tmpdir(), 'yarn-berry-oracle-'));
-  const sources = await cachedBuild('yarn-berry-sources', { REGISTRY, TARRED }, async (dir) => {
-    await packNpmPackages(join(dir, 'registry'), REGISTRY);
-    await packNpmPackages(join(dir, 'tarred'), [TARRED]);
-  });
+  const sources = await npmProjectSources();
   const seed = oracleSeed(1e9);
   const r = seeded(seed);
   const registry = await serveNpmRegistry(join(sources, 'registry'));
