@@ -77,14 +77,17 @@ if [ "$(uname -sm)" = "Linux x86_64" ] && [ ! -x "$deno_dir/node_modules/@deno/l
   npm install --prefix "$deno_dir" --no-save --ignore-scripts --no-audit --no-fund "@deno/linux-x64-glibc@$DENO_VERSION" >/dev/null
 fi
 
-# Yarn 2+ (berry) is not packaged by Debian either (Debian's yarnpkg is Yarn 1): the exact release the berry yarn.lock
-# oracle (test/oracle/yarn-berry-lock.test.ts) runs, the single-file bundle @yarnpkg/cli-dist publishes, cached the same way.
-YARN_BERRY_VERSION=4.18.1
-yarn_dir="${XDG_CACHE_HOME:-$HOME/.cache}/sbom-hunt-tools/yarn-$YARN_BERRY_VERSION"
-if [ ! -f "$yarn_dir/node_modules/@yarnpkg/cli-dist/bin/yarn.js" ]; then
-  echo "==> npm install @yarnpkg/cli-dist@$YARN_BERRY_VERSION into $yarn_dir" >&2
-  npm install --prefix "$yarn_dir" --no-save --ignore-scripts --no-audit --no-fund "@yarnpkg/cli-dist@$YARN_BERRY_VERSION" >/dev/null
-fi
+# Yarn 2+ (berry) is not packaged by Debian either (Debian's yarnpkg is Yarn 1): the exact releases the berry yarn.lock
+# oracle (test/oracle/yarn-berry-lock.test.ts) runs, one per lockfile version they write (3.8: 6, 4.0: 8, 4.18: the
+# newest), each the single-file bundle @yarnpkg/cli-dist publishes (about 1 MB), cached the same way.
+YARN_BERRY_VERSIONS="3.8.7 4.0.2 4.18.1"
+for yarn_version in $YARN_BERRY_VERSIONS; do
+  yarn_dir="${XDG_CACHE_HOME:-$HOME/.cache}/sbom-hunt-tools/yarn-$yarn_version"
+  if [ ! -f "$yarn_dir/node_modules/@yarnpkg/cli-dist/bin/yarn.js" ]; then
+    echo "==> npm install @yarnpkg/cli-dist@$yarn_version into $yarn_dir" >&2
+    npm install --prefix "$yarn_dir" --no-save --ignore-scripts --no-audit --no-fund "@yarnpkg/cli-dist@$yarn_version" >/dev/null
+  fi
+done
 
 # bun, for the bun.lock oracle (test/oracle/bun-lock.test.ts): the platform package of the exact release, a single
 # executable (the `bun` package would pick it in a postinstall script, which runs nowhere here). Linux x64 and arm64

@@ -23,12 +23,13 @@ import { installedPackages } from '../helpers/node-modules.js';
 import { type NpmRegistry, npmTarballName, serveNpmRegistry, writeNpmPackage } from '../helpers/npm-registry.js';
 import { FIELDS, LINKED, LOCALDIR, type Manifest, PATCH, pick, RANGES, type Rand, TARRED, npmProjectSources } from '../helpers/npm-projects.js';
 import { seeded } from '../helpers/random.js';
-import { cachedBuild, setupTool } from '../helpers/real-tools.js';
+import { cachedBuild, pinnedVersions, setupTool } from '../helpers/real-tools.js';
 import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
 
 const run = promisify(execFile);
 const RUNS = oracleRuns(4, 0.0004);
-const BUN = setupTool('BUN_VERSION', 'bun', `node_modules/@oven/bun-linux-${process.arch === 'arm64' ? 'aarch64' : 'x64'}/bin/bun`);
+const BUN_VERSION = pinnedVersions('BUN_VERSION')[0]!;
+const BUN = setupTool('bun', BUN_VERSION, `node_modules/@oven/bun-linux-${process.arch === 'arm64' ? 'aarch64' : 'x64'}/bin/bun`);
 
 /** Packages whose bun.lock entry names a source and no version. */
 const UNVERSIONED = new Set(['gitdep', 'tarred', 'urlpkg']);
@@ -63,7 +64,7 @@ let ours = new Map<string, string[]>();
 
 /** Installs one project over the run's registry (bun caches packuments with their tarball URLs too). */
 async function installProject(project: ReturnType<typeof generate>, sources: string, registry: NpmRegistry, cache: string): Promise<string> {
-  return cachedBuild('bun-case-2', { project, sources, version: BUN.version }, async (dir) => {
+  return cachedBuild('bun-case-2', { project, sources, version: BUN_VERSION }, async (dir) => {
     await writeFile(join(dir, 'package.json'), JSON.stringify(project.manifest, null, 2).replaceAll('${REGISTRY}', registry.url));
     if (project.workspace) {
       await mkdir(join(dir, 'packages', 'ws'), { recursive: true });
@@ -77,7 +78,7 @@ async function installProject(project: ReturnType<typeof generate>, sources: str
     await writeFile(join(dir, 'patches', 'extra.patch'), PATCH);
     const env = { PATH: process.env.PATH, HOME: join(cache, 'home'), DO_NOT_TRACK: '1', BUN_INSTALL_CACHE_DIR: join(cache, 'bun') };
     const args = ['install', `--registry=${registry.url}`, '--linker=hoisted', '--os=*', '--cpu=*', '--ignore-scripts', '--no-progress', '--no-summary'];
-    await run(BUN.path!, args, { cwd: dir, env }).catch((e: { stderr?: string }) => {
+    await run(BUN!, args, { cwd: dir, env }).catch((e: { stderr?: string }) => {
       throw new Error(`bun install in ${dir} failed:\n${e.stderr ?? String(e)}\n${readFileSync(join(dir, 'package.json'), 'utf8')}`);
     });
     // bun copies a `file:` folder dependency or links it (seen in a project with workspaces): installed either way.
@@ -90,7 +91,7 @@ async function installProject(project: ReturnType<typeof generate>, sources: str
 }
 
 beforeAll(async () => {
-  if (!BUN.path) return;
+  if (!BUN) return;
   root = await mkdtemp(join(tmpdir(), 'bun-oracle-'));
   const sources = await npmProjectSources();
   const seed = oracleSeed(1e9);
@@ -115,7 +116,7 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(() => (root && !process.env.KEEP_ORACLE ? rm(root, { recursive: true, force: true }) : undefined));
 
-describe.skipIf(!BUN.path)(`bun.lock agrees with what bun ${BUN.version} installs`, () => {
+describe.skipIf(!BUN)(`bun.lock agrees with what bun ${BUN_VERSION} installs`, () => {
   it('on generated projects installed offline', () => {
     expect(cases.length).toBe(RUNS);
     for (const c of cases) expect([...new Set(ours.get(c.lockfile))], `${c.dir}\n${JSON.stringify(c.manifest, null, 2)}`).toEqual(c.expected);

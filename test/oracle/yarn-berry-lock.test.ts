@@ -1,5 +1,6 @@
-// Differential test: yarn.lock files Yarn 4 (berry) writes (not packaged by Debian: scripts/setup.sh installs the
-// exact YARN_BERRY_VERSION it names from the npm registry into ~/.cache/sbom-hunt-tools), read by
+// Differential test: yarn.lock files Yarn 2+ (berry) writes, one release per lockfile version (not packaged by
+// Debian: scripts/setup.sh installs the exact YARN_BERRY_VERSIONS it names from the npm registry into
+// ~/.cache/sbom-hunt-tools), read by
 // `sbom-hunt scan dir:`, against what Yarn installs. Generated projects over tarballs `npm pack` made, served by a
 // loopback registry (test/helpers/npm-registry.ts; nothing touches the network): scoped, dotted, underscored and
 // capitalised names, pre-release and build-metadata versions, one package at several versions (nested copies),
@@ -23,12 +24,16 @@ import { installedPackages } from '../helpers/node-modules.js';
 import { type NpmRegistry, npmTarballName, serveNpmRegistry, writeNpmPackage } from '../helpers/npm-registry.js';
 import { type Def, FIELDS, LINKED, LOCALDIR, type Manifest, PATCH, pick, RANGES, type Rand, TARRED, npmProjectSources } from '../helpers/npm-projects.js';
 import { seeded } from '../helpers/random.js';
-import { cachedBuild, setupTool } from '../helpers/real-tools.js';
+import { cachedBuild, pinnedVersions, setupTool } from '../helpers/real-tools.js';
 import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
 
 const run = promisify(execFile);
-const RUNS = oracleRuns(4, 0.0004);
-const YARN = setupTool('YARN_BERRY_VERSION', 'yarn', 'node_modules/@yarnpkg/cli-dist/bin/yarn.js');
+/** One release per lockfile version Yarn 2+ writes (setup.sh says which); the newest gets the most cases. */
+const VERSIONS = pinnedVersions('YARN_BERRY_VERSIONS');
+const NEWEST = VERSIONS.at(-1)!;
+const runsOf = (version: string) => (version === NEWEST ? oracleRuns(4, 0.0004) : oracleRuns(2, 0.0002));
+const YARNS = VERSIONS.map((version) => ({ version, path: setupTool('yarn', version, 'node_modules/@yarnpkg/cli-dist/bin/yarn.js') }));
+const hasYarn = YARNS.every((y) => y.path);
 
 const PORTALED: Def = { name: 'portaled', version: '8.8.8', dependencies: { leaf: '2.0.0' } };
 
@@ -72,7 +77,7 @@ function yarnrc(registry: string, cache: string): string {
 }
 
 let root = '';
-const cases: { dir: string; manifest: Manifest; lockfile: string; expected: string[] }[] = [];
+const cases: { version: string; dir: string; manifest: Manifest; lockfile: string; expected: string[] }[] = [];
 let ours = new Map<string, string[]>();
 
 /**
@@ -80,8 +85,8 @@ let ours = new Map<string, string[]>();
  * them, so every case of a run shares one registry (a registry per case left the next install fetching from a
  * closed port); the cached build's key leaves the port out, since what Yarn writes does not depend on it.
  */
-async function installProject(project: ReturnType<typeof generate>, sources: string, registry: NpmRegistry, cache: string): Promise<string> {
-  return cachedBuild('yarn-berry-case', { project, sources, version: YARN.version }, async (dir) => {
+async function installProject(yarn: (typeof YARNS)[number], project: ReturnType<typeof generate>, sources: string, registry: NpmRegistry, cache: string): Promise<string> {
+  return cachedBuild('yarn-berry-case', { project, sources, version: yarn.version }, async (dir) => {
     await writeFile(join(dir, 'package.json'), JSON.stringify(project.manifest, null, 2).replaceAll('${REGISTRY}', registry.url));
     if (project.workspace) {
       await mkdir(join(dir, 'packages', 'ws'), { recursive: true });
@@ -95,10 +100,10 @@ async function installProject(project: ReturnType<typeof generate>, sources: str
     await mkdir(join(dir, 'patches'));
     await writeFile(join(dir, 'patches', 'extra.patch'), PATCH);
     await writeFile(join(dir, 'yarn.lock'), '');
-    await writeFile(join(dir, '.yarnrc.yml'), yarnrc(registry.url, join(cache, 'yarn')));
-    const env = { PATH: process.env.PATH, HOME: join(cache, 'home'), YARN_IGNORE_PATH: '1' };
+    await writeFile(join(dir, '.yarnrc.yml'), yarnrc(registry.url, join(cache, `yarn-${yarn.version}`)));
+    const env = { PATH: process.env.PATH, HOME: join(cache, `home-${yarn.version}`), YARN_IGNORE_PATH: '1' };
     // Yarn reports what went wrong on stdout.
-    await run(process.execPath, [YARN.path!, 'install'], { cwd: dir, env }).catch((e: { stdout?: string }) => {
+    await run(process.execPath, [yarn.path!, 'install'], { cwd: dir, env }).catch((e: { stdout?: string }) => {
       throw new Error(`yarn install in ${dir} failed:\n${e.stdout ?? String(e)}\n${readFileSync(join(dir, 'package.json'), 'utf8')}`);
     });
     const all = await installedPackages(dir);
@@ -108,19 +113,23 @@ async function installProject(project: ReturnType<typeof generate>, sources: str
 }
 
 beforeAll(async () => {
-  if (!YARN.path) return;
+  if (!hasYarn) return;
   root = await mkdtemp(join(tmpdir(), 'yarn-berry-oracle-'));
   const sources = await npmProjectSources();
   const seed = oracleSeed(1e9);
   const r = seeded(seed);
   const registry = await serveNpmRegistry(join(sources, 'registry'));
   try {
-    for (let i = 0; i < RUNS; i++) {
-      const project = generate(r, i === 0);
-      const dir = await installProject(project, sources, registry, join(root, 'cache'));
-      await mkdir(join(root, 'scan', `p${i}`), { recursive: true });
-      for (const f of ['yarn.lock', 'package.json']) await copyFile(join(dir, f), join(root, 'scan', `p${i}`, f));
-      cases.push({ dir, manifest: project.manifest, lockfile: `/p${i}/yarn.lock`, expected: JSON.parse(readFileSync(join(dir, 'oracle.json'), 'utf8')) as string[] });
+    for (const yarn of YARNS) {
+      for (let i = 0; i < runsOf(yarn.version); i++) {
+        const project = generate(r, i === 0);
+        const dir = await installProject(yarn, project, sources, registry, join(root, 'cache'));
+        const at = join(root, 'scan', yarn.version, `p${i}`);
+        await mkdir(at, { recursive: true });
+        for (const f of ['yarn.lock', 'package.json']) await copyFile(join(dir, f), join(at, f));
+        const expected = JSON.parse(readFileSync(join(dir, 'oracle.json'), 'utf8')) as string[];
+        cases.push({ version: yarn.version, dir, manifest: project.manifest, lockfile: `/${yarn.version}/p${i}/yarn.lock`, expected });
+      }
     }
   } finally {
     registry.server.close();
@@ -132,10 +141,15 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(() => (root && !process.env.KEEP_ORACLE ? rm(root, { recursive: true, force: true }) : undefined));
 
-describe.skipIf(!YARN.path)(`yarn.lock (berry) agrees with what Yarn ${YARN.version} installs`, () => {
+describe.skipIf(!hasYarn)(`yarn.lock (berry) agrees with what Yarn ${VERSIONS.join(', ')} install`, () => {
   it('on generated projects installed offline', () => {
-    expect(cases.length).toBe(RUNS);
-    for (const c of cases) expect([...new Set(ours.get(c.lockfile))], `${c.dir}\n${JSON.stringify(c.manifest, null, 2)}`).toEqual(c.expected);
+    expect(cases.length).toBe(VERSIONS.reduce((n, v) => n + runsOf(v), 0));
+    for (const c of cases) expect([...new Set(ours.get(c.lockfile))], `Yarn ${c.version}: ${c.dir}\n${JSON.stringify(c.manifest, null, 2)}`).toEqual(c.expected);
+  });
+
+  it('each release writes its own lockfile version', () => {
+    const versions = new Map(cases.map((c) => [c.version, /^__metadata:\n {2}version: (\d+)$/m.exec(readFileSync(join(c.dir, 'yarn.lock'), 'utf8'))?.[1]]));
+    expect(new Set(versions.values()).size, JSON.stringify([...versions])).toBe(VERSIONS.length);
   });
 
   it('the generated projects cover what they are for', () => {
