@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bunLockParser } from '../../src/acquire/lockfiles/bun.js';
 import { inventoryByFile } from '../helpers/lockfile-oracle.js';
 import { installedPackages } from '../helpers/node-modules.js';
 import { type NpmRegistry, npmTarballName, serveNpmRegistry, writeNpmPackage } from '../helpers/npm-registry.js';
@@ -120,6 +121,15 @@ describe.skipIf(!BUN)(`bun.lock agrees with what bun ${BUN_VERSION} installs`, (
   it('on generated projects installed offline', () => {
     expect(cases.length).toBe(RUNS);
     for (const c of cases) expect([...new Set(ours.get(c.lockfile))], `${c.dir}\n${JSON.stringify(c.manifest, null, 2)}`).toEqual(c.expected);
+  });
+
+  // What was installed was asked for: each package has a chain from the project's own dependencies (the report's `via`).
+  it('every package is reached from what the project asked for', () => {
+    for (const c of cases) {
+      const readFile = (f: string) => readFileSync(join(c.dir, f), 'utf8');
+      const { packages } = bunLockParser.parse(readFile('bun.lock'), '/bun.lock', { readFile });
+      expect(packages.filter((p) => !p.dependencyPath).map((p) => `${p.name}@${p.version}`), c.dir).toEqual([]);
+    }
   });
 
   it('the generated projects cover what they are for', () => {

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { yarnLockParser } from '../../src/acquire/lockfiles/yarn.js';
 import { inventoryByFile } from '../helpers/lockfile-oracle.js';
 import { installedPackages } from '../helpers/node-modules.js';
 import { type NpmRegistry, npmTarballName, serveNpmRegistry, writeNpmPackage } from '../helpers/npm-registry.js';
@@ -150,6 +151,15 @@ describe.skipIf(!hasYarn)(`yarn.lock (berry) agrees with what Yarn ${VERSIONS.jo
   it('each release writes its own lockfile version', () => {
     const versions = new Map(cases.map((c) => [c.version, /^__metadata:\n {2}version: (\d+)$/m.exec(readFileSync(join(c.dir, 'yarn.lock'), 'utf8'))?.[1]]));
     expect(new Set(versions.values()).size, JSON.stringify([...versions])).toBe(VERSIONS.length);
+  });
+
+  // What was installed was asked for: each package has a chain from the project's own dependencies (the report's `via`).
+  it('every package is reached from what the project asked for', () => {
+    for (const c of cases) {
+      const manifest: unknown = JSON.parse(readFileSync(join(c.dir, 'package.json'), 'utf8'));
+      const { packages } = yarnLockParser.parse(readFileSync(join(c.dir, 'yarn.lock'), 'utf8'), '/yarn.lock', { manifest });
+      expect(packages.filter((p) => !p.dependencyPath).map((p) => `${p.name}@${p.version}`), `Yarn ${c.version}: ${c.dir}`).toEqual([]);
+    }
   });
 
   it('the generated projects cover what they are for', () => {

@@ -1,8 +1,8 @@
 // Yarn 2+ (berry) yarn.lock: YAML with `__metadata`, entries keyed by descriptors (`name@npm:range`) and a `resolution`.
 import { InputError } from '../../errors.js';
 import { addEdge, emptyGraph, packagesOfGraph } from './graph.js';
-import type { LockfileResult } from './lockfile.js';
-import { isRecord, parseYamlFile, splitNameAtVersion } from './lockfile.js';
+import type { LockfileContext, LockfileResult } from './lockfile.js';
+import { isRecord, parseYamlFile, splitNameAtVersion, stringEntries } from './lockfile.js';
 
 function depEntries(entry: Record<string, unknown>): [string, string][] {
   const out: [string, string][] = [];
@@ -45,12 +45,44 @@ function safeDecode(text: string): string | undefined {
   }
 }
 
-export function parseYarnBerry(text: string, file: string): LockfileResult {
+interface Override {
+  parent?: string;
+  name: string;
+  range?: string;
+  to: string;
+}
+
+/**
+ * The project's `resolutions` (its package.json, beside the lockfile): Yarn replaces a matching dependency's
+ * range before resolving it and keys the lockfile entry by the replacement, while the entry that depends keeps
+ * the range it asked for. A pattern is `name` or `name@range`, optionally after a parent (`parent/name`) or
+ * `**\/`; scoped names keep their scope (`mid/@acme/util`).
+ */
+function overridesOf(manifest: unknown): Override[] {
+  const resolutions = isRecord(manifest) ? manifest.resolutions : undefined;
+  return stringEntries(resolutions).flatMap(([pattern, to]) => {
+    const segments = pattern.replace(/^(\*\*\/)+/, '').split('/');
+    const last = segments.pop() ?? '';
+    const scope = segments.at(-1)?.startsWith('@') ? `${segments.pop()}/` : '';
+    const ident = splitNameAtVersion(`${scope}${last}`) ?? { name: `${scope}${last}`, version: '' };
+    const parent = segments.length > 0 ? segments.join('/') : undefined;
+    return [{ ...(parent ? { parent } : {}), name: ident.name, ...(ident.version ? { range: ident.version } : {}), to }];
+  });
+}
+
+const sameRange = (a: string, b: string) => a === b || `npm:${a}` === b || a === `npm:${b}`;
+
+function overrideFor(overrides: Override[], parent: string | undefined, name: string, range: string): string | undefined {
+  return overrides.find((o) => o.name === name && (o.range === undefined || sameRange(o.range, range)) && (o.parent === undefined || o.parent === parent))?.to;
+}
+
+export function parseYarnBerry(text: string, file: string, context?: LockfileContext): LockfileResult {
   const doc = parseYamlFile(text, file);
   if (!isRecord(doc)) throw new InputError(file, 'not a YAML mapping');
   const graph = emptyGraph();
   const bySpec = new Map<string, string>();
   const own = new Set<string>();
+  const names = new Map<string, string>();
   const notes: string[] = [];
   for (const [key, value] of Object.entries(doc)) {
     if (key === '__metadata' || !isRecord(value)) continue;
@@ -58,6 +90,8 @@ export function parseYarnBerry(text: string, file: string): LockfileResult {
     const fetched = fetchedBy(resolution);
     if (!fetched) throw new InputError(file, `entry "${key}" has no readable resolution`, undefined, 'resolution');
     for (const spec of key.split(',')) bySpec.set(spec.trim(), key);
+    const locator = splitNameAtVersion(resolution);
+    if (locator) names.set(key, locator.name);
     // Workspaces, links and portals are the project itself: what they depend on is what the project asked for.
     if (fetched.kind === 'own') {
       own.add(key);
@@ -73,14 +107,19 @@ export function parseYarnBerry(text: string, file: string): LockfileResult {
   }
   // A dependency on a path (file:, link:, portal:, patch: with a patch file) is keyed bound to the locator of
   // whoever asked for it (`name@file:./x::locator=app%40workspace%3A.`), since the path is relative to that.
-  const lookup = (name: string, range: string, from: unknown) =>
+  const find = (name: string, range: string, from: unknown) =>
     bySpec.get(`${name}@${range}`) ??
     (range.includes(':') ? undefined : bySpec.get(`${name}@npm:${range}`)) ??
     (typeof from === 'string' ? bySpec.get(`${name}@${range}::locator=${encodeURIComponent(from)}`) : undefined);
+  const overrides = overridesOf(context?.manifest);
+  const lookup = (key: string, name: string, range: string, from: unknown) => {
+    const override = overrideFor(overrides, names.get(key), name, range);
+    return (override === undefined ? undefined : find(name, override, from)) ?? find(name, range, from);
+  };
   for (const [key, value] of Object.entries(doc)) {
     if (key === '__metadata' || !isRecord(value)) continue;
     for (const [name, range] of depEntries(value)) {
-      const to = lookup(name, range, value.resolution);
+      const to = lookup(key, name, range, value.resolution);
       if (to === undefined || own.has(to)) continue;
       if (own.has(key)) graph.roots.push(to);
       else addEdge(graph, key, to);

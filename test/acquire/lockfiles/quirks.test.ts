@@ -136,6 +136,32 @@ describe('yarn', () => {
     expect(summary(result.packages)).toEqual(['@acme/util@0.1.5 <- ', 'axios@1.14.1 <- ', 'plain-crypto-js@4.2.1 <- ', 'tarred@1.0.0 <- ']);
     expect(result.notes).toEqual([]);
   });
+
+  it("berry: a dependency that the project's resolutions replace is found under the replacement", () => {
+    const text = [
+      '__metadata:',
+      '  version: 6',
+      '"app@workspace:.":',
+      '  version: 0.0.0-use.local',
+      '  resolution: "app@workspace:."',
+      '  dependencies:',
+      '    "@acme/util": ~0.1.0',
+      '    mid: ^1.0.0',
+      '"@acme/util@npm:0.1.0":',
+      '  version: 0.1.0',
+      '  resolution: "@acme/util@npm:0.1.0"',
+      '"mid@npm:^1.0.0":',
+      '  version: 1.0.0',
+      '  resolution: "mid@npm:1.0.0"',
+      '  dependencies:',
+      '    "@scope/leaf": ^1.0.0',
+      '"@scope/leaf@npm:2.0.0":',
+      '  version: 2.0.0',
+      '  resolution: "@scope/leaf@npm:2.0.0"',
+    ].join('\n');
+    const manifest = { name: 'app', resolutions: { '@acme/util': '0.1.0', '**/mid/@scope/leaf@^1.0.0': '2.0.0' } };
+    expect(summary(yarnLockParser.parse(text, '/yarn.lock', { manifest }).packages)).toEqual(['@acme/util@0.1.0 <- ', '@scope/leaf@2.0.0 <- mid@1.0.0', 'mid@1.0.0 <- ']);
+  });
 });
 
 describe('bun', () => {
