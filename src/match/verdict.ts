@@ -8,6 +8,7 @@ import type { IocIndex } from './ioc-index.js';
 import { matchFiles } from './match-files.js';
 import { matchImages, type ImageSubject } from './match-images.js';
 import { matchPackagesDetailed } from './match-packages.js';
+import { unversionedReasons } from './unversioned.js';
 import { fileMatchReason, imageMatchReason, matchReason, pushedBeforeReason, uncheckedFilesReason, uncheckedImagesReason, unreliableReason, windowReason } from './reasons.js';
 import { namedFileTimes, type NamedFileTime } from './file-times.js';
 import { checkWindows, pushedTime } from './windows.js';
@@ -62,6 +63,10 @@ export function judgePlatform(p: AcquiredPlatform, index: IocIndex, opts: JudgeO
   for (const u of images.unchecked) {
     verdicts.push('unknown');
     reasons.push(uncheckedImagesReason(u));
+  }
+  for (const r of unversionedReasons(p.packages, index)) {
+    verdicts.push('unknown');
+    reasons.push(r);
   }
   for (const w of windows.filter((c) => c.outcome === 'inside')) {
     verdicts.push('suspect');
