@@ -58,22 +58,27 @@ interface Override {
  * the range it asked for. A pattern is `name` or `name@range`, optionally after a parent (`parent/name`) or
  * `**\/`; scoped names keep their scope (`mid/@acme/util`).
  */
-function overridesOf(manifest: unknown): Override[] {
+function overridesOf(manifest: unknown): Map<string, Override[]> {
   const resolutions = isRecord(manifest) ? manifest.resolutions : undefined;
-  return stringEntries(resolutions).flatMap(([pattern, to]) => {
+  const byName = new Map<string, Override[]>();
+  for (const [pattern, to] of stringEntries(resolutions)) {
     const segments = pattern.replace(/^(\*\*\/)+/, '').split('/');
     const last = segments.pop() ?? '';
     const scope = segments.at(-1)?.startsWith('@') ? `${segments.pop()}/` : '';
     const ident = splitNameAtVersion(`${scope}${last}`) ?? { name: `${scope}${last}`, version: '' };
     const parent = segments.length > 0 ? segments.join('/') : undefined;
-    return [{ ...(parent ? { parent } : {}), name: ident.name, ...(ident.version ? { range: ident.version } : {}), to }];
-  });
+    const list = byName.get(ident.name) ?? [];
+    list.push({ ...(parent ? { parent } : {}), name: ident.name, ...(ident.version ? { range: ident.version } : {}), to });
+    byName.set(ident.name, list);
+  }
+  return byName;
 }
 
 const sameRange = (a: string, b: string) => a === b || `npm:${a}` === b || a === `npm:${b}`;
 
-function overrideFor(overrides: Override[], parent: string | undefined, name: string, range: string): string | undefined {
-  return overrides.find((o) => o.name === name && (o.range === undefined || sameRange(o.range, range)) && (o.parent === undefined || o.parent === parent))?.to;
+/** Looked up by name, so a manifest with many resolutions costs no more per dependency than its own name's. */
+function overrideFor(overrides: ReadonlyMap<string, Override[]>, parent: string | undefined, name: string, range: string): string | undefined {
+  return overrides.get(name)?.find((o) => (o.range === undefined || sameRange(o.range, range)) && (o.parent === undefined || o.parent === parent))?.to;
 }
 
 export function parseYarnBerry(text: string, file: string, context?: LockfileContext): LockfileResult {
