@@ -9,8 +9,9 @@
 // by tag, a tarball URL, and workspaces that depend on each other (`workspace:*`, and on the root, which bun locks
 // as `root:`). bun installs with the hoisted linker; the oracle is every package.json under node_modules of the
 // project and its workspace (symlinks are the project's own), one per name and version. bun.lock records no
-// version for a git, tarball or URL dependency (only its source, and a commit or an integrity): sbom-hunt lists
-// those by name with no version (unknown, with a note), so the oracle's version for them is blank.
+// version for a git, tarball or URL dependency (only its source, and a commit or an integrity): sbom-hunt reads
+// a tarball in the tree whose bytes have the locked integrity for its package.json, and lists git and URL
+// dependencies by name with no version (unknown, with a note), so the oracle's version for those is blank.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -32,8 +33,8 @@ const RUNS = oracleRuns(4, 0.0004);
 const BUN_VERSION = pinnedVersions('BUN_VERSION')[0]!;
 const BUN = setupTool('bun', BUN_VERSION, `node_modules/@oven/bun-linux-${process.arch === 'arm64' ? 'aarch64' : 'x64'}/bin/bun`);
 
-/** Packages whose bun.lock entry names a source and no version. */
-const UNVERSIONED = new Set(['gitdep', 'tarred', 'urlpkg']);
+/** Packages whose bun.lock entry names a source and no version (a tarball in the tree is read for its version). */
+const UNVERSIONED = new Set(['gitdep', 'urlpkg']);
 
 /** A project's package.json, `${REGISTRY}` standing for the registry's URL; `full` takes every optional part. */
 function generate(r: Rand, sources: string, full: boolean): { manifest: Manifest; workspace?: Manifest } {
@@ -65,7 +66,7 @@ let ours = new Map<string, string[]>();
 
 /** Installs one project over the run's registry (bun caches packuments with their tarball URLs too). */
 async function installProject(project: ReturnType<typeof generate>, sources: string, registry: NpmRegistry, cache: string): Promise<string> {
-  return cachedBuild('bun-case-2', { project, sources, version: BUN_VERSION }, async (dir) => {
+  return cachedBuild('bun-case-3', { project, sources, version: BUN_VERSION }, async (dir) => {
     await writeFile(join(dir, 'package.json'), JSON.stringify(project.manifest, null, 2).replaceAll('${REGISTRY}', registry.url));
     if (project.workspace) {
       await mkdir(join(dir, 'packages', 'ws'), { recursive: true });
@@ -103,8 +104,9 @@ beforeAll(async () => {
       const project = generate(r, sources, i === 0);
       const dir = await installProject(project, sources, registry, join(root, 'cache'));
       await mkdir(join(root, 'scan', `p${i}`, 'localdir'), { recursive: true });
-      // The folder dependency's package.json is part of the project as an image holds it: bun reads it at install.
-      for (const f of ['bun.lock', 'package.json', 'localdir/package.json']) await copyFile(join(dir, f), join(root, 'scan', `p${i}`, f));
+      await mkdir(join(root, 'scan', `p${i}`, 'vendor'));
+      // The folder dependency's package.json and the tarball are part of the project as an image holds it: bun reads them at install.
+      for (const f of ['bun.lock', 'package.json', 'localdir/package.json', `vendor/${npmTarballName(TARRED)}`]) await copyFile(join(dir, f), join(root, 'scan', `p${i}`, f));
       cases.push({ dir, manifest: project.manifest, lockfile: `/p${i}/bun.lock`, expected: JSON.parse(readFileSync(join(dir, 'oracle.json'), 'utf8')) as string[] });
     }
   } finally {
@@ -127,14 +129,15 @@ describe.skipIf(!BUN)(`bun.lock agrees with what bun ${BUN_VERSION} installs`, (
   it('every package is reached from what the project asked for', () => {
     for (const c of cases) {
       const readFile = (f: string) => readFileSync(join(c.dir, f), 'utf8');
-      const { packages } = bunLockParser.parse(readFile('bun.lock'), '/bun.lock', { readFile });
+      const readBytes = (f: string) => readFileSync(join(c.dir, f));
+      const { packages } = bunLockParser.parse(readFile('bun.lock'), '/bun.lock', { readFile, readBytes });
       expect(packages.filter((p) => !p.dependencyPath).map((p) => `${p.name}@${p.version}`), c.dir).toEqual([]);
     }
   });
 
   it('the generated projects cover what they are for', () => {
     const all = cases.flatMap((c) => c.expected);
-    for (const p of ['gitdep ', 'tarred ', 'urlpkg ', 'mac-only 1.0.0', 'localdir 2.3.4', 'plugin 1.0.0', '@acme/util 0.1.5+build.7']) expect(all).toContain(p);
+    for (const p of ['gitdep ', 'tarred 1.0.0', 'urlpkg ', 'mac-only 1.0.0', 'localdir 2.3.4', 'plugin 1.0.0', '@acme/util 0.1.5+build.7']) expect(all).toContain(p);
     for (const p of ['linked 9.9.9', '@app/ws 0.0.0', 'app 1.0.0']) expect(all).not.toContain(p);
     expect(cases.some((c) => c.expected.filter((p) => p.startsWith('leaf ')).length > 1)).toBe(true);
     const locks = cases.map((c) => readFileSync(join(c.dir, 'bun.lock'), 'utf8')).join('\n');

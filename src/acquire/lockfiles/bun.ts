@@ -5,6 +5,7 @@ import { addEdge, emptyGraph, packagesOfGraph } from './graph.js';
 import type { LockedPackage, LockfileContext, LockfileParser, LockfileResult } from './lockfile.js';
 import { isRecord, splitNameAtVersion, stringEntries } from './lockfile.js';
 import { parseJsoncFile } from './jsonc.js';
+import { sha512Integrity, tarballManifest } from './npm-tarball.js';
 
 /**
  * 0 and 1 as bun 1.2 and 1.3 write them; 2 (bun 1.4, for new lockfiles) has the same content and only turns on
@@ -15,6 +16,8 @@ const VERSIONS = [0, 1, 2];
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 /** The project's own folders: its workspaces, `link:` folders, and the root itself when a workspace depends on it. */
 const OWN = /^(workspace|link|root):/;
+/** A source with a protocol (`git+https:`, `github:`, `https:`); without one, bun writes a path in the tree. */
+const PROTOCOL = /^[a-z][a-z0-9+.-]*:/i;
 
 const DEP_FIELDS = ['dependencies', 'optionalDependencies', 'peerDependencies'];
 const PROJECT_DEPS = [...DEP_FIELDS, 'devDependencies'];
@@ -44,17 +47,53 @@ function depNames(entry: unknown, fields: string[]): string[] {
 /**
  * What an entry `[id, ...]` installs. A registry entry is `[name@version, registry, info, integrity]`; a folder
  * (`name@file:dir`) is versioned by its package.json, which bun reads at install and does not copy into the
- * lockfile, so it is read beside the lockfile when the tree has it; a tarball, URL or git entry names its
- * source and no version, so the version is unknown (empty) and a note says so.
+ * lockfile, so it is read beside the lockfile when the tree has it; a tarball in the tree (`name@./x.tgz`,
+ * `[id, info, integrity]`) by the package.json inside it when its bytes have the locked integrity; a URL or git
+ * entry names its source and no version, so the version is unknown (empty) and a note says so.
  */
 function lockedOf(key: string, value: unknown[], lock: LockContext): LockedPackage | undefined {
   const id = splitNameAtVersion(String(value[0]));
   if (!id || OWN.test(id.version)) return undefined;
   if (SEMVER.test(id.version)) return { ...id, entry: key, ...(typeof value[3] === 'string' ? { integrity: value[3] } : {}) };
-  const folder = id.version.startsWith('file:') ? folderManifest(id.version.slice(5), lock) : undefined;
+  const folder = id.version.startsWith('file:') ? folderOnce(id.version.slice(5), lock) : undefined;
   if (folder?.version) return { name: folder.name ?? id.name, version: folder.version, entry: key };
-  lock.notes.push(`${lock.file}: ${key} (${value[0]}) names no version, listed without one`);
-  return { name: id.name, version: '', entry: key };
+  // A tarball's (in the tree or at a URL) integrity follows its info; a git entry has its commit there instead.
+  const integrity = typeof value[2] === 'string' && /^sha(1|256|384|512)-/.test(value[2]) ? value[2] : undefined;
+  const hash = integrity ? { integrity } : {};
+  const tarball = PROTOCOL.test(id.version) ? undefined : tarballOnce(id.version, integrity, lock);
+  if (typeof tarball === 'object') return { name: tarball.name ?? id.name, version: tarball.version, entry: key, ...hash };
+  lock.notes.push(`${lock.file}: ${key} (${value[0]}) names no version${tarball ? ` (${tarball})` : ''}, listed without one`);
+  return { name: id.name, version: '', entry: key, ...hash };
+}
+
+function folderOnce(dir: string, lock: LockContext): { name?: string; version?: string } | undefined {
+  if (!lock.folders.has(dir)) lock.folders.set(dir, folderManifest(dir, lock));
+  return lock.folders.get(dir);
+}
+
+/** Each tarball (and folder) is read once however many entries name it: a hostile lockfile cannot make one file read a million times. */
+function tarballOnce(relative: string, integrity: string | undefined, lock: LockContext): { name?: string; version: string } | string {
+  const key = `${relative}\0${integrity ?? ''}`;
+  let found = lock.tarballs.get(key);
+  if (found === undefined) lock.tarballs.set(key, (found = tarballPackage(relative, integrity, lock)));
+  return found;
+}
+
+/** The package a tarball in the tree holds, if its bytes are the ones locked; else why not. */
+function tarballPackage(relative: string, integrity: string | undefined, lock: LockContext): { name?: string; version: string } | string {
+  const path = posix.normalize(posix.join(posix.dirname(lock.file), relative));
+  let bytes: Buffer;
+  try {
+    if (!lock.context?.readBytes) return `${path} not read`;
+    bytes = lock.context.readBytes(path);
+  } catch (e) {
+    return `${path} not readable: ${(e as { code?: string }).code ?? (e as Error).message}`;
+  }
+  if (!integrity?.startsWith('sha512-')) return `no sha512 integrity locked for ${path}`;
+  if (sha512Integrity(bytes) !== integrity) return `${path} is not the tarball locked: its sha512 differs`;
+  const manifest = tarballManifest(bytes);
+  if (typeof manifest === 'string') return `${path}: ${manifest}`;
+  return manifest.version ? { ...(manifest.name ? { name: manifest.name } : {}), version: manifest.version } : `${path}: its package.json has no version`;
 }
 
 function folderManifest(dir: string, lock: LockContext): { name?: string; version?: string } | undefined {
@@ -72,6 +111,8 @@ interface LockContext {
   file: string;
   context?: LockfileContext;
   notes: string[];
+  tarballs: Map<string, { name?: string; version: string } | string>;
+  folders: Map<string, { name?: string; version?: string } | undefined>;
 }
 
 function parseBunLock(text: string, file: string, context?: LockfileContext): LockfileResult {
@@ -83,7 +124,7 @@ function parseBunLock(text: string, file: string, context?: LockfileContext): Lo
   const packages = isRecord(doc.packages) ? doc.packages : {};
   const graph = emptyGraph();
   const keys = new Set(Object.keys(packages));
-  const lock: LockContext = { file, ...(context ? { context } : {}), notes: [] };
+  const lock: LockContext = { file, ...(context ? { context } : {}), notes: [], tarballs: new Map(), folders: new Map() };
   for (const [key, value] of Object.entries(packages)) {
     if (!Array.isArray(value) || typeof value[0] !== 'string') throw new InputError(file, `package "${key}" is not ["name@version", ...]`, undefined, 'packages');
     const locked = lockedOf(key, value, lock);

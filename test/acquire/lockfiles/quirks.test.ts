@@ -1,10 +1,13 @@
 // Format details the fixtures do not cover: peer suffixes, aliases, nested installs, scoped parents.
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { bunLockParser } from '../../../src/acquire/lockfiles/bun.js';
 import { npmLockParser } from '../../../src/acquire/lockfiles/npm.js';
 import { pnpmLockParser } from '../../../src/acquire/lockfiles/pnpm.js';
 import { yarnLockParser } from '../../../src/acquire/lockfiles/yarn.js';
 import type { Package } from '../../../src/model/package.js';
+import { buildTar } from '../../helpers/tar.js';
 
 const summary = (packages: Package[]) => packages.map((p) => `${p.name}@${p.version} <- ${p.dependencyPath?.join(' > ') ?? '?'}`).sort();
 
@@ -206,6 +209,8 @@ describe('bun', () => {
     ]);
   });
 
+  const SHA = Object.fromEntries(['a', 'b', 'c'].map((k) => [k, `sha512-${createHash('sha512').update(k).digest('base64')}`]));
+
   // As bun 1.4 writes them (test/oracle/bun-lock.test.ts holds the real thing).
   it.each([1, 2])('v%i: the root and links are the project; a folder is versioned by its package.json; git, tarball and URL entries by nothing', (version) => {
     const text = `{
@@ -219,11 +224,11 @@ describe('bun', () => {
         "@app/ws": ["@app/ws@workspace:packages/ws"],
         "app": ["app@root:", {}],
         "gitdep": ["gitdep@git+https://git.example.com/gitdep#43d31c9ed9495b55d731bb13a62c2c6b054148cd", { "dependencies": { "axios": "^1.14.1" } }, "43d31c9ed9495b55d731bb13a62c2c6b054148cd"],
-        "axios": ["axios@1.14.1", "", {}, "sha512-a"],
+        "axios": ["axios@1.14.1", "", {}, "${SHA.a}"],
         "linked": ["linked@link:./linked", {}],
         "localdir": ["localdir@file:localdir", {}],
-        "tarred": ["tarred@./vendor/tarred-1.0.0.tgz", {}, "sha512-b"],
-        "urlpkg": ["watcher@https://npm.example.com/urlpkg-1.0.0.tgz", {}, "sha512-c"],
+        "tarred": ["tarred@./vendor/tarred-1.0.0.tgz", {}, "${SHA.b}"],
+        "urlpkg": ["watcher@https://npm.example.com/urlpkg-1.0.0.tgz", {}, "${SHA.c}"],
       },
     }`;
     const files: Record<string, string> = { '/localdir/package.json': '{"name":"localdir","version":"2.3.4"}' };
@@ -231,6 +236,28 @@ describe('bun', () => {
     const result = bunLockParser.parse(text, '/bun.lock', { readFile });
     expect(summary(result.packages)).toEqual(['axios@1.14.1 <- gitdep@', 'gitdep@ <- ', 'localdir@2.3.4 <- ', 'tarred@ <- ', 'watcher@ <- ']);
     expect(result.notes).toHaveLength(3);
-    expect(result.notes.join('\n')).toContain('/bun.lock: tarred (tarred@./vendor/tarred-1.0.0.tgz) names no version, listed without one');
+    // The tarballs' integrity is kept (an IOC may name it); a git entry's third field is its commit, not a hash.
+    expect(Object.fromEntries(result.packages.map((p) => [p.name, p.integrity !== undefined]))).toEqual({ axios: true, gitdep: false, localdir: false, tarred: true, watcher: true });
+    expect(result.notes.join('\n')).toContain('/bun.lock: tarred (tarred@./vendor/tarred-1.0.0.tgz) names no version (/vendor/tarred-1.0.0.tgz not read), listed without one');
+  });
+
+  describe('a tarball in the tree is versioned by its package.json when its bytes are the ones locked', () => {
+    const tgz = gzipSync(buildTar([{ path: 'package/index.js', content: '' }, { path: 'package/package.json', content: '{"name":"tarred","version":"1.0.0"}' }]));
+    const lock = (integrity: string) => `{
+      "lockfileVersion": 1,
+      "workspaces": { "": { "dependencies": { "tarred": "file:./vendor/tarred-1.0.0.tgz" } } },
+      "packages": { "tarred": ["tarred@./vendor/tarred-1.0.0.tgz", {}, "${integrity}"] },
+    }`;
+    const readBytes = (f: string) => (f === '/vendor/tarred-1.0.0.tgz' ? tgz : (() => { throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' }); })());
+    const integrity = `sha512-${createHash('sha512').update(tgz).digest('base64')}`;
+    it.each([
+      ['the locked tarball', integrity, 'tarred@1.0.0', []],
+      ['another tarball in its place', `sha512-${'A'.repeat(86)}==`, 'tarred@', ['/bun.lock: tarred (tarred@./vendor/tarred-1.0.0.tgz) names no version (/vendor/tarred-1.0.0.tgz is not the tarball locked: its sha512 differs), listed without one']],
+      ['no sha512 locked', 'sha1-abc', 'tarred@', ['/bun.lock: tarred (tarred@./vendor/tarred-1.0.0.tgz) names no version (no sha512 integrity locked for /vendor/tarred-1.0.0.tgz), listed without one']],
+    ])('%s', (_what, locked, expected, notes) => {
+      const result = bunLockParser.parse(lock(locked), '/bun.lock', { readBytes });
+      expect(result.packages.map((p) => `${p.name}@${p.version}`)).toEqual([expected]);
+      expect(result.notes).toEqual(notes);
+    });
   });
 });
