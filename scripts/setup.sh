@@ -89,17 +89,20 @@ for yarn_version in $YARN_BERRY_VERSIONS; do
   fi
 done
 
-# bun, for the bun.lock oracle (test/oracle/bun-lock.test.ts): the platform package of the exact release, a single
-# executable (the `bun` package would pick it in a postinstall script, which runs nowhere here). Linux x64 and arm64
-# only; elsewhere the oracle says it is skipped.
-BUN_VERSION=1.4.5
+# bun, for the bun.lock oracle (test/oracle/bun-lock.test.ts): the platform package of the exact releases, one per
+# bun.lock version (1.1: 0, 1.2: 1, 1.4: 2), each a single executable (the `bun` package would pick it in a postinstall
+# script, which runs nowhere here; about 35 MB to download, 3 s each once, then cached). Linux x64 and arm64 only;
+# elsewhere the oracle says it is skipped.
+BUN_VERSIONS="1.1.45 1.2.23 1.4.5"
 case "$(uname -s)-$(uname -m)" in
   Linux-x86_64) bun_pkg=@oven/bun-linux-x64 ;;
   Linux-aarch64) bun_pkg=@oven/bun-linux-aarch64 ;;
   *) bun_pkg="" ;;
 esac
-bun_dir="${XDG_CACHE_HOME:-$HOME/.cache}/sbom-hunt-tools/bun-$BUN_VERSION"
-if [ -n "$bun_pkg" ] && [ ! -x "$bun_dir/node_modules/$bun_pkg/bin/bun" ]; then
-  echo "==> npm install $bun_pkg@$BUN_VERSION into $bun_dir" >&2
-  npm install --prefix "$bun_dir" --no-save --ignore-scripts --no-audit --no-fund "$bun_pkg@$BUN_VERSION" >/dev/null
-fi
+for bun_version in $BUN_VERSIONS; do
+  bun_dir="${XDG_CACHE_HOME:-$HOME/.cache}/sbom-hunt-tools/bun-$bun_version"
+  if [ -n "$bun_pkg" ] && [ ! -x "$bun_dir/node_modules/$bun_pkg/bin/bun" ]; then
+    echo "==> npm install $bun_pkg@$bun_version into $bun_dir" >&2
+    npm install --prefix "$bun_dir" --no-save --ignore-scripts --no-audit --no-fund "$bun_pkg@$bun_version" >/dev/null
+  fi
+done

@@ -5,7 +5,7 @@ import { addEdge, emptyGraph, packagesOfGraph } from './graph.js';
 import type { LockedPackage, LockfileContext, LockfileParser, LockfileResult } from './lockfile.js';
 import { isRecord, splitNameAtVersion, stringEntries } from './lockfile.js';
 import { parseJsoncFile } from './jsonc.js';
-import { sha512Integrity, tarballManifest } from './npm-tarball.js';
+import { hasIntegrity, tarballManifest } from './npm-tarball.js';
 
 /**
  * 0 and 1 as bun 1.2 and 1.3 write them; 2 (bun 1.4, for new lockfiles) has the same content and only turns on
@@ -48,7 +48,8 @@ function depNames(entry: unknown, fields: string[]): string[] {
  * What an entry `[id, ...]` installs. A registry entry is `[name@version, registry, info, integrity]`; a folder
  * (`name@file:dir`) is versioned by its package.json, which bun reads at install and does not copy into the
  * lockfile, so it is read beside the lockfile when the tree has it; a tarball in the tree (`name@./x.tgz`,
- * `[id, info, integrity]`) by the package.json inside it when its bytes have the locked integrity; a URL or git
+ * `[id, info, integrity]`) by the package.json inside it, when its bytes have the locked integrity or bun.lock
+ * locks none (bun 1.1's lockfileVersion 0 records no integrity for one); a URL or git
  * entry names its source and no version, so the version is unknown (empty) and a note says so.
  */
 function lockedOf(key: string, value: unknown[], lock: LockContext): LockedPackage | undefined {
@@ -79,7 +80,7 @@ function tarballOnce(relative: string, integrity: string | undefined, lock: Lock
   return found;
 }
 
-/** The package a tarball in the tree holds, if its bytes are the ones locked; else why not. */
+/** The package a tarball in the tree holds, if its bytes are the ones locked (or none are); else why not. */
 function tarballPackage(relative: string, integrity: string | undefined, lock: LockContext): { name?: string; version: string } | string {
   const path = posix.normalize(posix.join(posix.dirname(lock.file), relative));
   let bytes: Buffer;
@@ -89,8 +90,9 @@ function tarballPackage(relative: string, integrity: string | undefined, lock: L
   } catch (e) {
     return `${path} not readable: ${(e as { code?: string }).code ?? (e as Error).message}`;
   }
-  if (!integrity?.startsWith('sha512-')) return `no sha512 integrity locked for ${path}`;
-  if (sha512Integrity(bytes) !== integrity) return `${path} is not the tarball locked: its sha512 differs`;
+  // bun checks a locked integrity when it installs, so a tarball without one is installed as the tree has it.
+  if (integrity === undefined) lock.notes.push(`${lock.file}: no integrity locked for ${path}: its version is read from the tarball as the tree holds it`);
+  else if (!hasIntegrity(bytes, integrity)) return `${path} is not the tarball locked: its ${integrity.split('-')[0]} differs`;
   const manifest = tarballManifest(bytes);
   if (typeof manifest === 'string') return `${path}: ${manifest}`;
   return manifest.version ? { ...(manifest.name ? { name: manifest.name } : {}), version: manifest.version } : `${path}: its package.json has no version`;

@@ -8,9 +8,10 @@ import { isRecord } from './lockfile.js';
 /** More than a package tarball holds before its package.json is read is not looked through. */
 const MAX_UNPACKED = 64 * 1024 * 1024;
 
-/** `sha512-<base64>` of the bytes, the form npm and bun write integrity in. */
-export function sha512Integrity(bytes: Buffer): string {
-  return `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
+/** Whether the bytes have an SRI integrity (`sha512-<base64>`, as npm and bun write it; sha1, sha256, sha384 too). */
+export function hasIntegrity(bytes: Buffer, integrity: string): boolean {
+  const [, algorithm, digest] = /^(sha1|sha256|sha384|sha512)-(.+)$/.exec(integrity) ?? [];
+  return algorithm !== undefined && createHash(algorithm).update(bytes).digest('base64') === digest;
 }
 
 /**

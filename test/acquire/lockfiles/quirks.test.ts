@@ -243,17 +243,18 @@ describe('bun', () => {
 
   describe('a tarball in the tree is versioned by its package.json when its bytes are the ones locked', () => {
     const tgz = gzipSync(buildTar([{ path: 'package/index.js', content: '' }, { path: 'package/package.json', content: '{"name":"tarred","version":"1.0.0"}' }]));
-    const lock = (integrity: string) => `{
+    const lock = (integrity: string | undefined) => `{
       "lockfileVersion": 1,
       "workspaces": { "": { "dependencies": { "tarred": "file:./vendor/tarred-1.0.0.tgz" } } },
-      "packages": { "tarred": ["tarred@./vendor/tarred-1.0.0.tgz", {}, "${integrity}"] },
+      "packages": { "tarred": ["tarred@./vendor/tarred-1.0.0.tgz", {}${integrity ? `, "${integrity}"` : ''}] },
     }`;
     const readBytes = (f: string) => (f === '/vendor/tarred-1.0.0.tgz' ? tgz : (() => { throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' }); })());
     const integrity = `sha512-${createHash('sha512').update(tgz).digest('base64')}`;
-    it.each([
+    it.each<[string, string | undefined, string, string[]]>([
       ['the locked tarball', integrity, 'tarred@1.0.0', []],
       ['another tarball in its place', `sha512-${'A'.repeat(86)}==`, 'tarred@', ['/bun.lock: tarred (tarred@./vendor/tarred-1.0.0.tgz) names no version (/vendor/tarred-1.0.0.tgz is not the tarball locked: its sha512 differs), listed without one']],
-      ['no sha512 locked', 'sha1-abc', 'tarred@', ['/bun.lock: tarred (tarred@./vendor/tarred-1.0.0.tgz) names no version (no sha512 integrity locked for /vendor/tarred-1.0.0.tgz), listed without one']],
+      ['the locked tarball, by sha1', `sha1-${createHash('sha1').update(tgz).digest('base64')}`, 'tarred@1.0.0', []],
+      ['no integrity locked (bun 1.1)', undefined, 'tarred@1.0.0', ['/bun.lock: no integrity locked for /vendor/tarred-1.0.0.tgz: its version is read from the tarball as the tree holds it']],
     ])('%s', (_what, locked, expected, notes) => {
       const result = bunLockParser.parse(lock(locked), '/bun.lock', { readBytes });
       expect(result.packages.map((p) => `${p.name}@${p.version}`)).toEqual([expected]);
