@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -32,16 +32,18 @@ export async function writeNpmPackage(dir: string, d: NpmDef): Promise<void> {
   await writeFile(join(dir, 'index.js'), `module.exports = ${JSON.stringify(`${d.name}@${d.version}`)};\n`);
 }
 
-/** `npm pack` of every definition into `dir` (file names as npm writes them, e.g. `acme-http-1.0.0.tgz`). */
+/**
+ * `npm pack` of every definition into `dir` (file names as npm writes them, e.g. `acme-http-1.0.0.tgz`), in one
+ * npm process: one per package took 13 s for 18 packages, one for all 0.8 s, byte for byte the same tarballs.
+ */
 export async function packNpmPackages(dir: string, defs: NpmDef[]): Promise<void> {
   await mkdir(dir, { recursive: true });
-  for (const [i, d] of defs.entries()) {
-    const src = join(dir, '..', 'npm-src', String(i));
-    await writeNpmPackage(src, d);
-    const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: src, env: { ...process.env, npm_config_update_notifier: 'false' } });
-    const made = stdout.trim().split('\n').pop()!;
-    if (made !== tarballName(d)) await rename(join(dir, made), join(dir, tarballName(d)));
-  }
+  const sources = defs.map((_, i) => join(dir, '..', 'npm-src', `${basename(dir)}-${i}`));
+  for (const [i, d] of defs.entries()) await writeNpmPackage(sources[i]!, d);
+  const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', dir, ...sources], { env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const made = stdout.trim().split('\n');
+  if (made.length !== defs.length) throw new Error(`npm pack made ${made.length} tarballs for ${defs.length} packages:\n${stdout}`);
+  for (const [i, d] of defs.entries()) if (made[i] !== tarballName(d)) await rename(join(dir, made[i]!), join(dir, tarballName(d)));
   await writeFile(join(dir, 'index.json'), JSON.stringify(defs));
 }
 
