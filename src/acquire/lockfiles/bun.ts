@@ -91,11 +91,12 @@ function tarballPackage(relative: string, integrity: string | undefined, lock: L
     return `${path} not readable: ${(e as { code?: string }).code ?? (e as Error).message}`;
   }
   // bun checks a locked integrity when it installs, so a tarball without one is installed as the tree has it.
-  if (integrity === undefined) lock.notes.push(`${lock.file}: no integrity locked for ${path}: its version is read from the tarball as the tree holds it`);
-  else if (!hasIntegrity(bytes, integrity)) return `${path} is not the tarball locked: its ${integrity.split('-')[0]} differs`;
+  if (integrity !== undefined && !hasIntegrity(bytes, integrity)) return `${path} is not the tarball locked: its ${integrity.split('-')[0]} differs`;
   const manifest = tarballManifest(bytes);
   if (typeof manifest === 'string') return `${path}: ${manifest}`;
-  return manifest.version ? { ...(manifest.name ? { name: manifest.name } : {}), version: manifest.version } : `${path}: its package.json has no version`;
+  if (!manifest.version) return `${path}: its package.json has no version`;
+  if (integrity === undefined) lock.notes.push(`${lock.file}: no integrity locked for ${path}: its version is read from the tarball as the tree holds it`);
+  return { ...(manifest.name ? { name: manifest.name } : {}), version: manifest.version };
 }
 
 function folderManifest(dir: string, lock: LockContext): { name?: string; version?: string } | undefined {

@@ -260,5 +260,19 @@ describe('bun', () => {
       expect(result.packages.map((p) => `${p.name}@${p.version}`)).toEqual([expected]);
       expect(result.notes).toEqual(notes);
     });
+
+    it('a gzip bomb or a non-tarball in its place is read no further than 64 MiB unpacked, once for all entries naming it', () => {
+      const bomb = gzipSync(Buffer.alloc(65 * 1024 * 1024));
+      let reads = 0;
+      const files: Record<string, Buffer> = { '/vendor/tarred-1.0.0.tgz': bomb, '/vendor/plain.tgz': Buffer.from('not gzip') };
+      const bytes = (f: string) => (reads++, files[f]!);
+      const entries = Array.from({ length: 50 }, (_, i) => `"t${i}": ["tarred@./vendor/tarred-1.0.0.tgz", {}]`).join(',');
+      const text = `{ "lockfileVersion": 1, "workspaces": {}, "packages": { ${entries}, "plain": ["plain@./vendor/plain.tgz", {}] } }`;
+      const result = bunLockParser.parse(text, '/bun.lock', { readBytes: bytes });
+      expect(reads).toBe(2);
+      expect(new Set(result.packages.map((p) => `${p.name}@${p.version}`))).toEqual(new Set(['tarred@', 'plain@']));
+      expect(result.notes.filter((n) => n.includes('not a gzip file within 67108864 bytes unpacked'))).toHaveLength(51);
+      expect(result.notes).toHaveLength(51);
+    });
   });
 });
