@@ -8,7 +8,8 @@
 // package), `resolutions` that force a transitive version, peer dependencies, optional OS/CPU-restricted packages
 // installed for every platform (supportedArchitectures), dev dependencies, a `file:` tarball and folder, `link:`
 // and `portal:` folders, a tarball URL (whose tarball the registry serves at a URL Yarn does not derive, so the
-// lockfile binds it as `::__archiveUrl=`), and workspaces that depend on each other (`workspace:`). Yarn installs
+// lockfile binds it as `::__archiveUrl=`), `catalog:` ranges (Yarn 4.10+, from .yarnrc.yml), and workspaces that
+// depend on each other (`workspace:`). Yarn installs
 // with nodeLinker: node-modules; the oracle is every package.json under node_modules of the project, its
 // workspaces and its portal folder (symlinked folders are the project's own), one per name and version, which
 // must equal sbom-hunt's list for the lockfile.
@@ -39,7 +40,15 @@ const hasYarn = YARNS.every((y) => y.path);
 const PORTALED: Def = { name: 'portaled', version: '8.8.8', dependencies: { leaf: '2.0.0' } };
 
 /** A project's package.json, `${REGISTRY}` standing for the registry's URL; `full` takes every optional part. */
-function generate(r: Rand, full: boolean): { manifest: Manifest; workspace?: Manifest } {
+/** Yarn 4.10 brought catalogs (`catalog:` ranges from .yarnrc.yml). */
+const hasCatalogs = (version: string) => {
+  const [major, minor] = version.split('.').map(Number);
+  return major! > 4 || (major === 4 && minor! >= 10);
+};
+
+type Project = { manifest: Manifest; workspace?: Manifest; catalogs?: boolean };
+
+function generate(r: Rand, full: boolean, catalogs: boolean): Project {
   const has = (p: number) => r() < p || full;
   const manifest: Manifest = { name: 'app', version: '1.0.0', private: true };
   const add = (field: (typeof FIELDS)[number], name: string, range: string) => ((manifest[field] ??= {})[name] = range);
@@ -52,17 +61,22 @@ function generate(r: Rand, full: boolean): { manifest: Manifest; workspace?: Man
   if (has(0.3)) add('dependencies', 'linked', 'link:./linked');
   if (has(0.3)) add('dependencies', 'portaled', 'portal:./portaled');
   if (has(0.3)) add('dependencies', 'urlpkg', '${REGISTRY}urlpkg/-/urlpkg-1.0.0.tgz');
-  if (!has(0.4)) return { manifest };
+  const withCatalogs = catalogs && has(0.4);
+  if (withCatalogs) add('dependencies', 'dot.name', 'catalog:');
+  if (!has(0.4)) return { manifest, ...(withCatalogs ? { catalogs: true } : {}) };
   manifest.workspaces = ['packages/*'];
   if (has(0.5)) add('dependencies', '@app/ws', 'workspace:^');
   const workspace: Manifest = { name: '@app/ws', version: '0.0.0', dependencies: { leaf: pick(r, ['^2.0.0', '^1.0.0']), mid: pick(r, RANGES.mid!) } };
   if (has(0.5)) workspace.dependencies!.app = 'workspace:*';
-  return { manifest, workspace };
+  if (withCatalogs) workspace.dependencies!.BigName = 'catalog:tools';
+  return { manifest, workspace, ...(withCatalogs ? { catalogs: true } : {}) };
 }
 
 /** Yarn's settings for one project: the loopback registry, node_modules, every platform, nothing from the user. */
-function yarnrc(registry: string, cache: string): string {
+function yarnrc(registry: string, cache: string, catalogs: boolean): string {
+  const catalog = catalogs ? ['catalog:', '  dot.name: ^1.0.0', 'catalogs:', '  tools:', '    BigName: ^4.0.0'] : [];
   return [
+    ...catalog,
     `npmRegistryServer: "${registry}"`,
     'unsafeHttpWhitelist: ["127.0.0.1"]',
     'nodeLinker: node-modules',
@@ -86,7 +100,7 @@ let ours = new Map<string, string[]>();
  * them, so every case of a run shares one registry (a registry per case left the next install fetching from a
  * closed port); the cached build's key leaves the port out, since what Yarn writes does not depend on it.
  */
-async function installProject(yarn: (typeof YARNS)[number], project: ReturnType<typeof generate>, sources: string, registry: NpmRegistry, cache: string): Promise<string> {
+async function installProject(yarn: (typeof YARNS)[number], project: Project, sources: string, registry: NpmRegistry, cache: string): Promise<string> {
   return cachedBuild('yarn-berry-case', { project, sources, version: yarn.version }, async (dir) => {
     await writeFile(join(dir, 'package.json'), JSON.stringify(project.manifest, null, 2).replaceAll('${REGISTRY}', registry.url));
     if (project.workspace) {
@@ -101,7 +115,7 @@ async function installProject(yarn: (typeof YARNS)[number], project: ReturnType<
     await mkdir(join(dir, 'patches'));
     await writeFile(join(dir, 'patches', 'extra.patch'), PATCH);
     await writeFile(join(dir, 'yarn.lock'), '');
-    await writeFile(join(dir, '.yarnrc.yml'), yarnrc(registry.url, join(cache, `yarn-${yarn.version}`)));
+    await writeFile(join(dir, '.yarnrc.yml'), yarnrc(registry.url, join(cache, `yarn-${yarn.version}`), project.catalogs === true));
     const env = { PATH: process.env.PATH, HOME: join(cache, `home-${yarn.version}`), YARN_IGNORE_PATH: '1' };
     // Yarn reports what went wrong on stdout.
     await run(process.execPath, [yarn.path!, 'install'], { cwd: dir, env }).catch((e: { stdout?: string }) => {
@@ -123,11 +137,12 @@ beforeAll(async () => {
   try {
     for (const yarn of YARNS) {
       for (let i = 0; i < runsOf(yarn.version); i++) {
-        const project = generate(r, i === 0);
+        const project = generate(r, i === 0, hasCatalogs(yarn.version));
         const dir = await installProject(yarn, project, sources, registry, join(root, 'cache'));
         const at = join(root, 'scan', yarn.version, `p${i}`);
         await mkdir(at, { recursive: true });
-        for (const f of ['yarn.lock', 'package.json']) await copyFile(join(dir, f), join(at, f));
+        // .yarnrc.yml holds the catalogs, which the lockfile does not copy.
+        for (const f of ['yarn.lock', 'package.json', '.yarnrc.yml']) await copyFile(join(dir, f), join(at, f));
         const expected = JSON.parse(readFileSync(join(dir, 'oracle.json'), 'utf8')) as string[];
         cases.push({ version: yarn.version, dir, manifest: project.manifest, lockfile: `/${yarn.version}/p${i}/yarn.lock`, expected });
       }
@@ -157,7 +172,8 @@ describe.skipIf(!hasYarn)(`yarn.lock (berry) agrees with what Yarn ${VERSIONS.jo
   it('every package is reached from what the project asked for', () => {
     for (const c of cases) {
       const manifest: unknown = JSON.parse(readFileSync(join(c.dir, 'package.json'), 'utf8'));
-      const { packages } = yarnLockParser.parse(readFileSync(join(c.dir, 'yarn.lock'), 'utf8'), '/yarn.lock', { manifest });
+      const readFile = (f: string) => readFileSync(join(c.dir, f), 'utf8');
+      const { packages } = yarnLockParser.parse(readFile('yarn.lock'), '/yarn.lock', { manifest, readFile });
       expect(packages.filter((p) => !p.dependencyPath).map((p) => `${p.name}@${p.version}`), `Yarn ${c.version}: ${c.dir}`).toEqual([]);
     }
   });
@@ -168,6 +184,6 @@ describe.skipIf(!hasYarn)(`yarn.lock (berry) agrees with what Yarn ${VERSIONS.jo
     for (const p of ['linked 9.9.9', 'portaled 8.8.8', '@app/ws 0.0.0', 'app 1.0.0']) expect(all).not.toContain(p);
     expect(cases.some((c) => c.expected.filter((p) => p.startsWith('leaf ')).length > 1)).toBe(true);
     const locks = cases.map((c) => readFileSync(join(c.dir, 'yarn.lock'), 'utf8')).join('\n');
-    for (const s of ['@patch:mid@npm%3A', '::__archiveUrl=', '@portal:', '@link:', '@workspace:packages/ws', '__metadata:']) expect(locks).toContain(s);
+    for (const s of ['@patch:mid@npm%3A', '::__archiveUrl=', '@portal:', '@link:', '@workspace:packages/ws', '__metadata:', 'dot.name: "catalog:"', 'BigName: "catalog:tools"']) expect(locks).toContain(s);
   });
 });

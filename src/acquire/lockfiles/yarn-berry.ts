@@ -1,4 +1,5 @@
 // Yarn 2+ (berry) yarn.lock: YAML with `__metadata`, entries keyed by descriptors (`name@npm:range`) and a `resolution`.
+import { posix } from 'node:path';
 import { InputError } from '../../errors.js';
 import { addEdge, emptyGraph, packagesOfGraph } from './graph.js';
 import type { LockfileContext, LockfileResult } from './lockfile.js';
@@ -81,6 +82,27 @@ function overrideFor(overrides: ReadonlyMap<string, Override[]>, parent: string 
   return overrides.get(name)?.find((o) => (o.range === undefined || sameRange(o.range, range)) && (o.parent === undefined || o.parent === parent))?.to;
 }
 
+type Catalogs = Map<string, Record<string, unknown>>;
+
+/**
+ * Yarn 4.10+ `catalog:` and `catalog:<name>` dependencies take their range from `catalog` and `catalogs` in the
+ * project's .yarnrc.yml, which the lockfile does not copy: read beside the lockfile when a dependency needs it.
+ * Unreadable, those dependencies are not followed (the packages are still listed) and a note says so.
+ */
+function catalogsOf(file: string, context: LockfileContext | undefined, notes: string[]): Catalogs {
+  const rc = posix.join(posix.dirname(file), '.yarnrc.yml');
+  const out: Catalogs = new Map();
+  try {
+    const doc = parseYamlFile(context?.readFile?.(rc) ?? '', rc);
+    if (!isRecord(doc)) throw new Error('no settings');
+    if (isRecord(doc.catalog)) out.set('', doc.catalog);
+    if (isRecord(doc.catalogs)) for (const [name, catalog] of Object.entries(doc.catalogs)) if (isRecord(catalog)) out.set(name, catalog);
+  } catch {
+    notes.push(`${file}: catalog: dependencies not followed for their dependency paths: ${rc} is not readable`);
+  }
+  return out;
+}
+
 export function parseYarnBerry(text: string, file: string, context?: LockfileContext): LockfileResult {
   const doc = parseYamlFile(text, file);
   if (!isRecord(doc)) throw new InputError(file, 'not a YAML mapping');
@@ -117,9 +139,16 @@ export function parseYarnBerry(text: string, file: string, context?: LockfileCon
     (range.includes(':') ? undefined : bySpec.get(`${name}@npm:${range}`)) ??
     (typeof from === 'string' ? bySpec.get(`${name}@${range}::locator=${encodeURIComponent(from)}`) : undefined);
   const overrides = overridesOf(context?.manifest);
+  let catalogs: Catalogs | undefined;
+  const fromCatalog = (name: string, range: string) => {
+    catalogs ??= catalogsOf(file, context, notes);
+    const entry = catalogs.get(range.slice('catalog:'.length))?.[name];
+    return typeof entry === 'string' ? entry : undefined;
+  };
   const lookup = (key: string, name: string, range: string, from: unknown) => {
-    const override = overrideFor(overrides, names.get(key), name, range);
-    return (override === undefined ? undefined : find(name, override, from)) ?? find(name, range, from);
+    const asked = range.startsWith('catalog:') ? (fromCatalog(name, range) ?? range) : range;
+    const override = overrideFor(overrides, names.get(key), name, asked);
+    return (override === undefined ? undefined : find(name, override, from)) ?? find(name, asked, from);
   };
   for (const [key, value] of Object.entries(doc)) {
     if (key === '__metadata' || !isRecord(value)) continue;

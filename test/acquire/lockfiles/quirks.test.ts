@@ -140,6 +140,33 @@ describe('yarn', () => {
     expect(result.notes).toEqual([]);
   });
 
+  it('berry: catalog: ranges come from the .yarnrc.yml beside the lockfile (Yarn 4.10+)', () => {
+    const text = [
+      '__metadata:',
+      '  version: 10',
+      '"app@workspace:.":',
+      '  version: 0.0.0-use.local',
+      '  resolution: "app@workspace:."',
+      '  dependencies:',
+      '    leaf: "catalog:"',
+      '    mid: "catalog:beta"',
+      '"leaf@npm:^1.0.0":',
+      '  version: 1.2.0',
+      '  resolution: "leaf@npm:1.2.0"',
+      '"mid@npm:^2.0.0":',
+      '  version: 2.0.0',
+      '  resolution: "mid@npm:2.0.0"',
+    ].join('\n');
+    const rc = 'catalog:\n  leaf: ^1.0.0\ncatalogs:\n  beta:\n    mid: ^2.0.0\n';
+    const readFile = (f: string) => (f === '/app/.yarnrc.yml' ? rc : (() => { throw new Error(`ENOENT ${f}`); })());
+    const read = yarnLockParser.parse(text, '/app/yarn.lock', { readFile });
+    expect(summary(read.packages)).toEqual(['leaf@1.2.0 <- ', 'mid@2.0.0 <- ']);
+    expect(read.notes).toEqual([]);
+    const unread = yarnLockParser.parse(text, '/app/yarn.lock', {});
+    expect(summary(unread.packages)).toEqual(['leaf@1.2.0 <- ?', 'mid@2.0.0 <- ?']);
+    expect(unread.notes).toEqual(['/app/yarn.lock: catalog: dependencies not followed for their dependency paths: /app/.yarnrc.yml is not readable']);
+  });
+
   it("berry: a dependency that the project's resolutions replace is found under the replacement", () => {
     const text = [
       '__metadata:',
