@@ -8,8 +8,8 @@ import { parseJsoncFile } from './jsonc.js';
 import { hasIntegrity, tarballManifest } from './npm-tarball.js';
 
 /**
- * 0 and 1 as bun 1.2 and 1.3 write them; 2 (bun 1.4, for new lockfiles) has the same content and only turns on
- * stricter checks when bun reads it.
+ * 0 as bun 1.1 writes it (with --save-text-lockfile), 1 as bun 1.2 and 1.3 write it; 2 (bun 1.4, for new
+ * lockfiles) has the same content as 1 and only turns on stricter checks when bun reads it.
  */
 const VERSIONS = [0, 1, 2];
 /** A registry entry's version is semver; anything else in that place is a source (path, URL, git, protocol). */
