@@ -76,3 +76,33 @@ if [ "$(uname -sm)" = "Linux x86_64" ] && [ ! -x "$deno_dir/node_modules/@deno/l
   echo "==> npm install @deno/linux-x64-glibc@$DENO_VERSION into $deno_dir" >&2
   npm install --prefix "$deno_dir" --no-save --ignore-scripts --no-audit --no-fund "@deno/linux-x64-glibc@$DENO_VERSION" >/dev/null
 fi
+
+# Yarn 2+ (berry) is not packaged by Debian either (Debian's yarnpkg is Yarn 1): the exact releases the berry yarn.lock
+# oracle (test/oracle/yarn-berry-lock.test.ts) runs, one per lockfile version they write (3.8: 6, 4.0: 8, 4.18: the
+# newest), each the single-file bundle @yarnpkg/cli-dist publishes (about 1 MB), cached the same way.
+YARN_BERRY_VERSIONS="3.8.7 4.0.2 4.18.1"
+for yarn_version in $YARN_BERRY_VERSIONS; do
+  yarn_dir="${XDG_CACHE_HOME:-$HOME/.cache}/sbom-hunt-tools/yarn-$yarn_version"
+  if [ ! -f "$yarn_dir/node_modules/@yarnpkg/cli-dist/bin/yarn.js" ]; then
+    echo "==> npm install @yarnpkg/cli-dist@$yarn_version into $yarn_dir" >&2
+    npm install --prefix "$yarn_dir" --no-save --ignore-scripts --no-audit --no-fund "@yarnpkg/cli-dist@$yarn_version" >/dev/null
+  fi
+done
+
+# bun, for the bun.lock oracle (test/oracle/bun-lock.test.ts): the platform package of the exact releases, one per
+# bun.lock version (1.1: 0, 1.2: 1, 1.4: 2), each a single executable (the `bun` package would pick it in a postinstall
+# script, which runs nowhere here; about 35 MB to download, 3 s each once, then cached). Linux x64 and arm64 only;
+# elsewhere the oracle says it is skipped.
+BUN_VERSIONS="1.1.45 1.2.23 1.4.5"
+case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64) bun_pkg=@oven/bun-linux-x64 ;;
+  Linux-aarch64) bun_pkg=@oven/bun-linux-aarch64 ;;
+  *) bun_pkg="" ;;
+esac
+for bun_version in $BUN_VERSIONS; do
+  bun_dir="${XDG_CACHE_HOME:-$HOME/.cache}/sbom-hunt-tools/bun-$bun_version"
+  if [ -n "$bun_pkg" ] && [ ! -x "$bun_dir/node_modules/$bun_pkg/bin/bun" ]; then
+    echo "==> npm install $bun_pkg@$bun_version into $bun_dir" >&2
+    npm install --prefix "$bun_dir" --no-save --ignore-scripts --no-audit --no-fund "$bun_pkg@$bun_version" >/dev/null
+  fi
+done

@@ -192,6 +192,11 @@ async function readManifest(full: string): Promise<unknown> {
  * symlink out of the tree, never larger than a lockfile may be.
  */
 function readInTree(root: string, file: string, max: number): string {
+  return readBytesInTree(root, file, max).toString('utf8');
+}
+
+/** The bytes of a file in the tree, by the same rules as readInTree (a tarball a lockfile locks by its hash). */
+function readBytesInTree(root: string, file: string, max: number): Buffer {
   const full = path.join(root, path.posix.normalize(`/${file}`));
   const real = realpathSync(full);
   if (real !== root && !real.startsWith(`${root}${path.sep}`)) throw Object.assign(new Error('a symlink out of the scanned tree'), { code: 'outside the tree' });
@@ -202,7 +207,7 @@ function readInTree(root: string, file: string, max: number): string {
     if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
     const { size } = info;
     if (size > max) throw Object.assign(new Error('too large'), { code: `${size} bytes, more than ${max}` });
-    return readFileSync(fd, 'utf8');
+    return readFileSync(fd);
   } finally {
     closeSync(fd);
   }
@@ -220,7 +225,7 @@ async function readOne(root: string, rel: string, out: Collected, shownRoot: str
   }
   if (parser) {
     const manifest = parser.manifest ? await readManifest(path.join(root, path.dirname(rel), parser.manifest)) : undefined;
-    const parsed = parser.parse(content.toString('utf8'), `/${rel}`, { manifest, readFile: (file) => readInTree(root, file, max) });
+    const parsed = parser.parse(content.toString('utf8'), `/${rel}`, { manifest, readFile: (file) => readInTree(root, file, max), readBytes: (file) => readBytesInTree(root, file, max) });
     out.packages.push(...parsed.packages);
     out.notes.push(...parsed.notes);
     out.errors.push(...(parsed.errors ?? []).map((e) => `${path.join(shownRoot, '/')}${e.slice(1)}`));

@@ -46,7 +46,7 @@ function purlConflicts(pkgs: readonly Package[]): Map<string, string> {
  * ecosystem is a candidate, but only on the exact name (as the IOC wrote it or in canonical form):
  * case and separator folding differ per ecosystem and would widen a guess into a false alarm.
  */
-function candidates(pkg: Package, index: IocIndex): IocEntry[] | undefined {
+export function iocCandidates(pkg: Package, index: IocIndex): IocEntry[] | undefined {
   return pkg.ecosystem === '' ? index.byName.get(pkg.name.trim()) : lookupEntries(index, pkg.ecosystem, pkg.name);
 }
 
@@ -80,7 +80,7 @@ export function matchPackagesDetailed(pkgs: readonly Package[], index: IocIndex,
   for (const pkg of pkgs) {
     const own: DetailedMatch[] = [];
     const conflict = pkg.purl !== undefined ? conflicts.get(pkg.purl) : undefined;
-    for (const entry of candidates(pkg, index) ?? []) {
+    for (const entry of iocCandidates(pkg, index) ?? []) {
       const hit = versionHit(entry, pkg.version);
       if (!hit) {
         const why = unknown && uncomparable(pkg, entry);

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -23,6 +23,8 @@ export interface NpmDef {
   /** Packages packed inside this one's tarball (node_modules/<name>), named in its bundleDependencies. */
   bundled?: NpmDef[];
 }
+
+const PUBLISHED = '2020-01-01T00:00:00.000Z';
 
 const tarballName = (d: NpmDef) => `${d.name.replace('@', '').replace('/', '-')}-${d.version}.tgz`;
 
@@ -41,13 +43,15 @@ export async function writeNpmPackage(dir: string, d: NpmDef): Promise<void> {
   for (const b of d.bundled ?? []) await writeNpmPackage(join(dir, 'node_modules', b.name), b);
 }
 
-/** `npm pack` of every definition into `dir` (file names as npm writes them, e.g. `acme-http-1.0.0.tgz`). */
+/**
+ * `npm pack` of every definition into `dir` (file names as npm writes them, e.g. `acme-http-1.0.0.tgz`), in one
+ * npm process: one per package took 13 s for 18 packages, one for all 0.8 s, byte for byte the same tarballs.
+ */
 export async function packNpmPackages(dir: string, defs: NpmDef[]): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const srcs = defs.map((_, i) => join(dir, '..', 'npm-src', String(i)));
-  for (const [i, d] of defs.entries()) await writeNpmPackage(srcs[i]!, d);
-  // One npm for all the folders: it prints each tarball's name, in order (a process each cost ~0.6 s a package).
-  const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', dir, ...srcs], { env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const sources = defs.map((_, i) => join(dir, '..', 'npm-src', `${basename(dir)}-${i}`));
+  for (const [i, d] of defs.entries()) await writeNpmPackage(sources[i]!, d);
+  const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', dir, ...sources], { env: { ...process.env, npm_config_update_notifier: 'false' } });
   const made = stdout.trim().split('\n');
   if (made.length !== defs.length) throw new Error(`npm pack made ${made.length} tarballs for ${defs.length} packages:\n${stdout}`);
   for (const [i, d] of defs.entries()) if (made[i] !== tarballName(d)) await rename(join(dir, made[i]!), join(dir, tarballName(d)));
@@ -77,7 +81,10 @@ export async function serveNpmRegistry(dir: string): Promise<NpmRegistry> {
       return [d.version, { ...manifestOf(d), dist }] as const;
     });
     const stable = versions.filter((d) => !d.version.includes('-')).map((d) => d.version);
-    return { name, 'dist-tags': { latest: stable.at(-1) ?? versions.at(-1)!.version }, versions: Object.fromEntries(entries) };
+    // Publish times, as registry.npmjs.org lists them: Yarn 4 holds back versions younger than its
+    // npmMinimalAgeGate (a day by default), and one with no time at all.
+    const time = Object.fromEntries([['created', PUBLISHED], ['modified', PUBLISHED], ...versions.map((d) => [d.version, PUBLISHED])]);
+    return { name, 'dist-tags': { latest: stable.at(-1) ?? versions.at(-1)!.version }, time, versions: Object.fromEntries(entries) };
   };
   const server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]!.slice(1));

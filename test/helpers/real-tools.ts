@@ -1,9 +1,9 @@
 // Real tools from Debian that some tests build artifacts with, and a cache for what they build.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -47,4 +47,25 @@ export async function cachedBuild(kind: string, key: unknown, build: (dir: strin
     throw err;
   }
   return dir;
+}
+
+/** The versions scripts/setup.sh pins in `variable` (`NAME=1.2.3`, or `NAME="1.2.3 4.5.6"` for several). */
+export function pinnedVersions(variable: string): string[] {
+  const setup = readFileSync(join(import.meta.dirname, '..', '..', 'scripts', 'setup.sh'), 'utf8');
+  const value = new RegExp(`^${variable}="?([^"\\n]+)"?$`, 'm').exec(setup)?.[1];
+  if (!value) throw new Error(`scripts/setup.sh pins no ${variable}`);
+  return value.trim().split(/\s+/);
+}
+
+/**
+ * A tool scripts/setup.sh installs from the npm registry into ~/.cache/sbom-hunt-tools/<folder>-<version>: the
+ * path of `bin` inside that folder, or undefined when it is not there. Missing in CI is a failure, since CI
+ * runs setup.sh; elsewhere the caller skips, and this says so.
+ */
+export function setupTool(folder: string, version: string, bin: string): string | undefined {
+  const path = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'sbom-hunt-tools', `${folder}-${version}`, bin);
+  if (existsSync(path)) return path;
+  if (process.env.CI) throw new Error(`${path} is missing: scripts/setup.sh installs ${folder} ${version}, and CI needs it`);
+  console.warn(`SKIPPED: ${path} is missing (scripts/setup.sh installs it); tests that need ${folder} ${version} do not run`);
+  return undefined;
 }

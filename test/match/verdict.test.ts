@@ -42,6 +42,9 @@ describe('judgePlatform', () => {
     ['an empty SBOM without errors is clean', { packages: [] }, 'clean', /^no IOC package among 0 package\(s\)$/],
     ['an empty SBOM with errors is unknown', { packages: [], errors: ['no SBOM attestation found'] }, 'unknown', /^no SBOM attestation found$/],
     ['packages built before the window are clean', {}, 'clean', /^no IOC package among 3 package\(s\)$/],
+    // A git or tarball dependency whose lockfile records only its source (bun.lock): unknown is never clean.
+    ['an IOC package read with no version is unknown', { packages: [...CLEAN_PKGS, pkg('npm', 'axios', '', { paths: ['/bun.lock'] })] }, 'unknown', /^axios at \/bun\.lock has no version: not compared with the versions axios-2026-03 lists; not clean for axios-2026-03$/],
+    ['a package read with no version that no IOC names is clean', { packages: [...CLEAN_PKGS, pkg('npm', 'gitdep', '')] }, 'clean', /^no IOC package among 4 package\(s\)$/],
   ])('%s', (_what, extra, verdict, reason) => {
     const r = judgePlatform(platform(extra), index);
     expect(r.verdict).toBe(verdict);

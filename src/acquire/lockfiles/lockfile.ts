@@ -39,6 +39,8 @@ export interface LockfileContext {
    * (pip's `-r`/`-c`); throws when it cannot. Absent, includes are reported as not followed.
    */
   readFile?: (file: string) => string;
+  /** The bytes of a file of the tree, by readFile's rules: a tarball a lockfile locks by its hash (bun.lock). */
+  readBytes?: (file: string) => Buffer;
 }
 
 const MANIFEST_DEPS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];

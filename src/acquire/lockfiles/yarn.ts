@@ -12,5 +12,5 @@ export const yarnLockParser = {
   manifest: 'package.json',
   matches: (fileName) => fileName === 'yarn.lock',
   parse: (text: string, file: string, context?: LockfileContext): LockfileResult =>
-    isBerryLock(text) ? parseYarnBerry(text, file) : parseYarnClassic(text, file, context),
+    isBerryLock(text) ? parseYarnBerry(text, file, context) : parseYarnClassic(text, file, context),
 } satisfies LockfileParser;

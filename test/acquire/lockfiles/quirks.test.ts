@@ -1,10 +1,13 @@
 // Format details the fixtures do not cover: peer suffixes, aliases, nested installs, scoped parents.
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { bunLockParser } from '../../../src/acquire/lockfiles/bun.js';
 import { npmLockParser } from '../../../src/acquire/lockfiles/npm.js';
 import { pnpmLockParser } from '../../../src/acquire/lockfiles/pnpm.js';
 import { yarnLockParser } from '../../../src/acquire/lockfiles/yarn.js';
 import type { Package } from '../../../src/model/package.js';
+import { buildTar } from '../../helpers/tar.js';
 
 const summary = (packages: Package[]) => packages.map((p) => `${p.name}@${p.version} <- ${p.dependencyPath?.join(' > ') ?? '?'}`).sort();
 
@@ -160,6 +163,99 @@ describe('yarn', () => {
     ].join('\n');
     expect(summary(yarnLockParser.parse(text, '/yarn.lock').packages)).toEqual(['axios@1.14.1 <- ']);
   });
+
+  // As Yarn 4 writes them (test/oracle/yarn-berry-lock.test.ts holds the real thing).
+  it('berry: bindings after ::, a patch under an alias, link: and portal: folders, paths bound to their locator', () => {
+    const text = [
+      '__metadata:',
+      '  version: 8',
+      '"app@workspace:.":',
+      '  version: 0.0.0-use.local',
+      '  resolution: "app@workspace:."',
+      '  dependencies:',
+      '    "@acme/util": "npm:0.1.5"',
+      '    http: "patch:axios@npm%3A1.14.1#./patches/x.patch"',
+      '    linked: "link:./linked"',
+      '    portaled: "portal:./portaled"',
+      '    tarred: "file:./vendor/tarred-1.0.0.tgz"',
+      '"@acme/util@npm:0.1.5":',
+      '  version: 0.1.5',
+      '  resolution: "@acme/util@npm:0.1.5::__archiveUrl=https%3A%2F%2Fnpm.example.com%2Facme-util-0.1.5.tgz"',
+      '"http@patch:axios@npm%3A1.14.1#./patches/x.patch::locator=app%40workspace%3A.":',
+      '  version: 1.14.1',
+      '  resolution: "http@patch:axios@npm%3A1.14.1#./patches/x.patch::version=1.14.1&hash=a33adb&locator=app%40workspace%3A."',
+      '"linked@link:./linked::locator=app%40workspace%3A.":',
+      '  version: 0.0.0-use.local',
+      '  resolution: "linked@link:./linked::locator=app%40workspace%3A."',
+      '"portaled@portal:./portaled::locator=app%40workspace%3A.":',
+      '  version: 0.0.0-use.local',
+      '  resolution: "portaled@portal:./portaled::locator=app%40workspace%3A."',
+      '  dependencies:',
+      '    plain-crypto-js: "npm:^4.2.1"',
+      '"plain-crypto-js@npm:^4.2.1":',
+      '  version: 4.2.1',
+      '  resolution: "plain-crypto-js@npm:4.2.1"',
+      '"tarred@file:./vendor/tarred-1.0.0.tgz::locator=app%40workspace%3A.":',
+      '  version: 1.0.0',
+      '  resolution: "tarred@file:./vendor/tarred-1.0.0.tgz#./vendor/tarred-1.0.0.tgz::hash=872758&locator=app%40workspace%3A."',
+    ].join('\n');
+    const result = yarnLockParser.parse(text, '/yarn.lock');
+    expect(summary(result.packages)).toEqual(['@acme/util@0.1.5 <- ', 'axios@1.14.1 <- ', 'plain-crypto-js@4.2.1 <- ', 'tarred@1.0.0 <- ']);
+    expect(result.notes).toEqual([]);
+  });
+
+  it('berry: catalog: ranges come from the .yarnrc.yml beside the lockfile (Yarn 4.10+)', () => {
+    const text = [
+      '__metadata:',
+      '  version: 10',
+      '"app@workspace:.":',
+      '  version: 0.0.0-use.local',
+      '  resolution: "app@workspace:."',
+      '  dependencies:',
+      '    leaf: "catalog:"',
+      '    mid: "catalog:beta"',
+      '"leaf@npm:^1.0.0":',
+      '  version: 1.2.0',
+      '  resolution: "leaf@npm:1.2.0"',
+      '"mid@npm:^2.0.0":',
+      '  version: 2.0.0',
+      '  resolution: "mid@npm:2.0.0"',
+    ].join('\n');
+    const rc = 'catalog:\n  leaf: ^1.0.0\ncatalogs:\n  beta:\n    mid: ^2.0.0\n';
+    const readFile = (f: string) => (f === '/app/.yarnrc.yml' ? rc : (() => { throw new Error(`ENOENT ${f}`); })());
+    const read = yarnLockParser.parse(text, '/app/yarn.lock', { readFile });
+    expect(summary(read.packages)).toEqual(['leaf@1.2.0 <- ', 'mid@2.0.0 <- ']);
+    expect(read.notes).toEqual([]);
+    const unread = yarnLockParser.parse(text, '/app/yarn.lock', {});
+    expect(summary(unread.packages)).toEqual(['leaf@1.2.0 <- ?', 'mid@2.0.0 <- ?']);
+    expect(unread.notes).toEqual(['/app/yarn.lock: catalog: dependencies not followed for their dependency paths: /app/.yarnrc.yml is not readable']);
+  });
+
+  it("berry: a dependency that the project's resolutions replace is found under the replacement", () => {
+    const text = [
+      '__metadata:',
+      '  version: 6',
+      '"app@workspace:.":',
+      '  version: 0.0.0-use.local',
+      '  resolution: "app@workspace:."',
+      '  dependencies:',
+      '    "@acme/util": ~0.1.0',
+      '    mid: ^1.0.0',
+      '"@acme/util@npm:0.1.0":',
+      '  version: 0.1.0',
+      '  resolution: "@acme/util@npm:0.1.0"',
+      '"mid@npm:^1.0.0":',
+      '  version: 1.0.0',
+      '  resolution: "mid@npm:1.0.0"',
+      '  dependencies:',
+      '    "@scope/leaf": ^1.0.0',
+      '"@scope/leaf@npm:2.0.0":',
+      '  version: 2.0.0',
+      '  resolution: "@scope/leaf@npm:2.0.0"',
+    ].join('\n');
+    const manifest = { name: 'app', resolutions: { '@acme/util': '0.1.0', '**/mid/@scope/leaf@^1.0.0': '2.0.0' } };
+    expect(summary(yarnLockParser.parse(text, '/yarn.lock', { manifest }).packages)).toEqual(['@acme/util@0.1.0 <- ', '@scope/leaf@2.0.0 <- mid@1.0.0', 'mid@1.0.0 <- ']);
+  });
 });
 
 describe('bun', () => {
@@ -202,5 +298,72 @@ describe('bun', () => {
       'axios@1.14.1 <- other@1.0.0',
       'other@1.0.0 <- ',
     ]);
+  });
+
+  const SHA = Object.fromEntries(['a', 'b', 'c'].map((k) => [k, `sha512-${createHash('sha512').update(k).digest('base64')}`]));
+
+  // As bun 1.4 writes them (test/oracle/bun-lock.test.ts holds the real thing).
+  it.each([1, 2])('v%i: the root and links are the project; a folder is versioned by its package.json; git, tarball and URL entries by nothing', (version) => {
+    const text = `{
+      "lockfileVersion": ${version},
+      "configVersion": 1,
+      "workspaces": {
+        "": { "name": "app", "dependencies": { "gitdep": "git+https://git.example.com/gitdep#v1", "linked": "link:./linked", "localdir": "file:./localdir", "tarred": "file:./vendor/tarred-1.0.0.tgz", "urlpkg": "https://npm.example.com/urlpkg-1.0.0.tgz" } },
+        "packages/ws": { "name": "@app/ws", "version": "0.0.0", "dependencies": { "app": "workspace:*" } },
+      },
+      "packages": {
+        "@app/ws": ["@app/ws@workspace:packages/ws"],
+        "app": ["app@root:", {}],
+        "gitdep": ["gitdep@git+https://git.example.com/gitdep#43d31c9ed9495b55d731bb13a62c2c6b054148cd", { "dependencies": { "axios": "^1.14.1" } }, "43d31c9ed9495b55d731bb13a62c2c6b054148cd"],
+        "axios": ["axios@1.14.1", "", {}, "${SHA.a}"],
+        "linked": ["linked@link:./linked", {}],
+        "localdir": ["localdir@file:localdir", {}],
+        "tarred": ["tarred@./vendor/tarred-1.0.0.tgz", {}, "${SHA.b}"],
+        "urlpkg": ["watcher@https://npm.example.com/urlpkg-1.0.0.tgz", {}, "${SHA.c}"],
+      },
+    }`;
+    const files: Record<string, string> = { '/localdir/package.json': '{"name":"localdir","version":"2.3.4"}' };
+    const readFile = (f: string) => files[f] ?? (() => { throw new Error(`ENOENT ${f}`); })();
+    const result = bunLockParser.parse(text, '/bun.lock', { readFile });
+    expect(summary(result.packages)).toEqual(['axios@1.14.1 <- gitdep@', 'gitdep@ <- ', 'localdir@2.3.4 <- ', 'tarred@ <- ', 'watcher@ <- ']);
+    expect(result.notes).toHaveLength(3);
+    // The tarballs' integrity is kept (an IOC may name it); a git entry's third field is its commit, not a hash.
+    expect(Object.fromEntries(result.packages.map((p) => [p.name, p.integrity !== undefined]))).toEqual({ axios: true, gitdep: false, localdir: false, tarred: true, watcher: true });
+    expect(result.notes.join('\n')).toContain('/bun.lock: tarred (tarred@./vendor/tarred-1.0.0.tgz) names no version (/vendor/tarred-1.0.0.tgz not read), listed without one');
+  });
+
+  describe('a tarball in the tree is versioned by its package.json when its bytes are the ones locked', () => {
+    const tgz = gzipSync(buildTar([{ path: 'package/index.js', content: '' }, { path: 'package/package.json', content: '{"name":"tarred","version":"1.0.0"}' }]));
+    const lock = (integrity: string | undefined) => `{
+      "lockfileVersion": 1,
+      "workspaces": { "": { "dependencies": { "tarred": "file:./vendor/tarred-1.0.0.tgz" } } },
+      "packages": { "tarred": ["tarred@./vendor/tarred-1.0.0.tgz", {}${integrity ? `, "${integrity}"` : ''}] },
+    }`;
+    const readBytes = (f: string) => (f === '/vendor/tarred-1.0.0.tgz' ? tgz : (() => { throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' }); })());
+    const integrity = `sha512-${createHash('sha512').update(tgz).digest('base64')}`;
+    it.each<[string, string | undefined, string, string[]]>([
+      ['the locked tarball', integrity, 'tarred@1.0.0', []],
+      ['another tarball in its place', `sha512-${'A'.repeat(86)}==`, 'tarred@', ['/bun.lock: tarred (tarred@./vendor/tarred-1.0.0.tgz) names no version (/vendor/tarred-1.0.0.tgz is not the tarball locked: its sha512 differs), listed without one']],
+      ['the locked tarball, by sha1', `sha1-${createHash('sha1').update(tgz).digest('base64')}`, 'tarred@1.0.0', []],
+      ['no integrity locked (bun 1.1)', undefined, 'tarred@1.0.0', ['/bun.lock: no integrity locked for /vendor/tarred-1.0.0.tgz: its version is read from the tarball as the tree holds it']],
+    ])('%s', (_what, locked, expected, notes) => {
+      const result = bunLockParser.parse(lock(locked), '/bun.lock', { readBytes });
+      expect(result.packages.map((p) => `${p.name}@${p.version}`)).toEqual([expected]);
+      expect(result.notes).toEqual(notes);
+    });
+
+    it('a gzip bomb or a non-tarball in its place is read no further than 64 MiB unpacked, once for all entries naming it', () => {
+      const bomb = gzipSync(Buffer.alloc(65 * 1024 * 1024));
+      let reads = 0;
+      const files: Record<string, Buffer> = { '/vendor/tarred-1.0.0.tgz': bomb, '/vendor/plain.tgz': Buffer.from('not gzip') };
+      const bytes = (f: string) => (reads++, files[f]!);
+      const entries = Array.from({ length: 50 }, (_, i) => `"t${i}": ["tarred@./vendor/tarred-1.0.0.tgz", {}]`).join(',');
+      const text = `{ "lockfileVersion": 1, "workspaces": {}, "packages": { ${entries}, "plain": ["plain@./vendor/plain.tgz", {}] } }`;
+      const result = bunLockParser.parse(text, '/bun.lock', { readBytes: bytes });
+      expect(reads).toBe(2);
+      expect(new Set(result.packages.map((p) => `${p.name}@${p.version}`))).toEqual(new Set(['tarred@', 'plain@']));
+      expect(result.notes.filter((n) => n.includes('not a gzip file within 67108864 bytes unpacked'))).toHaveLength(51);
+      expect(result.notes).toHaveLength(51);
+    });
   });
 });
