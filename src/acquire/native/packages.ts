@@ -3,6 +3,7 @@
 import type { Package } from '../../model/package.js';
 import { catalogerFor } from './catalogers/index.js';
 import type { CatalogResult } from './catalogers/index.js';
+import type { FileLookup } from './catalogers/cataloger.js';
 import { fileTimeOf } from './file-times.js';
 import type { KeptFile, LayerTimes } from './layered-files.js';
 import type { Limits } from './limits.js';
@@ -38,7 +39,7 @@ export function catalogFiles(
   };
   const note = once(sink.note);
   const error = once(sink.error);
-  const add = (file: KeptFile, at: string, deleted: boolean, lookup: (p: string) => KeptFile | undefined) => {
+  const add = (file: KeptFile, at: string, deleted: boolean, lookup: FileLookup) => {
     const result = file.found ? foundAt(file, at) : readKept(file, at, limits, lookup, nodeFolders);
     if (!result) return;
     result.notes.forEach(note);
@@ -67,7 +68,7 @@ export function catalogFiles(
   // Files kept only for the file indicators are no cataloger's: at an aliased path one might want them.
   const files = new Map(final.filter((f) => f.link === undefined && f.recordOnly === undefined).map((f) => [f.path, f]));
   const aliases = linkAliases(final);
-  const lookupFinal = (p: string) => files.get(p) ?? files.get(aliases.realpath(p) ?? '');
+  const lookupFinal = withListing((p: string) => files.get(p) ?? files.get(aliases.realpath(p) ?? ''), files.keys(), (d) => aliases.realpath(d) ?? d);
   const earlier = earlierViews(linkHistory);
   for (const file of files.values()) {
     const now = visiblePaths(file.path, aliases);
@@ -78,7 +79,7 @@ export function catalogFiles(
   }
   symlinkLoopsNodeRefuses(final, aliases).forEach(error);
   const gone = new Map(removed.filter((f) => f.link === undefined && f.recordOnly === undefined).map((f) => [f.path, f]));
-  const lookupGone = (p: string) => gone.get(p);
+  const lookupGone = withListing((p: string) => gone.get(p), gone.keys(), (d) => d);
   for (const file of removed) {
     if (file.link !== undefined || file.recordOnly !== undefined) continue;
     const views = file.firstLinks === undefined ? [file.path] : earlier(file, file.firstLinks, file.lastLinks ?? file.firstLinks);
@@ -90,12 +91,37 @@ export function catalogFiles(
 /** The most link trees one file is looked up in: beyond it, the latest ones it lived under (and the first). */
 const LINK_GENERATIONS = 64;
 
+/** A look-up that can also name the kept files directly in a folder (`real` resolves the folder as the image does). */
+function withListing(lookup: (p: string) => KeptFile | undefined, paths: Iterable<string>, real: (dir: string) => string): FileLookup {
+  let byDir: Map<string, string[]> | undefined;
+  const list = (dir: string) => {
+    if (!byDir) {
+      byDir = new Map();
+      for (const p of paths) {
+        const d = dirname(p);
+        const names = byDir.get(d) ?? [];
+        names.push(basename(p));
+        byDir.set(d, names);
+      }
+    }
+    return byDir.get(real(dir)) ?? [];
+  };
+  return Object.assign(lookup, { list });
+}
+
 /** A cataloger's look-up of a file beside `at` (a view of `file`), answered from beside the file's real path. */
-function besideReal(file: KeptFile, at: string, lookup: (p: string) => KeptFile | undefined): (p: string) => KeptFile | undefined {
+function besideReal(file: KeptFile, at: string, lookup: FileLookup): FileLookup {
   if (at === file.path) return lookup;
   const viewDir = dirname(at);
   const realDir = dirname(file.path);
-  return (p) => lookup(p) ?? (dirname(p) === viewDir ? lookup(realDir === '' ? basename(p) : `${realDir}/${basename(p)}`) : undefined);
+  const beside = (p: string) => lookup(p) ?? (dirname(p) === viewDir ? lookup(realDir === '' ? basename(p) : `${realDir}/${basename(p)}`) : undefined);
+  const list = (dir: string) => {
+    const own = lookup.list?.(dir) ?? [];
+    if (own.length > 0 || !(dir === viewDir || dir.startsWith(`${viewDir}/`))) return own;
+    const under = realDir + dir.slice(viewDir.length);
+    return lookup.list?.(under.startsWith('/') ? under.slice(1) : under) ?? [];
+  };
+  return Object.assign(beside, { list });
 }
 
 /** The paths a file was seen by under the link trees `from`..`to` (indexes into the history), each tree's aliases built once. */
@@ -139,7 +165,7 @@ function symlinkLoopsNodeRefuses(final: readonly KeptFile[], aliases: LinkAliase
   return out;
 }
 
-function readKept(file: KeptFile, at: string, limits: Limits, lookup: (p: string) => KeptFile | undefined, nodeFolders: readonly string[]): CatalogResult | undefined {
+function readKept(file: KeptFile, at: string, limits: Limits, lookup: FileLookup, nodeFolders: readonly string[]): CatalogResult | undefined {
   const cataloger = catalogerFor(at);
   if (!cataloger) return undefined;
   // A package folder in one of Node's global folders (NODE_PATH, ~/.node_modules) loads by its folder name too.

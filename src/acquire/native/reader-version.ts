@@ -23,7 +23,10 @@
  * 11: npm _cacache tarballs named in Artifactory's and npm pack's layouts too (scoped packages were missed).
  * 12: packages in Node's global folders (NODE_PATH, ~/.node_modules, <prefix>/lib/node) are listed; Deno's npm cache
  *    under any registry folder (localhost_4873, a URL path) and capitalised names (`_<base32>` folders).
+ * 13: dpkg as dpkg-query reads it: the journal (var/lib/dpkg/updates/) an interrupted dpkg leaves is applied over
+ *    the status file, and a package whose files are on disk (unpacked, half-configured...) is listed
+ *    (test/e2e/real-builds-deb.test.ts, test/acquire/native/catalogers/dpkg-journal.test.ts).
  */
-export const NATIVE_READER_VERSION = 12;
+export const NATIVE_READER_VERSION = 13;
 
 export const NATIVE_READER = `sbom-hunt-native/${NATIVE_READER_VERSION}`;

@@ -23,8 +23,11 @@ export interface CatalogResult {
   errors?: string[];
 }
 
-/** Other kept files of the same filesystem view, by path (a cataloger may need a file's siblings). */
-export type FileLookup = (path: string) => KeptFile | undefined;
+/**
+ * Other kept files of the same filesystem view, by path (a cataloger may need a file's siblings); `list` names the
+ * kept files directly in a folder (dpkg reads every file of its journal folder).
+ */
+export type FileLookup = ((path: string) => KeptFile | undefined) & { list?: (dir: string) => string[] };
 
 export interface Cataloger {
   readonly name: string;

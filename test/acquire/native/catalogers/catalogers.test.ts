@@ -119,9 +119,9 @@ describe('cataloger details', () => {
     expect(r.notes.join()).toContain('1 tarball(s) fetched from addresses that name no package');
   });
 
-  it('dpkg keeps only installed packages, folding continuation lines', () => {
+  it('dpkg keeps the packages whose files are on disk (not config-files), folding continuation lines', () => {
     const status = 'Package: a\nStatus: install ok installed\nVersion: 1:2.0-1\nDescription: x\n more\n\nPackage: b\nStatus: install ok half-installed\nVersion: 1\n\nPackage: c\nStatus: deinstall ok config-files\nVersion: 1\n';
-    expect(ids(run('var/lib/dpkg/status', status))).toEqual(['deb:a@1:2.0-1']);
+    expect(ids(run('var/lib/dpkg/status', status))).toEqual(['deb:a@1:2.0-1', 'deb:b@1']);
   });
 
   it('python reads headers as email.parser does: names in any case, first wins, the body ignored', () => {
