@@ -2,15 +2,16 @@
 // `npm uninstall` and an upgrade in three RUN steps over a tiny base (dash and the C libraries node needs);
 // node and npm are bind-mounted into each RUN, never part of a layer. The packages come from tarballs the real
 // `npm pack` made (no registry, no network). After each step `npm ls --all --json --long` runs inside the image
-// (buildah run), which is what the package manager itself says is installed. Built once per key, cached.
+// (buildah run), which is what the package manager itself says is installed. The steps run through the shared
+// builder (test/helpers/buildah-steps.ts). Built once per key, cached.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { buildahSteps, writeBaseTar } from './buildah-steps.js';
 import { cachedBuild } from './real-tools.js';
 
 /** The npm on PATH, as a folder (its bin/npm-cli.js is what `npm` runs). */
 const NPM_DIR = dirname(dirname(execFileSync('sh', ['-c', 'readlink -f "$(command -v npm)"'], { encoding: 'utf8' }).trim()));
-const LIBS = ['libdl.so.2', 'libstdc++.so.6', 'libm.so.6', 'libgcc_s.so.1', 'libpthread.so.0', 'libc.so.6'];
 
 /** Tarballs `npm pack` makes; `wrapper` bundles left-pad 1.1.0 in its own node_modules (a nested install). */
 const PACKAGES: [string, string][] = [
@@ -88,14 +89,7 @@ function context(work: string): string {
   mkdirSync(join(ctx, 'app'));
   writeFileSync(join(ctx, 'app', 'package.json'), JSON.stringify(APP));
   // The base layer: /bin/sh and the shared libraries node links against, copied from this machine.
-  const base = join(work, 'base');
-  for (const d of ['bin', 'lib/x86_64-linux-gnu', 'lib64', 'etc', 'tmp', 'root']) mkdirSync(join(base, d), { recursive: true });
-  copyFileSync('/bin/dash', join(base, 'bin', 'sh'));
-  for (const l of LIBS) copyFileSync(join('/lib/x86_64-linux-gnu', l), join(base, 'lib/x86_64-linux-gnu', l));
-  copyFileSync('/lib64/ld-linux-x86-64.so.2', join(base, 'lib64', 'ld-linux-x86-64.so.2'));
-  writeFileSync(join(base, 'etc', 'passwd'), 'root:x:0:0::/root:/bin/sh\n');
-  writeFileSync(join(base, 'etc', 'group'), 'root:x:0:\n');
-  execFileSync('tar', ['-C', base, '--owner=0', '--group=0', '-cf', join(ctx, 'base.tar'), '.']);
+  writeBaseTar(work, ctx);
   // node and npm for the RUN steps' bind mounts (a hard link when the same filesystem allows it).
   mkdirSync(join(ctx, 'node', 'bin'), { recursive: true });
   try {
@@ -112,20 +106,17 @@ export async function realNpmBuild(): Promise<RealNpmBuild> {
   const key = { v: 1, node: process.version, npm: npmVersion(), steps: STEPS, app: APP, packages: PACKAGES };
   const dir = await cachedBuild('buildah-npm', key, async (work) => {
     const ctx = context(work);
-    const storage = ['--storage-driver', 'vfs', '--root', join(work, 'store'), '--runroot', join(work, 'run')];
-    const buildah = (args: string[]) => execFileSync('buildah', [...storage, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 ** 2, stdio: ['ignore', 'pipe', 'pipe'] });
-    for (const [i, step] of STEPS.entries()) {
-      writeFileSync(join(ctx, `Containerfile.${i + 1}`), step);
-      buildah(['bud', '--isolation', 'chroot', '-q', '-f', join(ctx, `Containerfile.${i + 1}`), '-t', `shop:${i + 1}`, ctx]);
-      const container = buildah(['from', '-q', `shop:${i + 1}`]).trim();
-      const mounts = ['--mount', `type=bind,src=${join(ctx, 'node')},dst=/opt/node`, '--mount', `type=bind,src=${join(ctx, 'npm')},dst=/opt/npm`];
-      const ls = buildah(['run', '--isolation', 'chroot', ...mounts, container, '--', '/opt/node/bin/node', '/opt/npm/bin/npm-cli.js', 'ls', '--all', '--json', '--long']);
-      writeFileSync(join(work, `ls-${i + 1}.json`), ls);
-      buildah(['rm', container]);
-    }
-    buildah(['push', '-q', '-D', `shop:${STEPS.length}`, `oci:${join(work, 'layout')}:shop`]);
-    rmSync(join(work, 'store'), { recursive: true, force: true });
-    rmSync(join(work, 'run'), { recursive: true, force: true });
+    const mounts = ['--mount', `type=bind,src=${join(ctx, 'node')},dst=/opt/node`, '--mount', `type=bind,src=${join(ctx, 'npm')},dst=/opt/npm`];
+    buildahSteps({
+      work,
+      ctx,
+      name: 'shop',
+      steps: STEPS,
+      inContainer: (i, buildah, container) => {
+        const ls = buildah(['run', '--isolation', 'chroot', ...mounts, container, '--', '/opt/node/bin/node', '/opt/npm/bin/npm-cli.js', 'ls', '--all', '--json', '--long']);
+        writeFileSync(join(work, `ls-${i}.json`), ls);
+      },
+    });
     rmSync(ctx, { recursive: true, force: true });
   });
   return { layout: join(dir, 'layout'), ls: STEPS.map((_, i) => JSON.parse(readFileSync(join(dir, `ls-${i + 1}.json`), 'utf8')) as unknown) };

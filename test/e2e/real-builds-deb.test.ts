@@ -1,0 +1,50 @@
+// An image built by real tools with Debian packages inside (Debian's buildah, the real dpkg and dpkg-deb;
+// test/helpers/buildah-debs.ts) read by the native reader: its deb packages are exactly the packages dpkg-query
+// lists over the image's unpacked root filesystem whose files are on disk (every state but config-files:
+// unpacked and half-configured ones are there to run), the half-configured one known only from dpkg's journal; and
+// what later RUN steps upgraded, removed or purged is listed as deleted, exactly what an earlier step's dpkg-query
+// listed with its files and the final one does not.
+import { describe, expect, it } from 'vitest';
+import { readImage } from '../../src/acquire/native/read-image.js';
+import { openOciDir } from '../../src/inventory/oci-dir.js';
+import { type DpkgEntry, realDebBuild } from '../helpers/buildah-debs.js';
+import { haveTool } from '../helpers/real-tools.js';
+
+const HAVE = haveTool('buildah', 'buildah') && haveTool('umoci', 'umoci');
+
+/** `name version` of what dpkg has files of on disk (a removed package's conffiles alone are not the package). */
+const onDisk = (q: DpkgEntry[]) => new Set(q.filter((e) => e.state !== 'config-files' && e.state !== 'not-installed').map((e) => `${e.name} ${e.version}`));
+const sorted = (s: Set<string>) => [...s].sort();
+
+describe.skipIf(!HAVE)('an image built by buildah with the real dpkg', () => {
+  it('lists exactly what dpkg-query lists on disk, and what later RUN steps removed as deleted', async () => {
+    const built = await realDebBuild();
+    const final = built.query[built.query.length - 1]!;
+    // The build did what it says: both architectures of a Multi-Arch: same library, a removed package's
+    // conffiles, an unpacked one, one whose configure was cut short (known from the journal only).
+    const states = final.map((e) => `${e.name}:${e.arch} ${e.version} ${e.state}`);
+    expect(states).toEqual(
+      expect.arrayContaining([
+        'libacme1:amd64 1.0-1 installed',
+        'libacme1:i386 1.0-1 installed',
+        'acme-tool:all 1:2.0~rc1-1 installed',
+        'xz-utils:amd64 5.6.1+really5.4.5-1 installed',
+        'doomed:all 0.1-1 config-files',
+        'half:all 1.0 unpacked',
+        'killer:amd64 3.0 half-configured',
+      ]),
+    );
+    expect(states.some((s) => s.startsWith('purged:'))).toBe(false);
+
+    const img = await readImage(await openOciDir(built.layout), { ref: 'debs' });
+    const p = img.platforms[0]!;
+    expect([...img.errors, ...p.errors]).toEqual([]);
+    const deb = (deleted: boolean) => new Set(p.packages.filter((x) => x.ecosystem === 'deb' && !!x.deleted === deleted).map((x) => `${x.name} ${x.version}`));
+    const live = onDisk(final);
+    expect(sorted(deb(false))).toEqual(sorted(live));
+    const gone = new Set(built.query.slice(0, -1).flatMap((q) => [...onDisk(q)]).filter((x) => !live.has(x)));
+    expect(sorted(gone)).toEqual(['doomed 0.1-1', 'purged 3.0', 'xz-utils 5.6.1-1']);
+    expect(sorted(deb(true))).toEqual(sorted(gone));
+    console.log(`buildah + dpkg image: ${live.size} packages on disk as dpkg-query lists them, ${gone.size} removed by later RUN steps`);
+  }, 300_000);
+});

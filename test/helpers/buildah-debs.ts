@@ -1,0 +1,130 @@
+// An image built by real tools with Debian packages inside: .deb files the real `dpkg-deb --build` made, installed,
+// upgraded, removed, purged and unpacked by the real dpkg in three buildah RUN steps (this machine's /usr
+// bind-mounted read-only at /host/usr, so dpkg and what it runs are never part of a layer). The last step's dpkg is
+// killed by a package's postinst, as an interrupted install leaves it: its status changes are only in dpkg's
+// journal (/var/lib/dpkg/updates/NNNN), which dpkg-query reads. After each step `dpkg-query -W` with --admindir on
+// the step's unpacked root filesystem says what dpkg itself has. Built once per key, cached.
+//
+// Not built: a distroless-style /var/lib/dpkg/status.d/ (one file per package). No Debian tool writes one (it is
+// written by Bazel's rules_distroless / rules_pkg), so there is no real producer here to test against.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cachedBuild } from './real-tools.js';
+import { buildahSteps, writeBaseTar } from './buildah-steps.js';
+
+interface Deb {
+  file: string;
+  control: Record<string, string>;
+  files?: Record<string, string>;
+  conffiles?: string[];
+  postinst?: string;
+}
+
+const deb = (name: string, version: string, arch: string, extra: Partial<Deb> & { fields?: Record<string, string> } = {}): Deb => ({
+  file: `${name}_${version.replace(/^\d+:/, '')}_${arch}.deb`,
+  control: { Package: name, Version: version, Architecture: arch, Maintainer: 'Test <t@example.com>', Description: `${name} for the real-builds test`, ...extra.fields },
+  files: extra.files ?? { [`usr/share/${name}/${arch}/VERSION`]: `${version}\n` },
+  ...(extra.conffiles ? { conffiles: extra.conffiles } : {}),
+  ...(extra.postinst ? { postinst: extra.postinst } : {}),
+});
+
+const DEBS: Deb[] = [
+  deb('libacme1', '1.0-1', 'amd64', { fields: { 'Multi-Arch': 'same' } }),
+  deb('libacme1', '1.0-1', 'i386', { fields: { 'Multi-Arch': 'same' } }),
+  deb('acme-tool', '1:2.0~rc1-1', 'all', { fields: { Depends: 'libacme1 (>= 1.0)' } }),
+  deb('xz-utils', '5.6.1-1', 'amd64'),
+  deb('xz-utils', '5.6.1+really5.4.5-1', 'amd64'),
+  deb('doomed', '0.1-1', 'all', { files: { 'etc/doomed.conf': 'x=1\n', 'usr/share/doomed/README': 'doomed\n' }, conffiles: ['/etc/doomed.conf'] }),
+  deb('purged', '3.0', 'all'),
+  deb('half', '1.0', 'all'),
+  // An install interrupted while configuring: dpkg is killed before it writes its status file.
+  deb('killer', '3.0', 'amd64', { postinst: '#!/bin/sh\nkill -KILL "$PPID"\n' }),
+];
+
+const DPKG = 'RUN dpkg --force-architecture';
+const STEPS = [
+  `FROM scratch
+ADD base.tar /
+ENV PATH=/host/usr/sbin:/host/usr/bin:/bin LD_LIBRARY_PATH=/host/usr/lib/x86_64-linux-gnu
+COPY debs /src/debs
+RUN dpkg --add-architecture i386
+${DPKG} -i /src/debs/libacme1_1.0-1_amd64.deb /src/debs/libacme1_1.0-1_i386.deb /src/debs/acme-tool_2.0~rc1-1_all.deb /src/debs/xz-utils_5.6.1-1_amd64.deb /src/debs/doomed_0.1-1_all.deb /src/debs/purged_3.0_all.deb`,
+  `FROM localhost/debs:1
+${DPKG} -i /src/debs/xz-utils_5.6.1+really5.4.5-1_amd64.deb
+${DPKG} -r doomed
+${DPKG} -P purged`,
+  `FROM localhost/debs:2
+${DPKG} --unpack /src/debs/half_1.0_all.deb
+RUN dpkg -i /src/debs/killer_3.0_amd64.deb || true`,
+];
+
+const DPKG_QUERY_FORMAT = '${Package}\t${Version}\t${Architecture}\t${db:Status-Status}\n';
+
+export interface DpkgEntry {
+  name: string;
+  version: string;
+  arch: string;
+  /** dpkg's state (`db:Status-Status`): installed, unpacked, half-configured, config-files... */
+  state: string;
+}
+
+export interface RealDebBuild {
+  /** OCI layout holding the final image (ref `debs`). */
+  layout: string;
+  /** `dpkg-query -W` over each step's root filesystem. */
+  query: DpkgEntry[][];
+}
+
+function writeDeb(root: string, out: string, d: Deb): void {
+  const dir = join(root, d.file);
+  mkdirSync(join(dir, 'DEBIAN'), { recursive: true });
+  writeFileSync(join(dir, 'DEBIAN', 'control'), `${Object.entries(d.control).map(([k, v]) => `${k}: ${v}`).join('\n')}\n`);
+  for (const [path, text] of Object.entries(d.files ?? {})) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  if (d.conffiles) writeFileSync(join(dir, 'DEBIAN', 'conffiles'), `${d.conffiles.join('\n')}\n`);
+  if (d.postinst) {
+    writeFileSync(join(dir, 'DEBIAN', 'postinst'), d.postinst);
+    chmodSync(join(dir, 'DEBIAN', 'postinst'), 0o755);
+  }
+  execFileSync('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', dir, join(out, d.file)], { stdio: 'ignore' });
+}
+
+export function dpkgQuery(admindir: string): DpkgEntry[] {
+  const out = execFileSync('dpkg-query', [`--admindir=${admindir}`, '-W', '-f', DPKG_QUERY_FORMAT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [name, version, arch, state] = line.split('\t') as [string, string, string, string];
+      return { name, version, arch, state };
+    });
+}
+
+function dpkgVersion(): string {
+  return execFileSync('dpkg-query', ['--version'], { encoding: 'utf8' }).split('\n')[0]!;
+}
+
+/** Builds (or reuses) the three-step image and dpkg-query's listing after each step. */
+export async function realDebBuild(): Promise<RealDebBuild> {
+  const key = { v: 1, dpkg: dpkgVersion(), steps: STEPS, debs: DEBS };
+  const dir = await cachedBuild('buildah-debs', key, async (work) => {
+    const ctx = join(work, 'ctx');
+    writeBaseTar(work, ctx, ['var/lib/dpkg/updates', 'var/lib/dpkg/info', 'var/lib/dpkg/triggers', 'host/usr'], { 'var/lib/dpkg/status': '' });
+    mkdirSync(join(ctx, 'debs'));
+    for (const d of DEBS) writeDeb(join(work, 'deb-src'), join(ctx, 'debs'), d);
+    buildahSteps({
+      work,
+      ctx,
+      name: 'debs',
+      steps: STEPS,
+      volumes: ['/usr:/host/usr:ro'],
+      onRootfs: (i, rootfs) => writeFileSync(join(work, `query-${i}.json`), JSON.stringify(dpkgQuery(join(rootfs, 'var/lib/dpkg')))),
+    });
+    rmSync(ctx, { recursive: true, force: true });
+    rmSync(join(work, 'deb-src'), { recursive: true, force: true });
+  });
+  return { layout: join(dir, 'layout'), query: STEPS.map((_, i) => JSON.parse(readFileSync(join(dir, `query-${i + 1}.json`), 'utf8')) as DpkgEntry[]) };
+}
