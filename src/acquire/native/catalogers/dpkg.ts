@@ -1,78 +1,73 @@
 // Debian packages as dpkg-query lists them: the status database with dpkg's journal applied over it, and
 // distroless images' one-file-per-package status.d.
 //
-// Rules, after dpkg's own reader (lib/dpkg/dbmodify.c, checked against dpkg-query 1.21 in
-// test/acquire/native/catalogers/dpkg-journal.test.ts and the real builds of test/e2e/real-builds-deb.test.ts):
+// Rules as dpkg-query 1.21 behaves, checked against it with --admindir (the generated databases of
+// test/acquire/native/catalogers/dpkg-journal.test.ts, and the real builds of test/e2e/real-builds-deb.test.ts);
+// how one file is parsed is dpkg-record.ts.
 // - An interrupted dpkg (killed, out of space, a maintainer script that never returns) leaves its status changes in
-//   `updates/<digits>` beside `status`; every reader applies them, in name order, over the status file: each
-//   paragraph replaces the package it names. Names that are not all digits are ignored; digit names longer than 10
-//   or of different lengths make dpkg refuse the database (the platform is unknown).
-// - A record replaces the instance of its architecture when it is `Multi-Arch: same` (and any instance that is
-//   not), otherwise every instance of its name. In the status file itself dpkg refuses such a replacement (two
-//   instances of a name that cannot be co-installed); a same-arch Multi-Arch: same record replaces silently.
+//   `updates/<digits>` beside `status`; every reader applies them, in name order, over the status file. Names that
+//   are not all digits are ignored; digit names longer than 10 or of different lengths make dpkg refuse the
+//   database (the platform is unknown), as does any file it cannot parse.
+// - In the status file a record takes the slot of its name and architecture. A record of a package not installed
+//   (a selection) takes it silently; any other refuses the database when another instance of its name is
+//   installed (config-files counts) unless both are Multi-Arch: same of different architectures.
+// - In the journal a record over a single installed instance replaces it (a cross-grade), unless both are
+//   Multi-Arch: same (then it takes its architecture's slot); over several it must be Multi-Arch: same.
 // - A package is there when its files are: every state but `not-installed` and `config-files` (a half-installed,
-//   unpacked or half-configured package's files are on disk to be run). A state dpkg does not know makes it refuse.
+//   unpacked or half-configured package's files are on disk to be run).
 import type { Cataloger, CatalogResult, FileLookup, FoundPackage } from './cataloger.js';
-import { errorFor, noteFor, parseHeaderParagraphs } from './cataloger.js';
+import { errorFor } from './cataloger.js';
+import { type DpkgRecord, parseDpkgFile } from './dpkg-record.js';
 
 const STATUS = /^var\/lib\/dpkg\/(?:status|status\.d\/[^/]+|updates\/\d+)$/;
 const ADMINDIR = 'var/lib/dpkg/';
 const ON_DISK = new Set(['half-installed', 'unpacked', 'half-configured', 'triggers-awaited', 'triggers-pending', 'installed']);
-const STATES = new Set([...ON_DISK, 'not-installed', 'config-files']);
 /** dpkg's IMPORTANTMAXLEN: the longest journal file name it reads. */
 const JOURNAL_NAME_MAX = 10;
 
-interface Entry {
-  name: string;
-  arch: string;
-  same: boolean;
-  state: string;
-  version: string;
-  path: string;
-}
-
+type Entry = DpkgRecord & { path: string };
 type Db = Map<string, Entry[]>;
 
-/**
- * One paragraph over the database, as dpkg's parser places a record (by name, and by arch for Multi-Arch: same).
- * In the status file itself, a record that would displace another instance of its name (not the same arch's
- * Multi-Arch: same one) is what dpkg refuses: the reason, or undefined.
- */
-function place(db: Db, e: Entry, status: boolean): string | undefined {
+const installed = (e: Entry) => e.state !== 'not-installed';
+
+/** One record over the database as dpkg places it (see the rules above): the reason it refuses, or undefined. */
+function place(db: Db, e: Entry, journal: boolean): string | undefined {
   const all = db.get(e.name) ?? [];
-  // A status-file record of a package not installed names no instance: it leaves an installed one in place.
-  if (status && e.state === 'not-installed' && all.some((x) => x.state !== 'not-installed')) return undefined;
-  const kept = all.filter((x) => e.same && x.same && x.arch !== e.arch);
-  const displaced = all.filter((x) => !kept.includes(x) && !(e.same && x.same && x.arch === e.arch));
-  if (status && e.state !== 'not-installed' && displaced.some((x) => x.state !== 'not-installed')) {
-    return displaced.some((x) => x.same !== e.same) ? 'mixed non-coinstallable and coinstallable package instances' : 'multiple non-coinstallable package instances';
+  const slot = (others: Entry[]) => db.set(e.name, [...others.filter((x) => x.arch !== e.arch), e]);
+  if (!journal) {
+    const clash = installed(e) ? all.filter((x) => installed(x) && !(e.same && x.same)) : [];
+    if (clash.length > 0) return clash.some((x) => x.same !== e.same) ? 'mixed non-coinstallable and coinstallable package instances' : 'multiple non-coinstallable package instances';
+    slot(all);
+    return undefined;
   }
-  // A singleton over several installed instances is refused in the journal too.
-  if (!e.same && all.filter((x) => x.state !== 'not-installed').length > 1) return 'a record not co-installable with the several installed instances of its name';
-  db.set(e.name, [...kept, e]);
+  const live = all.filter(installed);
+  if (live.length > 1 && !e.same) return 'a record not co-installable with the several installed instances of its name';
+  if (live.length === 1 && !(live[0]!.same && e.same)) db.set(e.name, [...all.filter((x) => x !== live[0]), e]);
+  else slot(all);
   return undefined;
 }
 
-/** A file's paragraphs into the database; errors for what dpkg refuses. */
-function readInto(db: Db, path: string, text: string, out: CatalogResult, statusRequired: boolean, journal = false): void {
-  for (const para of parseHeaderParagraphs(text)) {
-    const name = para.get('Package');
-    const status = para.get('Status');
-    if (!name) {
-      out.notes.push(noteFor(path, 'dpkg', 'a paragraph has no Package field'));
-      continue;
-    }
-    // status.d files may omit Status (distroless writes only installed packages); the main database may not.
-    if (status === undefined && statusRequired) continue;
-    const state = status === undefined ? 'installed' : (status.split(/\s+/)[2] ?? '');
-    if (!STATES.has(state)) {
-      out.errors!.push(errorFor(path, 'dpkg', `package ${name}: Status ${JSON.stringify(status)} has a state dpkg does not know (dpkg-query refuses the database)`));
-      continue;
-    }
-    const refused = place(db, { name, arch: para.get('Architecture') ?? '', same: para.get('Multi-Arch') === 'same', state, version: para.get('Version') ?? '', path: `/${path}` }, !journal);
-    if (refused) out.errors!.push(errorFor(path, 'dpkg', `package ${name}: ${refused} (dpkg-query refuses the database)`));
+/** A file's records into the database; false (with the error) where dpkg refuses it. */
+function readInto(db: Db, path: string, text: string, out: CatalogResult, journal: boolean, statusD = false): boolean {
+  const parsed = parseDpkgFile(text, statusD);
+  if (parsed.error) {
+    out.errors!.push(errorFor(path, 'dpkg', `${parsed.error} (dpkg-query refuses the database)`));
+    return false;
   }
+  for (const r of parsed.records) {
+    const refused = place(db, { name: r.name, arch: r.arch, same: r.same, state: r.state, version: r.version, path: `/${path}` }, journal);
+    if (refused) {
+      out.errors!.push(errorFor(path, 'dpkg', `line ${r.line}: package ${r.name}: ${refused} (dpkg-query refuses the database)`));
+      return false;
+    }
+  }
+  return true;
 }
+
+const listed = (db: Db, out: CatalogResult) => {
+  for (const entries of db.values()) for (const e of entries) if (ON_DISK.has(e.state)) out.packages.push({ ecosystem: 'deb', name: e.name, version: e.version, path: e.path } satisfies FoundPackage);
+  return out;
+};
 
 /** The journal files dpkg would apply, in its order, or the reason it refuses them. */
 function journalOf(dir: string, lookup: FileLookup | undefined): { files: string[]; error?: string } {
@@ -83,23 +78,25 @@ function journalOf(dir: string, lookup: FileLookup | undefined): { files: string
   return { files: names.map((n) => `${dir}/${n}`) };
 }
 
-/** The status file at `path` (or none, ''), with its journal folder applied, as dpkg-query lists it. */
+/** The status file at `path` (or none), with its journal folder applied, as dpkg-query lists it. */
 function catalogDatabase(admindir: string, path: string | undefined, content: Buffer | undefined, lookup: FileLookup | undefined): CatalogResult {
   const out: CatalogResult = { packages: [], notes: [], errors: [] };
   const db: Db = new Map();
-  if (path !== undefined && content !== undefined) readInto(db, path, content.toString('utf8'), out, true);
+  if (path !== undefined && content !== undefined && !readInto(db, path, content.toString('utf8'), out, false)) return out;
   const journal = journalOf(`${admindir}updates`, lookup);
-  if (journal.error) out.errors!.push(errorFor(`${admindir}updates`, 'dpkg', journal.error));
+  if (journal.error) {
+    out.errors!.push(errorFor(`${admindir}updates`, 'dpkg', journal.error));
+    return out;
+  }
   for (const file of journal.files) {
     const kept = lookup?.(file);
     if (!kept || kept.unreadBytes !== undefined) {
       out.errors!.push(errorFor(file, 'dpkg', 'a journal file that was not read (dpkg applies it over the status file)'));
-      continue;
+      return out;
     }
-    readInto(db, file, kept.content.toString('utf8'), out, true, true);
+    if (!readInto(db, file, kept.content.toString('utf8'), out, true)) return out;
   }
-  for (const entries of db.values()) for (const e of entries) if (ON_DISK.has(e.state)) out.packages.push({ ecosystem: 'deb', name: e.name, version: e.version, path: e.path } satisfies FoundPackage);
-  return out;
+  return listed(db, out);
 }
 
 export const dpkgCataloger = {
@@ -114,10 +111,9 @@ export const dpkgCataloger = {
       return first === undefined || first === path ? catalogDatabase(ADMINDIR, undefined, undefined, lookup) : { packages: [], notes: [] };
     }
     if (path === `${ADMINDIR}status`) return catalogDatabase(ADMINDIR, path, content, lookup);
+    // A status.d file stands alone (distroless): its records are installed unless they say otherwise.
     const out: CatalogResult = { packages: [], notes: [], errors: [] };
     const db: Db = new Map();
-    readInto(db, path, content.toString('utf8'), out, false);
-    for (const entries of db.values()) for (const e of entries) if (ON_DISK.has(e.state)) out.packages.push({ ecosystem: 'deb', name: e.name, version: e.version, path: e.path });
-    return out;
+    return readInto(db, path, content.toString('utf8'), out, false, true) ? listed(db, out) : out;
   },
 } satisfies Cataloger;

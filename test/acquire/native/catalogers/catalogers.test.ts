@@ -68,7 +68,7 @@ describe('malformed files: an error where the loader fails on it, a note where i
     ['a.dist-info/METADATA', Buffer.from([0x4e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0xff, 0x0a]), 'errors', /not UTF-8/],
     ['a.dist-info/METADATA', '', 'errors', /empty METADATA and no PKG-INFO/],
     ['a.egg-info', 'Metadata-Version: 1.1\nVersion: 1\n', 'errors', /no Name header/],
-    ['var/lib/dpkg/status', 'Status: install ok installed\nVersion: 1\n', 'notes', /no Package field/],
+    ['var/lib/dpkg/status', 'Status: install ok installed\nVersion: 1\n', 'errors', /missing 'Package' field/],
     ['lib/apk/db/installed', 'V:1.0\nA:x86_64\n', 'notes', /no P: line/],
     ['.yarn/cache/x-npm-1.0.0-0123456789-ab.zip', 'PK not really', 'notes', /end-of-central-directory/],
     ['x/foo-1.0.egg', 'not a zip', 'notes', /not a zipped egg/],
