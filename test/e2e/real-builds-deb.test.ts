@@ -1,9 +1,11 @@
 // An image built by real tools with Debian packages inside (Debian's buildah, the real dpkg and dpkg-deb;
 // test/helpers/buildah-debs.ts) read by the native reader: its deb packages are exactly the packages dpkg-query
-// lists over the image's unpacked root filesystem whose files are on disk (every state but config-files:
-// unpacked and half-configured ones are there to run), the half-configured one known only from dpkg's journal; and
-// what later RUN steps upgraded, removed or purged is listed as deleted, exactly what an earlier step's dpkg-query
-// listed with its files and the final one does not.
+// lists over the image's unpacked root filesystem that have files there (dpkg-query -L, conffiles left out, each
+// file looked for on that filesystem): unpacked and half-configured ones, the half-configured one known only from
+// dpkg's journal, an upgrade cut short before unpacking (half-installed, the old version's files stay), not an
+// install cut short the same way (half-installed, nothing unpacked) nor a removed package's conffiles. What later
+// RUN steps upgraded, removed or purged is listed as deleted: exactly what an earlier step had on disk and the
+// final one does not.
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../src/acquire/native/read-image.js';
 import { openOciDir } from '../../src/inventory/oci-dir.js';
@@ -12,8 +14,8 @@ import { haveTool } from '../helpers/real-tools.js';
 
 const HAVE = haveTool('buildah', 'buildah') && haveTool('umoci', 'umoci');
 
-/** `name version` of what dpkg has files of on disk (a removed package's conffiles alone are not the package). */
-const onDisk = (q: DpkgEntry[]) => new Set(q.filter((e) => e.state !== 'config-files' && e.state !== 'not-installed').map((e) => `${e.name} ${e.version}`));
+/** `name version` of what has files on disk (a removed package's conffiles alone are not the package). */
+const onDisk = (q: DpkgEntry[]) => new Set(q.filter((e) => e.onDisk.length > 0).map((e) => `${e.name} ${e.version}`));
 const sorted = (s: Set<string>) => [...s].sort();
 
 describe.skipIf(!HAVE)('an image built by buildah with the real dpkg', () => {
@@ -32,8 +34,12 @@ describe.skipIf(!HAVE)('an image built by buildah with the real dpkg', () => {
         'doomed:all 0.1-1 config-files',
         'half:all 1.0 unpacked',
         'killer:amd64 3.0 half-configured',
+        'halfnew:all 1.0 half-installed',
+        'upgr:all 1.0 half-installed',
       ]),
     );
+    const files = new Map(final.map((e) => [`${e.name}:${e.arch}`, e.onDisk.length]));
+    expect([files.get('halfnew:all'), files.get('upgr:all'), files.get('doomed:all'), files.get('half:all')]).toEqual([0, 1, 0, 1]);
     expect(states.some((s) => s.startsWith('purged:'))).toBe(false);
 
     const img = await readImage(await openOciDir(built.layout), { ref: 'debs' });

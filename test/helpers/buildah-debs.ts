@@ -8,7 +8,7 @@
 // Not built: a distroless-style /var/lib/dpkg/status.d/ (one file per package). No Debian tool writes one (it is
 // written by Bazel's rules_distroless / rules_pkg), so there is no real producer here to test against.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cachedBuild } from './real-tools.js';
 import { buildahSteps, writeBaseTar } from './buildah-steps.js';
@@ -18,6 +18,7 @@ interface Deb {
   control: Record<string, string>;
   files?: Record<string, string>;
   conffiles?: string[];
+  preinst?: string;
   postinst?: string;
 }
 
@@ -26,8 +27,12 @@ const deb = (name: string, version: string, arch: string, extra: Partial<Deb> & 
   control: { Package: name, Version: version, Architecture: arch, Maintainer: 'Test <t@example.com>', Description: `${name} for the real-builds test`, ...extra.fields },
   files: extra.files ?? { [`usr/share/${name}/${arch}/VERSION`]: `${version}\n` },
   ...(extra.conffiles ? { conffiles: extra.conffiles } : {}),
+  ...(extra.preinst ? { preinst: extra.preinst } : {}),
   ...(extra.postinst ? { postinst: extra.postinst } : {}),
 });
+
+/** A maintainer script that kills the dpkg running it, as an interrupted dpkg is left. */
+const KILL_DPKG = '#!/bin/sh\nkill -KILL "$PPID"\n';
 
 const DEBS: Deb[] = [
   deb('libacme1', '1.0-1', 'amd64', { fields: { 'Multi-Arch': 'same' } }),
@@ -38,8 +43,12 @@ const DEBS: Deb[] = [
   deb('doomed', '0.1-1', 'all', { files: { 'etc/doomed.conf': 'x=1\n', 'usr/share/doomed/README': 'doomed\n' }, conffiles: ['/etc/doomed.conf'] }),
   deb('purged', '3.0', 'all'),
   deb('half', '1.0', 'all'),
+  // Installs interrupted before unpacking (a preinst that kills dpkg): a new package, and an upgrade.
+  deb('halfnew', '1.0', 'all', { preinst: KILL_DPKG }),
+  deb('upgr', '1.0', 'all'),
+  deb('upgr', '2.0', 'all', { preinst: KILL_DPKG }),
   // An install interrupted while configuring: dpkg is killed before it writes its status file.
-  deb('killer', '3.0', 'amd64', { postinst: '#!/bin/sh\nkill -KILL "$PPID"\n' }),
+  deb('killer', '3.0', 'amd64', { postinst: KILL_DPKG }),
 ];
 
 const DPKG = 'RUN dpkg --force-architecture';
@@ -49,17 +58,19 @@ ADD base.tar /
 ENV PATH=/host/usr/sbin:/host/usr/bin:/bin LD_LIBRARY_PATH=/host/usr/lib/x86_64-linux-gnu
 COPY debs /src/debs
 RUN dpkg --add-architecture i386
-${DPKG} -i /src/debs/libacme1_1.0-1_amd64.deb /src/debs/libacme1_1.0-1_i386.deb /src/debs/acme-tool_2.0~rc1-1_all.deb /src/debs/xz-utils_5.6.1-1_amd64.deb /src/debs/doomed_0.1-1_all.deb /src/debs/purged_3.0_all.deb`,
+${DPKG} -i /src/debs/libacme1_1.0-1_amd64.deb /src/debs/libacme1_1.0-1_i386.deb /src/debs/acme-tool_2.0~rc1-1_all.deb /src/debs/xz-utils_5.6.1-1_amd64.deb /src/debs/doomed_0.1-1_all.deb /src/debs/purged_3.0_all.deb /src/debs/upgr_1.0_all.deb`,
   `FROM localhost/debs:1
 ${DPKG} -i /src/debs/xz-utils_5.6.1+really5.4.5-1_amd64.deb
 ${DPKG} -r doomed
 ${DPKG} -P purged`,
   `FROM localhost/debs:2
 ${DPKG} --unpack /src/debs/half_1.0_all.deb
+RUN dpkg -i /src/debs/halfnew_1.0_all.deb || true
+RUN dpkg -i /src/debs/upgr_2.0_all.deb || true
 RUN dpkg -i /src/debs/killer_3.0_amd64.deb || true`,
 ];
 
-const DPKG_QUERY_FORMAT = '${Package}\t${Version}\t${Architecture}\t${db:Status-Status}\n';
+const DPKG_QUERY_FORMAT = '${Package}\t${Version}\t${Architecture}\t${db:Status-Status}\t${binary:Package}\n';
 
 export interface DpkgEntry {
   name: string;
@@ -67,6 +78,8 @@ export interface DpkgEntry {
   arch: string;
   /** dpkg's state (`db:Status-Status`): installed, unpacked, half-configured, config-files... */
   state: string;
+  /** Of the files `dpkg-query -L` lists for it (conffiles and folders left out), those on the root filesystem. */
+  onDisk: string[];
 }
 
 export interface RealDebBuild {
@@ -85,21 +98,32 @@ function writeDeb(root: string, out: string, d: Deb): void {
     writeFileSync(join(dir, path), text);
   }
   if (d.conffiles) writeFileSync(join(dir, 'DEBIAN', 'conffiles'), `${d.conffiles.join('\n')}\n`);
-  if (d.postinst) {
-    writeFileSync(join(dir, 'DEBIAN', 'postinst'), d.postinst);
-    chmodSync(join(dir, 'DEBIAN', 'postinst'), 0o755);
+  for (const script of ['preinst', 'postinst'] as const) {
+    if (!d[script]) continue;
+    writeFileSync(join(dir, 'DEBIAN', script), d[script]);
+    chmodSync(join(dir, 'DEBIAN', script), 0o755);
   }
   execFileSync('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', dir, join(out, d.file)], { stdio: 'ignore' });
 }
 
-export function dpkgQuery(admindir: string): DpkgEntry[] {
-  const out = execFileSync('dpkg-query', [`--admindir=${admindir}`, '-W', '-f', DPKG_QUERY_FORMAT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  return out
+/** `dpkg-query -W` over the root filesystem's database, each package with its files found on that filesystem. */
+export function dpkgQuery(rootfs: string): DpkgEntry[] {
+  const query = (args: string[]) => {
+    try {
+      return execFileSync('dpkg-query', [`--admindir=${join(rootfs, 'var/lib/dpkg')}`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      return ''; // -L of a package with no file list (not unpacked yet) exits 1
+    }
+  };
+  return query(['-W', '-f', DPKG_QUERY_FORMAT])
     .split('\n')
     .filter(Boolean)
     .map((line) => {
-      const [name, version, arch, state] = line.split('\t') as [string, string, string, string];
-      return { name, version, arch, state };
+      const [name, version, arch, state, qualified] = line.split('\t') as [string, string, string, string, string];
+      const conffiles = new Set(query(['-W', '-f', '${Conffiles}', qualified]).split('\n').map((l) => l.trim().split(' ')[0]));
+      const listed = query(['-L', qualified]).split('\n').filter((f) => f.startsWith('/') && !conffiles.has(f));
+      const onDisk = listed.filter((f) => lstatSync(join(rootfs, f), { throwIfNoEntry: false })?.isDirectory() === false);
+      return { name, version, arch, state, onDisk };
     });
 }
 
@@ -109,7 +133,7 @@ function dpkgVersion(): string {
 
 /** Builds (or reuses) the three-step image and dpkg-query's listing after each step. */
 export async function realDebBuild(): Promise<RealDebBuild> {
-  const key = { v: 1, dpkg: dpkgVersion(), steps: STEPS, debs: DEBS };
+  const key = { v: 2, dpkg: dpkgVersion(), steps: STEPS, debs: DEBS };
   const dir = await cachedBuild('buildah-debs', key, async (work) => {
     const ctx = join(work, 'ctx');
     writeBaseTar(work, ctx, ['var/lib/dpkg/updates', 'var/lib/dpkg/info', 'var/lib/dpkg/triggers', 'host/usr'], { 'var/lib/dpkg/status': '' });
@@ -121,7 +145,7 @@ export async function realDebBuild(): Promise<RealDebBuild> {
       name: 'debs',
       steps: STEPS,
       volumes: ['/usr:/host/usr:ro'],
-      onRootfs: (i, rootfs) => writeFileSync(join(work, `query-${i}.json`), JSON.stringify(dpkgQuery(join(rootfs, 'var/lib/dpkg')))),
+      onRootfs: (i, rootfs) => writeFileSync(join(work, `query-${i}.json`), JSON.stringify(dpkgQuery(rootfs))),
     });
     rmSync(ctx, { recursive: true, force: true });
     rmSync(join(work, 'deb-src'), { recursive: true, force: true });

@@ -13,14 +13,15 @@
 //   installed (config-files counts) unless both are Multi-Arch: same of different architectures.
 // - In the journal a record over a single installed instance replaces it (a cross-grade), unless both are
 //   Multi-Arch: same (then it takes its architecture's slot); over several it must be Multi-Arch: same.
-// - A package is there when its files are: every state but `not-installed` and `config-files` (a half-installed,
-//   unpacked or half-configured package's files are on disk to be run).
+// - A package is there when its files are: every state but `not-installed` and `config-files` (an unpacked or
+//   half-configured package's files are on disk to be run), and half-installed only with its file list.
 import type { Cataloger, CatalogResult, FileLookup, FoundPackage } from './cataloger.js';
-import { errorFor } from './cataloger.js';
+import { errorFor, noteFor } from './cataloger.js';
 import { type DpkgRecord, parseDpkgFile } from './dpkg-record.js';
 
 const STATUS = /^var\/lib\/dpkg\/(?:status|status\.d\/[^/]+|updates\/\d+)$/;
 const ADMINDIR = 'var/lib/dpkg/';
+const FILE_LIST = /^var\/lib\/dpkg\/info\/[^/]+\.list$/;
 const ON_DISK = new Set(['half-installed', 'unpacked', 'half-configured', 'triggers-awaited', 'triggers-pending', 'installed']);
 /** dpkg's IMPORTANTMAXLEN: the longest journal file name it reads. */
 const JOURNAL_NAME_MAX = 10;
@@ -64,10 +65,24 @@ function readInto(db: Db, path: string, text: string, out: CatalogResult, journa
   return true;
 }
 
-const listed = (db: Db, out: CatalogResult) => {
-  for (const entries of db.values()) for (const e of entries) if (ON_DISK.has(e.state)) out.packages.push({ ecosystem: 'deb', name: e.name, version: e.version, path: e.path } satisfies FoundPackage);
+/**
+ * The packages with files on disk. A half-installed one was either cut short before it unpacked anything (a fresh
+ * install: dpkg has no file list for it) or is an upgrade whose old files, of the version the record still names,
+ * stay (its file list is there): listed only with its file list.
+ */
+function listed(db: Db, out: CatalogResult, lookup: FileLookup | undefined): CatalogResult {
+  for (const entries of db.values()) {
+    for (const e of entries) {
+      if (!ON_DISK.has(e.state)) continue;
+      if (e.state === 'half-installed' && lookup && !lookup(`${ADMINDIR}info/${e.name}.list`) && !lookup(`${ADMINDIR}info/${e.name}:${e.arch}.list`)) {
+        out.notes.push(noteFor(e.path.slice(1), 'dpkg', `package ${e.name} is half-installed with no file list (nothing of it was unpacked)`));
+        continue;
+      }
+      out.packages.push({ ecosystem: 'deb', name: e.name, version: e.version, path: e.path } satisfies FoundPackage);
+    }
+  }
   return out;
-};
+}
 
 /** The journal files dpkg would apply, in its order, or the reason it refuses them. */
 function journalOf(dir: string, lookup: FileLookup | undefined): { files: string[]; error?: string } {
@@ -96,7 +111,7 @@ function catalogDatabase(admindir: string, path: string | undefined, content: Bu
     }
     if (!readInto(db, file, kept.content.toString('utf8'), out, true)) return out;
   }
-  return listed(db, out);
+  return listed(db, out, lookup);
 }
 
 export const dpkgCataloger = {
@@ -114,6 +129,18 @@ export const dpkgCataloger = {
     // A status.d file stands alone (distroless): its records are installed unless they say otherwise.
     const out: CatalogResult = { packages: [], notes: [], errors: [] };
     const db: Db = new Map();
-    return readInto(db, path, content.toString('utf8'), out, false, true) ? listed(db, out) : out;
+    return readInto(db, path, content.toString('utf8'), out, false, true) ? listed(db, out, undefined) : out;
   },
+} satisfies Cataloger;
+
+/**
+ * dpkg's file lists (info/<name>.list, <name>:<arch>.list for Multi-Arch: same), kept unread: only whether one is
+ * there matters (a half-installed package with none has nothing on disk).
+ */
+export const dpkgFileListCataloger = {
+  name: 'dpkg-file-lists',
+  wants: (path) => FILE_LIST.test(path),
+  maxBytes: () => -1,
+  catalog: () => ({ packages: [], notes: [] }),
+  catalogUnread: () => ({ packages: [], notes: [] }),
 } satisfies Cataloger;

@@ -1,7 +1,7 @@
 // The catalogers, in the order their packages are listed.
 import { apkCataloger } from './apk.js';
 import type { Cataloger, ContentCataloger } from './cataloger.js';
-import { dpkgCataloger } from './dpkg.js';
+import { dpkgCataloger, dpkgFileListCataloger } from './dpkg.js';
 import { goBinaryCataloger } from './go-binary.js';
 import { javaArchiveCataloger } from './java-archive.js';
 import { npmCacacheCataloger } from './npm-cacache.js';
@@ -20,6 +20,7 @@ export const CATALOGERS: readonly Cataloger[] = [
   yarnZipCataloger,
   pythonCataloger,
   dpkgCataloger,
+  dpkgFileListCataloger,
   apkCataloger,
   rpmCataloger,
   javaArchiveCataloger,

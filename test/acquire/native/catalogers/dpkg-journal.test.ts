@@ -3,7 +3,7 @@
 // together, or missing) and the journal an interrupted dpkg leaves (updates/<digits>, applied in name order over
 // the status file; names of other forms ignored, digit names of different lengths or over 10 digits refused), every
 // dpkg state (half-installed, unpacked, half-configured and the trigger states have their files on disk;
-// config-files and not-installed do not), Multi-Arch: same instances of one name beside singletons, and shapes
+// config-files and not-installed do not; half-installed only with its file list), Multi-Arch: same instances of one name beside singletons, and shapes
 // dpkg refuses or reads its own way (unknown Status words, bad or missing versions, names and field names in upper
 // or lower case, trigger fields in the wrong state, a blank line of spaces, no final newline, a field twice, a
 // comment line). Where dpkg-query lists packages, sbom-hunt lists exactly those with files on disk (name and
@@ -27,6 +27,8 @@ type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]) => xs[Math.floor(r() * xs.length)] as T;
 const STATES = ['installed', 'installed', 'unpacked', 'half-installed', 'half-configured', 'triggers-awaited', 'triggers-pending', 'config-files', 'not-installed'];
 const WANT = { installed: 'install', 'config-files': 'deinstall', 'not-installed': 'purge' } as Record<string, string>;
+
+const NAMES = ['libacme1', 'xz-utils', 'acme-tool', 'killer', 'half'];
 
 /** Shapes dpkg refuses or reads its own way, one now and then in a record. */
 const ODD = ['state', 'want', 'words', 'no-version', 'version', 'upper-name', 'lower-fields', 'multi-arch', 'no-status', 'triggers'] as const;
@@ -60,7 +62,7 @@ function paragraph(r: Rand, name: string, arch: string, same: boolean, odd: (typ
 function records(r: Rand, count: number, odd: number): string {
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
-    const name = pick(r, ['libacme1', 'xz-utils', 'acme-tool', 'killer', 'half']);
+    const name = pick(r, NAMES);
     const same = name === 'libacme1' && r() < 0.8;
     out.push(paragraph(r, name, same ? pick(r, ['amd64', 'i386']) : pick(r, ['amd64', 'all']), same, r() < odd ? pick(r, ODD) : undefined));
   }
@@ -95,14 +97,24 @@ function generate(r: Rand): Map<string, string> {
     const name = r() < 0.08 ? pick(r, ['00001', '01234567890', 'tmp.i', '12']) : String(j + Math.floor(r() * 3) * 10).padStart(4, '0');
     files.set(`updates/${name}`, spoil(r, records(r, 1 + Math.floor(r() * 2), 0.04)));
   }
+  // File lists for some names: a half-installed package has files on disk only with one.
+  for (const name of NAMES) if (r() < 0.5) files.set(`info/${name}${name === 'libacme1' && r() < 0.5 ? `:${pick(r, ['amd64', 'i386'])}` : ''}.list`, `/usr/share/${name}\n`);
   return files;
 }
 
-function dpkgQuery(admindir: string): string[] | undefined {
+/**
+ * What dpkg-query lists with files on disk, as `name version` (undefined where it refuses the database): every
+ * state but config-files and not-installed, half-installed only with its file list (an install cut short before
+ * it unpacked has none; the real builds of test/e2e/real-builds-deb.test.ts check this on disk).
+ */
+function dpkgQuery(admindir: string, files: Map<string, string>): string[] | undefined {
   try {
-    const out = execFileSync('dpkg-query', [`--admindir=${admindir}`, '-W', '-f', '${Package} ${Version} ${db:Status-Status}\n'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    const onDisk = out.split('\n').filter((l) => l && !/ (config-files|not-installed)$/.test(l));
-    return [...new Set(onDisk.map((l) => l.replace(/ \S+$/, '')))].sort();
+    const out = execFileSync('dpkg-query', [`--admindir=${admindir}`, '-W', '-f', '${Package} ${Version} ${db:Status-Status} ${Architecture}\n'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const onDisk = out
+      .split('\n')
+      .map((l) => l.split(' '))
+      .filter(([name, , state, arch]) => state !== undefined && state !== 'config-files' && state !== 'not-installed' && (state !== 'half-installed' || files.has(`info/${name}.list`) || files.has(`info/${name}:${arch}.list`)));
+    return [...new Set(onDisk.map(([name, version]) => `${name} ${version}`))].sort();
   } catch {
     return undefined;
   }
@@ -119,8 +131,9 @@ describe('dpkg: sbom-hunt agrees with dpkg-query', () => {
       const files = generate(r);
       const admindir = join(root, `case${i}`, 'var/lib/dpkg');
       mkdirSync(join(admindir, 'updates'), { recursive: true });
+      mkdirSync(join(admindir, 'info'), { recursive: true });
       for (const [path, text] of files) writeFileSync(join(admindir, path), text);
-      const expected = dpkgQuery(admindir);
+      const expected = dpkgQuery(admindir, files);
       const built = await buildImageLayout(join(root, `img${i}`), { platforms: [{ layers: [{ files: [...files].map(([path, content]) => ({ path: `var/lib/dpkg/${path}`, content })) }] }] });
       const p = (await readImage(await openOciDir(built.dir), { ref: `case${i}` })).platforms[0]!;
       const ours = [...new Set(p.packages.filter((x) => x.ecosystem === 'deb').map((x) => `${x.name} ${x.version}`))].sort();
