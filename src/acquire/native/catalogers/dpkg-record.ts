@@ -29,12 +29,13 @@ const INT_MAX = 2 ** 31 - 1;
 type Stanza = { fields: Map<string, string>; line: number };
 
 /** The file's stanzas, or `line N: reason` where dpkg's parser stops. */
-function stanzas(text: string): { stanzas: Stanza[]; error?: string } {
+function stanzas(text: string, finalNewline: boolean): { stanzas: Stanza[]; error?: string } {
   const out: Stanza[] = [];
   const nul = text.indexOf('\0');
   if (nul >= 0) return { stanzas: out, error: `line ${text.slice(0, nul).split('\n').length}: a NUL byte` };
-  if (text !== '' && !text.endsWith('\n')) return { stanzas: out, error: `line ${text.split('\n').length}: no newline at the end of the file` };
-  const lines = text.split('\n').slice(0, -1);
+  if (finalNewline && text !== '' && !text.endsWith('\n')) return { stanzas: out, error: `line ${text.split('\n').length}: no newline at the end of the file` };
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
   let current: Stanza | undefined;
   let last: string | undefined;
   for (const [i, line] of lines.entries()) {
@@ -124,7 +125,8 @@ function recordOf(s: Stanza, statusD: boolean): DpkgRecord | string {
 
 /** The file's records in order, or the first reason dpkg refuses the file (with its line). */
 export function parseDpkgFile(text: string, statusD = false): { records: (DpkgRecord & { line: number })[]; error?: string } {
-  const parsed = stanzas(text);
+  // No dpkg reads status.d (its readers are scanners): a file cut without its final newline is read all the same.
+  const parsed = stanzas(text, !statusD);
   const records: (DpkgRecord & { line: number })[] = [];
   for (const s of parsed.stanzas) {
     const r = recordOf(s, statusD);

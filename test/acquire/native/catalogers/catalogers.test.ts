@@ -124,6 +124,11 @@ describe('cataloger details', () => {
     expect(ids(run('var/lib/dpkg/status', status))).toEqual(['deb:a@1:2.0-1', 'deb:b@1']);
   });
 
+  it('dpkg status wants its final newline as dpkg-query does; a distroless status.d file, read by no dpkg, does not', () => {
+    expect(run('var/lib/dpkg/status', 'Package: a\nStatus: install ok installed\nVersion: 1').errors?.join()).toMatch(/line 3: no newline at the end/);
+    expect(ids(run('var/lib/dpkg/status.d/openssl', 'Package: openssl\nVersion: 3.0.11-1\nArchitecture: amd64'))).toEqual(['deb:openssl@3.0.11-1']);
+  });
+
   it('python reads headers as email.parser does: names in any case, first wins, the body ignored', () => {
     expect(ids(run('x.dist-info/METADATA', 'metadata-version: 2.1\nname: litellm\nVERSION: 1.82.7\n'))).toEqual(['pypi:litellm@1.82.7']);
     expect(ids(run('x.dist-info/METADATA', 'Name: first\nName: second\nVersion: 1\n'))).toEqual(['pypi:first@1']);
