@@ -9,7 +9,7 @@
 // comment line). Where dpkg-query lists packages, sbom-hunt lists exactly those with files on disk (name and
 // version); where it refuses the database, the platform is unknown.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -147,4 +147,19 @@ describe('dpkg: sbom-hunt agrees with dpkg-query', () => {
     expect(refused).toBeGreaterThan(0);
     expect(disagreements.slice(0, 3)).toEqual([]);
   }, 120_000);
+
+  it("this machine's own dpkg database, as dpkg-query lists it", async () => {
+    const dir = '/var/lib/dpkg';
+    const journal = readdirSync(join(dir, 'updates')).map((n) => `updates/${n}`);
+    const files = new Map(['status', ...journal].map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    // The file lists, empty: only whether one is there matters.
+    for (const n of readdirSync(join(dir, 'info'))) if (n.endsWith('.list')) files.set(`info/${n}`, '');
+    const expected = dpkgQuery(dir, files);
+    const built = await buildImageLayout(join(root, 'host'), { platforms: [{ layers: [{ files: [...files].map(([path, content]) => ({ path: `var/lib/dpkg/${path}`, content })) }] }] });
+    const p = (await readImage(await openOciDir(built.dir), { ref: 'host' })).platforms[0]!;
+    expect(p.errors).toEqual([]);
+    expect(expected?.length).toBeGreaterThan(50);
+    expect([...new Set(p.packages.filter((x) => x.ecosystem === 'deb').map((x) => `${x.name} ${x.version}`))].sort()).toEqual(expected);
+    console.log(`this machine's dpkg: ${expected?.length} packages as dpkg-query lists them, ${journal.length} journal files`);
+  });
 });
