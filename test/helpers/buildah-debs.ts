@@ -1,14 +1,16 @@
 // An image built by real tools with Debian packages inside: .deb files the real `dpkg-deb --build` made, installed,
-// upgraded, removed, purged and unpacked by the real dpkg in three buildah RUN steps (this machine's /usr
-// bind-mounted read-only at /host/usr, so dpkg and what it runs are never part of a layer). The last step's dpkg is
+// upgraded, removed, purged and unpacked by the real dpkg in four buildah steps (this machine's /usr bind-mounted
+// read-only at /host/usr, so dpkg and what it runs are never part of a layer). The third step ends with a dpkg
 // killed by a package's postinst, as an interrupted install leaves it: its status changes are only in dpkg's
-// journal (/var/lib/dpkg/updates/NNNN), which dpkg-query reads. After each step `dpkg-query -W` with --admindir on
-// the step's unpacked root filesystem says what dpkg itself has. Built once per key, cached.
+// journal (/var/lib/dpkg/updates/NNNN), which dpkg-query reads; the fourth step's dpkg applies that journal and
+// removes it, purging what the journal alone had said. After each step `dpkg-query -W` with --admindir on the
+// step's unpacked root filesystem says what dpkg itself has, and `dpkg-query -L` which files of each package are
+// there. Built once per key, cached; every step's image is kept (`steps`).
 //
 // Not built: a distroless-style /var/lib/dpkg/status.d/ (one file per package). No Debian tool writes one (it is
 // written by Bazel's rules_distroless / rules_pkg), so there is no real producer here to test against.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cachedBuild } from './real-tools.js';
 import { buildahSteps, writeBaseTar } from './buildah-steps.js';
@@ -68,6 +70,11 @@ ${DPKG} --unpack /src/debs/half_1.0_all.deb
 RUN dpkg -i /src/debs/halfnew_1.0_all.deb || true
 RUN dpkg -i /src/debs/upgr_2.0_all.deb || true
 RUN dpkg -i /src/debs/killer_3.0_amd64.deb || true`,
+  // The next dpkg applies the journal and writes the status file (the journal files go): what only the journal
+  // said is then in a deleted layer's files alone.
+  `FROM localhost/debs:3
+${DPKG} -P killer half
+${DPKG} -r --force-remove-reinstreq upgr`,
 ];
 
 const DPKG_QUERY_FORMAT = '${Package}\t${Version}\t${Architecture}\t${db:Status-Status}\t${binary:Package}\n';
@@ -85,8 +92,12 @@ export interface DpkgEntry {
 export interface RealDebBuild {
   /** OCI layout holding the final image (ref `debs`). */
   layout: string;
+  /** OCI layout holding every step's image (refs `1`, `2`, ...). */
+  steps: string;
   /** `dpkg-query -W` over each step's root filesystem. */
   query: DpkgEntry[][];
+  /** The files in each step's /var/lib/dpkg/updates (dpkg's journal, and its tmp.i). */
+  journal: string[][];
 }
 
 function writeDeb(root: string, out: string, d: Deb): void {
@@ -133,7 +144,7 @@ function dpkgVersion(): string {
 
 /** Builds (or reuses) the three-step image and dpkg-query's listing after each step. */
 export async function realDebBuild(): Promise<RealDebBuild> {
-  const key = { v: 2, dpkg: dpkgVersion(), steps: STEPS, debs: DEBS };
+  const key = { v: 3, dpkg: dpkgVersion(), steps: STEPS, debs: DEBS };
   const dir = await cachedBuild('buildah-debs', key, async (work) => {
     const ctx = join(work, 'ctx');
     writeBaseTar(work, ctx, ['var/lib/dpkg/updates', 'var/lib/dpkg/info', 'var/lib/dpkg/triggers', 'host/usr'], { 'var/lib/dpkg/status': '' });
@@ -145,10 +156,14 @@ export async function realDebBuild(): Promise<RealDebBuild> {
       name: 'debs',
       steps: STEPS,
       volumes: ['/usr:/host/usr:ro'],
-      onRootfs: (i, rootfs) => writeFileSync(join(work, `query-${i}.json`), JSON.stringify(dpkgQuery(rootfs))),
+      onRootfs: (i, rootfs) => {
+        writeFileSync(join(work, `query-${i}.json`), JSON.stringify(dpkgQuery(rootfs)));
+        writeFileSync(join(work, `journal-${i}.json`), JSON.stringify(readdirSync(join(rootfs, 'var/lib/dpkg/updates')).sort()));
+      },
     });
     rmSync(ctx, { recursive: true, force: true });
     rmSync(join(work, 'deb-src'), { recursive: true, force: true });
   });
-  return { layout: join(dir, 'layout'), query: STEPS.map((_, i) => JSON.parse(readFileSync(join(dir, `query-${i + 1}.json`), 'utf8')) as DpkgEntry[]) };
+  const read = <T>(name: string, i: number) => JSON.parse(readFileSync(join(dir, `${name}-${i + 1}.json`), 'utf8')) as T;
+  return { layout: join(dir, 'layout'), steps: join(dir, 'steps'), query: STEPS.map((_, i) => read<DpkgEntry[]>('query', i)), journal: STEPS.map((_, i) => read<string[]>('journal', i)) };
 }

@@ -35,7 +35,10 @@ export interface Steps {
   volumes?: string[];
   /** After each step, with a working container of its image (for `buildah run`). */
   inContainer?: (step: number, buildah: (args: string[]) => string, container: string) => void;
-  /** After each step, with its image's root filesystem unpacked on the host (only then is it unpacked). */
+  /**
+   * After each step, with its image's root filesystem unpacked on the host (only then is it unpacked); every step's
+   * image then stays in the OCI layout `<work>/steps`, ref `<step>`.
+   */
   onRootfs?: (step: number, rootfs: string) => void;
 }
 
@@ -67,7 +70,6 @@ export function buildahSteps(s: Steps): string {
       }
     }
   }
-  rmSync(join(s.work, 'steps'), { recursive: true, force: true });
   const layout = join(s.work, 'layout');
   buildah(['push', '-q', '-D', `${s.name}:${s.steps.length}`, `oci:${layout}:${s.name}`]);
   rmSync(join(s.work, 'store'), { recursive: true, force: true });
