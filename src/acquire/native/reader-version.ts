@@ -25,7 +25,7 @@
  *    under any registry folder (localhost_4873, a URL path) and capitalised names (`_<base32>` folders).
  * 13: dpkg as dpkg-query reads it: the journal (var/lib/dpkg/updates/) an interrupted dpkg leaves is applied over
  *    the status file, and a package whose files are on disk (unpacked, half-configured...) is listed
- *    (test/e2e/real-builds-deb.test.ts, test/acquire/native/catalogers/dpkg-journal.test.ts).
+ *    (test/e2e/real-builds-deb.test.ts, test/oracle/dpkg-journal.test.ts).
  */
 export const NATIVE_READER_VERSION = 13;
 

@@ -1,7 +1,7 @@
 // One dpkg database file (status, a journal file, a status.d file) into records, as dpkg's own parser reads it.
 //
 // Rules as dpkg-query 1.21 applies them (checked case by case with --admindir, and by the generated databases of
-// test/acquire/native/catalogers/dpkg-journal.test.ts): stanzas are separated by empty lines (a line of blanks is a
+// test/oracle/dpkg-journal.test.ts): stanzas are separated by empty lines (a line of blanks is a
 // continuation line); a field name ends at its colon, in any case, once per stanza; a file that does not end in a
 // newline, a line with no colon, or a NUL is refused. Package names are lower-cased and must start with a letter
 // or digit; Status is three known words (want, error flag, state; any case); Version follows parseversion (an

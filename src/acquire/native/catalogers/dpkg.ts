@@ -2,7 +2,7 @@
 // distroless images' one-file-per-package status.d.
 //
 // Rules as dpkg-query 1.21 behaves, checked against it with --admindir (the generated databases of
-// test/acquire/native/catalogers/dpkg-journal.test.ts, and the real builds of test/e2e/real-builds-deb.test.ts);
+// test/oracle/dpkg-journal.test.ts, and the real builds of test/e2e/real-builds-deb.test.ts);
 // how one file is parsed is dpkg-record.ts.
 // - An interrupted dpkg (killed, out of space, a maintainer script that never returns) leaves its status changes in
 //   `updates/<digits>` beside `status`; every reader applies them, in name order, over the status file. Names that
