@@ -133,6 +133,25 @@ describe('readImage: OS and Python packages', () => {
   });
 });
 
+describe('readImage: dpkg across layers', () => {
+  it("a deleted layer's status file is read as it was, and with the journal a later layer left beside it", async () => {
+    const journal = 'Package: xz-utils\nStatus: install ok installed\nVersion: 5.6.1+really5.4.5-1\nArchitecture: amd64\n\nPackage: tmpdep\nStatus: install ok unpacked\nVersion: 1\nArchitecture: all\n';
+    const img = await read(
+      one([
+        { files: [{ path: 'var/lib/dpkg/status', content: dpkgStatus([{ name: 'xz-utils', version: '5.6.1-1' }, { name: 'libc6', version: '2.36-9' }]) }] },
+        // A dpkg killed mid-upgrade: the status file stays as it was, the changes are in its journal.
+        { files: [{ path: 'var/lib/dpkg/updates/0000', content: journal }] },
+        // The next dpkg writes the journal into the status file, removes it, and purges tmpdep.
+        { files: [{ path: 'var/lib/dpkg/status', content: dpkgStatus([{ name: 'xz-utils', version: '5.6.1+really5.4.5-1' }, { name: 'libc6', version: '2.36-9' }]) }, { path: 'var/lib/dpkg/updates/0000', content: '', whiteout: true }] },
+      ]),
+    );
+    const p = img.platforms[0]!;
+    expect(p.errors).toEqual([]);
+    expect(names(p.packages)).toEqual(['deb:libc6@2.36-9', 'deb:xz-utils@5.6.1+really5.4.5-1']);
+    expect(p.packages.filter((x) => x.deleted).map((x) => `${x.name}@${x.version}`).sort()).toEqual(['tmpdep@1', 'xz-utils@5.6.1-1']);
+  });
+});
+
 describe('readImage: whiteouts', () => {
   it('reports a package deleted by a later layer as deleted, with the layer that had it', async () => {
     const img = await read(one([{ files: npmPackageFiles('app/node_modules', 'axios', '1.14.1') }, { files: [{ path: 'app/node_modules/axios', whiteout: true }] }]));

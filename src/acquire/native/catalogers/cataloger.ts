@@ -25,9 +25,10 @@ export interface CatalogResult {
 
 /**
  * Other kept files of the same filesystem view, by path (a cataloger may need a file's siblings); `list` names the
- * kept files directly in a folder (dpkg reads every file of its journal folder).
+ * kept files directly in a folder (dpkg reads every file of its journal folder); `gone` is set for the files later
+ * layers deleted, of several layers at once.
  */
-export type FileLookup = ((path: string) => KeptFile | undefined) & { list?: (dir: string) => string[] };
+export type FileLookup = ((path: string) => KeptFile | undefined) & { list?: (dir: string) => string[]; gone?: true };
 
 export interface Cataloger {
   readonly name: string;

@@ -48,7 +48,11 @@ function place(db: Db, e: Entry, journal: boolean): string | undefined {
   return undefined;
 }
 
-/** A file's records into the database; false (with the error) where dpkg refuses it. */
+/**
+ * A file's records into the database; false (with the error) where dpkg refuses it. A journal record's path is the
+ * status file's: the database it belongs to (and so a package the journal named, once written into the status
+ * file by the next dpkg, is the same package there, not a deleted one).
+ */
 function readInto(db: Db, path: string, text: string, out: CatalogResult, journal: boolean, statusD = false): boolean {
   const parsed = parseDpkgFile(text, statusD);
   if (parsed.error) {
@@ -56,7 +60,7 @@ function readInto(db: Db, path: string, text: string, out: CatalogResult, journa
     return false;
   }
   for (const r of parsed.records) {
-    const refused = place(db, { name: r.name, arch: r.arch, same: r.same, state: r.state, version: r.version, path: `/${path}` }, journal);
+    const refused = place(db, { name: r.name, arch: r.arch, same: r.same, state: r.state, version: r.version, path: journal ? `/${ADMINDIR}status` : `/${path}` }, journal);
     if (refused) {
       out.errors!.push(errorFor(path, 'dpkg', `line ${r.line}: package ${r.name}: ${refused} (dpkg-query refuses the database)`));
       return false;
@@ -93,17 +97,12 @@ function journalOf(dir: string, lookup: FileLookup | undefined): { files: string
   return { files: names.map((n) => `${dir}/${n}`) };
 }
 
-/** The status file at `path` (or none), with its journal folder applied, as dpkg-query lists it. */
-function catalogDatabase(admindir: string, path: string | undefined, content: Buffer | undefined, lookup: FileLookup | undefined): CatalogResult {
+/** The status file at `path` (or none) with the journal files `files` applied, as dpkg-query lists them. */
+function readDatabase(path: string | undefined, content: Buffer | undefined, files: string[], lookup: FileLookup | undefined): CatalogResult {
   const out: CatalogResult = { packages: [], notes: [], errors: [] };
   const db: Db = new Map();
   if (path !== undefined && content !== undefined && !readInto(db, path, content.toString('utf8'), out, false)) return out;
-  const journal = journalOf(`${admindir}updates`, lookup);
-  if (journal.error) {
-    out.errors!.push(errorFor(`${admindir}updates`, 'dpkg', journal.error));
-    return out;
-  }
-  for (const file of journal.files) {
+  for (const file of files) {
     const kept = lookup?.(file);
     if (!kept || kept.unreadBytes !== undefined) {
       out.errors!.push(errorFor(file, 'dpkg', 'a journal file that was not read (dpkg applies it over the status file)'));
@@ -112,6 +111,22 @@ function catalogDatabase(admindir: string, path: string | undefined, content: Bu
     if (!readInto(db, file, kept.content.toString('utf8'), out, true)) return out;
   }
   return listed(db, out, lookup);
+}
+
+/**
+ * The status file at `path` (or none) with its journal folder applied. In what later layers deleted, a status file
+ * was also read without the journal (a dpkg killed in a later layer left it unchanged beside a new journal) and
+ * with each layer's journal files alone: packages of those readings are added, their refusals not.
+ */
+function catalogDatabase(admindir: string, path: string | undefined, content: Buffer | undefined, lookup: FileLookup | undefined): CatalogResult {
+  const journal = journalOf(`${admindir}updates`, lookup);
+  if (journal.error) return { packages: [], notes: [], errors: [errorFor(`${admindir}updates`, 'dpkg', journal.error)] };
+  const out = readDatabase(path, content, journal.files, lookup);
+  if (!lookup?.gone || path === undefined || journal.files.length === 0) return out;
+  const byLayer = new Map<string, string[]>();
+  for (const f of journal.files) byLayer.set(lookup(f)?.layer ?? '', [...(byLayer.get(lookup(f)?.layer ?? '') ?? []), f]);
+  for (const files of [[], ...(byLayer.size > 1 ? byLayer.values() : [])]) out.packages.push(...readDatabase(path, content, files, lookup).packages);
+  return out;
 }
 
 export const dpkgCataloger = {
