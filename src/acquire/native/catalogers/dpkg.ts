@@ -124,7 +124,10 @@ function catalogDatabase(admindir: string, path: string | undefined, content: Bu
   const out = readDatabase(path, content, journal.files, lookup);
   if (!lookup?.gone || path === undefined || journal.files.length === 0) return out;
   const byLayer = new Map<string, string[]>();
-  for (const f of journal.files) byLayer.set(lookup(f)?.layer ?? '', [...(byLayer.get(lookup(f)?.layer ?? '') ?? []), f]);
+  for (const f of journal.files) {
+    const layer = lookup(f)?.layer ?? '';
+    byLayer.set(layer, [...(byLayer.get(layer) ?? []), f]);
+  }
   for (const files of [[], ...(byLayer.size > 1 ? byLayer.values() : [])]) out.packages.push(...readDatabase(path, content, files, lookup).packages);
   return out;
 }
