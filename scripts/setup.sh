@@ -24,7 +24,8 @@ command -v zip >/dev/null 2>&1 || need+=(zip)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 # The daemon sources (docker:, podman:) are tested with a real podman (test/cli/daemon-sources.test.ts).
 command -v podman >/dev/null 2>&1 || need+=(podman)
-# An image built by buildah with real npm installs inside is read and checked against npm ls (test/e2e/real-builds.test.ts).
+# Images built by buildah with real npm installs and the real dpkg inside are read and checked against npm ls and
+# dpkg-query (test/e2e/real-builds.test.ts, real-builds-deb.test.ts; dpkg, dpkg-deb and umoci, above, as they are).
 command -v buildah >/dev/null 2>&1 || need+=(buildah)
 # The bench's reference matcher (bench/reference-matcher.py) is the guide's monitor: PyYAML built with libyaml.
 /usr/bin/python3 -c 'import yaml; assert yaml.__with_libyaml__' >/dev/null 2>&1 || need+=(python3-yaml)
