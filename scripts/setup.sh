@@ -25,7 +25,7 @@ command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 # The daemon sources (docker:, podman:) are tested with a real podman (test/cli/daemon-sources.test.ts).
 command -v podman >/dev/null 2>&1 || need+=(podman)
 # Images built by buildah with real npm installs and the real dpkg inside are read and checked against npm ls and
-# dpkg-query (test/e2e/real-builds.test.ts, real-builds-deb.test.ts; dpkg, dpkg-deb and umoci, above, as they are).
+# dpkg-query (test/e2e/real-builds.test.ts, real-builds-deb.test.ts; dpkg and dpkg-deb are always there, umoci above).
 command -v buildah >/dev/null 2>&1 || need+=(buildah)
 # The bench's reference matcher (bench/reference-matcher.py) is the guide's monitor: PyYAML built with libyaml.
 /usr/bin/python3 -c 'import yaml; assert yaml.__with_libyaml__' >/dev/null 2>&1 || need+=(python3-yaml)
