@@ -114,6 +114,21 @@ describe('hostile layers (oci-dir)', () => {
     expectGoodUntouched(r);
   });
 
+  it('a dpkg journal of 10,000 files and no status file is read once, whole, in bounded time', async () => {
+    // Every journal file asks for the whole journal when no status file is there; the answer is taken once per view.
+    const journal = Array.from({ length: 10_000 }, (_, i) => ({
+      path: `var/lib/dpkg/updates/${String(i).padStart(5, '0')}`,
+      content: i === 9_999 ? 'Package: xz-utils\nStatus: install ok installed\nVersion: 5.6.1-1\nArchitecture: amd64\n' : `Package: p${i % 50}\nStatus: install ok installed\nVersion: 1.${i}\nArchitecture: all\n`,
+    }));
+    const r = await scanPair(await layout([{ files: journal }]), good);
+    record('dpkg journal of 10,000 files, no status', r);
+    // The bundled feeds name no deb package: clean, with all 50 names and the last file's xz-utils listed.
+    expect(r.hostile.verdict).toBe('clean');
+    expect(r.hostile.reasons.join('\n')).toMatch(/among 51 package/);
+    expect(r.ms).toBeLessThan(15_000);
+    expectGoodUntouched(r);
+  });
+
   it('a package.json symlinked to a file that was not read is unknown; one linked to a package read before is counted there', async () => {
     const hidden = [{ path: 'blob/data', content: JSON.stringify({ name: 'axios', version: '1.14.1' }) }, { path: 'app/node_modules/axios/package.json', type: 'symlink' as const, linkname: '../../../blob/data' }];
     const r = await scanPair(await layout([{ files: hidden }]), good);

@@ -88,9 +88,24 @@ function listed(db: Db, out: CatalogResult, lookup: FileLookup | undefined): Cat
   return out;
 }
 
+type Journal = { files: string[]; error?: string };
+/** Per view: every journal file of an image without a status file asks for the whole journal (a hostile one may hold many). */
+const journals = new WeakMap<FileLookup, Map<string, Journal>>();
+
 /** The journal files dpkg would apply, in its order, or the reason it refuses them. */
-function journalOf(dir: string, lookup: FileLookup | undefined): { files: string[]; error?: string } {
-  const names = (lookup?.list?.(dir) ?? []).filter((n) => /^\d+$/.test(n)).sort();
+function journalOf(dir: string, lookup: FileLookup | undefined): Journal {
+  if (!lookup) return { files: [] };
+  const seen = journals.get(lookup) ?? new Map<string, Journal>();
+  journals.set(lookup, seen);
+  const known = seen.get(dir);
+  if (known) return known;
+  const journal = readJournal(dir, lookup);
+  seen.set(dir, journal);
+  return journal;
+}
+
+function readJournal(dir: string, lookup: FileLookup): Journal {
+  const names = (lookup.list?.(dir) ?? []).filter((n) => /^\d+$/.test(n)).sort();
   const long = names.find((n) => n.length > JOURNAL_NAME_MAX);
   if (long) return { files: [], error: `journal file ${long}: a name over ${JOURNAL_NAME_MAX} digits (dpkg-query refuses the database)` };
   if (new Set(names.map((n) => n.length)).size > 1) return { files: [], error: `journal files with names of different lengths (${names.join(', ')}): dpkg-query refuses the database` };
