@@ -129,6 +129,17 @@ describe('hostile layers (oci-dir)', () => {
     expectGoodUntouched(r);
   });
 
+  it('a dpkg status file of 50,000 Multi-Arch: same instances of one name reads in bounded time', async () => {
+    // Each record is placed by its architecture's slot, not by scanning the name's other instances.
+    const status = Array.from({ length: 50_000 }, (_, i) => `Package: xz-utils\nStatus: install ok installed\nVersion: 5.6.${i}\nArchitecture: a${i}\nMulti-Arch: same\n`).join('\n');
+    const r = await scanPair(await layout([{ files: [{ path: 'var/lib/dpkg/status', content: status }] }]), good);
+    record('dpkg status of 50,000 instances of one name', r);
+    expect(r.hostile.verdict).toBe('clean');
+    expect(r.hostile.reasons.join('\n')).toMatch(/among 50000 package/);
+    expect(r.ms).toBeLessThan(15_000);
+    expectGoodUntouched(r);
+  });
+
   it('a package.json symlinked to a file that was not read is unknown; one linked to a package read before is counted there', async () => {
     const hidden = [{ path: 'blob/data', content: JSON.stringify({ name: 'axios', version: '1.14.1' }) }, { path: 'app/node_modules/axios/package.json', type: 'symlink' as const, linkname: '../../../blob/data' }];
     const r = await scanPair(await layout([{ files: hidden }]), good);

@@ -27,24 +27,47 @@ const ON_DISK = new Set(['half-installed', 'unpacked', 'half-configured', 'trigg
 const JOURNAL_NAME_MAX = 10;
 
 type Entry = DpkgRecord & { path: string };
-type Db = Map<string, Entry[]>;
+/** One name's instances by architecture, with the architectures of those installed (config-files counts). */
+interface Instances {
+  byArch: Map<string, Entry>;
+  live: Set<string>;
+  /** Of `live`, the ones not Multi-Arch: same. */
+  liveSingletons: Set<string>;
+}
+type Db = Map<string, Instances>;
 
 const installed = (e: Entry) => e.state !== 'not-installed';
 
+function put(n: Instances, e: Entry): void {
+  drop(n, e.arch);
+  n.byArch.set(e.arch, e);
+  if (installed(e)) n.live.add(e.arch);
+  if (installed(e) && !e.same) n.liveSingletons.add(e.arch);
+}
+
+function drop(n: Instances, arch: string): void {
+  n.byArch.delete(arch);
+  n.live.delete(arch);
+  n.liveSingletons.delete(arch);
+}
+
 /** One record over the database as dpkg places it (see the rules above): the reason it refuses, or undefined. */
 function place(db: Db, e: Entry, journal: boolean): string | undefined {
-  const all = db.get(e.name) ?? [];
-  const slot = (others: Entry[]) => db.set(e.name, [...others.filter((x) => x.arch !== e.arch), e]);
+  let n = db.get(e.name);
+  if (!n) db.set(e.name, (n = { byArch: new Map(), live: new Set(), liveSingletons: new Set() }));
   if (!journal) {
-    const clash = installed(e) ? all.filter((x) => installed(x) && !(e.same && x.same)) : [];
-    if (clash.length > 0) return clash.some((x) => x.same !== e.same) ? 'mixed non-coinstallable and coinstallable package instances' : 'multiple non-coinstallable package instances';
-    slot(all);
+    // Installed beside another installed instance: only Multi-Arch: same beside Multi-Arch: same.
+    if (installed(e) && (e.same ? n.liveSingletons.size > 0 : n.live.size > 0)) {
+      return e.same || n.live.size > n.liveSingletons.size ? 'mixed non-coinstallable and coinstallable package instances' : 'multiple non-coinstallable package instances';
+    }
+    put(n, e);
     return undefined;
   }
-  const live = all.filter(installed);
-  if (live.length > 1 && !e.same) return 'a record not co-installable with the several installed instances of its name';
-  if (live.length === 1 && !(live[0]!.same && e.same)) db.set(e.name, [...all.filter((x) => x !== live[0]), e]);
-  else slot(all);
+  if (n.live.size > 1 && !e.same) return 'a record not co-installable with the several installed instances of its name';
+  const [only] = n.live.size === 1 ? n.live : [];
+  // Over one installed instance a record replaces it (a cross-grade), unless both are Multi-Arch: same.
+  if (only !== undefined && !(n.byArch.get(only)!.same && e.same)) drop(n, only);
+  put(n, e);
   return undefined;
 }
 
@@ -75,8 +98,8 @@ function readInto(db: Db, path: string, text: string, out: CatalogResult, journa
  * stay (its file list is there): listed only with its file list.
  */
 function listed(db: Db, out: CatalogResult, lookup: FileLookup | undefined): CatalogResult {
-  for (const entries of db.values()) {
-    for (const e of entries) {
+  for (const n of db.values()) {
+    for (const e of n.byArch.values()) {
       if (!ON_DISK.has(e.state)) continue;
       if (e.state === 'half-installed' && lookup && !lookup(`${ADMINDIR}info/${e.name}.list`) && !lookup(`${ADMINDIR}info/${e.name}:${e.arch}.list`)) {
         out.notes.push(noteFor(e.path.slice(1), 'dpkg', `package ${e.name} is half-installed with no file list (nothing of it was unpacked)`));
