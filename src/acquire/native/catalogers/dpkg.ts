@@ -153,20 +153,15 @@ function readDatabase(path: string | undefined, content: Buffer | undefined, fil
 
 /**
  * The status file at `path` (or none) with its journal folder applied. In what later layers deleted, a status file
- * was also read without the journal (a dpkg killed in a later layer left it unchanged beside a new journal) and
- * with each layer's journal files alone: packages of those readings are added, their refusals not.
+ * is also read without the journal (a dpkg killed in a later layer left it unchanged beside a new journal): the
+ * packages of that reading are added, its refusals not. (The deleted journal files are those of every layer, one
+ * version a path; a dpkg that opens the database writes the journal into the status file and starts it again.)
  */
 function catalogDatabase(admindir: string, path: string | undefined, content: Buffer | undefined, lookup: FileLookup | undefined): CatalogResult {
   const journal = journalOf(`${admindir}updates`, lookup);
   if (journal.error) return { packages: [], notes: [], errors: [errorFor(`${admindir}updates`, 'dpkg', journal.error)] };
   const out = readDatabase(path, content, journal.files, lookup);
-  if (!lookup?.gone || path === undefined || journal.files.length === 0) return out;
-  const byLayer = new Map<string, string[]>();
-  for (const f of journal.files) {
-    const layer = lookup(f)?.layer ?? '';
-    byLayer.set(layer, [...(byLayer.get(layer) ?? []), f]);
-  }
-  for (const files of [[], ...(byLayer.size > 1 ? byLayer.values() : [])]) out.packages.push(...readDatabase(path, content, files, lookup).packages);
+  if (lookup?.gone && path !== undefined && journal.files.length > 0) out.packages.push(...readDatabase(path, content, [], lookup).packages);
   return out;
 }
 
