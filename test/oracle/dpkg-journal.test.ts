@@ -6,8 +6,9 @@
 // its file list; config-files and not-installed do not), Multi-Arch: same instances of one name beside singletons,
 // and shapes dpkg refuses or reads its own way (unknown Status words, bad or missing versions, names and field
 // names in upper or lower case, trigger fields in the wrong state, a blank line of spaces, no final newline, a
-// field twice, a comment line). Where dpkg-query lists packages, sbom-hunt lists exactly those with files on disk
-// (name and version); where it refuses the database, the platform is unknown. `npm run fuzz` runs 500 cases.
+// field twice, a comment line, CRLF line ends, continuation lines that start with CR or VT). Where dpkg-query
+// lists packages, sbom-hunt lists exactly those with files on disk (name and version); where it refuses the
+// database, the platform is unknown. `npm run fuzz` runs 500 cases.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,7 +70,7 @@ function records(r: Rand, count: number, odd: number): string {
   return `${out.join('\n\n')}\n`;
 }
 
-/** A file's text spoilt now and then in a way of dpkg's parser: a blank line of spaces, no final newline, a field twice, a comment. */
+/** A file spoilt now and then as dpkg's parser sees it: a line of blanks, no final newline, a field twice, a comment, CRLF. */
 function spoil(r: Rand, text: string): string {
   if (r() >= 0.04) return text;
   return pick(r, [
@@ -78,6 +79,8 @@ function spoil(r: Rand, text: string): string {
     () => text.replace(/^(Version: .*)$/m, '$1\nVersion: 9'),
     () => `# a comment\n${text}`,
     () => `\n\n${text}\n\n`,
+    () => text.replace(/\n/g, '\r\n'),
+    () => text.replace(/^(Description: .*)$/m, '$1\n\rmore\n\vmore'),
   ])();
 }
 

@@ -1,8 +1,8 @@
 // One dpkg database file (status, a journal file, a status.d file) into records, as dpkg-query reads it.
 //
 // Rules as dpkg-query 1.21 applies them (checked case by case with --admindir, and by the generated databases of
-// test/oracle/dpkg-journal.test.ts): stanzas are separated by empty lines (a line of blanks is a continuation
-// line); a field name ends at its colon, in any case, once per stanza; a file that does not end in a newline, a
+// test/oracle/dpkg-journal.test.ts): stanzas are separated by empty lines (a line that starts with a blank,
+// CR, VT or FF, however short, is a continuation line); a field name ends at its colon, in any case, once per stanza; a file that does not end in a newline, a
 // line with no colon, or a NUL is refused. Package names are lower-cased and must start with a letter or digit;
 // Status is three known words (want, error flag, state; any case); Version is refused where dpkg-query refuses it
 // (an epoch of digits up to INT_MAX, something after its colon, no empty revision or upstream part, no blanks)
@@ -44,7 +44,7 @@ function stanzas(text: string, finalNewline: boolean): { stanzas: Stanza[]; erro
       current = undefined;
       continue;
     }
-    if (/^[ \t]/.test(line)) {
+    if (/^[ \t\v\f\r]/.test(line)) {
       if (!current || last === undefined) return { stanzas: out, error: `line ${i + 1}: a continuation line before any field` };
       current.fields.set(last, `${current.fields.get(last)}\n${line}`);
       continue;
