@@ -1,15 +1,15 @@
 // One dpkg database file (status, a journal file, a status.d file) into records, as dpkg-query reads it.
 //
 // Rules as dpkg-query 1.21 applies them (checked case by case with --admindir, and by the generated databases of
-// test/oracle/dpkg-journal.test.ts): stanzas are separated by empty lines (a line that starts with a blank,
-// CR, VT or FF, however short, is a continuation line); a field name ends at its colon, in any case, once per stanza; a file that does not end in a newline, a
-// line with no colon, or a NUL is refused. Package names are lower-cased and must start with a letter or digit;
-// Status is three known words (want, error flag, state; any case); Version is refused where dpkg-query refuses it
-// (an epoch of digits up to INT_MAX, something after its colon, no empty revision or upstream part, no blanks)
-// and is required but for not-installed and half-installed; Triggers-Awaited and Triggers-Pending only in the
-// states that wait for them (and those states only with them); Multi-Arch is no, foreign, allowed or same, and
-// same is not for architecture all. A stanza with no Status is a package not installed. Any refusal refuses the
-// database.
+// test/oracle/dpkg-journal.test.ts): stanzas are separated by empty lines (a line that starts with a blank, CR,
+// VT or FF, however short, is a continuation line); a field name ends at its colon, in any case, once per stanza;
+// a file that does not end in a newline, a line with no colon, or a NUL is refused. Package names are lower-cased
+// and must start with a letter or digit; Status is three known words (want, error flag, state; any case); Version
+// is refused where dpkg-query refuses it (an epoch of digits up to INT_MAX, something after its colon, no empty
+// revision or upstream part, no blanks) and is required but for not-installed and half-installed;
+// Triggers-Awaited and Triggers-Pending only in the states that wait for them (and those states only with them);
+// Multi-Arch is no, foreign, allowed or same, and same is not for architecture all. A stanza with no Status is a
+// package not installed. Any refusal refuses the database.
 
 export interface DpkgRecord {
   name: string;
