@@ -12,6 +12,7 @@ import { buildFileEntries, matchFiles } from '../../../src/match/match-files.js'
 import type { FileIndicator, Incident } from '../../../src/model/ioc.js';
 import type { AcquiredPlatform } from '../../../src/model/target.js';
 import { seeded } from '../../helpers/random.js';
+import { oracleRuns } from '../../oracle/tally.js';
 
 const made: string[] = [];
 afterEach(() => {
@@ -118,7 +119,8 @@ describe('dir: file indicators', () => {
   });
 
   it('agrees with find on generated trees', async () => {
-    const runs = Number(process.env.FUZZ_RUNS) > 0 ? Number(process.env.FUZZ_RUNS) : 20;
+    // Its share of npm run fuzz's budget (FUZZ_RUNS=100000 is 300 trees), not the whole budget: each tree is written to disk.
+    const runs = oracleRuns(20, 0.003);
     const seed = Number(process.env.FUZZ_SEED ?? 1);
     let throughLinks = 0;
     for (let run = 0; run < runs; run++) {
