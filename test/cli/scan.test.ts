@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { sarifUploadProblems } from '../helpers/github-sarif.js';
 import { runCli } from '../helpers/cli.js';
 
 const fleet = 'sbom:fixtures/fleet';
@@ -45,6 +46,13 @@ describe('sbom-hunt scan on the shipped fleet', () => {
     const table = await runCli(['scan', fleet, '--fail-on', 'none', '--no-color']);
     expect(table.stdout).toMatch(/^ {2}UNKNOWN {3}fixtures\/fleet\/web-frontend\.spdx\.json/m);
     expect(table.stdout).toContain('no affected or suspect images among those checked');
+    // SARIF: one unknown result per image and unchecked incident (distinct fingerprints), valid for upload.
+    const sarif = JSON.parse((await runCli(['scan', fleet, '-f', 'sarif', '--fail-on', 'none'])).stdout);
+    const gaps = sarif.runs[0].results.filter((r: { ruleId: string; properties: { incident?: string } }) => r.ruleId === 'sbom-hunt/unknown' && r.properties.incident === 'teampcp-litellm-2026-03');
+    expect(gaps.map((r: { properties: { image: string } }) => path.basename(r.properties.image)).sort()).toEqual(files);
+    expect(new Set(gaps.map((r: { partialFingerprints: Record<string, string> }) => Object.values(r.partialFingerprints)[0])).size).toBe(3);
+    expect(await sarifUploadProblems(sarif)).toEqual([]);
+    expect(sarif.runs[0].invocations[0].executionSuccessful).toBe(false);
     // With only the axios feed there is no file indicator to answer: complete.
     expect((await runCli(['scan', fleet, '--ioc', 'iocs/axios-2026-03.yaml', '--fail-on', 'none', '-q'])).code).toBe(0);
   });

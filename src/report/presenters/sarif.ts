@@ -125,6 +125,34 @@ function unknownResults(report: Report, ruleIndex: number): Json[] {
     }));
 }
 
+/**
+ * An image affected or suspect for one incident but not checked for another (an SBOM listing no files against a
+ * file indicator): one unknown result per such incident, so code scanning shows the gap and not only the finding.
+ */
+function uncheckedResults(report: Report, ruleIndex: number): Json[] {
+  return report.images.flatMap((img) =>
+    img.verdict === 'unknown'
+      ? []
+      : (img.unchecked ?? []).map((u) => ({
+          ruleId: UNKNOWN_RULE_ID,
+          ruleIndex,
+          level: levelOf('unknown'),
+          message: { text: `Unknown for ${u.incident}: ${refLabel(img)} was not checked for it: ${u.why}.` },
+          locations: [location(img.ref, [])],
+          partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(`${UNKNOWN_RULE_ID}\0${u.incident}`, img) },
+          properties: {
+            verdict: 'unknown' satisfies SarifVerdict,
+            incident: u.incident,
+            image: img.ref,
+            ...(img.digest ? { digest: img.digest } : {}),
+            ...(img.describes ? { describes: img.describes } : {}),
+            workloads: img.workloads.map(workloadLabel),
+            reasons: [u.why],
+          },
+        })),
+  );
+}
+
 /** Rules in a fixed order (per incident: affected, suspect; then unknown) so each result's ruleIndex is its rule's place. */
 function rulesAndResults(report: Report): { rules: Json[]; results: Json[] } {
   const rules = report.incidents.flatMap((inc) => [incidentRule(inc, 'affected'), incidentRule(inc, 'suspect')]);
@@ -134,7 +162,7 @@ function rulesAndResults(report: Report): { rules: Json[]; results: Json[] } {
     ...inc.suspect.map((hit) => hitResult(report, inc, hit, 'suspect', 2 * i + 1)),
     ...inc.acknowledged.map((hit) => acknowledgedResult(report, inc, hit, i)),
   ]);
-  return { rules, results: [...results, ...unknownResults(report, rules.length - 1)] };
+  return { rules, results: [...results, ...unknownResults(report, rules.length - 1), ...uncheckedResults(report, rules.length - 1)] };
 }
 
 /** Unknown images and scan problems also go in as notifications: a dashboard must not read "no results" as clean. */
