@@ -61,10 +61,15 @@ export const pick = <T>(r: Rand, xs: readonly T[]) => xs[Math.floor(r() * xs.len
 
 /** The registry's tarballs (`registry/`), the `file:` tarball (`tarred/`) and a git repository tagged v1 (`gitdep/`). */
 export function npmProjectSources(): Promise<string> {
-  return cachedBuild('npm-project-sources', { REGISTRY, GIT_DEP, TARRED }, async (dir) => {
-    await packNpmPackages(join(dir, 'registry'), REGISTRY);
-    await packNpmPackages(join(dir, 'tarred'), [TARRED]);
-    await writeNpmPackage(join(dir, 'gitdep'), GIT_DEP);
+  return npmSources('npm-project-sources', REGISTRY, GIT_DEP, TARRED);
+}
+
+/** The same three sources from an oracle's own definitions, built once per `kind` and content (cachedBuild). */
+export function npmSources(kind: string, registry: NpmDef[], gitDep: NpmDef, tarred: NpmDef): Promise<string> {
+  return cachedBuild(kind, { REGISTRY: registry, GIT_DEP: gitDep, TARRED: tarred }, async (dir) => {
+    await packNpmPackages(join(dir, 'registry'), registry);
+    await packNpmPackages(join(dir, 'tarred'), [tarred]);
+    await writeNpmPackage(join(dir, 'gitdep'), gitDep);
     const git = (...args: string[]) => run('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: join(dir, 'gitdep') });
     await git('init', '-q');
     await git('add', '.');

@@ -8,7 +8,7 @@
 // and an image holding the cache is affected for an IOC that is only a dependency.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ import { judgeImage } from '../../src/match/verdict.js';
 import { buildImageLayout } from '../helpers/image-builder.js';
 import { type NpmDef, type NpmRegistry, packNpmPackages, serveNpmRegistry } from '../helpers/npm-registry.js';
 import { seeded } from '../helpers/random.js';
+import { filesUnder } from '../helpers/walk.js';
 import { incident, ioc, iocSet } from '../match/helpers.js';
 import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
 
@@ -48,11 +49,6 @@ const REGISTRY: NpmDef[] = [
   { name: '@acme/CamelCase', version: '1.0.0-alpha.0', dependencies: { '@acme/util': '^0.1.0' } },
 ];
 
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.push(join(e.parentPath, e.name));
-  return out.sort();
-}
 
 interface DenoInfo {
   npmPackages?: Record<string, { name: string; version: string; localPath?: string }>;

@@ -6,7 +6,7 @@
 // `npm cache ls` must list those not removed; and sbom-hunt's npm-cacache cataloger, given every index bucket
 // npm wrote, must name exactly the fetched set, and an image holding that cache is suspect for an IOC among them.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,6 +20,7 @@ import { judgeImage } from '../../src/match/verdict.js';
 import { buildImageLayout } from '../helpers/image-builder.js';
 import { type NpmDef, type NpmRegistry, packNpmPackages, serveNpmRegistry } from '../helpers/npm-registry.js';
 import { seeded } from '../helpers/random.js';
+import { filesUnder } from '../helpers/walk.js';
 import { haveTool } from '../helpers/real-tools.js';
 import { incident, ioc, iocSet } from '../match/helpers.js';
 import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
@@ -41,11 +42,6 @@ const REGISTRY: NpmDef[] = [
 /** The spec npm is asked for: the version, or for one with build metadata (which npm finds only by a range) a range. */
 const spec = (d: NpmDef) => `${d.name}@${d.version.includes('+') ? `~${d.version.replace(/\+.*$/, '')}` : d.version}`;
 
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.push(join(e.parentPath, e.name));
-  return out.sort();
-}
 
 let work: string;
 let registry: NpmRegistry;

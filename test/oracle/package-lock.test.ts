@@ -22,7 +22,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npmLockParser } from '../../src/acquire/lockfiles/npm.js';
 import { npmLockfileCataloger } from '../../src/acquire/native/catalogers/npm-lockfile.js';
 import { inventoryByFile } from '../helpers/lockfile-oracle.js';
-import { type NpmDef, npmTarballName, packNpmPackages, serveNpmRegistry, writeNpmPackage } from '../helpers/npm-registry.js';
+import { type NpmDef, npmTarballName, serveNpmRegistry, writeNpmPackage } from '../helpers/npm-registry.js';
+import { npmSources } from '../helpers/npm-projects.js';
 import { seeded } from '../helpers/random.js';
 import { cachedBuild, haveTool } from '../helpers/real-tools.js';
 import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
@@ -288,16 +289,7 @@ let ours = new Map<string, string[]>();
 beforeAll(async () => {
   if (!hasNpm) return;
   root = await mkdtemp(join(tmpdir(), 'npm-oracle-'));
-  const sources = await cachedBuild('npm-lock-sources', { REGISTRY, GIT_DEP, TARRED }, async (dir) => {
-    await packNpmPackages(join(dir, 'registry'), REGISTRY);
-    await packNpmPackages(join(dir, 'tarred'), [TARRED]);
-    await writeNpmPackage(join(dir, 'gitdep'), GIT_DEP);
-    const git = (...args: string[]) => run('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: join(dir, 'gitdep') });
-    await git('init', '-q');
-    await git('add', '.');
-    await git('commit', '-qm', 'gitdep');
-    await git('tag', 'v1');
-  });
+  const sources = await npmSources('npm-lock-sources', REGISTRY, GIT_DEP, TARRED);
   const seed = oracleSeed(1e9);
   const r = seeded(seed);
   for (let i = 0; i < RUNS; i++) {

@@ -18,7 +18,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
 import { inventoryByFile } from '../helpers/lockfile-oracle.js';
-import { type NpmDef, npmTarballName, packNpmPackages, serveNpmRegistry, writeNpmPackage } from '../helpers/npm-registry.js';
+import { type NpmDef, npmTarballName, serveNpmRegistry, writeNpmPackage } from '../helpers/npm-registry.js';
+import { npmSources } from '../helpers/npm-projects.js';
 import { seeded } from '../helpers/random.js';
 import { cachedBuild } from '../helpers/real-tools.js';
 import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
@@ -142,16 +143,7 @@ async function installProject(project: ReturnType<typeof generate>, sources: str
 beforeAll(async () => {
   if (!hasPnpm) return console.warn(`SKIPPED: ${PNPM} is missing (scripts/setup.sh installs it); the pnpm-lock.yaml oracle does not run`);
   root = await mkdtemp(join(tmpdir(), 'pnpm-oracle-'));
-  const sources = await cachedBuild('pnpm-sources', { REGISTRY, GIT_DEP, TARRED }, async (dir) => {
-    await packNpmPackages(join(dir, 'registry'), REGISTRY);
-    await packNpmPackages(join(dir, 'tarred'), [TARRED]);
-    await writeNpmPackage(join(dir, 'gitdep'), GIT_DEP);
-    const git = (...args: string[]) => run('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: join(dir, 'gitdep') });
-    await git('init', '-q');
-    await git('add', '.');
-    await git('commit', '-qm', 'gitdep');
-    await git('tag', 'v1');
-  });
+  const sources = await npmSources('pnpm-sources', REGISTRY, GIT_DEP, TARRED);
   const seed = oracleSeed(1e9);
   const r = seeded(seed);
   for (let i = 0; i < RUNS; i++) {

@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryByFile } from '../helpers/lockfile-oracle.js';
-import { type NpmDef, npmTarballName, packNpmPackages, serveNpmRegistry, writeNpmPackage } from '../helpers/npm-registry.js';
+import { type NpmDef, npmTarballName, serveNpmRegistry, writeNpmPackage } from '../helpers/npm-registry.js';
+import { npmSources } from '../helpers/npm-projects.js';
 import { seeded } from '../helpers/random.js';
 import { cachedBuild, haveTool } from '../helpers/real-tools.js';
 import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
@@ -136,16 +137,7 @@ async function installProject(project: ReturnType<typeof generate>, sources: str
 beforeAll(async () => {
   if (!hasYarn) return;
   root = await mkdtemp(join(tmpdir(), 'yarn-oracle-'));
-  const sources = await cachedBuild('npm-sources', { REGISTRY, GIT_DEP, TARRED }, async (dir) => {
-    await packNpmPackages(join(dir, 'registry'), REGISTRY);
-    await packNpmPackages(join(dir, 'tarred'), [TARRED]);
-    await writeNpmPackage(join(dir, 'gitdep'), GIT_DEP);
-    const git = (...args: string[]) => run('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: join(dir, 'gitdep') });
-    await git('init', '-q');
-    await git('add', '.');
-    await git('commit', '-qm', 'gitdep');
-    await git('tag', 'v1');
-  });
+  const sources = await npmSources('npm-sources', REGISTRY, GIT_DEP, TARRED);
   const seed = oracleSeed(1e9);
   const r = seeded(seed);
   for (let i = 0; i < RUNS; i++) {
