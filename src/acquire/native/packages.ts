@@ -29,8 +29,9 @@ export function catalogFiles(
   sink: CatalogSink,
   layerTimes: ReadonlyMap<string, LayerTimes> = new Map(),
   linkHistory: readonly ReadonlyMap<string, string>[] = [],
-  nodeFolders: readonly string[] = [],
+  nodeFolderList: readonly string[] = [],
 ): Package[] {
+  const nodeFolders = new Set(nodeFolderList);
   const merged = new Map<string, Package>();
   const said = new Set<string>();
   const once = (say: (t: string) => void) => (t: string) => {
@@ -165,7 +166,7 @@ function symlinkLoopsNodeRefuses(final: readonly KeptFile[], aliases: LinkAliase
   return out;
 }
 
-function readKept(file: KeptFile, at: string, limits: Limits, lookup: FileLookup, nodeFolders: readonly string[]): CatalogResult | undefined {
+function readKept(file: KeptFile, at: string, limits: Limits, lookup: FileLookup, nodeFolders: ReadonlySet<string>): CatalogResult | undefined {
   const cataloger = catalogerFor(at);
   if (!cataloger) return undefined;
   // A package folder in one of Node's global folders (NODE_PATH, ~/.node_modules) loads by its folder name too.

@@ -1,6 +1,7 @@
 // Node's global folders from an image config: NODE_PATH as path.resolve reads it against the working directory,
 // HOME as the runtime sets it (the config's Env, else /root for root), and the two install prefixes' lib/node.
 import { describe, expect, it } from 'vitest';
+import { npmLocationIn } from '../../../src/acquire/native/catalogers/npm.js';
 import { nodeSearchFolders } from '../../../src/acquire/native/node-path.js';
 
 const cfg = (config: Record<string, unknown>) => ({ config } as Parameters<typeof nodeSearchFolders>[0]);
@@ -22,5 +23,28 @@ describe('nodeSearchFolders', () => {
     expect(nodeSearchFolders(cfg({ Env: 'NODE_PATH=/x', WorkingDir: 'rel' }))).toEqual(['root/.node_modules', 'root/.node_libraries', ...PREFIXES]);
     expect(nodeSearchFolders(cfg({ Env: [7, 'NODE_PATH=a'], WorkingDir: 'rel' }))).toEqual(['a', 'root/.node_modules', 'root/.node_libraries', ...PREFIXES]);
     expect(nodeSearchFolders({} as Parameters<typeof nodeSearchFolders>[0])).toEqual(['root/.node_modules', 'root/.node_libraries', ...PREFIXES]);
+  });
+});
+
+describe('npmLocationIn', () => {
+  const folders = new Set(['', 'opt/libs', 'root/.node_modules']);
+  it.each<[string, string | undefined]>([
+    ['opt/libs/axios/package.json', 'axios'],
+    ['opt/libs/@acme/http/package.json', '@acme/http'],
+    ['root/.node_modules/left-pad/package.json', 'left-pad'],
+    // NODE_PATH=/ : require('axios') reads /axios/package.json.
+    ['axios/package.json', 'axios'],
+    ['@acme/http/package.json', '@acme/http'],
+    ['opt/libs/axios/lib/package.json', undefined],
+    ['opt/other/axios/package.json', undefined],
+    ['opt/libs/.bin/package.json', undefined],
+  ])('%s -> %s', (path, folder) => {
+    expect(npmLocationIn(path, folders)?.folder).toBe(folder);
+  });
+
+  it('costs a set lookup per file, however many folders the config names', () => {
+    const many = new Set(Array.from({ length: 100_000 }, (_, i) => `srv/np${i}`));
+    expect(npmLocationIn('srv/np99999/axios/package.json', many)?.folder).toBe('axios');
+    expect(npmLocationIn('srv/np100000/axios/package.json', many)).toBeUndefined();
   });
 });

@@ -76,12 +76,18 @@ export function npmLocation(path: string): NpmLocation | undefined {
 
 const FOLDER_PACKAGE = new RegExp(`^${NAME}/package\\.json$`);
 
-/** A package folder directly inside one of Node's global folders (NODE_PATH, ~/.node_modules: node-path.ts). */
-export function npmLocationIn(path: string, folders: readonly string[]): NpmLocation | undefined {
-  for (const f of folders) {
-    const prefix = f === '' ? '' : `${f}/`;
-    if (!path.startsWith(prefix)) continue;
-    const m = FOLDER_PACKAGE.exec(path.slice(prefix.length));
+/**
+ * A package folder directly inside one of Node's global folders (NODE_PATH, ~/.node_modules: node-path.ts), by a
+ * set lookup of the one or two folders it could sit in: a config naming 100,000 NODE_PATH entries costs nothing
+ * per file.
+ */
+export function npmLocationIn(path: string, folders: ReadonlySet<string>): NpmLocation | undefined {
+  if (folders.size === 0 || !path.endsWith('/package.json')) return undefined;
+  const parts = path.split('/');
+  // <folder>/<name>/package.json (the last 2 segments), or <folder>/@scope/<name>/package.json (3); '' is the root.
+  for (const tail of parts.length >= 3 && parts[parts.length - 3]!.startsWith('@') ? [3, 2] : [2]) {
+    if (parts.length < tail || !folders.has(parts.slice(0, parts.length - tail).join('/'))) continue;
+    const m = FOLDER_PACKAGE.exec(parts.slice(parts.length - tail).join('/'));
     if (m) return { folder: m[1] as string };
   }
   return undefined;
