@@ -40,6 +40,8 @@ export interface Steps {
    * image then stays in the OCI layout `<work>/steps`, ref `<step>`.
    */
   onRootfs?: (step: number, rootfs: string) => void;
+  /** Keep every step's image in the OCI layout `<work>/steps` (ref `<step>`) without unpacking it. */
+  keepSteps?: boolean;
 }
 
 /** Builds the steps in their own storage, then pushes the last to `<work>/layout` as `<name>` and drops the storage. */
@@ -51,8 +53,8 @@ export function buildahSteps(s: Steps): string {
     const file = join(s.ctx, `Containerfile.${i + 1}`);
     writeFileSync(file, step);
     buildah(['bud', '--isolation', 'chroot', '-q', ...volumes, '-f', file, '-t', `${s.name}:${i + 1}`, s.ctx]);
+    if (s.onRootfs || s.keepSteps) buildah(['push', '-q', `${s.name}:${i + 1}`, `oci:${join(s.work, 'steps')}:${i + 1}`]);
     if (s.onRootfs) {
-      buildah(['push', '-q', `${s.name}:${i + 1}`, `oci:${join(s.work, 'steps')}:${i + 1}`]);
       const rootfs = join(s.work, `rootfs-${i + 1}`);
       umociUnpack(join(s.work, 'steps'), String(i + 1), rootfs);
       try {
