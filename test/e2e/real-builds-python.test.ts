@@ -1,8 +1,8 @@
 // An image built by real tools with Python distributions inside (Debian's buildah and python3, the real pip and
 // setuptools; test/helpers/buildah-python.ts) read by the native reader: its pypi packages are exactly what
 // Python's own importlib.metadata lists inside the image after each step, name, version and metadata location
-// (lower-case headers, Foo_Bar and foo-bar, an egg-info folder, a zipped .egg, a `setup.py develop`, a folder a
-// .pth file adds); what the later RUN step uninstalled or upgraded away is listed as deleted, exactly what the
+// (lower-case headers, Foo_Bar and foo-bar, an egg-info folder, a zipped and a folder .egg, a `setup.py develop`, a
+// PEP 660 editable install, a folder a .pth file adds); what the later RUN step uninstalled or upgraded away is listed as deleted, exactly what the
 // earlier step listed and the final one does not.
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../src/acquire/native/read-image.js';
@@ -33,6 +33,8 @@ describe.skipIf(!HAVE)('an image built by buildah with the real pip and setuptoo
         'dev-tool 0.0.1.dev3 /src/dev/dev_tool.egg-info',
         `OldEgg 0.9 ${site}/OldEgg-0.9.egg-info`,
         expect.stringMatching(/^zipegg 1\.1 \/opt\/venv\/.*\/zipegg-1\.1-py3\.\d+\.egg\/EGG-INFO$/),
+        expect.stringMatching(/^DirEgg 2\.2 \/opt\/venv\/.*\/DirEgg-2\.2-py3\.\d+\.egg\/EGG-INFO$/),
+        `edit-me 5.0 ${site}/edit_me-5.0.dist-info`,
       ]),
     );
     expect(sorted(final)).toEqual(expect.arrayContaining([`foo-bar 2.0 ${site}/foo_bar-2.0.dist-info`]));

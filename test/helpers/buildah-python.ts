@@ -3,7 +3,7 @@
 // the real pip installs wheels written here per the wheel spec (no network: --no-index, --find-links over a
 // bind-mounted folder) and an sdist the real setuptools made, into the venv and with --target into a folder a .pth
 // file puts on the path; the real setuptools installs an egg-info folder (--single-version-externally-managed), a
-// zipped .egg (easy_install, listed in easy-install.pth) and a `setup.py develop` (an egg-info beside its source, on
+// zipped and a folder .egg (easy_install, listed in easy-install.pth), a PEP 660 editable and a `setup.py develop` (an egg-info beside its source, on
 // the path through easy-install.pth). The second step uninstalls two and upgrades one under a differently spelled
 // name (Foo_Bar 1.0 -> foo-bar 2.0), so their metadata is in a deleted layer's files alone. After each step
 // Python's own importlib.metadata runs inside the image (buildah run) over the venv's site-packages and what its
@@ -44,6 +44,8 @@ const SETUPS: Record<string, string> = {
   'acme.http': "setup(name='acme.http', version='3.0', py_modules=['acme_http'])",
   oldegg: "setup(name='OldEgg', version='0.9', py_modules=['oldegg'])",
   zipegg: "setup(name='zipegg', version='1.1', py_modules=['zipegg'], zip_safe=True)",
+  diregg: "setup(name='DirEgg', version='2.2', py_modules=['diregg'], zip_safe=False)",
+  edit: "setup(name='edit_me', version='5.0', py_modules=['edit_me'])",
   dev: "setup(name='dev-tool', version='0.0.1.dev3', py_modules=['dev_tool'])",
 };
 
@@ -54,12 +56,14 @@ const STEPS = [
 ADD base.tar /
 ENV PATH=/opt/venv/bin:/host/usr/bin:/bin LD_LIBRARY_PATH=/host/usr/lib/x86_64-linux-gnu HOME=/root PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
 COPY pysrc/dev /src/dev
+COPY pysrc/edit /src/edit
 RUN /host/usr/bin/python3 -m venv --without-pip --system-site-packages /opt/venv
 RUN ${WHEELS_MOUNT} ${PIP} --no-compile Foo_Bar==1.0 litellm==1.82.7 doomed==0.1 pathy==1.0
 RUN ${WHEELS_MOUNT} ${PIP} --no-compile --target /opt/plugins plugin==0.3
 RUN ${WHEELS_MOUNT} ${PIP} --no-compile --no-build-isolation /wheels/acme.http-3.0.tar.gz
 RUN cd /src/dev && python3 setup.py -q develop && rm -rf /src/dev/build
-RUN --mount=type=bind,source=pysrc,target=/pysrc mkdir /tmp/eggs && cp -r /pysrc/oldegg /pysrc/zipegg /tmp/eggs/ && cd /tmp/eggs/oldegg && python3 setup.py -q install --single-version-externally-managed --record /tmp/eggs/record.txt && cd /tmp/eggs/zipegg && python3 setup.py -q install && rm -rf /tmp/eggs`,
+RUN python3 -m pip install --no-index --no-compile --no-build-isolation -e /src/edit && rm -rf /src/edit/build
+RUN --mount=type=bind,source=pysrc,target=/pysrc mkdir /tmp/eggs && cp -r /pysrc/oldegg /pysrc/zipegg /pysrc/diregg /tmp/eggs/ && cd /tmp/eggs/oldegg && python3 setup.py -q install --single-version-externally-managed --record /tmp/eggs/record.txt && cd /tmp/eggs/zipegg && python3 setup.py -q install && cd /tmp/eggs/diregg && python3 setup.py -q install && cd / && rm -rf /tmp/eggs`,
   `FROM localhost/py:1
 RUN python3 -m pip uninstall -y doomed OldEgg
 RUN ${WHEELS_MOUNT} ${PIP} --no-compile --upgrade foo-bar==2.0`,
@@ -112,6 +116,8 @@ function context(work: string): string {
     const module = /py_modules=\['(\w+)'\]/.exec(call)![1]!;
     writeFileSync(join(src, `${module}.py`), '');
   }
+  // A PEP 517 project: pip installs it editable through setuptools' PEP 660 hook (a dist-info and a .pth).
+  writeFileSync(join(ctx, 'pysrc', 'edit', 'pyproject.toml'), '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n');
   // The sdist, made by the real setuptools here; its build leftovers go with the source folder.
   execFileSync(PYTHON, ['setup.py', '-q', 'sdist', '-d', join(ctx, 'wheels')], { cwd: join(ctx, 'pysrc', 'acme.http'), stdio: 'ignore' });
   rmSync(join(ctx, 'pysrc', 'acme.http'), { recursive: true, force: true });
