@@ -66,7 +66,7 @@ function npmVersion(): string {
   return JSON.parse(readFileSync(join(NPM_DIR, 'package.json'), 'utf8')).version as string;
 }
 
-function writePackage(dir: string, name: string, version: string, extra: Record<string, unknown> = {}): void {
+export function writePackage(dir: string, name: string, version: string, extra: Record<string, unknown> = {}): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version, main: 'index.js', ...extra }));
   writeFileSync(join(dir, 'index.js'), `module.exports = ${JSON.stringify(`${name}@${version}`)};\n`);
