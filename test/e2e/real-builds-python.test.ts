@@ -1,16 +1,17 @@
 // An image built by real tools with Python distributions inside (Debian's buildah and python3, the real pip and
 // setuptools; test/helpers/buildah-python.ts) read by the native reader: its pypi packages are exactly what
 // Python's own importlib.metadata lists inside the image after each step, name, version and metadata location
-// (lower-case headers, Foo_Bar and foo-bar, an egg-info folder, a zipped and a folder .egg, a `setup.py develop`, a
-// PEP 660 editable install, a folder a .pth file adds); what the later RUN step uninstalled or upgraded away is listed as deleted, exactly what the
-// earlier step listed and the final one does not.
+// (lower-case headers, Foo_Bar and foo-bar, an egg-info folder, a zipped and a folder .egg, a `setup.py develop`,
+// a PEP 660 editable install, a folder a .pth file adds); what the later RUN step uninstalled or upgraded away is
+// listed as deleted, exactly what the earlier step listed and the final one does not.
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../src/acquire/native/read-image.js';
 import { openOciDir } from '../../src/inventory/oci-dir.js';
 import { type PyDist, realPythonBuild } from '../helpers/buildah-python.js';
 import { haveTool } from '../helpers/real-tools.js';
 
-const HAVE = haveTool('buildah', 'buildah');
+// Debian's python3 with pip and setuptools (python3-pip depends on python3-setuptools), as scripts/setup.sh installs.
+const HAVE = haveTool('buildah', 'buildah') && haveTool('/usr/bin/python3', 'python3-pip');
 
 /** `name version location`, the location without a trailing slash nor the METADATA / PKG-INFO file name. */
 const entry = (name: string, version: string, at: string) => `${name} ${version} ${at.replace(/\/$/, '').replace(/\/(?:METADATA|PKG-INFO)$/, '')}`;

@@ -1,10 +1,11 @@
 // An image built by real tools with a pnpm install inside: Debian's buildah runs the real pnpm (the version
-// scripts/setup.sh pins, its native binary and this machine's /usr for the libraries it links against bind-mounted read-only, never
-// part of a layer, its store on a tmpfs
-// mount) in three RUN steps: an install of tarballs the real `npm pack` made and a `link:` folder (no registry, no
-// network), a removal, and an upgrade. pnpm lays packages out in its virtual store (node_modules/.pnpm/<id>/
-// node_modules/<name>) and symlinks them into node_modules. After each step `pnpm ls --depth Infinity --json`
-// runs inside the image (buildah run), which is what pnpm itself says is installed. Built once per key, cached.
+// scripts/setup.sh pins; its native binary, and this machine's /usr for the libraries it links against, are
+// bind-mounted read-only, never part of a layer; its store is on a tmpfs mount) in three RUN steps: an install of
+// tarballs the real `npm pack` made and a `link:` folder (no registry, no network), a removal, and an upgrade.
+// pnpm lays packages out in its virtual store (node_modules/.pnpm/<id>/node_modules/<name>) and symlinks them
+// into node_modules. After each step `pnpm ls --depth Infinity --json` runs inside the image (buildah run), which
+// is what pnpm itself says is installed, and the store's package folders are listed from the step's root
+// filesystem as umoci unpacks it. Built once per key, cached.
 import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

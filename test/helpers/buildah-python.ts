@@ -3,11 +3,12 @@
 // the real pip installs wheels written here per the wheel spec (no network: --no-index, --find-links over a
 // bind-mounted folder) and an sdist the real setuptools made, into the venv and with --target into a folder a .pth
 // file puts on the path; the real setuptools installs an egg-info folder (--single-version-externally-managed), a
-// zipped and a folder .egg (easy_install, listed in easy-install.pth), a PEP 660 editable and a `setup.py develop` (an egg-info beside its source, on
-// the path through easy-install.pth). The second step uninstalls two and upgrades one under a differently spelled
-// name (Foo_Bar 1.0 -> foo-bar 2.0), so their metadata is in a deleted layer's files alone. After each step
-// Python's own importlib.metadata runs inside the image (buildah run) over the venv's site-packages and what its
-// .pth files add (site.addsitedir), which is what Python itself lists. Built once per key, cached.
+// zipped and a folder .egg (easy_install, listed in easy-install.pth), a PEP 660 editable install and a
+// `setup.py develop` (an egg-info beside its source, on the path through easy-install.pth). The second step
+// uninstalls two and upgrades one under a differently spelled name (Foo_Bar 1.0 -> foo-bar 2.0), so their metadata
+// is in a deleted layer's files alone. After each step Python's own importlib.metadata runs inside the image
+// (buildah run) over the venv's site-packages and what its .pth files add (site.addsitedir), which is what Python
+// itself lists. Built once per key, cached.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
