@@ -38,15 +38,17 @@ const FOLDER_NAMED = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\/package\.json$
 
 type Pkgs = { ecosystem: string; name: string; version: string; paths: string[]; deleted?: boolean; location?: string; written?: { path: string }[] }[];
 
-/** sbom-hunt's npm packages outside the store as `folder-name@version view-path real-path` (the declared name of an alias is extra). */
+/** sbom-hunt's npm packages as `folder-name@version view-path real-path`, at paths that are links (the declared name of an alias is extra). */
 function ours(packages: Pkgs, deleted: boolean): Set<string> {
   const out = new Set<string>();
   for (const p of packages) {
     if (p.ecosystem !== 'npm' || !!p.deleted !== deleted || p.location) continue;
     const real = (p.written ?? []).map((w) => w.path.replace(/\/package\.json$/, ''));
     for (const path of p.paths) {
-      if (path.includes('/.pnpm/') || FOLDER_NAMED.exec(path)?.[1] !== p.name) continue;
-      for (const r of real) if (!r.startsWith('/src/')) out.add(`${p.name}@${p.version} ${path.replace(/\/package\.json$/, '')} ${r}`);
+      const view = path.replace(/\/package\.json$/, '');
+      if (FOLDER_NAMED.exec(path)?.[1] !== p.name) continue;
+      // The store folder itself is no view (the store is compared on its own); a dependency linked beside it is.
+      for (const r of real) if (!r.startsWith('/src/') && r !== view) out.add(`${p.name}@${p.version} ${view} ${r}`);
     }
   }
   return out;
@@ -62,7 +64,8 @@ describe.skipIf(!HAVE)('an image built by buildah with real pnpm installs', () =
     // The build did what it says: an alias, lodash removed (its store folder stays), axios replaced.
     expect(views[0]!.has(store(0).replace(/^axios@/, 'totally-safe@'))).toBe(true);
     expect([...views[2]!].some((v) => v.startsWith('lodash@'))).toBe(false);
-    expect(built.store[2]!.map((f) => `${f.name}@${f.version}`).sort()).toEqual(['@acme/http@2.0.0', 'axios@1.14.0', 'axios@1.14.1', 'left-pad@1.3.0', 'lodash@4.17.21']);
+    expect(built.store[2]!.map((f) => `${f.name}@${f.version}`).sort()).toEqual(['@acme/http@2.0.0', 'axios@1.14.0', 'axios@1.14.1', 'left-pad@1.1.0', 'left-pad@1.3.0', 'lodash@4.17.21', 'wrapper@1.0.0']);
+    expect([...views[0]!].some((v) => /^left-pad@1\.1\.0 \/app\/node_modules\/\.pnpm\/wrapper@[^/]+\/node_modules\/left-pad /.test(v))).toBe(true);
 
     const summary: string[] = [];
     for (const [i, view] of views.entries()) {
@@ -73,7 +76,8 @@ describe.skipIf(!HAVE)('an image built by buildah with real pnpm installs', () =
       const gone = new Set(views.slice(0, i).flatMap((v) => [...v]).filter((x) => !view.has(x)));
       expect(sorted(ours(p.packages, true)), `step ${i + 1} deleted`).toEqual(sorted(gone));
       // Every package folder in the virtual store, reached by pnpm ls or not, is listed there.
-      const inStore = new Set(p.packages.filter((x) => x.ecosystem === 'npm' && !x.deleted).flatMap((x) => x.paths.filter((path) => /\/\.pnpm\/[^/]+\/node_modules\//.test(path)).map((path) => `${x.name}@${x.version} ${path.replace(/\/package\.json$/, '')}`)));
+      const real = (x: Pkgs[number]) => (x.written ?? []).map((w) => w.path).filter((path) => x.paths.includes(path) && /\/\.pnpm\/[^/]+\/node_modules\//.test(path));
+      const inStore = new Set(p.packages.filter((x) => x.ecosystem === 'npm' && !x.deleted).flatMap((x) => real(x).map((path) => `${x.name}@${x.version} ${path.replace(/\/package\.json$/, '')}`)));
       expect(sorted(inStore), `step ${i + 1} store`).toEqual(built.store[i]!.map((f) => `${f.name}@${f.version} ${f.path}`).sort());
       expect(p.packages.some((x) => x.name === 'mylib' && x.version === '0.3.0' && !x.deleted && x.paths.includes('/app/node_modules/mylib/package.json'))).toBe(true);
       summary.push(`step ${i + 1}: ${view.size} as pnpm ls lists them, ${built.store[i]!.length} store folders, ${gone.size} deleted`);

@@ -23,6 +23,7 @@ const PACKAGES: [string, string][] = [
   ['lodash', '4.17.21'],
   ['left-pad', '1.3.0'],
   ['@acme/http', '2.0.0'],
+  ['left-pad', '1.1.0'],
 ];
 
 const tarball = (name: string, version: string) => `file:/src/pkgs/${name.replace('@', '').replace('/', '-')}-${version}.tgz`;
@@ -36,6 +37,7 @@ const APP = {
     lodash: tarball('lodash', '4.17.21'),
     'left-pad': tarball('left-pad', '1.3.0'),
     '@acme/http': tarball('@acme/http', '2.0.0'),
+    wrapper: tarball('wrapper', '1.0.0'),
     // An alias: axios's tarball under another folder name.
     'totally-safe': tarball('axios', '1.14.1'),
     // A folder pnpm symlinks (node_modules/mylib -> /src/libs/mylib).
@@ -102,6 +104,10 @@ function context(work: string): string {
     writePackage(dir, name, version);
     execFileSync('npm', ['pack', '--silent', dir], { cwd: join(ctx, 'pkgs'), stdio: 'ignore' });
   }
+  // A package with a dependency of its own: pnpm links it beside wrapper's folder in the virtual store.
+  const wrapper = join(src, 'wrapper');
+  writePackage(wrapper, 'wrapper', '1.0.0', { dependencies: { 'left-pad': tarball('left-pad', '1.1.0') } });
+  execFileSync('npm', ['pack', '--silent', wrapper], { cwd: join(ctx, 'pkgs'), stdio: 'ignore' });
   writePackage(join(ctx, 'libs', 'mylib'), 'mylib', '0.3.0');
   mkdirSync(join(ctx, 'app'));
   writeFileSync(join(ctx, 'app', 'package.json'), JSON.stringify(APP));
@@ -111,7 +117,7 @@ function context(work: string): string {
 
 /** Builds (or reuses) the three-step image and pnpm's own listing after each step. */
 export async function realPnpmBuild(): Promise<RealPnpmBuild> {
-  const key = { v: 2, pnpm: PNPM_VERSION, steps: STEPS, app: APP, packages: PACKAGES };
+  const key = { v: 3, pnpm: PNPM_VERSION, steps: STEPS, app: APP, packages: PACKAGES };
   const dir = await cachedBuild('buildah-pnpm', key, async (work) => {
     const ctx = context(work);
     const mount = `${PNPM_DIR!}:/opt/pnpm:ro`;
