@@ -10,6 +10,7 @@
 import { PackageURL } from 'packageurl-js';
 import type { Cataloger, CatalogResult, FoundPackage } from './cataloger.js';
 import { errorFor, strictUtf8 } from './cataloger.js';
+import { bunCacheLocation, fitsHashedFolder } from './bun-cache.js';
 
 // A name that starts with `.` is npm's own metadata (.bin, .pnpm, .package-lock.json), not a package;
 // package.json files deeper inside a package (lib/package.json) are not packages either.
@@ -20,8 +21,7 @@ const NODE_MODULES = new RegExp(`(?:^|/)node_modules/${NAME}/package\\.json$`);
 // `localhost_4873`, `4873` for 127.0.0.1:4873 (seen with deno 2.9), the URL's path as further folders: any number
 // of segments, so the package is told by the version folder below its name (test/oracle/deno-npm-cache.test.ts).
 const DENO = new RegExp(`(?:^|/)npm/(?:[^/]+/)+?${NAME}/(\\d+\\.\\d+\\.\\d+[^/]*)/package\\.json$`);
-// ~/.bun/install/cache/<name>@<version>[@@@<n>]/ (Bun's global cache, hard-linked into node_modules).
-const BUN = /(?:^|\/)\.bun\/install\/cache\/((?:@[^/.][^/]*\/)?[^/.@][^/]*?)@([^/@]+)(?:@@@\d+)?\/package\.json$/;
+// Bun's global cache (~/.bun/install/cache): its folder names in bun-cache.ts.
 
 // Where Node reads `<here>/package.json` while resolving a bare `require(name)`: a node_modules folder, a scope
 // folder in it, or a package folder (resolveExports and tryPackage read `<node_modules>/<name>/package.json`).
@@ -57,18 +57,20 @@ export function denoFolderName(folder: string): string {
 }
 
 export interface NpmLocation {
-  /** The name the runtime finds the package by. */
+  /** The name the runtime finds the package by; '' where the location names none (Bun's git and tarball folders): the package.json's name is its identity. */
   folder: string;
   /** The version the location names, where it names one (Deno, Bun). */
   folderVersion?: string;
+  /** Bun writes pre-release and build tags as hashes: the folder tells only major.minor.patch and which tags there are. */
+  folderVersionHashed?: { core: string; pre: boolean; build: boolean };
 }
 
 /** Where a package.json sits, if a runtime loads a package from there. */
 export function npmLocation(path: string): NpmLocation | undefined {
   const nm = NODE_MODULES.exec(path);
   if (nm) return { folder: nm[1] as string };
-  const bun = BUN.exec(path);
-  if (bun) return { folder: bun[1] as string, folderVersion: bun[2] as string };
+  const bun = bunCacheLocation(path);
+  if (bun) return bun;
   const deno = DENO.exec(path);
   if (deno) return { folder: denoFolderName(deno[1] as string), folderVersion: (deno[2] as string).replace(/_\d+$/, '') };
   return undefined;
@@ -130,16 +132,22 @@ export function catalogPackageJson(path: string, content: Buffer, at: NpmLocatio
   const text = strictUtf8(content);
   const read = text === undefined ? 'not UTF-8 (UTF-16 or binary)' : readPackageJson(text, at.folder);
   if (typeof read === 'string') return { packages: [], notes: [], errors: [errorFor(path, cataloger, `${read}: the runtime cannot load it`)] };
-  const version = read.version || at.folderVersion || '';
+  if (at.folder === '') {
+    if (read.declared === undefined) return { packages: [], notes: [], errors: [errorFor(path, cataloger, 'its cache folder names no package and package.json has no name')] };
+    return { packages: [npmPackage(read.declared, read.version, `/${path}`)], notes: [] };
+  }
+  const hashed = at.folderVersionHashed;
+  const version = read.version || (hashed ? '' : at.folderVersion) || '';
   const packages = [npmPackage(at.folder, version, `/${path}`)];
   const notes: string[] = [];
   if (read.declared !== undefined && read.declared !== at.folder) {
     packages.push(npmPackage(read.declared, version, `/${path}`));
     notes.push(`${cataloger}: /${path}: package.json names it ${JSON.stringify(read.declared)}; the runtime loads it as ${JSON.stringify(at.folder)}; listed under both names`);
   }
-  if (at.folderVersion !== undefined && read.version && read.version !== at.folderVersion) {
-    packages.push(npmPackage(at.folder, at.folderVersion, `/${path}`));
-    notes.push(`${cataloger}: /${path}: package.json says version ${read.version}, its cache folder ${at.folderVersion}; listed under both`);
+  if (at.folderVersion !== undefined && read.version && (hashed ? !fitsHashedFolder(read.version, hashed) : read.version !== at.folderVersion)) {
+    // A folder whose tags bun hashed names no version to list; one whose tags it did not hash does.
+    if (!hashed) packages.push(npmPackage(at.folder, at.folderVersion, `/${path}`));
+    notes.push(`${cataloger}: /${path}: package.json says version ${read.version}, its cache folder ${at.folderVersion}; ${hashed ? 'listed as package.json says' : 'listed under both'}`);
   }
   return { packages, notes };
 }
