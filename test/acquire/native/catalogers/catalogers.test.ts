@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catalogerFor } from '../../../../src/acquire/native/catalogers/index.js';
+import { yarnZipCataloger } from '../../../../src/acquire/native/catalogers/yarn-zip.js';
 import { DEFAULT_LIMITS } from '../../../../src/acquire/native/limits.js';
 import { zipFiles } from '../../../helpers/image-builder.js';
 
@@ -151,6 +152,51 @@ describe('cataloger details', () => {
     ]);
     const r = run('.yarn/cache/a-npm-1.0.0-0123456789-ab.zip', zip);
     expect(ids(r)).toEqual(['npm:a@1.0.0', 'npm:@s/b@2.0.0']);
-    expect(r.notes.join()).toContain('node_modules/c/package.json: not valid JSON');
+    // Plug'n'Play cannot load a package whose package.json does not parse: unknown, as in node_modules.
+    expect((r.errors ?? []).join()).toContain('node_modules/c/package.json: not valid JSON');
+  });
+
+  it("yarn zips: the zip's folder is the package's identity (a patch: or file: dependency under another name)", () => {
+    const zip = zipFiles([{ path: 'node_modules/patched-mid/package.json', content: '{"name":"mid","version":"2.0.0"}' }]);
+    const r = run('.yarn/cache/patched-mid-patch-9cea5b44a3-5426342ec9.zip', zip);
+    expect(ids(r)).toEqual(['npm:patched-mid@2.0.0', 'npm:mid@2.0.0']);
+    expect(r.notes.join()).toContain('package.json names it "mid"');
+  });
+
+  // Yarn's file names (structUtils.slugifyLocator + checksum or cache key), as Yarn 3 and 4 write them (test/oracle/yarn-berry-cache.test.ts).
+  it.each([
+    ['@acme-util-npm-0.1.5-071d0c13e9-f31aae5b2e.zip', ['@acme/util@0.1.5'], false],
+    ['leaf-npm-3.0.0-beta.1-43df8d6f65-10c0.zip', ['leaf@3.0.0-beta.1'], false],
+    ['my-npm-tool-npm-1.0.0-17836bb0a5-8.zip', ['my-npm-tool@1.0.0'], false],
+    ['@my-org-pkg-npm-1.0.0-17836bb0a5-10c0.zip', ['@my/org-pkg@1.0.0', '@my-org/pkg@1.0.0'], false],
+    ['patched-mid-patch-9cea5b44a3-5426342ec9.zip', ['patched-mid@'], true],
+    ['tarred-file-b371ab748d-10c0.zip', ['tarred@'], true],
+    ['urlpkg-http-42bb2eca2a-d96694d470.zip', ['urlpkg@'], true],
+    ['not-a-cache-name.zip', [], true],
+  ])('a yarn zip over the limit is named by its file name: %s', (file, want, unknown) => {
+    const r = yarnZipCataloger.catalogUnread(`app/.yarn/cache/${file}`, 1e9);
+    expect(r.packages.map((p) => `${p.name}@${p.version}`)).toEqual(want);
+    expect((r.errors ?? []).length > 0).toBe(unknown);
+  });
+
+  // Bun's cache folders, as bun 1.1, 1.2 and 1.4 write them (test/oracle/bun-install-cache.test.ts).
+  it.each([
+    ['leaf@1.2.0@@@1', '{"name":"leaf","version":"1.2.0"}', ['npm:leaf@1.2.0'], 0],
+    ['leaf@1.2.0@@127.0.0.1__4a140454325def3b@@@1', '{"name":"leaf","version":"1.2.0"}', ['npm:leaf@1.2.0'], 0],
+    ['leaf@3.0.0-c0734e9369ab610d@@@1', '{"name":"leaf","version":"3.0.0-beta.1"}', ['npm:leaf@3.0.0-beta.1'], 0],
+    ['@acme/util@0.1.5+BAA767C3E245FB17@@registry.example__ab@@@1', '{"name":"@acme/util","version":"0.1.5+build.7"}', ['npm:@acme/util@0.1.5+build.7'], 0],
+    ['dot.name@1.0.0@@@1_patch_hash=9b017a1a905a9eb8', '{"name":"dot.name","version":"1.0.0"}', ['npm:dot.name@1.0.0'], 0],
+    ['@G@510253fa72b3a73a35b606dc326154686cab9a46', '{"name":"gitdep","version":"0.5.0-alpha"}', ['npm:gitdep@0.5.0-alpha'], 0],
+    ['@T@sha512-013fdd2a559c9387f00fa071c66b24ae@@@1', '{"name":"urlpkg","version":"1.0.0"}', ['npm:urlpkg@1.0.0'], 0],
+    // A hashed tag that cannot be the package.json's version: listed as package.json says, noted.
+    ['leaf@3.0.0-c0734e9369ab610d@@@1', '{"name":"leaf","version":"3.0.0"}', ['npm:leaf@3.0.0'], 1],
+  ])('bun cache folder %s', (folder, json, want, notes) => {
+    const r = run(`root/.bun/install/cache/${folder}/package.json`, json);
+    expect(ids(r)).toEqual(want);
+    expect(r.notes).toHaveLength(notes);
+  });
+
+  it('a bun git or tarball folder whose package.json has no name is unknown', () => {
+    expect(run('root/.bun/install/cache/@G@510253fa/package.json', '{"version":"1.0.0"}').errors?.join()).toContain('names no package');
   });
 });
