@@ -16,15 +16,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogerFor } from '../../src/acquire/native/catalogers/index.js';
 import { DEFAULT_LIMITS } from '../../src/acquire/native/limits.js';
-import { readImage } from '../../src/acquire/native/read-image.js';
-import { openOciDir } from '../../src/inventory/oci-dir.js';
-import { buildIocIndex } from '../../src/match/ioc-index.js';
-import { judgeImage } from '../../src/match/verdict.js';
-import { buildImageLayout } from '../helpers/image-builder.js';
+import { cacheImageVerdict, filesUnder } from '../helpers/cache-oracle.js';
 import { type NpmDef, type NpmRegistry, packNpmPackages, serveNpmRegistry } from '../helpers/npm-registry.js';
 import { seeded } from '../helpers/random.js';
-import { filesUnder } from '../helpers/walk.js';
-import { incident, ioc, iocSet } from '../match/helpers.js';
 import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
 
 const run = promisify(execFile);
@@ -48,7 +42,6 @@ const REGISTRY: NpmDef[] = [
   { name: 'mid', version: '2.0.0', dependencies: { leaf: '^1.0.0', BigName: '*' } },
   { name: '@acme/CamelCase', version: '1.0.0-alpha.0', dependencies: { '@acme/util': '^0.1.0' } },
 ];
-
 
 interface DenoInfo {
   npmPackages?: Record<string, { name: string; version: string; localPath?: string }>;
@@ -103,9 +96,7 @@ describe.skipIf(!hasDeno)("Deno's npm cache as the real Deno writes it", () => {
         // The whole native path: the IOC package is a dependency Deno fetched, never named by the project.
         const dep = [...want].map((x) => x.split(' ')[0]!).find((x) => !chosen.some((d) => `${d.name}@${d.version}` === x)) ?? [...want][0]!.split(' ')[0]!;
         const at = dep.lastIndexOf('@');
-        const files = await Promise.all((await filesUnder(join(denoDir, 'npm'))).map(async (f) => ({ path: `${IMAGE_DENO_DIR}/${relative(denoDir, f)}`, content: await readFile(f) })));
-        const built = await buildImageLayout(join(work, `img-${seed}`), { platforms: [{ layers: [{ files }] }] });
-        const judged = judgeImage(await readImage(await openOciDir(built.dir), { ref: 'x' }), buildIocIndex(iocSet(incident('deno', [ioc('npm', dep.slice(0, at), [dep.slice(at + 1)])]))));
+        const judged = await cacheImageVerdict(join(work, `img-${seed}`), [{ dir: join(denoDir, 'npm'), imageDir: `${IMAGE_DENO_DIR}/npm` }], dep.slice(0, at), dep.slice(at + 1));
         expect(judged.verdict).toBe('affected');
       }
     }

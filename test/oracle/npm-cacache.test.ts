@@ -11,18 +11,12 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readImage } from '../../src/acquire/native/read-image.js';
 import { catalogerFor } from '../../src/acquire/native/catalogers/index.js';
 import { DEFAULT_LIMITS } from '../../src/acquire/native/limits.js';
-import { openOciDir } from '../../src/inventory/oci-dir.js';
-import { buildIocIndex } from '../../src/match/ioc-index.js';
-import { judgeImage } from '../../src/match/verdict.js';
-import { buildImageLayout } from '../helpers/image-builder.js';
+import { cacheImageVerdict, filesUnder } from '../helpers/cache-oracle.js';
 import { type NpmDef, type NpmRegistry, packNpmPackages, serveNpmRegistry } from '../helpers/npm-registry.js';
 import { seeded } from '../helpers/random.js';
-import { filesUnder } from '../helpers/walk.js';
 import { haveTool } from '../helpers/real-tools.js';
-import { incident, ioc, iocSet } from '../match/helpers.js';
 import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
 
 const run = promisify(execFile);
@@ -41,7 +35,6 @@ const REGISTRY: NpmDef[] = [
 ];
 /** The spec npm is asked for: the version, or for one with build metadata (which npm finds only by a range) a range. */
 const spec = (d: NpmDef) => `${d.name}@${d.version.includes('+') ? `~${d.version.replace(/\+.*$/, '')}` : d.version}`;
-
 
 let work: string;
 let registry: NpmRegistry;
@@ -97,12 +90,8 @@ describe.skipIf(!hasNpm)('npm _cacache as the real npm writes it', () => {
 
       if (i === 0) {
         // The whole native path: an image whose only trace of the IOC package is the build's download cache.
-        const files = await Promise.all((await filesUnder(join(cache, '_cacache'))).map(async (f) => ({ path: `root/.npm/${relative(cache, f)}`, content: await readFile(f) })));
-        const built = await buildImageLayout(join(work, `img-${seed}`), { platforms: [{ layers: [{ files }] }] });
-        const img = await readImage(await openOciDir(built.dir), { ref: 'x' });
         const target = chosen[0]!;
-        const index = buildIocIndex(iocSet(incident('cacache', [ioc('npm', target.name, [target.version])])));
-        const judged = judgeImage(img, index);
+        const judged = await cacheImageVerdict(join(work, `img-${seed}`), [{ dir: join(cache, '_cacache'), imageDir: 'root/.npm/_cacache' }], target.name, target.version);
         expect(judged.verdict).toBe('suspect');
         expect(judged.reasons.join('\n')).toContain("its tarball is in npm's download cache (_cacache): the build fetched it");
       }
