@@ -34,7 +34,12 @@ export const REGISTRY: Def[] = [
   { name: 'mac-only', version: '1.0.0', os: ['darwin'], cpu: ['arm64'] },
   { name: 'watcher', version: '1.0.0', optionalDependencies: { 'mac-only': '^1.0.0' }, dependencies: { leaf: '~1.2.0' } },
   { name: 'urlpkg', version: '1.0.0', dependencies: { 'dot.name': '^1.0.0' } },
+  // Asked for by the cache oracles only (bun-install-cache, yarn-berry-cache): a dashed scope, capitals and a dot,
+  // a version with both a pre-release tag and build metadata.
+  { name: '@my-org/Big.Name', version: '1.0.0-0+exp.sha.5114f85', dependencies: { leaf: '^1.0.0' } },
 ];
+/** The registry package with a dashed scope, a capitalised dotted name and a pre-release and build-tagged version. */
+export const ODD_SCOPED = { name: '@my-org/Big.Name', range: '1.0.0-0+exp.sha.5114f85' };
 /** Ranges a project may ask for, per registry package. */
 export const RANGES: Record<string, string[]> = {
   leaf: ['^1.0.0', '1.0.0', '^2.0.0', '3.0.0-beta.1', '*'],

@@ -18,7 +18,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheImageVerdict, catalogCache } from '../helpers/cache-oracle.js';
 import { type NpmRegistry, serveNpmRegistry } from '../helpers/npm-registry.js';
-import { type Manifest, PATCH, pick, RANGES, type Rand, npmProjectSources } from '../helpers/npm-projects.js';
+import { type Manifest, ODD_SCOPED, PATCH, pick, RANGES, type Rand, npmProjectSources } from '../helpers/npm-projects.js';
 import { seeded } from '../helpers/random.js';
 import { cachedBuild, pinnedVersions, setupTool } from '../helpers/real-tools.js';
 import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
@@ -42,6 +42,7 @@ function generate(r: Rand, full: boolean, newest: boolean, sources: string, regi
   if (has(0.4)) deps['leaf-old'] = `npm:leaf@${pick(r, ['^1.0.0', '1.2.0'])}`;
   // A pre-release and a build-metadata version every first case has, whichever ranges it drew.
   if (full) Object.assign(deps, { 'leaf-pre': 'npm:leaf@3.0.0-beta.1', 'util-build': 'npm:@acme/util@0.1.5+build.7' });
+  if (has(0.4)) deps[ODD_SCOPED.name] = ODD_SCOPED.range;
   if (Object.keys(deps).length === 0) deps.mid = '^2.0.0';
   if (!newest) return manifest;
   if (has(0.4)) {
@@ -124,7 +125,7 @@ describe.skipIf(!hasBun)(`Bun's install cache as bun ${VERSIONS.join(', ')} writ
     expect(disagreements.slice(0, 8)).toEqual([]);
     // The folder forms the cases are for: scoped, git, tarball URL, patched, a registry host, hashed tags.
     const folders = read.join('\n');
-    for (const s of ['/@acme/', '/@G@', '/@T@', '_patch_hash=', '@@127.0.0.1', '/BigName@']) expect(folders).toContain(s);
+    for (const s of ['/@my-org/Big.Name@1.0.0-', '/@acme/', '/@G@', '/@T@', '_patch_hash=', '@@127.0.0.1', '/BigName@']) expect(folders).toContain(s);
     expect(folders).toMatch(/@\d+\.\d+\.\d+-[0-9a-f]{16}@/);
     expect(folders).toMatch(/@\d+\.\d+\.\d+\+[0-9A-F]{16}@/);
   }, 600_000);
