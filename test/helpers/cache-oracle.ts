@@ -49,11 +49,14 @@ export async function catalogCache(dir: string, imageDir: string, limits: Limits
   return reading;
 }
 
-/** The verdict of a one-layer image holding the files under each `dir` at its image folder, for an IOC on `name@version`. */
-export async function cacheImageVerdict(work: string, caches: { dir: string; imageDir: string }[], name: string, version: string): Promise<ReturnType<typeof judgeImage>> {
+/**
+ * The verdict of a one-layer image holding the files under each `dir` at its image folder, for an IOC on
+ * `name@version`; `process` adds to the config's `config` (Env, WorkingDir).
+ */
+export async function cacheImageVerdict(work: string, caches: { dir: string; imageDir: string }[], name: string, version: string, process: Record<string, unknown> = {}): Promise<ReturnType<typeof judgeImage>> {
   const files = [];
   for (const c of caches) for (const f of await filesUnder(c.dir)) files.push({ path: `${c.imageDir}/${relative(c.dir, f)}`, content: await readFile(f) });
-  const built = await buildImageLayout(work, { platforms: [{ layers: [{ files }] }] });
+  const built = await buildImageLayout(work, { platforms: [{ process, layers: [{ files }] }] });
   const image = await readImage(await openOciDir(built.dir), { ref: 'x' });
   return judgeImage(image, buildIocIndex(iocSet(incident('cache', [ioc('npm', name, [version])]))));
 }

@@ -33,6 +33,8 @@ export interface PlatformSpec {
   /** Config `created`; null leaves it out. Default: a fixed 2026 time. */
   created?: string | null;
   labels?: Record<string, string>;
+  /** More fields of the config's `config` (Env, WorkingDir, User). */
+  process?: Record<string, unknown>;
   layers: LayerSpec[];
   /** Extra fields on this platform's index entry (annotations, artifactType) and in its manifest. */
   entry?: Record<string, unknown>;
@@ -152,7 +154,7 @@ export function imageConfig(p: PlatformSpec, diffIds: string[]): Record<string, 
   return {
     ...(p.created === null ? {} : { created: p.created ?? DEFAULT_CREATED }),
     ...platformOf(p),
-    config: { Labels: p.labels ?? {} },
+    config: { Labels: p.labels ?? {}, ...p.process },
     rootfs: { type: 'layers', diff_ids: diffIds },
   };
 }

@@ -13,7 +13,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheImageVerdict, catalogCache } from '../helpers/cache-oracle.js';
@@ -32,6 +32,18 @@ const BUNS = VERSIONS.map((version) => ({ version, path: setupTool('bun', versio
 const hasBun = BUNS.every((b) => b.path);
 /** Where a Linux image keeps Bun's install cache for root (~/.bun/install/cache). */
 const IMAGE_CACHE = 'root/.bun/install/cache';
+/** Env settings that move bun's cache; where to is asked of bun itself (movedCache). */
+const MOVES = ['BUN_INSTALL_CACHE_DIR=cache/bun', 'BUN_INSTALL=/usr/local/bun', 'BUN_INSTALL_CACHE_DIR=/var/cache/bun'];
+
+/** Where `bun pm cache` says the cache is under `setting`, run from `work`/srv (the image's WorkingDir /srv), as an image path. */
+async function movedCache(bun: string, setting: string): Promise<string> {
+  const cwd = join(work, 'srv');
+  await mkdir(cwd, { recursive: true });
+  await writeFile(join(cwd, 'package.json'), '{"name":"srv"}');
+  const [key, value] = setting.split('=') as [string, string];
+  const answer = (await run(bun, ['pm', 'cache'], { cwd, env: { PATH: process.env.PATH, HOME: join(work, 'home'), [key]: value } })).stdout.trim();
+  return answer.startsWith(`${work}/`) ? relative(work, answer) : answer.slice(1);
+}
 
 /** A project's package.json; the newest release also gets a patch, a URL and a git dependency (1.1 and 1.2 find no tag in a git+file repository). */
 function generate(r: Rand, full: boolean, newest: boolean, sources: string, registry: string): Manifest {
@@ -118,6 +130,11 @@ describe.skipIf(!hasBun)(`Bun's install cache as bun ${VERSIONS.join(', ')} writ
           const at = dep.indexOf('@', 1);
           const judged = await cacheImageVerdict(join(work, `img-${bun.version}`), [{ dir: join(dir, 'cache'), imageDir: IMAGE_CACHE }], dep.slice(0, at), dep.slice(at + 1));
           if (judged.verdict !== 'affected') disagreements.push(`${tag}: an image holding the cache is ${judged.verdict} for ${dep}, not affected: ${judged.reasons.join('; ')}`);
+          // A cache the image's Env moves, where `bun pm cache` says bun then keeps it.
+          const env = MOVES[cases % MOVES.length]!;
+          const moved = await movedCache(bun.path!, env);
+          const elsewhere = await cacheImageVerdict(join(work, `img-moved-${bun.version}`), [{ dir: join(dir, 'cache'), imageDir: moved }], dep.slice(0, at), dep.slice(at + 1), { Env: [env], WorkingDir: '/srv' });
+          if (elsewhere.verdict !== 'affected') disagreements.push(`${tag}: an image holding the cache at /${moved} (${env}) is ${elsewhere.verdict} for ${dep}, not affected: ${elsewhere.reasons.join('; ')}`);
         }
       }
     }

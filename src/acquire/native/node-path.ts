@@ -32,15 +32,33 @@ function runsAsRoot(user: unknown): boolean {
   return name === 'root' || name === '0';
 }
 
+function processOf(image: ImageConfig): { config: Record<string, unknown> | undefined; env: Map<string, string>; workdir: string } {
+  const config = (image.config ?? undefined) as Record<string, unknown> | undefined;
+  const workdir = typeof config?.WorkingDir === 'string' && config.WorkingDir.startsWith('/') ? config.WorkingDir : '/';
+  return { config, env: envOf(config), workdir };
+}
+
 /** The global folders Node searches in this image, as image paths without the leading `/` (`''` is the root). */
 export function nodeSearchFolders(image: ImageConfig): string[] {
-  const config = (image.config ?? undefined) as Record<string, unknown> | undefined;
-  const env = envOf(config);
-  const workdir = typeof config?.WorkingDir === 'string' && config.WorkingDir.startsWith('/') ? config.WorkingDir : '/';
+  const { config, env, workdir } = processOf(image);
   const folders: string[] = [];
   for (const entry of (env.get('NODE_PATH') ?? '').split(':')) if (entry) folders.push(posix.resolve(workdir, entry));
   const home = env.get('HOME') ?? (runsAsRoot(config?.User) ? '/root' : undefined);
   if (home) folders.push(posix.resolve(workdir, home, '.node_modules'), posix.resolve(workdir, home, '.node_libraries'));
   folders.push('/usr/local/lib/node', '/usr/lib/node');
   return [...new Set(folders.map((f) => f.slice(1)))];
+}
+
+/**
+ * Where bun keeps its install cache when the config's Env moves it, as `bun pm cache` answers (bun 1.4):
+ * BUN_INSTALL_CACHE_DIR (a relative one against the working directory), else $BUN_INSTALL/install/cache. The
+ * defaults, $XDG_CACHE_HOME/.bun/install/cache and $HOME/.bun/install/cache, are found by their path anywhere.
+ * Image paths without the leading `/`.
+ */
+export function bunCacheFolders(image: ImageConfig): string[] {
+  const { env, workdir } = processOf(image);
+  const dir = env.get('BUN_INSTALL_CACHE_DIR');
+  if (dir) return [posix.resolve(workdir, dir).slice(1)];
+  const install = env.get('BUN_INSTALL');
+  return install ? [posix.resolve(workdir, install, 'install', 'cache').slice(1)] : [];
 }

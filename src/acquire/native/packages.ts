@@ -7,6 +7,7 @@ import type { FileLookup } from './catalogers/cataloger.js';
 import { fileTimeOf } from './file-times.js';
 import type { KeptFile, LayerTimes } from './layered-files.js';
 import type { Limits } from './limits.js';
+import { bunCacheLocationIn } from './catalogers/bun-cache.js';
 import { catalogPackageJson, isNodeLookupPath, npmCataloger, npmLocation, npmLocationIn } from './catalogers/npm.js';
 import { basename, dirname } from './paths.js';
 import { visiblePaths, linkAliases, linkAliasesOf, type LinkAliases } from './symlinks.js';
@@ -30,6 +31,7 @@ export function catalogFiles(
   layerTimes: ReadonlyMap<string, LayerTimes> = new Map(),
   linkHistory: readonly ReadonlyMap<string, string>[] = [],
   nodeFolderList: readonly string[] = [],
+  bunCaches: readonly string[] = [],
 ): Package[] {
   const nodeFolders = new Set(nodeFolderList);
   const merged = new Map<string, Package>();
@@ -41,7 +43,7 @@ export function catalogFiles(
   const note = once(sink.note);
   const error = once(sink.error);
   const add = (file: KeptFile, at: string, deleted: boolean, lookup: FileLookup) => {
-    const result = file.found ? foundAt(file, at) : readKept(file, at, limits, lookup, nodeFolders);
+    const result = file.found ? foundAt(file, at) : readKept(file, at, limits, lookup, nodeFolders, bunCaches);
     if (!result) return;
     result.notes.forEach(note);
     // What a later layer deleted is not there to be loaded: its unreadable files are remarks, not unknowns.
@@ -166,11 +168,12 @@ function symlinkLoopsNodeRefuses(final: readonly KeptFile[], aliases: LinkAliase
   return out;
 }
 
-function readKept(file: KeptFile, at: string, limits: Limits, lookup: FileLookup, nodeFolders: ReadonlySet<string>): CatalogResult | undefined {
+function readKept(file: KeptFile, at: string, limits: Limits, lookup: FileLookup, nodeFolders: ReadonlySet<string>, bunCaches: readonly string[]): CatalogResult | undefined {
   const cataloger = catalogerFor(at);
   if (!cataloger) return undefined;
-  // A package folder in one of Node's global folders (NODE_PATH, ~/.node_modules) loads by its folder name too.
-  const global = cataloger === npmCataloger && !npmLocation(at) ? npmLocationIn(at, nodeFolders) : undefined;
+  // A package folder in one of Node's global folders (NODE_PATH, ~/.node_modules) loads by its folder name too,
+  // and one in a Bun cache the Env moved (BUN_INSTALL_CACHE_DIR) by its cache folder name.
+  const global = cataloger === npmCataloger && !npmLocation(at) ? (npmLocationIn(at, nodeFolders) ?? bunCacheLocationIn(at, bunCaches)) : undefined;
   if (global) {
     if (file.unreadBytes !== undefined) return { packages: [], notes: [], errors: [`limit maxFileBytes exceeded: /${at} is ${file.unreadBytes} bytes; not read`] };
     return catalogPackageJson(at, file.content, global, 'npm');

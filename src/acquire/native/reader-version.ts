@@ -27,8 +27,9 @@
  *    the status file, and a package whose files are on disk (unpacked, half-configured...) is listed
  *    (test/e2e/real-builds-deb.test.ts, test/oracle/dpkg-journal.test.ts).
  * 14: Bun's install cache as bun names its folders (hashed pre-release and build tags, `@@<registry host>`, git,
- *    tarball and patched folders) and Yarn's cache zips by the locator's name (a `patch:` or `file:` package under
- *    another name), an oversized zip of another protocol than npm unknown
+ *    tarball and patched folders; a cache the Env moves, BUN_INSTALL_CACHE_DIR or BUN_INSTALL) and Yarn's cache
+ *    zips by the locator's name (a `patch:` or `file:` package under another name), an oversized zip of another
+ *    protocol than npm unknown
  *    (test/oracle/bun-install-cache.test.ts, test/oracle/yarn-berry-cache.test.ts).
  */
 export const NATIVE_READER_VERSION = 14;

@@ -24,7 +24,22 @@ const HASHED_BUILD = /^[0-9A-F]{16}$/;
 /** The package a package.json in Bun's cache is, as far as its folder names it; undefined when it is not one. */
 export function bunCacheLocation(path: string): NpmLocation | undefined {
   const folder = CACHE.exec(path)?.[1];
-  if (folder === undefined) return undefined;
+  return folder === undefined ? undefined : folderLocation(folder);
+}
+
+const IN_CACHE = /^((?:@[^/]+\/)?[^/]+)\/package\.json$/;
+
+/** The same for a cache the image's Env moves elsewhere (BUN_INSTALL_CACHE_DIR: node-path.ts's bunCacheFolders). */
+export function bunCacheLocationIn(path: string, caches: readonly string[]): NpmLocation | undefined {
+  for (const c of caches) {
+    const folder = path.startsWith(`${c}/`) ? IN_CACHE.exec(path.slice(c.length + 1))?.[1] : undefined;
+    const at = folder === undefined ? undefined : folderLocation(folder);
+    if (at) return at;
+  }
+  return undefined;
+}
+
+function folderLocation(folder: string): NpmLocation | undefined {
   if (SOURCE_FOLDER.test(folder)) return { folder: '' };
   const m = NPM_FOLDER.exec(folder);
   if (!m) return undefined;
