@@ -10,7 +10,8 @@
 // caches, placed where a Linux image keeps them (/app/.yarn/cache, /root/.yarn/berry/cache), read by sbom-hunt's
 // catalogers, must give exactly that set (a package.json naming the package otherwise is listed too, with a note),
 // and read by file name alone (every zip over maxZipBytes) the name and version Yarn's file name holds, or the
-// platform unknown where it holds none; an image holding the caches is affected for an IOC that is only a dependency.
+// platform unknown where it holds none; an image holding the caches is affected for an IOC that is only a
+// dependency, and so is one holding the global cache where Yarn keeps it under XDG_DATA_HOME.
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,15 @@ const hasYarn = YARNS.every((y) => y.path);
 /** Where a Linux image keeps a project's cache and root's global cache. */
 const IMAGE_PROJECT_CACHE = 'app/.yarn/cache';
 const IMAGE_GLOBAL_CACHE = 'root/.yarn/berry/cache';
+
+/** The global cache of an image whose Env sets XDG_DATA_HOME, where `yarn config get cacheFolder` says Yarn keeps it. */
+async function xdgGlobalCache(yarn: string): Promise<string> {
+  const cwd = join(work, 'xdg-probe');
+  await mkdir(cwd, { recursive: true });
+  await writeFile(join(cwd, 'package.json'), '{"name":"probe"}');
+  const env = { PATH: process.env.PATH, HOME: '/root', XDG_DATA_HOME: '/usr/local/share', YARN_IGNORE_PATH: '1', YARN_ENABLE_GLOBAL_CACHE: 'true' };
+  return (await run(process.execPath, [yarn, 'config', 'get', 'cacheFolder'], { cwd, env })).stdout.trim().slice(1);
+}
 
 function generate(r: Rand, full: boolean): Manifest {
   const has = (p: number) => r() < p || full;
@@ -128,6 +138,7 @@ describe.skipIf(!hasYarn)(`Yarn's zip caches as Yarn ${VERSIONS.join(', ')} writ
           { dir: join(dir, '.yarn', 'cache'), imageDir: IMAGE_PROJECT_CACHE },
           { dir: join(dir, 'home', '.yarn', 'berry', 'cache'), imageDir: IMAGE_GLOBAL_CACHE },
         ];
+        if (i === 0) caches.push({ dir: join(dir, 'home', '.yarn', 'berry', 'cache'), imageDir: await xdgGlobalCache(yarn.path!) });
         for (const cache of caches) {
           const tag = `Yarn ${yarn.version}, seed ${seed + cases}, ${cache.imageDir} (${dir})`;
           const reading = await catalogCache(cache.dir, cache.imageDir);
@@ -155,7 +166,9 @@ describe.skipIf(!hasYarn)(`Yarn's zip caches as Yarn ${VERSIONS.join(', ')} writ
         if (i === 0) {
           const dep = want.find((p) => !(p.slice(0, p.indexOf('@', 1)) in manifest.dependencies!)) ?? want[0]!;
           const at = dep.indexOf('@', 1);
-          const judged = await cacheImageVerdict(join(work, `img-${yarn.version}`), caches, dep.slice(0, at), dep.slice(at + 1));
+          const judged = await cacheImageVerdict(join(work, `img-${yarn.version}`), caches.slice(0, 2), dep.slice(0, at), dep.slice(at + 1));
+          const xdg = await cacheImageVerdict(join(work, `img-xdg-${yarn.version}`), caches.slice(2), dep.slice(0, at), dep.slice(at + 1), { Env: ['XDG_DATA_HOME=/usr/local/share'] });
+          if (xdg.verdict !== 'affected') disagreements.push(`Yarn ${yarn.version}: an image holding the global cache at /${caches[2]!.imageDir} is ${xdg.verdict} for ${dep}, not affected: ${xdg.reasons.join('; ')}`);
           if (judged.verdict !== 'affected') disagreements.push(`Yarn ${yarn.version}: an image holding the caches is ${judged.verdict} for ${dep}, not affected: ${judged.reasons.join('; ')}`);
         }
       }

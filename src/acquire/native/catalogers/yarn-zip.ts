@@ -11,7 +11,9 @@ import { errorFor, noteFor } from './cataloger.js';
 import { catalogPackageJson, npmPackage } from './npm.js';
 import { zipDirectory, zipEntryData } from '../zip.js';
 
-const ZIP = /(?:^|\/)\.yarn\/(?:berry\/)?cache\/[^/]+\.zip$/;
+// A project's .yarn/cache; the global cache (the mirror) at $HOME/.yarn/berry/cache, or $XDG_DATA_HOME/yarn/berry/cache
+// when the Env sets XDG_DATA_HOME, as `yarn config get cacheFolder` answers.
+const ZIP = /(?:^|\/)(?:\.yarn\/(?:berry\/)?|yarn\/berry\/)cache\/[^/]+\.zip$/;
 const ENTRY = /^node_modules\/((?:@[^/.][^/]*\/)?[^/.@][^/]*)\/package\.json$/;
 function packagesInZip(path: string, zip: Buffer, maxBytes: number, notes: string[], errors: string[]): FoundPackage[] {
   const packages: FoundPackage[] = [];

@@ -14,6 +14,7 @@ describe('which files a cataloger wants', () => {
     ['app/node_modules/.package-lock.json', 'npm-lockfile'],
     ['app/.yarn/cache/axios-npm-1.14.1-0123456789-abcdef.zip', 'yarn-zip'],
     ['root/.yarn/berry/cache/axios-npm-1.14.1-0123456789-abcdef.zip', 'yarn-zip'],
+    ['usr/local/share/yarn/berry/cache/axios-npm-1.14.1-0123456789-10c0.zip', 'yarn-zip'],
     ['usr/lib/python3/site-packages/requests-2.31.0.dist-info/METADATA', 'python'],
     ['usr/lib/python3/site-packages/six.egg-info/PKG-INFO', 'python'],
     ['var/lib/dpkg/status', 'dpkg'],
