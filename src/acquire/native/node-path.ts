@@ -8,6 +8,7 @@
 //    /usr (distribution packages) both, since which one a given image's node lives in is not read here.
 // A package folder directly inside one of them (`/opt/libs/axios/package.json`) is what `require('axios')`
 // loads when no node_modules provides it (test/oracle/node-resolve.test.ts: NODE_PATH and HOME per case).
+// Also where the Env puts bun's install cache (bunCacheFolders), which bun runs packages from as well.
 import { posix } from 'node:path';
 import type { ImageConfig } from './config.js';
 

@@ -10,8 +10,9 @@
 //   0.1.5+build.7), so such a folder tells the version's major.minor.patch and which tags it has, not the tags;
 // - a registry other than the default one adds `@@<host>` (bun 1.4 also a hash of the URL: `@@127.0.0.1__4a10…`);
 // - a patched package is a second folder with `_patch_hash=<hex>` after the cache version;
-// - a git dependency is `@G@<commit>/`, a GitHub one `@GH@…/` (from bun's source; the oracle runs offline), a tarball URL
-//   `@T@<hash>@@@1/`: these name no package, so the package.json inside names it.
+// - a git dependency is `@G@<commit>/`, a GitHub one `@GH@…/` (from bun's source; the oracle runs offline), a
+//   tarball URL `@T@<hash>@@@1/`: these name no package, so the package.json inside names it;
+// - a cache the image's Env moves (BUN_INSTALL_CACHE_DIR, BUN_INSTALL) has the same folders (bunCacheLocationIn).
 // The `<name>/<version…>` symlinks bun also writes point at these folders and are not packages of their own.
 import type { NpmLocation } from './npm.js';
 
