@@ -1,12 +1,8 @@
 // Node's global folders from an image config: NODE_PATH as path.resolve reads it against the working directory,
 // HOME as the runtime sets it (the config's Env, else /root for root), and the two install prefixes' lib/node.
 import { describe, expect, it } from 'vitest';
-<<<<<<< HEAD
 import { npmLocationIn } from '../../../src/acquire/native/catalogers/npm.js';
-import { nodeSearchFolders } from '../../../src/acquire/native/node-path.js';
-=======
 import { bunCacheFolders, nodeSearchFolders } from '../../../src/acquire/native/node-path.js';
->>>>>>> 6ed12cb (Bun's cache where the image's Env moves it: BUN_INSTALL_CACHE_DIR (relative against WorkingDir), else $BUN_INSTALL/install/cache, as 'bun pm cache' answers (node-path.ts bunCacheFolders, bun-cache.ts bunCacheLocationIn))
 
 const cfg = (config: Record<string, unknown>) => ({ config } as Parameters<typeof nodeSearchFolders>[0]);
 const PREFIXES = ['usr/local/lib/node', 'usr/lib/node'];
@@ -30,7 +26,6 @@ describe('nodeSearchFolders', () => {
   });
 });
 
-<<<<<<< HEAD
 describe('npmLocationIn', () => {
   const folders = new Set(['', 'opt/libs', 'root/.node_modules']);
   it.each<[string, string | undefined]>([
@@ -51,7 +46,9 @@ describe('npmLocationIn', () => {
     const many = new Set(Array.from({ length: 100_000 }, (_, i) => `srv/np${i}`));
     expect(npmLocationIn('srv/np99999/axios/package.json', many)?.folder).toBe('axios');
     expect(npmLocationIn('srv/np100000/axios/package.json', many)).toBeUndefined();
-=======
+  });
+});
+
 // As `bun pm cache` answers under each Env (bun 1.4; test/oracle/bun-install-cache.test.ts asks it each run).
 describe('bunCacheFolders', () => {
   it.each([
@@ -62,6 +59,5 @@ describe('bunCacheFolders', () => {
     [['HOME=/home/app', 'XDG_CACHE_HOME=/xdg'], '/srv', []],
   ])('%j in %s', (env, workdir, want) => {
     expect(bunCacheFolders(cfg({ Env: env, ...(workdir ? { WorkingDir: workdir } : {}) }))).toEqual(want);
->>>>>>> 6ed12cb (Bun's cache where the image's Env moves it: BUN_INSTALL_CACHE_DIR (relative against WorkingDir), else $BUN_INSTALL/install/cache, as 'bun pm cache' answers (node-path.ts bunCacheFolders, bun-cache.ts bunCacheLocationIn))
   });
 });
