@@ -7,6 +7,8 @@ import type { InventoryContext, InventoryGap } from './inventory/source.js';
 import { markForPinning, resolutionMs, resolveDigests, wantsPinning } from './inventory/registry.js';
 import { acquireTarget } from './acquire/index.js';
 import { buildChain, type ChainOptions } from './acquire/chain.js';
+import { prefetchFiles } from './acquire/decode-pool.js';
+import { inventorySbomFiles } from './inventory/sbom-files.js';
 import { iocCacheDir, iocLoadMessage, loadIocs } from './iocs/index.js';
 import { buildIocIndex } from './match/index.js';
 import { judgeImage } from './match/verdict.js';
@@ -82,6 +84,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const iocErrors: string[] = [];
   // The compiled IOC cache sits beside the SBOM cache and is off with it (--no-cache).
   const iocCache = iocCacheDir({ cache: opts.cache, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) });
+  // The files of `sbom:` arguments start decoding on the worker threads first, so they are read while the feed loads here.
+  await prefetchSbomFiles(opts.sources, opts.shard);
   const iocs = opts.iocs ?? (await loadIocs(opts.iocPaths, (e) => iocErrors.push(iocLoadMessage(e)), iocCache ? { cacheDir: iocCache } : {}));
   const index = buildIocIndex(iocs, opts.windows);
   // Read before the work, so a typo in an ignore file is said at once, not after an hour of scanning.
@@ -183,6 +187,17 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     // Temporary archives a daemon source saved: removed once no image reads them.
     await Promise.all(deferred.map((fn) => fn().catch(() => undefined)));
   }
+}
+
+/** Hands the files `sbom:` arguments name (those of this shard) to the decode workers ahead; the inventory lists them again. */
+async function prefetchSbomFiles(sources: readonly string[], shard: Shard | undefined): Promise<void> {
+  const files: string[] = [];
+  for (const arg of sources) {
+    if (!arg.startsWith('sbom:')) continue;
+    const listed = await inventorySbomFiles(arg.slice('sbom:'.length)).catch(() => undefined);
+    for (const t of listed?.targets ?? []) if (t.kind === 'sbom-file' && (!shard || inShard(targetKey(t), shard))) files.push(t.path);
+  }
+  if (files.length > 0) await prefetchFiles(files);
 }
 
 /** One request's bound under --image-timeout: half of it, at most the default 30 s, named when it passes. */

@@ -81,11 +81,32 @@ function workerCount(env: NodeJS.ProcessEnv): { size: number; asked: boolean } {
  */
 export const WORKER_MIN_BYTES = 8 * 1024 ** 2;
 
+/**
+ * Files named ahead, which the workers take one by one from a shared counter, with no round trip through this thread
+ * (busy loading the IOC feed meanwhile): state[0] is the next index to claim, state[1] how many this thread has asked
+ * for. A worker waits while PREFETCH_AHEAD files are decoded and not yet asked for, so a fleet is not all held at once.
+ */
+interface Batch {
+  files: readonly string[];
+  shared: SharedArrayBuffer;
+  state: Int32Array;
+  answers: Map<string, Promise<DecodeOutcome>>;
+  resolvers: ((o: DecodeOutcome) => void)[];
+  open: number;
+}
+export const PREFETCH_AHEAD = 48;
+
+/** What a worker posts: a plain task's outcome, a batch file it claims, or a batch file's outcome. */
+type WorkerMessage = DecodeOutcome | { claim: number } | { at: number; outcome: DecodeOutcome };
+
 class Pool {
   private readonly idle: Worker[] = [];
   private readonly busy = new Map<Worker, Task>();
+  private readonly claims = new Map<Worker, number>();
+  private readonly all = new Set<Worker>();
   private readonly queue: Task[] = [];
   private started = 0;
+  batch: Batch | undefined;
 
   constructor(
     private readonly script: string,
@@ -99,6 +120,43 @@ class Pool {
     });
   }
 
+  /** Starts every worker on the files, in order; each file's outcome is taken once with take(). */
+  prefetch(files: readonly string[]): void {
+    const shared = new SharedArrayBuffer(8);
+    const answers = new Map<string, Promise<DecodeOutcome>>();
+    const resolvers: ((o: DecodeOutcome) => void)[] = [];
+    files.forEach((f, i) => answers.set(f, new Promise((resolve) => (resolvers[i] = resolve))));
+    this.batch = { files, shared, state: new Int32Array(shared), answers, resolvers, open: files.length };
+    while (this.started < this.size) this.idle.push(this.spawn());
+    for (const w of this.all) this.join(w);
+  }
+
+  /** The outcome of a prefetched file, once; undefined for a file not prefetched (or taken already). */
+  take(file: string): Promise<DecodeOutcome> | undefined {
+    const answer = this.batch?.answers.get(file);
+    if (!answer || !this.batch) return undefined;
+    this.batch.answers.delete(file);
+    Atomics.add(this.batch.state, 1, 1);
+    Atomics.notify(this.batch.state, 1);
+    return answer;
+  }
+
+  private join(worker: Worker): void {
+    if (!this.batch || this.batch.open === 0) return;
+    worker.ref();
+    worker.postMessage({ batch: this.batch.files, shared: this.batch.shared, ahead: PREFETCH_AHEAD });
+  }
+
+  private answer(at: number, o: DecodeOutcome): void {
+    const b = this.batch;
+    const resolve = b?.resolvers[at];
+    if (!b || !resolve) return;
+    delete b.resolvers[at];
+    resolve(o);
+    // The batch done, an idle worker no longer keeps the process alive.
+    if (--b.open === 0) for (const w of this.idle) w.unref();
+  }
+
   private pump(): void {
     while (this.queue.length > 0) {
       const worker = this.idle.pop() ?? (this.started < this.size ? this.spawn() : undefined);
@@ -110,19 +168,28 @@ class Pool {
     }
   }
 
+  private onMessage(worker: Worker, m: WorkerMessage): void {
+    if ('claim' in m) return void this.claims.set(worker, m.claim);
+    if ('at' in m) {
+      this.claims.delete(worker);
+      return this.answer(m.at, m.outcome);
+    }
+    const task = this.busy.get(worker);
+    this.busy.delete(worker);
+    // An idle worker never keeps the process alive (nor one waiting for batch files to be asked for, once all are answered).
+    if (!this.batch || this.batch.open === 0) worker.unref();
+    this.idle.push(worker);
+    task?.resolve(m);
+    this.pump();
+  }
+
   private spawn(): Worker {
     this.started++;
     const worker = new Worker(this.script);
-    worker.on('message', (o: DecodeOutcome) => {
-      const task = this.busy.get(worker);
-      this.busy.delete(worker);
-      // An idle worker never keeps the process alive.
-      worker.unref();
-      this.idle.push(worker);
-      task?.resolve(o);
-      this.pump();
-    });
+    this.all.add(worker);
+    worker.on('message', (m: WorkerMessage) => this.onMessage(worker, m));
     const lost = (why: string) => {
+      if (!this.all.delete(worker)) return;
       const task = this.busy.get(worker);
       this.busy.delete(worker);
       const at = this.idle.indexOf(worker);
@@ -130,12 +197,18 @@ class Pool {
       this.started--;
       // The file it held is answered as a crash, as the same error in this thread would have been; a new worker takes the rest.
       task?.resolve({ ok: false, kind: 'crash', message: `decode worker ${why} while reading ${task.file}` });
+      const claimed = this.claims.get(worker);
+      this.claims.delete(worker);
+      if (claimed !== undefined) this.answer(claimed, { ok: false, kind: 'crash', message: `decode worker ${why} while reading ${this.batch!.files[claimed]}` });
+      if (this.batch && this.batch.open > 0) {
+        const next = this.spawn();
+        this.idle.push(next);
+        this.join(next);
+      }
       this.pump();
     };
     worker.on('error', (err) => lost(`failed (${err.message})`));
-    worker.on('exit', (code) => {
-      if (this.busy.has(worker) || this.idle.includes(worker)) lost(`exited with code ${code}`);
-    });
+    worker.on('exit', (code) => lost(`exited with code ${code}`));
     return worker;
   }
 }
@@ -168,8 +241,28 @@ async function startPoolWhenWorthIt(file: string): Promise<void> {
   waiting = undefined;
 }
 
+/**
+ * Starts reading and decoding these files on the workers now, when there are workers and the files are worth their
+ * start (WORKER_MIN_BYTES together): the scan loads its IOC feed on this thread meanwhile, so the other cores decode
+ * while it does. Files too few or too small are left to decodeFileAnywhere, which decides as before.
+ */
+export async function prefetchFiles(files: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (pool === undefined) choosePool(env);
+  if (waiting) {
+    const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size, () => 0)));
+    const bytes = sizes.reduce((a, b) => a + b, 0);
+    if (!waiting || seenBytes + bytes < WORKER_MIN_BYTES) return;
+    pool = new Pool(waiting.script, waiting.size);
+    logDebug(`SBOM files to read: ${(bytes / 1024 ** 2).toFixed(0)} MiB, read and decoded on up to ${waiting.size} worker threads from the start`);
+    waiting = undefined;
+  }
+  if (pool && !pool.batch) pool.prefetch([...new Set(files)]);
+}
+
 /** Reads and decodes a file on a worker thread when workers are available and worth their start, else in this thread. */
 export async function decodeFileAnywhere(file: string, env: NodeJS.ProcessEnv = process.env): Promise<DecodeOutcome> {
+  const started = pool?.take(file);
+  if (started) return started;
   if (pool === undefined) choosePool(env);
   await startPoolWhenWorthIt(file);
   return pool ? pool.run(file) : decodeFile(file);

@@ -1,7 +1,7 @@
 // SBOM files decoded on worker threads give the report the main thread gives: every SBOM fixture the project has
 // (well-formed, malformed, truncated, hostile, attestations) scanned with the workers and without, reports equal.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { realWorldDir } from '../compat/real-world.js';
@@ -28,6 +28,19 @@ describe('SBOM decoding on worker threads', () => {
     expect(report).toEqual(stable(main.stdout));
   });
 
+  // More files than PREFETCH_AHEAD (48): the workers stop claiming files until this thread asks for the ones decoded.
+  it('a fleet of more files than the workers decode ahead gives the same report with 2 workers as on the main thread', async () => {
+    const many = mkdtempSync(path.join(os.tmpdir(), 'sbom-hunt-many-'));
+    const names = readdirSync('fixtures/fleet').filter((f) => f.endsWith('.json'));
+    for (let i = 0; i < 120; i++) writeFileSync(path.join(many, `${String(i).padStart(3, '0')}-${names[i % names.length]}`), readFileSync(path.join('fixtures/fleet', names[i % names.length]!)));
+    const run = (workers: string) => runCli(['scan', `sbom:${many}`, '--ioc', 'iocs/', '--no-cache', '-f', 'json'], { env: { SBOM_HUNT_DECODE_WORKERS: workers } });
+    const [main, pooled] = await Promise.all([run('0'), run('2')]).finally(() => rmSync(many, { recursive: true, force: true }));
+    expect(pooled.code).toBe(main.code);
+    const report = stable(pooled.stdout) as { images: unknown[] };
+    expect(report.images).toHaveLength(120);
+    expect(report).toEqual(stable(main.stdout));
+  });
+
   // Unasked, workers wait for work worth their start (WORKER_MIN_BYTES, 8 MiB): a few small files stay on this thread.
   it('without SBOM_HUNT_DECODE_WORKERS, small files are decoded on the main thread and workers start once 8 MiB are to be read', async () => {
     const scan = (dir: string, workers?: string) =>
@@ -42,7 +55,8 @@ describe('SBOM decoding on worker threads', () => {
     writeFileSync(path.join(big, 'big.cdx.json'), JSON.stringify(bom, null, 2));
     writeFileSync(path.join(big, 'small.cdx.json'), readFileSync('fixtures/fleet/admin-console.cdx.json'));
     const [pooled, main] = await Promise.all([scan(big), scan(big, '0')]).finally(() => rmSync(big, { recursive: true, force: true }));
-    expect(pooled.stderr).toMatch(/SBOM files past 8 MiB: the rest read and decoded on up to \d+ worker threads/);
+    // The files of an `sbom:` argument are sized before the feed loads: past 8 MiB together, workers take them all from the start.
+    expect(pooled.stderr).toMatch(/SBOM files to read: \d+ MiB, read and decoded on up to \d+ worker threads from the start/);
     expect(pooled.code).toBe(main.code);
     expect(stable(pooled.stdout)).toEqual(stable(main.stdout));
   });
