@@ -37,7 +37,7 @@ const Component: z.ZodType<Component> = z.lazy(() =>
   }),
 );
 
-const CycloneDxDocument = z.looseObject({
+export const CycloneDxDocument = z.looseObject({
   bomFormat: z.literal('CycloneDX'),
   specVersion: z.string(),
   metadata: z

@@ -1,6 +1,7 @@
 // The contract every SBOM decoder meets: identify cheaply, then decode; plus the zod gate they share.
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
+import { conforms } from './conforms.js';
 import type { Package } from '../model/package.js';
 import type { AcquiredPlatform, DescribedImage, FileRecord, ImageFacts } from '../model/target.js';
 
@@ -39,6 +40,8 @@ export interface SbomDecoder {
 
 /** Validates outside input; the first issue becomes an InputError naming the file and the field. */
 export function parseWith<S extends z.ZodType>(schema: S, doc: unknown, file: string, what: string): z.output<S> {
+  // A document that already has the schema's shape is its own output (conforms.ts): zod only when it may not.
+  if (conforms(schema, doc)) return doc as z.output<S>;
   const result = schema.safeParse(doc);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

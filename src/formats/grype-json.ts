@@ -8,7 +8,7 @@ import { imageSubject, SyftArtifact, syftLocationPaths, syftTypeEcosystem } from
 const GrypeArtifact = SyftArtifact;
 type GrypeArtifact = z.infer<typeof GrypeArtifact>;
 
-const GrypeDocument = z.looseObject({
+export const GrypeDocument = z.looseObject({
   matches: z.array(z.looseObject({ vulnerability: z.looseObject({ id: z.string() }), artifact: GrypeArtifact })),
   source: z.looseObject({ target: z.unknown().optional() }).optional(),
   descriptor: z.looseObject({ timestamp: z.string().optional() }).optional(),

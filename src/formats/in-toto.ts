@@ -8,14 +8,14 @@ import { asDigest, describedImage, asTimestamp, isRecord, parseWith, type Decode
 const IN_TOTO_PAYLOAD = 'application/vnd.in-toto+json';
 const STATEMENT_VERSIONS = /^https:\/\/in-toto\.io\/Statement\/v(0\.1|1)$/;
 
-const Envelope = z.looseObject({
+export const Envelope = z.looseObject({
   payloadType: z.string(),
   payload: z.string(),
   signatures: z.array(z.looseObject({ sig: z.string().optional(), keyid: z.string().optional() })).nullish(),
 });
 type Envelope = z.infer<typeof Envelope>;
 
-const Statement = z.looseObject({
+export const Statement = z.looseObject({
   _type: z.string(),
   predicateType: z.string().optional(),
   subject: z

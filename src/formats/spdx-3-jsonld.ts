@@ -17,7 +17,7 @@ const Element = z.looseObject({
 });
 type Element = z.infer<typeof Element>;
 
-const Spdx3Document = z.looseObject({ '@graph': z.array(Element) });
+export const Spdx3Document = z.looseObject({ '@graph': z.array(Element) });
 
 function identify(doc: unknown): Identified | undefined {
   if (!isRecord(doc) || doc['@context'] === undefined || typeof doc.spdxVersion === 'string') return undefined;

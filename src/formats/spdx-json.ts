@@ -25,7 +25,7 @@ const SpdxPackage = z.looseObject({
 });
 type SpdxPackage = z.infer<typeof SpdxPackage>;
 
-const SpdxDocument = z.looseObject({
+export const SpdxDocument = z.looseObject({
   spdxVersion: z.string(),
   name: z.string().optional(),
   // Tern writes creators as a string; only `created` is read here.

@@ -41,7 +41,7 @@ const SyftFile = z.looseObject({
   digests: z.array(z.looseObject({ algorithm: z.string().optional(), value: z.string().optional() })).nullish(),
 });
 
-const SyftDocument = z.looseObject({
+export const SyftDocument = z.looseObject({
   artifacts: z.array(SyftArtifact),
   files: z.array(SyftFile).nullish(),
   schema: z.looseObject({ version: z.string().optional() }).optional(),
