@@ -25,7 +25,9 @@ export type DecodeOutcome =
 export async function decodeFile(file: string): Promise<DecodeOutcome> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // One flat string from the whole buffer: readFile(file, 'utf8') decodes chunk by chunk into a string of pieces,
+    // which the first regular expression over it copies again.
+    text = (await readFile(file)).toString('utf8');
   } catch (err) {
     return { ok: false, kind: 'read', code: (err as NodeJS.ErrnoException).code ?? String(err) };
   }

@@ -7,14 +7,24 @@ import { InputError } from '../errors.js';
  */
 export const MAX_JSON_DEPTH = 512;
 
-/** Throws InputError when a parsed value nests deeper than MAX_JSON_DEPTH; walks without recursion. */
+/** Throws InputError when a parsed value nests deeper than MAX_JSON_DEPTH; walks without recursion (or a pair per value). */
 export function checkJsonDepth(value: unknown, file: string): void {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const v = values.pop();
+    const depth = depths.pop()!;
     if (v === null || typeof v !== 'object') continue;
     if (depth > MAX_JSON_DEPTH) throw new InputError(file, `JSON nested more than ${MAX_JSON_DEPTH} levels deep: not an SBOM any tool writes, not read`);
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    if (Array.isArray(v)) {
+      for (const child of v as unknown[]) if (child !== null && typeof child === 'object') (values.push(child), depths.push(depth + 1));
+      continue;
+    }
+    // for...in over a parsed value is its own keys, as Object.values, without the array Object.values builds.
+    for (const key in v) {
+      const child = (v as Record<string, unknown>)[key];
+      if (child !== null && typeof child === 'object') (values.push(child), depths.push(depth + 1));
+    }
   }
 }
 

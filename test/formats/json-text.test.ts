@@ -1,7 +1,7 @@
 // JSON text -> values: single documents, streams of envelopes, and where a fault is.
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { parseJsonValues } from '../../src/formats/json-text.js';
+import { checkJsonDepth, MAX_JSON_DEPTH, parseJsonValues } from '../../src/formats/json-text.js';
 
 function faultOf(text: string): InputError {
   try {
@@ -38,5 +38,22 @@ describe('parseJsonValues', () => {
     expect(err.file).toBe('f.json');
     expect(err.detail).toMatch(message);
     expect(err.line).toBe(line);
+  });
+});
+
+describe('checkJsonDepth', () => {
+  const nest = (depth: number, wrap: (v: unknown) => unknown): unknown => {
+    let v: unknown = 1;
+    for (let d = 0; d < depth; d++) v = wrap(v);
+    return v;
+  };
+  it.each([
+    ['arrays', (v: unknown) => [v]],
+    ['objects', (v: unknown) => ({ k: v })],
+    ['objects beside other keys', (v: unknown) => ({ a: 'x', b: null, k: v, z: 2 })],
+    ['arrays and objects in turn', (v: unknown) => (Array.isArray(v) ? { k: v } : [0, v])],
+  ])('%s: 512 levels are read, one more is refused', (_, wrap) => {
+    expect(() => checkJsonDepth(nest(MAX_JSON_DEPTH, wrap), 'f.json')).not.toThrow();
+    expect(() => checkJsonDepth(nest(MAX_JSON_DEPTH + 1, wrap), 'f.json')).toThrow(/nested more than 512 levels deep/);
   });
 });
