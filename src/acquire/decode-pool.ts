@@ -86,12 +86,15 @@ export const WORKER_MIN_BYTES = 8 * 1024 ** 2;
 /**
  * Files named ahead, which the workers take one by one from a shared counter, with no round trip through this thread
  * (busy loading the IOC feed meanwhile): state[0] is the next index to claim, state[1] how many this thread has asked
- * for. A worker waits while PREFETCH_AHEAD files are decoded and not yet asked for, so a fleet is not all held at once.
+ * for, claimed[i] whether file i is taken (by a worker, or by this thread when it asks for a file no worker has reached:
+ * it would only wait otherwise).  * for. A worker waits while PREFETCH_AHEAD files are decoded and not yet asked for, so a fleet is not all held at once.
  */
 interface Batch {
   files: readonly string[];
   shared: SharedArrayBuffer;
   state: Int32Array;
+  claimed: Int32Array;
+  index: Map<string, number>;
   answers: Map<string, Promise<DecodeOutcome>>;
   resolvers: ((o: DecodeOutcome) => void)[];
   open: number;
@@ -124,22 +127,30 @@ class Pool {
 
   /** Starts every worker on the files, in order; each file's outcome is taken once with take(). */
   prefetch(files: readonly string[]): void {
-    const shared = new SharedArrayBuffer(8);
+    const shared = new SharedArrayBuffer(8 + 4 * files.length);
     const answers = new Map<string, Promise<DecodeOutcome>>();
+    const index = new Map<string, number>();
     const resolvers: ((o: DecodeOutcome) => void)[] = [];
-    files.forEach((f, i) => answers.set(f, new Promise((resolve) => (resolvers[i] = resolve))));
-    this.batch = { files, shared, state: new Int32Array(shared), answers, resolvers, open: files.length };
+    files.forEach((f, i) => {
+      index.set(f, i);
+      answers.set(f, new Promise((resolve) => (resolvers[i] = resolve)));
+    });
+    const state = new Int32Array(shared, 0, 2);
+    this.batch = { files, shared, state, claimed: new Int32Array(shared, 8, files.length), index, answers, resolvers, open: files.length };
     while (this.started < this.size) this.idle.push(this.spawn());
     for (const w of this.all) this.join(w);
   }
 
   /** The outcome of a prefetched file, once; undefined for a file not prefetched (or taken already). */
   take(file: string): Promise<DecodeOutcome> | undefined {
-    const answer = this.batch?.answers.get(file);
-    if (!answer || !this.batch) return undefined;
-    this.batch.answers.delete(file);
-    Atomics.add(this.batch.state, 1, 1);
-    Atomics.notify(this.batch.state, 1);
+    const b = this.batch;
+    const answer = b?.answers.get(file);
+    if (!answer || !b) return undefined;
+    b.answers.delete(file);
+    Atomics.add(b.state, 1, 1);
+    Atomics.notify(b.state, 1);
+    const at = b.index.get(file)!;
+    if (Atomics.compareExchange(b.claimed, at, 0, 1) === 0) void decodeFile(file).then((o) => this.answer(at, o));
     return answer;
   }
 

@@ -14,7 +14,7 @@ const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, at: number, 
 type Message = { file: string } | { batch: string[]; shared: SharedArrayBuffer; ahead: number };
 
 /** Claims the batch's next file while fewer than `ahead` are decoded and not yet asked for, until none is left. */
-async function drain(files: string[], state: Int32Array, ahead: number): Promise<void> {
+async function drain(files: string[], state: Int32Array, claimed: Int32Array, ahead: number): Promise<void> {
   for (;;) {
     const asked = Atomics.load(state, 1);
     if (Atomics.load(state, 0) - asked >= ahead) {
@@ -23,12 +23,14 @@ async function drain(files: string[], state: Int32Array, ahead: number): Promise
     }
     const at = Atomics.add(state, 0, 1);
     if (at >= files.length) return;
+    // The main thread asked for this one before any worker reached it, and reads it itself.
+    if (Atomics.compareExchange(claimed, at, 0, 1) !== 0) continue;
     parentPort!.postMessage({ claim: at });
     parentPort!.postMessage({ at, outcome: await decodeFile(files[at]!) });
   }
 }
 
 parentPort?.on('message', (m: Message) => {
-  if ('batch' in m) void drain(m.batch, new Int32Array(m.shared), m.ahead);
+  if ('batch' in m) void drain(m.batch, new Int32Array(m.shared, 0, 2), new Int32Array(m.shared, 8, m.batch.length), m.ahead);
   else void decodeFile(m.file).then((outcome) => parentPort!.postMessage(outcome));
 });
