@@ -2,14 +2,20 @@
 import { posix } from 'node:path';
 import type { FileRecord } from '../model/target.js';
 
+const SLASH = 47;
+
 /**
  * trivy writes root-relative paths (`node_modules/x/package.json`) where syft writes absolute ones;
  * both mean the same file in the image, so both become absolute.
  */
 export function toImagePath(raw: string | undefined | null): string | undefined {
-  const p = raw?.trim().replaceAll('\\', '/');
+  const p = raw?.trim();
   if (!p) return undefined;
-  return posix.normalize(p.startsWith('/') ? p : `/${p}`);
+  // Already clean (absolute, no empty, `.` or `..` segment, no backslash), as nearly every path syft writes: normalize
+  // would hand back the same string, and a fleet has hundreds of thousands of them.
+  if (p.charCodeAt(0) === SLASH && !p.includes('//') && !p.includes('/.') && !p.includes('\\')) return p;
+  const q = p.replaceAll('\\', '/');
+  return posix.normalize(q.startsWith('/') ? q : `/${q}`);
 }
 
 export function imagePaths(raws: Iterable<string | undefined | null>): string[] {
