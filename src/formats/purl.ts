@@ -89,6 +89,8 @@ function disagreement(id: PurlIdentity, f: PackageFields): Package['declared'] |
   if (id.ecosystem === 'oci') return undefined;
   const name = f.name?.trim() ?? '';
   const version = f.version?.trim() ?? '';
+  // The fields say what the purl says, as a syft SBOM nearly always does: the rules below would agree.
+  if (name === id.name && version === (id.version ?? '')) return undefined;
   const eco = id.ecosystem;
   const bare = id.name.slice(Math.max(id.name.lastIndexOf('/'), id.name.lastIndexOf(':')) + 1);
   const nameAgrees = name === '' || [id.name, bare].some((n) => normalizePackageName(eco, n) === normalizePackageName(eco, name));

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Package } from '../model/package.js';
 import { asDigest, asTimestamp, describedImage, hashName, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
-import { imagePaths, sbomFileRecord } from './locations.js';
+import { imagePaths, sbomFileRecord, toImagePath } from './locations.js';
 import { parsePurl, toPackage } from './purl.js';
 
 export const SPDX_SUPPORTED = ['2.2', '2.3'];
@@ -159,6 +159,11 @@ function packagePaths(p: SpdxPackage, filesOf: Map<string, string[]>): string[] 
 export function sourceInfoPaths(sourceInfo: string | undefined): string[] {
   const list = /^acquired package info from [^:]*:\s*(.+)$/.exec(sourceInfo ?? '')?.[1];
   if (!list) return [];
+  // One manifest, as syft names for nearly every package: no list to split.
+  if (!list.includes(',')) {
+    const only = list.startsWith('/') ? toImagePath(list) : undefined;
+    return only === undefined ? [] : [only];
+  }
   return imagePaths(list.split(/,\s+(?=\/)/).filter((s) => s.startsWith('/')));
 }
 
