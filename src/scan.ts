@@ -7,7 +7,7 @@ import type { InventoryContext, InventoryGap } from './inventory/source.js';
 import { markForPinning, resolutionMs, resolveDigests, wantsPinning } from './inventory/registry.js';
 import { acquireTarget } from './acquire/index.js';
 import { buildChain, type ChainOptions } from './acquire/chain.js';
-import { prefetchFiles } from './acquire/decode-pool.js';
+import { endPrefetch, prefetchFiles } from './acquire/decode-pool.js';
 import { inventorySbomFiles } from './inventory/sbom-files.js';
 import { iocCacheDir, iocLoadMessage, loadIocs } from './iocs/index.js';
 import { buildIocIndex } from './match/index.js';
@@ -80,12 +80,21 @@ export interface ScanOutcome {
 }
 
 export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
+  // The files of `sbom:` arguments start decoding on the worker threads first, so they are read while the feed loads here.
+  await prefetchSbomFiles(opts.sources, opts.shard);
+  try {
+    return await scan(opts);
+  } finally {
+    // Whatever was prefetched and not asked for (an early error, Ctrl-C) is dropped, never served to a later scan.
+    endPrefetch();
+  }
+}
+
+async function scan(opts: ScanOptions): Promise<ScanOutcome> {
   // A bad IOC file or feed record is skipped and named, the rest is hunted, and the run ends 2.
   const iocErrors: string[] = [];
   // The compiled IOC cache sits beside the SBOM cache and is off with it (--no-cache).
   const iocCache = iocCacheDir({ cache: opts.cache, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) });
-  // The files of `sbom:` arguments start decoding on the worker threads first, so they are read while the feed loads here.
-  await prefetchSbomFiles(opts.sources, opts.shard);
   const iocs = opts.iocs ?? (await loadIocs(opts.iocPaths, (e) => iocErrors.push(iocLoadMessage(e)), iocCache ? { cacheDir: iocCache } : {}));
   const index = buildIocIndex(iocs, opts.windows);
   // Read before the work, so a typo in an ignore file is said at once, not after an hour of scanning.

@@ -141,6 +141,22 @@ class Pool {
     for (const w of this.all) this.join(w);
   }
 
+  /**
+   * The scan is over: what was prefetched and not asked for is dropped, so no later scan in this process is handed
+   * a file as it was before it may have changed; files no worker has reached are skipped, and waiting workers go on.
+   */
+  endBatch(): void {
+    const b = this.batch;
+    if (!b) return;
+    for (const file of b.answers.keys()) {
+      const at = b.index.get(file)!;
+      if (Atomics.compareExchange(b.claimed, at, 0, 1) === 0) this.answer(at, { ok: false, kind: 'crash', message: `not read: the scan ended before ${file} was asked for` });
+    }
+    b.answers.clear();
+    Atomics.store(b.state, 1, 0x3fffffff);
+    Atomics.notify(b.state, 1);
+  }
+
   /** The outcome of a prefetched file, once; undefined for a file not prefetched (or taken already). */
   take(file: string): Promise<DecodeOutcome> | undefined {
     const b = this.batch;
@@ -270,6 +286,11 @@ export async function prefetchFiles(files: readonly string[], env: NodeJS.Proces
     waiting = undefined;
   }
   if (pool && !pool.batch) pool.prefetch([...new Set(files)]);
+}
+
+/** After a scan: prefetched files it did not ask for are dropped (Pool.endBatch). A later scan reads files afresh. */
+export function endPrefetch(): void {
+  pool?.endBatch();
 }
 
 /** Reads and decodes a file on a worker thread when workers are available and worth their start, else in this thread. */
