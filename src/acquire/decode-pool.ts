@@ -104,6 +104,8 @@ export const PREFETCH_AHEAD = 48;
 /** What a worker posts: a plain task's outcome, a batch file it claims, or a batch file's outcome. */
 type WorkerMessage = DecodeOutcome | { claim: number } | { at: number; outcome: DecodeOutcome };
 
+const MAX_LOST_IN_A_ROW = 3;
+
 class Pool {
   private readonly idle: Worker[] = [];
   private readonly busy = new Map<Worker, Task>();
@@ -111,6 +113,8 @@ class Pool {
   private readonly all = new Set<Worker>();
   private readonly queue: Task[] = [];
   private started = 0;
+  /** Workers lost since a file was last answered: past MAX_LOST_IN_A_ROW none is started again for the batch. */
+  private lostInARow = 0;
   batch: Batch | undefined;
 
   constructor(
@@ -180,6 +184,7 @@ class Pool {
     const b = this.batch;
     const resolve = b?.resolvers[at];
     if (!b || !resolve) return;
+    this.lostInARow = 0;
     delete b.resolvers[at];
     resolve(o);
     // The batch done, an idle worker no longer keeps the process alive.
@@ -229,7 +234,9 @@ class Pool {
       const claimed = this.claims.get(worker);
       this.claims.delete(worker);
       if (claimed !== undefined) this.answer(claimed, { ok: false, kind: 'crash', message: `decode worker ${why} while reading ${this.batch!.files[claimed]}` });
-      if (this.batch && this.batch.open > 0) {
+      // A worker that dies before it answers anything (its script cannot load, memory is short) is not restarted
+      // forever: past a few in a row the main thread reads what is left of the batch, as when no worker reached it.
+      if (this.batch && this.batch.open > 0 && ++this.lostInARow <= MAX_LOST_IN_A_ROW) {
         const next = this.spawn();
         this.idle.push(next);
         this.join(next);
