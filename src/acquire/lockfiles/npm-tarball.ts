@@ -2,7 +2,7 @@
 // lockfiles that lock a tarball in the tree by its hash and not its version (bun.lock's `name@./vendor/x.tgz`).
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { BLOCK, isZeroBlock, readHeader } from '../native/tar-header.js';
+import { TarParser } from '../native/tar.js';
 import { isRecord } from './lockfile.js';
 
 /** More than a package tarball holds before its package.json is read is not looked through. */
@@ -16,7 +16,9 @@ export function hasIntegrity(bytes: Buffer, integrity: string): boolean {
 
 /**
  * Name and version of the tarball's top-level package.json (`package/package.json`, or whatever one folder npm
- * packed into), or a reason it has none: not gzip, not tar, larger unpacked than MAX_UNPACKED, no such file.
+ * packed into), or a reason it has none: not gzip, not tar, larger unpacked than MAX_UNPACKED, no such file. The
+ * tar is read by the layer reader (Go's archive/tar rules: PAX and GNU long names, sparse files), as npm's own tar
+ * reads it, not by a second parser of its own.
  */
 export function tarballManifest(bytes: Buffer): { name?: string; version?: string } | string {
   let tar: Buffer;
@@ -25,33 +27,26 @@ export function tarballManifest(bytes: Buffer): { name?: string; version?: strin
   } catch (e) {
     return `not a gzip file within ${MAX_UNPACKED} bytes unpacked (${(e as Error).message})`;
   }
-  let pax: string | undefined;
-  for (let off = 0; off + BLOCK <= tar.length; ) {
-    const block = tar.subarray(off, off + BLOCK);
-    if (isZeroBlock(block)) break;
-    let header;
-    try {
-      header = readHeader(block);
-    } catch (e) {
-      return (e as Error).message;
-    }
-    const body = tar.subarray(off + BLOCK, off + BLOCK + header.size);
-    off += BLOCK + Math.ceil(header.size / BLOCK) * BLOCK;
-    // A PAX header may carry the next entry's long name.
-    if (header.typeflag === 'x') {
-      pax = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString('utf8'))?.[1];
-      continue;
-    }
-    const name = pax ?? header.name;
-    pax = undefined;
-    if ((header.typeflag !== '0' && header.typeflag !== '\0') || !/^[^/]+\/package\.json$/.test(name)) continue;
-    try {
-      const json: unknown = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, ''));
-      if (!isRecord(json)) return `${name} is not a JSON object`;
-      return { ...(typeof json.name === 'string' ? { name: json.name } : {}), ...(typeof json.version === 'string' ? { version: json.version } : {}) };
-    } catch (e) {
-      return `${name} is not JSON (${(e as Error).message})`;
-    }
+  // npm and bun strip the top folder of every member and extract in order: the last package.json is the one on disk.
+  let found: { name: string; body: Buffer } | undefined;
+  const parser = new TarParser({
+    onEntry: (entry) => entry.type === 'file' && /^[^/]+\/package\.json$/.test(entry.name),
+    onBody: (entry, body) => {
+      found = { name: entry.name, body };
+    },
+  });
+  try {
+    parser.write(tar);
+    parser.end();
+  } catch (e) {
+    return `not a tar file a package manager can unpack (${(e as Error).message})`;
   }
-  return 'no package.json in its top folder';
+  if (found === undefined) return 'no package.json in its top folder';
+  try {
+    const json: unknown = JSON.parse(found.body.toString('utf8').replace(/^\uFEFF/, ''));
+    if (!isRecord(json)) return `${found.name} is not a JSON object`;
+    return { ...(typeof json.name === 'string' ? { name: json.name } : {}), ...(typeof json.version === 'string' ? { version: json.version } : {}) };
+  } catch (e) {
+    return `${found.name} is not JSON (${(e as Error).message})`;
+  }
 }
