@@ -2,7 +2,7 @@
 import type { IncidentHit, Report, ReportIncident } from '../../model/report.js';
 import { createdLabel, evidenceLabel, headline, imageWhy, refLabel, shortDigest, windowLabel, findingLabel } from '../describe.js';
 import type { ImageResult } from '../../model/finding.js';
-import { imageOf, workloadLabel } from './lookup.js';
+import { imageOf, unknownParts, workloadLabel } from './lookup.js';
 import type { Presenter } from './presenter.js';
 
 /** Text safe inside a table cell or a line: a `|` would end the cell, `<` could open HTML, a newline the row. */
@@ -71,13 +71,12 @@ function incidentSection(report: Report, inc: ReportIncident): string[] {
     parts.push(`### Acknowledged (${inc.acknowledged.length})`, table(['Image', 'Digest', 'Was', 'Why', 'Acknowledged by', 'Source'], rows));
   }
   if (inc.affected.length + inc.suspect.length + inc.acknowledged.length === 0) parts.push(inc.unknown.length > 0 ? 'No affected or suspect images among those checked.' : 'No affected or suspect images.');
-  const unread = inc.unknown.filter((hit) => imageOf(report, hit)?.verdict === 'unknown');
-  const partial = inc.unknown.filter((hit) => !unread.includes(hit));
+  const { partial, unread } = unknownParts(report, inc);
   if (partial.length > 0) {
     const rows = partial.map((hit) => [escapeMarkdown(refLabel(hit)), digestCell(hit.digest), escapeMarkdown(hit.why), escapeMarkdown(evidenceLabel(imageOf(report, hit)?.source))]);
     parts.push(`### Not checked for this incident (${partial.length})`, table(['Image', 'Digest', 'Why', 'Evidence'], rows));
   }
-  if (unread.length > 0) parts.push(`${unread.length} image${unread.length === 1 ? '' : 's'} could not be read at all: unknown for this incident too (see Unknown).`);
+  if (unread > 0) parts.push(`${unread} image${unread === 1 ? '' : 's'} could not be read at all: unknown for this incident too (see Unknown).`);
   return parts;
 }
 

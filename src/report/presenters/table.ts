@@ -5,7 +5,7 @@ import type { ImageResult } from '../../model/finding.js';
 import type { IncidentHit, Report, ReportIncident } from '../../model/report.js';
 import { ackLabel, createdLabel, digestOf, evidenceLabel, findingSubject, headline, imageWhy, MATCH_KIND_LABELS, refLabel, shortDigest, timeSourcesLabel, windowLabel } from '../describe.js';
 import { displayWidth, fitLine, fitText, type Seg } from './fit.js';
-import { firstFew, imageOf, workloadLabel } from './lookup.js';
+import { firstFew, imageOf, unknownParts, workloadLabel } from './lookup.js';
 import { alignColumns, paint, verdictWord, type Presenter } from './presenter.js';
 
 const INDENT = '      ';
@@ -73,13 +73,13 @@ function incidentLines(x: Ctx, inc: ReportIncident): string[] {
   for (const hit of inc.acknowledged) lines.push(...hitLines(x, hit, 'acknowledged'));
   // Images affected or suspect for another incident but blind to this one, each with why; the unread ones, counted
   // (each is under "Unknown" below with its reason): an incident with none found is not one with none checked.
-  const unread = inc.unknown.filter((hit) => imageOf(x.report, hit)?.verdict === 'unknown');
+  const { partial, unread } = unknownParts(x.report, inc);
   if (inc.affected.length + inc.suspect.length + inc.acknowledged.length === 0) lines.push(...fitText(inc.unknown.length === 0 ? 'no affected or suspect images' : 'no affected or suspect images among those checked', x.width, '  ', '    '));
-  for (const hit of inc.unknown.filter((h) => !unread.includes(h))) {
+  for (const hit of partial) {
     const img = imageOf(x.report, hit);
     lines.push(...headLine(x, 'unknown', hit, `(${evidenceLabel(img?.source)})`), ...fitText(hit.why, x.width, INDENT, HANG), ...workloadLines(x, img));
   }
-  if (unread.length > 0) lines.push(...fitText(`${unread.length} image${unread.length === 1 ? '' : 's'} could not be read at all: unknown for this incident too (listed under Unknown)`, x.width, '  ', '    '));
+  if (unread > 0) lines.push(...fitText(`${unread} image${unread === 1 ? '' : 's'} could not be read at all: unknown for this incident too (listed under Unknown)`, x.width, '  ', '    '));
   return lines;
 }
 

@@ -3,7 +3,7 @@ import type { ImageResult, Workload } from '../../../model/finding.js';
 import type { IncidentHit, Report, ReportIncident } from '../../../model/report.js';
 import type { Verdict } from '../../../model/verdict.js';
 import { createdLabel, describedLabel, evidenceLabel, shortDigest, timeSourcesLabel, windowLabel, findingLabel } from '../../describe.js';
-import { imageOf } from '../lookup.js';
+import { imageOf, unknownParts } from '../lookup.js';
 import { esc, escPath, link } from './escape.js';
 
 const NO_CLUSTER = 'not found in a cluster (SBOM files or image lists)';
@@ -68,7 +68,7 @@ function groupRows(report: Report, inc: ReportIncident): Map<string, Row[]> {
   const groups = new Map<string, Row[]>();
   const add = (key: string, row: Row) => groups.set(key, [...(groups.get(key) ?? []), row]);
   // Unknown rows are the images checked for other incidents but not this one; the unread ones have their own section.
-  const partial = inc.unknown.filter((hit) => imageOf(report, hit)?.verdict !== 'unknown');
+  const { partial } = unknownParts(report, inc);
   for (const [verdict, hits] of [['affected', inc.affected], ['suspect', inc.suspect], ['unknown', partial]] as const) {
     for (const hit of hits) {
       const img = imageOf(report, hit);
@@ -100,7 +100,7 @@ ${timeline}<p class="legend">Marks: ▲ affected, ◆ suspect, ■ unknown, ● 
 
 /** The images nobody could read count for every incident: said under each one, listed once in the unknown section. */
 function unreadLine(report: Report, inc: ReportIncident): string {
-  const unread = inc.unknown.filter((hit) => imageOf(report, hit)?.verdict === 'unknown').length;
+  const { unread } = unknownParts(report, inc);
   return unread > 0 ? `<p>${esc(plural(unread, 'image'))} could not be read at all: unknown for this incident too (see Unknown).</p>` : '';
 }
 
