@@ -3,12 +3,11 @@
 import type { Package } from '../../model/package.js';
 import { catalogerFor } from './catalogers/index.js';
 import type { CatalogResult } from './catalogers/index.js';
-import type { FileLookup } from './catalogers/cataloger.js';
+import type { CatalogContext, FileLookup } from './catalogers/cataloger.js';
 import { fileTimeOf } from './file-times.js';
 import type { KeptFile, LayerTimes } from './layered-files.js';
 import type { Limits } from './limits.js';
-import { bunCacheLocationIn } from './catalogers/bun-cache.js';
-import { catalogPackageJson, isNodeLookupPath, npmCataloger, npmLocation, npmLocationIn } from './catalogers/npm.js';
+import { isNodeLookupPath } from './catalogers/npm.js';
 import { basename, dirname } from './paths.js';
 import { visiblePaths, linkAliases, linkAliasesOf, type LinkAliases } from './symlinks.js';
 
@@ -30,10 +29,10 @@ export function catalogFiles(
   sink: CatalogSink,
   layerTimes: ReadonlyMap<string, LayerTimes> = new Map(),
   linkHistory: readonly ReadonlyMap<string, string>[] = [],
-  nodeFolderList: readonly string[] = [],
+  nodeFolders: readonly string[] = [],
   bunCaches: readonly string[] = [],
 ): Package[] {
-  const nodeFolders = new Set(nodeFolderList);
+  const context: CatalogContext = { nodeFolders: new Set(nodeFolders), bunCaches };
   const merged = new Map<string, Package>();
   const said = new Set<string>();
   const once = (say: (t: string) => void) => (t: string) => {
@@ -43,7 +42,7 @@ export function catalogFiles(
   const note = once(sink.note);
   const error = once(sink.error);
   const add = (file: KeptFile, at: string, deleted: boolean, lookup: FileLookup) => {
-    const result = file.found ? foundAt(file, at) : readKept(file, at, limits, lookup, nodeFolders, bunCaches);
+    const result = file.found ? foundAt(file, at) : readKept(file, at, limits, lookup, context);
     if (!result) return;
     result.notes.forEach(note);
     // What a later layer deleted is not there to be loaded: its unreadable files are remarks, not unknowns.
@@ -168,18 +167,11 @@ function symlinkLoopsNodeRefuses(final: readonly KeptFile[], aliases: LinkAliase
   return out;
 }
 
-function readKept(file: KeptFile, at: string, limits: Limits, lookup: FileLookup, nodeFolders: ReadonlySet<string>, bunCaches: readonly string[]): CatalogResult | undefined {
+function readKept(file: KeptFile, at: string, limits: Limits, lookup: FileLookup, context: CatalogContext): CatalogResult | undefined {
   const cataloger = catalogerFor(at);
   if (!cataloger) return undefined;
-  // A package folder in one of Node's global folders (NODE_PATH, ~/.node_modules) loads by its folder name too,
-  // and one in a Bun cache the Env moved (BUN_INSTALL_CACHE_DIR) by its cache folder name.
-  const global = cataloger === npmCataloger && !npmLocation(at) ? (npmLocationIn(at, nodeFolders) ?? bunCacheLocationIn(at, bunCaches)) : undefined;
-  if (global) {
-    if (file.unreadBytes !== undefined) return { packages: [], notes: [], errors: [`limit maxFileBytes exceeded: /${at} is ${file.unreadBytes} bytes; not read`] };
-    return catalogPackageJson(at, file.content, global, 'npm');
-  }
-  if (file.unreadBytes !== undefined) return cataloger.catalogUnread?.(at, file.unreadBytes) ?? { packages: [], notes: [] };
-  return cataloger.catalog(at, file.content, limits, lookup);
+  if (file.unreadBytes !== undefined) return cataloger.catalogUnread?.(at, file.unreadBytes, context) ?? { packages: [], notes: [] };
+  return cataloger.catalog(at, file.content, limits, lookup, context);
 }
 
 /** A content cataloger's result for a file, at one of the paths programs see it by (a symlinked folder). */

@@ -30,18 +30,26 @@ export interface CatalogResult {
  */
 export type FileLookup = ((path: string) => KeptFile | undefined) & { list?: (dir: string) => string[]; gone?: true };
 
+/** What the image config tells a cataloger about where its runtime looks (node-path.ts), as image paths. */
+export interface CatalogContext {
+  /** Node's global folders: NODE_PATH entries, HOME's .node_modules and .node_libraries, <prefix>/lib/node. */
+  nodeFolders: ReadonlySet<string>;
+  /** Bun install caches the Env moved (BUN_INSTALL_CACHE_DIR, $BUN_INSTALL/install/cache). */
+  bunCaches: readonly string[];
+}
+
 export interface Cataloger {
   readonly name: string;
   /** `path` is relative to the image root, `/`-separated, already normalised. */
   wants(path: string): boolean;
   maxBytes(limits: Limits): number;
   /** Never throws on bad content: a malformed file becomes an error (or a note when its loader ignores it too). */
-  catalog(path: string, content: Buffer, limits: Limits, lookup?: FileLookup): CatalogResult;
+  catalog(path: string, content: Buffer, limits: Limits, lookup?: FileLookup, context?: CatalogContext): CatalogResult;
   /**
    * For files over maxBytes: what can be told without reading them. Catalogers without it make the
    * platform unknown instead, since a padded file must not hide a package.
    */
-  catalogUnread?(path: string, size: number): CatalogResult;
+  catalogUnread?(path: string, size: number, context?: CatalogContext): CatalogResult;
 }
 
 /**

@@ -8,7 +8,8 @@
 // that is there but cannot be parsed (truncated, UTF-16, not an object) makes `require` throw
 // (ERR_INVALID_PACKAGE_CONFIG): the platform is unknown, never clean.
 import { PackageURL } from 'packageurl-js';
-import type { Cataloger, CatalogResult, FoundPackage } from './cataloger.js';
+import type { CatalogContext, Cataloger, CatalogResult, FoundPackage } from './cataloger.js';
+import { bunCacheLocationIn } from './bun-cache.js';
 import { errorFor, strictUtf8 } from './cataloger.js';
 import { bunCacheLocation, fitsHashedFolder } from './bun-cache.js';
 
@@ -152,18 +153,26 @@ export function catalogPackageJson(path: string, content: Buffer, at: NpmLocatio
   return { packages, notes };
 }
 
+/**
+ * Where a runtime loads a package from: the fixed places (npmLocation), else one of Node's global folders or a Bun
+ * cache the image config moved, loaded by its folder name too.
+ */
+function runtimeLocation(path: string, context: CatalogContext | undefined): NpmLocation | undefined {
+  return npmLocation(path) ?? (context ? (npmLocationIn(path, context.nodeFolders) ?? bunCacheLocationIn(path, context.bunCaches)) : undefined);
+}
+
 export const npmCataloger = {
   name: 'npm',
   // Every package.json is kept: one outside node_modules may be where a symlinked node_modules points.
   wants: (path) => path === 'package.json' || path.endsWith('/package.json'),
   maxBytes: (limits) => limits.maxFileBytes,
   /** Too large to read: unknown where a runtime loads a package from, nothing elsewhere. */
-  catalogUnread(path, size): CatalogResult {
-    if (!npmLocation(path)) return { packages: [], notes: [] };
+  catalogUnread(path, size, context): CatalogResult {
+    if (!runtimeLocation(path, context)) return { packages: [], notes: [] };
     return { packages: [], notes: [], errors: [`limit maxFileBytes exceeded: /${path} is ${size} bytes; not read`] };
   },
-  catalog(path, content): CatalogResult {
-    const at = npmLocation(path);
+  catalog(path, content, _limits, _lookup, context): CatalogResult {
+    const at = runtimeLocation(path, context);
     if (!at) return { packages: [], notes: [] };
     return catalogPackageJson(path, content, at, 'npm');
   },
