@@ -1,6 +1,7 @@
 // Decoder for the flat `packages:` list published in the SBOM-monitoring guide, read unchanged.
 import type { Incident } from '../model/ioc.js';
 import { idFromFile, toPackage, toWindow, type IocDecoder } from './decoder.js';
+import { fastFlatFile } from './flat-fast.js';
 import { FlatIocFile } from './schema.js';
 import { parseIsoTime } from './window.js';
 import { parseSource } from './yaml-source.js';
@@ -15,7 +16,7 @@ export const flatGuideList = {
     return 'apiVersion' in value || !('packages' in value) ? { kind: 'not-mine' } : { kind: 'mine' };
   },
   decode(src) {
-    const flat = parseSource(FlatIocFile, src);
+    const flat = fastFlatFile(src.value) ?? parseSource(FlatIocFile, src);
     const id = idFromFile(src.file);
     const disclosed = flat.packages
       .map((p) => p.disclosed)

@@ -92,6 +92,8 @@ export function ecosystemProblem(raw: string): string | undefined {
  */
 export function normalizeEcosystem(raw: string | undefined | null): string {
   if (!raw) return '';
+  // Most calls hand over a canonical name already (decoders write them): answered without building strings.
+  if (KNOWN_ECOSYSTEMS.has(raw)) return raw;
   const base = raw.trim().toLowerCase().split(':')[0] ?? '';
   // Own keys only: `__proto__` or `constructor` from a document must stay a string, not Object.prototype's member.
   return Object.hasOwn(ALIASES, base) ? ALIASES[base]! : base;

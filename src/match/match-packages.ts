@@ -63,11 +63,11 @@ export interface Uncomparable {
  */
 function uncomparable(pkg: Package, entry: IocEntry): string | undefined {
   if (entry.ioc.anyVersion) return undefined;
-  const where = `${pkg.name} at ${pkg.paths[0] ?? '(no path)'}${pkg.deleted ? ' (deleted by a later layer)' : ''}`;
-  if (pkg.version.trim() === '') return `${where} has no version: not compared with the versions ${entry.incident.id} lists`;
+  const where = (): string => `${pkg.name} at ${pkg.paths[0] ?? '(no path)'}${pkg.deleted ? ' (deleted by a later layer)' : ''}`;
+  if (pkg.version.trim() === '') return `${where()} has no version: not compared with the versions ${entry.incident.id} lists`;
   if (entry.ranges.length === 0) return undefined;
   const problem = versionProblem(entry.ioc.ecosystem, pkg.version);
-  return problem === undefined ? undefined : `${where}: ${problem}: not compared with the ranges ${entry.incident.id} lists`;
+  return problem === undefined ? undefined : `${where()}: ${problem}: not compared with the ranges ${entry.incident.id} lists`;
 }
 
 /**
@@ -76,10 +76,10 @@ function uncomparable(pkg: Package, entry: IocEntry): string | undefined {
  */
 export function matchPackagesDetailed(pkgs: readonly Package[], index: IocIndex, unknown?: Uncomparable[]): DetailedMatch[] {
   const out: DetailedMatch[] = [];
-  const conflicts = purlConflicts(pkgs);
+  // Built at the first hit: most images hit nothing, and the table is only read for a package that did.
+  let conflicts: Map<string, string> | undefined;
   for (const pkg of pkgs) {
     const own: DetailedMatch[] = [];
-    const conflict = pkg.purl !== undefined ? conflicts.get(pkg.purl) : undefined;
     for (const entry of iocCandidates(pkg, index) ?? []) {
       const hit = versionHit(entry, pkg.version);
       if (!hit) {
@@ -88,6 +88,7 @@ export function matchPackagesDetailed(pkgs: readonly Package[], index: IocIndex,
         continue;
       }
       const d: DetailedMatch = { match: buildMatch(pkg, entry, hit), pkg, entry, byNameOnly: pkg.ecosystem === '' };
+      const conflict = pkg.purl !== undefined ? (conflicts ??= purlConflicts(pkgs)).get(pkg.purl) : undefined;
       if (conflict !== undefined) {
         d.conflict = conflict;
         d.match.detail ??= conflict;

@@ -1,0 +1,119 @@
+// fastFlatFile/fastFlatEntry against zod itself, the oracle: generated flat-list entries, each field drawn from
+// valid and invalid forms (blank and padded strings, numbers, lists, unknown ecosystems, versions the ecosystem
+// cannot order, OSV-event ranges, integrity forms, dates). Where the fast path answers, zod must accept and return
+// the same value, key order included; where zod refuses, the fast path must not answer.
+import { describe, expect, it } from 'vitest';
+import { fastFlatEntry, fastFlatFile } from '../../src/iocs/flat-fast.js';
+import { FlatEntry, FlatIocFile } from '../../src/iocs/schema.js';
+import { seeded } from '../helpers/random.js';
+import { oracleRuns, oracleSeed, recordOracle } from '../oracle/tally.js';
+
+const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+
+const ABSENT = Symbol('absent');
+// Each field's valid forms, then forms zod refuses; a field is drawn from the second list one time in ten.
+const FIELDS: Record<string, [unknown[], unknown[]]> = {
+  name: [['axios', ' axios ', '@scope/pkg', 'litellm', 'Django_Rest.framework', '__proto__'], ['', '   ', 1, true]],
+  ecosystem: [['npm', 'NPM', ' pypi ', 'PyPI', 'debian:12', 'go', 'maven', 'cargo', 'linux'], ['nmp', '', 3]],
+  version: [['1.14.1', ' 1.14.1 ', '0.30.4', '1.82.7', '1.0.0-beta.1', '1.0'], ['', 'not a version!!', 5, null]],
+  range: [['>=1.82.7 <1.82.9', '>=1.0.0', { introduced: '1.0.0', fixed: '1.2.0' }, { introduced: '0' }], ['not a range ((', '', 7]],
+  integrity: [['sha512-' + Buffer.alloc(64, 7).toString('base64'), 'sha1-' + Buffer.alloc(20, 1).toString('base64'), 'ab'.repeat(20)], ['nope', '', 1]],
+  disclosed: [['2026-03-31', '2026-03-31T00:21:00Z', ' 2026-03-31 '], ['2026-02-31', 'yesterday', '', 20260331]],
+  reference: [['https://osv.dev/vulnerability/MAL-2026-2307', ' x '], ['  ', 3]],
+  notes: [['free text', '  padded  ', ''], [1, undefined]],
+  anyVersion: [[true, false], ['yes', 1]],
+  extra: [['kept out', 1], []],
+};
+
+const draw = (r: () => number, key: string): unknown => {
+  const [good, bad] = FIELDS[key]!;
+  return bad.length > 0 && r() < 0.1 ? pick(r, bad) : pick(r, good);
+};
+
+function maybe(r: () => number, key: string, absent: number): unknown {
+  return r() < absent ? ABSENT : draw(r, key);
+}
+
+function listOf(r: () => number, key: string): unknown {
+  if (r() < 0.05) return draw(r, key);
+  return Array.from({ length: Math.floor(r() * 3) }, () => draw(r, key));
+}
+
+function entry(r: () => number): unknown {
+  if (r() < 0.03) return pick(r, [null, 'axios', ['axios'], 42]);
+  const fields: Record<string, unknown> = {
+    name: maybe(r, 'name', 0.03),
+    ecosystem: maybe(r, 'ecosystem', 0.03),
+    version: maybe(r, 'version', 0.3),
+    versions: r() < 0.7 ? ABSENT : listOf(r, 'version'),
+    ranges: r() < 0.75 ? ABSENT : listOf(r, 'range'),
+    anyVersion: maybe(r, 'anyVersion', 0.8),
+    integrity: r() < 0.8 ? ABSENT : listOf(r, 'integrity'),
+    disclosed: maybe(r, 'disclosed', 0.6),
+    reference: maybe(r, 'reference', 0.5),
+    notes: maybe(r, 'notes', 0.8),
+    extra: maybe(r, 'extra', 0.8),
+  };
+  // Keys in a random order: zod's output follows its shape, not the input.
+  const keys = Object.keys(fields).sort(() => r() - 0.5);
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (fields[k] !== ABSENT) out[k] = fields[k];
+  return out;
+}
+
+/** What the fast path leaves to zod on purpose, valid or not: OSV-event ranges and fields that hold undefined. */
+const leftToZod = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && Object.entries(v).some(([k, x]) => x === undefined || (k === 'ranges' && Array.isArray(x) && x.some((e) => typeof e === 'object')));
+
+describe('the flat list fast path agrees with zod', () => {
+  it('on generated entries: an answer only where zod accepts, and then the same value in the same key order', () => {
+    const seed = oracleSeed(1e6);
+    const r = seeded(seed);
+    const runs = oracleRuns(5000, 0.2);
+    let answered = 0;
+    let refused = 0;
+    const disagreements: string[] = [];
+    for (let i = 0; i < runs; i++) {
+      const value = entry(r);
+      const fast = fastFlatEntry(value);
+      const slow = FlatEntry.safeParse(value);
+      if (!slow.success) refused++;
+      if (fast === undefined) {
+        if (slow.success && !leftToZod(value)) disagreements.push(`zod accepted, the fast path did not answer: ${JSON.stringify(value)}`);
+        continue;
+      }
+      answered++;
+      if (!slow.success) disagreements.push(`fast answered where zod refused: ${JSON.stringify(value)}`);
+      else if (JSON.stringify(fast) !== JSON.stringify(slow.data) || JSON.stringify(Object.keys(fast)) !== JSON.stringify(Object.keys(slow.data))) {
+        disagreements.push(`different values for ${JSON.stringify(value)}: ${JSON.stringify(fast)} vs ${JSON.stringify(slow.data)}`);
+      }
+    }
+    recordOracle('flat-fast', runs, disagreements.length, `seed ${seed}, ${answered} answered, ${refused} refused by zod`);
+    expect(disagreements.slice(0, 5)).toEqual([]);
+    // Not vacuous: the generator reaches both sides.
+    expect(answered).toBeGreaterThan(runs / 10);
+    expect(refused).toBeGreaterThan(runs / 10);
+  });
+
+  it('whole files: a window and the list, or nothing where zod would explain an error', () => {
+    const r = seeded(oracleSeed(1e6));
+    const windows = [ABSENT, '2026-03-31T00:21:00Z/2026-03-31T03:29:00Z', { start: '2026-03-31T00:21:00Z', end: '2026-03-31T03:29:00Z' }, { start: 'b', end: 'a' }, 'junk'];
+    for (let i = 0; i < 500; i++) {
+      const file: Record<string, unknown> = {};
+      const w = pick(r, windows);
+      if (w !== ABSENT) file.window = w;
+      if (r() < 0.95) file.packages = r() < 0.1 ? [] : Array.from({ length: 1 + Math.floor(r() * 3) }, () => entry(r));
+      const fast = fastFlatFile(file);
+      const slow = FlatIocFile.safeParse(file);
+      if (fast !== undefined) {
+        expect(slow.success, JSON.stringify(file)).toBe(true);
+        expect(JSON.stringify(fast)).toBe(JSON.stringify(slow.data));
+      }
+    }
+  });
+
+  it('answers for the feeds as the guide writes them', () => {
+    const file = { packages: [{ name: 'axios', version: '1.14.1', ecosystem: 'npm', disclosed: '2026-03-31', reference: 'https://osv.dev/vulnerability/MAL-2026-2307' }] };
+    expect(fastFlatFile(file)).toEqual(FlatIocFile.parse(file));
+  });
+});
