@@ -1,33 +1,45 @@
 // YAML text -> plain value by js-yaml, some fifteen times faster than the `yaml` package's node tree; that tree
 // (for the file, line and field of an error) is built only when the fast value does not validate.
 import { FAILSAFE_SCHEMA, load, Type } from 'js-yaml';
+import { blockYamlValue } from './block-yaml.js';
 
 /**
  * Plain scalars resolve exactly as the `yaml` package's YAML 1.2 core schema resolves them (its own regexes),
- * not as js-yaml's: js-yaml also reads `0b101` and `-0x1f` as numbers and `-.5` as text.
+ * not as js-yaml's: js-yaml also reads `0b101` and `-0x1f` as numbers and `-.5` as text. One table, read by
+ * js-yaml's schema below and by the line reader of block-yaml.ts.
  */
-const scalar = (tag: string, test: RegExp, construct: (s: string) => unknown): Type =>
-  new Type(tag, { kind: 'scalar', resolve: (s: unknown) => typeof s === 'string' && test.test(s), construct: (s: string) => construct(s) });
+const CORE: [tag: string, test: RegExp, construct: (s: string) => unknown][] = [
+  ['tag:yaml.org,2002:null', /^(?:~|[Nn]ull|NULL)?$/, () => null],
+  ['tag:yaml.org,2002:bool', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'],
+  ['tag:yaml.org,2002:int', /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+)$/, (s) =>
+    s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : parseInt(s, 10),
+  ],
+  ['tag:yaml.org,2002:float', /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/, (s) =>
+    /nan$/i.test(s) ? NaN : /inf$/i.test(s) ? (s[0] === '-' ? -Infinity : Infinity) : parseFloat(s),
+  ],
+];
 
 const CORE_AS_YAML_READS_IT = FAILSAFE_SCHEMA.extend({
-  implicit: [
-    scalar('tag:yaml.org,2002:null', /^(?:~|[Nn]ull|NULL)?$/, () => null),
-    scalar('tag:yaml.org,2002:bool', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'),
-    scalar('tag:yaml.org,2002:int', /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+)$/, (s) =>
-      s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : parseInt(s, 10),
-    ),
-    scalar('tag:yaml.org,2002:float', /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/, (s) =>
-      /nan$/i.test(s) ? NaN : /inf$/i.test(s) ? (s[0] === '-' ? -Infinity : Infinity) : parseFloat(s),
-    ),
-  ],
+  implicit: CORE.map(([tag, test, construct]) =>
+    new Type(tag, { kind: 'scalar', resolve: (s: unknown) => typeof s === 'string' && test.test(s), construct: (s: string) => construct(s) }),
+  ),
 });
+
+/** A plain scalar's value by the core schema: null, a boolean, a number, or its text. */
+function resolvePlain(s: string): unknown {
+  for (const [, test, construct] of CORE) if (test.test(s)) return construct(s);
+  return s;
+}
 
 /**
  * What the fast reader leaves to the `yaml` package: directives (`%YAML 1.1` changes what `yes` means),
  * tags, anchors and aliases (their expansion is capped there against alias bombs). Matched where a token
- * could start, so `a*b`, `x&y` and `!` inside a word do not count; a false alarm only costs speed.
+ * could start, so `a*b`, `x&y` and `!` inside a word do not count; a false alarm only costs speed. Also where
+ * js-yaml reads what the `yaml` package does not (test/iocs/block-yaml.test.ts found them): a comment touching
+ * a closing quote or bracket (`'s'#x`, an error there), and an item holding only a comment (`- #x`), after which
+ * js-yaml puts the next, less indented item in the inner list.
  */
-const LEFT_TO_YAML = /^%|(?:^|[\s[{,])(?:[!&*]|\?(?:\s|$))/m;
+const LEFT_TO_YAML = /^%|(?:^|[\s[{,])(?:[!&*]|\?(?:\s|$))|["'\]}]#|(?:^|\s)-[ \t]+#/m;
 
 const [TAB, SPACE, CR, QUOTE, HASH, APOSTROPHE, COMMA, DASH, COLON, QUESTION, BACKSLASH] = [9, 32, 13, 34, 35, 39, 44, 45, 58, 63, 92];
 const [OPEN_SQUARE, CLOSE_SQUARE, OPEN_CURLY, CLOSE_CURLY] = [91, 93, 123, 125];
@@ -84,11 +96,21 @@ export function closesOnEachLine(text: string): boolean {
       scalarStart = open || (depth > 0 && c === COMMA) || ((c === DASH || c === COLON || c === QUESTION) && (isSpace(next) || next === CR));
     }
     if (depth !== 0 || key > 1024) return false;
-    // `key: |`, `- >-`, `|2+`: the lines after it, indented deeper, are the scalar's text.
-    if (last >= 0 && /(?:^|[\s:-])[|>][0-9+-]*$/.test(text.slice(Math.max(start, last - 3), last + 1))) block = indent;
+    // `key: |`, `- >-`, `|2+`: the lines after it, indented deeper, are the scalar's text. Deeper than the
+    // node's own column, after any `- ` in front of it: in `  - key: >` that is the key's column, 4.
+    if (last >= 0 && /(?:^|[\s:-])[|>][0-9+-]*$/.test(text.slice(Math.max(start, last - 3), last + 1))) block = nodeColumn(text, start + indent, end) - start;
     start = end + 1;
   }
   return true;
+}
+
+/** The column where a line's node starts: after its indentation and any `- ` sequence entries before it. */
+function nodeColumn(text: string, i: number, end: number): number {
+  while (i + 1 < end && text.charCodeAt(i) === DASH && isSpace(text.charCodeAt(i + 1))) {
+    i++;
+    while (i < end && isSpace(text.charCodeAt(i))) i++;
+  }
+  return i;
 }
 
 /**
@@ -96,6 +118,8 @@ export function closesOnEachLine(text: string): boolean {
  * error, several documents, a duplicate key, anything in LEFT_TO_YAML), and the `yaml` package must read it.
  */
 export function fastYamlValue(text: string): Record<string, unknown> | undefined {
+  const plain = blockYamlValue(text, resolvePlain);
+  if (plain !== undefined) return plain;
   if (LEFT_TO_YAML.test(text) || !closesOnEachLine(text)) return undefined;
   let value: unknown;
   try {
