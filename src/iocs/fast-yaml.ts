@@ -36,10 +36,10 @@ function resolvePlain(s: string): unknown {
  * tags, anchors and aliases (their expansion is capped there against alias bombs). Matched where a token
  * could start, so `a*b`, `x&y` and `!` inside a word do not count; a false alarm only costs speed. Also where
  * js-yaml reads what the `yaml` package does not (test/iocs/block-yaml.test.ts found them): a comment touching
- * a closing quote or bracket (`'s'#x`, an error there), and an item holding only a comment (`- #x`), after which
+ * a closing quote or bracket (`'s'#x`, an error there), and an item holding nothing or only a comment (`-`, `- #x`), after which
  * js-yaml puts the next, less indented item in the inner list.
  */
-const LEFT_TO_YAML = /^%|(?:^|[\s[{,])(?:[!&*]|\?(?:\s|$))|["'\]}]#|(?:^|\s)-[ \t]+#/m;
+const LEFT_TO_YAML = /^%|(?:^|[\s[{,])(?:[!&*]|\?(?:\s|$))|["'\]}]#|(?:^|\s)-[ \t]*(?:#|$)/m;
 
 const [TAB, SPACE, CR, QUOTE, HASH, APOSTROPHE, COMMA, DASH, COLON, QUESTION, BACKSLASH] = [9, 32, 13, 34, 35, 39, 44, 45, 58, 63, 92];
 const [OPEN_SQUARE, CLOSE_SQUARE, OPEN_CURLY, CLOSE_CURLY] = [91, 93, 123, 125];

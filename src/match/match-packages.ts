@@ -62,12 +62,39 @@ export interface Uncomparable {
  * said something (a hit, or a version that is surely not the IOC's), or when the entry matches any version.
  */
 function uncomparable(pkg: Package, entry: IocEntry): string | undefined {
-  if (entry.ioc.anyVersion) return undefined;
+  if (!mayBeUncomparable(entry, pkg.version)) return undefined;
   const where = (): string => `${pkg.name} at ${pkg.paths[0] ?? '(no path)'}${pkg.deleted ? ' (deleted by a later layer)' : ''}`;
   if (pkg.version.trim() === '') return `${where()} has no version: not compared with the versions ${entry.incident.id} lists`;
   if (entry.ranges.length === 0) return undefined;
   const problem = versionProblem(entry.ioc.ecosystem, pkg.version);
   return problem === undefined ? undefined : `${where()}: ${problem}: not compared with the ranges ${entry.incident.id} lists`;
+}
+
+/** Whether `uncomparable` can give a reason for this version: it depends on the version and the entry only. */
+function mayBeUncomparable(entry: IocEntry, version: string): boolean {
+  if (entry.ioc.anyVersion) return false;
+  if (version.trim() === '') return true;
+  return entry.ranges.length > 0 && versionProblem(entry.ioc.ecosystem, version) !== undefined;
+}
+
+/** Distinct versions remembered per candidate list, as versionHit remembers them per entry. */
+const REMEMBERED_VERSIONS = 4096;
+
+/**
+ * Candidate lists (one per ecosystem and name the IOCs list) -> the versions for which no entry of the list hits
+ * nor is uncomparable: a fleet asks about the same few versions of the same base packages again and again, and
+ * a name 20 entries list would otherwise cost 20 lookups per package.
+ */
+const quietVersions = new WeakMap<readonly IocEntry[], Map<string, boolean>>();
+
+function quiet(candidates: readonly IocEntry[], version: string): boolean {
+  let seen = quietVersions.get(candidates);
+  const known = seen?.get(version);
+  if (known !== undefined) return known;
+  const answer = candidates.every((entry) => versionHit(entry, version) === undefined && !mayBeUncomparable(entry, version));
+  if (!seen) quietVersions.set(candidates, (seen = new Map()));
+  if (seen.size < REMEMBERED_VERSIONS) seen.set(version, answer);
+  return answer;
 }
 
 /**
@@ -79,8 +106,12 @@ export function matchPackagesDetailed(pkgs: readonly Package[], index: IocIndex,
   // Built at the first hit: most images hit nothing, and the table is only read for a package that did.
   let conflicts: Map<string, string> | undefined;
   for (const pkg of pkgs) {
+    const candidates = iocCandidates(pkg, index);
+    // What the lockfile says it fetched: a tarball URL or integrity can name an IOC package the entry's name hides.
+    const artifact = pkg.resolved !== undefined || pkg.integrity !== undefined;
+    if ((candidates === undefined || quiet(candidates, pkg.version)) && !artifact) continue;
     const own: DetailedMatch[] = [];
-    for (const entry of iocCandidates(pkg, index) ?? []) {
+    for (const entry of candidates ?? []) {
       const hit = versionHit(entry, pkg.version);
       if (!hit) {
         const why = unknown && uncomparable(pkg, entry);
@@ -95,8 +126,7 @@ export function matchPackagesDetailed(pkgs: readonly Package[], index: IocIndex,
       }
       own.push(d);
     }
-    // What the lockfile says it fetched: a tarball URL or integrity can name an IOC package the entry's name hides.
-    if (pkg.resolved !== undefined || pkg.integrity !== undefined) own.push(...artifactMatches(pkg, index, own));
+    if (artifact) own.push(...artifactMatches(pkg, index, own));
     out.push(...own);
   }
   return out;
