@@ -87,7 +87,8 @@ export const WORKER_MIN_BYTES = 8 * 1024 ** 2;
  * Files named ahead, which the workers take one by one from a shared counter, with no round trip through this thread
  * (busy loading the IOC feed meanwhile): state[0] is the next index to claim, state[1] how many this thread has asked
  * for, claimed[i] whether file i is taken (by a worker, or by this thread when it asks for a file no worker has reached:
- * it would only wait otherwise).  * for. A worker waits while PREFETCH_AHEAD files are decoded and not yet asked for, so a fleet is not all held at once.
+ * it would only wait otherwise). A worker waits while PREFETCH_AHEAD files are decoded and not yet asked for, so a
+ * fleet is not all held at once; the bound is set so two workers do not wait while a 20,000-entry feed loads.
  */
 interface Batch {
   files: readonly string[];
@@ -99,7 +100,7 @@ interface Batch {
   resolvers: ((o: DecodeOutcome) => void)[];
   open: number;
 }
-export const PREFETCH_AHEAD = 48;
+export const PREFETCH_AHEAD = 96;
 
 /** What a worker posts: a plain task's outcome, a batch file it claims, or a batch file's outcome. */
 type WorkerMessage = DecodeOutcome | { claim: number } | { at: number; outcome: DecodeOutcome };

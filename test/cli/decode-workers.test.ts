@@ -28,16 +28,16 @@ describe('SBOM decoding on worker threads', () => {
     expect(report).toEqual(stable(main.stdout));
   });
 
-  // More files than PREFETCH_AHEAD (48): the workers stop claiming files until this thread asks for the ones decoded.
+  // More files than PREFETCH_AHEAD (96): the workers stop claiming files until this thread asks for the ones decoded.
   it('a fleet of more files than the workers decode ahead gives the same report with 2 workers as on the main thread', async () => {
     const many = mkdtempSync(path.join(os.tmpdir(), 'sbom-hunt-many-'));
     const names = readdirSync('fixtures/fleet').filter((f) => f.endsWith('.json'));
-    for (let i = 0; i < 120; i++) writeFileSync(path.join(many, `${String(i).padStart(3, '0')}-${names[i % names.length]}`), readFileSync(path.join('fixtures/fleet', names[i % names.length]!)));
+    for (let i = 0; i < 240; i++) writeFileSync(path.join(many, `${String(i).padStart(3, '0')}-${names[i % names.length]}`), readFileSync(path.join('fixtures/fleet', names[i % names.length]!)));
     const run = (workers: string) => runCli(['scan', `sbom:${many}`, '--ioc', 'iocs/', '--no-cache', '-f', 'json'], { env: { SBOM_HUNT_DECODE_WORKERS: workers } });
     const [main, pooled] = await Promise.all([run('0'), run('2')]).finally(() => rmSync(many, { recursive: true, force: true }));
     expect(pooled.code).toBe(main.code);
     const report = stable(pooled.stdout) as { images: unknown[] };
-    expect(report.images).toHaveLength(120);
+    expect(report.images).toHaveLength(240);
     expect(report).toEqual(stable(main.stdout));
   });
 
