@@ -1,7 +1,7 @@
 // The plainest YAML, read line by line: block mappings and sequences of one-line scalars, as large feeds are
 // written (the guide's flat list, generated incident files). About ten times faster than js-yaml on a 20,000-entry
 // feed. Anything outside that subset gives undefined, never a guess, and js-yaml (then the `yaml` package) reads
-// the file: flow collections, block scalars, escapes, multi-line scalars, anchors, tags, tabs, CR, non-ASCII,
+// the file: flow collections (but `[]` and `{}`), block scalars, escapes, multi-line scalars, anchors, tags, tabs, CR, non-ASCII,
 // document markers, duplicate keys, keys that are not plain words, `- ` followed by more than one space.
 // Plain scalars resolve by the same table as fast-yaml.ts (the `yaml` package's YAML 1.2 core schema).
 // test/iocs/block-yaml.test.ts holds it to the `yaml` package on generated documents.
@@ -10,20 +10,21 @@
 const OUTSIDE = Symbol('outside');
 type Value = unknown;
 
-interface Line {
-  indent: number;
-  body: string;
-}
-
 /** Printable ASCII and newlines only: tabs, CR, a BOM and anything else send the file to the full readers. */
 const OUTSIDE_CHARS = /[^\x20-\x7e\n]/;
 const KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** Keys the core schema reads as something other than their text (`true:` is a boolean key), and `__proto__`. */
 const NOT_TEXT_KEY = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE|__proto__)$/;
 /** The first character of a plain scalar this reader takes: never an indicator (`- ? : , [ ] { } # & * ! | > ' " % @ \``). */
-const PLAIN_START = /^(?:[A-Za-z0-9._/~+^$()<]|-[A-Za-z0-9.])/;
-/** Characters a plain scalar here never holds (flow indicators, quotes, anchors, tags and the like). */
-const PLAIN_OUTSIDE = /[[\]{},"'&*!|>%@`\\]|: |:$/;
+const PLAIN_START = /[A-Za-z0-9._/~+^$()<]|-[A-Za-z0-9.]/y;
+/** An empty flow collection, the one flow form taken here (`layers: []`), with an optional comment after it. */
+const EMPTY_FLOW = /(\[\]|\{\})(?: +#.*| *)/y;
+/** What may follow a quoted scalar on its line: spaces, then a comment after at least one of them. */
+const AFTER_QUOTED = /(?: +#.*| *)/y;
+/** `key:` then a space or the line's end: a mapping entry (in `- key: value`, the item's first one). */
+const ENTRY = /[A-Za-z_][A-Za-z0-9_-]*:(?= |\n|$)/y;
+
+const [SPACE, HASH, DASH, COLON, QUOTE, APOSTROPHE, OPEN_SQUARE, OPEN_CURLY] = [32, 35, 45, 58, 34, 39, 91, 123];
 
 export type PlainResolver = (text: string) => unknown;
 
@@ -33,105 +34,170 @@ export type PlainResolver = (text: string) => unknown;
  */
 export function blockYamlValue(text: string, resolve: PlainResolver): Record<string, unknown> | undefined {
   if (OUTSIDE_CHARS.test(text)) return undefined;
-  const lines: Line[] = [];
-  for (const raw of text.split('\n')) {
-    let i = 0;
-    while (i < raw.length && raw.charCodeAt(i) === 32) i++;
-    if (i === raw.length || raw.charCodeAt(i) === 35 /* # */) continue;
-    // Directives and document markers: the full readers decide what they mean.
-    if (i === 0 && (raw.startsWith('---') || raw.startsWith('...') || raw.startsWith('%'))) return undefined;
-    lines.push({ indent: i, body: i === 0 ? raw : raw.slice(i) });
-  }
-  if (lines.length === 0 || lines[0]!.indent !== 0) return undefined;
-  const reader = new Reader(lines, resolve);
+  const reader = new Reader(text, resolve);
+  if (!reader.splitLines()) return undefined;
+  if (reader.count === 0 || reader.indent[0] !== 0) return undefined;
   const value = reader.mapping(0);
-  if (value === OUTSIDE || reader.at < lines.length) return undefined;
+  if (value === OUTSIDE || reader.at < reader.count) return undefined;
   return value as Record<string, unknown>;
 }
 
-const isItem = (body: string): boolean => body === '-' || (body.charCodeAt(0) === 45 && body.charCodeAt(1) === 32);
-
+/**
+ * Content lines as offsets into the text (no string per line): where each body starts (after its indentation),
+ * where it ends, and its indentation. Blank and comment-only lines are left out.
+ */
 class Reader {
   at = 0;
+  count = 0;
+  start = new Int32Array(1024);
+  end = new Int32Array(1024);
+  indent = new Int32Array(1024);
+  private readonly keys = new Map<string, boolean>();
+
   constructor(
-    private readonly lines: Line[],
+    private readonly text: string,
     private readonly resolve: PlainResolver,
   ) {}
 
+  splitLines(): boolean {
+    const text = this.text;
+    for (let from = 0; from < text.length; ) {
+      let to = text.indexOf('\n', from);
+      if (to < 0) to = text.length;
+      let i = from;
+      while (i < to && text.charCodeAt(i) === SPACE) i++;
+      if (i < to && text.charCodeAt(i) !== HASH) {
+        // Directives and document markers: the full readers decide what they mean.
+        if (i === from && (text.startsWith('---', i) || text.startsWith('...', i) || text.charCodeAt(i) === 37)) return false;
+        if (this.count === this.start.length) this.grow();
+        this.start[this.count] = i;
+        this.end[this.count] = to;
+        this.indent[this.count] = i - from;
+        this.count++;
+      }
+      from = to + 1;
+    }
+    return true;
+  }
+
+  private grow(): void {
+    const more = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+      const b = new Int32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.start = more(this.start);
+    this.end = more(this.end);
+    this.indent = more(this.indent);
+  }
+
+  private isItem(line: number): boolean {
+    const s = this.start[line]!;
+    return this.text.charCodeAt(s) === DASH && (s + 1 === this.end[line] || this.text.charCodeAt(s + 1) === SPACE);
+  }
+
+  private key(from: number, colon: number): string | undefined {
+    const key = this.text.slice(from, colon);
+    let ok = this.keys.get(key);
+    if (ok === undefined) this.keys.set(key, (ok = KEY.test(key) && !NOT_TEXT_KEY.test(key)));
+    return ok ? key : undefined;
+  }
+
   /** A block mapping whose keys sit at `indent`. */
   mapping(indent: number): Value {
+    const text = this.text;
     const out: Record<string, unknown> = {};
     const seen = new Set<string>();
-    for (let line = this.lines[this.at]; line !== undefined && line.indent === indent && !isItem(line.body); line = this.lines[this.at]) {
-      const colon = line.body.indexOf(':');
-      if (colon <= 0 || colon > 1024) return OUTSIDE;
-      const key = line.body.slice(0, colon);
-      if (!KEY.test(key) || NOT_TEXT_KEY.test(key) || seen.has(key)) return OUTSIDE;
-      const after = line.body.charCodeAt(colon + 1);
-      if (colon + 1 < line.body.length && after !== 32) return OUTSIDE;
-      const rest = line.body.slice(colon + 1).trimStart();
+    while (this.at < this.count && this.indent[this.at] === indent && !this.isItem(this.at)) {
+      const from = this.start[this.at]!;
+      const to = this.end[this.at]!;
+      const colon = text.indexOf(':', from);
+      if (colon <= from || colon >= to || colon - from > 1024) return OUTSIDE;
+      const key = this.key(from, colon);
+      if (key === undefined || seen.has(key)) return OUTSIDE;
+      if (colon + 1 < to && text.charCodeAt(colon + 1) !== SPACE) return OUTSIDE;
+      let rest = colon + 1;
+      while (rest < to && text.charCodeAt(rest) === SPACE) rest++;
       this.at++;
       let value: Value;
-      if (rest === '' || rest.charCodeAt(0) === 35) {
-        const next = this.lines[this.at];
+      if (rest === to || text.charCodeAt(rest) === HASH) {
+        const next = this.at;
         // A block sequence may sit at its key's own indentation; anything else nested sits deeper.
-        if (next === undefined || next.indent < indent || (next.indent === indent && !isItem(next.body))) value = null;
-        else value = next.indent === indent ? this.sequence(indent) : this.node(next.indent);
-      } else value = this.scalar(rest);
+        if (next >= this.count || this.indent[next]! < indent || (this.indent[next] === indent && !this.isItem(next))) value = null;
+        else value = this.indent[next] === indent ? this.sequence(indent) : this.node(this.indent[next]!);
+      } else value = this.scalar(rest, to);
       if (value === OUTSIDE) return OUTSIDE;
       seen.add(key);
       out[key] = value;
     }
     // A line deeper than the keys here is a continuation or a stray node: outside the subset.
-    const next = this.lines[this.at];
-    if (next !== undefined && next.indent >= indent) return OUTSIDE;
+    if (this.at < this.count && this.indent[this.at]! >= indent) return OUTSIDE;
     return out;
   }
 
   /** A block sequence whose `- ` sit at `indent`. */
   sequence(indent: number): Value {
+    const text = this.text;
     const out: unknown[] = [];
-    for (let line = this.lines[this.at]; line !== undefined && line.indent === indent && isItem(line.body); line = this.lines[this.at]) {
-      const rest = line.body.slice(2);
-      if (rest === '' || rest.charCodeAt(0) === 32 || rest.charCodeAt(0) === 35) return OUTSIDE;
+    while (this.at < this.count && this.indent[this.at] === indent && this.isItem(this.at)) {
+      const rest = this.start[this.at]! + 2;
+      const to = this.end[this.at]!;
+      const c = text.charCodeAt(rest);
+      if (rest >= to || c === SPACE || c === HASH) return OUTSIDE;
       let value: Value;
-      if (/^[A-Za-z_][A-Za-z0-9_-]*:(?: |$)/.test(rest)) {
+      ENTRY.lastIndex = rest;
+      if (ENTRY.test(text) && ENTRY.lastIndex <= to) {
         // `- key: value`: a mapping whose keys sit two columns in; the item line is its first entry.
-        this.lines[this.at] = { indent: indent + 2, body: rest };
+        this.start[this.at] = rest;
+        this.indent[this.at] = indent + 2;
         value = this.mapping(indent + 2);
       } else {
-        value = this.scalar(rest);
+        value = this.scalar(rest, to);
         this.at++;
       }
       if (value === OUTSIDE) return OUTSIDE;
       out.push(value);
     }
-    const next = this.lines[this.at];
-    if (next !== undefined && next.indent > indent) return OUTSIDE;
+    if (this.at < this.count && this.indent[this.at]! > indent) return OUTSIDE;
     return out;
   }
 
   node(indent: number): Value {
-    const line = this.lines[this.at]!;
-    return isItem(line.body) ? this.sequence(indent) : this.mapping(indent);
+    return this.isItem(this.at) ? this.sequence(indent) : this.mapping(indent);
   }
 
-  /** A one-line scalar: plain, or quoted without escapes; a comment after it is dropped. */
-  scalar(rest: string): Value {
-    const q = rest.charCodeAt(0);
-    if (q === 34 || q === 39) {
-      const close = rest.indexOf(q === 34 ? '"' : "'", 1);
-      if (close < 0) return OUTSIDE;
-      const content = rest.slice(1, close);
-      if (q === 34 && content.includes('\\')) return OUTSIDE;
-      const tail = rest.slice(close + 1);
-      if (!/^(?: *| +#.*)$/.test(tail)) return OUTSIDE;
+  /** Whether a sticky pattern matches the text from `from` to exactly `to` (a line's end: the patterns hold no `$`). */
+  private matchesTo(re: RegExp, from: number, to: number): RegExpExecArray | undefined {
+    re.lastIndex = from;
+    const m = re.exec(this.text);
+    return m !== null && re.lastIndex === to ? m : undefined;
+  }
+
+  /** A one-line scalar from `from` to the line's end `to`: plain, or quoted without escapes; a comment after it is dropped. */
+  scalar(from: number, to: number): Value {
+    const text = this.text;
+    const q = text.charCodeAt(from);
+    if (q === OPEN_SQUARE || q === OPEN_CURLY) {
+      const empty = this.matchesTo(EMPTY_FLOW, from, to);
+      return empty === undefined ? OUTSIDE : empty[1] === '[]' ? [] : {};
+    }
+    if (q === QUOTE || q === APOSTROPHE) {
+      const close = text.indexOf(q === QUOTE ? '"' : "'", from + 1);
+      if (close < 0 || close >= to) return OUTSIDE;
+      const content = text.slice(from + 1, close);
+      if (q === QUOTE && content.includes('\\')) return OUTSIDE;
+      if (this.matchesTo(AFTER_QUOTED, close + 1, to) === undefined) return OUTSIDE;
       return content;
     }
-    if (!PLAIN_START.test(rest)) return OUTSIDE;
-    const hash = rest.indexOf(' #');
-    const plain = (hash < 0 ? rest : rest.slice(0, hash)).trimEnd();
-    if (PLAIN_OUTSIDE.test(plain)) return OUTSIDE;
+    PLAIN_START.lastIndex = from;
+    if (!PLAIN_START.test(text)) return OUTSIDE;
+    // Searched within the line only: a search of the whole text from here would make a large file quadratic.
+    let plain = text.slice(from, to);
+    const hash = plain.indexOf(' #');
+    if (hash >= 0) plain = plain.slice(0, hash);
+    plain = plain.trimEnd();
+    // `: ` or a final `:` would make it an implicit key: outside the subset. Other indicators inside are text.
+    if (plain.includes(': ') || plain.charCodeAt(plain.length - 1) === COLON) return OUTSIDE;
     return this.resolve(plain);
   }
 }

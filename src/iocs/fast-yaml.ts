@@ -27,6 +27,8 @@ const CORE_AS_YAML_READS_IT = FAILSAFE_SCHEMA.extend({
 
 /** A plain scalar's value by the core schema: null, a boolean, a number, or its text. */
 function resolvePlain(s: string): unknown {
+  // Every pattern of the table starts with ~, n, N, t, T, f, F, a sign, a digit or a dot: other text is text.
+  if (s.length > 0 && !/^[~nNtTfF+\-.0-9]/.test(s)) return s;
   for (const [, test, construct] of CORE) if (test.test(s)) return construct(s);
   return s;
 }

@@ -18,6 +18,8 @@ const SCALARS = [
   'false', 'yes', 'a#b', 'a #c', 'a  # c', 'http://x/y?a=1', 'a: b', 'a:', 'a:b', '-x', '- x', '-1', '"q"', '"q # x"', '"a\\"b"', '" sp "', "'s'", "'it''s'",
   "'a\\b'", '"esc\\n"', '"unterminated', "'open", '[a]', '{a: 1}', '&a x', '*a', '!t x', '|', '>', '>-', '%x', '@x', '`x`', 'x,y', 'x]', '<2.0', '>=1', '=1',
   '?x', '? x', 'x  ', '^1.2', '$HOME', '(x)', '2026-03-31', '2026-03-31T00:21:00Z', '0.0.1-security', 'é', '"é"', '#c', '', '"', "''", '""', 'a\tb',
+  'a*b', 'x&y', 'a!b', 'a|b', 'a>b', 'a,b', 'a[b]', 'a{b}', 'a"b', "a'b", 'a\\b', 'a`b', 'a@b', 'a%b', '/usr/lib/**/setup.js', 'a - b', 'a ? b',
+  '[]', '{}', '[ ]', '[] # c', '[]x', '{} x', '[]#c', '[a]', '{a: b}', 'a: b: c', 'a:#',
 ];
 
 /** One generated document and the lines it is made of. */
