@@ -1,7 +1,7 @@
 // Decoder for the flat `packages:` list published in the SBOM-monitoring guide, read unchanged.
 import type { Incident } from '../model/ioc.js';
 import { idFromFile, toPackage, toWindow, type IocDecoder } from './decoder.js';
-import { fastFlatFile } from './flat-fast.js';
+import { fastFlatFile } from './fast-specs.js';
 import { FlatIocFile } from './schema.js';
 import { parseIsoTime } from './window.js';
 import { parseSource } from './yaml-source.js';

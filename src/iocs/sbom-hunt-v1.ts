@@ -1,6 +1,7 @@
 // Decoder for sbom-hunt's own versioned format: `apiVersion: sbom-hunt/v1` with `incidents:`.
 import type { FileIndicator, ImageIndicator, Incident } from '../model/ioc.js';
 import { toPackage, toWindow, type IocDecoder } from './decoder.js';
+import { fastIocFileV1 } from './fast-specs.js';
 import { IOC_API_VERSION, IocFileV1, type FileIndicatorSpec, type ImageIndicatorSpec, type IncidentSpec } from './schema.js';
 import { issueToInputError, parseSource } from './yaml-source.js';
 
@@ -46,7 +47,7 @@ export const sbomHuntV1 = {
     return v === IOC_API_VERSION ? { kind: 'mine' } : { kind: 'unsupported-version', field: 'apiVersion', version: v, supported: IOC_API_VERSION };
   },
   decode(src) {
-    const file = parseSource(IocFileV1, src);
+    const file = fastIocFileV1(src.value) ?? parseSource(IocFileV1, src);
     const seen = new Set<string>();
     file.incidents.forEach((inc, i) => {
       if (seen.has(inc.id)) throw issueToInputError(src, { code: 'custom', message: `duplicate incident id ${inc.id}`, path: ['incidents', i, 'id'], input: inc.id });

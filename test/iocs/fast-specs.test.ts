@@ -1,10 +1,10 @@
-// fastFlatFile/fastFlatEntry against zod itself, the oracle: generated flat-list entries, each field drawn from
+// fast-specs.ts against zod itself, the oracle: generated flat-list entries and sbom-hunt/v1 incidents, each field drawn from
 // valid and invalid forms (blank and padded strings, numbers, lists, unknown ecosystems, versions the ecosystem
 // cannot order, OSV-event ranges, integrity forms, dates). Where the fast path answers, zod must accept and return
 // the same value, key order included; where zod refuses, the fast path must not answer.
 import { describe, expect, it } from 'vitest';
-import { fastFlatEntry, fastFlatFile } from '../../src/iocs/flat-fast.js';
-import { FlatEntry, FlatIocFile } from '../../src/iocs/schema.js';
+import { fastFlatEntry, fastFlatFile, fastIocFileV1 } from '../../src/iocs/fast-specs.js';
+import { FlatEntry, FlatIocFile, IocFileV1 } from '../../src/iocs/schema.js';
 import { seeded } from '../helpers/random.js';
 import { oracleRuns, oracleSeed, recordOracle } from '../oracle/tally.js';
 
@@ -65,7 +65,11 @@ function entry(r: () => number): unknown {
 const leftToZod = (v: unknown): boolean =>
   typeof v === 'object' && v !== null && Object.entries(v).some(([k, x]) => x === undefined || (k === 'ranges' && Array.isArray(x) && x.some((e) => typeof e === 'object')));
 
-describe('the flat list fast path agrees with zod', () => {
+/** leftToZod anywhere in a v1 file: a field holding undefined, an OSV-events range. */
+const deepLeftToZod = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && (leftToZod(v) || Object.values(v).some((x) => (Array.isArray(x) ? x.some(deepLeftToZod) : deepLeftToZod(x))));
+
+describe('the IOC fast paths agree with zod', () => {
   it('on generated entries: an answer only where zod accepts, and then the same value in the same key order', () => {
     const seed = oracleSeed(1e6);
     const r = seeded(seed);
@@ -88,7 +92,7 @@ describe('the flat list fast path agrees with zod', () => {
         disagreements.push(`different values for ${JSON.stringify(value)}: ${JSON.stringify(fast)} vs ${JSON.stringify(slow.data)}`);
       }
     }
-    recordOracle('flat-fast', runs, disagreements.length, `seed ${seed}, ${answered} answered, ${refused} refused by zod`);
+    recordOracle('fast-specs flat', runs, disagreements.length, `seed ${seed}, ${answered} answered, ${refused} refused by zod`);
     expect(disagreements.slice(0, 5)).toEqual([]);
     // Not vacuous: the generator reaches both sides.
     expect(answered).toBeGreaterThan(runs / 10);
@@ -110,6 +114,62 @@ describe('the flat list fast path agrees with zod', () => {
         expect(JSON.stringify(fast)).toBe(JSON.stringify(slow.data));
       }
     }
+  });
+
+  it('on generated sbom-hunt/v1 files: an answer only where zod accepts, and then the same value in the same key order', () => {
+    const seed = oracleSeed(1e6);
+    const r = seeded(seed);
+    const runs = oracleRuns(2000, 0.1);
+    // [valid forms, forms zod refuses]: a field takes the second one time in twenty.
+    const one = (good: unknown[], bad: unknown[]) => (r() < 0.05 ? pick(r, bad) : pick(r, good));
+    const list = (good: unknown[], bad: unknown[]) => (r() < 0.02 ? pick(r, bad) : Array.from({ length: Math.floor(r() * 3) }, () => one(good, bad)));
+    const WINDOWS: [unknown[], unknown[]] = [['2026-03-31T00:21:00Z/2026-03-31T03:29:00Z', { start: '2026-03-31T00:21:00Z', end: '2026-03-31T03:29:00Z' }], [{ start: 'b', end: 'a' }, 'junk', undefined]];
+    const TEXTS: [unknown[], unknown[]] = [['https://x.example/a', ' padded ', 'MAL-2026-1'], ['', 3]];
+    const pkg = (): unknown => {
+      const e = entry(r);
+      if (r() < 0.6) return { ecosystem: pick(r, ['npm', 'PyPI']), name: pick(r, ['axios', ' litellm ']), ...(r() < 0.5 ? { versions: ['1.82.7'] } : { ranges: ['>=1.0.0'] }), ...(r() < 0.3 ? { reference: 'https://osv.dev/x' } : {}) };
+      if (typeof e !== 'object' || e === null || Array.isArray(e)) return e;
+      // The v1 package: no singular version, no disclosed, strict keys (an unknown key is an error there).
+      const { version, disclosed, extra, ...rest } = e as Record<string, unknown>;
+      if (r() < 0.9) return rest;
+      return { ...rest, ...(version !== undefined ? { version } : {}), ...(extra !== undefined ? { extra } : {}), ...(disclosed !== undefined ? { disclosed } : {}) };
+    };
+    let answered = 0;
+    let refused = 0;
+    const disagreements: string[] = [];
+    for (let i = 0; i < runs; i++) {
+      const incidents = Array.from({ length: 1 + Math.floor(r() * 2) }, () => {
+        const inc: Record<string, unknown> = { id: one(['inc-1', ' inc-2 ', 'a.b:c_d-e'], ['bad id!', '', 7]) };
+        if (r() < 0.5) inc.title = one(...TEXTS);
+        if (r() < 0.5) inc.references = list(...TEXTS);
+        if (r() < 0.3) inc.aliases = list(...TEXTS);
+        if (r() < 0.5) inc.disclosed = one(['2026-03-31', '2026-03-31T02:07:58Z'], ['2026-02-31', 5]);
+        if (r() < 0.3) inc.window = one(...WINDOWS);
+        if (r() < 0.3) inc.windows = list(...WINDOWS);
+        if (r() < 0.2) inc.indicators = list(['sfrclak.com', '142.11.206.73'], ['', 1]);
+        if (r() < 0.2) inc.notes = one(['n', ''], [1]);
+        if (r() < 0.9) inc.packages = r() < 0.02 ? 'axios' : Array.from({ length: Math.floor(r() * 3) }, pkg);
+        if (r() < 0.15) inc.files = list([{ path: '/usr/lib/**/setup.js' }, { sha256: 'ab'.repeat(32) }], [{ path: '' }, {}]);
+        if (r() < 0.1) inc.images = list([{ ref: 'docker.io/x/y:1' }, { digests: [`sha256:${'a'.repeat(64)}`] }], [{ ref: 'x' }]);
+        if (r() < 0.03) inc.unknownKey = 1;
+        return inc;
+      });
+      const file: Record<string, unknown> = { apiVersion: r() < 0.97 ? 'sbom-hunt/v1' : 'sbom-hunt/v2', incidents };
+      const fast = fastIocFileV1(file);
+      const slow = IocFileV1.safeParse(file);
+      if (!slow.success) refused++;
+      if (fast === undefined) {
+        if (slow.success && !deepLeftToZod(file)) disagreements.push(`zod accepted, the fast path did not answer: ${JSON.stringify(file)}`);
+        continue;
+      }
+      answered++;
+      if (!slow.success) disagreements.push(`fast answered where zod refused: ${JSON.stringify(file)}`);
+      else if (JSON.stringify(fast) !== JSON.stringify(slow.data)) disagreements.push(`different values for ${JSON.stringify(file)}:\n${JSON.stringify(fast)}\n${JSON.stringify(slow.data)}`);
+    }
+    recordOracle('fast-specs v1', runs, disagreements.length, `seed ${seed}, ${answered} answered, ${refused} refused by zod`);
+    expect(disagreements.slice(0, 3)).toEqual([]);
+    expect(answered).toBeGreaterThan(runs / 20);
+    expect(refused).toBeGreaterThan(runs / 10);
   });
 
   it('answers for the feeds as the guide writes them', () => {
