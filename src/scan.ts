@@ -7,7 +7,8 @@ import type { InventoryContext, InventoryGap } from './inventory/source.js';
 import { markForPinning, resolutionMs, resolveDigests, wantsPinning } from './inventory/registry.js';
 import { acquireTarget } from './acquire/index.js';
 import { buildChain, type ChainOptions } from './acquire/chain.js';
-import { endPrefetch, prefetchFiles } from './acquire/decode-pool.js';
+import { endPrefetch, prefetchFiles, setPackageFilter } from './acquire/decode-pool.js';
+import { packageFilterOf } from './match/package-filter.js';
 import { inventorySbomFiles } from './inventory/sbom-files.js';
 import { iocCacheDir, iocLoadMessage, loadIocs } from './iocs/index.js';
 import { buildIocIndex } from './match/index.js';
@@ -97,6 +98,8 @@ async function scan(opts: ScanOptions): Promise<ScanOutcome> {
   const iocCache = iocCacheDir({ cache: opts.cache, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) });
   const iocs = opts.iocs ?? (await loadIocs(opts.iocPaths, (e) => iocErrors.push(iocLoadMessage(e)), iocCache ? { cacheDir: iocCache } : {}));
   const index = buildIocIndex(iocs, opts.windows);
+  // The decode workers send only the packages this index can match, unless the report lists every package.
+  setPackageFilter(opts.includePackages ? null : packageFilterOf(index));
   // Read before the work, so a typo in an ignore file is said at once, not after an hour of scanning.
   const acks = await loadAcknowledgements(opts.ackFiles ?? [], opts.vexFiles ?? []);
   iocErrors.push(...acks.errors);

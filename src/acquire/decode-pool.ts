@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import { logDebug } from '../cli/log.js';
 import { decodeSbom, type DecodedSbom } from '../formats/index.js';
+import { packagesToJudge, type PackageFilter } from '../match/package-filter.js';
 
 /** What reading and decoding one file gave, as plain data. */
 export type DecodeOutcome =
@@ -40,6 +41,16 @@ export async function decodeFile(file: string): Promise<DecodeOutcome> {
     }
     return { ok: false, kind: 'crash', message: err instanceof Error ? err.message : String(err), ...(err instanceof Error && err.stack ? { stack: err.stack } : {}) };
   }
+}
+
+/**
+ * The outcome with only the packages the verdict reads, when the scan set a filter; an attestation's outcome is
+ * left whole (its signature is checked on the main thread, which reads the SBOM again from its text).
+ */
+export function slimOutcome(o: DecodeOutcome, filter: PackageFilter | null): DecodeOutcome {
+  if (!o.ok || filter === null || o.text !== undefined || o.sbom.attestation !== undefined) return o;
+  const kept = packagesToJudge(o.sbom.packages, filter);
+  return kept === o.sbom.packages ? o : { ...o, sbom: { ...o.sbom, packages: kept, packageTotal: o.sbom.packages.length } };
 }
 
 /** The error an outcome stands for, as the main thread would have thrown it. */
@@ -103,14 +114,17 @@ interface Batch {
 export const PREFETCH_AHEAD = 96;
 
 /** What a worker posts: a plain task's outcome, a batch file it claims, or a batch file's outcome. */
-type WorkerMessage = DecodeOutcome | { claim: number } | { at: number; outcome: DecodeOutcome };
+export type WorkerMessage = DecodeOutcome | { claim: number } | { at: number; outcome: DecodeOutcome };
 
 const MAX_LOST_IN_A_ROW = 3;
 
 class Pool {
   private readonly idle: Worker[] = [];
   private readonly busy = new Map<Worker, Task>();
-  private readonly claims = new Map<Worker, number>();
+  /** Batch files a worker claimed and has not answered (it holds them until the package filter is known). */
+  private readonly claims = new Map<Worker, Set<number>>();
+  /** The package filter the workers were sent; undefined until sendFilter. */
+  private filter: { value: PackageFilter | null } | undefined;
   private readonly all = new Set<Worker>();
   private readonly queue: Task[] = [];
   private started = 0;
@@ -141,6 +155,7 @@ class Pool {
       answers.set(f, new Promise((resolve) => (resolvers[i] = resolve)));
     });
     const state = new Int32Array(shared, 0, 2);
+    this.filter = undefined;
     this.batch = { files, shared, state, claimed: new Int32Array(shared, 8, files.length), index, answers, resolvers, open: files.length };
     while (this.started < this.size) this.idle.push(this.spawn());
     for (const w of this.all) this.join(w);
@@ -153,6 +168,7 @@ class Pool {
   endBatch(): void {
     const b = this.batch;
     if (!b) return;
+    this.sendFilter(null);
     for (const file of b.answers.keys()) {
       const at = b.index.get(file)!;
       if (Atomics.compareExchange(b.claimed, at, 0, 1) === 0) this.answer(at, { ok: false, kind: 'crash', message: `not read: the scan ended before ${file} was asked for` });
@@ -162,16 +178,29 @@ class Pool {
     Atomics.notify(b.state, 1);
   }
 
+  /**
+   * Tells every worker which packages to send (null: all of them). Workers hold decoded batch files until they
+   * know, so files decoded while the feed loads are sent slim too; take() and endBatch() send null first if the
+   * scan never did, so no worker holds a file anyone waits for.
+   */
+  sendFilter(filter: PackageFilter | null): void {
+    if (this.filter) return;
+    this.filter = { value: filter };
+    for (const w of this.all) w.postMessage({ filter });
+  }
+
   /** The outcome of a prefetched file, once; undefined for a file not prefetched (or taken already). */
   take(file: string): Promise<DecodeOutcome> | undefined {
     const b = this.batch;
     const answer = b?.answers.get(file);
     if (!answer || !b) return undefined;
+    this.sendFilter(null);
     b.answers.delete(file);
     Atomics.add(b.state, 1, 1);
     Atomics.notify(b.state, 1);
     const at = b.index.get(file)!;
-    if (Atomics.compareExchange(b.claimed, at, 0, 1) === 0) void decodeFile(file).then((o) => this.answer(at, o));
+    const filter = this.filter!.value;
+    if (Atomics.compareExchange(b.claimed, at, 0, 1) === 0) void decodeFile(file).then((o) => this.answer(at, slimOutcome(o, filter)));
     return answer;
   }
 
@@ -179,6 +208,7 @@ class Pool {
     if (!this.batch || this.batch.open === 0) return;
     worker.ref();
     worker.postMessage({ batch: this.batch.files, shared: this.batch.shared, ahead: PREFETCH_AHEAD });
+    if (this.filter) worker.postMessage({ filter: this.filter.value });
   }
 
   private answer(at: number, o: DecodeOutcome): void {
@@ -204,9 +234,12 @@ class Pool {
   }
 
   private onMessage(worker: Worker, m: WorkerMessage): void {
-    if ('claim' in m) return void this.claims.set(worker, m.claim);
+    if ('claim' in m) {
+      const held = this.claims.get(worker) ?? new Set<number>();
+      return void this.claims.set(worker, held.add(m.claim));
+    }
     if ('at' in m) {
-      this.claims.delete(worker);
+      this.claims.get(worker)?.delete(m.at);
       return this.answer(m.at, m.outcome);
     }
     const task = this.busy.get(worker);
@@ -232,9 +265,9 @@ class Pool {
       this.started--;
       // The file it held is answered as a crash, as the same error in this thread would have been; a new worker takes the rest.
       task?.resolve({ ok: false, kind: 'crash', message: `decode worker ${why} while reading ${task.file}` });
-      const claimed = this.claims.get(worker);
+      const claimed = this.claims.get(worker) ?? new Set<number>();
       this.claims.delete(worker);
-      if (claimed !== undefined) this.answer(claimed, { ok: false, kind: 'crash', message: `decode worker ${why} while reading ${this.batch!.files[claimed]}` });
+      for (const at of claimed) this.answer(at, { ok: false, kind: 'crash', message: `decode worker ${why} while reading ${this.batch!.files[at]}` });
       // A worker that dies before it answers anything (its script cannot load, memory is short) is not restarted
       // forever: past a few in a row the main thread reads what is left of the batch, as when no worker reached it.
       if (this.batch && this.batch.open > 0 && ++this.lostInARow <= MAX_LOST_IN_A_ROW) {
@@ -294,6 +327,14 @@ export async function prefetchFiles(files: readonly string[], env: NodeJS.Proces
     waiting = undefined;
   }
   if (pool && !pool.batch) pool.prefetch([...new Set(files)]);
+}
+
+/**
+ * Which packages the workers send for prefetched files: those the scan's verdict reads (match/package-filter.ts),
+ * or all (null) when the report lists them. Called once the IOC index is built.
+ */
+export function setPackageFilter(filter: PackageFilter | null): void {
+  pool?.sendFilter(filter);
 }
 
 /** After a scan: prefetched files it did not ask for are dropped (Pool.endBatch). A later scan reads files afresh. */

@@ -26,6 +26,7 @@ function platformOf(sbom: DecodedSbom, evidence: Evidence): AcquiredPlatform {
   const attested = sbom.attestation !== undefined;
   return {
     packages: sbom.packages,
+    ...(sbom.packageTotal !== undefined ? { packageTotal: sbom.packageTotal } : {}),
     ...sbomFacts(sbom),
     created: sbomCreated(sbom.created, attested ? 'attestation SBOM creation time' : 'SBOM creation time'),
     evidence,

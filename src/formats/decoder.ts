@@ -10,6 +10,11 @@ export interface DecodedSbom {
   format: string;
   /** One entry per package the document lists (not merged); paths are locations in the image. */
   packages: Package[];
+  /**
+   * Set when a decode worker sent only the packages the verdict reads (match/package-filter.ts): how many the
+   * document listed. The report's package count is this one.
+   */
+  packageTotal?: number;
   /** Document creation timestamp when present. */
   created?: string;
   /** What the SBOM describes: image name, version, digest, purl and hashes, each when known. */

@@ -98,3 +98,12 @@ export function normalizeEcosystem(raw: string | undefined | null): string {
   // Own keys only: `__proto__` or `constructor` from a document must stay a string, not Object.prototype's member.
   return Object.hasOwn(ALIASES, base) ? ALIASES[base]! : base;
 }
+
+/**
+ * The ecosystem a package is looked up under, given the ecosystems an index holds: as written when the index
+ * holds it, else normalised (decoders hand over canonical names; a stray `PyPI` must still not become a silent
+ * miss). Shared by lookupEntries and the decode workers' package filter (package-filter.ts), so both agree.
+ */
+export function lookupEcosystem(held: ReadonlyMap<string, unknown>, ecosystem: string): string {
+  return held.has(ecosystem) ? ecosystem : normalizeEcosystem(ecosystem);
+}

@@ -1,7 +1,7 @@
 // The IOC set as lookup tables: a package costs one map lookup however many IOCs are loaded.
 import type { Incident, IocPackage, IocSet, TimeWindow } from '../model/ioc.js';
 import type { Match } from '../model/finding.js';
-import { normalizeEcosystem } from './ecosystem.js';
+import { lookupEcosystem } from './ecosystem.js';
 import { buildFileEntries, type FileEntry } from './match-files.js';
 import { buildImageEntries, type ImageEntry } from './match-images.js';
 import { normalizePackageName } from './names.js';
@@ -96,8 +96,7 @@ export class NameFilter {
 
 /** The IOC entries for a package, by its canonical ecosystem and name as written. */
 export function lookupEntries(index: IocIndex, ecosystem: string, name: string): IocEntry[] | undefined {
-  // Decoders should hand over canonical ecosystems; a stray `PyPI` must still not become a silent miss.
-  const eco = index.byEcosystem.has(ecosystem) ? ecosystem : normalizeEcosystem(ecosystem);
+  const eco = lookupEcosystem(index.byEcosystem, ecosystem);
   const names = index.byEcosystem.get(eco);
   if (names === undefined) return undefined;
   const key = normalizePackageName(eco, name);
