@@ -1,9 +1,11 @@
-// Differential test: sbom-hunt's Python catalogue, read through the native reader from built images, against
-// Python's own importlib.metadata.distributions() over the same tree unpacked (one python3 run for all cases).
+// Differential tests: sbom-hunt's Python catalogue, read through the native reader from built images, against
+// Python's own importlib.metadata.distributions() over the same tree unpacked: site-packages trees (one python3
+// run for all cases), and whole layouts with zips on and off sys.path (one python3 run per case, its sys.path
+// made by the real getpath from PYTHONPATH and the real site.addsitedir over the tree's site folders).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readImage } from '../../src/acquire/native/read-image.js';
 import { openOciDir } from '../../src/inventory/oci-dir.js';
@@ -12,6 +14,7 @@ import { seeded } from '../helpers/random.js';
 import { oracleRuns, recordOracle } from './tally.js';
 
 const RUNS = oracleRuns(200, 0.005);
+const ZIP_RUNS = oracleRuns(40, 0.001);
 const SITE = 'usr/lib/python3/site-packages';
 const root = mkdtempSync(join(tmpdir(), 'py-oracle-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -106,4 +109,156 @@ describe.skipIf(!hasPython() && !process.env.CI)('python metadata: sbom-hunt agr
     expect(fromZips).toBeGreaterThan(RUNS / 20);
     expect(disagreements.slice(0, 3)).toEqual([]);
   }, 120_000);
+});
+
+// Zips on sys.path. Each case is a tree under its own host folder D, and the image holds it at the same paths
+// (`tmp/.../zcaseN/...`), so the absolute paths its .pth lines and PYTHONPATH name mean the same thing to the
+// host's python3 and to sbom-hunt: the real site.py and getpath compute sys.path, the real importlib.metadata lists.
+const SITES = ['usr/lib/python3.11/site-packages', 'usr/local/lib/python3.13/site-packages', 'usr/lib/python3/dist-packages', 'opt/venv/lib/python3.12/site-packages', 'root/.local/lib/python3.11/site-packages'];
+const ZIP_NAMES = ['opt/lib.zip', 'opt/deps.whl', 'opt/deps', 'srv/bundle.pyz', 'app/vendor.zip', 'usr/share/python-wheels/litellm-1.82.7-py3-none-any.whl', 'root/.cache/pip/wheels/ab/cd/six-1.16.0-py3-none-any.whl'];
+const STDLIB_ZIPS = ['usr/lib/python311.zip', 'usr/local/lib/python313.zip'];
+
+interface ZipCase {
+  dir: string;
+  /** Image files, at their host paths without the leading `/`, each with the layer it is written by. */
+  files: { path: string; content: string | Buffer; layer: number }[];
+  sites: string[];
+  stdlibZip?: string;
+  pythonPath?: string;
+}
+
+function zipOf(r: () => number, names: string[]): { zip: Buffer; subs: string[] } {
+  const entries: { path: string; content: string }[] = [];
+  const subs: string[] = [];
+  for (const name of names) {
+    const version = pick(r, ['1.82.7', '2.31.0', '0.1']);
+    const sub = r() < 0.25 ? pick(r, ['lib', 'site/deep']) : '';
+    if (sub) subs.push(sub);
+    const at = sub ? `${sub}/` : '';
+    const kind = pick(r, ['dist-info', 'egg-info', 'egg-info-file', 'pkg-info-only'] as const);
+    const text = headers(r, name, version);
+    if (kind === 'dist-info') entries.push({ path: `${at}${name}-${version}.${caseOf(r, 'dist-info')}/METADATA`, content: text }, { path: `${at}${name}-${version}.dist-info/RECORD`, content: '' });
+    else if (kind === 'egg-info') entries.push({ path: `${at}${name}.${caseOf(r, 'egg-info')}/PKG-INFO`, content: text });
+    else if (kind === 'egg-info-file') entries.push({ path: `${at}${name}-${version}.egg-info`, content: text });
+    else entries.push({ path: `${at}${name}-${version}.dist-info/METADATA`, content: '' }, { path: `${at}${name}-${version}.dist-info/PKG-INFO`, content: text });
+    entries.push({ path: `${at}${name.toLowerCase()}/__init__.py`, content: '' });
+  }
+  return { zip: zipFiles(entries.map((e) => ({ ...e, store: r() < 0.3 }))), subs };
+}
+
+function generateZipCase(r: () => number, dir: string): ZipCase {
+  const base = dir.slice(1);
+  const layers = 1 + Math.floor(r() * 3);
+  const layer = () => Math.floor(r() * layers);
+  const files: ZipCase['files'] = [];
+  const sites = [...new Set([pick(r, SITES), ...(r() < 0.3 ? [pick(r, SITES)] : [])])];
+  for (const site of sites) if (r() < 0.6) files.push({ path: `${base}/${site}/litellm-1.82.7.dist-info/METADATA`, content: headers(r, 'litellm', '1.82.7'), layer: layer() });
+  const zips: { path: string; subs: string[] }[] = [];
+  const names = [...new Set(Array.from({ length: 1 + Math.floor(r() * 4) }, () => (r() < 0.2 ? `${pick(r, sites)}/extra${Math.floor(r() * 3)}.zip` : pick(r, ZIP_NAMES))))];
+  for (const name of names) {
+    const { zip, subs } = zipOf(r, Array.from({ length: 1 + Math.floor(r() * 2) }, (_, i) => pick(r, ['litellm', 'requests', 'Foo_Bar', 'six']) + (i ? `${i}` : '')));
+    files.push({ path: `${base}/${name}`, content: zip, layer: layer() });
+    zips.push({ path: name, subs });
+  }
+  const stdlibZip = r() < 0.2 ? pick(r, STDLIB_ZIPS) : undefined;
+  if (stdlibZip) files.push({ path: `${base}/${stdlibZip}`, content: zipOf(r, ['stdlibpkg']).zip, layer: layer() });
+  // .pth lines: absolute, relative to the site folder, imports, comments, missing paths, folders, duplicates.
+  const lineFor = (site: string): string => {
+    const z = pick(r, zips);
+    const kind = pick(r, ['abs', 'abs', 'rel', 'import', 'comment', 'missing', 'dir', 'sub', 'blank'] as const);
+    if (kind === 'abs') return `${dir}/${z.path}${pick(r, ['', ' ', '\t'])}`;
+    if (kind === 'rel') return posix.relative(`${dir}/${site}`, `${dir}/${z.path}`);
+    if (kind === 'import') return pick(r, ['import os', 'import sys; x = 1', 'import\tos']);
+    if (kind === 'comment') return `#${dir}/${z.path}`;
+    if (kind === 'missing') return `${dir}/opt/missing.zip`;
+    if (kind === 'dir') return `${dir}/opt`;
+    if (kind === 'sub') return `${dir}/${z.path}/${z.subs[0] ?? 'lib'}`;
+    return '   ';
+  };
+  for (const site of sites) {
+    for (let k = Math.floor(r() * 3); k > 0; k--) {
+      const lines = Array.from({ length: 1 + Math.floor(r() * 4) }, () => lineFor(site));
+      files.push({ path: `${base}/${site}/${pick(r, ['a', 'easy-install', '.hidden', 'zz_last'])}${k}.pth`, content: lines.join(pick(r, ['\n', '\r\n'])) + '\n', layer: layer() });
+    }
+  }
+  // Read by no Python: a .pth outside any site folder.
+  if (r() < 0.3) files.push({ path: `${base}/opt/notsite/x.pth`, content: `${dir}/${pick(r, zips).path}\n`, layer: layer() });
+  let pythonPath: string | undefined;
+  if (r() < 0.5) {
+    const entries = Array.from({ length: 1 + Math.floor(r() * 3) }, () => {
+      const z = pick(r, zips);
+      const kind = pick(r, ['abs', 'sub', 'rel', 'empty', 'missing'] as const);
+      if (kind === 'abs') return `${dir}/${z.path}`;
+      if (kind === 'sub') return `${dir}/${z.path}/${z.subs.length ? pick(r, z.subs) : 'lib'}`;
+      if (kind === 'rel') return posix.relative(`${dir}/work`, `${dir}/${z.path}`);
+      if (kind === 'empty') return '';
+      return `${dir}/nowhere.zip`;
+    });
+    pythonPath = entries.join(':');
+  }
+  return { dir, files, sites: sites.map((s) => `${dir}/${s}`), ...(stdlibZip ? { stdlibZip: `${dir}/${stdlibZip}` } : {}), ...(pythonPath !== undefined ? { pythonPath } : {}) };
+}
+
+// In the case's folder as the working directory, PYTHONPATH set: sys.path as getpath and site.py make it, less the
+// host's own entries. A folder inside a zip (`deps.zip/lib`) is importable (zipimport) but importlib.metadata lists
+// nothing there (zipfile.Path cannot open it as a root); its distributions are listed as PathDistribution reads them.
+const ZIP_ORACLE = `
+import importlib.metadata as md, json, os, site, sys, zipfile
+case, sites, stdlib_zip = json.loads(sys.argv[1])
+known = site.removeduppaths()
+for s in sites:
+    site.addsitedir(s, known)
+if stdlib_zip:
+    sys.path.append(stdlib_zip)
+mine = [p for p in sys.path if p.startswith(case + "/")]
+out = [[d.metadata["Name"], d.metadata["Version"], str(d._path)] for d in md.distributions(path=mine)]
+for p in mine:
+    a = p
+    while a != "/" and not os.path.exists(a):
+        a = os.path.dirname(a)
+    if a == p or not os.path.isfile(a) or not zipfile.is_zipfile(a):
+        continue
+    for child in zipfile.Path(a, at=p[len(a) + 1:] + "/").iterdir():
+        if child.name.lower().endswith((".dist-info", ".egg-info")):
+            d = md.PathDistribution(child)
+            out.append([d.metadata["Name"], d.metadata["Version"], str(child)])
+print(json.dumps(out))
+`;
+
+const distKey = (name: string, version: string, path: string) => `${name} ${version} ${path.replace(/\/$/, '').replace(/\/(?:METADATA|PKG-INFO)$/, '').replace('!/', '/')}`;
+
+describe.skipIf(!hasPython() && !process.env.CI)('zips on sys.path: sbom-hunt agrees with importlib.metadata', () => {
+  it(`${ZIP_RUNS} generated layouts with .pth files, PYTHONPATH and zips of any name`, async () => {
+    const r = seeded(Number(process.env.FUZZ_SEED ?? 21));
+    const disagreements: string[] = [];
+    let fromZips = 0;
+    let offPath = 0;
+    for (let i = 0; i < ZIP_RUNS; i++) {
+      const c = generateZipCase(r, join(root, `zcase${i}`));
+      for (const f of c.files) {
+        mkdirSync(dirname(`/${f.path}`), { recursive: true });
+        writeFileSync(`/${f.path}`, f.content);
+      }
+      mkdirSync(join(c.dir, 'work'), { recursive: true });
+      const env = { ...process.env, PYTHONPATH: c.pythonPath ?? '' };
+      if (c.pythonPath === undefined) delete (env as Record<string, string | undefined>).PYTHONPATH;
+      const args = JSON.stringify([c.dir, c.sites, c.stdlibZip ?? null]);
+      const python = JSON.parse(execFileSync('python3', ['-S', '-W', 'ignore', '-c', ZIP_ORACLE, args], { cwd: join(c.dir, 'work'), env, encoding: 'utf8' })) as [string | null, string | null, string][];
+      const layers = Array.from({ length: 1 + Math.max(...c.files.map((f) => f.layer)) }, (_, n) => ({ files: c.files.filter((f) => f.layer === n).map(({ path, content }) => ({ path, content })) }));
+      const proc = { WorkingDir: join(c.dir, 'work'), ...(c.pythonPath !== undefined ? { Env: [`PYTHONPATH=${c.pythonPath}`] } : {}) };
+      const built = await buildImageLayout(join(root, `zimg${i}`), { platforms: [{ process: proc, layers }] });
+      const p = (await readImage(await openOciDir(built.dir), { ref: `zcase${i}` })).platforms[0]!;
+      const named = python.filter(([name]) => name !== null && name.trim() !== '');
+      const want = [...new Set(named.map(([n, v, at]) => distKey(n!, v ?? '', at)))].sort();
+      const ours = [...new Set(p.packages.filter((x) => x.ecosystem === 'pypi').flatMap((x) => x.paths.map((at) => distKey(x.name, x.version, at))))].sort();
+      if (python.some(([, , at]) => /\.(?:zip|whl|pyz)\/|\/deps\//.test(at))) fromZips += 1;
+      if (c.files.some((f) => /python-wheels|\.cache\/pip|notsite/.test(f.path))) offPath += 1;
+      const expectUnknown = named.length !== python.length;
+      if (JSON.stringify(ours) !== JSON.stringify(want) || expectUnknown !== p.errors.length > 0) disagreements.push(`zcase ${i}: python ${JSON.stringify(want)}${expectUnknown ? ' (and one it cannot name)' : ''}, sbom-hunt ${JSON.stringify(ours)} errors ${JSON.stringify(p.errors)}; PYTHONPATH ${JSON.stringify(c.pythonPath)}; files ${JSON.stringify(c.files.map((f) => [f.path, Buffer.isBuffer(f.content) ? 'zip' : f.content]))}`);
+      rmSync(join(root, `zimg${i}`), { recursive: true, force: true });
+    }
+    recordOracle('python-sys-path', ZIP_RUNS, disagreements.length, `${fromZips} cases where Python listed a zip's distribution, ${offPath} with zips or .pth files off sys.path`);
+    expect(fromZips).toBeGreaterThan(ZIP_RUNS / 4);
+    expect(disagreements.slice(0, 3)).toEqual([]);
+  }, 300_000);
 });

@@ -13,7 +13,7 @@ import { posix } from 'node:path';
 import type { ImageConfig } from './config.js';
 
 /** The last assignment of each variable in the config's Env (`KEY=value`), as the runtime applies them. */
-function envOf(config: Record<string, unknown> | undefined): Map<string, string> {
+export function envOf(config: Record<string, unknown> | undefined): Map<string, string> {
   const env = new Map<string, string>();
   const list = config?.Env;
   if (!Array.isArray(list)) return env;

@@ -11,6 +11,7 @@ import { catalogFiles } from './packages.js';
 import { bunCacheFolders, nodeSearchFolders } from './node-path.js';
 import type { FileProbe } from './file-probe.js';
 import { fileListing } from './file-listing.js';
+import { catalogPythonPathZips } from './python-zips.js';
 import { NATIVE_READER } from './reader-version.js';
 
 export interface ReadContext {
@@ -80,7 +81,8 @@ export async function readManifestInto(manifest: ImageManifest, platform: Acquir
       }
     }
   } finally {
-    platform.packages = catalogFiles(files.final(), files.removed, limits, { note, error }, files.layerTimes, files.linkHistory, nodeSearchFolders(config), bunCacheFolders(config));
+    const zipsOnPath = await catalogPythonPathZips(files.final(), config, manifest.layers, { store: ctx.store, limits, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    platform.packages = catalogFiles(files.final(), files.removed, limits, { note, error }, files.layerTimes, files.linkHistory, nodeSearchFolders(config), bunCacheFolders(config), zipsOnPath);
     if (ctx.probe) platform.files = fileListing(files.final(), files.removed, ctx.probe, files.layerTimes);
   }
 }

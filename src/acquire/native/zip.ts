@@ -16,6 +16,40 @@ export interface ZipEntry {
   localOffset: number;
 }
 
+/** The end record's size: no smaller file is a zip. */
+export const ZIP_END_BYTES = 22;
+
+/** The end record and the longest comment it may carry: where zipfile._EndRecData looks for it, from the end. */
+const END_SPAN = 22 + 0xffff;
+
+/**
+ * Whether a file streamed past could be a zip as Python's zipfile opens one (by its end record, so data may
+ * precede it, as in a zipapp with a shebang): its last END_SPAN bytes are kept and searched once it ended.
+ */
+export class ZipTail {
+  private readonly parts: Buffer[] = [];
+  private offset = 0;
+  constructor(private readonly size: number) {}
+  write(chunk: Buffer): void {
+    const start = this.size - END_SPAN;
+    const end = this.offset + chunk.length;
+    if (end > start) this.parts.push(Buffer.from(chunk.subarray(Math.max(0, start - this.offset))));
+    this.offset = end;
+  }
+  /** Whether bytes held whole end like a zip. */
+  static of(content: Buffer): boolean {
+    if (content.length < ZIP_END_BYTES) return false;
+    const tail = new ZipTail(content.length);
+    tail.write(content);
+    return tail.hasEndRecord();
+  }
+  hasEndRecord(): boolean {
+    const tail = Buffer.concat(this.parts);
+    for (let i = tail.length - 22; i >= 0; i--) if (tail.readUInt32LE(i) === EOCD) return true;
+    return false;
+  }
+}
+
 /** Zip files start with a local header, or with the end record when empty. */
 export const isZip = (buf: Buffer): boolean => buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b && (buf[2] === 3 || buf[2] === 5);
 

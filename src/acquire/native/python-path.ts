@@ -1,0 +1,97 @@
+// Python's sys.path in an image, as far as it names zip archives: importlib.metadata lists the distributions at the
+// root of every sys.path entry, and zipimport makes an entry that is a zip (of any name) or a folder inside one
+// importable. Folders need no path: their metadata is read wherever it is. What puts a zip on sys.path:
+//  - a line of a `.pth` file in a site folder, as site.addpackage (CPython 3.11) reads it: universal newlines;
+//    lines starting with `#` and blank lines skipped; `import ` / `import\t` lines run, not read (whatever they do
+//    to sys.path is not seen here); the rest right-stripped and joined to the site folder (an absolute line stands
+//    alone), `..` collapsed lexically (os.path.abspath), and added only when it exists (os.path.exists, through
+//    symlinks): a zip file, never a folder inside one;
+//  - each PYTHONPATH entry of the config's Env (split on `:`, an empty one is the working directory, a relative one
+//    against it), with no existence check: `deps.zip/lib` is the folder `lib` inside `deps.zip`, as zipimport walks
+//    up to the first component that exists and opens it as the archive;
+//  - <prefix>/lib/pythonXY.zip (lib64 for a platlibdir of lib64, `t` for a free-threaded build), which getpath puts
+//    on sys.path whenever it exists.
+// Site folders are those of every Python the image may run, by path: `lib/pythonX.Y/site-packages` or
+// `dist-packages` under any prefix (system, /usr/local, a venv, conda, a user site ~/.local whatever HOME is) and
+// Debian's `lib/python3/dist-packages`. A `.pth` elsewhere is not read by Python, and neither is a zip that no
+// entry names (the wheels in /usr/share/python-wheels, pip's cache): those are not installed.
+import { posix } from 'node:path';
+import type { ImageConfig } from './config.js';
+import type { KeptFile } from './layered-files.js';
+import { envOf } from './node-path.js';
+import { dirname } from './paths.js';
+import { linkAliases, visiblePaths } from './symlinks.js';
+
+const SITE_DIR = /(?:^|\/)lib(?:64)?\/python\d(?:\.\d+t?)?\/(?:site|dist)-packages$/;
+const STDLIB_ZIP = /(?:^|\/)lib(?:64)?\/python\d+t?\.zip$/;
+
+/** A `.pth` file site.py processes: directly inside a site folder (image path, no leading `/`). */
+export const isSitePth = (path: string): boolean => path.endsWith('.pth') && SITE_DIR.test(dirname(path));
+
+/** The lines of a `.pth` file that name paths, as site.addpackage takes them. */
+export function pthLines(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    if (line.startsWith('#') || line.trim() === '') continue;
+    if (line.startsWith('import ') || line.startsWith('import\t')) continue;
+    out.push(line.trimEnd());
+  }
+  return out;
+}
+
+/** A zip on sys.path: the entry as Python holds it, the archive file, and the folder inside it (`''` its root). */
+export interface PathZip {
+  /** Image path of the sys.path entry, no leading `/`. */
+  entry: string;
+  /** Image path of the archive (the entry, or the part of it that is a file). */
+  archive: string;
+  file: KeptFile;
+  sub: string;
+}
+
+/** Image paths (no leading `/`) of PYTHONPATH's entries, made absolute against the working directory. */
+export function pythonPathEntries(image: ImageConfig): string[] {
+  const config = (image.config ?? undefined) as Record<string, unknown> | undefined;
+  const value = envOf(config).get('PYTHONPATH');
+  if (value === undefined || value === '') return [];
+  const workdir = typeof config?.WorkingDir === 'string' && config.WorkingDir.startsWith('/') ? config.WorkingDir : '/';
+  return value.split(':').map((p) => posix.resolve(workdir, p).slice(1));
+}
+
+/** The final filesystem's files that may be zips Python opens: held whole, too large to hold, or marked by ZipTail. */
+const mayBeArchive = (f: KeptFile) => f.link === undefined && f.recordOnly === undefined && (f.found === undefined || f.zip !== undefined);
+
+/** Every zip on the image's sys.path (see the rules above); `.pth` files are read from `final` (they are kept). */
+export function pythonPathZips(final: readonly KeptFile[], image: ImageConfig): PathZip[] {
+  const aliases = linkAliases(final);
+  const files = new Map(final.filter(mayBeArchive).map((f) => [f.path, f]));
+  const fileAt = (p: string) => files.get(aliases.realpath(p) ?? '');
+  const out = new Map<string, PathZip>();
+  const add = (entry: string, archive: string, file: KeptFile) => {
+    const sub = entry === archive ? '' : entry.slice(archive.length + 1);
+    out.set(`${entry}\0${archive}`, { entry, archive, file, sub });
+  };
+  for (const pth of final) {
+    if (pth.link !== undefined || !pth.path.endsWith('.pth')) continue;
+    for (const at of visiblePaths(pth.path, aliases)) {
+      if (!isSitePth(at)) continue;
+      for (const line of pthLines(pth.content.toString('utf8'))) {
+        const entry = posix.resolve(`/${dirname(at)}`, line).slice(1);
+        const file = fileAt(entry);
+        if (file) add(entry, entry, file);
+      }
+    }
+  }
+  for (const entry of pythonPathEntries(image)) {
+    // zipimport: the longest leading part that exists is the archive, the rest a folder inside it.
+    for (let archive = entry; archive !== ''; archive = dirname(archive)) {
+      const file = fileAt(archive);
+      if (file) {
+        add(entry, archive, file);
+        break;
+      }
+    }
+  }
+  for (const f of files.values()) if (STDLIB_ZIP.test(f.path)) add(f.path, f.path, f);
+  return [...out.values()];
+}
