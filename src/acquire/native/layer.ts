@@ -8,6 +8,7 @@ import { createDecompressor, sniffCompression, compressionFromMediaType, type Co
 import { hasherFor, parseDigest } from './digest.js';
 import { BodyHasher, sha256Of, type FileFacts, type FileProbe, type ProbeWant } from './file-probe.js';
 import type { LayeredFiles, ZipAt } from './layered-files.js';
+import { PASSWD_PATH } from './run-user.js';
 import { ZIP_END_BYTES, ZipTail } from './zip.js';
 import { LimitError, type Limits } from './limits.js';
 import { basename, dirname, runtimeEntryPath } from './paths.js';
@@ -204,6 +205,12 @@ function entryHandler(layer: string, ctx: LayerContext): TarHandler {
       if (entry.type === 'symlink') files.symlink(path, entry.linkname);
       const want = entry.type === 'symlink' || !ctx.probe ? undefined : ctx.probe.want(base, entry.type === 'file' ? entry.size : linkedFacts(files, entry.linkname)?.size);
       const cataloger = catalogerFor(path);
+      // The runtime's own reading: HOME for a user the Env gives none (run-user.ts).
+      if (!cataloger && path === PASSWD_PATH && entry.type === 'file' && entry.size <= limits.maxFileBytes) {
+        keeping = path;
+        keepingWant = want;
+        return true;
+      }
       if (!cataloger) {
         if (entry.type === 'hardlink') linkFound(files, path, entry.linkname, want, (why) => ctx.error(`layer ${layer}: hard link /${path} ${why}`));
         return entry.type === 'file' ? contentStream(files, path, { layer, member, size: entry.size }, limits, want) : false;

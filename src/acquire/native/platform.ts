@@ -12,6 +12,7 @@ import { bunCacheFolders, nodeSearchFolders } from './node-path.js';
 import type { FileProbe } from './file-probe.js';
 import { fileListing } from './file-listing.js';
 import { catalogPythonPathZips } from './python-zips.js';
+import { PASSWD_PATH, runHome } from './run-user.js';
 import { NATIVE_READER } from './reader-version.js';
 
 export interface ReadContext {
@@ -82,7 +83,10 @@ export async function readManifestInto(manifest: ImageManifest, platform: Acquir
     }
   } finally {
     const zipsOnPath = await catalogPythonPathZips(files.final(), config, manifest.layers, { store: ctx.store, limits, ...(ctx.signal ? { signal: ctx.signal } : {}) });
-    platform.packages = catalogFiles(files.final(), files.removed, limits, { note, error }, files.layerTimes, files.linkHistory, nodeSearchFolders(config), bunCacheFolders(config), zipsOnPath);
+    const final = files.final();
+    const home = runHome(config, final.find((f) => f.path === PASSWD_PATH && f.link === undefined && f.unreadBytes === undefined)?.content);
+    if (home.note) note(home.note);
+    platform.packages = catalogFiles(final, files.removed, limits, { note, error }, files.layerTimes, files.linkHistory, nodeSearchFolders(config, home.home), bunCacheFolders(config), zipsOnPath);
     if (ctx.probe) platform.files = fileListing(files.final(), files.removed, ctx.probe, files.layerTimes);
   }
 }

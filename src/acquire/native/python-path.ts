@@ -16,9 +16,8 @@
 // Debian's `lib/python3/dist-packages`. A `.pth` elsewhere is not read by Python, and neither is a zip that no
 // entry names (the wheels in /usr/share/python-wheels, pip's cache): those are not installed.
 import { posix } from 'node:path';
-import type { ImageConfig } from './config.js';
+import { envOf, type ImageConfig } from './config.js';
 import type { KeptFile } from './layered-files.js';
-import { envOf } from './node-path.js';
 import { dirname } from './paths.js';
 import { linkAliases, visiblePaths } from './symlinks.js';
 
