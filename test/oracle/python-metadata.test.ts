@@ -143,7 +143,9 @@ function zipOf(r: () => number, names: string[]): { zip: Buffer; subs: string[] 
     else entries.push({ path: `${at}${name}-${version}.dist-info/METADATA`, content: '' }, { path: `${at}${name}-${version}.dist-info/PKG-INFO`, content: text });
     entries.push({ path: `${at}${name.toLowerCase()}/__init__.py`, content: '' });
   }
-  return { zip: zipFiles(entries.map((e) => ({ ...e, store: r() < 0.3 }))), subs };
+  const zip = zipFiles(entries.map((e) => ({ ...e, store: r() < 0.3 })));
+  // A zipapp: a shebang line before the archive, which zipfile reads past (its offsets are from the archive's start).
+  return { zip: r() < 0.15 ? Buffer.concat([Buffer.from('#!/usr/bin/env python3\n'), zip]) : zip, subs };
 }
 
 function generateZipCase(r: () => number, dir: string): ZipCase {
