@@ -22,18 +22,28 @@ export const ZIP_END_BYTES = 22;
 /** The end record and the longest comment it may carry: where zipfile._EndRecData looks for it, from the end. */
 const END_SPAN = 22 + 0xffff;
 
+const END_SIGNATURE = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
+
 /**
- * Whether a file streamed past could be a zip as Python's zipfile opens one (by its end record, so data may
- * precede it, as in a zipapp with a shebang): its last END_SPAN bytes are kept and searched once it ended.
+ * Whether a file streamed past could be a zip as Python's zipfile opens one, by an end record signature in its last
+ * END_SPAN bytes (so data may precede the archive, as in a zipapp with a shebang). Nothing is copied but the last 3
+ * bytes of a chunk (a signature may straddle two); whether the record there is sound is for zipDirectory to say.
  */
 export class ZipTail {
-  private readonly parts: Buffer[] = [];
   private offset = 0;
+  private carry = Buffer.alloc(0);
+  private found = false;
   constructor(private readonly size: number) {}
   write(chunk: Buffer): void {
     const start = this.size - END_SPAN;
     const end = this.offset + chunk.length;
-    if (end > start) this.parts.push(Buffer.from(chunk.subarray(Math.max(0, start - this.offset))));
+    if (!this.found && end > start) {
+      const from = Math.max(0, start - this.offset);
+      const joined = this.carry.length > 0 ? Buffer.concat([this.carry, chunk.subarray(from, from + 3)]) : undefined;
+      this.found = (joined !== undefined && joined.indexOf(END_SIGNATURE) >= 0) || chunk.indexOf(END_SIGNATURE, from) >= 0;
+      const rest = chunk.subarray(from);
+      this.carry = Buffer.from(rest.length >= 3 ? rest.subarray(rest.length - 3) : Buffer.concat([this.carry, rest]).subarray(-3));
+    }
     this.offset = end;
   }
   /** Whether bytes held whole end like a zip. */
@@ -44,9 +54,7 @@ export class ZipTail {
     return tail.hasEndRecord();
   }
   hasEndRecord(): boolean {
-    const tail = Buffer.concat(this.parts);
-    for (let i = tail.length - 22; i >= 0; i--) if (tail.readUInt32LE(i) === EOCD) return true;
-    return false;
+    return this.found;
   }
 }
 
