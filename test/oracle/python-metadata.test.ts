@@ -210,6 +210,11 @@ case, sites, stdlib_zip = json.loads(sys.argv[1])
 known = site.removeduppaths()
 for s in sites:
     site.addsitedir(s, known)
+    # Python 3.13 (and later 3.11 and 3.12 releases) skips .pth files whose name starts with a dot; older ones
+    # read them. sbom-hunt reads them (the safe side): the same union, through the real addpackage.
+    for name in sorted(os.listdir(s)) if os.path.isdir(s) else []:
+        if name.startswith(".") and name.endswith(".pth"):
+            site.addpackage(s, name, known)
 if stdlib_zip:
     sys.path.append(stdlib_zip)
 mine = [p for p in sys.path if p.startswith(case + "/")]

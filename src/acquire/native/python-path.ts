@@ -1,7 +1,7 @@
 // Python's sys.path in an image, as far as it names zip archives: importlib.metadata lists the distributions at the
 // root of every sys.path entry, and zipimport makes an entry that is a zip (of any name) or a folder inside one
 // importable. Folders need no path: their metadata is read wherever it is. What puts a zip on sys.path:
-//  - a line of a `.pth` file in a site folder, as site.addpackage (CPython 3.11) reads it: universal newlines;
+//  - a line of a `.pth` file in a site folder, as site.addpackage reads it (3.11's and 3.13's line splitting both);
 //    lines starting with `#` and blank lines skipped; `import ` / `import\t` lines run, not read (whatever they do
 //    to sys.path is not seen here); the rest right-stripped and joined to the site folder (an absolute line stands
 //    alone), `..` collapsed lexically (os.path.abspath), and added only when it exists (os.path.exists, through
@@ -27,15 +27,22 @@ const STDLIB_ZIP = /(?:^|\/)lib(?:64)?\/python\d+t?\.zip$/;
 /** A `.pth` file site.py processes: directly inside a site folder (image path, no leading `/`). */
 export const isSitePth = (path: string): boolean => path.endsWith('.pth') && SITE_DIR.test(dirname(path));
 
-/** The lines of a `.pth` file that name paths, as site.addpackage takes them. */
+/**
+ * The lines of a `.pth` file that name paths, as site.addpackage takes them in any Python: 3.11 reads the text with
+ * universal newlines and keeps a BOM; 3.13 drops a UTF-8 BOM and splits as str.splitlines (\v, \f, \x1c-\x1e, \x85,
+ * \u2028 and \u2029 end lines too). Both readings are taken, the safe side.
+ */
 export function pthLines(text: string): string[] {
-  const out: string[] = [];
-  for (const line of text.split(/\r\n|\r|\n/)) {
-    if (line.startsWith('#') || line.trim() === '') continue;
-    if (line.startsWith('import ') || line.startsWith('import\t')) continue;
-    out.push(line.trimEnd());
+  const out = new Set<string>();
+  const readings = [text.split(/\r\n|\r|\n/), text.replace(/^\uFEFF/, '').split(/\r\n|[\n\v\f\r\x1c-\x1e\x85\u2028\u2029]/)];
+  for (const lines of readings) {
+    for (const line of lines) {
+      if (line.startsWith('#') || line.trim() === '') continue;
+      if (line.startsWith('import ') || line.startsWith('import\t')) continue;
+      out.add(line.trimEnd());
+    }
   }
-  return out;
+  return [...out];
 }
 
 /** A zip on sys.path: the entry as Python holds it, the archive file, and the folder inside it (`''` its root). */
