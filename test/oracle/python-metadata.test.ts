@@ -3,7 +3,7 @@
 // run for all cases), and whole layouts with zips on and off sys.path (one python3 run per case, its sys.path
 // made by the real getpath from PYTHONPATH and the real site.addsitedir over the tree's site folders).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -121,7 +121,7 @@ const STDLIB_ZIPS = ['usr/lib/python311.zip', 'usr/local/lib/python313.zip'];
 interface ZipCase {
   dir: string;
   /** Image files, at their host paths without the leading `/`, each with the layer it is written by. */
-  files: { path: string; content: string | Buffer; layer: number }[];
+  files: { path: string; content: string | Buffer; layer: number; link?: string }[];
   sites: string[];
   stdlibZip?: string;
   pythonPath?: string;
@@ -161,6 +161,13 @@ function generateZipCase(r: () => number, dir: string): ZipCase {
     const { zip, subs } = zipOf(r, Array.from({ length: 1 + Math.floor(r() * 2) }, (_, i) => pick(r, ['litellm', 'requests', 'Foo_Bar', 'six']) + (i ? `${i}` : '')));
     files.push({ path: `${base}/${name}`, content: zip, layer: layer() });
     zips.push({ path: name, subs });
+  }
+  // A symlink to a zip (absolute: the host path is the image path; or relative), named on the path in its stead.
+  if (r() < 0.3) {
+    const target = pick(r, zips);
+    const link = r() < 0.5 ? `${dir}/${target.path}` : posix.relative('/opt', `/${target.path}`);
+    files.push({ path: `${base}/opt/link.zip`, content: '', layer: layer(), link });
+    zips.push({ path: 'opt/link.zip', subs: target.subs });
   }
   const stdlibZip = r() < 0.2 ? pick(r, STDLIB_ZIPS) : undefined;
   if (stdlibZip) files.push({ path: `${base}/${stdlibZip}`, content: zipOf(r, ['stdlibpkg']).zip, layer: layer() });
@@ -240,18 +247,22 @@ describe.skipIf(!hasPython() && !process.env.CI)('zips on sys.path: sbom-hunt ag
     const disagreements: string[] = [];
     let fromZips = 0;
     let offPath = 0;
+    let viaLink = 0;
     for (let i = 0; i < ZIP_RUNS; i++) {
       const c = generateZipCase(r, join(root, `zcase${i}`));
       for (const f of c.files) {
         mkdirSync(dirname(`/${f.path}`), { recursive: true });
-        writeFileSync(`/${f.path}`, f.content);
+        if (f.link !== undefined) symlinkSync(f.link, `/${f.path}`);
+        else writeFileSync(`/${f.path}`, f.content);
       }
       mkdirSync(join(c.dir, 'work'), { recursive: true });
       const env = { ...process.env, PYTHONPATH: c.pythonPath ?? '' };
       if (c.pythonPath === undefined) delete (env as Record<string, string | undefined>).PYTHONPATH;
       const args = JSON.stringify([c.dir, c.sites, c.stdlibZip ?? null]);
       const python = JSON.parse(execFileSync('python3', ['-S', '-W', 'ignore', '-c', ZIP_ORACLE, args], { cwd: join(c.dir, 'work'), env, encoding: 'utf8' })) as [string | null, string | null, string][];
-      const layers = Array.from({ length: 1 + Math.max(...c.files.map((f) => f.layer)) }, (_, n) => ({ files: c.files.filter((f) => f.layer === n).map(({ path, content }) => ({ path, content })) }));
+      const layers = Array.from({ length: 1 + Math.max(...c.files.map((f) => f.layer)) }, (_, n) => ({
+        files: c.files.filter((f) => f.layer === n).map(({ path, content, link }) => (link !== undefined ? { path, type: 'symlink' as const, linkname: link } : { path, content })),
+      }));
       const proc = { WorkingDir: join(c.dir, 'work'), ...(c.pythonPath !== undefined ? { Env: [`PYTHONPATH=${c.pythonPath}`] } : {}) };
       const built = await buildImageLayout(join(root, `zimg${i}`), { platforms: [{ process: proc, layers }] });
       const p = (await readImage(await openOciDir(built.dir), { ref: `zcase${i}` })).platforms[0]!;
@@ -260,11 +271,12 @@ describe.skipIf(!hasPython() && !process.env.CI)('zips on sys.path: sbom-hunt ag
       const ours = [...new Set(p.packages.filter((x) => x.ecosystem === 'pypi').flatMap((x) => x.paths.map((at) => distKey(x.name, x.version, at))))].sort();
       if (python.some(([, , at]) => /\.(?:zip|whl|pyz)\/|\/deps\//.test(at))) fromZips += 1;
       if (c.files.some((f) => /python-wheels|\.cache\/pip|notsite/.test(f.path))) offPath += 1;
+      if (python.some(([, , at]) => at.includes('/opt/link.zip/'))) viaLink += 1;
       const expectUnknown = named.length !== python.length;
       if (JSON.stringify(ours) !== JSON.stringify(want) || expectUnknown !== p.errors.length > 0) disagreements.push(`zcase ${i}: python ${JSON.stringify(want)}${expectUnknown ? ' (and one it cannot name)' : ''}, sbom-hunt ${JSON.stringify(ours)} errors ${JSON.stringify(p.errors)}; PYTHONPATH ${JSON.stringify(c.pythonPath)}; files ${JSON.stringify(c.files.map((f) => [f.path, Buffer.isBuffer(f.content) ? 'zip' : f.content]))}`);
       rmSync(join(root, `zimg${i}`), { recursive: true, force: true });
     }
-    recordOracle('python-sys-path', ZIP_RUNS, disagreements.length, `${fromZips} cases where Python listed a zip's distribution, ${offPath} with zips or .pth files off sys.path`);
+    recordOracle('python-sys-path', ZIP_RUNS, disagreements.length, `${fromZips} cases where Python listed a zip's distribution, ${offPath} with zips or .pth files off sys.path, ${viaLink} through a symlink to a zip`);
     expect(fromZips).toBeGreaterThan(ZIP_RUNS / 4);
     expect(disagreements.slice(0, 3)).toEqual([]);
   }, 300_000);
