@@ -60,6 +60,8 @@ export function boundTime(ms: number): number {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Files that end like a zip marked in one image: far more than real images hold (a pip cache holds thousands). */
+export const MAX_ZIP_MARKS = 100_000;
 
 interface LayerChanges {
   digest: string;
@@ -94,6 +96,9 @@ export class LayeredFiles {
    */
   readonly linkHistory: ReadonlyMap<string, string>[] = [new Map()];
   private linksChanged = false;
+  private zipMarks = 0;
+  /** Some files that end like a zip were not marked (past MAX_ZIP_MARKS): a path that names none may name one of them. */
+  zipMarksDropped = false;
 
   beginLayer(digest: string): void {
     const times = { members: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
@@ -197,9 +202,17 @@ export class LayeredFiles {
     this.addTo(layer, { path, content: Buffer.alloc(0), layer: layer.digest, link: linkname, mtime: layer.memberTime });
   }
 
-  /** A file read by a content cataloger as it streamed (or that ends like a zip); only what was read of it is kept. */
+  /**
+   * A file read by a content cataloger as it streamed (or that ends like a zip); only what was read of it is kept.
+   * Past MAX_ZIP_MARKS zip marks a hostile image could make to fill memory, no more are kept and `zipMarksDropped` says so.
+   */
   keepFound(path: string, found: CatalogResult | undefined, facts?: FileFacts, zip?: ZipAt): void {
     const layer = this.current();
+    if (zip && ++this.zipMarks > MAX_ZIP_MARKS) {
+      this.zipMarksDropped = true;
+      zip = undefined;
+      if (!found && !facts) return;
+    }
     this.addTo(layer, { path, content: EMPTY, layer: layer.digest, mtime: layer.memberTime, ...(found ? { found } : {}), ...(facts ? { facts } : {}), ...(zip ? { zip } : {}) });
   }
 

@@ -93,7 +93,7 @@ export async function readManifestInto(manifest: ImageManifest, platform: Acquir
 async function catalogInto(platform: AcquiredPlatform, files: LayeredFiles, config: ImageConfig, manifest: ImageManifest, ctx: ReadContext, sink: CatalogSink): Promise<void> {
   const { limits } = ctx;
   const final = files.final();
-  const zipsOnPath = await catalogPythonPathZips(final, config, manifest.layers, { store: ctx.store, limits, ...(ctx.signal ? { signal: ctx.signal } : {}) }).catch((err: unknown) => {
+  const zipsOnPath = await catalogPythonPathZips(files, config, manifest.layers, { store: ctx.store, limits, ...(ctx.signal ? { signal: ctx.signal } : {}) }, sink.error).catch((err: unknown) => {
     sink.error(`python: the zips on sys.path were not read: ${(err as Error).message}`);
     return [];
   });

@@ -67,8 +67,12 @@ export function pythonPathEntries(image: ImageConfig): string[] {
 /** The final filesystem's files that may be zips Python opens: held whole, too large to hold, or marked by ZipTail. */
 const mayBeArchive = (f: KeptFile) => f.link === undefined && f.recordOnly === undefined && (f.found === undefined || f.zip !== undefined);
 
-/** Every zip on the image's sys.path (see the rules above); `.pth` files are read from `final` (they are kept). */
-export function pythonPathZips(final: readonly KeptFile[], image: ImageConfig): PathZip[] {
+/**
+ * Every zip on the image's sys.path (see the rules above); `.pth` files are read from `final` (they are kept).
+ * `unmarked` is called with each entry that names no file known here when some zips went unmarked (a hostile
+ * number of them): it may be one.
+ */
+export function pythonPathZips(final: readonly KeptFile[], image: ImageConfig, unmarked?: (entry: string) => void): PathZip[] {
   const aliases = linkAliases(final);
   const files = new Map(final.filter(mayBeArchive).map((f) => [f.path, f]));
   const fileAt = (p: string) => files.get(aliases.realpath(p) ?? '');
@@ -85,18 +89,21 @@ export function pythonPathZips(final: readonly KeptFile[], image: ImageConfig): 
         const entry = posix.resolve(`/${dirname(at)}`, line).slice(1);
         const file = fileAt(entry);
         if (file) add(entry, entry, file);
+        else unmarked?.(entry);
       }
     }
   }
   for (const entry of pythonPathEntries(image)) {
     // zipimport: the longest leading part that exists is the archive, the rest a folder inside it.
-    for (let archive = entry; archive !== ''; archive = dirname(archive)) {
+    let archive = entry;
+    for (; archive !== ''; archive = dirname(archive)) {
       const file = fileAt(archive);
       if (file) {
         add(entry, archive, file);
         break;
       }
     }
+    if (archive === '') unmarked?.(entry);
   }
   for (const f of files.values()) if (STDLIB_ZIP.test(f.path)) add(f.path, f.path, f);
   return [...out.values()];

@@ -8,7 +8,7 @@ import type { ImageConfig } from './config.js';
 import type { CatalogResult } from './catalogers/cataloger.js';
 import { errorFor } from './catalogers/cataloger.js';
 import { zipDistributions } from './catalogers/python.js';
-import type { KeptFile } from './layered-files.js';
+import { MAX_ZIP_MARKS, type KeptFile, type LayeredFiles } from './layered-files.js';
 import { readLayerMembers, type LayerContext } from './layer.js';
 import { pythonPathZips, type PathZip } from './python-path.js';
 import { ZipTail } from './zip.js';
@@ -21,8 +21,9 @@ export interface ZipOnPath {
 type Ctx = Pick<LayerContext, 'store' | 'limits' | 'signal'>;
 
 /** The distributions of every zip on sys.path, each with the file it was read from (for its layer and time). */
-export async function catalogPythonPathZips(final: readonly KeptFile[], image: ImageConfig, layers: readonly Descriptor[], ctx: Ctx): Promise<ZipOnPath[]> {
-  const zips = pythonPathZips(final, image);
+export async function catalogPythonPathZips(files: Pick<LayeredFiles, 'final' | 'zipMarksDropped'>, image: ImageConfig, layers: readonly Descriptor[], ctx: Ctx, error: (text: string) => void): Promise<ZipOnPath[]> {
+  const unmarked = (entry: string) => error(errorFor(entry, 'python', `on sys.path, and more than ${MAX_ZIP_MARKS} files end like a zip: whether this is one was not kept`));
+  const zips = pythonPathZips(files.final(), image, files.zipMarksDropped ? unmarked : undefined);
   if (zips.length === 0) return [];
   const bodies = await readAgain(zips, layers, ctx);
   return zips.map((z) => ({ file: z.file, result: catalogOne(z, bodies, ctx) }));

@@ -4,7 +4,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { LayeredFiles, MAX_ZIP_MARKS } from '../../../src/acquire/native/layered-files.js';
+import { DEFAULT_LIMITS } from '../../../src/acquire/native/limits.js';
 import { pthLines } from '../../../src/acquire/native/python-path.js';
+import { catalogPythonPathZips } from '../../../src/acquire/native/python-zips.js';
 
 const PYTHONS = ['python3', ...['3.10.13', '3.12.1', '3.13.0'].map((v) => `/root/.pyenv/versions/${v}/bin/python3`).filter(existsSync)];
 const TEXTS = [
@@ -51,5 +54,26 @@ describe('pthLines', () => {
     const both = versions.some((v) => Number(v.split('.')[1]) >= 13) && versions.some((v) => Number(v.split('.')[1]) < 13);
     if (both) expect(ours.map((s) => [...s].sort())).toEqual(union.map((s) => [...s].sort()));
     console.log(`pthLines: ${PYTHONS.length} Pythons (${versions.join(', ')})${both ? ', exact union' : ', lines of each included'}`);
+  });
+});
+
+describe('zip marks past MAX_ZIP_MARKS', () => {
+  it('are dropped, and a path entry that names no file known then is unknown, not clean', async () => {
+    const files = new LayeredFiles();
+    files.beginLayer('sha256:l1');
+    for (let i = 0; i <= MAX_ZIP_MARKS; i++) files.keepFound(`opt/z${i}.zip`, undefined, undefined, { layer: 'sha256:l1', member: i, size: 22 });
+    files.keepFound('opt/hashed.zip', undefined, { size: 22 }, { layer: 'sha256:l1', member: MAX_ZIP_MARKS + 1, size: 22 });
+    files.endLayer();
+    expect(files.zipMarksDropped).toBe(true);
+    expect(files.final().filter((f) => f.zip !== undefined)).toHaveLength(MAX_ZIP_MARKS);
+    // Kept for its facts, without the mark.
+    expect(files.final().find((f) => f.path === 'opt/hashed.zip')?.zip).toBeUndefined();
+    const errors: string[] = [];
+    const config = { config: { Env: [`PYTHONPATH=/opt/z${MAX_ZIP_MARKS}.zip:/opt/z0.zip/lib`] } } as Parameters<typeof catalogPythonPathZips>[1];
+    const store = { label: 'none', openBlob: () => Promise.reject(new Error('not read')) } as unknown as Parameters<typeof catalogPythonPathZips>[3]['store'];
+    const got = await catalogPythonPathZips(files, config, [], { store, limits: DEFAULT_LIMITS }, (e) => errors.push(e));
+    expect(errors).toEqual([expect.stringMatching(new RegExp(`opt/z${MAX_ZIP_MARKS}\\.zip: on sys.path, and more than`))]);
+    // The marked one is on the path; its layer is not in the manifest given here, so it is unknown too.
+    expect(got.map((z) => z.result.errors)).toEqual([[expect.stringMatching(/opt\/z0\.zip\/lib: on sys.path, its layer could not be read again/)]]);
   });
 });
