@@ -9,7 +9,8 @@
 // is in a deleted layer's files alone. After each step Python's own importlib.metadata runs inside the image
 // (buildah run) over the venv's site-packages and what its .pth files add (site.addsitedir), which is what Python
 // itself lists. A zip on a .pth line (/opt/lib.zip) and one on PYTHONPATH (/opt/deps, no extension), both made by
-// Python's own zipfile from pip --target folders, are on the path; a wheel in /usr/share/python-wheels is not.
+// Python's own zipfile from pip --target folders, are on the path; a wheel in /usr/share/python-wheels is not. The
+// second step deletes /opt/lib.zip (its .pth line stays, naming nothing).
 // Built once per key, cached.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -75,7 +76,7 @@ RUN cd /src/dev && python3 setup.py -q develop && rm -rf /src/dev/build
 RUN python3 -m pip install --no-index --no-compile --no-build-isolation -e /src/edit && rm -rf /src/edit/build
 RUN --mount=type=bind,source=pysrc,target=/pysrc mkdir /tmp/eggs && cp -r /pysrc/oldegg /pysrc/zipegg /pysrc/diregg /tmp/eggs/ && cd /tmp/eggs/oldegg && python3 setup.py -q install --single-version-externally-managed --record /tmp/eggs/record.txt && cd /tmp/eggs/zipegg && python3 setup.py -q install && cd /tmp/eggs/diregg && python3 setup.py -q install && cd / && rm -rf /tmp/eggs`,
   `FROM localhost/py:1
-RUN python3 -m pip uninstall -y doomed OldEgg
+RUN python3 -m pip uninstall -y doomed OldEgg && rm /opt/lib.zip
 RUN ${WHEELS_MOUNT} ${PIP} --no-compile --upgrade foo-bar==2.0`,
 ];
 

@@ -84,7 +84,7 @@ export function catalogFiles(
     const before = earlier(file, file.firstLinks, linkHistory.length - 2).filter((at) => !now.includes(at));
     for (const at of before) add(file, at, true, besideReal(file, at, lookupFinal));
   }
-  for (const { file, result } of zipsOnPath) addResult(file, result, false);
+  for (const { file, result, deleted } of zipsOnPath) addResult(file, result, deleted);
   symlinkLoopsNodeRefuses(final, aliases).forEach(error);
   const gone = new Map(removed.filter(catalogued).map((f) => [f.path, f]));
   const lookupGone = Object.assign(withListing((p: string) => gone.get(p), gone.keys(), (d) => d), { gone: true as const });

@@ -53,6 +53,8 @@ export interface PathZip {
   archive: string;
   file: KeptFile;
   sub: string;
+  /** On the path only while the build ran: the zip, or the `.pth` line naming it, was deleted by a later layer. */
+  deleted: boolean;
 }
 
 /** Image paths (no leading `/`) of PYTHONPATH's entries, made absolute against the working directory. */
@@ -67,44 +69,77 @@ export function pythonPathEntries(image: ImageConfig): string[] {
 /** The final filesystem's files that may be zips Python opens: held whole, too large to hold, or marked by ZipTail. */
 const mayBeArchive = (f: KeptFile) => f.link === undefined && f.recordOnly === undefined && (f.found === undefined || f.zip !== undefined);
 
+/** The entries the `.pth` lines of site folders name, each `.pth` at every path it is seen by. */
+function pthEntries(pths: readonly KeptFile[], views: (path: string) => string[]): Set<string> {
+  const out = new Set<string>();
+  for (const pth of pths) {
+    if (pth.link !== undefined || !pth.path.endsWith('.pth')) continue;
+    for (const at of views(pth.path)) {
+      if (!isSitePth(at)) continue;
+      for (const line of pthLines(pth.content.toString('utf8'))) out.add(posix.resolve(`/${dirname(at)}`, line).slice(1));
+    }
+  }
+  return out;
+}
+
 /**
  * Every zip on the image's sys.path (see the rules above); `.pth` files are read from `final` (they are kept).
- * `unmarked` is called with each entry that names no file known here when some zips went unmarked (a hostile
- * number of them): it may be one.
+ * What a later layer deleted counts too, as deleted: a zip on the path then (by any `.pth` line the image ever had,
+ * at its own path; the safe side, since that line and that zip need not have been there at once), and a zip still
+ * there that only a deleted `.pth` line named. `unmarked` is called with each entry that names no file known here
+ * when some zips went unmarked (a hostile number of them): it may be one.
  */
-export function pythonPathZips(final: readonly KeptFile[], image: ImageConfig, unmarked?: (entry: string) => void): PathZip[] {
+export function pythonPathZips(final: readonly KeptFile[], image: ImageConfig, removed: readonly KeptFile[] = [], unmarked?: (entry: string) => void): PathZip[] {
   const aliases = linkAliases(final);
   const files = new Map(final.filter(mayBeArchive).map((f) => [f.path, f]));
   const fileAt = (p: string) => files.get(aliases.realpath(p) ?? '');
   const out = new Map<string, PathZip>();
-  const add = (entry: string, archive: string, file: KeptFile) => {
+  const add = (entry: string, archive: string, file: KeptFile, deleted: boolean) => {
     const sub = entry === archive ? '' : entry.slice(archive.length + 1);
-    out.set(`${entry}\0${archive}`, { entry, archive, file, sub });
+    const key = `${deleted}\0${entry}\0${archive}\0${file.layer}\0${file.zip?.member ?? ''}`;
+    out.set(key, { entry, archive, file, sub, deleted });
   };
-  for (const pth of final) {
-    if (pth.link !== undefined || !pth.path.endsWith('.pth')) continue;
-    for (const at of visiblePaths(pth.path, aliases)) {
-      if (!isSitePth(at)) continue;
-      for (const line of pthLines(pth.content.toString('utf8'))) {
-        const entry = posix.resolve(`/${dirname(at)}`, line).slice(1);
-        const file = fileAt(entry);
-        if (file) add(entry, entry, file);
-        else unmarked?.(entry);
-      }
-    }
+  const now = pthEntries(final, (p) => visiblePaths(p, aliases));
+  const before = [...pthEntries(removed, (p) => [p])].filter((e) => !now.has(e));
+  for (const entry of now) {
+    const file = fileAt(entry);
+    if (file) add(entry, entry, file, false);
+    else unmarked?.(entry);
   }
-  for (const entry of pythonPathEntries(image)) {
+  for (const entry of before) {
+    const file = fileAt(entry);
+    if (file) add(entry, entry, file, true);
+  }
+  const pythonPath = pythonPathEntries(image);
+  for (const entry of pythonPath) {
     // zipimport: the longest leading part that exists is the archive, the rest a folder inside it.
     let archive = entry;
     for (; archive !== ''; archive = dirname(archive)) {
       const file = fileAt(archive);
       if (file) {
-        add(entry, archive, file);
+        add(entry, archive, file, false);
         break;
       }
     }
     if (archive === '') unmarked?.(entry);
   }
-  for (const f of files.values()) if (STDLIB_ZIP.test(f.path)) add(f.path, f.path, f);
+  for (const f of files.values()) if (STDLIB_ZIP.test(f.path)) add(f.path, f.path, f, false);
+  // Deleted zips, at their own paths: named by any .pth line, a PYTHONPATH entry (or its archive part), or the stdlib zip.
+  // An entry through a symlink still there names the deleted file it led to.
+  const byReal = new Map<string, string[]>();
+  for (const entry of [...now, ...before, ...pythonPath]) {
+    const real = aliases.realpath(entry) ?? entry;
+    byReal.set(real, [...(byReal.get(real) ?? []), entry]);
+  }
+  const named = new Set([...now, ...before]);
+  for (const f of removed) {
+    if (!mayBeArchive(f)) continue;
+    if (STDLIB_ZIP.test(f.path)) add(f.path, f.path, f, true);
+    for (const entry of byReal.get(f.path) ?? []) if (named.has(entry)) add(entry, entry, f, true);
+    for (const entry of pythonPath) {
+      const real = aliases.realpath(entry) ?? entry;
+      if (real === f.path || real.startsWith(`${f.path}/`)) add(entry, entry.slice(0, entry.length - (real.length - f.path.length)), f, true);
+    }
+  }
   return [...out.values()];
 }

@@ -16,17 +16,19 @@ import { ZipTail } from './zip.js';
 export interface ZipOnPath {
   file: KeptFile;
   result: CatalogResult;
+  /** On the path only in layers a later one changed (PathZip.deleted). */
+  deleted: boolean;
 }
 
 type Ctx = Pick<LayerContext, 'store' | 'limits' | 'signal'>;
 
 /** The distributions of every zip on sys.path, each with the file it was read from (for its layer and time). */
-export async function catalogPythonPathZips(files: Pick<LayeredFiles, 'final' | 'zipMarksDropped'>, image: ImageConfig, layers: readonly Descriptor[], ctx: Ctx, error: (text: string) => void): Promise<ZipOnPath[]> {
+export async function catalogPythonPathZips(files: Pick<LayeredFiles, 'final' | 'removed' | 'zipMarksDropped'>, image: ImageConfig, layers: readonly Descriptor[], ctx: Ctx, error: (text: string) => void): Promise<ZipOnPath[]> {
   const unmarked = (entry: string) => error(errorFor(entry, 'python', `on sys.path, and more than ${MAX_ZIP_MARKS} files end like a zip: whether this is one was not kept`));
-  const zips = pythonPathZips(files.final(), image, files.zipMarksDropped ? unmarked : undefined);
+  const zips = pythonPathZips(files.final(), image, files.removed, files.zipMarksDropped ? unmarked : undefined);
   if (zips.length === 0) return [];
   const bodies = await readAgain(zips, layers, ctx);
-  return zips.map((z) => ({ file: z.file, result: catalogOne(z, bodies, ctx) }));
+  return zips.map((z) => ({ file: z.file, result: catalogOne(z, bodies, ctx), deleted: z.deleted }));
 }
 
 const failed = (z: PathZip, why: string): CatalogResult => ({ packages: [], notes: [], errors: [errorFor(z.entry, 'python', `on sys.path, ${why}`)] });
