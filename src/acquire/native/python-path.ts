@@ -96,19 +96,16 @@ export function pythonPathZips(final: readonly KeptFile[], image: ImageConfig, r
   const out = new Map<string, PathZip>();
   const add = (entry: string, archive: string, file: KeptFile, deleted: boolean) => {
     const sub = entry === archive ? '' : entry.slice(archive.length + 1);
-    const key = `${deleted}\0${entry}\0${archive}\0${file.layer}\0${file.zip?.member ?? ''}`;
-    out.set(key, { entry, archive, file, sub, deleted });
+    out.set(`${deleted}\0${entry}\0${archive}\0${file.layer}\0${file.zip?.member ?? ''}`, { entry, archive, file, sub, deleted });
   };
   const now = pthEntries(final, (p) => visiblePaths(p, aliases));
   const before = [...pthEntries(removed, (p) => [p])].filter((e) => !now.has(e));
-  for (const entry of now) {
-    const file = fileAt(entry);
-    if (file) add(entry, entry, file, false);
-    else unmarked?.(entry);
-  }
-  for (const entry of before) {
-    const file = fileAt(entry);
-    if (file) add(entry, entry, file, true);
+  for (const [entries, deleted] of [[now, false], [before, true]] as const) {
+    for (const entry of entries) {
+      const file = fileAt(entry);
+      if (file) add(entry, entry, file, deleted);
+      else if (!deleted) unmarked?.(entry);
+    }
   }
   const pythonPath = pythonPathEntries(image);
   for (const entry of pythonPath) {
@@ -124,22 +121,27 @@ export function pythonPathZips(final: readonly KeptFile[], image: ImageConfig, r
     if (archive === '') unmarked?.(entry);
   }
   for (const f of files.values()) if (STDLIB_ZIP.test(f.path)) add(f.path, f.path, f, false);
-  // Deleted zips, at their own paths: named by any .pth line, a PYTHONPATH entry (or its archive part), or the stdlib zip.
-  // An entry through a symlink still there names the deleted file it led to.
+  const real = (entry: string) => aliases.realpath(entry) ?? entry;
+  for (const d of deletedZips(removed, [...now, ...before], pythonPath, real)) add(d.entry, d.archive, d.file, true);
+  return [...out.values()];
+}
+
+/**
+ * Deleted zips named on the path, at their own paths or through symlinks still there (`real`): by a `.pth` line,
+ * the stdlib zip rule, or a PYTHONPATH entry (the archive part of a folder inside one).
+ */
+function deletedZips(removed: readonly KeptFile[], named: readonly string[], pythonPath: readonly string[], real: (entry: string) => string) {
   const byReal = new Map<string, string[]>();
-  for (const entry of [...now, ...before, ...pythonPath]) {
-    const real = aliases.realpath(entry) ?? entry;
-    byReal.set(real, [...(byReal.get(real) ?? []), entry]);
-  }
-  const named = new Set([...now, ...before]);
-  for (const f of removed) {
-    if (!mayBeArchive(f)) continue;
-    if (STDLIB_ZIP.test(f.path)) add(f.path, f.path, f, true);
-    for (const entry of byReal.get(f.path) ?? []) if (named.has(entry)) add(entry, entry, f, true);
+  for (const entry of named) byReal.set(real(entry), [...(byReal.get(real(entry)) ?? []), entry]);
+  const out: { entry: string; archive: string; file: KeptFile }[] = [];
+  for (const file of removed) {
+    if (!mayBeArchive(file)) continue;
+    if (STDLIB_ZIP.test(file.path)) out.push({ entry: file.path, archive: file.path, file });
+    for (const entry of byReal.get(file.path) ?? []) out.push({ entry, archive: entry, file });
     for (const entry of pythonPath) {
-      const real = aliases.realpath(entry) ?? entry;
-      if (real === f.path || real.startsWith(`${f.path}/`)) add(entry, entry.slice(0, entry.length - (real.length - f.path.length)), f, true);
+      const r = real(entry);
+      if (r === file.path || r.startsWith(`${file.path}/`)) out.push({ entry, archive: entry.slice(0, entry.length - (r.length - file.path.length)), file });
     }
   }
-  return [...out.values()];
+  return out;
 }
