@@ -2,7 +2,8 @@
 // setuptools; test/helpers/buildah-python.ts) read by the native reader: its pypi packages are exactly what
 // Python's own importlib.metadata lists inside the image after each step, name, version and metadata location
 // (lower-case headers, Foo_Bar and foo-bar, an egg-info folder, a zipped and a folder .egg, a `setup.py develop`,
-// a PEP 660 editable install, a folder a .pth file adds); what the later RUN step uninstalled or upgraded away is
+// a PEP 660 editable install, a folder a .pth file adds, a zip a .pth line names and one PYTHONPATH names; a
+// wheel in /usr/share/python-wheels is on no path and not listed); what the later RUN step uninstalled or upgraded away is
 // listed as deleted, exactly what the earlier step listed and the final one does not.
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../src/acquire/native/read-image.js';
@@ -14,7 +15,7 @@ import { haveTool } from '../helpers/real-tools.js';
 const HAVE = haveTool('buildah', 'buildah') && haveTool('/usr/bin/python3', 'python3-pip');
 
 /** `name version location`, the location without a trailing slash nor the METADATA / PKG-INFO file name. */
-const entry = (name: string, version: string, at: string) => `${name} ${version} ${at.replace(/\/$/, '').replace(/\/(?:METADATA|PKG-INFO)$/, '')}`;
+const entry = (name: string, version: string, at: string) => `${name} ${version} ${at.replace('!/', '/').replace(/\/$/, '').replace(/\/(?:METADATA|PKG-INFO)$/, '')}`;
 const listed = (dists: PyDist[]) => new Set(dists.map((d) => entry(d.name, d.version, d.at)));
 const sorted = (s: Set<string>) => [...s].sort();
 
@@ -22,9 +23,9 @@ describe.skipIf(!HAVE)('an image built by buildah with the real pip and setuptoo
   it('lists exactly what importlib.metadata lists inside it after each step, and what the later step removed as deleted', async () => {
     const built = await realPythonBuild();
     const [first, final] = built.listed.map((l) => listed(l.dists)) as [Set<string>, Set<string>];
-    const site = built.listed[0]!.path[0]!;
+    const site = built.listed[0]!.path.find((p) => p.endsWith('/site-packages'))!;
     // The build did what it says: a .pth added the --target folder, the develop source and the zipped egg.
-    expect(built.listed[0]!.path).toEqual(expect.arrayContaining(['/opt/plugins', '/src/dev', expect.stringMatching(/zipegg-1\.1-py3\.\d+\.egg$/)]));
+    expect(built.listed[0]!.path).toEqual(expect.arrayContaining(['/opt/deps', '/opt/plugins', '/opt/lib.zip', '/src/dev', expect.stringMatching(/zipegg-1\.1-py3\.\d+\.egg$/)]));
     expect(sorted(first)).toEqual(
       expect.arrayContaining([
         `Foo_Bar 1.0 ${site}/Foo_Bar-1.0.dist-info`,
@@ -36,6 +37,8 @@ describe.skipIf(!HAVE)('an image built by buildah with the real pip and setuptoo
         expect.stringMatching(/^zipegg 1\.1 \/opt\/venv\/.*\/zipegg-1\.1-py3\.\d+\.egg\/EGG-INFO$/),
         expect.stringMatching(/^DirEgg 2\.2 \/opt\/venv\/.*\/DirEgg-2\.2-py3\.\d+\.egg\/EGG-INFO$/),
         `edit-me 5.0 ${site}/edit_me-5.0.dist-info`,
+        'zipped 0.5 /opt/lib.zip/zipped-0.5.dist-info',
+        'deppy 1.0 /opt/deps/deppy-1.0.dist-info',
       ]),
     );
     expect(sorted(final)).toEqual(expect.arrayContaining([`foo-bar 2.0 ${site}/foo_bar-2.0.dist-info`]));

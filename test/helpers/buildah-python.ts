@@ -8,7 +8,10 @@
 // uninstalls two and upgrades one under a differently spelled name (Foo_Bar 1.0 -> foo-bar 2.0), so their metadata
 // is in a deleted layer's files alone. After each step Python's own importlib.metadata runs inside the image
 // (buildah run) over the venv's site-packages and what its .pth files add (site.addsitedir), which is what Python
-// itself lists. Built once per key, cached.
+// itself lists. A zip on a .pth line (/opt/lib.zip) and one on PYTHONPATH (/opt/deps, no extension), both made by
+// Python's own zipfile from pip --target folders, are on the path; a wheel in /usr/share/python-wheels is not. The
+// second step deletes /opt/lib.zip (its .pth line stays, naming nothing).
+// Built once per key, cached.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +41,11 @@ const WHEELS: Wheel[] = [
   // A .pth file that puts another folder on the path (pip installs `plugin` there with --target).
   { stem: 'pathy-1.0', metadata: 'Metadata-Version: 2.1\nName: pathy\nVersion: 1.0\n', files: { 'pathy.pth': '/opt/plugins\n' } },
   { stem: 'plugin-0.3', metadata: 'Metadata-Version: 2.1\nName: Plugin\nVersion: 0.3\n', files: { 'plugin/__init__.py': '' } },
+  // Installed with --target into folders then zipped: /opt/lib.zip on a .pth line, /opt/deps (no extension) on PYTHONPATH.
+  { stem: 'zipped-0.5', metadata: 'Metadata-Version: 2.1\nName: zipped\nVersion: 0.5\n', files: { 'zipped/__init__.py': '' } },
+  { stem: 'deppy-1.0', metadata: 'Metadata-Version: 2.1\nName: deppy\nVersion: 1.0\n', files: { 'deppy/__init__.py': '' } },
+  // Only copied into /usr/share/python-wheels, as Debian's python3-pip-whl ships wheels: on no sys.path, not installed.
+  { stem: 'shelved-0.2', metadata: 'Metadata-Version: 2.1\nName: shelved\nVersion: 0.2\n', files: { 'shelved/__init__.py': '' } },
 ];
 
 /** setup.py projects: the sdist one is built here, the others are installed by setuptools inside the image. */
@@ -61,21 +69,26 @@ COPY pysrc/edit /src/edit
 RUN /host/usr/bin/python3 -m venv --without-pip --system-site-packages /opt/venv
 RUN ${WHEELS_MOUNT} ${PIP} --no-compile Foo_Bar==1.0 litellm==1.82.7 doomed==0.1 pathy==1.0
 RUN ${WHEELS_MOUNT} ${PIP} --no-compile --target /opt/plugins plugin==0.3
+RUN ${WHEELS_MOUNT} ${PIP} --no-compile --target /tmp/z zipped==0.5 && ${PIP} --no-compile --target /tmp/d deppy==1.0 && cd /tmp/z && python3 -m zipfile -c /opt/lib.zip * && cd /tmp/d && python3 -m zipfile -c /opt/deps * && rm -rf /tmp/z /tmp/d && echo /opt/lib.zip > "$(python3 -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/zips.pth" && mkdir -p /usr/share/python-wheels && cp /wheels/shelved-0.2-py3-none-any.whl /usr/share/python-wheels/
+ENV PYTHONPATH=/opt/deps
 RUN ${WHEELS_MOUNT} ${PIP} --no-compile --no-build-isolation /wheels/acme.http-3.0.tar.gz
 RUN cd /src/dev && python3 setup.py -q develop && rm -rf /src/dev/build
 RUN python3 -m pip install --no-index --no-compile --no-build-isolation -e /src/edit && rm -rf /src/edit/build
 RUN --mount=type=bind,source=pysrc,target=/pysrc mkdir /tmp/eggs && cp -r /pysrc/oldegg /pysrc/zipegg /pysrc/diregg /tmp/eggs/ && cd /tmp/eggs/oldegg && python3 setup.py -q install --single-version-externally-managed --record /tmp/eggs/record.txt && cd /tmp/eggs/zipegg && python3 setup.py -q install && cd /tmp/eggs/diregg && python3 setup.py -q install && cd / && rm -rf /tmp/eggs`,
   `FROM localhost/py:1
-RUN python3 -m pip uninstall -y doomed OldEgg
+RUN python3 -m pip uninstall -y doomed OldEgg && rm /opt/lib.zip
 RUN ${WHEELS_MOUNT} ${PIP} --no-compile --upgrade foo-bar==2.0`,
 ];
 
-/** Inside the image: what importlib.metadata lists over the venv's site-packages and the folders its .pth files add. */
+/**
+ * Inside the image: what importlib.metadata lists over PYTHONPATH's entries, the venv's site-packages and the
+ * folders and zips its .pth files add.
+ */
 const ORACLE = `
-import importlib.metadata as md, json, site, sys
+import importlib.metadata as md, json, os, site, sys
 before = list(sys.path)
 site.addsitedir("/opt/venv/lib/python%d.%d/site-packages" % sys.version_info[:2])
-paths = [p for p in sys.path if p not in before]
+paths = [os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(":") if p] + [p for p in sys.path if p not in before]
 print(json.dumps({"path": paths, "dists": [{"name": d.metadata["Name"], "version": d.version, "at": str(d._path)} for d in md.distributions(path=paths)]}))
 `;
 

@@ -17,6 +17,19 @@ export const ImageConfig = z
   .loose();
 export type ImageConfig = z.infer<typeof ImageConfig>;
 
+/** The last assignment of each variable in the config's Env (`KEY=value`), as the runtime applies them. */
+export function envOf(config: Record<string, unknown> | undefined): Map<string, string> {
+  const env = new Map<string, string>();
+  const list = config?.Env;
+  if (!Array.isArray(list)) return env;
+  for (const e of list) {
+    if (typeof e !== 'string') continue;
+    const eq = e.indexOf('=');
+    if (eq > 0) env.set(e.slice(0, eq), e.slice(eq + 1));
+  }
+  return env;
+}
+
 export const CREATED_LABEL = 'org.opencontainers.image.created';
 
 export function parseImageConfig(bytes: Buffer, digest: string): ImageConfig {

@@ -7,7 +7,9 @@ import { catalogerFor, CONTENT_CATALOGERS, type CatalogResult, type ContentSink 
 import { createDecompressor, sniffCompression, compressionFromMediaType, type Compression } from './decompress.js';
 import { hasherFor, parseDigest } from './digest.js';
 import { BodyHasher, sha256Of, type FileFacts, type FileProbe, type ProbeWant } from './file-probe.js';
-import type { LayeredFiles } from './layered-files.js';
+import type { LayeredFiles, ZipAt } from './layered-files.js';
+import { PASSWD_PATH } from './run-user.js';
+import { ZIP_END_BYTES, ZipTail } from './zip.js';
 import { LimitError, type Limits } from './limits.js';
 import { basename, dirname, runtimeEntryPath } from './paths.js';
 import { TarParser, type TarBodyStream, type TarEntry, type TarHandler } from './tar.js';
@@ -26,15 +28,35 @@ export interface LayerContext {
 
 /** Reads the layer into `ctx.files` (between beginLayer and endLayer). Throws with the layer digest named. */
 export async function readLayer(desc: Descriptor, ctx: LayerContext): Promise<void> {
+  await streamNamed(desc, ctx, entryHandler(desc.digest, ctx));
+}
+
+/**
+ * The bodies of some members of a layer read before (by their ordinal among its tar entries, ZipAt.member),
+ * the layer streamed again whole: its digest is checked again, so a store that answers other bytes the second
+ * time fails here instead of handing over content the first reading did not see.
+ */
+export async function readLayerMembers(desc: Descriptor, members: ReadonlySet<number>, ctx: Pick<LayerContext, 'store' | 'limits' | 'signal'>): Promise<Map<number, Buffer>> {
+  const bodies = new Map<number, Buffer>();
+  let member = -1;
+  const handler: TarHandler = {
+    onEntry: () => members.has(++member),
+    onBody: (_entry, body) => void bodies.set(member, body),
+  };
+  await streamNamed(desc, ctx, handler);
+  return bodies;
+}
+
+async function streamNamed(desc: Descriptor, ctx: Pick<LayerContext, 'store' | 'limits' | 'signal'>, handler: TarHandler): Promise<void> {
   try {
-    await streamLayer(desc, ctx);
+    await streamLayer(desc, ctx, handler);
   } catch (err) {
     const msg = (err as Error).message;
     throw new Error(msg.includes(desc.digest) ? msg : `layer ${desc.digest}: ${msg}`, { cause: err });
   }
 }
 
-async function streamLayer(desc: Descriptor, ctx: LayerContext): Promise<void> {
+async function streamLayer(desc: Descriptor, ctx: Pick<LayerContext, 'store' | 'limits' | 'signal'>, handler: TarHandler): Promise<void> {
   const source = await ctx.store.openBlob(desc);
   const { tap, check, ended } = digestTap(desc);
   const { head, stream } = await peekHead(source).catch((err: unknown) => {
@@ -49,7 +71,7 @@ async function streamLayer(desc: Descriptor, ctx: LayerContext): Promise<void> {
     stream.destroy();
     throw err;
   }
-  const sink = tarSink(new TarParser(entryHandler(desc.digest, ctx)), ctx.limits);
+  const sink = tarSink(new TarParser(handler), ctx.limits);
   const opts = ctx.signal ? { signal: ctx.signal } : {};
   // pipeline destroys every stream on failure, so an abandoned layer never keeps its file or socket open.
   try {
@@ -149,8 +171,11 @@ function entryHandler(layer: string, ctx: LayerContext): TarHandler {
   const { files, limits } = ctx;
   let keeping = '';
   let keepingWant: ProbeWant;
+  // Every onEntry call, as readLayerMembers counts them: where a body not held now can be found again.
+  let member = -1;
   return {
     onEntry(entry: TarEntry): boolean | TarBodyStream {
+      member += 1;
       // Every member counts towards the layer's times (a layer of one time says nothing about when it was written).
       if (entry.type !== 'global') files.member(entry.mtime);
       const named = runtimeEntryPath(entry.name);
@@ -180,9 +205,15 @@ function entryHandler(layer: string, ctx: LayerContext): TarHandler {
       if (entry.type === 'symlink') files.symlink(path, entry.linkname);
       const want = entry.type === 'symlink' || !ctx.probe ? undefined : ctx.probe.want(base, entry.type === 'file' ? entry.size : linkedFacts(files, entry.linkname)?.size);
       const cataloger = catalogerFor(path);
+      // The runtime's own reading: HOME for a user the Env gives none (run-user.ts).
+      if (!cataloger && path === PASSWD_PATH && entry.type === 'file' && entry.size <= limits.maxFileBytes) {
+        keeping = path;
+        keepingWant = want;
+        return true;
+      }
       if (!cataloger) {
         if (entry.type === 'hardlink') linkFound(files, path, entry.linkname, want, (why) => ctx.error(`layer ${layer}: hard link /${path} ${why}`));
-        return entry.type === 'file' ? contentStream(files, path, entry.size, limits, want) : false;
+        return entry.type === 'file' ? contentStream(files, path, { layer, member, size: entry.size }, limits, want) : false;
       }
       if (entry.type === 'symlink') return checkSymlink(files, path, entry.linkname, (why) => ctx.error(`layer ${layer}: symlink /${path} ${why}`));
       if (entry.type === 'hardlink') return keepHardLink(files, path, entry.linkname, want, (why) => ctx.error(`layer ${layer}: hard link /${path} ${why}`));
@@ -227,11 +258,18 @@ function linkedFacts(files: LayeredFiles, linkname: string): FileFacts | undefin
   return real !== undefined ? files.lookupKept(real)?.facts : undefined;
 }
 
-/** The content catalogers that may want a file of this size, fanned out over its body (and hashed when an indicator needs it); false when none. */
-function contentStream(files: LayeredFiles, path: string, size: number, limits: Limits, want: ProbeWant): TarBodyStream | false {
+/**
+ * The content catalogers that may want a file of this size, fanned out over its body (and hashed when an
+ * indicator needs it). Every file that could be a zip is watched for an end record too: one of any name is on
+ * Python's path when a .pth file or PYTHONPATH names it, which is known only once every layer is read, so its
+ * place is kept (ZipAt) for python-zips.ts to read it again if so.
+ */
+function contentStream(files: LayeredFiles, path: string, at: ZipAt, limits: Limits, want: ProbeWant): TarBodyStream | false {
+  const { size } = at;
   const sinks: ContentSink[] = [];
   for (const c of CONTENT_CATALOGERS) if (c.mayWant(size)) sinks.push(c.open(path, size, limits));
-  if (sinks.length === 0 && want !== 'hash') {
+  const tail = size >= ZIP_END_BYTES ? new ZipTail(size) : undefined;
+  if (sinks.length === 0 && want !== 'hash' && !tail) {
     if (want === 'record') files.keepRecord(path, { size });
     return false;
   }
@@ -239,13 +277,15 @@ function contentStream(files: LayeredFiles, path: string, size: number, limits: 
   return {
     write(chunk) {
       hasher?.write(chunk);
+      tail?.write(chunk);
       for (const s of sinks) if (!s.settled) s.write(chunk);
     },
     end() {
       const facts: FileFacts | undefined = want === undefined ? undefined : { size, ...(hasher ? { sha256: hasher.digest() } : {}) };
       let found: CatalogResult | undefined;
       for (const s of sinks) found ??= s.finish();
-      if (found) files.keepFound(path, found, facts);
+      const zip = tail?.hasEndRecord() ? at : undefined;
+      if (found || zip) files.keepFound(path, found, facts, zip);
       else if (facts) files.keepRecord(path, facts);
     },
   };
@@ -263,9 +303,12 @@ function linkFound(files: LayeredFiles, path: string, linkname: string, want: Pr
   if (real !== undefined && kept) files.retimeLinked(real);
   const facts = want === undefined ? undefined : kept?.facts ?? (kept?.content.length ? factsOf(kept.content, want) : undefined);
   if (want === 'hash' && facts?.sha256 === undefined) error(`points at /${target}, whose content was not hashed; a file indicator could match it`);
-  if (kept?.found) {
+  if (kept?.found || kept?.zip) {
     const found = kept.found;
-    files.keepFound(path, { ...found, packages: found.packages.map((p) => ({ ...p, path: `/${path}` })) }, facts);
+    files.keepFound(path, found && { ...found, packages: found.packages.map((p) => ({ ...p, path: `/${path}` })) }, facts, kept.zip);
+  } else if (kept && ZipTail.of(kept.content)) {
+    // A cataloger held the target (an .egg, a .jar): the same bytes, which Python's path may name by this name.
+    files.keep(path, kept.content, undefined, facts);
   } else if (want !== undefined) files.keepRecord(path, facts ?? {});
 }
 

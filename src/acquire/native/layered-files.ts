@@ -15,6 +15,11 @@ export interface KeptFile {
   link?: string;
   /** What a content cataloger read from the body as it streamed past (`content` is then empty). */
   found?: CatalogResult;
+  /**
+   * A file that ends like a zip (zip.ts ZipTail) whose body was not held (`content` is empty): where the body
+   * is, so that it can be read again once Python's path is known to name it (python-zips.ts).
+   */
+  zip?: ZipAt;
   /** Size and hash for the file indicators, when the probe wanted this file. */
   facts?: FileFacts;
   /** Kept only for the file indicators: no cataloger reads it (`content` is empty). */
@@ -29,6 +34,13 @@ export interface KeptFile {
    */
   firstLinks?: number;
   lastLinks?: number;
+}
+
+/** A streamed member's place: the layer, its ordinal among the layer's tar entries (TarHandler.onEntry calls), its size. */
+export interface ZipAt {
+  layer: string;
+  member: number;
+  size: number;
 }
 
 /** The modification times of one layer's members: when all are one time, the layer says nothing about when it was written. */
@@ -48,6 +60,8 @@ export function boundTime(ms: number): number {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Files that end like a zip marked in one image: far more than real images hold (a pip cache holds thousands). */
+export const MAX_ZIP_MARKS = 100_000;
 
 interface LayerChanges {
   digest: string;
@@ -82,6 +96,9 @@ export class LayeredFiles {
    */
   readonly linkHistory: ReadonlyMap<string, string>[] = [new Map()];
   private linksChanged = false;
+  private zipMarks = 0;
+  /** Some files that end like a zip were not marked (past MAX_ZIP_MARKS): a path that names none may name one of them. */
+  zipMarksDropped = false;
 
   beginLayer(digest: string): void {
     const times = { members: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
@@ -185,10 +202,18 @@ export class LayeredFiles {
     this.addTo(layer, { path, content: Buffer.alloc(0), layer: layer.digest, link: linkname, mtime: layer.memberTime });
   }
 
-  /** A file read by a content cataloger as it streamed; only its result is kept. */
-  keepFound(path: string, found: CatalogResult, facts?: FileFacts): void {
+  /**
+   * A file read by a content cataloger as it streamed (or that ends like a zip); only what was read of it is kept.
+   * Past MAX_ZIP_MARKS zip marks a hostile image could make to fill memory, no more are kept and `zipMarksDropped` says so.
+   */
+  keepFound(path: string, found: CatalogResult | undefined, facts?: FileFacts, zip?: ZipAt): void {
     const layer = this.current();
-    this.addTo(layer, { path, content: EMPTY, layer: layer.digest, found, mtime: layer.memberTime, ...(facts ? { facts } : {}) });
+    if (zip && ++this.zipMarks > MAX_ZIP_MARKS) {
+      this.zipMarksDropped = true;
+      zip = undefined;
+      if (!found && !facts) return;
+    }
+    this.addTo(layer, { path, content: EMPTY, layer: layer.digest, mtime: layer.memberTime, ...(found ? { found } : {}), ...(facts ? { facts } : {}), ...(zip ? { zip } : {}) });
   }
 
   /** A kept file by path, this layer's first (symlinks included). */
@@ -199,7 +224,7 @@ export class LayeredFiles {
   /** A kept file's content by path, this layer's first: hard links in a layer point at earlier members. Not symlinks. */
   lookup(path: string): Buffer | undefined {
     const file = this.layer?.added.get(path) ?? this.files.get(path);
-    return file?.link === undefined && file?.recordOnly === undefined ? file?.content : undefined;
+    return file?.link === undefined && file?.recordOnly === undefined && file?.zip === undefined ? file?.content : undefined;
   }
 
   endLayer(): void {

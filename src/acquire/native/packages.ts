@@ -9,6 +9,7 @@ import type { KeptFile, LayerTimes } from './layered-files.js';
 import type { Limits } from './limits.js';
 import { isNodeLookupPath } from './catalogers/npm.js';
 import { basename, dirname } from './paths.js';
+import type { ZipOnPath } from './python-zips.js';
 import { visiblePaths, linkAliases, linkAliasesOf, type LinkAliases } from './symlinks.js';
 
 export interface CatalogSink {
@@ -21,6 +22,7 @@ export interface CatalogSink {
  * `linkHistory` is the image's symlinks at the end of each layer that changed them (LayeredFiles.linkHistory):
  * a file a later layer deleted is catalogued at every path a program saw it by while it was there, and a file
  * still there at paths only earlier links showed (a symlinked node_modules a later layer removed), as deleted.
+ * `zipsOnPath` are the distributions of the zips on Python's path (python-zips.ts), merged with the rest.
  */
 export function catalogFiles(
   final: KeptFile[],
@@ -31,6 +33,7 @@ export function catalogFiles(
   linkHistory: readonly ReadonlyMap<string, string>[] = [],
   nodeFolders: readonly string[] = [],
   bunCaches: readonly string[] = [],
+  zipsOnPath: readonly ZipOnPath[] = [],
 ): Package[] {
   const context: CatalogContext = { nodeFolders: new Set(nodeFolders), bunCaches };
   const merged = new Map<string, Package>();
@@ -43,7 +46,9 @@ export function catalogFiles(
   const error = once(sink.error);
   const add = (file: KeptFile, at: string, deleted: boolean, lookup: FileLookup) => {
     const result = file.found ? foundAt(file, at) : readKept(file, at, limits, lookup, context);
-    if (!result) return;
+    if (result) addResult(file, result, deleted);
+  };
+  const addResult = (file: KeptFile, result: CatalogResult, deleted: boolean) => {
     result.notes.forEach(note);
     // What a later layer deleted is not there to be loaded: its unreadable files are remarks, not unknowns.
     (result.errors ?? []).forEach(deleted ? (t) => note(`in a layer a later one deleted: ${t}`) : error);
@@ -68,7 +73,7 @@ export function catalogFiles(
     }
   };
   // Files kept only for the file indicators are no cataloger's: at an aliased path one might want them.
-  const files = new Map(final.filter((f) => f.link === undefined && f.recordOnly === undefined).map((f) => [f.path, f]));
+  const files = new Map(final.filter(catalogued).map((f) => [f.path, f]));
   const aliases = linkAliases(final);
   const lookupFinal = withListing((p: string) => files.get(p) ?? files.get(aliases.realpath(p) ?? ''), files.keys(), (d) => aliases.realpath(d) ?? d);
   const earlier = earlierViews(linkHistory);
@@ -79,16 +84,20 @@ export function catalogFiles(
     const before = earlier(file, file.firstLinks, linkHistory.length - 2).filter((at) => !now.includes(at));
     for (const at of before) add(file, at, true, besideReal(file, at, lookupFinal));
   }
+  for (const { file, result, deleted } of zipsOnPath) addResult(file, result, deleted);
   symlinkLoopsNodeRefuses(final, aliases).forEach(error);
-  const gone = new Map(removed.filter((f) => f.link === undefined && f.recordOnly === undefined).map((f) => [f.path, f]));
+  const gone = new Map(removed.filter(catalogued).map((f) => [f.path, f]));
   const lookupGone = Object.assign(withListing((p: string) => gone.get(p), gone.keys(), (d) => d), { gone: true as const });
   for (const file of removed) {
-    if (file.link !== undefined || file.recordOnly !== undefined) continue;
+    if (!catalogued(file)) continue;
     const views = file.firstLinks === undefined ? [file.path] : earlier(file, file.firstLinks, file.lastLinks ?? file.firstLinks);
     for (const at of views.length > 0 ? views : [file.path]) add(file, at, true, besideReal(file, at, lookupGone));
   }
   return dropDeletedStillPresent([...merged.values()]);
 }
+
+/** Symlinks, files kept for the file indicators alone and zips whose body was not held are no cataloger's to read. */
+const catalogued = (f: KeptFile) => f.link === undefined && f.recordOnly === undefined && (f.zip === undefined || f.found !== undefined);
 
 /** The most link trees one file is looked up in: beyond it, the latest ones it lived under (and the first). */
 const LINK_GENERATIONS = 64;

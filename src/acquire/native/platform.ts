@@ -7,10 +7,12 @@ import { LayeredFiles } from './layered-files.js';
 import { readLayer } from './layer.js';
 import { LimitError, type Limits } from './limits.js';
 import { artifactReason, parseManifest, platformString, type ImageManifest } from './manifest.js';
-import { catalogFiles } from './packages.js';
+import { catalogFiles, type CatalogSink } from './packages.js';
 import { bunCacheFolders, nodeSearchFolders } from './node-path.js';
 import type { FileProbe } from './file-probe.js';
 import { fileListing } from './file-listing.js';
+import { catalogPythonPathZips } from './python-zips.js';
+import { PASSWD_PATH, runHome } from './run-user.js';
 import { NATIVE_READER } from './reader-version.js';
 
 export interface ReadContext {
@@ -80,9 +82,25 @@ export async function readManifestInto(manifest: ImageManifest, platform: Acquir
       }
     }
   } finally {
-    platform.packages = catalogFiles(files.final(), files.removed, limits, { note, error }, files.layerTimes, files.linkHistory, nodeSearchFolders(config), bunCacheFolders(config));
-    if (ctx.probe) platform.files = fileListing(files.final(), files.removed, ctx.probe, files.layerTimes);
+    await catalogInto(platform, files, config, manifest, ctx, { note, error });
   }
+}
+
+/**
+ * The packages of the layers read: the zips on Python's path first (they may need their layers read again), HOME
+ * from the final /etc/passwd, then every kept file's cataloger.
+ */
+async function catalogInto(platform: AcquiredPlatform, files: LayeredFiles, config: ImageConfig, manifest: ImageManifest, ctx: ReadContext, sink: CatalogSink): Promise<void> {
+  const { limits } = ctx;
+  const final = files.final();
+  const zipsOnPath = await catalogPythonPathZips(files, config, manifest.layers, { store: ctx.store, limits, ...(ctx.signal ? { signal: ctx.signal } : {}) }, sink.error).catch((err: unknown) => {
+    sink.error(`python: the zips on sys.path were not read: ${(err as Error).message}`);
+    return [];
+  });
+  const home = runHome(config, final.find((f) => f.path === PASSWD_PATH && f.link === undefined && f.unreadBytes === undefined)?.content);
+  if (home.note) sink.note(home.note);
+  platform.packages = catalogFiles(final, files.removed, limits, sink, files.layerTimes, files.linkHistory, nodeSearchFolders(config, home.home), bunCacheFolders(config), zipsOnPath);
+  if (ctx.probe) platform.files = fileListing(final, files.removed, ctx.probe, files.layerTimes);
 }
 
 /** A hostile layer can produce a million notes or errors; the report needs the first few and a count. */

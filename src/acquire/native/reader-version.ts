@@ -31,7 +31,12 @@
  *    zips by the locator's name (a `patch:` or `file:` package under another name), an oversized zip of another
  *    protocol than npm unknown
  *    (test/oracle/bun-install-cache.test.ts, test/oracle/yarn-berry-cache.test.ts).
+ * 15: zips of any name on Python's sys.path (a site folder's .pth line, PYTHONPATH and a folder inside a zip on it,
+ *    <prefix>/lib/pythonXY.zip) read as importlib.metadata reads them, found by their end record as layers stream and
+ *    read again from their layer; archives with bytes before them; packages inside zips named `<zip>!/<entry>`
+ *    (zipped eggs included); HOME from the image's /etc/passwd for Node's global folders
+ *    (test/oracle/python-metadata.test.ts, test/e2e/real-builds-python.test.ts).
  */
-export const NATIVE_READER_VERSION = 14;
+export const NATIVE_READER_VERSION = 15;
 
 export const NATIVE_READER = `sbom-hunt-native/${NATIVE_READER_VERSION}`;

@@ -16,21 +16,72 @@ export interface ZipEntry {
   localOffset: number;
 }
 
+/** The end record's size: no smaller file is a zip. */
+export const ZIP_END_BYTES = 22;
+
+/** The end record and the longest comment it may carry: where zipfile._EndRecData looks for it, from the end. */
+const END_SPAN = 22 + 0xffff;
+
+const END_SIGNATURE = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
+
+/**
+ * Whether a file streamed past could be a zip as Python's zipfile opens one, by an end record signature in its last
+ * END_SPAN bytes (so data may precede the archive, as in a zipapp with a shebang). Nothing is copied but the last 3
+ * bytes of a chunk (a signature may straddle two); whether the record there is sound is for zipDirectory to say.
+ */
+export class ZipTail {
+  private offset = 0;
+  private carry = Buffer.alloc(0);
+  private found = false;
+  constructor(private readonly size: number) {}
+  write(chunk: Buffer): void {
+    const start = this.size - END_SPAN;
+    const end = this.offset + chunk.length;
+    if (!this.found && end > start) {
+      const from = Math.max(0, start - this.offset);
+      const joined = this.carry.length > 0 ? Buffer.concat([this.carry, chunk.subarray(from, from + 3)]) : undefined;
+      this.found = (joined !== undefined && joined.indexOf(END_SIGNATURE) >= 0) || chunk.indexOf(END_SIGNATURE, from) >= 0;
+      const rest = chunk.subarray(from);
+      this.carry = Buffer.from(rest.length >= 3 ? rest.subarray(rest.length - 3) : Buffer.concat([this.carry, rest]).subarray(-3));
+    }
+    this.offset = end;
+  }
+  /** Whether bytes held whole end like a zip. */
+  static of(content: Buffer): boolean {
+    if (content.length < ZIP_END_BYTES) return false;
+    const tail = new ZipTail(content.length);
+    tail.write(content);
+    return tail.hasEndRecord();
+  }
+  hasEndRecord(): boolean {
+    return this.found;
+  }
+}
+
 /** Zip files start with a local header, or with the end record when empty. */
 export const isZip = (buf: Buffer): boolean => buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b && (buf[2] === 3 || buf[2] === 5);
 
-function findEnd(zip: Buffer): { count: number; offset: number } {
+/**
+ * The end record: entry count, where the central directory starts and `concat`, the bytes some other file put
+ * before the archive (a zipapp's shebang line, a self-extractor). As Python's zipfile reads it (_EndRecData,
+ * _RealGetContents): offsets in the archive are relative to its start, which is where the directory's end says
+ * it is, and a zip64 end record sits right before its locator.
+ */
+function findEnd(zip: Buffer): { count: number; offset: number; concat: number } {
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
     if (zip.readUInt32LE(i) !== EOCD) continue;
     const count = zip.readUInt16LE(i + 10);
+    const size = zip.readUInt32LE(i + 12);
     const offset = zip.readUInt32LE(i + 16);
     // OSV's npm export holds more than 65,535 records: a zip64 archive, whose real count and offset are in the zip64 end record.
     if ((count === 0xffff || offset === 0xffffffff) && i >= 20 && zip.readUInt32LE(i - 20) === EOCD64_LOCATOR) {
-      const at = Number(zip.readBigUInt64LE(i - 12));
-      if (at + 56 > zip.length || zip.readUInt32LE(at) !== EOCD64) throw new Error('corrupt zip64 end record');
-      return { count: Number(zip.readBigUInt64LE(at + 32)), offset: Number(zip.readBigUInt64LE(at + 48)) };
+      const at = i - 20 - 56;
+      if (at < 0 || zip.readUInt32LE(at) !== EOCD64) throw new Error('corrupt zip64 end record');
+      const size64 = Number(zip.readBigUInt64LE(at + 40));
+      const offset64 = Number(zip.readBigUInt64LE(at + 48));
+      return { count: Number(zip.readBigUInt64LE(at + 32)), offset: offset64, concat: at - size64 - offset64 };
     }
-    return { count, offset };
+    return { count, offset, concat: i - size - offset };
   }
   throw new Error('no zip end-of-central-directory record (truncated download?)');
 }
@@ -48,9 +99,10 @@ function applyZip64(zip: Buffer, e: ZipEntry, extra: number, extraLen: number): 
 }
 
 export function zipDirectory(zip: Buffer): ZipEntry[] {
-  const { count, offset } = findEnd(zip);
+  const { count, offset, concat } = findEnd(zip);
+  if (concat < 0) throw new Error('corrupt zip end record (its central directory would start before the file)');
   const entries: ZipEntry[] = [];
-  let off = offset;
+  let off = offset + concat;
   for (let i = 0; i < count; i++) {
     if (off + 46 > zip.length || zip.readUInt32LE(off) !== CENTRAL) throw new Error('corrupt zip central directory');
     const nameLen = zip.readUInt16LE(off + 28);
@@ -63,6 +115,7 @@ export function zipDirectory(zip: Buffer): ZipEntry[] {
       name: zip.toString('utf8', off + 46, off + 46 + nameLen),
     };
     applyZip64(zip, e, off + 46 + nameLen, extraLen);
+    e.localOffset += concat;
     entries.push(e);
     off += 46 + nameLen + extraLen + zip.readUInt16LE(off + 32);
   }

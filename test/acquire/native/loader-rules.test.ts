@@ -81,6 +81,40 @@ describe('loader rules through the native reader', () => {
     expect(judged.verdict).toBe('affected');
   });
 
+  it('a non-root USER without HOME: its home from /etc/passwd is a Node global folder (runc sets HOME from it)', async () => {
+    const passwd = 'root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000::/home/node:/bin/sh\n';
+    const built = await buildImageLayout(join(root, `img${n++}`), { platforms: [{ process: { User: 'node:node' }, layers: [{ files: [{ path: 'etc/passwd', content: passwd }, ...npmPackageFiles('home/node/.node_modules', 'axios', '1.14.1')] }] }] });
+    const p = (await readImage(await openOciDir(built.dir), { ref: 'x' })).platforms[0]!;
+    expect(p.packages.find((x) => x.name === 'axios')?.location).toBeUndefined();
+    expect(p.errors).toEqual([]);
+    expect(ids(p)).toEqual(['npm:axios@1.14.1']);
+    const nonePasswd = await buildImageLayout(join(root, `img${n++}`), { platforms: [{ process: { User: 'node' }, layers: [{ files: npmPackageFiles('home/node/.node_modules', 'axios', '1.14.1') }] }] });
+    const q = (await readImage(await openOciDir(nonePasswd.dir), { ref: 'x' })).platforms[0]!;
+    expect(q.notes).toEqual(expect.arrayContaining([expect.stringMatching(/\/etc\/passwd not read/)]));
+  });
+
+  it('Python: zips on sys.path (a .pth line, PYTHONPATH, pythonXY.zip) are read, zips on no path are not; too big or unreadable is unknown', async () => {
+    const dist = (name: string, version: string) => zipFiles([{ path: `${name}-${version}.dist-info/METADATA`, content: `Name: ${name}\nVersion: ${version}\n` }]);
+    const site = 'usr/local/lib/python3.13/site-packages';
+    const { p, judged } = await scan([
+      { files: [{ path: 'opt/lib.zip', content: dist('litellm', '1.82.7') }, { path: 'usr/share/python-wheels/six-1.16.0-py3-none-any.whl', content: dist('six', '1.16.0') }, { path: 'usr/local/lib/python313.zip', content: dist('stdlibby', '3.13') }] },
+      // The .pth comes in a later layer than the zip it names: the zip is read again from its layer.
+      { files: [{ path: `${site}/deps.pth`, content: 'import os\n# /usr/share/python-wheels/six-1.16.0-py3-none-any.whl\n/opt/lib.zip\n/opt/missing.zip\n' }] },
+    ]);
+    expect(p.errors).toEqual([]);
+    expect(ids(p)).toEqual(['pypi:litellm@1.82.7', 'pypi:stdlibby@3.13']);
+    expect(p.packages.find((x) => x.name === 'litellm')?.paths).toEqual(['/opt/lib.zip!/litellm-1.82.7.dist-info/METADATA']);
+    expect(judged.verdict).toBe('affected');
+
+    const built = await buildImageLayout(join(root, `img${n++}`), {
+      platforms: [{ process: { Env: ['PYTHONPATH=/opt/big:/opt/broken.zip:/opt/nested.zip/lib'] }, layers: [{ files: [{ path: 'opt/big', content: zipFiles([{ path: 'litellm-1.82.7.dist-info/METADATA', content: `Name: litellm\nVersion: 1.82.7\n${'x'.repeat(2000)}`, store: true }]) }, { path: 'opt/broken.zip', content: Buffer.concat([Buffer.alloc(40, 1), Buffer.from('PK\x05\x06'), Buffer.alloc(18, 0xff)]) }, { path: 'opt/nested.zip', content: zipFiles([{ path: 'lib/deppy-1.0.dist-info/METADATA', content: 'Name: deppy\nVersion: 1.0\n' }]) }] }] }],
+    });
+    const q = (await readImage(await openOciDir(built.dir), { ref: 'x', limits: { maxZipBytes: 1000 } })).platforms[0]!;
+    expect(ids(q)).toEqual(['pypi:deppy@1.0']);
+    expect(q.packages[0]?.paths).toEqual(['/opt/nested.zip!/lib/deppy-1.0.dist-info/METADATA']);
+    expect(q.errors).toEqual([expect.stringMatching(/opt\/big: on sys.path, \d+ bytes is over maxZipBytes/), expect.stringMatching(/opt\/broken.zip: on sys.path, not a zip/)]);
+  });
+
   it("an IOC tarball in npm's _cacache makes the image suspect, saying the build fetched it", async () => {
     const entry = JSON.stringify({ key: 'make-fetch-happen:request-cache:https://registry.npmjs.org/axios/-/axios-1.14.1.tgz', integrity: 'sha512-x', time: 1, size: 1, metadata: {} });
     const { judged } = await scan([{ files: [{ path: 'root/.npm/_cacache/index-v5/3c/1f/0a9b8c', content: `\n0123456789abcdef0123456789abcdef01234567\t${entry}` }, ...npmPackageFiles('app/node_modules', 'axios', '1.14.0')] }]);

@@ -1,5 +1,6 @@
 // Python distributions found where importlib.metadata finds them: `*.dist-info` and `*.egg-info` folders
-// and files (extension in any case), `*.egg` folders and zipped eggs holding `EGG-INFO`.
+// and files (extension in any case), `*.egg` folders and zipped eggs holding `EGG-INFO`, and the zips of any
+// name on sys.path (python-path.ts names them, python-zips.ts reads them through zipDistributions).
 // File choice and header parsing follow Python itself (python-metadata.ts); a distribution Python would
 // list but cannot name (no Name header, bytes that are not UTF-8) makes the platform unknown.
 import { PackageURL } from 'packageurl-js';
@@ -8,8 +9,9 @@ import { zipDirectory, zipEntryData } from '../zip.js';
 import type { Cataloger, CatalogResult, FileLookup, FoundPackage } from './cataloger.js';
 import { errorFor, noteFor, strictUtf8 } from './cataloger.js';
 import { distributionOf } from './python-metadata.js';
+import { isSitePth } from '../python-path.js';
 
-type Role = 'metadata-file' | 'info-file' | 'egg-zip';
+type Role = 'metadata-file' | 'info-file' | 'egg-zip' | 'pth';
 
 const isInfoName = (low: string) => low.endsWith('.dist-info') || low.endsWith('.egg-info');
 
@@ -24,6 +26,8 @@ function roleOf(path: string): Role | undefined {
   const low = base.toLowerCase();
   if (isInfoName(low)) return 'info-file';
   if (low.endsWith('.egg')) return 'egg-zip';
+  // Read for the zips they put on sys.path (python-path.ts), by platform.ts once every layer is in.
+  if (isSitePth(path)) return 'pth';
   return undefined;
 }
 
@@ -60,33 +64,49 @@ function catalogMetadataFile(path: string, content: Buffer, lookup: FileLookup =
   return { packages: [], notes: [], errors: [errorFor(path, 'python', 'empty METADATA and no PKG-INFO: Python lists a distribution it cannot name')] };
 }
 
-/** A zipped egg on sys.path: its top-level `EGG-INFO` (any case) holds METADATA or PKG-INFO. Not a zip: Python sees nothing. */
-function catalogEggZip(path: string, content: Buffer, maxBytes: number): CatalogResult {
-  let entries;
-  try {
-    entries = zipDirectory(content);
-  } catch (err) {
-    return { packages: [], notes: [noteFor(path, 'python', `not a zipped egg (${(err as Error).message}); Python cannot read it either`)] };
-  }
+/**
+ * The distributions importlib.metadata lists in a zip on sys.path, or in its folder `sub` (zipimport's prefix):
+ * FastPath.zip_children's top-level names there that end in `.dist-info` / `.egg-info` (any case), and in an
+ * archive named `*.egg` an `egg-info` (any case) as well, each read as PathDistribution reads a zipfile.Path:
+ * METADATA, else PKG-INFO, names matched exactly, an empty one counting as absent. An info that is a file in the
+ * archive names nothing (zipfile.Path cannot read `''` below a file). Each is named `<archive>!/<entry>`, as jars
+ * are. Throws when the archive's directory cannot be read.
+ */
+export function zipDistributions(zip: Buffer, archive: string, sub: string, maxBytes: number): CatalogResult {
+  const entries = zipDirectory(zip);
+  const prefix = sub === '' ? '' : `${sub}/`;
+  const egg = basename(prefix === '' ? archive : sub).toLowerCase().endsWith('.egg');
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const children = new Set(entries.filter((e) => e.name.startsWith(prefix)).map((e) => e.name.slice(prefix.length).split('/')[0] ?? ''));
   const result: CatalogResult = { packages: [], notes: [], errors: [] };
-  const infoDirs = new Set(entries.map((e) => e.name.split('/')[0] ?? '').filter((top) => top.toLowerCase() === 'egg-info' && entries.some((e) => e.name.startsWith(`${top}/`))));
-  for (const top of infoDirs) {
-    const file = (name: string) => entries.find((e) => e.name === `${top}/${name}`);
+  for (const child of children) {
+    const low = child.toLowerCase();
+    if (!(isInfoName(low) || (egg && low === 'egg-info'))) continue;
+    const at = `${archive}!/${prefix}${child}`;
     try {
-      const read = (name: string) => {
-        const e = file(name);
-        return e ? zipEntryData(content, e, maxBytes) : undefined;
+      const read = (file: string) => {
+        const e = byName.get(`${prefix}${child}/${file}`);
+        const data = e ? zipEntryData(zip, e, maxBytes) : undefined;
+        return data && data.length > 0 ? { file, data } : undefined;
       };
-      const text = [read('METADATA'), read('PKG-INFO')].find((b) => b !== undefined && b.length > 0);
-      const shown = `${path}/${top}`;
-      const one = text ? fromText(`${path}/${top}`, shown, text) : { packages: [], notes: [], errors: [errorFor(shown, 'python', 'no METADATA or PKG-INFO')] };
+      const found = read('METADATA') ?? read('PKG-INFO');
+      const one = found ? fromText(`${at}/${found.file}`.slice(1), `${at}/${found.file}`.slice(1), found.data) : { packages: [], notes: [], errors: [errorFor(at.slice(1), 'python', 'no METADATA or PKG-INFO in the archive: Python lists a distribution it cannot name')] };
       result.packages.push(...one.packages);
       result.errors!.push(...(one.errors ?? []));
     } catch (err) {
-      result.errors!.push(errorFor(`${path}/${top}`, 'python', (err as Error).message));
+      result.errors!.push(errorFor(at.slice(1), 'python', (err as Error).message));
     }
   }
   return result;
+}
+
+/** A zipped egg, wherever it is (easy_install lists it in easy-install.pth). Not a zip: Python sees nothing. */
+function catalogEggZip(path: string, content: Buffer, maxBytes: number): CatalogResult {
+  try {
+    return zipDistributions(content, `/${path}`, '', maxBytes);
+  } catch (err) {
+    return { packages: [], notes: [noteFor(path, 'python', `not a zipped egg (${(err as Error).message}); Python cannot read it either`)] };
+  }
 }
 
 export const pythonCataloger = {
@@ -97,6 +117,7 @@ export const pythonCataloger = {
     const role = roleOf(path);
     if (role === 'metadata-file') return catalogMetadataFile(path, content, lookup);
     if (role === 'egg-zip') return catalogEggZip(path, content, limits.maxFileBytes);
+    if (role === 'pth') return empty();
     // An .egg-info or .dist-info that is a file is its own metadata (read_text('')); an empty one names nothing.
     if (content.length === 0) return { packages: [], notes: [], errors: [errorFor(path, 'python', 'empty metadata file: Python lists a distribution it cannot name')] };
     return fromText(path, path, content);
