@@ -33,15 +33,21 @@ function runsAsRoot(user: unknown): boolean {
   return name === 'root' || name === '0';
 }
 
-function processOf(image: ImageConfig): { config: Record<string, unknown> | undefined; env: Map<string, string>; workdir: string } {
+/** What the image config gives the process, its Env parsed once for every question below. */
+export interface ImageProcess {
+  config: Record<string, unknown> | undefined;
+  env: Map<string, string>;
+  workdir: string;
+}
+
+export function imageProcess(image: ImageConfig): ImageProcess {
   const config = (image.config ?? undefined) as Record<string, unknown> | undefined;
   const workdir = typeof config?.WorkingDir === 'string' && config.WorkingDir.startsWith('/') ? config.WorkingDir : '/';
   return { config, env: envOf(config), workdir };
 }
 
 /** The global folders Node searches in this image, as image paths without the leading `/` (`''` is the root). */
-export function nodeSearchFolders(image: ImageConfig): string[] {
-  const { config, env, workdir } = processOf(image);
+export function nodeSearchFolders({ config, env, workdir }: ImageProcess): string[] {
   const folders: string[] = [];
   for (const entry of (env.get('NODE_PATH') ?? '').split(':')) if (entry) folders.push(posix.resolve(workdir, entry));
   const home = env.get('HOME') ?? (runsAsRoot(config?.User) ? '/root' : undefined);
@@ -56,8 +62,7 @@ export function nodeSearchFolders(image: ImageConfig): string[] {
  * defaults, $XDG_CACHE_HOME/.bun/install/cache and $HOME/.bun/install/cache, are found by their path anywhere.
  * Image paths without the leading `/`.
  */
-export function bunCacheFolders(image: ImageConfig): string[] {
-  const { env, workdir } = processOf(image);
+export function bunCacheFolders({ env, workdir }: ImageProcess): string[] {
   const dir = env.get('BUN_INSTALL_CACHE_DIR');
   if (dir) return [posix.resolve(workdir, dir).slice(1)];
   const install = env.get('BUN_INSTALL');

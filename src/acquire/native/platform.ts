@@ -8,7 +8,7 @@ import { readLayer } from './layer.js';
 import { LimitError, type Limits } from './limits.js';
 import { artifactReason, parseManifest, platformString, type ImageManifest } from './manifest.js';
 import { catalogFiles } from './packages.js';
-import { bunCacheFolders, nodeSearchFolders } from './node-path.js';
+import { bunCacheFolders, imageProcess, nodeSearchFolders } from './node-path.js';
 import type { FileProbe } from './file-probe.js';
 import { fileListing } from './file-listing.js';
 import { NATIVE_READER } from './reader-version.js';
@@ -80,7 +80,8 @@ export async function readManifestInto(manifest: ImageManifest, platform: Acquir
       }
     }
   } finally {
-    platform.packages = catalogFiles(files.final(), files.removed, limits, { note, error }, files.layerTimes, files.linkHistory, nodeSearchFolders(config), bunCacheFolders(config));
+    const proc = imageProcess(config);
+    platform.packages = catalogFiles(files.final(), files.removed, limits, { note, error }, files.layerTimes, files.linkHistory, nodeSearchFolders(proc), bunCacheFolders(proc));
     if (ctx.probe) platform.files = fileListing(files.final(), files.removed, ctx.probe, files.layerTimes);
   }
 }
