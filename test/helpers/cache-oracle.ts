@@ -1,7 +1,7 @@
 // What the package-cache oracles (Deno's, Bun's, Yarn's and npm's caches, test/oracle/*-cache*.test.ts) share: the
 // files a real tool wrote into a cache folder, placed where a Linux image keeps that cache, and read the way the
 // native reader reads them: one file at a time by the cataloger its path selects, or as a whole image.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
@@ -12,7 +12,8 @@ import { openOciDir } from '../../src/inventory/oci-dir.js';
 import { buildIocIndex } from '../../src/match/ioc-index.js';
 import { judgeImage } from '../../src/match/verdict.js';
 import { incident, ioc, iocSet } from '../match/helpers.js';
-import { buildImageLayout } from './image-builder.js';
+import type { AcquiredPlatform } from '../../src/model/target.js';
+import { buildImageLayout, type FileSpec } from './image-builder.js';
 import { type NpmRegistry, serveNpmRegistry } from './npm-registry.js';
 
 export interface OracleRegistry {
@@ -86,4 +87,25 @@ export async function cacheImageVerdict(work: string, caches: { dir: string; ima
   const built = await buildImageLayout(work, { platforms: [{ process, layers: [{ files }] }] });
   const image = await readImage(await openOciDir(built.dir), { ref: 'x' });
   return judgeImage(image, buildIocIndex(iocSet(incident('cache', [ioc('npm', name, [version])]))));
+}
+
+/**
+ * The native reader's reading of a one-layer image whose filesystem is the folder `root` (a project a real tool
+ * installed, with its caches, under a stand-in for the image's root): its regular files and symlinks, a link
+ * whose absolute target lies inside `root` pointing at that image path; `process` adds to the config's `config`.
+ */
+export async function folderImagePlatform(work: string, root: string, process: Record<string, unknown> = {}): Promise<AcquiredPlatform> {
+  const files: FileSpec[] = [];
+  for (const e of await readdir(root, { withFileTypes: true, recursive: true })) {
+    const host = join(e.parentPath, e.name);
+    const path = relative(root, host);
+    if (e.isFile()) files.push({ path, content: await readFile(host) });
+    else if (e.isSymbolicLink()) {
+      const target = await readlink(host);
+      files.push({ path, type: 'symlink', linkname: target.startsWith(`${root}/`) ? `/${relative(root, target)}` : target });
+    }
+  }
+  const built = await buildImageLayout(work, { platforms: [{ process, layers: [{ files }] }] });
+  const image = await readImage(await openOciDir(built.dir), { ref: 'x' });
+  return image.platforms[0]!;
 }

@@ -31,7 +31,9 @@
  *    zips by the locator's name (a `patch:` or `file:` package under another name), an oversized zip of another
  *    protocol than npm unknown
  *    (test/oracle/bun-install-cache.test.ts, test/oracle/yarn-berry-cache.test.ts).
+ * 15: Yarn cache zips by their file name wherever they sit (cacheFolder, globalFolder, YARN_CACHE_FOLDER,
+ *    YARN_GLOBAL_FOLDER move the cache Plug'n'Play runs them from; test/oracle/yarn-pnp.test.ts).
  */
-export const NATIVE_READER_VERSION = 14;
+export const NATIVE_READER_VERSION = 15;
 
 export const NATIVE_READER = `sbom-hunt-native/${NATIVE_READER_VERSION}`;
