@@ -32,7 +32,9 @@
  *    protocol than npm unknown
  *    (test/oracle/bun-install-cache.test.ts, test/oracle/yarn-berry-cache.test.ts).
  * 15: Yarn cache zips by their file name wherever they sit (cacheFolder, globalFolder, YARN_CACHE_FOLDER,
- *    YARN_GLOBAL_FOLDER move the cache Plug'n'Play runs them from; test/oracle/yarn-pnp.test.ts).
+ *    YARN_GLOBAL_FOLDER move the cache Plug'n'Play runs them from; test/oracle/yarn-pnp.test.ts), and Bun's cache
+ *    folders by their `@@@<cache version>` marker wherever they sit (bunfig.toml's `[install.cache] dir`;
+ *    test/oracle/bun-isolated.test.ts).
  */
 export const NATIVE_READER_VERSION = 15;
 
