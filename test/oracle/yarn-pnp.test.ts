@@ -31,7 +31,9 @@ import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
 const run = promisify(execFile);
 const VERSIONS = pinnedVersions('YARN_BERRY_VERSIONS');
 const NEWEST = VERSIONS.at(-1)!;
-const runsOf = (version: string) => (version === NEWEST ? oracleRuns(3, 0.0003) : oracleRuns(1, 0.0001));
+// One case per older version and the rest for the newest: consecutive cases take consecutive placements, so every
+// run tries each of them once.
+const runsOf = (version: string) => (version === NEWEST ? oracleRuns(PLACEMENTS.length - VERSIONS.length + 1, 0.0003) : oracleRuns(1, 0.0001));
 const YARNS = VERSIONS.map((version) => ({ version, path: setupTool('yarn', version, 'node_modules/@yarnpkg/cli-dist/bin/yarn.js') }));
 const hasYarn = YARNS.every((y) => y.path);
 
