@@ -1,7 +1,8 @@
 // Differential test: Yarn Plug'n'Play projects as the real Yarn (the YARN_BERRY_VERSIONS scripts/setup.sh installs)
 // lays them out, against what their .pnp.cjs makes Node load. Each case is a generated project (the registry
 // packages of test/helpers/npm-projects.ts, `npm:` aliases, a `patch:` and a `file:` tarball under other names,
-// a `file:` folder, workspaces depending on each other, unplugged packages) installed with the PnP linker from the
+// a `file:` folder, `link:` and `portal:` folders, workspaces depending on each other, unplugged packages; the
+// state inlined in .pnp.cjs or in .pnp.data.json) installed with the PnP linker from the
 // loopback registry into a stand-in for an image's root (`<case>/root`: the project at /app, HOME at /root), with
 // its zip cache wherever one of Yarn's settings puts it: the project's .yarn/cache, a relative or absolute
 // `cacheFolder`, the global cache (`enableGlobalCache`, Yarn 4's default), a `globalFolder`, those from the
@@ -11,11 +12,13 @@
 // image holds the zips only where the setting moved them.
 //
 // The oracle is the project's own .pnp.cjs run by node (`node -r ./.pnp.cjs`): every locator the PnP API lists
-// whose package Yarn installed (linkType HARD; workspaces, `link:` and `portal:` folders are the project's own
-// files), by the name it is required as and the version of the package.json Node reads at its packageLocation
-// (inside the zip, through PnP's zip-aware fs). The case's root read as a one-layer image by sbom-hunt must list
+// but the top-level workspace, with a package at its packageLocation (an optional package for another platform
+// keeps a locator with nothing there), by the name it is required as and the version of the package.json Node
+// reads there: inside a zip through PnP's zip-aware fs (linkType HARD), or in the project's own folders (SOFT:
+// workspaces, `link:` and `portal:` folders). The case's root read as a one-layer image by sbom-hunt must list
 // exactly that set (a package.json that names its package otherwise is listed under that name too, and says so;
-// the base package a `patch:` one is made from is in the cache too and may be listed), with no error; and the zips must be where the case's setting put them (the case tests what it means to).
+// the base package a `patch:` one is made from is in the cache too and may be listed), with no error; and the
+// zips must be where the case's setting put them (the case tests what it means to).
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
@@ -23,7 +26,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { folderImagePlatform, loopbackRegistry } from '../helpers/cache-oracle.js';
 import { npmTarballName, writeNpmPackage } from '../helpers/npm-registry.js';
-import { LOCALDIR, type Manifest, PATCH, pick, RANGES, type Rand, TARRED, npmProjectSources } from '../helpers/npm-projects.js';
+import { LINKED, LOCALDIR, type Manifest, PATCH, pick, RANGES, type Rand, TARRED, npmProjectSources } from '../helpers/npm-projects.js';
 import { seeded } from '../helpers/random.js';
 import { cachedBuild, pinnedVersions, setupTool } from '../helpers/real-tools.js';
 import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
@@ -36,6 +39,8 @@ const NEWEST = VERSIONS.at(-1)!;
 const runsOf = (version: string) => (version === NEWEST ? oracleRuns(PLACEMENTS.length - VERSIONS.length + 1, 0.0003) : oracleRuns(1, 0.0001));
 const YARNS = VERSIONS.map((version) => ({ version, path: setupTool('yarn', version, 'node_modules/@yarnpkg/cli-dist/bin/yarn.js') }));
 const hasYarn = YARNS.every((y) => y.path);
+/** A `portal:` folder: a package whose own dependencies Yarn installs, under another name than the dependency's. */
+const PORTAL = { name: 'portal-pkg', version: '5.6.7', dependencies: { leaf: '^2.0.0' } };
 
 /**
  * Where a case keeps its zips, and how it tells Yarn: settings for the project's and HOME's .yarnrc.yml and for
@@ -68,6 +73,8 @@ interface Shape {
   /** Workspaces under app/packages/<name>. */
   workspaces: Manifest[];
   placement: Placement;
+  /** pnpEnableInlining: false writes the state to .pnp.data.json instead of into .pnp.cjs. */
+  dataFile: boolean;
 }
 
 function dependencies(r: Rand, p: number): Record<string, string> {
@@ -83,6 +90,8 @@ function generate(r: Rand, full: boolean, placement: Placement): Shape {
   if (has(0.3)) deps['patched-mid'] = `patch:mid@npm%3A${pick(r, ['^1.0.0', '2.0.0'])}#./patches/extra.patch`;
   if (has(0.3)) deps.renamed = `file:./vendor/${npmTarballName(TARRED)}`;
   if (has(0.3)) deps.localdir = 'file:./localdir';
+  if (has(0.3)) deps.linked = 'link:./linked';
+  if (has(0.3)) deps.portaled = 'portal:./portaldir';
   if (Object.keys(deps).length === 0) deps.mid = '^2.0.0';
   const root: Manifest = { name: 'app', version: '1.0.0', private: true, dependencies: deps };
   const workspaces: Manifest[] = [];
@@ -94,15 +103,15 @@ function generate(r: Rand, full: boolean, placement: Placement): Shape {
   // Unplugged: extracted into .yarn/unplugged/<locator>/node_modules/<name>/ beside its zip.
   const direct = Object.keys(deps).filter((d) => d in RANGES);
   if (direct.length > 0 && has(0.4)) root.dependenciesMeta = { [pick(r, direct)]: { unplugged: true } };
-  return { root, workspaces, placement };
+  return { root, workspaces, placement, dataFile: r() < 0.3 };
 }
 
 const yaml = (settings: Record<string, string | boolean>, root: string) =>
   Object.entries(settings).map(([k, v]) => `${k}: ${typeof v === 'string' ? JSON.stringify(v.replace(/^ROOT/, root)) : v}`);
 
-function yarnrc(registry: string, settings: Record<string, string | boolean> = {}, root: string): string {
+function yarnrc(registry: string, settings: Record<string, string | boolean> = {}, root: string, dataFile: boolean): string {
   const base = [`npmRegistryServer: "${registry}"`, 'unsafeHttpWhitelist: ["127.0.0.1"]', 'enableTelemetry: false', 'enableScripts: false', 'enableProgressBars: false', 'nodeLinker: pnp'];
-  return [...base, ...yaml(settings, root), ''].join('\n');
+  return [...base, ...(dataFile ? ['pnpEnableInlining: false'] : []), ...yaml(settings, root), ''].join('\n');
 }
 
 /** Every locator .pnp.cjs resolves to a package Yarn installed: `name@version`, and where its zips are. */
@@ -114,7 +123,8 @@ const out = [];
 for (const loc of pnp.getAllLocators()) {
   if (loc.name === null) continue;
   const info = pnp.getPackageInformation(loc);
-  if (!info || info.linkType !== 'HARD') continue;
+  // The top-level workspace is the project itself: nothing requires it by name.
+  if (!info || loc.reference === 'workspace:.') continue;
   // An optional package for another platform keeps a locator, and nothing is at its location.
   const file = path.join(info.packageLocation, 'package.json');
   if (!fs.existsSync(file)) continue;
@@ -142,9 +152,11 @@ async function install(yarn: { version: string; path: string }, shape: Shape, re
   }
   await copyFile(join(sources, 'tarred', npmTarballName(TARRED)), join(app, 'vendor', npmTarballName(TARRED)));
   await writeNpmPackage(join(app, 'localdir'), LOCALDIR);
+  await writeNpmPackage(join(app, 'linked'), LINKED);
+  await writeNpmPackage(join(app, 'portaldir'), PORTAL);
   await writeFile(join(app, 'patches', 'extra.patch'), PATCH);
   await writeFile(join(app, 'yarn.lock'), '');
-  await writeFile(join(app, '.yarnrc.yml'), yarnrc(registry, shape.placement.project, root));
+  await writeFile(join(app, '.yarnrc.yml'), yarnrc(registry, shape.placement.project, root, shape.dataFile));
   if (shape.placement.home) await writeFile(join(home, '.yarnrc.yml'), `${yaml(shape.placement.home, root).join('\n')}\n`);
   await run(process.execPath, [yarn.path, 'install'], { cwd: app, env: yarnEnv(shape.placement, root) }).catch((e: { stdout?: string }) => {
     throw new Error(`yarn ${yarn.version} install in ${app} failed:\n${e.stdout ?? String(e)}\n${JSON.stringify(shape, null, 2)}`);

@@ -32,7 +32,8 @@
  *    protocol than npm unknown
  *    (test/oracle/bun-install-cache.test.ts, test/oracle/yarn-berry-cache.test.ts).
  * 15: Yarn cache zips by their file name wherever they sit (cacheFolder, globalFolder, YARN_CACHE_FOLDER,
- *    YARN_GLOBAL_FOLDER move the cache Plug'n'Play runs them from; test/oracle/yarn-pnp.test.ts), and Bun's cache
+ *    YARN_GLOBAL_FOLDER move the cache Plug'n'Play runs them from; test/oracle/yarn-pnp.test.ts), the folders
+ *    .pnp.cjs / .pnp.data.json map names to (link:, portal:, workspaces), and Bun's cache
  *    folders by their `@@@<cache version>` marker wherever they sit (bunfig.toml's `[install.cache] dir`;
  *    test/oracle/bun-isolated.test.ts).
  */
