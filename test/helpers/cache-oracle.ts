@@ -1,8 +1,10 @@
 // What the package-cache oracles (Deno's, Bun's, Yarn's and npm's caches, test/oracle/*-cache*.test.ts) share: the
 // files a real tool wrote into a cache folder, placed where a Linux image keeps that cache, and read the way the
 // native reader reads them: one file at a time by the cataloger its path selects, or as a whole image.
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { type Cataloger, catalogerFor, type FoundPackage } from '../../src/acquire/native/catalogers/index.js';
 import { DEFAULT_LIMITS, type Limits } from '../../src/acquire/native/limits.js';
 import { readImage } from '../../src/acquire/native/read-image.js';
@@ -10,7 +12,33 @@ import { openOciDir } from '../../src/inventory/oci-dir.js';
 import { buildIocIndex } from '../../src/match/ioc-index.js';
 import { judgeImage } from '../../src/match/verdict.js';
 import { incident, ioc, iocSet } from '../match/helpers.js';
-import { buildImageLayout } from './image-builder.js';
+import type { AcquiredPlatform } from '../../src/model/target.js';
+import { buildImageLayout, type FileSpec } from './image-builder.js';
+import { type NpmRegistry, serveNpmRegistry } from './npm-registry.js';
+
+export interface OracleRegistry {
+  /** A fresh folder for the tool's caches and the images, removed after the tests (kept with KEEP_ORACLE=1). */
+  work: string;
+  registry: NpmRegistry;
+}
+
+/**
+ * Called inside a describe: before its tests, a work folder named after `prefix` and a loopback registry serving
+ * the folder `registryFolder` gives (it may fill one under the work folder: packNpmPackages); after them, the
+ * registry closed and the work folder removed. The fields are set once the tests run.
+ */
+export function loopbackRegistry(prefix: string, registryFolder: (work: string) => Promise<string>): OracleRegistry {
+  const oracle = {} as OracleRegistry;
+  beforeAll(async () => {
+    oracle.work = await mkdtemp(join(tmpdir(), prefix));
+    oracle.registry = await serveNpmRegistry(await registryFolder(oracle.work));
+  }, 120_000);
+  afterAll(async () => {
+    oracle.registry?.server.close();
+    if (oracle.work && !process.env.KEEP_ORACLE) await rm(oracle.work, { recursive: true, force: true });
+  });
+  return oracle;
+}
 
 /** Every regular file under `dir` (symlinks left out: the caches' own links point at absolute host paths). */
 export async function filesUnder(dir: string): Promise<string[]> {
@@ -59,4 +87,25 @@ export async function cacheImageVerdict(work: string, caches: { dir: string; ima
   const built = await buildImageLayout(work, { platforms: [{ process, layers: [{ files }] }] });
   const image = await readImage(await openOciDir(built.dir), { ref: 'x' });
   return judgeImage(image, buildIocIndex(iocSet(incident('cache', [ioc('npm', name, [version])]))));
+}
+
+/**
+ * The native reader's reading of a one-layer image whose filesystem is the folder `root` (a project a real tool
+ * installed, with its caches, under a stand-in for the image's root): its regular files and symlinks, a link
+ * whose absolute target lies inside `root` pointing at that image path; `process` adds to the config's `config`.
+ */
+export async function folderImagePlatform(work: string, root: string, process: Record<string, unknown> = {}): Promise<AcquiredPlatform> {
+  const files: FileSpec[] = [];
+  for (const e of await readdir(root, { withFileTypes: true, recursive: true })) {
+    const host = join(e.parentPath, e.name);
+    const path = relative(root, host);
+    if (e.isFile()) files.push({ path, content: await readFile(host) });
+    else if (e.isSymbolicLink()) {
+      const target = await readlink(host);
+      files.push({ path, type: 'symlink', linkname: target.startsWith(`${root}/`) ? `/${relative(root, target)}` : target });
+    }
+  }
+  const built = await buildImageLayout(work, { platforms: [{ process, layers: [{ files }] }] });
+  const image = await readImage(await openOciDir(built.dir), { ref: 'x' });
+  return image.platforms[0]!;
 }

@@ -11,13 +11,11 @@
 // node_modules from, so it counts as installed: docs/limits.md).
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheImageVerdict, catalogCache } from '../helpers/cache-oracle.js';
-import { type NpmRegistry, serveNpmRegistry } from '../helpers/npm-registry.js';
+import { describe, expect, it } from 'vitest';
+import { cacheImageVerdict, catalogCache, loopbackRegistry } from '../helpers/cache-oracle.js';
 import { type Manifest, ODD_SCOPED, PATCH, pick, RANGES, type Rand, npmProjectSources } from '../helpers/npm-projects.js';
 import { seeded } from '../helpers/random.js';
 import { cachedBuild, pinnedVersions, setupTool } from '../helpers/real-tools.js';
@@ -36,7 +34,7 @@ const IMAGE_CACHE = 'root/.bun/install/cache';
 const MOVES = ['BUN_INSTALL_CACHE_DIR=cache/bun', 'BUN_INSTALL=/usr/local/bun', 'BUN_INSTALL_CACHE_DIR=/var/cache/bun'];
 
 /** Where `bun pm cache` says the cache is under `setting`, run from `work`/srv (the image's WorkingDir /srv), as an image path. */
-async function movedCache(bun: string, setting: string): Promise<string> {
+async function movedCache(work: string, bun: string, setting: string): Promise<string> {
   const cwd = join(work, 'srv');
   await mkdir(cwd, { recursive: true });
   await writeFile(join(cwd, 'package.json'), '{"name":"srv"}');
@@ -80,22 +78,12 @@ function lockedPackages(dir: string): string[] {
   });
 }
 
-let work: string;
-let registry: NpmRegistry;
-let sources: string;
-
 describe.skipIf(!hasBun)(`Bun's install cache as bun ${VERSIONS.join(', ')} write it`, () => {
-  beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'bun-install-cache-'));
-    sources = await npmProjectSources();
-    registry = await serveNpmRegistry(join(sources, 'registry'));
-  }, 120_000);
-  afterAll(async () => {
-    registry?.server.close();
-    if (work && !process.env.KEEP_ORACLE) await rm(work, { recursive: true, force: true });
-  });
+  const oracle = loopbackRegistry('bun-install-cache-', async () => join(await npmProjectSources(), 'registry'));
 
   it('the catalogers list every package bun.lock resolves, from the cache folder bun fetched it into', async () => {
+    const { work, registry } = oracle;
+    const sources = await npmProjectSources();
     const seed = oracleSeed(1_000_000);
     const disagreements: string[] = [];
     let cases = 0;
@@ -132,7 +120,7 @@ describe.skipIf(!hasBun)(`Bun's install cache as bun ${VERSIONS.join(', ')} writ
           if (judged.verdict !== 'affected') disagreements.push(`${tag}: an image holding the cache is ${judged.verdict} for ${dep}, not affected: ${judged.reasons.join('; ')}`);
           // A cache the image's Env moves, where `bun pm cache` says bun then keeps it.
           const env = MOVES[cases % MOVES.length]!;
-          const moved = await movedCache(bun.path!, env);
+          const moved = await movedCache(work, bun.path!, env);
           const elsewhere = await cacheImageVerdict(join(work, `img-moved-${bun.version}`), [{ dir: join(dir, 'cache'), imageDir: moved }], dep.slice(0, at), dep.slice(at + 1), { Env: [env], WorkingDir: '/srv' });
           if (elsewhere.verdict !== 'affected') disagreements.push(`${tag}: an image holding the cache at /${moved} (${env}) is ${elsewhere.verdict} for ${dep}, not affected: ${elsewhere.reasons.join('; ')}`);
         }

@@ -8,16 +8,16 @@
 // and an image holding the cache is affected for an IOC that is only a dependency.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { catalogerFor } from '../../src/acquire/native/catalogers/index.js';
 import { DEFAULT_LIMITS } from '../../src/acquire/native/limits.js';
-import { cacheImageVerdict, filesUnder } from '../helpers/cache-oracle.js';
-import { type NpmDef, type NpmRegistry, packNpmPackages, serveNpmRegistry } from '../helpers/npm-registry.js';
+import { cacheImageVerdict, filesUnder, loopbackRegistry } from '../helpers/cache-oracle.js';
+import { type NpmDef, packNpmPackages } from '../helpers/npm-registry.js';
 import { seeded } from '../helpers/random.js';
 import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
 
@@ -47,21 +47,14 @@ interface DenoInfo {
   npmPackages?: Record<string, { name: string; version: string; localPath?: string }>;
 }
 
-let work: string;
-let registry: NpmRegistry;
-
 describe.skipIf(!hasDeno)("Deno's npm cache as the real Deno writes it", () => {
-  beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'deno-npm-cache-'));
+  const oracle = loopbackRegistry('deno-npm-cache-', async (work: string) => {
     await packNpmPackages(join(work, 'registry'), REGISTRY);
-    registry = await serveNpmRegistry(join(work, 'registry'));
-  }, 120_000);
-  afterAll(async () => {
-    registry?.server.close();
-    await rm(work, { recursive: true, force: true });
+    return join(work, 'registry');
   });
 
   it('the npm cataloger lists every package deno info resolves, at the folder Deno runs it from', async () => {
+    const { work, registry } = oracle;
     const seed = oracleSeed(1_000_000);
     const disagreements: string[] = [];
     for (let i = 0; i < RUNS; i++) {

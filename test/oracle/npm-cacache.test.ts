@@ -6,15 +6,14 @@
 // `npm cache ls` must list those not removed; and sbom-hunt's npm-cacache cataloger, given every index bucket
 // npm wrote, must name exactly the fetched set, and an image holding that cache is suspect for an IOC among them.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { catalogerFor } from '../../src/acquire/native/catalogers/index.js';
 import { DEFAULT_LIMITS } from '../../src/acquire/native/limits.js';
-import { cacheImageVerdict, filesUnder } from '../helpers/cache-oracle.js';
-import { type NpmDef, type NpmRegistry, packNpmPackages, serveNpmRegistry } from '../helpers/npm-registry.js';
+import { cacheImageVerdict, filesUnder, loopbackRegistry } from '../helpers/cache-oracle.js';
+import { type NpmDef, packNpmPackages } from '../helpers/npm-registry.js';
 import { seeded } from '../helpers/random.js';
 import { haveTool } from '../helpers/real-tools.js';
 import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
@@ -36,22 +35,16 @@ const REGISTRY: NpmDef[] = [
 /** The spec npm is asked for: the version, or for one with build metadata (which npm finds only by a range) a range. */
 const spec = (d: NpmDef) => `${d.name}@${d.version.includes('+') ? `~${d.version.replace(/\+.*$/, '')}` : d.version}`;
 
-let work: string;
-let registry: NpmRegistry;
 const npmEnv = () => ({ ...process.env, npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' });
 
 describe.skipIf(!hasNpm)('npm _cacache as the real npm writes it', () => {
-  beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'npm-cacache-'));
+  const oracle = loopbackRegistry('npm-cacache-', async (work: string) => {
     await packNpmPackages(join(work, 'registry'), REGISTRY);
-    registry = await serveNpmRegistry(join(work, 'registry'));
-  }, 120_000);
-  afterAll(async () => {
-    registry?.server.close();
-    await rm(work, { recursive: true, force: true });
+    return join(work, 'registry');
   });
 
   it('the cataloger names every tarball npm fetched (removed ones too), and the image is suspect for one', async () => {
+    const { work, registry } = oracle;
     const seed = oracleSeed(1_000_000);
     const disagreements: string[] = [];
     let cleaned = 0;

@@ -13,14 +13,13 @@
 // platform unknown where it holds none; an image holding the caches is affected for an IOC that is only a
 // dependency, and so is one holding the global cache where Yarn keeps it under XDG_DATA_HOME.
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/acquire/native/limits.js';
-import { cacheImageVerdict, catalogCache } from '../helpers/cache-oracle.js';
-import { type NpmRegistry, npmTarballName, serveNpmRegistry, writeNpmPackage } from '../helpers/npm-registry.js';
+import { cacheImageVerdict, catalogCache, loopbackRegistry } from '../helpers/cache-oracle.js';
+import { npmTarballName, writeNpmPackage } from '../helpers/npm-registry.js';
 import { LINKED, LOCALDIR, type Manifest, ODD_SCOPED, PATCH, pick, RANGES, type Rand, TARRED, npmProjectSources } from '../helpers/npm-projects.js';
 import { seeded } from '../helpers/random.js';
 import { cachedBuild, pinnedVersions, setupTool } from '../helpers/real-tools.js';
@@ -37,7 +36,7 @@ const IMAGE_PROJECT_CACHE = 'app/.yarn/cache';
 const IMAGE_GLOBAL_CACHE = 'root/.yarn/berry/cache';
 
 /** The global cache of an image whose Env sets XDG_DATA_HOME, where `yarn config get cacheFolder` says Yarn keeps it. */
-async function xdgGlobalCache(yarn: string): Promise<string> {
+async function xdgGlobalCache(work: string, yarn: string): Promise<string> {
   const cwd = join(work, 'xdg-probe');
   await mkdir(cwd, { recursive: true });
   await writeFile(join(cwd, 'package.json'), '{"name":"probe"}');
@@ -93,22 +92,12 @@ async function lockedPackages(dir: string): Promise<Locked[]> {
   return out;
 }
 
-let work: string;
-let registry: NpmRegistry;
-let sources: string;
-
 describe.skipIf(!hasYarn)(`Yarn's zip caches as Yarn ${VERSIONS.join(', ')} write them`, () => {
-  beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'yarn-berry-cache-'));
-    sources = await npmProjectSources();
-    registry = await serveNpmRegistry(join(sources, 'registry'));
-  }, 120_000);
-  afterAll(async () => {
-    registry?.server.close();
-    if (work && !process.env.KEEP_ORACLE) await rm(work, { recursive: true, force: true });
-  });
+  const oracle = loopbackRegistry('yarn-berry-cache-', async () => join(await npmProjectSources(), 'registry'));
 
   it('the catalogers list every package yarn.lock fetches, from the zip of either cache', async () => {
+    const { work, registry } = oracle;
+    const sources = await npmProjectSources();
     const seed = oracleSeed(1_000_000);
     const disagreements: string[] = [];
     const names: string[] = [];
@@ -138,7 +127,7 @@ describe.skipIf(!hasYarn)(`Yarn's zip caches as Yarn ${VERSIONS.join(', ')} writ
           { dir: join(dir, '.yarn', 'cache'), imageDir: IMAGE_PROJECT_CACHE },
           { dir: join(dir, 'home', '.yarn', 'berry', 'cache'), imageDir: IMAGE_GLOBAL_CACHE },
         ];
-        if (i === 0) caches.push({ dir: join(dir, 'home', '.yarn', 'berry', 'cache'), imageDir: await xdgGlobalCache(yarn.path!) });
+        if (i === 0) caches.push({ dir: join(dir, 'home', '.yarn', 'berry', 'cache'), imageDir: await xdgGlobalCache(work, yarn.path!) });
         for (const cache of caches) {
           const tag = `Yarn ${yarn.version}, seed ${seed + cases}, ${cache.imageDir} (${dir})`;
           const reading = await catalogCache(cache.dir, cache.imageDir);

@@ -13,7 +13,14 @@ import { posix } from 'node:path';
 import { envOf, type ImageConfig } from './config.js';
 import { runHome } from './run-user.js';
 
-function processOf(image: ImageConfig): { config: Record<string, unknown> | undefined; env: Map<string, string>; workdir: string } {
+/** What the image config gives the process, its Env parsed once for every question below. */
+export interface ImageProcess {
+  config: Record<string, unknown> | undefined;
+  env: Map<string, string>;
+  workdir: string;
+}
+
+export function imageProcess(image: ImageConfig): ImageProcess {
   const config = (image.config ?? undefined) as Record<string, unknown> | undefined;
   const workdir = typeof config?.WorkingDir === 'string' && config.WorkingDir.startsWith('/') ? config.WorkingDir : '/';
   return { config, env: envOf(config), workdir };
@@ -23,8 +30,7 @@ function processOf(image: ImageConfig): { config: Record<string, unknown> | unde
  * The global folders Node searches in this image, as image paths without the leading `/` (`''` is the root).
  * `home` is the process's HOME (run-user.ts, from the image's /etc/passwd); by default the Env's, else /root for root.
  */
-export function nodeSearchFolders(image: ImageConfig, home: string | undefined = runHome(image, undefined).home): string[] {
-  const { env, workdir } = processOf(image);
+export function nodeSearchFolders({ config, env, workdir }: ImageProcess, home: string | undefined = runHome({ config } as ImageConfig, undefined).home): string[] {
   const folders: string[] = [];
   for (const entry of (env.get('NODE_PATH') ?? '').split(':')) if (entry) folders.push(posix.resolve(workdir, entry));
   if (home) folders.push(posix.resolve(workdir, home, '.node_modules'), posix.resolve(workdir, home, '.node_libraries'));
@@ -38,8 +44,7 @@ export function nodeSearchFolders(image: ImageConfig, home: string | undefined =
  * defaults, $XDG_CACHE_HOME/.bun/install/cache and $HOME/.bun/install/cache, are found by their path anywhere.
  * Image paths without the leading `/`.
  */
-export function bunCacheFolders(image: ImageConfig): string[] {
-  const { env, workdir } = processOf(image);
+export function bunCacheFolders({ env, workdir }: ImageProcess): string[] {
   const dir = env.get('BUN_INSTALL_CACHE_DIR');
   if (dir) return [posix.resolve(workdir, dir).slice(1)];
   const install = env.get('BUN_INSTALL');

@@ -8,7 +8,7 @@ import { readLayer } from './layer.js';
 import { LimitError, type Limits } from './limits.js';
 import { artifactReason, parseManifest, platformString, type ImageManifest } from './manifest.js';
 import { catalogFiles, type CatalogSink } from './packages.js';
-import { bunCacheFolders, nodeSearchFolders } from './node-path.js';
+import { bunCacheFolders, imageProcess, nodeSearchFolders } from './node-path.js';
 import type { FileProbe } from './file-probe.js';
 import { fileListing } from './file-listing.js';
 import { catalogPythonPathZips } from './python-zips.js';
@@ -99,7 +99,8 @@ async function catalogInto(platform: AcquiredPlatform, files: LayeredFiles, conf
   });
   const home = runHome(config, final.find((f) => f.path === PASSWD_PATH && f.link === undefined && f.unreadBytes === undefined)?.content);
   if (home.note) sink.note(home.note);
-  platform.packages = catalogFiles(final, files.removed, limits, sink, files.layerTimes, files.linkHistory, nodeSearchFolders(config, home.home), bunCacheFolders(config), zipsOnPath);
+  const proc = imageProcess(config);
+  platform.packages = catalogFiles(final, files.removed, limits, sink, files.layerTimes, files.linkHistory, nodeSearchFolders(proc, home.home), bunCacheFolders(proc), zipsOnPath);
   if (ctx.probe) platform.files = fileListing(final, files.removed, ctx.probe, files.layerTimes);
 }
 

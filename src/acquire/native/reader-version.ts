@@ -36,7 +36,12 @@
  *    read again from their layer; archives with bytes before them; packages inside zips named `<zip>!/<entry>`
  *    (zipped eggs included); HOME from the image's /etc/passwd for Node's global folders
  *    (test/oracle/python-metadata.test.ts, test/e2e/real-builds-python.test.ts).
+ * 16: Yarn cache zips by their file name wherever they sit (cacheFolder, globalFolder, YARN_CACHE_FOLDER,
+ *    YARN_GLOBAL_FOLDER move the cache Plug'n'Play runs them from; test/oracle/yarn-pnp.test.ts), the folders
+ *    .pnp.cjs / .pnp.data.json map names to (link:, portal:, workspaces), and Bun's cache
+ *    folders by their `@@@<cache version>` marker wherever they sit (bunfig.toml's `[install.cache] dir`;
+ *    test/oracle/bun-isolated.test.ts).
  */
-export const NATIVE_READER_VERSION = 15;
+export const NATIVE_READER_VERSION = 16;
 
 export const NATIVE_READER = `sbom-hunt-native/${NATIVE_READER_VERSION}`;

@@ -2,9 +2,9 @@
 // HOME as the runtime sets it (the config's Env, else /root for root), and the two install prefixes' lib/node.
 import { describe, expect, it } from 'vitest';
 import { npmLocationIn } from '../../../src/acquire/native/catalogers/npm.js';
-import { bunCacheFolders, nodeSearchFolders } from '../../../src/acquire/native/node-path.js';
+import { bunCacheFolders, imageProcess, nodeSearchFolders } from '../../../src/acquire/native/node-path.js';
 
-const cfg = (config: Record<string, unknown>) => ({ config } as Parameters<typeof nodeSearchFolders>[0]);
+const cfg = (config: Record<string, unknown>) => imageProcess({ config } as Parameters<typeof imageProcess>[0]);
 const PREFIXES = ['usr/local/lib/node', 'usr/lib/node'];
 
 describe('nodeSearchFolders', () => {
@@ -22,7 +22,7 @@ describe('nodeSearchFolders', () => {
   it('ignores an Env that is not a list of strings, and a relative WorkingDir', () => {
     expect(nodeSearchFolders(cfg({ Env: 'NODE_PATH=/x', WorkingDir: 'rel' }))).toEqual(['root/.node_modules', 'root/.node_libraries', ...PREFIXES]);
     expect(nodeSearchFolders(cfg({ Env: [7, 'NODE_PATH=a'], WorkingDir: 'rel' }))).toEqual(['a', 'root/.node_modules', 'root/.node_libraries', ...PREFIXES]);
-    expect(nodeSearchFolders({} as Parameters<typeof nodeSearchFolders>[0])).toEqual(['root/.node_modules', 'root/.node_libraries', ...PREFIXES]);
+    expect(nodeSearchFolders(imageProcess({} as Parameters<typeof imageProcess>[0]))).toEqual(['root/.node_modules', 'root/.node_libraries', ...PREFIXES]);
   });
 });
 

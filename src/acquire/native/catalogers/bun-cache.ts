@@ -12,7 +12,8 @@
 // - a patched package is a second folder with `_patch_hash=<hex>` after the cache version;
 // - a git dependency is `@G@<commit>/`, a GitHub one `@GH@…/` (from bun's source; the oracle runs offline), a
 //   tarball URL `@T@<hash>@@@1/`: these name no package, so the package.json inside names it;
-// - a cache the image's Env moves (BUN_INSTALL_CACHE_DIR, BUN_INSTALL) has the same folders (bunCacheLocationIn).
+// - a cache the image's Env moves (BUN_INSTALL_CACHE_DIR, BUN_INSTALL) has the same folders (bunCacheLocationIn);
+//   one bunfig.toml moves is found by the folders' `@@@<n>` marker (MARKED below).
 // The `<name>/<version…>` symlinks bun also writes point at these folders and are not packages of their own.
 import type { NpmLocation } from './npm.js';
 
@@ -22,9 +23,15 @@ const SOURCE_FOLDER = /^@(?:G|GH|T)@[^/]+$/;
 const HASHED_PRE = /^[0-9a-f]{16}$/;
 const HASHED_BUILD = /^[0-9A-F]{16}$/;
 
+// Anywhere else, a folder that ends in bun's `@@@<cache version>` marker: bunfig.toml's `[install.cache] dir`
+// (in the project's, $XDG_CONFIG_HOME's or HOME's .bunfig.toml), BUN_INSTALL_CACHE_DIR and BUN_INSTALL put the
+// cache in any folder, and bun always names its package folders so (and its git and tarball ones `@G@`, `@GH@`,
+// `@T@`, which no npm name can be): recognised without reading bunfig.toml or the Env (test/oracle/bun-isolated.test.ts moves the cache each way).
+const MARKED = /(?:^|\/)((?:@[^/@]+\/)?[^/@][^/]*@@@\d+(?:_patch_hash=[0-9a-f]+)?|@(?:G|GH|T)@[^/]+)\/package\.json$/;
+
 /** The package a package.json in Bun's cache is, as far as its folder names it; undefined when it is not one. */
 export function bunCacheLocation(path: string): NpmLocation | undefined {
-  const folder = CACHE.exec(path)?.[1];
+  const folder = CACHE.exec(path)?.[1] ?? MARKED.exec(path)?.[1];
   return folder === undefined ? undefined : folderLocation(folder);
 }
 

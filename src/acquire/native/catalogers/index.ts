@@ -9,6 +9,7 @@ import { npmLockfileCataloger } from './npm-lockfile.js';
 import { npmCataloger } from './npm.js';
 import { pythonCataloger } from './python.js';
 import { rpmCataloger } from './rpm.js';
+import { yarnPnpCataloger } from './yarn-pnp.js';
 import { yarnZipCataloger } from './yarn-zip.js';
 
 export type { Cataloger, CatalogResult, ContentCataloger, ContentSink, FileLookup, FoundPackage } from './cataloger.js';
@@ -18,6 +19,7 @@ export const CATALOGERS: readonly Cataloger[] = [
   npmLockfileCataloger,
   npmCacacheCataloger,
   yarnZipCataloger,
+  yarnPnpCataloger,
   pythonCataloger,
   dpkgCataloger,
   dpkgFileListCataloger,

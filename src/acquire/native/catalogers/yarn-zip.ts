@@ -14,6 +14,11 @@ import { zipDirectory, zipEntryData } from '../zip.js';
 // A project's .yarn/cache; the global cache (the mirror) at $HOME/.yarn/berry/cache, or $XDG_DATA_HOME/yarn/berry/cache
 // when the Env sets XDG_DATA_HOME, as `yarn config get cacheFolder` answers.
 const ZIP = /(?:^|\/)(?:\.yarn\/(?:berry\/)?|yarn\/berry\/)cache\/[^/]+\.zip$/;
+// Anywhere else, a zip named as Yarn names its cache files (CACHE_NAME below): `cacheFolder` (relative to the
+// .yarnrc.yml that sets it, in the project or in HOME), `globalFolder`, YARN_CACHE_FOLDER and YARN_GLOBAL_FOLDER
+// put the cache in any folder, and .pnp.cjs runs the packages from there. Yarn always writes that name, so it is
+// recognised without reading the rc files or the Env (test/oracle/yarn-pnp.test.ts moves the cache each way).
+const CACHE_FILE = /(?:^|\/)[^/]+-[a-z][a-z0-9+.]*(?:-\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)?-[0-9a-f]{10}-[0-9a-z]+\.zip$/;
 const ENTRY = /^node_modules\/((?:@[^/.][^/]*\/)?[^/.@][^/]*)\/package\.json$/;
 function packagesInZip(path: string, zip: Buffer, maxBytes: number, notes: string[], errors: string[]): FoundPackage[] {
   const packages: FoundPackage[] = [];
@@ -72,7 +77,7 @@ function catalogByFileName(path: string, size: number): CatalogResult {
 export const yarnZipCataloger = {
   name: 'yarn-zip',
   catalogUnread: catalogByFileName,
-  wants: (path) => ZIP.test(path),
+  wants: (path) => ZIP.test(path) || CACHE_FILE.test(path),
   maxBytes: (limits) => limits.maxZipBytes,
   catalog(path, content, limits): CatalogResult {
     const notes: string[] = [];

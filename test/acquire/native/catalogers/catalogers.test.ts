@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { catalogerFor } from '../../../../src/acquire/native/catalogers/index.js';
+import { yarnPnpCataloger } from '../../../../src/acquire/native/catalogers/yarn-pnp.js';
 import { yarnZipCataloger } from '../../../../src/acquire/native/catalogers/yarn-zip.js';
+import type { KeptFile } from '../../../../src/acquire/native/layered-files.js';
 import { DEFAULT_LIMITS } from '../../../../src/acquire/native/limits.js';
 import { zipFiles } from '../../../helpers/image-builder.js';
 
@@ -15,6 +17,14 @@ describe('which files a cataloger wants', () => {
     ['app/.yarn/cache/axios-npm-1.14.1-0123456789-abcdef.zip', 'yarn-zip'],
     ['root/.yarn/berry/cache/axios-npm-1.14.1-0123456789-abcdef.zip', 'yarn-zip'],
     ['usr/local/share/yarn/berry/cache/axios-npm-1.14.1-0123456789-10c0.zip', 'yarn-zip'],
+    // Yarn's cache names wherever cacheFolder, globalFolder or YARN_CACHE_FOLDER put them (test/oracle/yarn-pnp.test.ts).
+    ['var/cache/yarn/axios-npm-1.14.1-0123456789-abcdef.zip', 'yarn-zip'],
+    ['opt/yarn/cache/@acme-http-npm-1.0.0-2b52b119dc-10c0.zip', 'yarn-zip'],
+    ['app/deps/patched-mid-patch-9cea5b44a3-8.zip', 'yarn-zip'],
+    ['app/.pnp.cjs', 'yarn-pnp'],
+    ['.pnp.data.json', 'yarn-pnp'],
+    // Bun's cache folders wherever bunfig.toml's [install.cache] dir puts them (test/oracle/bun-isolated.test.ts).
+    ['opt/bun-cache/axios@1.14.1@@@1/package.json', 'npm'],
     ['usr/lib/python3/site-packages/requests-2.31.0.dist-info/METADATA', 'python'],
     ['usr/lib/python3/site-packages/six.egg-info/PKG-INFO', 'python'],
     ['var/lib/dpkg/status', 'dpkg'],
@@ -44,6 +54,8 @@ describe('which files a cataloger wants', () => {
   it.each([
     'app/node_modules/axios/package.json.bak',
     'app/.yarn/cache/readme.txt',
+    'srv/downloads/axios-1.14.1.zip',
+    'app/pnp.cjs',
     'var/lib/dpkg/status-old',
     'var/lib/dpkg/status.d/openssl.md5sums',
     'usr/lib/python3/site-packages/requests-2.31.0.dist-info/RECORD',
@@ -74,6 +86,9 @@ describe('malformed files: an error where the loader fails on it, a note where i
     ['lib/apk/db/installed', 'V:1.0\nA:x86_64\n', 'notes', /no P: line/],
     ['.yarn/cache/x-npm-1.0.0-0123456789-ab.zip', 'PK not really', 'notes', /end-of-central-directory/],
     ['x/foo-1.0.egg', 'not a zip', 'notes', /not a zipped egg/],
+    ['app/.pnp.cjs', "const RAW_RUNTIME_STATE =\n'{\\\n  \"packageRegistryData\": [';\n", 'errors', /not valid JSON/],
+    ['app/.pnp.data.json', '{"packageRegistryData": {}}', 'errors', /packageRegistryData/],
+    ['app/.pnp.data.json', Buffer.from([0x7b, 0xff]), 'errors', /not UTF-8/],
   ])('%s: %s', (path, content, kind, text) => {
     const r = run(path, content);
     expect(r.packages).toEqual([]);
@@ -155,6 +170,36 @@ describe('cataloger details', () => {
     expect(ids(r)).toEqual(['npm:a@1.0.0', 'npm:@s/b@2.0.0']);
     // Plug'n'Play cannot load a package whose package.json does not parse: unknown, as in node_modules.
     expect((r.errors ?? []).join()).toContain('node_modules/c/package.json: not valid JSON');
+  });
+
+  // The state as Yarn 4 inlines it (a single-quoted string, `\` before each line break) and as Yarn 3 does.
+  const pnpState = (entries: unknown[]) => JSON.stringify({ packageRegistryData: entries }, null, 2).replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\\n');
+  const registry = [
+    [null, [[null, { packageLocation: './', linkType: 'SOFT' }]]],
+    ['app', [['workspace:.', { packageLocation: './', linkType: 'SOFT' }]]],
+    ['ws-a', [['workspace:packages/ws-a', { packageLocation: './packages/ws-a/', linkType: 'SOFT' }]]],
+    ['vendored', [['portal:../vendor/axios::locator=app%40workspace%3A.', { packageLocation: '../vendor/axios/', linkType: 'SOFT' }]]],
+    ['gone', [['link:./gone::locator=app%40workspace%3A.', { packageLocation: './gone/', linkType: 'SOFT' }]]],
+    ['leaf', [['npm:1.0.0', { packageLocation: './.yarn/cache/leaf-npm-1.0.0-0123456789-ab.zip/node_modules/leaf/', linkType: 'HARD' }]]],
+  ];
+  const files = new Map<string, string>([
+    ['app/package.json', '{"name":"app","version":"1.0.0"}'],
+    ['app/packages/ws-a/package.json', '{"name":"ws-a","version":"0.1.0"}'],
+    ['vendor/axios/package.json', '{"name":"axios","version":"1.14.1"}'],
+  ]);
+  const lookup = (p: string) => (files.has(p) ? ({ path: p, content: Buffer.from(files.get(p)!) } as unknown as KeptFile) : undefined);
+  it.each([
+    ['Yarn 4', `#!/usr/bin/env node\n"use strict";\n\nconst RAW_RUNTIME_STATE =\n'${pnpState(registry)}';\n`],
+    ['Yarn 3', `function $$SETUP_STATE(hydrateRuntimeState, basePath) {\n  return hydrateRuntimeState(JSON.parse('${pnpState(registry)}'), {basePath});\n}\n`],
+  ])(".pnp.cjs (%s): the SOFT locators' folders by the name the map gives them, not the top-level workspace", (_, text) => {
+    const r = yarnPnpCataloger.catalog('app/.pnp.cjs', Buffer.from(text), DEFAULT_LIMITS, lookup);
+    expect(ids(r).sort()).toEqual(['npm:axios@1.14.1', 'npm:vendored@1.14.1', 'npm:ws-a@0.1.0']);
+    expect(r.notes.join()).toMatch(/package.json names it "axios"; the runtime loads it as "vendored"/);
+    expect(r.errors).toBeUndefined();
+    // The state written to .pnp.data.json (pnpEnableInlining: false): a .pnp.cjs without it names nothing itself.
+    expect(ids(yarnPnpCataloger.catalog('app/.pnp.data.json', Buffer.from(JSON.stringify({ packageRegistryData: registry })), DEFAULT_LIMITS, lookup)).sort()).toEqual(ids(r).sort());
+    expect(yarnPnpCataloger.catalog('app/.pnp.cjs', Buffer.from('"use strict";\n'), DEFAULT_LIMITS, lookup)).toEqual({ packages: [], notes: [] });
+    expect(yarnPnpCataloger.catalogUnread('app/.pnp.cjs', 1e9).errors?.join()).toMatch(/over the limit maxFileBytes/);
   });
 
   it("yarn zips: the zip's folder is the package's identity (a patch: or file: dependency under another name)", () => {
