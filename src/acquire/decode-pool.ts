@@ -116,9 +116,10 @@ export const PREFETCH_AHEAD = 96;
 /** What a worker posts: a plain task's outcome, a batch file it claims, or a batch file's outcome. */
 export type WorkerMessage = DecodeOutcome | { claim: number } | { at: number; outcome: DecodeOutcome };
 
-const MAX_LOST_IN_A_ROW = 3;
+export const MAX_LOST_IN_A_ROW = 3;
 
-class Pool {
+/** Exported for test/acquire/decode-pool.test.ts, which runs it with a worker script that dies. */
+export class Pool {
   private readonly idle: Worker[] = [];
   private readonly busy = new Map<Worker, Task>();
   /** Batch files a worker claimed and has not answered (it holds them until the package filter is known). */
