@@ -50,7 +50,8 @@ export function catalogFiles(
     const written = fileTimeOf(file, layerTimes);
     for (const found of result.packages) {
       const artifact = `${found.resolved ?? ''}\0${found.integrity?.join(' ') ?? ''}`;
-      const key = `${deleted}\0${found.location ?? ''}\0${found.ecosystem}\0${found.name}\0${found.version}\0${artifact}`;
+      // The purl tells apart what only its qualifiers do (a Multi-Arch: same library's amd64 and i386 instances).
+      const key = `${deleted}\0${found.location ?? ''}\0${found.ecosystem}\0${found.name}\0${found.version}\0${artifact}\0${found.purl ?? ''}`;
       const existing = merged.get(key);
       if (existing) {
         if (!existing.paths.includes(found.path)) existing.paths.push(found.path);

@@ -43,6 +43,11 @@ export interface Cataloger {
   /** `path` is relative to the image root, `/`-separated, already normalised. */
   wants(path: string): boolean;
   maxBytes(limits: Limits): number;
+  /**
+   * Paths it wants whose symlink needs no check: the cataloger looks the path up through the image's links and
+   * the target's own path is wanted (os-release, which only names the distribution), so nothing is hidden.
+   */
+  linkedPathsResolved?(path: string): boolean;
   /** Never throws on bad content: a malformed file becomes an error (or a note when its loader ignores it too). */
   catalog(path: string, content: Buffer, limits: Limits, lookup?: FileLookup, context?: CatalogContext): CatalogResult;
   /**

@@ -15,6 +15,7 @@
 //   Multi-Arch: same (then it takes its architecture's slot); over several it must be Multi-Arch: same.
 // - A package is there when its files are: every state but `not-installed` and `config-files` (an unpacked or
 //   half-configured package's files are on disk to be run), and half-installed only with its file list.
+import { PackageURL } from 'packageurl-js';
 import type { Cataloger, CatalogResult, FileLookup, FoundPackage } from './cataloger.js';
 import { errorFor, noteFor } from './cataloger.js';
 import { type DpkgRecord, parseDpkgFile } from './dpkg-record.js';
@@ -22,6 +23,8 @@ import { type DpkgRecord, parseDpkgFile } from './dpkg-record.js';
 const STATUS = /^var\/lib\/dpkg\/(?:status|status\.d\/[^/]+|updates\/\d+)$/;
 const ADMINDIR = 'var/lib/dpkg/';
 const FILE_LIST = /^var\/lib\/dpkg\/info\/[^/]+\.list$/;
+/** Where the image names its distribution (etc/os-release is usually a link to usr/lib/os-release). */
+const OS_RELEASE = /^(?:etc|usr\/lib)\/os-release$/;
 const ON_DISK = new Set(['half-installed', 'unpacked', 'half-configured', 'triggers-awaited', 'triggers-pending', 'installed']);
 /** dpkg's IMPORTANTMAXLEN: the longest journal file name it reads. */
 const JOURNAL_NAME_MAX = 10;
@@ -97,7 +100,7 @@ function readInto(db: Db, path: string, text: string, out: CatalogResult, journa
  * install: dpkg has no file list for it) or is an upgrade whose old files, of the version the record still names,
  * stay (its file list is there): listed only with its file list.
  */
-function listed(db: Db, out: CatalogResult, lookup: FileLookup | undefined): CatalogResult {
+function listed(db: Db, out: CatalogResult, lookup: FileLookup | undefined, distro: Distro | undefined): CatalogResult {
   for (const n of db.values()) {
     for (const e of n.byArch.values()) {
       if (!ON_DISK.has(e.state)) continue;
@@ -105,10 +108,50 @@ function listed(db: Db, out: CatalogResult, lookup: FileLookup | undefined): Cat
         out.notes.push(noteFor(e.path.slice(1), 'dpkg', `package ${e.name} is half-installed with no file list (nothing of it was unpacked)`));
         continue;
       }
-      out.packages.push({ ecosystem: 'deb', name: e.name, version: e.version, path: e.path } satisfies FoundPackage);
+      const found: FoundPackage = { ecosystem: 'deb', name: e.name, version: e.version, path: e.path };
+      const purl = debPurl(e, distro);
+      if (purl) found.purl = purl;
+      out.packages.push(found);
     }
   }
   return out;
+}
+
+/** The distribution os-release names: the purl's namespace (its ID) and distro qualifier (ID-VERSION_ID). */
+interface Distro {
+  id: string;
+  versionId?: string;
+}
+
+/** os-release as the image has it (either path), or undefined when it has none or it names no usable ID. */
+function distroOf(lookup: FileLookup | undefined): Distro | undefined {
+  const file = lookup?.('etc/os-release') ?? lookup?.('usr/lib/os-release');
+  if (!file || file.unreadBytes !== undefined) return undefined;
+  const fields = new Map<string, string>();
+  for (const line of file.content.toString('utf8').split('\n')) {
+    const m = /^([A-Z_]+)=(?:"([^"]*)"|'([^']*)'|(\S*))\s*$/.exec(line);
+    if (m) fields.set(m[1]!, m[2] ?? m[3] ?? m[4] ?? '');
+  }
+  const id = fields.get('ID')?.toLowerCase();
+  if (!id || !/^[a-z0-9._-]+$/.test(id)) return undefined;
+  const versionId = fields.get('VERSION_ID');
+  return versionId && /^[A-Za-z0-9._~-]+$/.test(versionId) ? { id, versionId } : { id };
+}
+
+/**
+ * The package's purl as syft and trivy write it: pkg:deb/<os-release ID>/<name>@<version>?arch=<arch>&distro=<ID>-<VERSION_ID>
+ * (the version whole, epoch included). The architecture tells a Multi-Arch: same library's instances apart; with
+ * no os-release the namespace and distro are left out rather than guessed.
+ */
+function debPurl(e: Entry, distro: Distro | undefined): string | undefined {
+  const qualifiers: Record<string, string> = {};
+  if (e.arch) qualifiers.arch = e.arch;
+  if (distro?.versionId) qualifiers.distro = `${distro.id}-${distro.versionId}`;
+  try {
+    return new PackageURL('deb', distro?.id, e.name, e.version || undefined, Object.keys(qualifiers).length ? qualifiers : undefined, undefined).toString();
+  } catch {
+    return undefined;
+  }
 }
 
 type Journal = { files: string[]; error?: string };
@@ -148,7 +191,7 @@ function readDatabase(path: string | undefined, content: Buffer | undefined, fil
     }
     if (!readInto(db, file, kept.content.toString('utf8'), out, true)) return out;
   }
-  return listed(db, out, lookup);
+  return listed(db, out, lookup, distroOf(lookup));
 }
 
 /**
@@ -167,9 +210,12 @@ function catalogDatabase(admindir: string, path: string | undefined, content: Bu
 
 export const dpkgCataloger = {
   name: 'dpkg',
-  wants: (path) => STATUS.test(path) && !path.endsWith('.md5sums'),
+  wants: (path) => (STATUS.test(path) && !path.endsWith('.md5sums')) || OS_RELEASE.test(path),
   maxBytes: (limits) => Math.max(limits.maxFileBytes, 64 * 1024 ** 2),
+  linkedPathsResolved: (path) => OS_RELEASE.test(path),
   catalog(path, content, _limits, lookup): CatalogResult {
+    // Kept for the purls of the database beside it (distroOf), no packages of its own.
+    if (OS_RELEASE.test(path)) return { packages: [], notes: [] };
     if (path.startsWith(`${ADMINDIR}updates/`)) {
       // Read with the status file beside it; alone (no status file), the first journal file reads them all.
       if (lookup?.(`${ADMINDIR}status`)) return { packages: [], notes: [] };
@@ -180,7 +226,7 @@ export const dpkgCataloger = {
     // A status.d file stands alone (distroless): its records are installed unless they say otherwise.
     const out: CatalogResult = { packages: [], notes: [], errors: [] };
     const db: Db = new Map();
-    return readInto(db, path, content.toString('utf8'), out, false, true) ? listed(db, out, undefined) : out;
+    return readInto(db, path, content.toString('utf8'), out, false, true) ? listed(db, out, undefined, distroOf(lookup)) : out;
   },
 } satisfies Cataloger;
 
