@@ -8,6 +8,7 @@
 //
 // Needs deb.debian.org the first time (the base is then kept in ~/.cache/sbom-hunt-tools): with no route there
 // and nothing cached, the test is skipped and its name says why.
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,21 +38,74 @@ function id(p: Package): string {
   return `${p.name}:${arch ?? '?'} ${p.version}`;
 }
 
+/** `name:arch version`s of dpkg-query entries. */
+const ids = (q: DpkgQueryEntry[]) => q.map((e) => `${e.name}:${e.arch} ${e.version}`);
+
 describe.skipIf(!TOOLS || UNAVAILABLE !== undefined)(UNAVAILABLE ? `SKIPPED (${UNAVAILABLE}): ${TITLE}` : TITLE, () => {
   it('lists exactly what dpkg-query lists after each step, and what earlier steps had as deleted', async () => {
     const built = await realDebianBuild(await debianBase());
+    // The build did what it says, on real Debian data: both architectures of a Multi-Arch: same library, epochs,
+    // `~` and `+really` versions, Architecture: all, a binNMU's Source with its version in parentheses, a Source
+    // unlike the binary's name, something bookworm-updates offered; apt-get remove left conffiles, dpkg --purge
+    // nothing, rm left dpkg's record, and the last step left no database.
+    const [base, first, second, third, fourth] = built.query as [DpkgQueryEntry[], DpkgQueryEntry[], DpkgQueryEntry[], DpkgQueryEntry[], DpkgQueryEntry[]];
+    const installed = first.filter((e) => e.state === 'installed');
+    expect(installed.length).toBe(first.length);
+    const byName = (n: string) => installed.filter((e) => e.name === n).map((e) => e.arch).sort();
+    expect([byName('libc6'), byName('zlib1g')]).toEqual([['amd64', 'i386'], ['amd64', 'i386']]);
+    expect(installed.some((e) => /^\d+:/.test(e.version))).toBe(true);
+    expect(installed.some((e) => e.version.includes('~'))).toBe(true);
+    expect(installed.filter((e) => e.version.includes('+really')).map((e) => e.name).sort()).toEqual(['fmtools', 'kcc', 'sysuser-helper']);
+    expect(installed.some((e) => e.arch === 'all')).toBe(true);
+    expect(installed.some((e) => /^\S+ \(\S+\)$/.test(e.sourceField) && e.sourceVersion !== e.version)).toBe(true);
+    expect(installed.some((e) => e.source !== e.name)).toBe(true);
+    const updates = new Set(readFileSync(built.base.updates, 'utf8').split('\n').filter(Boolean));
+    expect(ids(installed).some((i) => updates.has(i))).toBe(true);
+    expect(ids(base).length).toBeLessThan(ids(first).length);
+    expect(second.filter((e) => ['netbase', 'fmtools'].includes(e.name)).map((e) => `${e.name} ${e.state}`)).toEqual(['netbase config-files']);
+    expect(ids(third)).toEqual(ids(second));
+    expect(fourth).toEqual([]);
+
     const summary: string[] = [];
     for (let step = 1; step < built.query.length; step++) {
       const img = await readImage(await openOciDir(built.steps, { ref: String(step) }), { ref: `step ${step}` });
       const p = img.platforms[0]!;
       expect([...img.errors, ...p.errors]).toEqual([]);
-      const deb = (deleted: boolean) => p.packages.filter((x) => x.ecosystem === 'deb' && !!x.deleted === deleted).map(id);
+      const deb = (deleted: boolean) => p.packages.filter((x) => x.ecosystem === 'deb' && !!x.deleted === deleted);
       const now = live(built.query[step]!);
-      expect(sorted(deb(false)), `step ${step}`).toEqual(sorted(now));
+      expect(sorted(deb(false).map(id)), `step ${step}`).toEqual(sorted(now));
+      // Live packages are named as syft names them: the distribution from the image's os-release.
+      for (const x of deb(false)) expect(x.purl).toMatch(/^pkg:deb\/debian\/[^@]+@[^?]+\?arch=[a-z0-9]+&distro=debian-12$/);
       const gone = new Set(built.query.slice(0, step).flatMap((q) => [...live(q)]).filter((x) => !now.has(x)));
-      expect(sorted(deb(true)), `step ${step} deleted`).toEqual(sorted(gone));
+      expect(sorted(deb(true).map(id)), `step ${step} deleted`).toEqual(sorted(gone));
       summary.push(`step ${step}: ${now.size} live, ${gone.size} deleted`);
     }
     console.log(`buildah image on mmdebstrap's bookworm, as dpkg-query lists it: ${summary.join('; ')}`);
+  }, 600_000);
+
+  it('the scan CLI says affected for a real package version the IOC names, from /var/lib/dpkg/status; suspect once the database is deleted', async () => {
+    const built = await realDebianBuild(await debianBase());
+    // The IOC names a version the image really holds, with an epoch (zlib1g's, both architectures installed).
+    const target = built.query[3]!.find((e) => e.name === 'zlib1g' && e.arch === 'i386')!;
+    expect(target.version).toMatch(/^\d+:/);
+    const dir = await mkdtemp(join(tmpdir(), 'sbom-hunt-debian-scan-'));
+    try {
+      const ioc = join(dir, 'iocs.yaml');
+      await writeFile(ioc, `apiVersion: sbom-hunt/v1\nincidents:\n  - id: zlib-test\n    title: a real bookworm version\n    packages:\n      - { ecosystem: Debian, name: zlib1g, versions: ["${target.version}"] }\n`);
+      const scan = async (ref: string) => {
+        const r = await runCli(['scan', `oci-dir:${built.steps}:${ref}`, '--ioc', ioc, '--sbom-sources', 'native', '--no-cache', '-f', 'json', '-q', '--fail-on', 'none']);
+        expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+        const image = (JSON.parse(r.stdout) as Report).images[0]!;
+        return { verdict: image.verdict, reasons: image.reasons, matches: image.matches.map((m) => `${m.incident} ${m.name}@${m.version} ${m.paths.join(',')}`) };
+      };
+      const third = await scan('3');
+      expect(third.verdict, third.reasons.join('\n')).toBe('affected');
+      // Both architectures' instances are the version named: one hit in the report, from the status file.
+      expect(third.matches).toEqual([`zlib-test zlib1g@${target.version} /var/lib/dpkg/status`]);
+      const fourth = await scan('4');
+      expect(fourth.verdict, fourth.reasons.join('\n')).toBe('suspect');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 600_000);
 });
