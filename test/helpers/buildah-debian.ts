@@ -5,14 +5,15 @@
 // conffiles. Step 2 removes that one with apt-get (its conffiles stay: config-files) and purges another with dpkg.
 // Step 3 deletes a package's files with rm (dpkg still has it installed). Step 4 deletes dpkg's and apt's
 // databases, as images are trimmed to hide what they hold. After each step `dpkg-query -W` with --admindir on the
-// step's root filesystem (as Debian's umoci unpacks it) says what dpkg itself has. Built once per base and steps,
-// cached; every step's image is kept (`steps`, refs `1`..`4`).
+// step's root filesystem (as Debian's umoci unpacks it) says what dpkg itself has. Built once per base and steps
+// and kept beside the base in ~/.cache/sbom-hunt-tools (about 75 MB; building it costs about a minute here, which a
+// CI that keeps that folder pays once); every step's image is kept (`steps`, refs `1`..`4`).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildahSteps } from './buildah-steps.js';
 import { DEBIAN_BASE, DPKG_QUERY_FORMAT, type DebianBase } from './debian-base.js';
-import { cachedBuild } from './real-tools.js';
+import { cachedBuild, TOOLS_CACHE } from './real-tools.js';
 
 const STEPS = [
   `FROM scratch
@@ -83,7 +84,7 @@ export async function realDebianBuild(base: DebianBase): Promise<RealDebianBuild
     cpSync(base.debs, join(ctx, 'debs'), { recursive: true });
     buildahSteps({ work, ctx, name: 'debian', steps: STEPS, onRootfs: (i, rootfs) => writeFileSync(join(work, `query-${i}.txt`), dpkgQueryText(rootfs)) });
     rmSync(ctx, { recursive: true, force: true });
-  });
+  }, TOOLS_CACHE);
   const query = [readFileSync(base.query, 'utf8'), ...STEPS.map((_, i) => readFileSync(join(dir, `query-${i + 1}.txt`), 'utf8'))].map(parseDpkgQuery);
   return { base, steps: join(dir, 'steps'), query };
 }
