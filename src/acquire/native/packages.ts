@@ -82,7 +82,7 @@ export function catalogFiles(
   }
   symlinkLoopsNodeRefuses(final, aliases).forEach(error);
   const gone = new Map(removed.filter((f) => f.link === undefined && f.recordOnly === undefined).map((f) => [f.path, f]));
-  const lookupGone = Object.assign(withListing((p: string) => gone.get(p), gone.keys(), (d) => d), { gone: true as const });
+  const lookupGone = Object.assign(withListing((p: string) => gone.get(p), gone.keys(), (d) => d), { gone: true as const, final: lookupFinal });
   for (const file of removed) {
     if (file.link !== undefined || file.recordOnly !== undefined) continue;
     const views = file.firstLinks === undefined ? [file.path] : earlier(file, file.firstLinks, file.lastLinks ?? file.firstLinks);
@@ -124,7 +124,7 @@ function besideReal(file: KeptFile, at: string, lookup: FileLookup): FileLookup 
     const under = realDir + dir.slice(viewDir.length);
     return lookup.list?.(under.startsWith('/') ? under.slice(1) : under) ?? [];
   };
-  return Object.assign(beside, { list }, lookup.gone ? { gone: true as const } : {});
+  return Object.assign(beside, { list }, lookup.gone ? { gone: true as const } : {}, lookup.final ? { final: lookup.final } : {});
 }
 
 /** The paths a file was seen by under the link trees `from`..`to` (indexes into the history), each tree's aliases built once. */

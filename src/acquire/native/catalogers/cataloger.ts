@@ -26,9 +26,14 @@ export interface CatalogResult {
 /**
  * Other kept files of the same filesystem view, by path (a cataloger may need a file's siblings); `list` names the
  * kept files directly in a folder (dpkg reads every file of its journal folder); `gone` is set for the files later
- * layers deleted, of several layers at once.
+ * layers deleted, of several layers at once (`final` then looks in the final tree).
  */
-export type FileLookup = ((path: string) => KeptFile | undefined) & { list?: (dir: string) => string[]; gone?: true };
+export type FileLookup = ((path: string) => KeptFile | undefined) & {
+  list?: (dir: string) => string[];
+  gone?: true;
+  /** With `gone`: the final tree's files, for what describes the image rather than the deleted file (os-release). */
+  final?: (path: string) => KeptFile | undefined;
+};
 
 /** What the image config tells a cataloger about where its runtime looks (node-path.ts), as image paths. */
 export interface CatalogContext {

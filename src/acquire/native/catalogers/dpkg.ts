@@ -123,9 +123,13 @@ interface Distro {
   versionId?: string;
 }
 
-/** os-release as the image has it (either path), or undefined when it has none or it names no usable ID. */
+/**
+ * os-release as the image has it (either path), or undefined when it has none or it names no usable ID. For a
+ * database a later layer deleted: the os-release deleted with it, else the final tree's (the image's distribution).
+ */
 function distroOf(lookup: FileLookup | undefined): Distro | undefined {
-  const file = lookup?.('etc/os-release') ?? lookup?.('usr/lib/os-release');
+  const at = (p: string) => lookup?.(p) ?? lookup?.final?.(p);
+  const file = at('etc/os-release') ?? at('usr/lib/os-release');
   if (!file || file.unreadBytes !== undefined) return undefined;
   const fields = new Map<string, string>();
   for (const line of file.content.toString('utf8').split('\n')) {
