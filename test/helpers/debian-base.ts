@@ -3,13 +3,14 @@
 // architectures (amd64 and i386, libc6 and zlib1g in both), epochs (zlib1g, passwd, login), `~` versions
 // (debianutils, libssl3), `+really` versions (sysuser-helper, kcc, fmtools), binNMUs whose Source names the
 // version in parentheses (bash, libselinux1), Source unlike the binary's name (libc6 from glibc), Architecture: all
-// (ca-certificates, tzdata, netbase) and what bookworm-updates holds newer than bookworm (ca-certificates, libssl3,
-// openssl). Docs, man pages and locales are left out by dpkg path-exclude options as Debian's slim images are
+// (ca-certificates, tzdata, netbase) and what bookworm-updates holds newer than bookworm (ca-certificates, when
+// it was made). The mirror moves on: a base made later may hold other versions, so the tests check these kinds, not
+// the versions. Docs, man pages and locales are left out by dpkg path-exclude options as Debian's slim images are
 // built (so the files dpkg lists are not all on disk). Beside the tarball: the .debs a later build installs
 // (`debs/`, downloaded by apt in the same run, so a build step needs no network), dpkg-query's listing of the base
 // (`query.txt`) and what bookworm-updates offered (`updates.txt`).
 //
-// Downloaded once per DEBIAN_BASE (about 30 MB, 45 s here) into ~/.cache/sbom-hunt-tools, where CI keeps the
+// Downloaded once per DEBIAN_BASE (about 30 MB; 45 to 72 s here, `npm run bench -- debian-image`) into ~/.cache/sbom-hunt-tools, where CI keeps the
 // tools scripts/setup.sh downloads; a warm run reads it from there and never reaches the network.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
