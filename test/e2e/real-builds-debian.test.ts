@@ -30,13 +30,24 @@ const TITLE = 'an image built by buildah on a real Debian base (mmdebstrap, apt,
 /** What dpkg keeps files on disk for: every state but config-files and not-installed. */
 const ON_DISK = new Set(['half-installed', 'unpacked', 'half-configured', 'triggers-awaited', 'triggers-pending', 'installed']);
 const live = (q: DpkgQueryEntry[]) => new Set(q.filter((e) => ON_DISK.has(e.state)).map((e) => `${e.name}:${e.arch} ${e.version}`));
+/** What dpkg-query derives from the Source field: ${source:Package} and ${source:Version}. */
+const liveWithSource = (q: DpkgQueryEntry[]) => q.filter((e) => ON_DISK.has(e.state)).map((e) => `${e.name}:${e.arch} ${e.version} ${e.source}@${e.sourceVersion}`);
 const sorted = (s: Iterable<string>) => [...s].sort();
+
+const qualifiers = (p: Package) => new URLSearchParams(p.purl?.split('?')[1] ?? '');
 
 /** `name:arch version` of a deb package sbom-hunt lists (the architecture from its purl's arch qualifier). */
 function id(p: Package): string {
-  const arch = p.purl ? new URLSearchParams(p.purl.split('?')[1] ?? '').get('arch') : null;
-  return `${p.name}:${arch ?? '?'} ${p.version}`;
+  return `${p.name}:${qualifiers(p).get('arch') ?? '?'} ${p.version}`;
 }
+
+/** With the source package and version its purl's upstream qualifier names (none: the package's own). */
+function withSource(p: Package): string {
+  const upstream = qualifiers(p).get('upstream') ?? p.name;
+  return `${id(p)} ${upstream.includes('@') ? upstream : `${upstream}@${p.version}`}`;
+}
+
+const PURL = /^pkg:deb\/debian\/[^@/]+@[^?]+\?arch=[a-z0-9]+&distro=debian-12(&upstream=[^&]+)?$/;
 
 /** `name:arch version`s of dpkg-query entries. */
 const ids = (q: DpkgQueryEntry[]) => q.map((e) => `${e.name}:${e.arch} ${e.version}`);
@@ -76,10 +87,12 @@ describe.skipIf(!TOOLS || UNAVAILABLE !== undefined)(UNAVAILABLE ? `SKIPPED (${U
       const now = live(built.query[step]!);
       expect(sorted(deb(false).map(id)), `step ${step}`).toEqual(sorted(now));
       // Packages are named as syft names them, the distribution from the image's os-release (a deleted database's too).
-      for (const x of deb(false)) expect(x.purl).toMatch(/^pkg:deb\/debian\/[^@]+@[^?]+\?arch=[a-z0-9]+&distro=debian-12$/);
+      for (const x of deb(false)) expect(x.purl).toMatch(PURL);
+      // The source package and version, from the Source field (binNMUs name theirs in parentheses), as dpkg-query derives them.
+      expect(sorted(deb(false).map(withSource)), `step ${step} sources`).toEqual(sorted(liveWithSource(built.query[step]!)));
       const gone = new Set(built.query.slice(0, step).flatMap((q) => [...live(q)]).filter((x) => !now.has(x)));
       expect(sorted(deb(true).map(id)), `step ${step} deleted`).toEqual(sorted(gone));
-      for (const x of deb(true)) expect(x.purl).toMatch(/^pkg:deb\/debian\/[^@]+@[^?]+\?arch=[a-z0-9]+&distro=debian-12$/);
+      for (const x of deb(true)) expect(x.purl).toMatch(PURL);
       summary.push(`step ${step}: ${now.size} live, ${gone.size} deleted`);
     }
     console.log(`buildah image on mmdebstrap's bookworm, as dpkg-query lists it: ${summary.join('; ')}`);

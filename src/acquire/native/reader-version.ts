@@ -31,8 +31,9 @@
  *    zips by the locator's name (a `patch:` or `file:` package under another name), an oversized zip of another
  *    protocol than npm unknown
  *    (test/oracle/bun-install-cache.test.ts, test/oracle/yarn-berry-cache.test.ts).
- * 15: dpkg packages carry a purl with their architecture (and the os-release distribution): a Multi-Arch: same
- *    library's instances (libc6:amd64, libc6:i386) are two packages, not one (test/e2e/real-builds-debian.test.ts).
+ * 15: dpkg packages carry a purl with their architecture, the os-release distribution and the Source package: a
+ *    Multi-Arch: same library's instances (libc6:amd64, libc6:i386) are two packages, not one
+ *    (test/e2e/real-builds-debian.test.ts).
  */
 export const NATIVE_READER_VERSION = 15;
 

@@ -153,9 +153,9 @@ describe('readImage: dpkg across layers', () => {
 });
 
 describe('readImage: dpkg package identity', () => {
-  const multiArch = ['amd64', 'i386'].map((arch) => `Package: libc6\nStatus: install ok installed\nMulti-Arch: same\nArchitecture: ${arch}\nSource: glibc\nVersion: 2.36-9+deb12u14\n`).join('\n') + '\nPackage: zlib1g\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1:1.2.13.dfsg-1\n';
+  const multiArch = ['amd64', 'i386'].map((arch) => `Package: libc6\nStatus: install ok installed\nMulti-Arch: same\nArchitecture: ${arch}\nSource: glibc\nVersion: 2.36-9+deb12u14\n`).join('\n') + '\nPackage: zlib1g\nStatus: install ok installed\nArchitecture: amd64\nSource: zlib1g\nVersion: 1:1.2.13.dfsg-1\n\nPackage: bash\nStatus: install ok installed\nArchitecture: amd64\nSource: bash (5.2.15-2)\nVersion: 5.2.15-2+b13\n';
 
-  it("a Multi-Arch: same library's instances are two packages, each with its architecture and the os-release distribution (etc/os-release a link written before its target, as Debian's tar has it)", async () => {
+  it("a Multi-Arch: same library's instances are two packages, each with its architecture, the os-release distribution (etc/os-release a link written before its target, as Debian's tar has it) and its source (a binNMU's with the version in parentheses)", async () => {
     const img = await read(
       one([
         {
@@ -170,15 +170,21 @@ describe('readImage: dpkg package identity', () => {
     const p = img.platforms[0]!;
     expect(p.errors).toEqual([]);
     expect(p.packages.map((x) => x.purl).sort()).toEqual([
-      'pkg:deb/debian/libc6@2.36-9+deb12u14?arch=amd64&distro=debian-12',
-      'pkg:deb/debian/libc6@2.36-9+deb12u14?arch=i386&distro=debian-12',
+      'pkg:deb/debian/bash@5.2.15-2+b13?arch=amd64&distro=debian-12&upstream=bash%405.2.15-2',
+      'pkg:deb/debian/libc6@2.36-9+deb12u14?arch=amd64&distro=debian-12&upstream=glibc',
+      'pkg:deb/debian/libc6@2.36-9+deb12u14?arch=i386&distro=debian-12&upstream=glibc',
       'pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?arch=amd64&distro=debian-12',
     ]);
   });
 
   it('with no os-release the purl has no namespace or distro, never a guessed one', async () => {
     const img = await read(one([{ files: [{ path: 'var/lib/dpkg/status', content: multiArch }] }]));
-    expect(img.platforms[0]!.packages.map((x) => x.purl).sort()).toEqual(['pkg:deb/libc6@2.36-9+deb12u14?arch=amd64', 'pkg:deb/libc6@2.36-9+deb12u14?arch=i386', 'pkg:deb/zlib1g@1:1.2.13.dfsg-1?arch=amd64']);
+    expect(img.platforms[0]!.packages.map((x) => x.purl).sort()).toEqual([
+      'pkg:deb/bash@5.2.15-2+b13?arch=amd64&upstream=bash%405.2.15-2',
+      'pkg:deb/libc6@2.36-9+deb12u14?arch=amd64&upstream=glibc',
+      'pkg:deb/libc6@2.36-9+deb12u14?arch=i386&upstream=glibc',
+      'pkg:deb/zlib1g@1:1.2.13.dfsg-1?arch=amd64',
+    ]);
   });
 });
 

@@ -86,7 +86,7 @@ function readInto(db: Db, path: string, text: string, out: CatalogResult, journa
     return false;
   }
   for (const r of parsed.records) {
-    const refused = place(db, { name: r.name, arch: r.arch, same: r.same, state: r.state, version: r.version, path: journal ? `/${ADMINDIR}status` : `/${path}` }, journal);
+    const refused = place(db, { name: r.name, arch: r.arch, same: r.same, state: r.state, version: r.version, ...(r.source ? { source: r.source } : {}), path: journal ? `/${ADMINDIR}status` : `/${path}` }, journal);
     if (refused) {
       out.errors!.push(errorFor(path, 'dpkg', `line ${r.line}: package ${r.name}: ${refused} (dpkg-query refuses the database)`));
       return false;
@@ -144,13 +144,16 @@ function distroOf(lookup: FileLookup | undefined): Distro | undefined {
 
 /**
  * The package's purl as syft and trivy write it: pkg:deb/<os-release ID>/<name>@<version>?arch=<arch>&distro=<ID>-<VERSION_ID>
- * (the version whole, epoch included). The architecture tells a Multi-Arch: same library's instances apart; with
+ * (the version whole, epoch included), and `upstream=<source>[@<version>]` from the Source field. The architecture tells a Multi-Arch: same library's instances apart; with
  * no os-release the namespace and distro are left out rather than guessed.
  */
 function debPurl(e: Entry, distro: Distro | undefined): string | undefined {
   const qualifiers: Record<string, string> = {};
   if (e.arch) qualifiers.arch = e.arch;
   if (distro?.versionId) qualifiers.distro = `${distro.id}-${distro.versionId}`;
+  // The source package when it is not the binary's own name and version (glibc for libc6; bash@5.2.15-2 for a binNMU).
+  const upstream = e.source && (e.source.name !== e.name || (e.source.version !== undefined && e.source.version !== e.version));
+  if (upstream) qualifiers.upstream = e.source!.version !== undefined ? `${e.source!.name}@${e.source!.version}` : e.source!.name;
   try {
     return new PackageURL('deb', distro?.id, e.name, e.version || undefined, Object.keys(qualifiers).length ? qualifiers : undefined, undefined).toString();
   } catch {
