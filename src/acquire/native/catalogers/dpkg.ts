@@ -3,7 +3,7 @@
 //
 // Rules as dpkg-query 1.21 behaves, checked against it with --admindir (the generated databases of
 // test/oracle/dpkg-journal.test.ts, and the real builds of test/e2e/real-builds-deb.test.ts);
-// how one file is parsed is dpkg-record.ts.
+// how one file is parsed is dpkg-record.ts, each package's purl (architecture, source, os-release distribution) dpkg-purl.ts.
 // - An interrupted dpkg (killed, out of space, a maintainer script that never returns) leaves its status changes in
 //   `updates/<digits>` beside `status`; every reader applies them, in name order, over the status file. Names that
 //   are not all digits are ignored; digit names longer than 10 or of different lengths make dpkg refuse the
@@ -15,10 +15,10 @@
 //   Multi-Arch: same (then it takes its architecture's slot); over several it must be Multi-Arch: same.
 // - A package is there when its files are: every state but `not-installed` and `config-files` (an unpacked or
 //   half-configured package's files are on disk to be run), and half-installed only with its file list.
-import { PackageURL } from 'packageurl-js';
 import type { Cataloger, CatalogResult, FileLookup, FoundPackage } from './cataloger.js';
 import { errorFor, noteFor } from './cataloger.js';
 import { type DpkgRecord, parseDpkgFile } from './dpkg-record.js';
+import { debPurl, type Distro, distroOf } from './dpkg-purl.js';
 
 const STATUS = /^var\/lib\/dpkg\/(?:status|status\.d\/[^/]+|updates\/\d+)$/;
 const ADMINDIR = 'var/lib/dpkg/';
@@ -115,50 +115,6 @@ function listed(db: Db, out: CatalogResult, lookup: FileLookup | undefined, dist
     }
   }
   return out;
-}
-
-/** The distribution os-release names: the purl's namespace (its ID) and distro qualifier (ID-VERSION_ID). */
-interface Distro {
-  id: string;
-  versionId?: string;
-}
-
-/**
- * os-release as the image has it (either path), or undefined when it has none or it names no usable ID. For a
- * database a later layer deleted: the os-release deleted with it, else the final tree's (the image's distribution).
- */
-function distroOf(lookup: FileLookup | undefined): Distro | undefined {
-  const at = (p: string) => lookup?.(p) ?? lookup?.final?.(p);
-  const file = at('etc/os-release') ?? at('usr/lib/os-release');
-  if (!file || file.unreadBytes !== undefined) return undefined;
-  const fields = new Map<string, string>();
-  for (const line of file.content.toString('utf8').split('\n')) {
-    const m = /^([A-Z_]+)=(?:"([^"]*)"|'([^']*)'|(\S*))\s*$/.exec(line);
-    if (m) fields.set(m[1]!, m[2] ?? m[3] ?? m[4] ?? '');
-  }
-  const id = fields.get('ID')?.toLowerCase();
-  if (!id || !/^[a-z0-9._-]+$/.test(id)) return undefined;
-  const versionId = fields.get('VERSION_ID');
-  return versionId && /^[A-Za-z0-9._~-]+$/.test(versionId) ? { id, versionId } : { id };
-}
-
-/**
- * The package's purl as syft and trivy write it: pkg:deb/<os-release ID>/<name>@<version>?arch=<arch>&distro=<ID>-<VERSION_ID>
- * (the version whole, epoch included), and `upstream=<source>[@<version>]` from the Source field. The architecture tells a Multi-Arch: same library's instances apart; with
- * no os-release the namespace and distro are left out rather than guessed.
- */
-function debPurl(e: Entry, distro: Distro | undefined): string | undefined {
-  const qualifiers: Record<string, string> = {};
-  if (e.arch) qualifiers.arch = e.arch;
-  if (distro?.versionId) qualifiers.distro = `${distro.id}-${distro.versionId}`;
-  // The source package when it is not the binary's own name and version (glibc for libc6; bash@5.2.15-2 for a binNMU).
-  const upstream = e.source && (e.source.name !== e.name || (e.source.version !== undefined && e.source.version !== e.version));
-  if (upstream) qualifiers.upstream = e.source!.version !== undefined ? `${e.source!.name}@${e.source!.version}` : e.source!.name;
-  try {
-    return new PackageURL('deb', distro?.id, e.name, e.version || undefined, Object.keys(qualifiers).length ? qualifiers : undefined, undefined).toString();
-  } catch {
-    return undefined;
-  }
 }
 
 type Journal = { files: string[]; error?: string };
