@@ -2,7 +2,7 @@
 // distroless images' one-file-per-package status.d.
 //
 // Rules as dpkg-query 1.21 behaves, checked against it with --admindir (the generated databases of
-// test/oracle/dpkg-journal.test.ts, and the real builds of test/e2e/real-builds-deb.test.ts);
+// test/oracle/dpkg-journal.test.ts, and the real builds of test/e2e/real-builds-deb.test.ts and real-builds-debian.test.ts);
 // how one file is parsed is dpkg-record.ts, each package's purl (architecture, source, os-release distribution) dpkg-purl.ts.
 // - An interrupted dpkg (killed, out of space, a maintainer script that never returns) leaves its status changes in
 //   `updates/<digits>` beside `status`; every reader applies them, in name order, over the status file. Names that
