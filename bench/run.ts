@@ -9,6 +9,7 @@ import { benchFileIocs } from './file-iocs.js';
 import { benchSbomFleet } from './sbom-fleet.js';
 import { benchStartup } from './startup.js';
 import { benchIocLoad } from './ioc-load.js';
+import { benchDebianImage } from './debian-image.js';
 
 export interface BenchRow {
   name: string;
@@ -30,6 +31,7 @@ const BENCHES: Bench[] = [
   { title: 'startup', run: benchStartup },
   { title: 'osv', run: benchOsvFeed },
   { title: 'ioc-load', run: benchIocLoad },
+  { title: 'debian-image', run: benchDebianImage },
 ];
 
 function printTable(rows: BenchRow[]): void {

@@ -27,6 +27,10 @@ command -v podman >/dev/null 2>&1 || need+=(podman)
 # Images built by buildah with real npm installs and the real dpkg inside are read and checked against npm ls and
 # dpkg-query (test/e2e/real-builds.test.ts, real-builds-deb.test.ts; dpkg and dpkg-deb are always there, umoci above).
 command -v buildah >/dev/null 2>&1 || need+=(buildah)
+# The real Debian base of test/e2e/real-builds-debian.test.ts is made by mmdebstrap from deb.debian.org (about
+# 30 MB, once; kept in ~/.cache/sbom-hunt-tools/debian-base-*, so keep that folder between CI runs).
+command -v mmdebstrap >/dev/null 2>&1 || need+=(mmdebstrap)
+[ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || need+=(debian-archive-keyring)
 # The bench's reference matcher (bench/reference-matcher.py) is the guide's monitor: PyYAML built with libyaml.
 /usr/bin/python3 -c 'import yaml; assert yaml.__with_libyaml__' >/dev/null 2>&1 || need+=(python3-yaml)
 # Cargo.lock files Debian's cargo writes are read and checked against cargo metadata (test/oracle/cargo-lock.test.ts).
@@ -49,7 +53,7 @@ command -v fish >/dev/null 2>&1 || need+=(fish)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  echo "==> apt-get install ${need[*]} (real components the tests start: OCI registry, htpasswd, Chromium, kubectl, pip, Go, rpm, zip, packaging, Maven's ComparableVersion, a JVM, podman, buildah, zsh, fish, PyYAML, umoci, cargo, Bundler, Yarn, Composer, Pipenv)" >&2
+  echo "==> apt-get install ${need[*]} (real components the tests start: OCI registry, htpasswd, Chromium, kubectl, pip, Go, rpm, zip, packaging, Maven's ComparableVersion, a JVM, podman, buildah, mmdebstrap, zsh, fish, PyYAML, umoci, cargo, Bundler, Yarn, Composer, Pipenv)" >&2
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi

@@ -24,12 +24,28 @@ export function haveTool(command: string, aptPackage: string): boolean {
 const CACHE = join(tmpdir(), 'sbom-hunt-test-builds');
 
 /**
- * A directory built once per distinct `key` and reused: `build(dir)` fills a fresh folder, which is then
- * moved into place whole, so a build cut short is never reused.
+ * Where scripts/setup.sh keeps the tools it downloads (~/.cache/sbom-hunt-tools): what a build downloads is kept
+ * there too (a CI that keeps this folder does not download it again), what it only builds stays in the temporary one.
  */
-export async function cachedBuild(kind: string, key: unknown, build: (dir: string) => Promise<void>): Promise<string> {
-  const hash = createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 16);
-  const dir = join(CACHE, `${kind}-${hash}`);
+export const TOOLS_CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'sbom-hunt-tools');
+
+/** The folder cachedBuild(kind, key) fills (whether or not it is built yet). */
+export function cachedBuildDir(kind: string, key: unknown, cache = CACHE): string {
+  return join(cache, `${kind}-${createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 16)}`);
+}
+
+/** Whether cachedBuild(kind, key) would reuse a finished build. */
+export function isBuilt(kind: string, key: unknown, cache = CACHE): boolean {
+  return existsSync(join(cachedBuildDir(kind, key, cache), '.done'));
+}
+
+/**
+ * A directory built once per distinct `key` and reused: `build(dir)` fills a fresh folder, which is then
+ * moved into place whole, so a build cut short is never reused. `cache` is the temporary folder unless the build
+ * downloads (then TOOLS_CACHE).
+ */
+export async function cachedBuild(kind: string, key: unknown, build: (dir: string) => Promise<void>, cache = CACHE): Promise<string> {
+  const dir = cachedBuildDir(kind, key, cache);
   if (existsSync(join(dir, '.done'))) return dir;
   const work = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(work, { recursive: true });
@@ -63,7 +79,7 @@ export function pinnedVersions(variable: string): string[] {
  * runs setup.sh; elsewhere the caller skips, and this says so.
  */
 export function setupTool(folder: string, version: string, bin: string): string | undefined {
-  const path = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'sbom-hunt-tools', `${folder}-${version}`, bin);
+  const path = join(TOOLS_CACHE, `${folder}-${version}`, bin);
   if (existsSync(path)) return path;
   if (process.env.CI) throw new Error(`${path} is missing: scripts/setup.sh installs ${folder} ${version}, and CI needs it`);
   console.warn(`SKIPPED: ${path} is missing (scripts/setup.sh installs it); tests that need ${folder} ${version} do not run`);

@@ -215,6 +215,7 @@ function entryHandler(layer: string, ctx: LayerContext): TarHandler {
         if (entry.type === 'hardlink') linkFound(files, path, entry.linkname, want, (why) => ctx.error(`layer ${layer}: hard link /${path} ${why}`));
         return entry.type === 'file' ? contentStream(files, path, { layer, member, size: entry.size }, limits, want) : false;
       }
+      if (entry.type === 'symlink' && cataloger.linkedPathsResolved?.(path)) return false;
       if (entry.type === 'symlink') return checkSymlink(files, path, entry.linkname, (why) => ctx.error(`layer ${layer}: symlink /${path} ${why}`));
       if (entry.type === 'hardlink') return keepHardLink(files, path, entry.linkname, want, (why) => ctx.error(`layer ${layer}: hard link /${path} ${why}`));
       const max = cataloger.maxBytes(limits);

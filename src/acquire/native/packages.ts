@@ -55,7 +55,8 @@ export function catalogFiles(
     const written = fileTimeOf(file, layerTimes);
     for (const found of result.packages) {
       const artifact = `${found.resolved ?? ''}\0${found.integrity?.join(' ') ?? ''}`;
-      const key = `${deleted}\0${found.location ?? ''}\0${found.ecosystem}\0${found.name}\0${found.version}\0${artifact}`;
+      // The purl tells apart what only its qualifiers do (a Multi-Arch: same library's amd64 and i386 instances).
+      const key = `${deleted}\0${found.location ?? ''}\0${found.ecosystem}\0${found.name}\0${found.version}\0${artifact}\0${found.purl ?? ''}`;
       const existing = merged.get(key);
       if (existing) {
         if (!existing.paths.includes(found.path)) existing.paths.push(found.path);
@@ -87,7 +88,7 @@ export function catalogFiles(
   for (const { file, result, deleted } of zipsOnPath) addResult(file, result, deleted);
   symlinkLoopsNodeRefuses(final, aliases).forEach(error);
   const gone = new Map(removed.filter(catalogued).map((f) => [f.path, f]));
-  const lookupGone = Object.assign(withListing((p: string) => gone.get(p), gone.keys(), (d) => d), { gone: true as const });
+  const lookupGone = Object.assign(withListing((p: string) => gone.get(p), gone.keys(), (d) => d), { gone: true as const, final: lookupFinal });
   for (const file of removed) {
     if (!catalogued(file)) continue;
     const views = file.firstLinks === undefined ? [file.path] : earlier(file, file.firstLinks, file.lastLinks ?? file.firstLinks);
@@ -132,7 +133,7 @@ function besideReal(file: KeptFile, at: string, lookup: FileLookup): FileLookup 
     const under = realDir + dir.slice(viewDir.length);
     return lookup.list?.(under.startsWith('/') ? under.slice(1) : under) ?? [];
   };
-  return Object.assign(beside, { list }, lookup.gone ? { gone: true as const } : {});
+  return Object.assign(beside, { list }, lookup.gone ? { gone: true as const } : {}, lookup.final ? { final: lookup.final } : {});
 }
 
 /** The paths a file was seen by under the link trees `from`..`to` (indexes into the history), each tree's aliases built once. */

@@ -41,7 +41,10 @@
  *    .pnp.cjs / .pnp.data.json map names to (link:, portal:, workspaces), and Bun's cache
  *    folders by their `@@@<cache version>` marker wherever they sit (bunfig.toml's `[install.cache] dir`;
  *    test/oracle/bun-isolated.test.ts).
+ * 17: dpkg packages carry a purl with their architecture, the os-release distribution and the Source package: a
+ *    Multi-Arch: same library's instances (libc6:amd64, libc6:i386) are two packages, not one
+ *    (test/e2e/real-builds-debian.test.ts).
  */
-export const NATIVE_READER_VERSION = 16;
+export const NATIVE_READER_VERSION = 17;
 
 export const NATIVE_READER = `sbom-hunt-native/${NATIVE_READER_VERSION}`;

@@ -152,6 +152,42 @@ describe('readImage: dpkg across layers', () => {
   });
 });
 
+describe('readImage: dpkg package identity', () => {
+  const multiArch = ['amd64', 'i386'].map((arch) => `Package: libc6\nStatus: install ok installed\nMulti-Arch: same\nArchitecture: ${arch}\nSource: glibc\nVersion: 2.36-9+deb12u14\n`).join('\n') + '\nPackage: zlib1g\nStatus: install ok installed\nArchitecture: amd64\nSource: zlib1g\nVersion: 1:1.2.13.dfsg-1\n\nPackage: bash\nStatus: install ok installed\nArchitecture: amd64\nSource: bash (5.2.15-2)\nVersion: 5.2.15-2+b13\n';
+
+  it("a Multi-Arch: same library's instances are two packages, each with its architecture, the os-release distribution (etc/os-release a link written before its target, as Debian's tar has it) and its source (a binNMU's with the version in parentheses)", async () => {
+    const img = await read(
+      one([
+        {
+          files: [
+            { path: 'etc/os-release', type: 'symlink', linkname: '../usr/lib/os-release' },
+            { path: 'usr/lib/os-release', content: 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nVERSION_ID="12"\nID=debian\n' },
+            { path: 'var/lib/dpkg/status', content: multiArch },
+          ],
+        },
+      ]),
+    );
+    const p = img.platforms[0]!;
+    expect(p.errors).toEqual([]);
+    expect(p.packages.map((x) => x.purl).sort()).toEqual([
+      'pkg:deb/debian/bash@5.2.15-2+b13?arch=amd64&distro=debian-12&upstream=bash%405.2.15-2',
+      'pkg:deb/debian/libc6@2.36-9+deb12u14?arch=amd64&distro=debian-12&upstream=glibc',
+      'pkg:deb/debian/libc6@2.36-9+deb12u14?arch=i386&distro=debian-12&upstream=glibc',
+      'pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?arch=amd64&distro=debian-12',
+    ]);
+  });
+
+  it('with no os-release the purl has no namespace or distro, never a guessed one', async () => {
+    const img = await read(one([{ files: [{ path: 'var/lib/dpkg/status', content: multiArch }] }]));
+    expect(img.platforms[0]!.packages.map((x) => x.purl).sort()).toEqual([
+      'pkg:deb/bash@5.2.15-2+b13?arch=amd64&upstream=bash%405.2.15-2',
+      'pkg:deb/libc6@2.36-9+deb12u14?arch=amd64&upstream=glibc',
+      'pkg:deb/libc6@2.36-9+deb12u14?arch=i386&upstream=glibc',
+      'pkg:deb/zlib1g@1:1.2.13.dfsg-1?arch=amd64',
+    ]);
+  });
+});
+
 describe('readImage: whiteouts', () => {
   it('reports a package deleted by a later layer as deleted, with the layer that had it', async () => {
     const img = await read(one([{ files: npmPackageFiles('app/node_modules', 'axios', '1.14.1') }, { files: [{ path: 'app/node_modules/axios', whiteout: true }] }]));

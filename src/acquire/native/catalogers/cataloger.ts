@@ -26,9 +26,14 @@ export interface CatalogResult {
 /**
  * Other kept files of the same filesystem view, by path (a cataloger may need a file's siblings); `list` names the
  * kept files directly in a folder (dpkg reads every file of its journal folder); `gone` is set for the files later
- * layers deleted, of several layers at once.
+ * layers deleted, of several layers at once (`final` then looks in the final tree).
  */
-export type FileLookup = ((path: string) => KeptFile | undefined) & { list?: (dir: string) => string[]; gone?: true };
+export type FileLookup = ((path: string) => KeptFile | undefined) & {
+  list?: (dir: string) => string[];
+  gone?: true;
+  /** With `gone`: the final tree's files, for what describes the image rather than the deleted file (os-release). */
+  final?: (path: string) => KeptFile | undefined;
+};
 
 /** What the image config tells a cataloger about where its runtime looks (node-path.ts), as image paths. */
 export interface CatalogContext {
@@ -43,6 +48,11 @@ export interface Cataloger {
   /** `path` is relative to the image root, `/`-separated, already normalised. */
   wants(path: string): boolean;
   maxBytes(limits: Limits): number;
+  /**
+   * Paths it wants whose symlink needs no check: the cataloger looks the path up through the image's links and
+   * the target's own path is wanted (os-release, which only names the distribution), so nothing is hidden.
+   */
+  linkedPathsResolved?(path: string): boolean;
   /** Never throws on bad content: a malformed file becomes an error (or a note when its loader ignores it too). */
   catalog(path: string, content: Buffer, limits: Limits, lookup?: FileLookup, context?: CatalogContext): CatalogResult;
   /**

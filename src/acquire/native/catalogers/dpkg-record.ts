@@ -17,6 +17,8 @@ export interface DpkgRecord {
   same: boolean;
   state: string;
   version: string;
+  /** The Source field: the source package's name, and its version when it names one in parentheses (a binNMU). */
+  source?: { name: string; version?: string };
 }
 
 /** dpkg's states in its own order (the trigger rules compare them). */
@@ -121,7 +123,11 @@ function recordOf(s: Stanza, statusD: boolean): DpkgRecord | string {
   const multiArch = f.get('multi-arch')?.toLowerCase();
   if (multiArch !== undefined && !MULTI_ARCH.has(multiArch)) return `package ${name}: Multi-Arch ${JSON.stringify(multiArch)} is not no, foreign, allowed or same`;
   if (multiArch === 'same' && arch === 'all') return `package ${name}: Multi-Arch: same with architecture all`;
-  return { name, arch, same: multiArch === 'same', state, version: version ?? '' };
+  const record: DpkgRecord = { name, arch, same: multiArch === 'same', state, version: version ?? '' };
+  // `Source: name` or `Source: name (version)`, as dpkg-query's ${source:Package} and ${source:Version} read it.
+  const source = /^(\S+)(?:\s+\((\S+)\))?$/.exec(f.get('source') ?? '');
+  if (source) record.source = source[2] ? { name: source[1]!.toLowerCase(), version: source[2] } : { name: source[1]!.toLowerCase() };
+  return record;
 }
 
 /** The file's records in order, or the first reason dpkg refuses the file (with its line). */

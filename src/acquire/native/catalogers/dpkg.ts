@@ -2,8 +2,8 @@
 // distroless images' one-file-per-package status.d.
 //
 // Rules as dpkg-query 1.21 behaves, checked against it with --admindir (the generated databases of
-// test/oracle/dpkg-journal.test.ts, and the real builds of test/e2e/real-builds-deb.test.ts);
-// how one file is parsed is dpkg-record.ts.
+// test/oracle/dpkg-journal.test.ts, and the real builds of test/e2e/real-builds-deb.test.ts and real-builds-debian.test.ts);
+// how one file is parsed is dpkg-record.ts, each package's purl (architecture, source, os-release distribution) dpkg-purl.ts.
 // - An interrupted dpkg (killed, out of space, a maintainer script that never returns) leaves its status changes in
 //   `updates/<digits>` beside `status`; every reader applies them, in name order, over the status file. Names that
 //   are not all digits are ignored; digit names longer than 10 or of different lengths make dpkg refuse the
@@ -18,10 +18,13 @@
 import type { Cataloger, CatalogResult, FileLookup, FoundPackage } from './cataloger.js';
 import { errorFor, noteFor } from './cataloger.js';
 import { type DpkgRecord, parseDpkgFile } from './dpkg-record.js';
+import { debPurl, type Distro, distroOf } from './dpkg-purl.js';
 
 const STATUS = /^var\/lib\/dpkg\/(?:status|status\.d\/[^/]+|updates\/\d+)$/;
 const ADMINDIR = 'var/lib/dpkg/';
 const FILE_LIST = /^var\/lib\/dpkg\/info\/[^/]+\.list$/;
+/** Where the image names its distribution (etc/os-release is usually a link to usr/lib/os-release). */
+const OS_RELEASE = /^(?:etc|usr\/lib)\/os-release$/;
 const ON_DISK = new Set(['half-installed', 'unpacked', 'half-configured', 'triggers-awaited', 'triggers-pending', 'installed']);
 /** dpkg's IMPORTANTMAXLEN: the longest journal file name it reads. */
 const JOURNAL_NAME_MAX = 10;
@@ -83,7 +86,7 @@ function readInto(db: Db, path: string, text: string, out: CatalogResult, journa
     return false;
   }
   for (const r of parsed.records) {
-    const refused = place(db, { name: r.name, arch: r.arch, same: r.same, state: r.state, version: r.version, path: journal ? `/${ADMINDIR}status` : `/${path}` }, journal);
+    const refused = place(db, { name: r.name, arch: r.arch, same: r.same, state: r.state, version: r.version, ...(r.source ? { source: r.source } : {}), path: journal ? `/${ADMINDIR}status` : `/${path}` }, journal);
     if (refused) {
       out.errors!.push(errorFor(path, 'dpkg', `line ${r.line}: package ${r.name}: ${refused} (dpkg-query refuses the database)`));
       return false;
@@ -97,7 +100,7 @@ function readInto(db: Db, path: string, text: string, out: CatalogResult, journa
  * install: dpkg has no file list for it) or is an upgrade whose old files, of the version the record still names,
  * stay (its file list is there): listed only with its file list.
  */
-function listed(db: Db, out: CatalogResult, lookup: FileLookup | undefined): CatalogResult {
+function listed(db: Db, out: CatalogResult, lookup: FileLookup | undefined, distro: Distro | undefined): CatalogResult {
   for (const n of db.values()) {
     for (const e of n.byArch.values()) {
       if (!ON_DISK.has(e.state)) continue;
@@ -105,7 +108,10 @@ function listed(db: Db, out: CatalogResult, lookup: FileLookup | undefined): Cat
         out.notes.push(noteFor(e.path.slice(1), 'dpkg', `package ${e.name} is half-installed with no file list (nothing of it was unpacked)`));
         continue;
       }
-      out.packages.push({ ecosystem: 'deb', name: e.name, version: e.version, path: e.path } satisfies FoundPackage);
+      const found: FoundPackage = { ecosystem: 'deb', name: e.name, version: e.version, path: e.path };
+      const purl = debPurl(e, distro);
+      if (purl) found.purl = purl;
+      out.packages.push(found);
     }
   }
   return out;
@@ -148,7 +154,7 @@ function readDatabase(path: string | undefined, content: Buffer | undefined, fil
     }
     if (!readInto(db, file, kept.content.toString('utf8'), out, true)) return out;
   }
-  return listed(db, out, lookup);
+  return listed(db, out, lookup, distroOf(lookup));
 }
 
 /**
@@ -167,9 +173,12 @@ function catalogDatabase(admindir: string, path: string | undefined, content: Bu
 
 export const dpkgCataloger = {
   name: 'dpkg',
-  wants: (path) => STATUS.test(path) && !path.endsWith('.md5sums'),
+  wants: (path) => (STATUS.test(path) && !path.endsWith('.md5sums')) || OS_RELEASE.test(path),
   maxBytes: (limits) => Math.max(limits.maxFileBytes, 64 * 1024 ** 2),
+  linkedPathsResolved: (path) => OS_RELEASE.test(path),
   catalog(path, content, _limits, lookup): CatalogResult {
+    // Kept for the purls of the database beside it (distroOf), no packages of its own.
+    if (OS_RELEASE.test(path)) return { packages: [], notes: [] };
     if (path.startsWith(`${ADMINDIR}updates/`)) {
       // Read with the status file beside it; alone (no status file), the first journal file reads them all.
       if (lookup?.(`${ADMINDIR}status`)) return { packages: [], notes: [] };
@@ -180,7 +189,7 @@ export const dpkgCataloger = {
     // A status.d file stands alone (distroless): its records are installed unless they say otherwise.
     const out: CatalogResult = { packages: [], notes: [], errors: [] };
     const db: Db = new Map();
-    return readInto(db, path, content.toString('utf8'), out, false, true) ? listed(db, out, undefined) : out;
+    return readInto(db, path, content.toString('utf8'), out, false, true) ? listed(db, out, undefined, distroOf(lookup)) : out;
   },
 } satisfies Cataloger;
 
