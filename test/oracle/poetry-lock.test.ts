@@ -5,7 +5,8 @@
 // two versions split by `python` (one for Python < 3.8, one for newer), entries behind `python_version` and
 // `sys_platform` markers, a dependency's extra and the project's own extras (optional dependencies), the dev group
 // and an optional docs group, a release only as an sdist, a yanked release pinned with `==` (locked, with
-// Poetry's warning) beside one a range takes (the yanked one skipped), and a path dependency (setuptools).
+// Poetry's warning) beside one a range takes (the yanked one skipped), a path dependency (setuptools), a git
+// dependency by tag (a file:// repository) and a wheel by URL (both keep their own spelling of the name in the lock).
 // The oracle is `poetry show --all`: every package of the lock as Poetry's locker reads it, whatever group, extra
 // or marker, which is what sbom-hunt lists (docs/lockfiles.md). Debian's Poetry has no export plugin. Then
 // `poetry install --all-extras --with <groups>` into the fresh virtualenv Poetry made, and what importlib.metadata
@@ -56,6 +57,7 @@ const WHEELS = [
   { name: 'pulled', version: '1.1', yanked: 'broken build' },
   { name: 'dev-tool', version: '0.9b2', requires: ['Leaf_Pkg'] },
   { name: 'doc-tool', version: '0.3.1' },
+  { name: 'Url_Pkg', version: '0.3', requires: ['post_rel'] },
 ];
 /** Other spellings of a name that Poetry takes as the same project (PEP 503). */
 const SPELLINGS: Record<string, string[]> = { 'Foo_Bar.baz': ['Foo_Bar.baz', 'foo-bar-baz', 'FOO_bar_BAZ'], post_rel: ['post_rel', 'Post-Rel'], Leaf_Pkg: ['Leaf_Pkg', 'leaf.pkg'] };
@@ -76,6 +78,8 @@ type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]) => xs[Math.floor(r() * xs.length)] as T;
 /** The index's URL stands in as this until the project is written, so a project's cache key has no port in it. */
 const INDEX = '@INDEX@';
+const WHEELS_URL = '@WHEELS@';
+const GIT = '@GIT@';
 
 interface Project {
   pyproject: string;
@@ -91,6 +95,8 @@ function generate(r: Rand, full: boolean, install: boolean): Project {
   // The fixed first project takes the first constraint of each, but the python split for Leaf_Pkg.
   for (const [name, pins] of Object.entries(MAIN)) if (has(0.55)) main.push(`"${pick(r, SPELLINGS[name] ?? [name])}" = ${full ? pins[name === 'Leaf_Pkg' ? 3 : 0] : pick(r, pins)}`);
   if (has(0.4)) main.push(`localpkg = {path = "./localpkg"${r() < 0.5 ? ', develop = true' : ''}}`);
+  if (has(0.25)) main.push(`Git_Pkg = {git = "${GIT}", tag = "v1"}`);
+  if (has(0.25)) main.push(`"Url_Pkg" = {url = "${WHEELS_URL}Url_Pkg-0.3-py3-none-any.whl"}`);
   const extras = has(0.4);
   if (extras) main.push('opt-pkg = {version = "^0.7", optional = true}');
   const lines = ['[tool.poetry]', 'name = "case"', 'version = "0.1.0"', 'description = ""', 'authors = ["t <t@example.com>"]', '', '[tool.poetry.dependencies]', ...main, ''];
@@ -108,11 +114,20 @@ function generate(r: Rand, full: boolean, install: boolean): Project {
   return { pyproject: lines.join('\n'), groups, install };
 }
 
-const SETUP = `from setuptools import setup\nsetup(name="localpkg", version="2.1", py_modules=[], install_requires=["Leaf_Pkg"])\n`;
+const SETUP = (name: string, version: string) => `from setuptools import setup\nsetup(name="${name}", version="${version}", py_modules=[], install_requires=["Leaf_Pkg"])\n`;
 
-function writeIndex(dir: string): Promise<void> {
+/** The wheel index, and beside it the git repository Git_Pkg comes from (tag v1). */
+async function writeSources(dir: string): Promise<void> {
   const r = spawnSync(PY, [join(HERE, '..', 'helpers', 'wheel-index.py')], { input: JSON.stringify({ out: dir, wheels: WHEELS, extra: BUILD_WHEELS }), encoding: 'utf8' });
-  return r.status === 0 ? Promise.resolve() : Promise.reject(new Error(r.stderr));
+  if (r.status !== 0) throw new Error(r.stderr);
+  const repo = join(dir, 'gitpkg');
+  await mkdir(repo);
+  await writeFile(join(repo, 'setup.py'), SETUP('Git_Pkg', '0.5.0a1'));
+  const git = (...args: string[]) => run('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: repo });
+  await git('init', '-q');
+  await git('add', '.');
+  await git('commit', '-qm', 'gitpkg');
+  await git('tag', 'v1');
 }
 
 /** The index folder over HTTP on loopback (Poetry 1.3 reads no file:// source); `/simple/x/` is its index.html. */
@@ -155,10 +170,10 @@ let ours = new Map<string, string[]>();
 
 async function lockProject(project: Project, sources: string, url: string): Promise<string> {
   const { stdout: version } = await run('poetry', ['--version']);
-  return cachedBuild('poetry-case', { project, sources, version, SETUP }, async (dir) => {
-    await writeFile(join(dir, 'pyproject.toml'), project.pyproject.replace(INDEX, url));
+  return cachedBuild('poetry-case', { project, sources, version, SETUP: SETUP('localpkg', '2.1') }, async (dir) => {
+    await writeFile(join(dir, 'pyproject.toml'), project.pyproject.replace(INDEX, url).replace(WHEELS_URL, url.replace(/simple\/$/, 'wheels/')).replace(GIT, `file://${sources}/gitpkg`));
     await mkdir(join(dir, 'localpkg'));
-    await writeFile(join(dir, 'localpkg', 'setup.py'), SETUP);
+    await writeFile(join(dir, 'localpkg', 'setup.py'), SETUP('localpkg', '2.1'));
     const home = join(dir, '.home');
     // Nothing of the user's: Poetry's config, cache and data, pip's config and keyring all inside the case.
     const env = {
@@ -173,6 +188,8 @@ async function lockProject(project: Project, sources: string, url: string): Prom
       POETRY_VIRTUALENVS_IN_PROJECT: 'true',
       PYTHON_KEYRING_BACKEND: 'keyring.backends.null.Keyring',
       PIP_DISABLE_PIP_VERSION_CHECK: '1',
+      // `poetry show` leaves the version column out when a row (a URL entry's) is wider than the terminal.
+      COLUMNS: '10000',
       LANG: 'C.UTF-8',
     };
     const poetry = (...args: string[]) => run('poetry', ['--no-ansi', '--no-interaction', ...args], { cwd: dir, env, maxBuffer: 1 << 24 });
@@ -196,7 +213,7 @@ beforeAll(async () => {
   if (!hasPoetry) return;
   expect(BUILD_WHEELS, `setuptools and wheel wheels in ${WHEEL_DIR}`).toHaveLength(2);
   root = await mkdtemp(join(tmpdir(), 'poetry-oracle-'));
-  const sources = await cachedBuild('poetry-sources', { WHEELS, BUILD_WHEELS }, writeIndex);
+  const sources = await cachedBuild('poetry-sources', { WHEELS, BUILD_WHEELS, GIT: SETUP('Git_Pkg', '0.5.0a1') }, writeSources);
   index = await serveIndex(sources);
   const seed = oracleSeed(1e9);
   const r = seeded(seed);
@@ -233,8 +250,8 @@ describe.skipIf(!hasPoetry)('poetry.lock agrees with Poetry', () => {
   it('the generated projects cover what they are for', () => {
     const first = { ...cases[0]!, installed: cases[0]!.installed ?? [] };
     // Locked for every platform and Python, installed only where the marker holds (here: Linux, Python >= 3.8).
-    for (const p of ['win-only 0.1', 'old-py 0.2', 'leaf-pkg 1.0.0', 'leaf-pkg 2.0.0', 'pulled 1.1', 'src-only 0.4', 'extra-dep 3.0']) expect(first.locked).toContain(p);
+    for (const p of ['win-only 0.1', 'old-py 0.2', 'leaf-pkg 1.0.0', 'leaf-pkg 2.0.0', 'pulled 1.1', 'src-only 0.4', 'extra-dep 3.0', 'Git_Pkg 0.5.0a1', 'Url_Pkg 0.3']) expect(first.locked).toContain(p);
     for (const p of ['win-only 0.1', 'old-py 0.2', 'leaf-pkg 1.0.0']) expect(first.installed.map(normalize)).not.toContain(p);
-    for (const p of ['leaf-pkg 2.0.0', 'pulled 1.1', 'src-only 0.4', 'localpkg 2.1', 'opt-pkg 0.7', 'dev-tool 0.9b2', 'doc-tool 0.3.1']) expect(first.installed.map(normalize)).toContain(p);
+    for (const p of ['leaf-pkg 2.0.0', 'pulled 1.1', 'src-only 0.4', 'localpkg 2.1', 'opt-pkg 0.7', 'dev-tool 0.9b2', 'doc-tool 0.3.1', 'git-pkg 0.5.0a1', 'url-pkg 0.3']) expect(first.installed.map(normalize)).toContain(p);
   });
 });
