@@ -230,7 +230,8 @@ beforeAll(async () => {
   let disagreements = 0;
   for (const c of cases) if (JSON.stringify(ours.get(c.lockfile) ?? []) !== JSON.stringify(c.locked)) disagreements++;
   recordOracle('poetry-lock', cases.length, disagreements, `seed ${seed}`);
-}, 600_000);
+  // ~12 s a project cold (locked and installed), so FUZZ_RUNS=100000's 30 projects need minutes.
+}, Math.max(300_000, RUNS * 40_000));
 afterAll(async () => {
   await new Promise((resolve) => (index ? index.server.close(resolve) : resolve(undefined)));
   if (root && !process.env.KEEP_ORACLE) await rm(root, { recursive: true, force: true });
