@@ -4,9 +4,10 @@
 // pypi.org): names spelled with capitals, underscores and dots, constraints `^ ~ >= == *`, a dependency locked at
 // two versions split by `python` (one for Python < 3.8, one for newer), entries behind `python_version` and
 // `sys_platform` markers, a dependency's extra and the project's own extras (optional dependencies), the dev group
-// and an optional docs group, a release only as an sdist, a yanked release pinned with `==` (locked, with
-// Poetry's warning) beside one a range takes (the yanked one skipped), a path dependency (setuptools), a git
-// dependency by tag (a file:// repository) and a wheel by URL (both keep their own spelling of the name in the lock).
+// (also as the older `[tool.poetry.dev-dependencies]`) and an optional docs group, a release only as an sdist, a
+// yanked release pinned with `==` (locked, with Poetry's warning) beside one a range takes (the yanked one
+// skipped), a path dependency (setuptools), a git dependency by tag (a file:// repository) and a wheel by URL
+// (both keep their own spelling of the name in the lock).
 // The oracle is `poetry show --all`: every package of the lock as Poetry's locker reads it, whatever group, extra
 // or marker, which is what sbom-hunt lists (docs/lockfiles.md). Debian's Poetry has no export plugin. Then
 // `poetry install --all-extras --with <groups>` into the fresh virtualenv Poetry made, and what importlib.metadata
@@ -103,8 +104,9 @@ function generate(r: Rand, full: boolean, install: boolean): Project {
   if (extras) lines.push('[tool.poetry.extras]', 'speed = ["opt-pkg"]', '');
   const groups: string[] = [];
   if (has(0.5)) {
+    // The dev group as Poetry 1.2+ spells it, or the older `dev-dependencies` table that Poetry 1.3 still reads.
     groups.push('dev');
-    lines.push('[tool.poetry.group.dev.dependencies]', 'dev-tool = {version = "==0.9b2", allow-prereleases = true}', '');
+    lines.push(full || r() < 0.5 ? '[tool.poetry.group.dev.dependencies]' : '[tool.poetry.dev-dependencies]', 'dev-tool = {version = "==0.9b2", allow-prereleases = true}', '');
   }
   if (has(0.3)) {
     groups.push('docs');
