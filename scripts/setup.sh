@@ -47,13 +47,16 @@ php -r 'exit(extension_loaded("zip") ? 0 : 1);' >/dev/null 2>&1 || need+=(php-zi
 command -v pipenv >/dev/null 2>&1 || need+=(pipenv)
 ls /usr/share/python-wheels/setuptools-*.whl >/dev/null 2>&1 || need+=(python3-setuptools-whl)
 ls /usr/share/python-wheels/wheel-*.whl >/dev/null 2>&1 || need+=(python3-wheel-whl)
+# poetry.lock files Debian's Poetry (1.3) writes from the same kind of local wheel index, served on loopback
+# (test/oracle/poetry-lock.test.ts).
+command -v poetry >/dev/null 2>&1 || need+=(python3-poetry)
 # `sbom-hunt completion zsh|fish` is run in the real shells (test/cli/version-completion.test.ts).
 command -v zsh >/dev/null 2>&1 || need+=(zsh)
 command -v fish >/dev/null 2>&1 || need+=(fish)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  echo "==> apt-get install ${need[*]} (real components the tests start: OCI registry, htpasswd, Chromium, kubectl, pip, Go, rpm, zip, packaging, Maven's ComparableVersion, a JVM, podman, buildah, mmdebstrap, zsh, fish, PyYAML, umoci, cargo, Bundler, Yarn, Composer, Pipenv)" >&2
+  echo "==> apt-get install ${need[*]} (real components the tests start: OCI registry, htpasswd, Chromium, kubectl, pip, Go, rpm, zip, packaging, Maven's ComparableVersion, a JVM, podman, buildah, mmdebstrap, zsh, fish, PyYAML, umoci, cargo, Bundler, Yarn, Composer, Pipenv, Poetry)" >&2
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi

@@ -100,6 +100,9 @@ describe('Python lockfiles', () => {
   it.each([
     { dir: 'poetry-2.0', file: 'poetry.lock', count: 13, name: 'markupsafe', version: '2.1.5', via: ['flask@3.0.3', 'jinja2@3.1.4'] },
     { dir: 'poetry-1.1', file: 'poetry.lock', count: 5, name: 'urllib3', version: '1.26.9', via: ['requests@2.27.1'] },
+    // Poetry 2: `groups` and `markers` on each package, no `category`; the dev group, an extra's optional package
+    // and the entries for Windows and for Python < 3.11 are listed all the same.
+    { dir: 'poetry-2.1', file: 'poetry.lock', count: 8, name: 'pysocks', version: '1.7.1', via: ['requests@2.32.3'] },
     { dir: 'uv', file: 'uv.lock', count: 10, name: 'pluggy', version: '1.5.0', via: ['pytest@8.3.3'] },
   ])('$dir: $count packages, $name via $via', ({ dir, file, count, name, version, via }) => {
     const { packages } = parseFixture(dir, file);
