@@ -1,8 +1,8 @@
 // IOC files, folders and zips on disk -> one validated IOC set; and the per-file summary behind `iocs lint`.
 // The decoders (zod schemas, both YAML parsers) and folding are imported only when a file is to be decoded: a
 // load answered by the compiled cache (and so `--version`) never evaluates them.
-import { readFileSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { Incident, IocSet } from '../model/ioc.js';
@@ -24,8 +24,10 @@ export interface LintResult {
  * `..data` and `..<timestamp>`, and would load each incident twice. ossf/malicious-packages keeps
  * retracted records under `osv/withdrawn`, which must not raise alarms.
  */
-async function walk(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+function walk(dir: string): string[] {
+  // Synchronous: ossf/malicious-packages is one folder per package (200,000 of them), and awaiting each listing's
+  // round trip through libuv's thread pool left the thread idle for most of a folder feed's load.
+  const entries = readdirSync(dir, { withFileTypes: true });
   const sorted = entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const out: string[] = [];
   for (const e of sorted) {
@@ -34,7 +36,7 @@ async function walk(dir: string): Promise<string[]> {
     if (e.isDirectory()) {
       if (e.name === 'withdrawn' && path.basename(dir) === 'osv') continue;
       // Not push(...): a malicious-packages tree holds 200,000 records under osv/malicious/npm.
-      for (const f of await walk(full)) out.push(f);
+      for (const f of walk(full)) out.push(f);
     } else if (IOC_EXTENSIONS.some((ext) => e.name.toLowerCase().endsWith(ext))) out.push(full);
   }
   return out;
@@ -45,9 +47,12 @@ async function candidatesOf(p: string): Promise<{ folder: boolean; found: Candid
     throw new InputError(p, `cannot read: ${reason(e)}`);
   });
   if (!info.isDirectory()) return { folder: false, found: [{ file: p, walked: false }] };
-  const found = await walk(p).catch((e: unknown) => {
+  let found: string[];
+  try {
+    found = walk(p);
+  } catch (e) {
     throw new InputError(p, `cannot read folder: ${reason(e)}`);
-  });
+  }
   return { folder: true, found: found.map((file) => ({ file, walked: true })) };
 }
 
