@@ -24,6 +24,9 @@ const AFTER_QUOTED = /(?: +#.*| *)/y;
 /** `key:` then a space or the line's end: a mapping entry (in `- key: value`, the item's first one). */
 const ENTRY = /[A-Za-z_][A-Za-z0-9_-]*:(?= |\n|$)/y;
 
+/** Deeper than any IOC file nests, shallow enough that the recursion here never nears the stack's end. */
+const MAX_DEPTH = 64;
+
 const [SPACE, HASH, DASH, COLON, QUOTE, APOSTROPHE, OPEN_SQUARE, OPEN_CURLY] = [32, 35, 45, 58, 34, 39, 91, 123];
 
 export type PlainResolver = (text: string) => unknown;
@@ -49,6 +52,8 @@ export function blockYamlValue(text: string, resolve: PlainResolver): Record<str
 class Reader {
   at = 0;
   count = 0;
+  /** Nesting so far: an IOC file nests a few levels; past MAX_DEPTH the full readers decide (and explain). */
+  private depth = 0;
   start = new Int32Array(1024);
   end = new Int32Array(1024);
   indent = new Int32Array(1024);
@@ -124,7 +129,7 @@ class Reader {
         const next = this.at;
         // A block sequence may sit at its key's own indentation; anything else nested sits deeper.
         if (next >= this.count || this.indent[next]! < indent || (this.indent[next] === indent && !this.isItem(next))) value = null;
-        else value = this.indent[next] === indent ? this.sequence(indent) : this.node(this.indent[next]!);
+        else value = this.node(this.indent[next]!);
       } else value = this.scalar(rest, to);
       if (value === OUTSIDE) return OUTSIDE;
       seen.add(key);
@@ -150,7 +155,7 @@ class Reader {
         // `- key: value`: a mapping whose keys sit two columns in; the item line is its first entry.
         this.start[this.at] = rest;
         this.indent[this.at] = indent + 2;
-        value = this.mapping(indent + 2);
+        value = this.node(indent + 2);
       } else {
         value = this.scalar(rest, to);
         this.at++;
@@ -163,7 +168,10 @@ class Reader {
   }
 
   node(indent: number): Value {
-    return this.isItem(this.at) ? this.sequence(indent) : this.mapping(indent);
+    if (++this.depth > MAX_DEPTH) return OUTSIDE;
+    const value = this.isItem(this.at) ? this.sequence(indent) : this.mapping(indent);
+    this.depth--;
+    return value;
   }
 
   /** Whether a sticky pattern matches the text from `from` to exactly `to` (a line's end: the patterns hold no `$`). */

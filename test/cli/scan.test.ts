@@ -163,4 +163,14 @@ describe('sbom-hunt iocs', () => {
     expect(r.code).toBe(2);
     expect(r.stdout + r.stderr).toContain('wrong.yaml:4');
   });
+
+  it('lint names a YAML file nested 20,000 levels deep as an error of that file, not an internal error', async () => {
+    const dir = await tmpDir();
+    const file = path.join(dir, 'deep.yaml');
+    await writeFile(file, `x:\n${Array.from({ length: 20_000 }, (_, i) => `${' '.repeat(i + 1)}a:`).join('\n')}\n`);
+    const r = await runCli(['iocs', 'lint', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toMatch(/deep\.yaml:\d+: not valid YAML/);
+    expect(r.stdout + r.stderr).not.toContain('internal error');
+  });
 });

@@ -122,6 +122,7 @@ describe('the block YAML line reader agrees with the yaml package', () => {
     ['an escape', 'a: "x\\ty"\n'],
     ['a key the core schema reads as a boolean', 'true: 1\n'],
     ['an item with two spaces after the dash', 'a:\n  -  x\n'],
+    ['mappings nested 20,000 deep (the stack is never at risk here)', Array.from({ length: 20_000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n')],
   ])('leaves %s to the full readers', (_, text) => {
     expect(blockYamlValue(text, resolveAsFast)).toBeUndefined();
   });
