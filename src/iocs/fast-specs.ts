@@ -190,11 +190,17 @@ export function fastIncident(v: unknown): IncidentSpec | undefined {
   return out as IncidentSpec;
 }
 
-/** The whole file as `IocFileV1.parse` returns it, or undefined when zod must decide (and explain). */
-export function fastIocFileV1(v: unknown): IocFileV1 | undefined {
+/** The raw incidents of a file whose top level IocFileV1 accepts (its keys, its apiVersion, a non-empty list), else undefined. */
+export function fastV1Incidents(v: unknown): unknown[] | undefined {
   if (!isObject(v) || !onlyKeys(v, new Set(['apiVersion', 'incidents'])) || field(v, 'apiVersion') !== IOC_API_VERSION) return undefined;
   const incidents = field(v, 'incidents');
-  if (!Array.isArray(incidents) || incidents.length === 0) return undefined;
+  return Array.isArray(incidents) && incidents.length > 0 ? incidents : undefined;
+}
+
+/** The whole file as `IocFileV1.parse` returns it, or undefined when zod must decide (and explain). */
+export function fastIocFileV1(v: unknown): IocFileV1 | undefined {
+  const incidents = fastV1Incidents(v);
+  if (incidents === undefined) return undefined;
   const out: IncidentSpec[] = [];
   for (const i of incidents) {
     const spec = fastIncident(i);

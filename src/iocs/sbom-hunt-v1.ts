@@ -1,9 +1,9 @@
 // Decoder for sbom-hunt's own versioned format: `apiVersion: sbom-hunt/v1` with `incidents:`.
 import type { FileIndicator, ImageIndicator, Incident } from '../model/ioc.js';
 import { toPackage, toWindow, type IocDecoder } from './decoder.js';
-import { fastIocFileV1 } from './fast-specs.js';
+import { fastIncident, fastV1Incidents } from './fast-specs.js';
 import { IOC_API_VERSION, IocFileV1, type FileIndicatorSpec, type ImageIndicatorSpec, type IncidentSpec } from './schema.js';
-import { issueToInputError, parseSource } from './yaml-source.js';
+import { issueToInputError, parseSource, type YamlSource } from './yaml-source.js';
 
 /** Leaves optional fields out rather than set to undefined, as the rest of the model does. */
 function defined<T extends object>(o: T): T {
@@ -39,6 +39,25 @@ function toIncident(spec: IncidentSpec, file: string): Incident {
   return incident;
 }
 
+/**
+ * The incidents, when fast-specs.ts finds every one plainly valid and no id repeated; else undefined, and zod reads
+ * the file (and names its first error as it always did). Each is converted as soon as it is checked, so a 200,000-
+ * record feed never holds the checked specs of every incident beside the parsed value and the incidents.
+ */
+function fastIncidents(src: YamlSource): Incident[] | undefined {
+  const raw = fastV1Incidents(src.value);
+  if (raw === undefined) return undefined;
+  const seen = new Set<string>();
+  const out: Incident[] = [];
+  for (const r of raw) {
+    const spec = fastIncident(r);
+    if (spec === undefined || seen.has(spec.id)) return undefined;
+    seen.add(spec.id);
+    out.push(toIncident(spec, src.file));
+  }
+  return out;
+}
+
 export const sbomHuntV1 = {
   name: IOC_API_VERSION,
   identify(value) {
@@ -47,7 +66,9 @@ export const sbomHuntV1 = {
     return v === IOC_API_VERSION ? { kind: 'mine' } : { kind: 'unsupported-version', field: 'apiVersion', version: v, supported: IOC_API_VERSION };
   },
   decode(src) {
-    const file = fastIocFileV1(src.value) ?? parseSource(IocFileV1, src);
+    const fast = fastIncidents(src);
+    if (fast !== undefined) return fast;
+    const file = parseSource(IocFileV1, src);
     const seen = new Set<string>();
     file.incidents.forEach((inc, i) => {
       if (seen.has(inc.id)) throw issueToInputError(src, { code: 'custom', message: `duplicate incident id ${inc.id}`, path: ['incidents', i, 'id'], input: inc.id });
