@@ -3,7 +3,9 @@
 // cannot order, OSV-event ranges, integrity forms, dates). Where the fast path answers, zod must accept and return
 // the same value, key order included; where zod refuses, the fast path must not answer.
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
 import { fastFlatEntry, fastFlatFile, fastIocFileV1 } from '../../src/iocs/fast-specs.js';
+import { parseIocFile } from '../../src/iocs/index.js';
 import { FlatEntry, FlatIocFile, IocFileV1 } from '../../src/iocs/schema.js';
 import { seeded } from '../helpers/random.js';
 import { oracleRuns, oracleSeed, recordOracle } from '../oracle/tally.js';
@@ -175,5 +177,30 @@ describe('the IOC fast paths agree with zod', () => {
   it('answers for the feeds as the guide writes them', () => {
     const file = { packages: [{ name: 'axios', version: '1.14.1', ecosystem: 'npm', disclosed: '2026-03-31', reference: 'https://osv.dev/vulnerability/MAL-2026-2307' }] };
     expect(fastFlatFile(file)).toEqual(FlatIocFile.parse(file));
+  });
+});
+
+describe('sbom-hunt/v1 files the fast path hands to zod', () => {
+  const incident = (id: string, extra = '') => `  - id: ${id}\n    packages:\n      - ecosystem: npm\n        name: axios\n        versions: ["1.14.1"]\n${extra}`;
+  const errorOf = (text: string): InputError => {
+    try {
+      parseIocFile(text, 'feed.yaml');
+    } catch (e) {
+      return e as InputError;
+    }
+    throw new Error('accepted');
+  };
+
+  it('a repeated incident id is named at its line and field', () => {
+    const err = errorOf(`apiVersion: sbom-hunt/v1\nincidents:\n${incident('a')}${incident('b')}${incident('a')}`);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toContain('duplicate incident id a');
+    expect(err.field).toBe('incidents[2].id');
+    expect(err.line).toBe(13);
+  });
+
+  it('a repeated id before an invalid incident: the invalid one is named, as zod reads the file first', () => {
+    const err = errorOf(`apiVersion: sbom-hunt/v1\nincidents:\n${incident('a')}${incident('a')}${incident('c', '        bogus: 1\n')}`);
+    expect(err.field).toBe('incidents[2].packages[0].bogus');
   });
 });
