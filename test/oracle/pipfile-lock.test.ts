@@ -9,15 +9,15 @@
 // `pipenv sync --dev` installs offline, and what importlib.metadata then finds in the environment must be a part
 // of it. Pipenv builds git and path sources slowly (~20 s a lockfile), so only the first project always has them,
 // and it is the same every run (cached by its inputs under the test-builds cache).
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryByFile } from '../helpers/lockfile-oracle.js';
+import { BUILD_WHEELS, gitPackage, PY, setupPy, WHEEL_DIR, writeWheelIndex } from '../helpers/python-sources.js';
 import { seeded } from '../helpers/random.js';
 import { cachedBuild, haveTool } from '../helpers/real-tools.js';
 import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
@@ -25,12 +25,6 @@ import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
 const run = promisify(execFile);
 const RUNS = oracleRuns(3, 0.0003);
 const hasPipenv = haveTool('pipenv', 'pipenv');
-const HERE = dirname(fileURLToPath(import.meta.url));
-// Debian's Python and nothing else (a pyenv shim on PATH would make the environment with another one).
-const PY = '/usr/bin/python3';
-const WHEEL_DIR = '/usr/share/python-wheels';
-/** Debian's setuptools and wheel wheels (python3-setuptools-whl, python3-wheel-whl, which virtualenv needs too). */
-const BUILD_WHEELS = existsSync(WHEEL_DIR) ? readdirSync(WHEEL_DIR).filter((f) => /^(setuptools|wheel)-.*\.whl$/.test(f)).map((f) => join(WHEEL_DIR, f)) : [];
 
 const WHEELS = [
   { name: 'Leaf_Pkg', version: '1.0.0' },
@@ -71,26 +65,14 @@ function generate(r: Rand, sources: string, full: boolean): string {
   return [...lines, '[packages]', ...prod, '', '[dev-packages]', ...dev, ''].join('\n');
 }
 
-const SETUP = (name: string, version: string, requires: string[]) =>
-  `from setuptools import setup\nsetup(name=${JSON.stringify(name)}, version=${JSON.stringify(version)}, py_modules=[], install_requires=${JSON.stringify(requires)})\n`;
+const SETUP = setupPy;
 
 async function writeSources(dir: string): Promise<void> {
-  const index = (out: string, wheels: unknown[], extra: string[]) => {
-    const r = spawnSync(PY, [join(HERE, '..', 'helpers', 'wheel-index.py')], { input: JSON.stringify({ out, wheels, extra }), encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(r.stderr);
-  };
-  index(dir, WHEELS, BUILD_WHEELS);
-  index(join(dir, 'urlbuild'), [URL_WHEEL], []);
+  writeWheelIndex(dir, WHEELS, BUILD_WHEELS);
+  writeWheelIndex(join(dir, 'urlbuild'), [URL_WHEEL], []);
   await mkdir(join(dir, 'url'));
   await copyFile(join(dir, 'urlbuild', 'wheels', 'urlpkg-0.3-py3-none-any.whl'), join(dir, 'url', 'urlpkg-0.3-py3-none-any.whl'));
-  const repo = join(dir, 'gitpkg');
-  await mkdir(repo);
-  await writeFile(join(repo, 'setup.py'), SETUP('gitpkg', '0.5.0a1', ['Epoch-Pkg']));
-  const git = (...args: string[]) => run('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: repo });
-  await git('init', '-q');
-  await git('add', '.');
-  await git('commit', '-qm', 'gitpkg');
-  await git('tag', 'v1');
+  await gitPackage(join(dir, 'gitpkg'), SETUP('gitpkg', '0.5.0a1', ['Epoch-Pkg']));
 }
 
 /** PEP 503 names, so `Leaf_Pkg 1.0.0` and `leaf-pkg 1.0.0` are one entry. */

@@ -16,17 +16,17 @@
 // Locking and `show` take ~5 s a project, installing ~10 s more (pip builds the sdist and the path dependency), so
 // each project is cached by its inputs under the test-builds cache, the first one is the same every run, and in
 // `npm test` only that first one is installed (every one under FUZZ_RUNS).
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, normalize as normalizePath } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, normalize as normalizePath } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryByFile } from '../helpers/lockfile-oracle.js';
+import { BUILD_WHEELS, gitPackage, setupPy, WHEEL_DIR, writeWheelIndex } from '../helpers/python-sources.js';
 import { seeded } from '../helpers/random.js';
 import { cachedBuild, haveTool } from '../helpers/real-tools.js';
 import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
@@ -34,11 +34,6 @@ import { oracleRuns, oracleSeed, recordOracle } from './tally.js';
 const run = promisify(execFile);
 const RUNS = oracleRuns(3, 0.0003);
 const hasPoetry = haveTool('poetry', 'python3-poetry');
-const HERE = dirname(fileURLToPath(import.meta.url));
-const PY = '/usr/bin/python3';
-const WHEEL_DIR = '/usr/share/python-wheels';
-/** Debian's setuptools and wheel wheels, which pip's isolated builds of the sdist and the path dependency need. */
-const BUILD_WHEELS = existsSync(WHEEL_DIR) ? readdirSync(WHEEL_DIR).filter((f) => /^(setuptools|wheel)-.*\.whl$/.test(f)).map((f) => join(WHEEL_DIR, f)) : [];
 
 const WHEELS = [
   { name: 'Leaf_Pkg', version: '1.0.0' },
@@ -116,20 +111,12 @@ function generate(r: Rand, full: boolean, install: boolean): Project {
   return { pyproject: lines.join('\n'), groups, install };
 }
 
-const SETUP = (name: string, version: string) => `from setuptools import setup\nsetup(name="${name}", version="${version}", py_modules=[], install_requires=["Leaf_Pkg"])\n`;
+const SETUP = (name: string, version: string) => setupPy(name, version, ['Leaf_Pkg']);
 
 /** The wheel index, and beside it the git repository Git_Pkg comes from (tag v1). */
 async function writeSources(dir: string): Promise<void> {
-  const r = spawnSync(PY, [join(HERE, '..', 'helpers', 'wheel-index.py')], { input: JSON.stringify({ out: dir, wheels: WHEELS, extra: BUILD_WHEELS }), encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  const repo = join(dir, 'gitpkg');
-  await mkdir(repo);
-  await writeFile(join(repo, 'setup.py'), SETUP('Git_Pkg', '0.5.0a1'));
-  const git = (...args: string[]) => run('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: repo });
-  await git('init', '-q');
-  await git('add', '.');
-  await git('commit', '-qm', 'gitpkg');
-  await git('tag', 'v1');
+  writeWheelIndex(dir, WHEELS, BUILD_WHEELS);
+  await gitPackage(join(dir, 'gitpkg'), SETUP('Git_Pkg', '0.5.0a1'));
 }
 
 /** The index folder over HTTP on loopback (Poetry 1.3 reads no file:// source); `/simple/x/` is its index.html. */
