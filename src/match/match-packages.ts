@@ -57,24 +57,26 @@ export interface Uncomparable {
 }
 
 /**
- * Why a package an IOC entry names cannot be compared with it: it has no version (an unpinned requirement, a
- * git dependency), or one the ecosystem cannot order against the entry's ranges. Undefined when the comparison
- * said something (a hit, or a version that is surely not the IOC's), or when the entry matches any version.
+ * Why a version cannot be compared with an IOC entry: NO_VERSION (an unpinned requirement, a git dependency), or
+ * the ecosystem's reason it cannot order it against the entry's ranges. Undefined when the comparison says
+ * something (a hit, or a version that is surely not the IOC's), or when the entry matches any version. It depends
+ * on the version and the entry only, so a candidate list can remember it (quiet).
  */
-function uncomparable(pkg: Package, entry: IocEntry): string | undefined {
-  if (!mayBeUncomparable(entry, pkg.version)) return undefined;
-  const where = (): string => `${pkg.name} at ${pkg.paths[0] ?? '(no path)'}${pkg.deleted ? ' (deleted by a later layer)' : ''}`;
-  if (pkg.version.trim() === '') return `${where()} has no version: not compared with the versions ${entry.incident.id} lists`;
-  if (entry.ranges.length === 0) return undefined;
-  const problem = versionProblem(entry.ioc.ecosystem, pkg.version);
-  return problem === undefined ? undefined : `${where()}: ${problem}: not compared with the ranges ${entry.incident.id} lists`;
+const NO_VERSION = 'no version';
+function uncomparableVersion(entry: IocEntry, version: string): string | undefined {
+  if (entry.ioc.anyVersion) return undefined;
+  if (version.trim() === '') return NO_VERSION;
+  return entry.ranges.length > 0 ? versionProblem(entry.ioc.ecosystem, version) : undefined;
 }
 
-/** Whether `uncomparable` can give a reason for this version: it depends on the version and the entry only. */
-function mayBeUncomparable(entry: IocEntry, version: string): boolean {
-  if (entry.ioc.anyVersion) return false;
-  if (version.trim() === '') return true;
-  return entry.ranges.length > 0 && versionProblem(entry.ioc.ecosystem, version) !== undefined;
+/** The reason a package is unknown for an entry's incident, naming where it was found; undefined when it is not. */
+function uncomparable(pkg: Package, entry: IocEntry): string | undefined {
+  const why = uncomparableVersion(entry, pkg.version);
+  if (why === undefined) return undefined;
+  const where = `${pkg.name} at ${pkg.paths[0] ?? '(no path)'}${pkg.deleted ? ' (deleted by a later layer)' : ''}`;
+  return why === NO_VERSION
+    ? `${where} has no version: not compared with the versions ${entry.incident.id} lists`
+    : `${where}: ${why}: not compared with the ranges ${entry.incident.id} lists`;
 }
 
 /** Distinct versions remembered per candidate list, as versionHit remembers them per entry. */
@@ -91,7 +93,7 @@ function quiet(candidates: readonly IocEntry[], version: string): boolean {
   let seen = quietVersions.get(candidates);
   const known = seen?.get(version);
   if (known !== undefined) return known;
-  const answer = candidates.every((entry) => versionHit(entry, version) === undefined && !mayBeUncomparable(entry, version));
+  const answer = candidates.every((entry) => versionHit(entry, version) === undefined && uncomparableVersion(entry, version) === undefined);
   if (!seen) quietVersions.set(candidates, (seen = new Map()));
   if (seen.size < REMEMBERED_VERSIONS) seen.set(version, answer);
   return answer;
