@@ -7,7 +7,7 @@
 import { ecosystemProblem, normalizeEcosystem } from '../match/ecosystem.js';
 import { normalizeIntegrity } from '../match/integrity.js';
 import { compileRange, versionProblem } from '../match/versions.js';
-import { FileIndicatorSpec, ImageIndicatorSpec, IOC_API_VERSION, WindowSpec, type FlatEntry, type FlatIocFile, type IncidentSpec, type IocFileV1, type IocPackageSpec } from './schema.js';
+import { FileIndicatorSpec, ImageIndicatorSpec, IOC_API_VERSION, WindowSpec, type FlatEntry, type FlatIocFile, type IncidentSpec, type IocPackageSpec } from './schema.js';
 import type { z } from 'zod';
 import { parseIsoTime } from './window.js';
 
@@ -197,18 +197,6 @@ export function fastV1Incidents(v: unknown): unknown[] | undefined {
   return Array.isArray(incidents) && incidents.length > 0 ? incidents : undefined;
 }
 
-/** The whole file as `IocFileV1.parse` returns it, or undefined when zod must decide (and explain). */
-export function fastIocFileV1(v: unknown): IocFileV1 | undefined {
-  const incidents = fastV1Incidents(v);
-  if (incidents === undefined) return undefined;
-  const out: IncidentSpec[] = [];
-  for (const i of incidents) {
-    const spec = fastIncident(i);
-    if (spec === undefined) return undefined;
-    out.push(spec);
-  }
-  return { apiVersion: IOC_API_VERSION, incidents: out };
-}
 
 /** The whole file as `FlatIocFile.parse` returns it, or undefined when zod must decide (and explain). */
 export function fastFlatFile(v: unknown): FlatIocFile | undefined {

@@ -4,7 +4,7 @@
 // the same value, key order included; where zod refuses, the fast path must not answer.
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { fastFlatEntry, fastFlatFile, fastIocFileV1 } from '../../src/iocs/fast-specs.js';
+import { fastFlatEntry, fastFlatFile, fastIncident, fastV1Incidents } from '../../src/iocs/fast-specs.js';
 import { parseIocFile } from '../../src/iocs/index.js';
 import { FlatEntry, FlatIocFile, IocFileV1 } from '../../src/iocs/schema.js';
 import { seeded } from '../helpers/random.js';
@@ -70,6 +70,13 @@ const leftToZod = (v: unknown): boolean =>
 /** leftToZod anywhere in a v1 file: a field holding undefined, an OSV-events range. */
 const deepLeftToZod = (v: unknown): boolean =>
   typeof v === 'object' && v !== null && (leftToZod(v) || Object.values(v).some((x) => (Array.isArray(x) ? x.some(deepLeftToZod) : deepLeftToZod(x))));
+
+/** A v1 file as the decoder's fast path reads it (sbom-hunt-v1.ts: the top level, then each incident), as IocFileV1 would give it. */
+function fastIocFileV1(v: unknown): unknown {
+  const raw = fastV1Incidents(v);
+  const incidents = raw?.map(fastIncident);
+  return incidents === undefined || incidents.some((i) => i === undefined) ? undefined : { apiVersion: 'sbom-hunt/v1', incidents };
+}
 
 describe('the IOC fast paths agree with zod', () => {
   it('on generated entries: an answer only where zod accepts, and then the same value in the same key order', () => {
