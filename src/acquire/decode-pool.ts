@@ -48,7 +48,7 @@ export async function decodeFile(file: string): Promise<DecodeOutcome> {
  * left whole (its signature is checked on the main thread, which reads the SBOM again from its text).
  */
 export function slimOutcome(o: DecodeOutcome, filter: PackageFilter | null): DecodeOutcome {
-  if (!o.ok || filter === null || o.text !== undefined || o.sbom.attestation !== undefined) return o;
+  if (!o.ok || filter === null || o.sbom.attestation !== undefined) return o;
   const kept = packagesToJudge(o.sbom.packages, filter);
   return kept === o.sbom.packages ? o : { ...o, sbom: { ...o.sbom, packages: kept, packageTotal: o.sbom.packages.length } };
 }
