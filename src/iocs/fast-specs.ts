@@ -26,10 +26,11 @@ function field(o: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(o, key) ? o[key] : ABSENT;
 }
 
-function texts(v: unknown, each: (s: string) => string | undefined = (s) => s): string[] | undefined {
+/** A list of `nonEmpty` texts, each mapped by `each` (undefined: zod must decide); ABSENT is the default []. */
+function texts<T = string>(v: unknown, each: (s: string) => T | undefined = (s) => s as T): T[] | undefined {
   if (v === ABSENT) return [];
   if (!Array.isArray(v)) return undefined;
-  const out: string[] = [];
+  const out: T[] = [];
   for (const e of v) {
     const t = text(e);
     const r = t === undefined ? undefined : each(t);
@@ -40,18 +41,7 @@ function texts(v: unknown, each: (s: string) => string | undefined = (s) => s): 
 }
 
 /** The integrity list of schema.ts (`integrity`, each normalised), or undefined. */
-function integrities(v: unknown): string[][] | undefined {
-  if (v === ABSENT) return [];
-  if (!Array.isArray(v)) return undefined;
-  const out: string[][] = [];
-  for (const e of v) {
-    const t = text(e);
-    const n = t === undefined ? undefined : normalizeIntegrity(t);
-    if (n === undefined) return undefined;
-    out.push(n);
-  }
-  return out;
-}
+const integrities = (v: unknown): string[][] | undefined => texts(v, normalizeIntegrity);
 
 /** An optional `nonEmpty` field: ABSENT, the trimmed text, or undefined when zod must decide. */
 function optionalText(v: unknown): string | typeof ABSENT | undefined {
