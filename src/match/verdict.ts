@@ -8,6 +8,7 @@ import type { IocIndex } from './ioc-index.js';
 import { matchFiles } from './match-files.js';
 import { matchImages, type ImageSubject } from './match-images.js';
 import { matchPackagesDetailed, type Uncomparable } from './match-packages.js';
+import { EVERY_INCIDENT, isBulk } from '../model/bulk.js';
 import { fileMatchReason, imageMatchReason, matchReason, pushedBeforeReason, uncheckedFilesReason, uncheckedImagesReason, unreliableReason, windowReason } from './reasons.js';
 import { namedFileTimes, type NamedFileTime } from './file-times.js';
 import { checkWindows, pushedTime } from './windows.js';
@@ -116,7 +117,11 @@ function uncheckedIncidents(verdict: Verdict, named: readonly UncheckedIncident[
     out.set(incident, list);
   };
   for (const u of named) add(u.incident, u.why);
-  if (unread !== undefined) for (const id of [...index.incidents.map((i) => i.id), ...index.windows.map((w) => w.incident)]) add(id, `not fully read: ${unread}`);
+  if (unread !== undefined) {
+    // A bulk feed's gap is one entry, not one per incident (src/model/bulk.ts); the report reads it as every incident.
+    const ids = isBulk(index.incidents.length) ? [EVERY_INCIDENT] : [...index.incidents.map((i) => i.id), ...index.windows.map((w) => w.incident)];
+    for (const id of ids) add(id, `not fully read: ${unread}`);
+  }
   for (const m of matches) if (m.inFinalFilesystem) out.delete(m.incident);
   return [...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([incident, why]) => ({ incident, why: why.join('; ') }));
 }

@@ -206,6 +206,17 @@ export const ReportIncident = z.object({
 });
 export type ReportIncident = z.infer<typeof ReportIncident>;
 
+/**
+ * 1.6, only in a bulk run (more incidents than src/model/bulk.ts lists one by one): the incidents that no image
+ * names (no finding, no gap of their own), by id in IOC order, and their one blast radius: `unknown`, the images
+ * unknown for every incident. None of them has an affected, suspect or acknowledged image.
+ */
+export const ReportUnlisted = z.object({
+  ids: z.array(z.string()),
+  unknown: z.array(IncidentHit).default([]),
+});
+export type ReportUnlisted = z.infer<typeof ReportUnlisted>;
+
 export const ReportSummary = z.object({
   images: z.number().int().nonnegative(),
   affected: z.number().int().nonnegative(),
@@ -236,6 +247,7 @@ export const Report = z.object({
   shard: z.object({ index: z.number().int().nonnegative(), count: z.number().int().positive() }).optional(),
   summary: ReportSummary,
   incidents: z.array(ReportIncident).default([]),
+  unlisted: ReportUnlisted.optional(),
   windows: z.array(ReportWindow.extend({ source: z.string() })).default([]),
   images: z.array(ReportImage).default([]),
   errors: z.array(z.string()).default([]),

@@ -59,13 +59,15 @@ export function summarize(images: readonly ImageResult[], errors: readonly strin
 
 export function buildReport(images: ImageResult[], iocs: IocSet, meta: ReportMeta): Report {
   const sorted = images.map(normalizeImage).sort(compareImages);
+  const { incidents, unlisted } = incidentEntries(sorted, iocs, meta.windows);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'sbom-hunt', version: meta.version },
     generatedAt: meta.generatedAt.toISOString(),
     ...(meta.shard ? { shard: { index: meta.shard.index, count: meta.shard.count } } : {}),
     summary: summarize(sorted, meta.errors ?? []),
-    incidents: incidentEntries(sorted, iocs, meta.windows),
+    incidents,
+    ...(unlisted ? { unlisted } : {}),
     windows: (meta.windows ?? []).map((w) => ({ start: w.start.toISOString(), end: w.end.toISOString(), source: w.source })),
     images: sorted,
     errors: (meta.errors ?? []).map((e) => maskSecrets(e)),

@@ -23,6 +23,11 @@ function incidentOf(inc: ReportIncident): Incident {
   };
 }
 
+/** An incident a bulk report hunted but did not list (src/model/bulk.ts): its id is all the report kept. */
+function unlistedIncident(id: string): Incident {
+  return { id, title: id, references: [], aliases: [], windows: [], packages: [], indicators: [], file: '' };
+}
+
 /** Images seen by two reports (the same digest in two shards' inventories) are kept once. */
 function imageKey(img: ImageResult): string {
   return img.digest ? `${img.ref.split('@')[0]}@${img.digest}` : img.ref;
@@ -69,6 +74,8 @@ export function mergeReports(inputs: readonly MergeInput[], meta: { version: str
     for (const inc of r.incidents) if (!incidents.has(inc.id) && !extraIds.has(inc.id)) incidents.set(inc.id, incidentOf(inc));
     for (const w of windowsOf(r.windows, '--window')) extraWindows.set(`${w.source}\0${w.start.toISOString()}\0${w.end.toISOString()}`, w);
   }
+  // A bulk report's unlisted incidents were hunted too: named by id alone, after those some report lists in full.
+  for (const r of reports) for (const id of r.unlisted?.ids ?? []) if (!incidents.has(id) && !extraIds.has(id)) incidents.set(id, unlistedIncident(id));
   const iocs: IocSet = { incidents: [...incidents.values()], files: [] };
   return buildReport([...images.values()], iocs, {
     ...meta,

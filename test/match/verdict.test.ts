@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildIocIndex } from '../../src/match/ioc-index.js';
+import { EVERY_INCIDENT, LISTED_INCIDENTS_MAX } from '../../src/model/bulk.js';
 import { judgeImage, judgePlatform } from '../../src/match/verdict.js';
 import type { CreatedTime } from '../../src/model/finding.js';
 import type { AcquiredImage, AcquiredPlatform } from '../../src/model/target.js';
@@ -154,6 +155,15 @@ describe('incidents an image with a finding could not be checked for', () => {
     const judged = judgeImage(image([platform({ platform: 'linux/amd64', packages: [AXIOS_BAD], files: { kind: 'native', records: [], checked: [LOOKED] } }), platform({ platform: 'linux/arm64', errors: ['layer sha256:9 truncated'] })]), both);
     expect(judged.verdict).toBe('affected');
     expect(judged.unchecked).toEqual([{ incident: 'litellm', why: 'not fully read: linux/arm64: layer sha256:9 truncated' }]);
+  });
+
+  it('in a bulk feed, a platform left unread is one gap for every incident (`*`), not one per incident', () => {
+    const many = buildIocIndex(iocSet(incident('axios-2026-03', [ioc('npm', 'axios', ['1.14.1'])]), ...Array.from({ length: LISTED_INCIDENTS_MAX }, (_, i) => incident(`MAL-2026-${i}`, [ioc('npm', `mal-${i}`, [])]))));
+    const judged = judgeImage(image([platform({ platform: 'linux/amd64', packages: [AXIOS_BAD] }), platform({ platform: 'linux/arm64', errors: ['layer sha256:9 truncated'] })]), many);
+    expect(judged.verdict).toBe('affected');
+    expect(judged.unchecked).toEqual([{ incident: EVERY_INCIDENT, why: 'not fully read: linux/arm64: layer sha256:9 truncated' }]);
+    const few = buildIocIndex(iocSet(incident('axios-2026-03', [ioc('npm', 'axios', ['1.14.1'])]), ...Array.from({ length: LISTED_INCIDENTS_MAX - 1 }, (_, i) => incident(`MAL-2026-${i}`, [ioc('npm', `mal-${i}`, [])]))));
+    expect(judgeImage(image([platform({ platform: 'linux/amd64', packages: [AXIOS_BAD] }), platform({ platform: 'linux/arm64', errors: ['layer sha256:9 truncated'] })]), few).unchecked).toHaveLength(LISTED_INCIDENTS_MAX - 1);
   });
 
   it('part of a platform unread while it is affected: unchecked for the rest; a clean or unknown one lists nothing', () => {

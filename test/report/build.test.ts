@@ -46,7 +46,7 @@ describe('buildReport summary and coverage', () => {
 
   it('carries tool, time, schema version, errors and notes', () => {
     const r = report();
-    expect(r.schemaVersion).toBe('1.5');
+    expect(r.schemaVersion).toBe('1.6');
     expect(r.tool).toEqual({ name: 'sbom-hunt', version: '0.1.0' });
     expect(r.generatedAt).toBe('2026-04-01T06:00:00.000Z');
     expect(r.errors).toEqual(sampleMeta.errors);

@@ -4,7 +4,8 @@ import type { Report } from '../../model/report.js';
 import { headline } from '../describe.js';
 import { esc } from './html/escape.js';
 import { SCRIPT } from './html/script.js';
-import { filtersForm, headlines, imagesSection, incidentSection, unknownSection } from './html/sections.js';
+import { filtersForm, headlines, imagesSection, incidentSection, quietSection, unknownSection } from './html/sections.js';
+import { incidentsShown } from './lookup.js';
 import { STYLE } from './html/style.js';
 import { timelineSvg } from './html/timeline.js';
 import type { Presenter } from './presenter.js';
@@ -26,7 +27,8 @@ function errorsBlock(report: Report): string {
 }
 
 export function renderHtml(report: Report): string {
-  const incidents = report.incidents.map((inc, i) => incidentSection(report, inc, timelineSvg(inc, report.images, i))).join('\n');
+  const { shown, quiet } = incidentsShown(report);
+  const incidents = [...shown.map((inc, i) => incidentSection(report, inc, timelineSvg(inc, report.images, i))), quietSection(report, quiet)].filter(Boolean).join('\n');
   const notes = report.notes.length > 0 ? `<section aria-labelledby="notes"><h2 id="notes">Notes</h2><ul>${report.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></section>` : '';
   return `<!DOCTYPE html>
 <html lang="en">

@@ -2,7 +2,7 @@
 import type { IncidentHit, Report, ReportIncident } from '../../model/report.js';
 import { createdLabel, evidenceLabel, headline, imageWhy, refLabel, shortDigest, windowLabel, findingLabel } from '../describe.js';
 import type { ImageResult } from '../../model/finding.js';
-import { imageOf, unknownParts, workloadLabel } from './lookup.js';
+import { imageOf, incidentsShown, unknownParts, workloadLabel, type QuietIncidents } from './lookup.js';
 import type { Presenter } from './presenter.js';
 
 /** Text safe inside a table cell or a line: a `|` would end the cell, `<` could open HTML, a newline the row. */
@@ -124,16 +124,30 @@ function buildTimesSection(report: Report): string[] {
   return ['## Build times', 'The deciding source is in bold; a push time bounds the build from above.', table(['Image', 'Source', 'Time', 'Trusted'], rows)];
 }
 
+/** The incidents with nothing of their own, in one section: how many, and what is unknown for all of them. */
+function quietSection(report: Report, q: QuietIncidents | undefined): string[] {
+  if (!q) return [];
+  const parts = [`## ${q.count} other incident${q.count === 1 ? '' : 's'} hunted`, `Ids in the JSON report. ${q.unread + q.partial.length > 0 ? 'No affected or suspect images among those checked.' : 'No affected or suspect images.'}`];
+  if (q.partial.length > 0) {
+    const rows = q.partial.map((hit) => [escapeMarkdown(refLabel(hit)), digestCell(hit.digest), escapeMarkdown(hit.why), escapeMarkdown(evidenceLabel(imageOf(report, hit)?.source))]);
+    parts.push(`### Not checked for these incidents (${q.partial.length})`, table(['Image', 'Digest', 'Why', 'Evidence'], rows));
+  }
+  if (q.unread > 0) parts.push(`${q.unread} image${q.unread === 1 ? '' : 's'} could not be read at all: unknown for these incidents too (see Unknown).`);
+  return parts;
+}
+
 function listSection(title: string, items: readonly string[]): string[] {
   return items.length === 0 ? [] : [title, items.map((s) => `- ${escapeMarkdown(s)}`).join('\n')];
 }
 
 export const markdownPresenter: Presenter = (report, out) => {
+  const { shown, quiet } = incidentsShown(report);
   const parts = [
     '# sbom-hunt report',
     `**${escapeMarkdown(headline(report.summary))}**`,
     `Generated ${report.generatedAt} by ${report.tool.name} ${report.tool.version} (report schema ${report.schemaVersion}).`,
-    ...report.incidents.flatMap((inc) => incidentSection(report, inc)),
+    ...shown.flatMap((inc) => incidentSection(report, inc)),
+    ...quietSection(report, quiet),
     ...unknownSection(report),
     ...listSection('## Scan problems', report.errors),
     ...imagesSection(report),

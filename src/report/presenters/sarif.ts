@@ -1,4 +1,5 @@
 // SARIF 2.1.0 for GitHub code scanning: one result per image and incident, one per unknown image; rules in sarif-rules.
+import { EVERY_INCIDENT } from '../../model/bulk.js';
 import { createHash } from 'node:crypto';
 import type { IncidentHit, IncidentPackage, Report, ReportIncident } from '../../model/report.js';
 import { findingLabel, imageWhy, packageLabel, refLabel } from '../describe.js';
@@ -137,7 +138,7 @@ function uncheckedResults(report: Report, ruleIndex: number): Json[] {
           ruleId: UNKNOWN_RULE_ID,
           ruleIndex,
           level: levelOf('unknown'),
-          message: { text: `Unknown for ${u.incident}: ${refLabel(img)} was not checked for it: ${u.why}.` },
+          message: { text: u.incident === EVERY_INCIDENT ? `Unknown for every incident it has no finding for: ${refLabel(img)} was not fully checked: ${u.why}.` : `Unknown for ${u.incident}: ${refLabel(img)} was not checked for it: ${u.why}.` },
           locations: [location(img.ref, [])],
           partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(`${UNKNOWN_RULE_ID}\0${u.incident}`, img) },
           properties: {

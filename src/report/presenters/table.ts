@@ -5,7 +5,7 @@ import type { ImageResult } from '../../model/finding.js';
 import type { IncidentHit, Report, ReportIncident } from '../../model/report.js';
 import { ackLabel, createdLabel, digestOf, evidenceLabel, findingSubject, headline, imageWhy, MATCH_KIND_LABELS, refLabel, shortDigest, timeSourcesLabel, windowLabel } from '../describe.js';
 import { displayWidth, fitLine, fitText, type Seg } from './fit.js';
-import { firstFew, imageOf, unknownParts, workloadLabel } from './lookup.js';
+import { firstFew, imageOf, incidentsShown, unknownParts, workloadLabel, type QuietIncidents } from './lookup.js';
 import { alignColumns, paint, verdictWord, type Presenter } from './presenter.js';
 
 const INDENT = '      ';
@@ -83,6 +83,19 @@ function incidentLines(x: Ctx, inc: ReportIncident): string[] {
   return lines;
 }
 
+/** The incidents with nothing of their own, in one block: how many, and what is unknown for all of them. */
+function quietLines(x: Ctx, q: QuietIncidents | undefined): string[] {
+  if (!q) return [];
+  const lines = fitLine([{ text: `${q.count} other incident${q.count === 1 ? '' : 's'} hunted (ids in the JSON report)`, style: x.c.bold }], x.width, '', '  ');
+  lines.push(...fitText(q.unread + q.partial.length === 0 ? 'no affected or suspect images' : 'no affected or suspect images among those checked', x.width, '  ', '    '));
+  for (const hit of q.partial) {
+    const img = imageOf(x.report, hit);
+    lines.push(...headLine(x, 'unknown', hit, `(${evidenceLabel(img?.source)})`), ...fitText(hit.why, x.width, INDENT, HANG), ...workloadLines(x, img));
+  }
+  if (q.unread > 0) lines.push(...fitText(`${q.unread} image${q.unread === 1 ? '' : 's'} could not be read at all: unknown for these incidents too (listed under Unknown)`, x.width, '  ', '    '));
+  return lines;
+}
+
 /** Each unknown with its reason (the cause first: see judgeImage) and the workloads that run it: the teams to chase. */
 function unknownLines(x: Ctx): string[] {
   const unknown = x.report.images.filter((i) => i.verdict === 'unknown');
@@ -137,9 +150,11 @@ function listSection(x: Ctx, title: string, items: readonly string[]): string[] 
 /** `quiet` keeps what needs action (headline, blast radius, unknowns, scan problems) and drops the rest. */
 export const tablePresenter: Presenter = (report, out, opts) => {
   const x: Ctx = { c: paint(opts.color), report, width: opts.width };
+  const { shown, quiet } = incidentsShown(report);
   const sections = [
     fitLine([{ text: `sbom-hunt ${report.tool.version} — ${headline(report.summary)}`, style: x.c.bold }], x.width, '', '  '),
-    ...report.incidents.map((inc) => incidentLines(x, inc)),
+    ...shown.map((inc) => incidentLines(x, inc)),
+    quietLines(x, quiet),
     unknownLines(x),
     listSection(x, 'Scan problems:', report.errors),
     opts.quiet ? [] : imageTableLines(x),

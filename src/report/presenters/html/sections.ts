@@ -3,7 +3,7 @@ import type { ImageResult, Workload } from '../../../model/finding.js';
 import type { IncidentHit, Report, ReportIncident } from '../../../model/report.js';
 import type { Verdict } from '../../../model/verdict.js';
 import { createdLabel, describedLabel, evidenceLabel, shortDigest, timeSourcesLabel, windowLabel, findingLabel } from '../../describe.js';
-import { imageOf, unknownParts } from '../lookup.js';
+import { imageOf, incidentsShown, unknownParts, type QuietIncidents } from '../lookup.js';
 import { esc, escPath, link } from './escape.js';
 
 const NO_CLUSTER = 'not found in a cluster (SBOM files or image lists)';
@@ -38,11 +38,13 @@ function hitCount(report: Report, hits: readonly IncidentHit[]): string {
 
 export function headlines(report: Report): string {
   const { coverage } = report.summary;
-  const items = report.incidents.map((inc) => {
+  const { shown, quiet } = incidentsShown(report);
+  const items = shown.map((inc) => {
     // Unknown for this incident: the unread images and those not checked for it (an SBOM listing no files).
     const text = `${inc.id}: ${hitCount(report, inc.affected)} affected, ${hitCount(report, inc.suspect)} suspect, ${hitCount(report, inc.unknown)} unknown, coverage ${coverage.percent}% (${coverage.checked}/${coverage.total})`;
     return `<li class="${inc.affected.length > 0 ? 'has-affected' : ''}" data-incident="${esc(inc.id)}">${esc(text)}</li>`;
   });
+  if (quiet) items.push(`<li>${esc(`${plural(quiet.count, 'other incident')}: 0 affected, 0 suspect, ${plural(quiet.unread + quiet.partial.length, 'image')} unknown`)}</li>`);
   return `<ul class="headlines">${items.join('')}</ul>`;
 }
 
@@ -102,6 +104,14 @@ ${timeline}<p class="legend">Marks: ▲ affected, ◆ suspect, ■ unknown, ● 
 function unreadLine(report: Report, inc: ReportIncident): string {
   const { unread } = unknownParts(report, inc);
   return unread > 0 ? `<p>${esc(plural(unread, 'image'))} could not be read at all: unknown for this incident too (see Unknown).</p>` : '';
+}
+
+/** The incidents with nothing of their own (src/report/presenters/lookup.ts incidentsShown), as one section. */
+export function quietSection(report: Report, q: QuietIncidents | undefined): string {
+  if (!q) return '';
+  const partial = q.partial.map((hit) => `<li><code>${escPath(hit.ref)}</code> <code class="muted">${esc(shortDigest(hit.digest))}</code>: ${esc(hit.why)}</li>`).join('');
+  const checked = q.unread + q.partial.length > 0 ? 'No image among those checked is affected or suspect for any of them.' : 'No image is affected or suspect for any of them.';
+  return `<section aria-labelledby="quiet"><h2 id="quiet">${esc(plural(q.count, 'other incident'))} hunted</h2><p>Ids in the JSON report. ${checked}</p>${partial ? `<p>Not fully checked for these incidents:</p><ul>${partial}</ul>` : ''}${q.unread > 0 ? `<p>${esc(plural(q.unread, 'image'))} could not be read at all: unknown for these incidents too (see Unknown).</p>` : ''}</section>`;
 }
 
 export function unknownSection(report: Report): string {
