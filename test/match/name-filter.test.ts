@@ -2,6 +2,7 @@
 // answers), never "no" for one it holds. lookupEntries with the filter must answer exactly as the map alone does.
 import { describe, expect, it } from 'vitest';
 import { buildIocIndex, lookupEntries, NameFilter } from '../../src/match/ioc-index.js';
+import { normalizePackageName } from '../../src/match/names.js';
 import type { Incident } from '../../src/model/ioc.js';
 import { seeded } from '../helpers/random.js';
 
@@ -21,19 +22,33 @@ describe('NameFilter', () => {
     expect(maybes / others.length).toBeLessThan(0.01);
   });
 
-  it('lookupEntries over a feed large enough for the filter answers as the plain map does', () => {
+  it('lowerHash is the hash of the lower-cased name, or says it cannot tell (20,000 generated names)', () => {
+    const r = seeded(5);
+    const alphabet = 'abcXYZ09-._@/ \t\nÄéЖİ\u0000\u001f\u007f\u0080ǅ';
+    let told = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const name = Array.from({ length: Math.floor(r() * 12) }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
+      const h = NameFilter.lowerHash(name);
+      if (h === undefined) continue;
+      told++;
+      for (const eco of ['npm', 'deb', 'apk', 'rpm']) expect(h, JSON.stringify(name)).toBe(NameFilter.hash(normalizePackageName(eco, name)));
+    }
+    expect(told).toBeGreaterThan(2_000);
+  });
+
+  it.each(['npm', 'pypi', 'deb', 'go'])('lookupEntries over a %s feed large enough for the filter answers as the plain map does', (ecosystem) => {
     const r = seeded(11);
     const names = Array.from({ length: 6_000 }, (_, i) => `${randomName(r)}-${i}`);
     const incident: Incident = {
       id: 'big', title: 'big', references: [], aliases: [], windows: [], indicators: [], file: 'big.yaml',
-      packages: names.map((name) => ({ ecosystem: 'npm', name, versions: ['1.0.0'], ranges: [], anyVersion: false })),
+      packages: names.map((name) => ({ ecosystem, name, versions: ['1.0.0'], ranges: [], anyVersion: false })),
     };
     const index = buildIocIndex({ incidents: [incident] } as Parameters<typeof buildIocIndex>[0]);
-    expect(index.nameFilters.has('npm')).toBe(true);
-    const asked = [...names, ...names.map((n) => n.toUpperCase()), ...Array.from({ length: 6_000 }, () => randomName(r))];
+    expect(index.nameFilters.has(ecosystem)).toBe(true);
+    const asked = [...names, ...names.map((n) => n.toUpperCase()), ...names.map((n) => ` ${n}\t`), ...names.map((n) => n.replace(/-/g, '_')), ...Array.from({ length: 6_000 }, () => randomName(r))];
     for (const name of asked) {
-      const plain = index.byEcosystem.get('npm')!.get(name.toLowerCase());
-      expect(lookupEntries(index, 'npm', name), name).toBe(plain);
+      const plain = index.byEcosystem.get(ecosystem)!.get(normalizePackageName(ecosystem, name));
+      expect(lookupEntries(index, ecosystem, name), name).toBe(plain);
     }
   });
 });
