@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runMain } from './cli/iocs-helpers.js';
 

@@ -1,6 +1,6 @@
 // The ignore file: YAML acknowledgements of findings a person has checked, each validated with its file, line and field.
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError } from '../errors.js';
 import { issueToInputError, readYaml, type YamlSource } from '../iocs/yaml-source.js';
 import type { Acknowledgement } from './model.js';

@@ -1,7 +1,7 @@
 // OpenVEX documents as acknowledgements: each `not_affected` statement, for the incident its vulnerability names,
 // on the images its products name (an OCI purl's digest, a sha256 hash, or an image reference).
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError } from '../errors.js';
 import type { Acknowledgement } from './model.js';
 

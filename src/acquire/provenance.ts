@@ -1,7 +1,7 @@
 // Build times from SLSA provenance statements (in-toto): BuildKit's attestation manifests inside an image
 // index, and signed attestations found beside a registry image. Each time is a labelled source; whether a
 // signature over it was checked is part of the label and of how far it is trusted (see match/build-time.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TimeSource } from '../model/finding.js';
 
 /** in-toto predicate types of SLSA provenance: v0.1/v0.2 (`/provenance/v0.2`) and v1 (`/provenance/v1`). */

@@ -1,5 +1,5 @@
 // aws: `aws ecr describe-images` for an image's imagePushedAt, with the CLI's own credentials and request signing.
-import { z } from 'zod';
+import * as z from 'zod';
 import { runTool, toolAvailability } from './exec.js';
 
 export interface EcrRef {

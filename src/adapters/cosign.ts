@@ -1,5 +1,5 @@
 // cosign: `cosign verify-attestation --type <t> <policy> <ref@digest>`; stdout is one verified DSSE envelope per line.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ToolError } from '../errors.js';
 import { runTool } from './exec.js';
 

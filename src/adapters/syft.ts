@@ -1,5 +1,5 @@
 // syft: `syft scan <source> -o syft-json`, with registry credentials in syft's own environment variables.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ToolError } from '../errors.js';
 import type { Target } from '../model/target.js';
 import { runTool } from './exec.js';

@@ -1,5 +1,5 @@
 // PagerDuty Events API v2: a trigger per new or changed alert, a resolve with the same dedup_key when it is gone.
-import { z } from 'zod';
+import * as z from 'zod';
 import { requestWithRetry } from '../adapters/http.js';
 import { maskSecrets, registerSecret } from '../adapters/exec.js';
 import type { AlertBody, AlertEvent } from '../sweep/alert.js';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkFeedUrl, downloadFeed } from '../adapters/feed-download.js';
 import { DEFAULT_RETRY } from '../adapters/http.js';
 import { feedFileName, incidentsToYaml, installFeed, lintIocs, loadIocs } from '../iocs/index.js';

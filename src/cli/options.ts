@@ -1,5 +1,5 @@
 // Command-line flags -> validated options (zod): the only place raw flag values are trusted.
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from '../errors.js';
 import { VERDICTS } from '../model/verdict.js';
 import { SBOM_SOURCES, DEFAULT_SBOM_SOURCES } from '../acquire/chain.js';

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { runScan } from '../scan.js';
 import { collect, parseScanFlags } from './options.js';
 import { exitCodeFor } from './exit-codes.js';

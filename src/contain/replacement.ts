@@ -1,5 +1,5 @@
 // Gate (a): what a restart would run. The workload's template image, read like any image, must be clean and built after the window.
-import { z } from 'zod';
+import * as z from 'zod';
 import { getObject, type KubectlOptions } from '../adapters/kubectl.js';
 import type { Report } from '../model/report.js';
 import type { ReplacementCheck } from './model.js';

@@ -3,7 +3,7 @@
 // output equals their input qualify (loose objects, arrays, optional and nullable, string, number, boolean, unknown,
 // none with checks or transforms); for any other, or a value that does not fit, the answer is false and the caller
 // asks zod, which gives the answer and the error. test/formats/conforms.test.ts holds it to zod on mutated documents.
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 type Check = (v: unknown) => boolean;
 

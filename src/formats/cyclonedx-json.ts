@@ -1,5 +1,5 @@
 // CycloneDX 1.2–1.7 JSON (and XML, turned into the same shape first): every component at any depth, with syft's and trivy's location properties.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Package } from '../model/package.js';
 import { asDigest, asTimestamp, describedImage, hashName, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { imagePaths, sbomFileRecord } from './locations.js';

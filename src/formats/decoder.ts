@@ -1,5 +1,5 @@
 // The contract every SBOM decoder meets: identify cheaply, then decode; plus the zod gate they share.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InputError } from '../errors.js';
 import { conforms } from './conforms.js';
 import type { Package } from '../model/package.js';

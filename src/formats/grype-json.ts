@@ -1,5 +1,5 @@
 // grype JSON: the packages grype matched (one per artifact), and grype's own matches for corroboration.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Package } from '../model/package.js';
 import { asTimestamp, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { toPackage } from './purl.js';

@@ -1,5 +1,5 @@
 // in-toto statements, bare or in DSSE envelopes (alone, streamed, or in a Sigstore bundle), carrying an SBOM predicate.
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError } from '../errors.js';
 import { checkJsonDepth } from './json-text.js';
 import type { Package } from '../model/package.js';

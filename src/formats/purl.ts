@@ -1,5 +1,6 @@
 // Package identity from a purl (parsed by packageurl-js), falling back to the document's own fields.
-import { PackageURL } from 'packageurl-js';
+import type { PackageURL } from 'packageurl-js';
+import { purlLib } from './purl-lib.js';
 import { normalizeEcosystem } from '../match/ecosystem.js';
 import { normalizePackageName } from '../match/names.js';
 import { versionsEqual } from '../match/versions.js';
@@ -72,7 +73,7 @@ export function plainPurl(purl: string): PurlIdentity | undefined {
 export function libraryPurl(purl: string): PurlIdentity | undefined {
   let parsed: PackageURL;
   try {
-    parsed = PackageURL.fromString(purl);
+    parsed = purlLib().PackageURL.fromString(purl);
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 // SPDX 3.0 JSON-LD (compact form, spdx-context.jsonld): packages from the @graph, their locations from the
 // files they `contains`, the subject from the document's root element (through an Sbom element when there is one).
-import { z } from 'zod';
+import * as z from 'zod';
 import { asDigest, asTimestamp, describedImage, hashName, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { imagePaths } from './locations.js';
 import { parsePurl, toPackage } from './purl.js';

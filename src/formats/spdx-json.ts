@@ -1,5 +1,5 @@
 // SPDX 2.2 / 2.3 JSON: every package, with its locations from syft's sourceInfo or trivy's CONTAINS'd files.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Package } from '../model/package.js';
 import { asDigest, asTimestamp, describedImage, hashName, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { imagePaths, sbomFileRecord, toImagePath } from './locations.js';

@@ -1,5 +1,5 @@
 // syft's own JSON, schema 1.x to 16.x (and its golden files, which carry no schema key).
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizeEcosystem } from '../match/ecosystem.js';
 import { asDigest, describedImage, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { imagePaths, sbomFileRecord } from './locations.js';

@@ -3,7 +3,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isDigest, sha256Digest } from '../acquire/native/digest.js';
 import { MEDIA, type ImageIndex } from '../acquire/native/manifest.js';
 import { indexTarFile, type TarMember } from '../acquire/native/tar-index.js';

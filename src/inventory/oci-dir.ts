@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDigest } from '../acquire/native/digest.js';
 import { ImageIndex, OciDescriptor } from '../acquire/native/manifest.js';
 import { InputError } from '../errors.js';

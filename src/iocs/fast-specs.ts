@@ -8,7 +8,7 @@ import { ecosystemProblem, normalizeEcosystem } from '../match/ecosystem.js';
 import { normalizeIntegrity } from '../match/integrity.js';
 import { compileRange, versionProblem } from '../match/versions.js';
 import { FileIndicatorSpec, ImageIndicatorSpec, IOC_API_VERSION, WindowSpec, type FlatEntry, type FlatIocFile, type IncidentSpec, type IocPackageSpec } from './schema.js';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { parseIsoTime } from './window.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,5 +1,5 @@
 // OSV affected ranges -> npm semver ranges, or "every version", or text kept for the notes.
-import { z } from 'zod';
+import * as z from 'zod';
 import { compileRange } from '../match/versions.js';
 import { versionOrder } from '../match/version-order/index.js';
 import { issueToInputError, type YamlSource } from './yaml-source.js';

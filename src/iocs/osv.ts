@@ -1,6 +1,6 @@
 // Decoder for OSV JSON records (osv.dev, ossf/malicious-packages): affected packages become IOCs.
-import { PackageURL } from 'packageurl-js';
-import { z } from 'zod';
+import { purlLib } from '../formats/purl-lib.js';
+import * as z from 'zod';
 import { ecosystemProblem, NON_PACKAGE_ECOSYSTEMS, normalizeEcosystem } from '../match/ecosystem.js';
 import type { Incident, IocPackage } from '../model/ioc.js';
 import { idFromFile, toPackage, type IocDecoder } from './decoder.js';
@@ -61,7 +61,7 @@ function packageName(src: YamlSource, p: z.infer<typeof OsvPackage>, at: number)
     return { ecosystem: normalizeEcosystem(p.ecosystem), name: p.name };
   }
   try {
-    const purl = PackageURL.fromString(p.purl ?? '');
+    const purl = purlLib().PackageURL.fromString(p.purl ?? '');
     return { ecosystem: normalizeEcosystem(purl.type), name: purl.namespace ? `${purl.namespace}/${purl.name}` : purl.name };
   } catch {
     throw issueToInputError(src, { code: 'custom', message: 'a package needs ecosystem and name, or a purl', path: ['affected', at, 'package'], input: p });

@@ -1,5 +1,5 @@
 // zod schemas for sbom-hunt's versioned IOC format and the guide's flat list (OSV's lives in osv.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseReference, formatReference } from '../adapters/oci/reference.js';
 import { ecosystemProblem, normalizeEcosystem } from '../match/ecosystem.js';
 import { fileGlobProblem } from '../match/file-glob.js';

@@ -1,6 +1,6 @@
 // YAML text -> value, keeping the node tree so a schema error can name its file, line and field.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InputError } from '../errors.js';
 
 export interface YamlSource {

@@ -1,5 +1,5 @@
 // The report model: what every presenter prints, and the zod schema `report merge` re-reads JSON reports with.
-import { z } from 'zod';
+import * as z from 'zod';
 import { MATCH_KINDS, MATCHED_BY, TIME_SOURCE_KINDS, type ImageResult } from './finding.js';
 import { VERDICTS } from './verdict.js';
 

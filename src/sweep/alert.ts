@@ -1,6 +1,6 @@
 // What a sweep alerts on: the alert body (stored in the state, sent to PagerDuty and webhooks) and its stable key.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MATCH_KINDS } from '../model/finding.js';
 import { ReportWindowCheck, ReportWorkload } from '../model/report.js';
 

@@ -1,5 +1,5 @@
 // The sweep state file's layout: its own SQLite file (not the SBOM cache), rows keyed by inventory.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AlertBody, CHANGES } from './alert.js';
 import type { StateRow } from './diff.js';
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { conforms } from '../../src/formats/conforms.js';
 import { CycloneDxDocument } from '../../src/formats/cyclonedx-json.js';
 import { GrypeDocument } from '../../src/formats/grype-json.js';

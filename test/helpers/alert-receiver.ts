@@ -1,7 +1,7 @@
 // A local HTTP server on 127.0.0.1 playing PagerDuty's Events API v2 and webhook endpoints, recording what arrives.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The Events v2 shape PagerDuty accepts; anything else is answered 400 as PagerDuty would. */
 const Trigger = z.object({

@@ -1,7 +1,7 @@
 // The structure CycloneDX 1.6 and SPDX 2.3 JSON schemas require, written by hand from the specifications
 // (the schema files themselves are not vendored): required fields, enums, patterns, and no unknown keys
 // where the CycloneDX schema sets additionalProperties false.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const COMPONENT_TYPES = ['application', 'framework', 'library', 'container', 'platform', 'operating-system', 'device', 'device-driver', 'firmware', 'file', 'machine-learning-model', 'data', 'cryptographic-asset'] as const;
 const Property = z.strictObject({ name: z.string().min(1), value: z.string().optional() });

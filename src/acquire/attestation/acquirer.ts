@@ -2,7 +2,7 @@
 // Sigstore bundles found through the referrers API or referrers tag (cosign v3), then the legacy `.att` tag.
 import { sbomFacts } from '../../formats/decoder.js';
 import type { KeyObject } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AcquiredImage, AcquireOutcome, Target } from '../../model/target.js';
 import type { Acquirer } from '../acquirer.js';
 import { notApplicable, notMine } from '../acquirer.js';

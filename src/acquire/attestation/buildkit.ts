@@ -3,7 +3,7 @@
 // Nothing signs them, so they are trusted only through the digests that chain them to the index we read.
 import { sbomFacts } from '../../formats/decoder.js';
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { decodeSbom } from '../../formats/index.js';
 import type { Descriptor, FetchedManifest, ImageStore } from '../../model/oci.js';
 import type { AcquiredPlatform, AcquireOutcome, Target } from '../../model/target.js';

@@ -3,7 +3,7 @@
 // the root's log keys, and the certificate's identity and issuer must match the identity flags.
 import { readFileSync } from 'node:fs';
 import type { TrustMaterial, VerificationPolicy } from '@sigstore/verify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseJsonValues } from '../../formats/json-text.js';
 import { InputError, UsageError } from '../../errors.js';
 import type { VerifyResult } from './verify.js';

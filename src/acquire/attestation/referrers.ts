@@ -3,7 +3,7 @@
 // (distribution 2.8), by the referrers tag `sha256-<hex>`.
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ReferrerDescriptor } from '../../adapters/oci/schema.js';
 import { ReferrersIndex } from '../../adapters/oci/schema.js';
 

@@ -1,6 +1,6 @@
 // DSSE signature verification with a public key (ECDSA, Ed25519, RSA) over the pre-authentication encoding.
 import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError } from '../../errors.js';
 
 export type KeyType = 'ecdsa-p256' | 'ecdsa-p384' | 'ecdsa-p521' | 'ed25519' | 'rsa' | 'rsa-pss';

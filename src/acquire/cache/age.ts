@@ -1,5 +1,5 @@
 // `sbom-hunt cache prune --older-than 30d`: an age from the command line, and the run's cache policy from its flags.
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from '../../errors.js';
 import type { CachePolicy } from './strength.js';
 

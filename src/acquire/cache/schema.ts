@@ -1,5 +1,5 @@
 // The cache file's layout: tables, indexes, the version that marks it as ours, and the zod gate for stored JSON.
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVIDENCE_KINDS, ReportCreatedTime, ReportTimeSource } from '../../model/report.js';
 
 /**

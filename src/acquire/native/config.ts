@@ -1,5 +1,5 @@
 // The image config: when the image was built (and whether that time can be trusted) and its platform.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CreatedTime, TimeSource } from '../../model/finding.js';
 import { decideBuildTime } from '../../match/build-time.js';
 

@@ -1,5 +1,5 @@
 // Manifests and indexes, OCI and Docker v2 schema 2: identified by media type or by shape, then validated.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FetchedManifest } from '../../model/oci.js';
 
 export const MEDIA = {

@@ -1,7 +1,7 @@
 // The registry API client: manifests, blobs, catalog and tags, with auth, retries and a per-host limit.
 import type { Readable } from 'node:stream';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ToolError } from '../../errors.js';
 import type { FetchedManifest } from '../../model/oci.js';
 import { DEFAULT_RETRY, HostHealth, requestWithRetry, type HttpResponse, type RetryPolicy } from '../http.js';

@@ -1,6 +1,6 @@
 // Reading registry responses: manifest media types, JSON listings against their schema, error bodies.
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ToolError } from '../../errors.js';
 import type { HttpResponse } from '../http.js';
 import { bareMediaType, isSchema1, MANIFEST_TYPES, OCI_INDEX, OCI_MANIFEST } from './media-types.js';

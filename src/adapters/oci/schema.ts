@@ -1,5 +1,5 @@
 // Schemas for everything registries, token services, credential helpers and docker's config hand us.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const CatalogPage = z.object({ repositories: z.array(z.string()).nullable().default([]) });
 export type CatalogPage = z.infer<typeof CatalogPage>;

@@ -1,5 +1,5 @@
 // Azure Container Registry: `/acr/v1/{repo}/_manifests/{digest}` gives the manifest's createdTime (its first push).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RegistryClient } from '../oci/client.js';
 import { refusal } from './api-json.js';
 import { pushSource, type PushTimeClient } from './vendor.js';

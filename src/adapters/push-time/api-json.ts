@@ -1,5 +1,5 @@
 // JSON from a vendor's own API host (not the registry's): bounded pages, no redirects off the host, errors as values.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { DEFAULT_RETRY, requestWithRetry, type RetryPolicy } from '../http.js';
 import { nextLink } from '../oci/paging.js';
 

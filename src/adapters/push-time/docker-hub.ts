@@ -1,5 +1,5 @@
 // Docker Hub: its repository tags API (hub.docker.com) gives each tag's tag_last_pushed and each image's last_pushed.
-import { z } from 'zod';
+import * as z from 'zod';
 import { getJson, sameOrigin } from './api-json.js';
 import { answerOf, pageLimitNote, pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
 

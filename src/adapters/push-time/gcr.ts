@@ -1,5 +1,5 @@
 // Google Container Registry and Artifact Registry: `tags/list` carries a `manifest` map with each digest's upload time.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RegistryClient } from '../oci/client.js';
 import { refusal } from './api-json.js';
 import { answerOf, epochIso, pageLimitNote, pushSource, type DigestPush, type PushTimeClient } from './vendor.js';

@@ -1,5 +1,5 @@
 // GitHub Packages for ghcr.io: the package versions API names each version by digest with its created_at.
-import { z } from 'zod';
+import * as z from 'zod';
 import { getJson, sameOrigin } from './api-json.js';
 import { answerOf, pageLimitNote, pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
 

@@ -1,5 +1,5 @@
 // GitLab: the project's container registry API gives a tag's digest and created_at (registry.gitlab.com -> gitlab.com/api/v4).
-import { z } from 'zod';
+import * as z from 'zod';
 import { getJson, sameOrigin } from './api-json.js';
 import { answerOf, pageLimitNote, pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
 

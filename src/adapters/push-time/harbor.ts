@@ -1,5 +1,5 @@
 // Harbor: the artifact API gives the artifact's push_time and each tag's; self-hosted, so used only when named.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Credential } from '../oci/credentials.js';
 import { getJson } from './api-json.js';
 import { pushSource, type DigestPush, type PushTimeClient } from './vendor.js';

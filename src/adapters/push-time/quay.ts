@@ -1,5 +1,5 @@
 // Quay: the tag API with history (onlyActiveTags=false) gives start_ts for every time a tag pointed at a manifest.
-import { z } from 'zod';
+import * as z from 'zod';
 import { getJson } from './api-json.js';
 import { answerOf, epochIso, pageLimitNote, pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
 

@@ -1,5 +1,5 @@
 // Pods out of kubectl JSON: which containers each runs, with the image the spec asked for and the one the node reported.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ListEnvelope, Pod, type Container, type ContainerStatus } from './schema.js';
 
 export type ContainerRole = 'container' | 'init' | 'ephemeral';

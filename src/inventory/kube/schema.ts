@@ -1,5 +1,5 @@
 // Lenient zod schemas for what kubectl prints: only the fields the inventory reads, each optional where real clusters omit it.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const OwnerReference = z.object({
   kind: z.string(),

@@ -1,5 +1,5 @@
 // A dpkg package's purl, as syft and trivy write it, with the distribution the image's os-release names.
-import { PackageURL } from 'packageurl-js';
+import { purlString } from '../../../formats/purl-lib.js';
 import type { FileLookup } from './cataloger.js';
 import type { DpkgRecord } from './dpkg-record.js';
 
@@ -41,7 +41,7 @@ export function debPurl(e: DpkgRecord, distro: Distro | undefined): string | und
   const upstream = e.source && (e.source.name !== e.name || (e.source.version !== undefined && e.source.version !== e.version));
   if (upstream) qualifiers.upstream = e.source!.version !== undefined ? `${e.source!.name}@${e.source!.version}` : e.source!.name;
   try {
-    return new PackageURL('deb', distro?.id, e.name, e.version || undefined, Object.keys(qualifiers).length ? qualifiers : undefined, undefined).toString();
+    return purlString('deb', distro?.id, e.name, e.version || undefined, Object.keys(qualifiers).length ? qualifiers : undefined);
   } catch {
     return undefined;
   }

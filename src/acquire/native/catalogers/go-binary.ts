@@ -1,6 +1,6 @@
 // Go executables at any path (ELF): main module, dependencies (the replacement where `=>` says one
 // was built instead) and the Go toolchain version, read from the build information the linker embeds.
-import { PackageURL } from 'packageurl-js';
+import { purlString } from '../../../formats/purl-lib.js';
 import { isElf } from '../elf.js';
 import { readGoBuildInfo, type BuildInfoOutcome, type GoBuildInfo, type GoModule } from '../go-buildinfo.js';
 import { GoStreamScanner } from '../go-stream-scan.js';
@@ -15,7 +15,7 @@ export function goPurl(path: string, version: string): string | undefined {
   try {
     const slash = path.lastIndexOf('/');
     const [ns, name] = slash > 0 ? [path.slice(0, slash), path.slice(slash + 1)] : [undefined, path];
-    return new PackageURL('golang', ns, name, version || undefined, undefined, undefined).toString();
+    return purlString('golang', ns, name, version || undefined, undefined);
   } catch {
     return undefined;
   }

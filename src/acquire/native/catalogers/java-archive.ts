@@ -1,7 +1,7 @@
 // Java archives (jar, war, ear and the plugin variants) at any path: every META-INF/maven/**/pom.properties
 // (a shaded jar carries one per bundled library), else MANIFEST.MF, and the archives nested inside
 // (WEB-INF/lib, BOOT-INF/lib, an ear's modules), each package with the path of the archive that holds it.
-import { PackageURL } from 'packageurl-js';
+import { purlString } from '../../../formats/purl-lib.js';
 import type { Limits } from '../limits.js';
 import { zipDirectory, zipEntryData, type ZipEntry } from '../zip.js';
 import type { Cataloger, CatalogResult, FoundPackage } from './cataloger.js';
@@ -16,7 +16,7 @@ const MAX_TEXT = 1024 * 1024;
 
 export function mavenPurl(group: string | undefined, artifact: string, version: string): string | undefined {
   try {
-    return new PackageURL('maven', group || undefined, artifact, version || undefined, undefined, undefined).toString();
+    return purlString('maven', group || undefined, artifact, version || undefined, undefined);
   } catch {
     return undefined;
   }

@@ -7,7 +7,7 @@
 // (an npm alias `x@npm:axios@1.14.1` installs axios's code as `x`), with a note saying so. A package.json
 // that is there but cannot be parsed (truncated, UTF-16, not an object) makes `require` throw
 // (ERR_INVALID_PACKAGE_CONFIG): the platform is unknown, never clean.
-import { PackageURL } from 'packageurl-js';
+import { purlString } from '../../../formats/purl-lib.js';
 import type { CatalogContext, Cataloger, CatalogResult, FoundPackage } from './cataloger.js';
 import { bunCacheLocationIn } from './bun-cache.js';
 import { errorFor, strictUtf8 } from './cataloger.js';
@@ -107,7 +107,7 @@ export function npmPurl(name: string, version: string): string | undefined {
   try {
     const scoped = /^(@[^/]+)\/(.+)$/.exec(name);
     const [ns, n] = scoped ? [scoped[1], scoped[2]] : [undefined, name];
-    return new PackageURL('npm', ns, n ?? name, version || undefined, undefined, undefined).toString();
+    return purlString('npm', ns, n ?? name, version || undefined, undefined);
   } catch {
     return undefined;
   }

@@ -3,7 +3,7 @@
 // name on sys.path (python-path.ts names them, python-zips.ts reads them through zipDistributions).
 // File choice and header parsing follow Python itself (python-metadata.ts); a distribution Python would
 // list but cannot name (no Name header, bytes that are not UTF-8) makes the platform unknown.
-import { PackageURL } from 'packageurl-js';
+import { purlString } from '../../../formats/purl-lib.js';
 import { basename, dirname } from '../paths.js';
 import { zipDirectory, zipEntryData } from '../zip.js';
 import type { Cataloger, CatalogResult, FileLookup, FoundPackage } from './cataloger.js';
@@ -33,7 +33,7 @@ function roleOf(path: string): Role | undefined {
 
 export function pypiPurl(name: string, version: string): string | undefined {
   try {
-    return new PackageURL('pypi', undefined, name.toLowerCase().replace(/[-_.]+/g, '-'), version || undefined, undefined, undefined).toString();
+    return purlString('pypi', undefined, name.toLowerCase().replace(/[-_.]+/g, '-'), version || undefined, undefined);
   } catch {
     return undefined;
   }

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PackageURL } from 'packageurl-js';
+import { purlString } from '../../../formats/purl-lib.js';
 import { loadSqlite } from '../../cache/sqlite.js';
 import { readRpmHeader, type RpmHeader } from '../rpm-header.js';
 import type { Cataloger, CatalogResult, FoundPackage } from './cataloger.js';
@@ -30,7 +30,7 @@ function rpmPurl(h: RpmHeader): string | undefined {
     if (h.arch) qualifiers.arch = h.arch;
     if (h.epoch !== undefined) qualifiers.epoch = String(h.epoch);
     const vr = h.release ? `${h.version ?? ''}-${h.release}` : h.version;
-    return new PackageURL('rpm', undefined, h.name ?? '', vr || undefined, Object.keys(qualifiers).length ? qualifiers : undefined, undefined).toString();
+    return purlString('rpm', undefined, h.name ?? '', vr || undefined, Object.keys(qualifiers).length ? qualifiers : undefined);
   } catch {
     return undefined;
   }

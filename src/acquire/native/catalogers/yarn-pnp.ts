@@ -6,7 +6,7 @@
 // packageLocation (relative to the .pnp.cjs folder, as the runtime's basePath), except the top-level workspace.
 // Checked against the runtime itself (node -r ./.pnp.cjs, the PnP API's locators) in test/oracle/yarn-pnp.test.ts.
 import { posix } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Cataloger, CatalogResult, FileLookup, FoundPackage } from './cataloger.js';
 import { errorFor, noteFor, strictUtf8 } from './cataloger.js';
 import { catalogPackageJson } from './npm.js';
