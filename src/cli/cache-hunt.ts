@@ -3,7 +3,9 @@
 import { existsSync } from 'node:fs';
 import { cachedEvidence, cachePath, openCache, type HuntedImage } from '../acquire/cache/index.js';
 import { UsageError } from '../errors.js';
-import { iocCacheDir, loadIocs, parseWindow } from '../iocs/index.js';
+import { iocCacheDir } from '../iocs/compiled-cache.js';
+import { loadIocs } from '../iocs/load.js';
+import { parseWindow } from '../iocs/window.js';
 import { buildIocIndex, type IocIndex } from '../match/ioc-index.js';
 import { judgeImage } from '../match/verdict.js';
 import type { AcquiredImage } from '../model/target.js';

@@ -9,7 +9,7 @@ import { containmentJson, containmentTable } from '../contain/present.js';
 import type { ContainmentReport } from '../contain/model.js';
 import type { Report } from '../model/report.js';
 import type { IocSet } from '../model/ioc.js';
-import { iocLoadMessage, loadIocs } from '../iocs/index.js';
+import { iocLoadMessage, loadIocs } from '../iocs/load.js';
 import { addScanOptions, scanOptionsFrom, type RunIo } from './scan-command.js';
 import { collect, parseScanFlags, type ScanFlags } from './options.js';
 import { Option } from 'commander';

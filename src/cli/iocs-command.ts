@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import * as z from 'zod';
 import { checkFeedUrl, downloadFeed } from '../adapters/feed-download.js';
 import { DEFAULT_RETRY } from '../adapters/http.js';
-import { feedFileName, incidentsToYaml, installFeed, lintIocs, loadIocs } from '../iocs/index.js';
+// The writer and the feed installer load only for the commands that use them: `scan` registers this file too.
+import { lintIocs, loadIocs } from '../iocs/load.js';
 import { describeFileIndicator } from '../match/match-files.js';
 import type { ImageIndicator } from '../model/ioc.js';
 import { bundledIocDir, toolVersion } from '../version.js';
@@ -45,6 +46,7 @@ export async function runIocsList(iocPaths: string[], format: string, io: RunIo)
   }
   if (format === 'yaml') {
     // The sbom-hunt/v1 form `iocs lint` reads back: a listing that can be edited and loaded again.
+    const { incidentsToYaml } = await import('../iocs/write-yaml.js');
     const written = incidentsToYaml(set.incidents, `Listed by sbom-hunt ${toolVersion()} \`iocs list -f yaml\` from ${set.files.length} file(s).`);
     for (const d of written.dropped) io.stderr.write(`sbom-hunt: warning: ${d}\n`);
     io.stdout.write(written.text);
@@ -75,6 +77,7 @@ export async function runIocsImportOsv(paths: string[], raw: unknown, io: RunIo)
   if (flags.output !== '-') await checkWritable(flags.output);
   const set = await loadIocs(paths);
   if (set.incidents.length === 0) throw new UsageError(`no incident in ${paths.join(', ')} (every record withdrawn?)`);
+  const { incidentsToYaml } = await import('../iocs/write-yaml.js');
   const written = incidentsToYaml(set.incidents, `Written by sbom-hunt ${toolVersion()} \`iocs import osv\` from ${set.files.length} file(s).\nEdit freely: add a window, group records into one incident by listing their ids as aliases.`);
   for (const d of written.dropped) io.stderr.write(`sbom-hunt: warning: ${d}\n`);
   if (flags.output === '-') io.stdout.write(written.text);
@@ -101,6 +104,7 @@ const UpdateFlags = z.object({
 export async function runIocsUpdate(raw: unknown, io: RunIo): Promise<number> {
   const flags = parseFlags(UpdateFlags, raw);
   const url = checkFeedUrl(flags.from);
+  const { feedFileName, installFeed } = await import('../iocs/feed-install.js');
   const final = path.join(flags.to, feedFileName(url, flags.name));
   await mkdir(flags.to, { recursive: true });
   const tmp = path.join(flags.to, `.${path.basename(final)}.${randomBytes(4).toString('hex')}.tmp`);

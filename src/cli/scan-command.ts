@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { startProgress } from './progress.js';
 import { runScan, type ScanOptions } from '../scan.js';
-import { parseWindow } from '../iocs/index.js';
+import { parseWindow } from '../iocs/window.js';
 import { bundledIocDir } from '../version.js';
 import { presenters, tersePresenter } from '../report/presenters/index.js';
 import { FAIL_ON, FORMATS, INVENTORY_FORMATS, collect, parseScanFlags, type ScanFlags } from './options.js';

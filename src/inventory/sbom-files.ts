@@ -19,7 +19,8 @@ export function looksLikeSbomFile(name: string): boolean {
 
 async function walk(dir: string, out: string[]): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
+  // Code-unit order: the same on every machine, and localeCompare's first call starts ICU's collator (~6 ms).
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     const full = path.join(dir, e.name);
     if (e.isDirectory() && !e.name.startsWith('.')) await walk(full, out);

@@ -1,6 +1,6 @@
 // Feed age: a hunt against last week's IOCs answers last week's question, so a stale feed is itself an alert.
 import { stat } from 'node:fs/promises';
-import { listIocFiles } from '../iocs/index.js';
+import { listIocFiles } from '../iocs/load.js';
 import type { AlertBody } from './alert.js';
 
 export interface FeedFreshness {
