@@ -5,7 +5,8 @@ import { maskSecrets, registerSecret } from '../adapters/exec.js';
 import type { AlertBody, AlertEvent } from '../sweep/alert.js';
 import { ALERT_RETRY, describeDeliveryError, type DeliveryOutcome, type Destination } from './destination.js';
 
-export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+export { PAGERDUTY_EVENTS_URL } from './constants.js';
+import { PAGERDUTY_EVENTS_URL } from './constants.js';
 
 const PagerDutyReply = z.object({ status: z.string().optional(), message: z.string().optional(), errors: z.array(z.string()).optional() });
 

@@ -6,7 +6,8 @@ import type { AlertEvent } from '../sweep/alert.js';
 import { slackMessage } from './slack.js';
 import { ALERT_RETRY, describeDeliveryError, type DeliveryOutcome, type Destination, type SweepInfo } from './destination.js';
 
-export const WEBHOOK_FORMATS = ['json', 'slack'] as const;
+export { WEBHOOK_FORMATS } from './constants.js';
+import { WEBHOOK_FORMATS } from './constants.js';
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 export const SIGNATURE_HEADER = 'X-Sbom-Hunt-Signature';
 export const WEBHOOK_SCHEMA = 'sbom-hunt/sweep-alerts/v1';

@@ -1,6 +1,5 @@
 // `sbom-hunt contain`: from the blast radius to action. Plan by default; `--apply` restarts only behind every gate.
 import { writeFile } from 'node:fs/promises';
-import { Command } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
 import { runScan } from '../scan.js';
 import { runContainment } from '../contain/run.js';
@@ -10,10 +9,8 @@ import type { ContainmentReport } from '../contain/model.js';
 import type { Report } from '../model/report.js';
 import type { IocSet } from '../model/ioc.js';
 import { iocLoadMessage, loadIocs } from '../iocs/load.js';
-import { addScanOptions, scanOptionsFrom, type RunIo } from './scan-command.js';
-import { collect, parseScanFlags, type ScanFlags } from './options.js';
-import { Option } from 'commander';
-import { PAGERDUTY_EVENTS_URL, WEBHOOK_FORMATS } from '../alerts/index.js';
+import { scanOptionsFrom, type RunIo } from './scan-command.js';
+import { parseScanFlags, type ScanFlags } from './options.js';
 import { containmentEvents } from '../contain/alerts.js';
 import { destinationsFor, parseSweepFlags } from './sweep-command.js';
 import type { Destination } from '../alerts/index.js';
@@ -40,25 +37,7 @@ export interface ContainFlags {
   webhookFormat?: string;
 }
 
-export function addContainCommand(program: Command, io: RunIo, setCode: (c: number) => void): void {
-  const cmd = addScanOptions(
-    program
-      .command('contain')
-      .description('for affected workloads: check pods for live C2 connections and plan (or, with --apply, perform) gated rollout restarts')
-      .argument('[source...]', 'kube: sources to scan first (or give --report)'),
-  );
-  addContainGateOptions(cmd)
-    .option('--report <file>', 'contain the blast radius of this JSON report (written by scan -f json) instead of scanning')
-    .option('--apply', 'restart workloads whose gates are all open (default: print the plan only)')
-    .option('--alert', 'send every decision and action to the alert destinations (PagerDuty, webhooks; the log when none)')
-    .option('--pagerduty-routing-key-file <file>', 'file holding the PagerDuty Events v2 routing key (or set PAGERDUTY_ROUTING_KEY)')
-    .option('--pagerduty-url <url>', 'PagerDuty Events API v2 endpoint', PAGERDUTY_EVENTS_URL)
-    .option('--webhook <url>', 'POST the containment events here (repeatable)', collect)
-    .addOption(new Option('--webhook-format <format>', 'webhook body shape').choices(WEBHOOK_FORMATS).default('json'))
-    .action(async (sources: string[], raw: ScanFlags & ContainFlags) => setCode(await runContainCommand(sources, raw, io)));
-}
-
-async function runContainCommand(sources: string[], raw: ScanFlags & ContainFlags, io: RunIo): Promise<number> {
+export async function runContainCommand(sources: string[], raw: ScanFlags & ContainFlags, io: RunIo): Promise<number> {
   // Both schemas strip what is not theirs.
   const flags = parseScanFlags(raw);
   const alertFlags = parseSweepFlags(raw);
@@ -123,15 +102,6 @@ export async function deliverContainment(result: ContainmentReport, report: Repo
     for (const e of outcome.errors) io.stderr.write(`sbom-hunt: alert delivery failed: ${e}\n`);
   }
   return undelivered;
-}
-
-/** The flags `contain` and `sweep --contain` share. */
-export function addContainGateOptions(cmd: Command): Command {
-  return cmd
-    .option('--include-suspect', 'also check workloads running suspect images')
-    .option('--resolve <domain=ip>', 'addresses of a C2 domain, looked up by you (repeatable); sbom-hunt never resolves C2 domains', collect)
-    .option('--exclude-namespace <ns>', 'never restart in this namespace (repeatable)', collect)
-    .option('--allow-unresolved-domains', 'let a restart go ahead although C2 domains without --resolve could not be checked');
 }
 
 export function containExitCode(r: ContainmentReport): number {

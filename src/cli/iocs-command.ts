@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
 import * as z from 'zod';
 import { checkFeedUrl, downloadFeed } from '../adapters/feed-download.js';
 import { DEFAULT_RETRY } from '../adapters/http.js';
@@ -131,18 +130,3 @@ function parseFlags<T>(schema: z.ZodType<T>, raw: unknown): T {
   throw new UsageError(`--${String(issue.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue.message}`);
 }
 
-/** `iocs import osv` and `iocs update`, hung under the `iocs` command. */
-export function addIocsFeedCommands(iocs: Command, io: RunIo, setCode: (c: number) => void): void {
-  iocs.command('import').description('convert IOC feeds to sbom-hunt/v1 YAML')
-    .command('osv').description('write OSV records (files, malicious-packages trees, OSV zips) as one sbom-hunt/v1 YAML file')
-    .argument('<path...>', 'OSV JSON files, folders or zips')
-    .requiredOption('-o, --output <file>', 'YAML file to write (- for stdout)')
-    .action(async (paths: string[], opts: unknown) => setCode(await runIocsImportOsv(paths, opts, io)));
-  iocs.command('update').description('download an IOC feed (OSV zip, YAML or JSON), verify it, and replace the old copy atomically')
-    .requiredOption('--from <url>', 'feed URL (https; plain http only for loopback)')
-    .requiredOption('--to <dir>', 'folder the feed is kept in (use it as --ioc DIR)')
-    .option('--name <file>', 'file name in DIR (default: the last part of the URL); must end .yaml, .yml, .json or .zip')
-    .option('--max-mb <n>', 'largest feed accepted, in MiB', '512')
-    .option('--timeout <seconds>', 'give up when the server sends nothing for this long', '60')
-    .action(async (opts: unknown) => setCode(await runIocsUpdate(opts, io)));
-}

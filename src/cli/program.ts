@@ -1,20 +1,14 @@
 // The command tree: every command, its flags and its action. Loaded by main() only when a command runs, so
-// `--version` starts without it.
+// `--version` starts without it. Each action but scan's imports the module that runs it (command-options.ts).
 import { Argument, Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { runVersion } from './version-command.js';
 import { completionScript, SHELLS } from './completion.js';
 import { setLogLevel } from './log.js';
 import { installConfigLayer, type ConfigLayer } from './config/layer.js';
-import { runConfigCommand } from './config/command.js';
 import { addScanOptions, runScanCommand, type RunIo } from './scan-command.js';
-import { addSweepOptions, runSweepCommand } from './sweep-command.js';
-import { addIocsFeedCommands, runIocsLint, runIocsList } from './iocs-command.js';
+import { addContainCommand, addIocsFeedCommands, addReportCommand, addSweepOptions } from './command-options.js';
 import { collect, FAIL_ON, FORMATS } from './options.js';
-import { runCacheCommand } from './cache-command.js';
-import { runCacheHunt } from './cache-hunt.js';
-import { addReportCommand } from './report-command.js';
-import { addContainCommand } from './contain-command.js';
 import { SOURCES } from '../inventory/index.js';
 
 export function buildProgram(io: RunIo, setCode: (c: number) => void): { program: Command; layer: ConfigLayer } {
@@ -45,15 +39,15 @@ export function buildProgram(io: RunIo, setCode: (c: number) => void): { program
       setCode(await runScanCommand(sources, opts, io, 'check'));
     });
   addSweepOptions(addScanOptions(program.command('sweep').description('scan, compare with the last sweep, and alert on what is new, changed or resolved (exit 3: an alert was not delivered)').argument('<source...>', 'scheme:spec')))
-    .action(async (sources: string[], opts: Record<string, unknown>) => setCode(await runSweepCommand(sources, opts, io)));
+    .action(async (sources: string[], opts: Record<string, unknown>) => setCode(await (await import('./sweep-command.js')).runSweepCommand(sources, opts, io)));
 
   const iocs = program.command('iocs').description('validate and show IOC files');
   iocs.command('lint').description('validate IOC files').argument('<path...>', 'IOC files or directories')
-    .action(async (paths: string[]) => setCode(await runIocsLint(paths, io)));
+    .action(async (paths: string[]) => setCode(await (await import('./iocs-command.js')).runIocsLint(paths, io)));
   iocs.command('list').description('show the incidents and packages of IOC files (default: the bundled feeds)')
     .option('--ioc <path>', 'IOC file or directory (repeatable)', collect)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'))
-    .action(async (opts: { ioc?: string[]; format: string }) => setCode(await runIocsList(opts.ioc ?? [], opts.format, io)));
+    .action(async (opts: { ioc?: string[]; format: string }) => setCode(await (await import('./iocs-command.js')).runIocsList(opts.ioc ?? [], opts.format, io)));
   addIocsFeedCommands(iocs, io, setCode);
   addReportCommand(program, io, setCode);
   program.command('version').description('the version, Node, the bundled feeds (ids, disclosure dates, windows, sha256) and the report schema')
@@ -70,7 +64,7 @@ export function buildProgram(io: RunIo, setCode: (c: number) => void): { program
     const sub = cache.command(action).description(action === 'stats' ? 'entries, images and packages cached' : action === 'prune' ? 'drop entries older than --older-than' : 'drop every entry');
     sub.option('--cache-dir <dir>', 'where the SBOM cache lives');
     if (action === 'prune') sub.option('--older-than <age>', 'an age like 12h, 30d, 4w', '30d');
-    sub.action(async (opts: { cacheDir?: string; olderThan?: string }) => setCode(await runCacheCommand(action, opts, io)));
+    sub.action(async (opts: { cacheDir?: string; olderThan?: string }) => setCode(await (await import('./cache-command.js')).runCacheCommand(action, opts, io)));
   }
   cache
     .command('hunt')
@@ -83,7 +77,7 @@ export function buildProgram(io: RunIo, setCode: (c: number) => void): { program
     .option('--cache-dir <dir>', 'where the SBOM cache lives')
     .option('-q, --quiet', 'nothing on stderr but errors')
     .option('--no-color', 'no colour')
-    .action(async (opts: unknown) => setCode(await runCacheHunt(opts, io)));
+    .action(async (opts: unknown) => setCode(await (await import('./cache-hunt.js')).runCacheHunt(opts, io)));
   program
     .command('config')
     .description('print the options a command would run with and where each came from (flag, env SBOM_HUNT_*, config file, default)')
@@ -91,7 +85,7 @@ export function buildProgram(io: RunIo, setCode: (c: number) => void): { program
     .argument('[command-and-flags...]', 'the command (default: scan) and any of its flags, e.g. config sweep --fail-on suspect')
     .allowUnknownOption()
     .action(async (args: string[], opts: { json?: boolean }) =>
-      setCode(await runConfigCommand(args, opts.json ?? false, io, () => buildProgram(io, () => {}), program.opts<{ config?: string }>().config)),
+      setCode(await (await import('./config/command.js')).runConfigCommand(args, opts.json ?? false, io, () => buildProgram(io, () => {}), program.opts<{ config?: string }>().config)),
     );
   // Added last: the layer hooks every command above.
   const layer = installConfigLayer(program, io.env, io.cwd ?? process.cwd());

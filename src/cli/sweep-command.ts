@@ -1,10 +1,9 @@
 // `sbom-hunt sweep`: a scan whose findings are compared with the last sweep's, alerting only on what changed.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
 import * as z from 'zod';
 import { runScan } from '../scan.js';
-import { collect, parseScanFlags } from './options.js';
+import { parseScanFlags } from './options.js';
 import { exitCodeFor } from './exit-codes.js';
 import { setToolWarningSink } from '../adapters/exec.js';
 import { cachePath, olderThan } from '../acquire/cache/index.js';
@@ -17,28 +16,13 @@ import { runSweep } from '../sweep/run.js';
 import { inventoryKey } from '../sweep/inventory-key.js';
 import path from 'node:path';
 import { keepOutputError, reportEnd, scanOptionsFrom, writeReport, type RunIo } from './scan-command.js';
-import { addContainGateOptions, sweepContainment } from './contain-command.js';
+import { sweepContainment } from './contain-command.js';
 
 /** The sweep state's file name beside the cache when --state is not given. */
 export const STATE_FILE = 'sweep-state.db';
 
 /** Exit code when an alert could not be delivered (it stays owed and the next sweep sends it). */
 export const EXIT_DELIVERY_FAILED = 3;
-
-export function addSweepOptions(cmd: Command): Command {
-  return addContainGateOptions(cmd)
-    .option('--contain', 'for workloads newly found affected: check their pods for live C2 connections and alert the containment plan (never restarts)')
-    .option('--contain-apply', 'as --contain, and rollout-restart the workloads whose every gate is open (docs/containment.md)')
-    .option('--state <file>', 'sweep state (SQLite; default: sweep-state.db beside the cache database)')
-    .option('--state-wait <seconds>', 'how long to wait for another sweep using the same state', '600')
-    .option('--baseline', 'record tonight as known without alerting')
-    .option('--min-coverage <percent>', 'alert when fewer than this percent of images could be checked', '100')
-    .option('--max-feed-age <age>', 'alert (once a day) when the newest IOC file is older than this (90m, 24h, 7d)', '24h')
-    .option('--pagerduty-routing-key-file <file>', 'file holding the PagerDuty Events v2 routing key (or set PAGERDUTY_ROUTING_KEY)')
-    .option('--pagerduty-url <url>', 'PagerDuty Events API v2 endpoint', PAGERDUTY_EVENTS_URL)
-    .option('--webhook <url>', 'POST a JSON summary of each sweep\'s changes here (repeatable)', collect)
-    .addOption(new Option('--webhook-format <format>', 'webhook body shape').choices(WEBHOOK_FORMATS).default('json'));
-}
 
 const HttpUrl = z.string().refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), 'expected an http(s) URL');
 

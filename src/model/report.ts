@@ -1,39 +1,14 @@
 // The report model: what every presenter prints, and the zod schema `report merge` re-reads JSON reports with.
 import * as z from 'zod';
-import { MATCH_KINDS, MATCHED_BY, TIME_SOURCE_KINDS, type ImageResult } from './finding.js';
+import { MATCH_KINDS, MATCHED_BY, type ImageResult } from './finding.js';
 import { VERDICTS } from './verdict.js';
 
 // The version lives in a module without schemas, so `--version` can name it without building them.
 export { REPORT_SCHEMA_VERSION } from './report-version.js';
 
-export const EVIDENCE_KINDS = ['sbom-file', 'attestation', 'buildkit-attestation', 'cosign', 'syft', 'grype', 'native', 'cache', 'lockfile'] as const;
-
-export const ReportEvidence = z.object({
-  kind: z.enum(EVIDENCE_KINDS),
-  verified: z.boolean().optional(),
-  detail: z.string().optional(),
-  format: z.string().optional(),
-  cachedFrom: z.enum(EVIDENCE_KINDS).exclude(['cache']).optional(),
-});
-
-export const ReportTimeSource = z.object({
-  kind: z.enum(TIME_SOURCE_KINDS),
-  source: z.string(),
-  value: z.string(),
-  reliable: z.boolean(),
-  note: z.string().optional(),
-  verified: z.boolean().optional(),
-});
-
-export const ReportCreatedTime = z.object({
-  value: z.string().optional(),
-  source: z.string().optional(),
-  reliable: z.boolean(),
-  note: z.string().optional(),
-  pushed: z.string().optional(),
-  pushedSource: z.string().optional(),
-  sources: z.array(ReportTimeSource).optional(),
-});
+// What the SBOM cache stores too lives in a module of its own: a scan reads the cache without the report's schemas.
+export { EVIDENCE_KINDS, ReportCreatedTime, ReportEvidence, ReportTimeSource } from './report-parts.js';
+import { ReportCreatedTime, ReportEvidence } from './report-parts.js';
 
 export const ReportWindowCheck = z.object({
   incident: z.string(),

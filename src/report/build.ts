@@ -1,7 +1,8 @@
 // Stage 5a, pure: judged images + IOCs -> the report model every presenter prints.
 import type { ImageResult } from '../model/finding.js';
 import type { IocSet, TimeWindow } from '../model/ioc.js';
-import { REPORT_SCHEMA_VERSION, type Report, type ReportSummary } from '../model/report.js';
+import type { Report, ReportSummary } from '../model/report.js';
+import { REPORT_SCHEMA_VERSION } from '../model/report-version.js';
 import { verdictRank } from '../model/verdict.js';
 import { incidentEntries } from './incidents.js';
 import { byText, normalizeImage } from './normalize.js';

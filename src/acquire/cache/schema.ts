@@ -1,6 +1,6 @@
 // The cache file's layout: tables, indexes, the version that marks it as ours, and the zod gate for stored JSON.
 import * as z from 'zod';
-import { EVIDENCE_KINDS, ReportCreatedTime, ReportTimeSource } from '../../model/report.js';
+import { EVIDENCE_KINDS, ReportCreatedTime, ReportTimeSource } from '../../model/report-parts.js';
 
 /**
  * 2: packages keep every field of the model (`extra`: lockfile resolved URL, integrity, dependency path, the

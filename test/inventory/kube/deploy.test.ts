@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { addScanOptions } from '../../../src/cli/scan-command.js';
-import { addSweepOptions } from '../../../src/cli/sweep-command.js';
+import { addSweepOptions } from '../../../src/cli/command-options.js';
 import { parseIocFile } from '../../../src/iocs/index.js';
 import { findKubectl } from '../../helpers/kube-api.js';
 
