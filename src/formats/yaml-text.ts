@@ -1,5 +1,5 @@
 // YAML text -> one value, for SPDX YAML: every scalar a string (YAML's failsafe schema), aliases capped.
-import { parseDocument } from 'yaml';
+import { yamlLib } from '../yaml-lib.js';
 import { InputError } from '../errors.js';
 import { checkJsonDepth } from './json-text.js';
 import { MAX_XML_CHARS } from './xml-text.js';
@@ -20,7 +20,7 @@ export function parseYaml(text: string, file: string): unknown {
   if (text.length > MAX_XML_CHARS) throw new InputError(file, `YAML larger than ${MAX_XML_CHARS / 1024 ** 2} MiB: not read`);
   let value: unknown;
   try {
-    const doc = parseDocument(text, { schema: 'failsafe', prettyErrors: true, uniqueKeys: false });
+    const doc = yamlLib().parseDocument(text, { schema: 'failsafe', prettyErrors: true, uniqueKeys: false });
     const first = doc.errors[0];
     if (first && /call stack/i.test(first.message)) throw new RangeError(first.message);
     if (first) throw new InputError(file, `not valid YAML: ${first.message.split('\n')[0] ?? ''}`, first.linePos?.[0]?.line);

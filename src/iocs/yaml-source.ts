@@ -1,5 +1,6 @@
 // YAML text -> value, keeping the node tree so a schema error can name its file, line and field.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode, LineCounter } from 'yaml';
+import { yamlLib } from '../yaml-lib.js';
 import type * as z from 'zod';
 import { InputError } from '../errors.js';
 
@@ -15,8 +16,8 @@ type PathKey = PropertyKey;
 /** Parses one YAML (or JSON) document; syntax errors, empty files and non-mapping roots are InputErrors. */
 export function readYaml(text: string, file: string): YamlSource {
   if (text.trim() === '') throw new InputError(file, 'empty file: expected an IOC list');
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const lines = new (yamlLib().LineCounter)();
+  const doc = yamlLib().parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0]?.line ?? lines.linePos(err.pos[0]).line;
@@ -55,11 +56,11 @@ function startOf(doc: Document.Parsed, path: readonly PathKey[]): number | undef
   if (path.length === 0) return (doc.contents as YamlNode | null)?.range?.[0];
   const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1) as unknown[], true);
   const last = path[path.length - 1];
-  if (isMap(parent)) {
-    const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(last));
-    return pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+  if (yamlLib().isMap(parent)) {
+    const pair = parent.items.find((p) => yamlLib().isScalar(p.key) && String(p.key.value) === String(last));
+    return pair && yamlLib().isScalar(pair.key) ? pair.key.range?.[0] : undefined;
   }
-  if (isSeq(parent) && typeof last === 'number') return (parent.items[last] as YamlNode | undefined)?.range?.[0];
+  if (yamlLib().isSeq(parent) && typeof last === 'number') return (parent.items[last] as YamlNode | undefined)?.range?.[0];
   return undefined;
 }
 

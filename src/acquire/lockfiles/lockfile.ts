@@ -1,7 +1,7 @@
 // What a lockfile parser is: which file names it claims, and how it turns one file's text into packages.
 import { InputError } from '../../errors.js';
 import type { Package } from '../../model/package.js';
-import { LineCounter, parseAllDocuments, parseDocument } from 'yaml';
+import { yamlLib } from '../../yaml-lib.js';
 
 export interface LockfileResult {
   packages: Package[];
@@ -104,8 +104,8 @@ export function parseJsonFile(text: string, file: string): unknown {
 export function parseYamlFile(text: string, file: string): unknown {
   // prettyErrors would add a context snippet to every one of the errors, each found by a scan from the
   // start of the text: a 200 KB file of `"` took minutes. The line of the first error is enough.
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, lineCounter: lines });
+  const lines = new (yamlLib().LineCounter)();
+  const doc = yamlLib().parseDocument(text, { uniqueKeys: false, prettyErrors: false, lineCounter: lines });
   const first = doc.errors[0];
   if (first) {
     const { line, col } = lines.linePos(first.pos[0]);
@@ -122,8 +122,8 @@ export function parseYamlFile(text: string, file: string): unknown {
 
 /** Every document of a YAML stream (`---` separated), with the first error turned into an InputError at its line. */
 export function parseYamlDocuments(text: string, file: string): unknown[] {
-  const lines = new LineCounter();
-  const parsed = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, lineCounter: lines });
+  const lines = new (yamlLib().LineCounter)();
+  const parsed = yamlLib().parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, lineCounter: lines });
   const docs = Array.isArray(parsed) ? parsed : [];
   for (const doc of docs) {
     const first = doc.errors[0];

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { yamlLib } from '../../yaml-lib.js';
 import { InputError } from '../../errors.js';
 import { lineOf, type YamlSource } from '../../iocs/yaml-source.js';
 
@@ -46,8 +46,8 @@ export function readConfigFile(file: string, isCommand: (section: string) => boo
   } catch (err) {
     throw new InputError(file, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const lines = new (yamlLib().LineCounter)();
+  const doc = yamlLib().parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) throw new InputError(file, `not valid YAML: ${err.message.split('\n')[0]}`, err.linePos?.[0]?.line ?? lines.linePos(err.pos[0]).line);
   let value: unknown;
