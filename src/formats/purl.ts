@@ -39,13 +39,14 @@ export function parsePurlText(purl: string): PurlIdentity | undefined {
 }
 
 /**
- * `pkg:type/[namespace/]name@version[?key=value&...]` in the plainest characters, for types whose normalisation
+ * `pkg:type/[namespace/]name@version[?key=value&...]` in the plainest characters (an npm scope's `@` written `%40`,
+ * keys like syft's `package-id`), for types whose normalisation
  * (lower case; PyPI's `_` to `-`) leaves such text as it is: read without packageurl-js, which costs several
  * microseconds a purl and was a tenth of decoding a syft SPDX file. Anything else (capitals, `_`, percent-escapes,
  * a subpath, an empty or repeated qualifier, no version, another type) gives undefined and goes to the library.
  * test/formats/purl-plain.test.ts holds it to packageurl-js on generated purls and every purl of the corpus.
  */
-const PLAIN_PURL = /^pkg:(npm|pypi|deb|rpm|apk|maven|gem|cargo|nuget|composer|generic)\/(?:([a-z0-9][a-z0-9.-]*)\/)?([a-z0-9][a-z0-9.-]*)@([A-Za-z0-9][A-Za-z0-9.+~-]*)(?:\?([a-z]+=[A-Za-z0-9._-]+(?:&[a-z]+=[A-Za-z0-9._-]+)*))?$/;
+const PLAIN_PURL = /^pkg:(npm|pypi|deb|rpm|apk|maven|gem|cargo|nuget|composer|generic)\/(?:((?:%40)?[a-z0-9][a-z0-9.-]*)\/)?([a-z0-9][a-z0-9.-]*)@([A-Za-z0-9][A-Za-z0-9.+~-]*)(?:\?([a-z][a-z-]*=[A-Za-z0-9._-]+(?:&[a-z][a-z-]*=[A-Za-z0-9._-]+)*))?$/;
 
 export function plainPurl(purl: string): PurlIdentity | undefined {
   const m = PLAIN_PURL.exec(purl);
@@ -64,7 +65,8 @@ export function plainPurl(purl: string): PurlIdentity | undefined {
       if (key === 'epoch') epoch = pair.slice(eq + 1);
     }
   }
-  const id: PurlIdentity = { ecosystem: normalizeEcosystem(type), name: qualifiedName(type, namespace, name), version };
+  const ns = namespace?.startsWith('%40') ? `@${namespace.slice(3)}` : namespace;
+  const id: PurlIdentity = { ecosystem: normalizeEcosystem(type), name: qualifiedName(type, ns, name), version };
   if (epoch) id.epoch = epoch;
   return id;
 }

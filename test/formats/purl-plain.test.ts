@@ -11,10 +11,10 @@ const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs
 
 function generated(r: () => number): string {
   const type = pick(r, ['npm', 'pypi', 'deb', 'rpm', 'apk', 'maven', 'gem', 'cargo', 'nuget', 'composer', 'generic', 'golang', 'hex', 'NPM', 'swift', 'cran', 'conan']);
-  const part = () => pick(r, ['axios', 'xz-utils', 'log4j-core', 'a.b', 'django_rest', 'Django', 'debian', 'org.apache', '%40scope', 'x%2Fy', '1abc', '-x', 'a..b', 'é', '']);
+  const part = () => pick(r, ['axios', 'xz-utils', 'log4j-core', 'a.b', 'django_rest', 'Django', 'debian', 'org.apache', '%40scope', '%40Scope', '%40', '%40%40x', '%40a.b', '%40-x', '@scope', 'x%2Fy', '1abc', '-x', 'a..b', 'é', '']);
   const ns = r() < 0.4 ? `${part()}/` : '';
   const version = r() < 0.9 ? `@${pick(r, ['1.14.1', '5.6.1-1', '1.0.0+b', '2.0~rc1', '1:2.0', 'V1', '', '1%2B2', '1.0_1'])}` : '';
-  const quals = r() < 0.4 ? `?${Array.from({ length: 1 + Math.floor(r() * 3) }, () => `${pick(r, ['arch', 'distro', 'epoch', 'Epoch', 'type'])}=${pick(r, ['amd64', 'debian-12', '1', '', 'a%20b', 'x_y'])}`).join('&')}` : '';
+  const quals = r() < 0.4 ? `?${Array.from({ length: 1 + Math.floor(r() * 3) }, () => `${pick(r, ['arch', 'distro', 'epoch', 'Epoch', 'type', 'package-id', 'repository_url', 'a.b', '1x', '-x', 'x-', 'os--distro'])}=${pick(r, ['amd64', 'debian-12', '1', '', 'a%20b', 'x_y', '5', '1.0'])}`).join('&')}` : '';
   const sub = r() < 0.05 ? '#sub/path' : '';
   return `pkg:${type}/${ns}${part()}${version}${quals}${sub}`;
 }
