@@ -73,6 +73,11 @@ export interface WindowCheck {
   file?: { path: string; time: string; package: string; layer?: string; deleted?: boolean };
   /** Why, when the push time decided: `first pushed 2026-03-30T10:00:00Z (Docker Hub tag_last_pushed), before the window opened`. */
   reason?: string;
+  /**
+   * 1.6, only in a bulk run (src/model/bulk.ts): on an entry for every incident (`incident: "*"`), how many windows
+   * had this outcome; `start` and `end` are the earliest start and the latest end among them.
+   */
+  incidents?: number;
 }
 
 /** Where a time came from. `push` and `file` are observations (an upper and a lower bound); the rest are build-time claims. */

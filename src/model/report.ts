@@ -18,6 +18,8 @@ export const ReportWindowCheck = z.object({
   basis: z.enum(['build', 'push', 'file']).optional(),
   file: z.object({ path: z.string(), time: z.string(), package: z.string(), layer: z.string().optional(), deleted: z.boolean().optional() }).optional(),
   reason: z.string().optional(),
+  /** 1.6, bulk runs: how many windows a `*` entry stands for. */
+  incidents: z.number().int().positive().optional(),
 });
 
 /** A 1.0 report's package finding has no matchKind: its matchedBy says which. */

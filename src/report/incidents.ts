@@ -179,7 +179,7 @@ export function incidentEntries(images: readonly ImageResult[], iocs: IocSet, ex
   const radius = new Radius(images);
   const known = new Set(iocs.incidents.map((i) => i.id));
   const extra = new Set<string>(extraWindows.map((w) => w.source).filter((id) => !known.has(id)));
-  for (const img of images) for (const x of [...img.matches, ...img.windows]) if (!known.has(x.incident)) extra.add(x.incident);
+  for (const img of images) for (const x of [...img.matches, ...img.windows]) if (!known.has(x.incident) && x.incident !== EVERY_INCIDENT) extra.add(x.incident);
   const others = [...extra].sort(byText).map((id) => fromElsewhere(id, images, radius, extraWindows));
   if (!isBulk(iocs.incidents.length)) return { incidents: [...iocs.incidents.map((inc) => fromIoc(inc, radius)), ...others] };
   const listed: ReportIncident[] = [];

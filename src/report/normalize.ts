@@ -25,7 +25,7 @@ function created(c: CreatedTime | undefined): CreatedTime | undefined {
 }
 
 function windowCheck(w: WindowCheck): WindowCheck {
-  return { incident: w.incident, start: w.start, end: w.end, outcome: w.outcome, basis: w.basis, file: w.file && { path: w.file.path, time: w.file.time, package: w.file.package, layer: w.file.layer, deleted: w.file.deleted }, reason: w.reason };
+  return { incident: w.incident, start: w.start, end: w.end, outcome: w.outcome, basis: w.basis, file: w.file && { path: w.file.path, time: w.file.time, package: w.file.package, layer: w.file.layer, deleted: w.file.deleted }, reason: w.reason, incidents: w.incidents };
 }
 
 function match(m: Match): Match {

@@ -166,6 +166,22 @@ describe('incidents an image with a finding could not be checked for', () => {
     expect(judgeImage(image([platform({ platform: 'linux/amd64', packages: [AXIOS_BAD] }), platform({ platform: 'linux/arm64', errors: ['layer sha256:9 truncated'] })]), few).unchecked).toHaveLength(LISTED_INCIDENTS_MAX - 1);
   });
 
+  it('in a bulk feed, the windows outside or unreliable and the gaps of many incidents are one entry each; inside ones stay', () => {
+    const windowed = (i: number) => incident(`bench-${i}`, [ioc('npm', `mal-${i}`, ['1.0.0'])], { windows: [{ start: new Date(Date.UTC(2026, 2, 31, 0, i % 50)), end: new Date(Date.UTC(2026, 2, 31, 1, i % 50)), source: 'x' }], files: i % 40 === 0 ? [{ path: `/opt/mal-${i}/setup.js` }] : undefined });
+    const many = buildIocIndex(iocSet(...Array.from({ length: LISTED_INCIDENTS_MAX + 1 }, (_, i) => windowed(i))));
+    const few = buildIocIndex(iocSet(...Array.from({ length: 60 }, (_, i) => windowed(i))));
+    const undated = judgePlatform(platform({ created: undefined }), many);
+    expect(undated.windows).toEqual([{ incident: EVERY_INCIDENT, start: '2026-03-31T00:00:00.000Z', end: '2026-03-31T01:49:00.000Z', outcome: 'unreliable', incidents: LISTED_INCIDENTS_MAX + 1 }]);
+    expect(undated.reasons.filter((r) => r.startsWith('file indicator(s) of'))).toEqual(['file indicator(s) of 26 incidents could not be checked: the source lists no files; not clean for them (bench-0, bench-40, bench-80 and 23 more)']);
+    const inside = judgePlatform(platform({ created: { value: '2026-03-31T00:30:30Z', source: 'config created', reliable: true } }), many);
+    expect(inside.windows.filter((w) => w.outcome === 'inside').map((w) => w.incident)).toHaveLength(inside.windows.length - 1);
+    expect(inside.windows.filter((w) => w.outcome === 'inside').length).toBeGreaterThan(100);
+    expect(inside.windows.at(-1)).toMatchObject({ incident: EVERY_INCIDENT, outcome: 'outside' });
+    const small = judgePlatform(platform({ created: undefined }), few);
+    expect(small.windows).toHaveLength(60);
+    expect(small.reasons.filter((r) => r.startsWith('file indicator(s) of'))).toHaveLength(2);
+  });
+
   it('part of a platform unread while it is affected: unchecked for the rest; a clean or unknown one lists nothing', () => {
     const partlyRead = judgePlatform(platform({ packages: [AXIOS_BAD], errors: ['layer sha256:9 truncated'], files: { kind: 'native', records: [], checked: [LOOKED] } }), both);
     expect(partlyRead.verdict).toBe('affected');

@@ -51,7 +51,9 @@ function makeCase(r: () => number): Case {
       continue;
     }
     const matches = Array.from({ length: Math.floor(r() * 3) }, () => match(pick(), r() < 0.6));
-    const windows = Array.from({ length: Math.floor(r() * 2) }, () => ({ incident: pick(), start: '2026-03-31T00:21:00Z', end: '2026-03-31T03:29:00Z', outcome: r() < 0.5 ? ('inside' as const) : ('outside' as const) }));
+    const windows: ImageResult['windows'] = Array.from({ length: Math.floor(r() * 2) }, () => ({ incident: pick(), start: '2026-03-31T00:21:00Z', end: '2026-03-31T03:29:00Z', outcome: r() < 0.5 ? ('inside' as const) : ('outside' as const) }));
+    // A bulk run folds the windows outside or unreliable into one entry for every incident: never an incident of its own.
+    if (bulk && r() < 0.5) windows.push({ incident: EVERY_INCIDENT, start: '2026-03-30T00:00:00Z', end: '2026-04-02T00:00:00Z', outcome: r() < 0.5 ? 'outside' : 'unreliable', incidents: 40 });
     const live = new Set(matches.filter((m) => m.inFinalFilesystem).map((m) => m.incident));
     const verdict = live.size > 0 ? 'affected' : matches.length > 0 || windows.some((w) => w.outcome === 'inside') ? 'suspect' : 'clean';
     const acknowledged = matches.length > 0 && r() < 0.3 ? [{ incident: matches[0]!.incident, was: 'affected' as const, reason: 'accepted', who: 'sec', source: 'acks.yaml:1' }] : undefined;
