@@ -36,19 +36,19 @@ function record(i: number): string {
   });
 }
 
-/** SBOMs of ordinary packages with a few IOC names mixed in, so hits and misses are both measured. */
-export function makeSboms(): Package[][] {
-  const sboms: Package[][] = [];
-  for (let s = 0; s < SBOMS; s++) {
-    const pkgs: Package[] = [];
-    for (let k = 0; k < PACKAGES_PER_SBOM; k++) {
-      const n = (s * 7919 + k * 104_729) % 250_000;
-      const name = k % 100 === 0 ? `mal-${n % RECORDS}` : `lib-${n}`;
-      pkgs.push({ ecosystem: 'npm', name, version: `${1 + (k % 3)}.${k % 5}.1`, paths: [] });
-    }
-    sboms.push(pkgs);
+/** SBOM `s` of the bench: ordinary packages with a few IOC names mixed in, so hits and misses are both measured. */
+export function makeSbom(s: number): Package[] {
+  const pkgs: Package[] = [];
+  for (let k = 0; k < PACKAGES_PER_SBOM; k++) {
+    const n = (s * 7919 + k * 104_729) % 250_000;
+    const name = k % 100 === 0 ? `mal-${n % RECORDS}` : `lib-${n}`;
+    pkgs.push({ ecosystem: 'npm', name, version: `${1 + (k % 3)}.${k % 5}.1`, paths: [] });
   }
-  return sboms;
+  return pkgs;
+}
+
+export function makeSboms(): Package[][] {
+  return Array.from({ length: SBOMS }, (_, s) => makeSbom(s));
 }
 
 export interface OsvChildFigures {
