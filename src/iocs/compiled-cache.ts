@@ -1,26 +1,37 @@
 // A loaded, validated, folded IOC set kept on disk next to the SBOM cache, keyed by the SHA-256 of every
-// feed file's bytes and the loader's version: an unchanged 200,000-record feed loads without parsing it.
+// feed file's bytes and the loader's version: an unchanged 200,000-record feed loads without parsing it, and
+// (its files' stats unchanged and settled, feed-stamps.ts) without reading it.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { cachePath, type CacheLocation } from '../acquire/cache/paths.js';
 import { logDebug } from '../cli/log.js';
 import type { IocSet } from '../model/ioc.js';
 import { decodeValue, encodeValue } from './compiled-codec.js';
+import { settled, stampOf, vouches } from './feed-stamps.js';
 
 /**
  * Bump when what the loader makes of a file changes (a schema, a decoder, folding) or this file's shape does:
  * a compiled set from another version is a miss.
  */
-export const IOC_LOADER_VERSION = 2;
+export const IOC_LOADER_VERSION = 3;
 
 const MAGIC = 'sbom-hunt compiled IOCs';
 
-/** One feed file as it was read: its path as the incidents name it, and the SHA-256 of its bytes. */
+/** One feed file as it was read: its path as the incidents name it, the SHA-256 of its bytes, and its stamp (stampOf the stat taken before they were read). */
 export interface FeedFile {
   file: string;
   sha256: string;
+  stamp: string;
+}
+
+/** A feed file as this load finds it: its stat (taken after the load's `since`), and its digest, read and hashed on demand. */
+export interface FeedProbe {
+  file: string;
+  stat: BigIntStats;
+  /** The SHA-256 of its bytes, undefined if they cannot be read; the loader keeps the bytes for a decode on a miss. */
+  digest(): string | undefined;
 }
 
 /** `<cache dir>/iocs`, beside the SBOM cache's database; undefined when caching is off (`--no-cache`). */
@@ -43,6 +54,8 @@ interface Header {
   version: number;
   paths: string[];
   files: FeedFile[];
+  /** clockNs before the first of the files' stats was taken (decimal): what their stamps are settled against. */
+  since: string;
   /**
    * CRC-32 of the payload (the bytes after the header line), with its length: a flipped bit or a truncated write is
    * a miss, never a wrong answer. Not a SHA-256: this guards against damage, not a writer (who could write any
@@ -61,51 +74,99 @@ function asSet(v: unknown): IocSet {
   return set;
 }
 
-const sameFiles = (a: readonly FeedFile[], b: readonly FeedFile[]): boolean => a.length === b.length && a.every((f, i) => f.file === b[i]!.file && f.sha256 === b[i]!.sha256);
+/** How the feed compares with the one compiled: undefined if a file differs, else how many files had to be read (and of those, how many are settled now). */
+interface FeedCheck {
+  hashed: number;
+  settledNow: number;
+}
 
 /**
- * The compiled set for these paths when every file is the one it was compiled from (same paths, same bytes,
- * same loader version); else undefined. An unreadable, corrupt or truncated cache file is a miss with a debug line.
+ * Each file in the order compiled, trusted by its stat (feed-stamps.ts vouches) or else read, hashed and compared;
+ * the first that differs ends the check. `now`: this load's clockNs, for which of the read files are settled.
  */
-export function readCompiled(dir: string, paths: readonly string[], files: readonly FeedFile[]): IocSet | undefined {
-  const file = entryPath(dir, paths);
-  let bytes: Buffer;
+function checkFeed(header: Header, probes: readonly FeedProbe[], now: bigint): FeedCheck | undefined {
+  const since = BigInt(header.since);
+  if (!Array.isArray(header.files) || header.files.length !== probes.length) return undefined;
+  const check: FeedCheck = { hashed: 0, settledNow: 0 };
+  for (const [i, p] of probes.entries()) {
+    const was = header.files[i]!;
+    if (was.file !== p.file) return undefined;
+    if (vouches(p.stat, was.stamp, since)) continue;
+    check.hashed++;
+    if (typeof was.sha256 !== 'string' || p.digest() !== was.sha256) return undefined;
+    if (settled(p.stat, now)) check.settledNow++;
+  }
+  return check;
+}
+
+/** The cache file's bytes, undefined (with a debug line unless there is none) if it cannot be read. */
+function readEntry(file: string): Buffer | undefined {
   try {
-    bytes = readFileSync(file);
+    return readFileSync(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') logDebug(`compiled IOC cache ${file}: cannot read (${(e as Error).message}); loading the feed`);
     return undefined;
   }
+}
+
+/**
+ * The compiled set for these paths when every file is the one it was compiled from (same paths, same bytes, same
+ * loader version); else undefined. A file whose stat vouches for it is not read (`digest` is not called). An
+ * unreadable, corrupt or truncated cache file is a miss with a debug line. A hit that had to read files that are
+ * settled by now (`now`: clockNs before `probes`' stats) records their stats, so the next load need not read them.
+ */
+export function readCompiled(dir: string, paths: readonly string[], now: bigint, probes: readonly FeedProbe[]): IocSet | undefined {
+  const file = entryPath(dir, paths);
+  const bytes = readEntry(file);
+  if (bytes === undefined) return undefined;
   try {
     const nl = bytes.indexOf(10);
     if (nl === -1) throw new Error('no header line');
     const header = JSON.parse(bytes.toString('utf8', 0, nl)) as Header;
     if (header.magic !== MAGIC || header.version !== IOC_LOADER_VERSION) throw new Error(`written by loader version ${String(header.version)}, this is ${IOC_LOADER_VERSION}`);
-    if (JSON.stringify(header.paths) !== JSON.stringify(paths) || !Array.isArray(header.files) || !sameFiles(header.files, files)) {
+    const check = JSON.stringify(header.paths) === JSON.stringify(paths) ? checkFeed(header, probes, now) : undefined;
+    if (check === undefined) {
       logDebug(`compiled IOC cache ${file}: the feed changed since it was compiled; loading it`);
       return undefined;
     }
     const body = bytes.subarray(nl + 1);
     if (payloadSum(body) !== header.payload) throw new Error('its content does not match its checksum (corrupt or truncated)');
-    return asSet(decodeValue(body));
+    const set = asSet(decodeValue(body));
+    logDebug(`compiled IOC cache ${file}: used; ${probes.length - check.hashed} of ${probes.length} feed files unchanged by their stat, ${check.hashed} read and hashed`);
+    if (check.settledNow > 0) {
+      const files = probes.map((p, i) => ({ file: p.file, sha256: header.files[i]!.sha256, stamp: stampOf(p.stat) }));
+      writeEntry(file, { ...header, files, since: String(now) }, body, 'stats not refreshed');
+    }
+    return set;
   } catch (e) {
     logDebug(`compiled IOC cache ${file}: ignored, ${(e as Error).message}; loading the feed`);
     return undefined;
   }
 }
 
-/** Writes the compiled set (to a temporary name, then renamed over the old one); a failure is a debug line only. */
-export function writeCompiled(dir: string, paths: readonly string[], files: readonly FeedFile[], set: IocSet): void {
-  const file = entryPath(dir, paths);
+/** Writes a cache file (to a temporary name, then renamed over the old one); a failure is a debug line only. */
+function writeEntry(file: string, header: Header, body: Buffer, failed: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    const body = encodeValue({ incidents: set.incidents, files: set.files });
-    const header: Header = { magic: MAGIC, version: IOC_LOADER_VERSION, paths: [...paths], files: [...files], payload: payloadSum(body) };
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]));
     renameSync(tmp, file);
   } catch (e) {
-    rmSync(tmp, { force: true });
-    logDebug(`compiled IOC cache ${file}: not written (${(e as Error).message})`);
+    rmSync(tmp, { force: true, recursive: true });
+    logDebug(`compiled IOC cache ${file}: ${failed} (${(e as Error).message})`);
   }
+}
+
+/** Writes the compiled set of `files`, whose stats were taken after `since` (clockNs) and before their bytes were read. */
+export function writeCompiled(dir: string, paths: readonly string[], since: bigint, files: readonly FeedFile[], set: IocSet): void {
+  const file = entryPath(dir, paths);
+  let body: Buffer;
+  try {
+    body = encodeValue({ incidents: set.incidents, files: set.files });
+  } catch (e) {
+    logDebug(`compiled IOC cache ${file}: not written (${(e as Error).message})`);
+    return;
+  }
+  const header: Header = { magic: MAGIC, version: IOC_LOADER_VERSION, paths: [...paths], files: [...files], since: String(since), payload: payloadSum(body) };
+  writeEntry(file, header, body, 'not written');
 }

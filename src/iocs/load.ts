@@ -1,12 +1,13 @@
 // IOC files, folders and zips on disk -> one validated IOC set; and the per-file summary behind `iocs lint`.
 // The decoders (zod schemas, both YAML parsers) and folding are imported only when a file is to be decoded: a
 // load answered by the compiled cache (and so `--version`) never evaluates them.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type BigIntStats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { Incident, IocSet } from '../model/ioc.js';
-import { readCompiled, sha256, writeCompiled, type FeedFile } from './compiled-cache.js';
+import { readCompiled, sha256, writeCompiled, type FeedProbe } from './compiled-cache.js';
+import { clockNs, stampOf } from './feed-stamps.js';
 import { IOC_EXTENSIONS, readReason as reason, type Candidate } from './files.js';
 
 export { IOC_EXTENSIONS };
@@ -93,21 +94,52 @@ export interface IocLoadOptions {
   cacheDir?: string;
 }
 
-/** A candidate read into memory: its bytes, or why it could not be read (an error once it is its turn). */
+/** A candidate read into memory: its stat (for the compiled cache), its bytes, or why it could not be read (an error once it is its turn). */
 interface ReadCandidate {
   c: Candidate;
+  stat?: BigIntStats;
   buf?: Buffer;
   error?: InputError;
   sha256: string;
 }
 
-function readCandidate(c: Candidate, digest: boolean): ReadCandidate {
+const cannotRead = (r: ReadCandidate, e: unknown): InputError => new InputError(r.c.file, `cannot read: ${reason(e)}`);
+
+/** Reads the candidate's bytes once (hashing them if `digest`); a later call keeps what the first found. */
+function readCandidate(r: ReadCandidate, digest: boolean): void {
+  if (r.buf !== undefined || r.error !== undefined) return;
   try {
-    const buf = readFileSync(c.file);
-    return { c, buf, sha256: digest ? sha256(buf) : '' };
+    r.buf = readFileSync(r.c.file);
+    if (digest) r.sha256 = sha256(r.buf);
   } catch (e) {
-    return { c, error: new InputError(c.file, `cannot read: ${reason(e)}`), sha256: '' };
+    r.error = cannotRead(r, e);
   }
+}
+
+/**
+ * Each candidate stat'ed (before its bytes are read: a write after the stat then shows in the next load's), and
+ * the compiled set if one matches. undefined when a file cannot be stat'ed: that load reports it and is not kept.
+ */
+function lookUpCompiled(dir: string, paths: readonly string[], reads: readonly ReadCandidate[]): { since: bigint; set?: IocSet } | undefined {
+  const since = clockNs();
+  for (const r of reads) {
+    try {
+      r.stat = statSync(r.c.file, { bigint: true });
+    } catch (e) {
+      r.error = cannotRead(r, e);
+      return undefined;
+    }
+  }
+  const probes = reads.map((r): FeedProbe => ({
+    file: r.c.file,
+    stat: r.stat!,
+    digest: () => {
+      readCandidate(r, true);
+      return r.buf === undefined ? undefined : r.sha256;
+    },
+  }));
+  const set = readCompiled(dir, paths, since, probes);
+  return set === undefined ? { since } : { since, set };
 }
 
 /**
@@ -115,7 +147,8 @@ function readCandidate(c: Candidate, digest: boolean): ReadCandidate {
  * With it (the scan), a bad file, a bad record of a feed and a second definition of one incident id are each
  * reported and skipped, and the rest is hunted; but a load that keeps no incident at all still stops, since
  * scanning against no IOCs would call every image clean. With `opts.cacheDir`, a load without a single error
- * is kept compiled, and the next load of the same paths, every file's bytes the same, reads that instead.
+ * is kept compiled, and the next load of the same paths, every file's bytes the same, reads that instead: a file
+ * whose stat is the one recorded, and settled then (feed-stamps.ts), is not read; any other is read and hashed.
  */
 export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => void, opts: IocLoadOptions = {}): Promise<IocSet> {
   if (paths.length === 0) throw new InputError('(no IOC files)', 'give at least one IOC file or folder');
@@ -125,14 +158,13 @@ export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => v
     const { folder, found } = await candidatesOf(p);
     const fresh = found.filter((x) => !seen.has(x.file));
     for (const c of fresh) seen.add(c.file);
-    listed.push({ folder, p, read: fresh.map((c) => readCandidate(c, opts.cacheDir !== undefined)) });
+    listed.push({ folder, p, read: fresh.map((c) => ({ c, sha256: '' })) });
   }
-  const feedFiles: FeedFile[] = listed.flatMap((l) => l.read.map((r) => ({ file: r.c.file, sha256: r.sha256 })));
-  const readable = listed.every((l) => l.read.every((r) => r.buf !== undefined));
-  if (opts.cacheDir !== undefined && readable) {
-    const hit = readCompiled(opts.cacheDir, paths, feedFiles);
-    if (hit) return hit;
-  }
+  const all = listed.flatMap((l) => l.read);
+  const compiled = opts.cacheDir === undefined ? undefined : lookUpCompiled(opts.cacheDir, paths, all);
+  if (compiled?.set) return compiled.set;
+  // A miss reads each file once: those the cache check already read keep their bytes.
+  for (const r of all) readCandidate(r, compiled !== undefined);
   const [{ decodeIocBuffer }, { foldIncidents }] = await Promise.all([import('./decode-file.js'), import('./fold.js')]);
   const incidents: Incident[] = [];
   const files: string[] = [];
@@ -168,7 +200,9 @@ export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => v
   for (const f of failures) onError?.(f);
   const set = { incidents: folded, files };
   // Only a load without errors is kept: a cached load reports nothing, so it must have had nothing to report.
-  if (opts.cacheDir !== undefined && readable && failures.length === 0) writeCompiled(opts.cacheDir, paths, feedFiles, set);
+  if (opts.cacheDir !== undefined && compiled !== undefined && failures.length === 0) {
+    writeCompiled(opts.cacheDir, paths, compiled.since, all.map((r) => ({ file: r.c.file, sha256: r.sha256, stamp: stampOf(r.stat!) })), set);
+  }
   return set;
 }
 
