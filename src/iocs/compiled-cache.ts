@@ -2,14 +2,14 @@
 // feed file's bytes and the loader's version: an unchanged 200,000-record feed loads without parsing it, and
 // (its files' stats unchanged and settled, feed-stamps.ts) without reading it.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { cachePath, type CacheLocation } from '../acquire/cache/paths.js';
 import { logDebug } from '../cli/log.js';
 import type { IocSet } from '../model/ioc.js';
 import { decodeValue, encodeValue } from './compiled-codec.js';
-import { settled, stampOf, vouches } from './feed-stamps.js';
+import { settled, vouches } from './feed-stamps.js';
 
 /**
  * Bump when what the loader makes of a file changes (a schema, a decoder, folding) or this file's shape does:
@@ -28,8 +28,11 @@ export interface FeedFile {
 
 /** A feed file as this load finds it: its stat (taken after the load's `since`), and its digest, read and hashed on demand. */
 export interface FeedProbe {
-  file: string;
-  stat: BigIntStats;
+  readonly file: string;
+  /** stampOf its stat (feed-stamps.ts), taken before `digest` reads it. */
+  readonly stamp: string;
+  /** newestNs of that stat. */
+  readonly newestNs: bigint;
   /** The SHA-256 of its bytes, undefined if they cannot be read; the loader keeps the bytes for a decode on a miss. */
   digest(): string | undefined;
 }
@@ -91,10 +94,10 @@ function checkFeed(header: Header, probes: readonly FeedProbe[], now: bigint): F
   for (const [i, p] of probes.entries()) {
     const was = header.files[i]!;
     if (was.file !== p.file) return undefined;
-    if (vouches(p.stat, was.stamp, since)) continue;
+    if (vouches(p.stamp, p.newestNs, was.stamp, since)) continue;
     check.hashed++;
     if (typeof was.sha256 !== 'string' || p.digest() !== was.sha256) return undefined;
-    if (settled(p.stat, now)) check.settledNow++;
+    if (settled(p.newestNs, now)) check.settledNow++;
   }
   return check;
 }
@@ -134,7 +137,7 @@ export function readCompiled(dir: string, paths: readonly string[], now: bigint,
     const set = asSet(decodeValue(body));
     logDebug(`compiled IOC cache ${file}: used; ${probes.length - check.hashed} of ${probes.length} feed files unchanged by their stat, ${check.hashed} read and hashed`);
     if (check.settledNow > 0) {
-      const files = probes.map((p, i) => ({ file: p.file, sha256: header.files[i]!.sha256, stamp: stampOf(p.stat) }));
+      const files = probes.map((p, i) => ({ file: p.file, sha256: header.files[i]!.sha256, stamp: p.stamp }));
       writeEntry(file, { ...header, files, since: String(now) }, body, 'stats not refreshed');
     }
     return set;

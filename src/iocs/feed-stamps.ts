@@ -17,11 +17,15 @@ export const clockNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 /** Device, inode, size, mtime and ctime in nanoseconds: a file replaced, rewritten or touched shows in one of them. */
 export const stampOf = (s: BigIntStats): string => `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
 
-/** Whether a stat taken at or after `since` is old enough news: no write after it could leave its times unchanged. */
-export const settled = (s: BigIntStats, since: bigint): boolean => s.ctimeNs < since - RACY_NS && s.mtimeNs < since - RACY_NS;
+/** The later of a stat's ctime and mtime, in nanoseconds. */
+export const newestNs = (s: BigIntStats): bigint => (s.ctimeNs > s.mtimeNs ? s.ctimeNs : s.mtimeNs);
+
+/** Whether a stat taken at or after `since`, its newest time `newest`, is old enough news: no write after it could leave its times unchanged. */
+export const settled = (newest: bigint, since: bigint): boolean => newest < since - RACY_NS;
 
 /**
- * Whether `now` (this load's stat) proves a file holds the bytes hashed when `stamp` was recorded by a load whose
- * stats began at `since`: every field equal, and the recorded times settled then, so no later write kept them.
+ * Whether a file's stat now (`stamp`, its newest time `newest`) proves it holds the bytes hashed when `recorded`
+ * was stamped by a load whose stats began at `since`: every field equal, and its times settled then, so no later
+ * write kept them.
  */
-export const vouches = (now: BigIntStats, stamp: unknown, since: bigint): boolean => stamp === stampOf(now) && settled(now, since);
+export const vouches = (stamp: string, newest: bigint, recorded: unknown, since: bigint): boolean => stamp === recorded && settled(newest, since);

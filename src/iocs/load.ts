@@ -1,13 +1,13 @@
 // IOC files, folders and zips on disk -> one validated IOC set; and the per-file summary behind `iocs lint`.
 // The decoders (zod schemas, both YAML parsers) and folding are imported only when a file is to be decoded: a
 // load answered by the compiled cache (and so `--version`) never evaluates them.
-import { readdirSync, readFileSync, statSync, type BigIntStats } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { Incident, IocSet } from '../model/ioc.js';
 import { readCompiled, sha256, writeCompiled, type FeedProbe } from './compiled-cache.js';
-import { clockNs, stampOf } from './feed-stamps.js';
+import { clockNs, newestNs, stampOf } from './feed-stamps.js';
 import { IOC_EXTENSIONS, readReason as reason, type Candidate } from './files.js';
 
 export { IOC_EXTENSIONS };
@@ -94,51 +94,61 @@ export interface IocLoadOptions {
   cacheDir?: string;
 }
 
-/** A candidate read into memory: its stat (for the compiled cache), its bytes, or why it could not be read (an error once it is its turn). */
-interface ReadCandidate {
-  c: Candidate;
-  stat?: BigIntStats;
+/**
+ * A candidate read into memory: its stat's stamp (for the compiled cache), its bytes, or why it could not be read
+ * (an error once it is its turn). Only the stamp is kept of the stat: 200,000 BigIntStats held to the end of the
+ * check cost the hit more in garbage collection than the stats themselves.
+ */
+class ReadCandidate implements FeedProbe {
+  stamp = '';
+  newestNs = 0n;
   buf?: Buffer;
   error?: InputError;
-  sha256: string;
-}
+  sha256 = '';
+  constructor(readonly c: Candidate) {}
 
-const cannotRead = (r: ReadCandidate, e: unknown): InputError => new InputError(r.c.file, `cannot read: ${reason(e)}`);
+  get file(): string {
+    return this.c.file;
+  }
 
-/** Reads the candidate's bytes once (hashing them if `digest`); a later call keeps what the first found. */
-function readCandidate(r: ReadCandidate, digest: boolean): void {
-  if (r.buf !== undefined || r.error !== undefined) return;
-  try {
-    r.buf = readFileSync(r.c.file);
-    if (digest) r.sha256 = sha256(r.buf);
-  } catch (e) {
-    r.error = cannotRead(r, e);
+  /** Stats the file (before its bytes are read: a write after the stat then shows in the next load's); false if it cannot be. */
+  stat(): boolean {
+    try {
+      const s = statSync(this.c.file, { bigint: true });
+      this.stamp = stampOf(s);
+      this.newestNs = newestNs(s);
+      return true;
+    } catch (e) {
+      this.error = new InputError(this.c.file, `cannot read: ${reason(e)}`);
+      return false;
+    }
+  }
+
+  /** Reads the bytes once (hashing them if `digest`); a later call keeps what the first found. */
+  read(digest: boolean): void {
+    if (this.buf !== undefined || this.error !== undefined) return;
+    try {
+      this.buf = readFileSync(this.c.file);
+      if (digest) this.sha256 = sha256(this.buf);
+    } catch (e) {
+      this.error = new InputError(this.c.file, `cannot read: ${reason(e)}`);
+    }
+  }
+
+  digest(): string | undefined {
+    this.read(true);
+    return this.buf === undefined ? undefined : this.sha256;
   }
 }
 
 /**
- * Each candidate stat'ed (before its bytes are read: a write after the stat then shows in the next load's), and
- * the compiled set if one matches. undefined when a file cannot be stat'ed: that load reports it and is not kept.
+ * Each candidate stat'ed, and the compiled set if one matches. undefined when a file cannot be stat'ed: that load
+ * reports it and is not kept.
  */
 function lookUpCompiled(dir: string, paths: readonly string[], reads: readonly ReadCandidate[]): { since: bigint; set?: IocSet } | undefined {
   const since = clockNs();
-  for (const r of reads) {
-    try {
-      r.stat = statSync(r.c.file, { bigint: true });
-    } catch (e) {
-      r.error = cannotRead(r, e);
-      return undefined;
-    }
-  }
-  const probes = reads.map((r): FeedProbe => ({
-    file: r.c.file,
-    stat: r.stat!,
-    digest: () => {
-      readCandidate(r, true);
-      return r.buf === undefined ? undefined : r.sha256;
-    },
-  }));
-  const set = readCompiled(dir, paths, since, probes);
+  if (!reads.every((r) => r.stat())) return undefined;
+  const set = readCompiled(dir, paths, since, reads);
   return set === undefined ? { since } : { since, set };
 }
 
@@ -158,13 +168,13 @@ export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => v
     const { folder, found } = await candidatesOf(p);
     const fresh = found.filter((x) => !seen.has(x.file));
     for (const c of fresh) seen.add(c.file);
-    listed.push({ folder, p, read: fresh.map((c) => ({ c, sha256: '' })) });
+    listed.push({ folder, p, read: fresh.map((c) => new ReadCandidate(c)) });
   }
   const all = listed.flatMap((l) => l.read);
   const compiled = opts.cacheDir === undefined ? undefined : lookUpCompiled(opts.cacheDir, paths, all);
   if (compiled?.set) return compiled.set;
   // A miss reads each file once: those the cache check already read keep their bytes.
-  for (const r of all) readCandidate(r, compiled !== undefined);
+  for (const r of all) r.read(compiled !== undefined);
   const [{ decodeIocBuffer }, { foldIncidents }] = await Promise.all([import('./decode-file.js'), import('./fold.js')]);
   const incidents: Incident[] = [];
   const files: string[] = [];
@@ -201,7 +211,7 @@ export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => v
   const set = { incidents: folded, files };
   // Only a load without errors is kept: a cached load reports nothing, so it must have had nothing to report.
   if (opts.cacheDir !== undefined && compiled !== undefined && failures.length === 0) {
-    writeCompiled(opts.cacheDir, paths, compiled.since, all.map((r) => ({ file: r.c.file, sha256: r.sha256, stamp: stampOf(r.stat!) })), set);
+    writeCompiled(opts.cacheDir, paths, compiled.since, all.map((r) => ({ file: r.c.file, sha256: r.sha256, stamp: r.stamp })), set);
   }
   return set;
 }

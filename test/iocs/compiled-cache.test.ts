@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { writeFeed, type FeedShape } from '../../bench/ioc-feeds.js';
 import { setLogLevel } from '../../src/cli/log.js';
 import { IOC_LOADER_VERSION, readCompiled, sha256, type FeedProbe } from '../../src/iocs/compiled-cache.js';
-import { clockNs } from '../../src/iocs/feed-stamps.js';
+import { clockNs, newestNs, stampOf } from '../../src/iocs/feed-stamps.js';
 import { loadIocs } from '../../src/iocs/index.js';
 import type { IocSet } from '../../src/model/ioc.js';
 
@@ -67,6 +67,9 @@ async function tenSecondsLater<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What the loader hands readCompiled for a file whose stat is `stat`. */
+const probeOf = (file: string, stat: BigIntStats, digest: () => string | undefined): FeedProbe => ({ file, stamp: stampOf(stat), newestNs: newestNs(stat), digest });
+
 const load = (feed: string): Promise<IocSet> => loadIocs([feed], undefined, { cacheDir });
 const bigStat = (file: string) => stat(file, { bigint: true });
 /** A whole second, in the past: utimes sets it exactly (a nanosecond mtime does not survive a double's seconds). */
@@ -91,7 +94,7 @@ describe('compiled IOC cache', () => {
     const feed = await writeFeed(dir, 'yaml-incidents', 50);
     const set = await loadIocs([feed], undefined, { cacheDir });
     const file = await cacheFile();
-    const probe = (digest: string): FeedProbe[] => [{ file: feed, stat: statSync(feed, { bigint: true }), digest: () => digest }];
+    const probe = (digest: string): FeedProbe[] => [probeOf(feed, statSync(feed, { bigint: true }), () => digest)];
     expect(readCompiled(cacheDir, [feed], clockNs(), probe(sha256(await readFile(feed))))).toEqual(set);
     expect(readCompiled(cacheDir, [feed], clockNs(), probe('0'.repeat(64)))).toBeUndefined();
     expect(file).toContain(cacheDir);
@@ -184,7 +187,7 @@ describe('compiled IOC cache: a file whose stat vouches for it is not read', () 
     const feed = await writeFeed(dir, 'yaml-incidents', 20);
     const set = await tenSecondsLater(() => load(feed));
     let digests = 0;
-    const probes: FeedProbe[] = [{ file: feed, stat: statSync(feed, { bigint: true }), digest: () => (digests++, sha256(readFileSync(feed))) }];
+    const probes: FeedProbe[] = [probeOf(feed, statSync(feed, { bigint: true }), () => (digests++, sha256(readFileSync(feed))))];
     expect(readCompiled(cacheDir, [feed], clockNs(), probes)).toEqual(set);
     expect(digests).toBe(0);
   });
@@ -196,7 +199,7 @@ describe('compiled IOC cache: a file whose stat vouches for it is not read', () 
     const now = statSync(feed, { bigint: true });
     const moved = Object.assign(Object.create(Object.getPrototypeOf(now) as object) as BigIntStats, now, { [field]: now[field] + 1n });
     let digests = 0;
-    const probes: FeedProbe[] = [{ file: feed, stat: moved, digest: () => (digests++, sha256(readFileSync(feed))) }];
+    const probes: FeedProbe[] = [probeOf(feed, moved, () => (digests++, sha256(readFileSync(feed))))];
     expect(readCompiled(cacheDir, [feed], clockNs(), probes)).toEqual(set);
     expect(digests).toBe(1);
   });
@@ -259,7 +262,7 @@ describe('compiled IOC cache: a file whose stat vouches for it is not read', () 
     const text = await readFile(feed, 'utf8');
     await writeFile(feed, text.replace('Compromised release 1\n', 'Compromised release X\n'));
     let digests = 0;
-    const probes: FeedProbe[] = [{ file: feed, stat: compiledStat, digest: () => (digests++, sha256(readFileSync(feed))) }];
+    const probes: FeedProbe[] = [probeOf(feed, compiledStat, () => (digests++, sha256(readFileSync(feed))))];
     expect(readCompiled(cacheDir, [feed], clockNs(), probes)).toBeUndefined();
     expect(digests).toBe(1);
   });
