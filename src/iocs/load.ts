@@ -25,19 +25,19 @@ export interface LintResult {
  * `..data` and `..<timestamp>`, and would load each incident twice. ossf/malicious-packages keeps
  * retracted records under `osv/withdrawn`, which must not raise alarms.
  */
-function walk(dir: string): string[] {
+function walk(dir: string, out: string[] = [], top = true): string[] {
   // Synchronous: ossf/malicious-packages is one folder per package (200,000 of them), and awaiting each listing's
   // round trip through libuv's thread pool left the thread idle for most of a folder feed's load.
   const entries = readdirSync(dir, { withFileTypes: true });
   const sorted = entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const out: string[] = [];
   for (const e of sorted) {
     if (e.name.startsWith('.')) continue;
-    const full = path.join(dir, e.name);
+    // Not path.join below the folder given, whose join is already normal: a compiled-cache hit on a 200,000-folder
+    // tree spent 0.4-0.8 s in it and in copying each folder's list into its parent's.
+    const full = top ? path.join(dir, e.name) : `${dir}${path.sep}${e.name}`;
     if (e.isDirectory()) {
       if (e.name === 'withdrawn' && path.basename(dir) === 'osv') continue;
-      // Not push(...): a malicious-packages tree holds 200,000 records under osv/malicious/npm.
-      for (const f of walk(full)) out.push(f);
+      walk(full, out, false);
     } else if (IOC_EXTENSIONS.some((ext) => e.name.toLowerCase().endsWith(ext))) out.push(full);
   }
   return out;
