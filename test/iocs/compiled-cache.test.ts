@@ -126,6 +126,10 @@ describe('compiled IOC cache', () => {
   const damage: [string, (b: Buffer) => Buffer][] = [
     ['truncated', (b) => b.subarray(0, Math.floor(b.length / 2))],
     ['a flipped byte in the payload', (b) => Buffer.concat([b.subarray(0, b.length - 100), Buffer.from([b[b.length - 100]! ^ 1]), b.subarray(b.length - 99)])],
+    ['a flipped byte in the file list (its second line, read when a file is)', (b) => {
+      const at = Math.floor((b.indexOf(10) + b.indexOf(10, b.indexOf(10) + 1)) / 2);
+      return Buffer.concat([b.subarray(0, at), Buffer.from([b[at]! ^ 1]), b.subarray(at + 1)]);
+    }],
     ['not ours at all', () => Buffer.from('hello\n')],
     ['empty', () => Buffer.alloc(0)],
   ];
