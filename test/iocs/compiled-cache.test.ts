@@ -1,10 +1,12 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync, statSync, type BigIntStats } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { writeFeed, type FeedShape } from '../../bench/ioc-feeds.js';
 import { setLogLevel } from '../../src/cli/log.js';
-import { IOC_LOADER_VERSION, readCompiled } from '../../src/iocs/compiled-cache.js';
+import { IOC_LOADER_VERSION, readCompiled, sha256, type FeedProbe } from '../../src/iocs/compiled-cache.js';
+import { clockNs, newestNs, stampOf } from '../../src/iocs/feed-stamps.js';
 import { loadIocs } from '../../src/iocs/index.js';
 import type { IocSet } from '../../src/model/ioc.js';
 
@@ -38,9 +40,40 @@ async function coldAndHit(paths: string[]): Promise<{ cold: IocSet; hit: IocSet 
   const before = (await readFile(file)).length;
   const hit = await loadIocs(paths, undefined, { cacheDir });
   expect((await readFile(file)).length).toBe(before);
-  expect(debug.filter((l) => l.includes('compiled IOC cache'))).toEqual([]);
+  expect(debug.filter((l) => l.includes('compiled IOC cache'))).toEqual([expect.stringContaining(': used; ')]);
   return { cold, hit };
 }
+
+/** What the last hit's debug line says: how many feed files it took on their stat and how many it read. */
+function lastHit(): { total: number; hashed: number } | undefined {
+  const m = debug
+    .map((l) => /: used; (\d+) of (\d+) feed files unchanged by their stat, (\d+) read and hashed/.exec(l))
+    .filter((x) => x !== null)
+    .at(-1);
+  return m ? { total: Number(m[2]), hashed: Number(m[3]) } : undefined;
+}
+
+/**
+ * Runs `f` with the wall clock 10 s ahead, as a load that long after the feed files were written: their stats are
+ * settled (feed-stamps.ts). Only Date is faked; the files' times are the kernel's.
+ */
+async function tenSecondsLater<T>(f: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(Date.now() + 10_000);
+  try {
+    return await f();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+/** What the loader hands readCompiled for a file whose stat is `stat`. */
+const probeOf = (file: string, stat: BigIntStats, digest: () => string | undefined): FeedProbe => ({ file, stamp: stampOf(stat), newestNs: newestNs(stat), digest });
+
+const load = (feed: string): Promise<IocSet> => loadIocs([feed], undefined, { cacheDir });
+const bigStat = (file: string) => stat(file, { bigint: true });
+/** A whole second, in the past: utimes sets it exactly (a nanosecond mtime does not survive a double's seconds). */
+const ROUND = 1_700_000_000;
 
 describe('compiled IOC cache', () => {
   const shapes: FeedShape[] = ['yaml-incidents', 'yaml-one-incident', 'osv-zip', 'osv-folder'];
@@ -61,10 +94,9 @@ describe('compiled IOC cache', () => {
     const feed = await writeFeed(dir, 'yaml-incidents', 50);
     const set = await loadIocs([feed], undefined, { cacheDir });
     const file = await cacheFile();
-    const { createHash } = await import('node:crypto');
-    const digest = createHash('sha256').update(await readFile(feed)).digest('hex');
-    expect(readCompiled(cacheDir, [feed], [{ file: feed, sha256: digest }])).toEqual(set);
-    expect(readCompiled(cacheDir, [feed], [{ file: feed, sha256: '0'.repeat(64) }])).toBeUndefined();
+    const probe = (digest: string): FeedProbe[] => [probeOf(feed, statSync(feed, { bigint: true }), () => digest)];
+    expect(readCompiled(cacheDir, [feed], clockNs(), probe(sha256(await readFile(feed))))).toEqual(set);
+    expect(readCompiled(cacheDir, [feed], clockNs(), probe('0'.repeat(64)))).toBeUndefined();
     expect(file).toContain(cacheDir);
   });
 
@@ -94,6 +126,10 @@ describe('compiled IOC cache', () => {
   const damage: [string, (b: Buffer) => Buffer][] = [
     ['truncated', (b) => b.subarray(0, Math.floor(b.length / 2))],
     ['a flipped byte in the payload', (b) => Buffer.concat([b.subarray(0, b.length - 100), Buffer.from([b[b.length - 100]! ^ 1]), b.subarray(b.length - 99)])],
+    ['a flipped byte in the file list (its second line, read when a file is)', (b) => {
+      const at = Math.floor((b.indexOf(10) + b.indexOf(10, b.indexOf(10) + 1)) / 2);
+      return Buffer.concat([b.subarray(0, at), Buffer.from([b[at]! ^ 1]), b.subarray(at + 1)]);
+    }],
     ['not ours at all', () => Buffer.from('hello\n')],
     ['empty', () => Buffer.alloc(0)],
   ];
@@ -108,7 +144,7 @@ describe('compiled IOC cache', () => {
     // And it was rewritten: the next load is a hit again.
     debug.length = 0;
     expect(await loadIocs([feed], undefined, { cacheDir })).toEqual(cold);
-    expect(debug).toEqual([]);
+    expect(debug).toEqual([expect.stringContaining(': used; ')]);
   });
 
   it('a cache file written by another loader version is a miss', async () => {
@@ -139,5 +175,137 @@ describe('compiled IOC cache', () => {
     const feed = await writeFeed(dir, 'yaml-incidents', 10);
     await loadIocs([feed]);
     expect(await readdir(path.join(dir, 'cache')).catch(() => [])).toEqual([]);
+  });
+});
+
+describe('compiled IOC cache: a file whose stat vouches for it is not read', () => {
+  it.each(['yaml-incidents', 'osv-folder'] as const)('%s: compiled a while after it was written, the next load reads no feed file', async (shape) => {
+    const feed = await writeFeed(dir, shape, 40);
+    const set = await tenSecondsLater(() => load(feed));
+    debug.length = 0;
+    expect(await load(feed)).toEqual(set);
+    expect(lastHit()).toEqual({ total: shape === 'osv-folder' ? 40 : 1, hashed: 0 });
+  });
+
+  it('the stat alone answers: readCompiled asks for no digest, and a settled stat is trusted as recorded', async () => {
+    const feed = await writeFeed(dir, 'yaml-incidents', 20);
+    const set = await tenSecondsLater(() => load(feed));
+    let digests = 0;
+    const probes: FeedProbe[] = [probeOf(feed, statSync(feed, { bigint: true }), () => (digests++, sha256(readFileSync(feed))))];
+    expect(readCompiled(cacheDir, [feed], clockNs(), probes)).toEqual(set);
+    expect(digests).toBe(0);
+  });
+
+  it.each(['dev', 'ino', 'size', 'mtimeNs', 'ctimeNs'] as const)('a stat that differs from the recorded one in %s alone does not vouch: the file is read and hashed', async (field) => {
+    const feed = await writeFeed(dir, 'yaml-incidents', 20);
+    const set = await tenSecondsLater(() => load(feed));
+    // Rename updates the ctime on Linux's file systems, so a real replacement cannot keep all other four fields.
+    const now = statSync(feed, { bigint: true });
+    const moved = Object.assign(Object.create(Object.getPrototypeOf(now) as object) as BigIntStats, now, { [field]: now[field] + 1n });
+    let digests = 0;
+    const probes: FeedProbe[] = [probeOf(feed, moved, () => (digests++, sha256(readFileSync(feed))))];
+    expect(readCompiled(cacheDir, [feed], clockNs(), probes)).toEqual(set);
+    expect(digests).toBe(1);
+  });
+
+  it('a same-size rewrite in place with its mtime put back (only the ctime moves) is read again, and its new content loads', async () => {
+    const feed = await writeFeed(dir, 'yaml-incidents', 20);
+    await utimes(feed, ROUND, ROUND);
+    await tenSecondsLater(() => load(feed));
+    const before = await bigStat(feed);
+    // Past any coarse clock tick, so the rewrite's ctime is a new one.
+    await new Promise((r) => setTimeout(r, 20));
+    const text = await readFile(feed, 'utf8');
+    await writeFile(feed, text.replace('Compromised release 1\n', 'Compromised release X\n'));
+    await utimes(feed, ROUND, ROUND);
+    const after = await bigStat(feed);
+    expect([after.dev, after.ino, after.size, after.mtimeNs]).toEqual([before.dev, before.ino, before.size, before.mtimeNs]);
+    expect(after.ctimeNs).not.toBe(before.ctimeNs);
+    debug.length = 0;
+    const changed = await tenSecondsLater(() => load(feed));
+    expect(changed.incidents.map((i) => i.title)).toContain('Compromised release X');
+    expect(changed).toEqual(await loadIocs([feed]));
+    expect(debug.some((l) => l.includes('the feed changed'))).toBe(true);
+  });
+
+  it('a file replaced by a rename (a new inode, same size and mtime) is read again, and its new content loads', async () => {
+    const feed = await writeFeed(dir, 'osv-folder', 10);
+    const record = path.join(feed, 'osv', 'malicious', 'npm', 'mal-1', 'MAL-2026-1.json');
+    const text = await readFile(record, 'utf8');
+    const other = path.join(path.dirname(record), '.replacement');
+    await writeFile(other, text.replace('"name":"mal-1"', '"name":"mal-x"'));
+    await utimes(record, ROUND, ROUND);
+    await utimes(other, ROUND, ROUND);
+    await tenSecondsLater(() => load(feed));
+    const before = await bigStat(record);
+    await rename(other, record);
+    const after = await bigStat(record);
+    expect([after.size, after.mtimeNs]).toEqual([before.size, before.mtimeNs]);
+    expect(after.ino).not.toBe(before.ino);
+    const changed = await tenSecondsLater(() => load(feed));
+    expect(changed.incidents.flatMap((i) => i.packages.map((p) => p.name))).toContain('mal-x');
+    expect(changed).toEqual(await loadIocs([feed]));
+  });
+
+  it('a same-size edit right after the compile (within the racy margin) is read again, and its new content loads', async () => {
+    const feed = await writeFeed(dir, 'yaml-incidents', 20);
+    await utimes(feed, ROUND, ROUND);
+    await load(feed);
+    const text = await readFile(feed, 'utf8');
+    await writeFile(feed, text.replace('Compromised release 1\n', 'Compromised release X\n'));
+    await utimes(feed, ROUND, ROUND);
+    const changed = await load(feed);
+    expect(changed.incidents.map((i) => i.title)).toContain('Compromised release X');
+  });
+
+  it('a stat recorded within the racy margin does not vouch, even with every field unchanged (a write in the same clock tick)', async () => {
+    const feed = await writeFeed(dir, 'yaml-incidents', 20);
+    // What the compile's stat sees; a second write within the same clock tick would leave all of it as it is.
+    const compiledStat = statSync(feed, { bigint: true });
+    await load(feed);
+    const text = await readFile(feed, 'utf8');
+    await writeFile(feed, text.replace('Compromised release 1\n', 'Compromised release X\n'));
+    let digests = 0;
+    const probes: FeedProbe[] = [probeOf(feed, compiledStat, () => (digests++, sha256(readFileSync(feed))))];
+    expect(readCompiled(cacheDir, [feed], clockNs(), probes)).toBeUndefined();
+    expect(digests).toBe(1);
+  });
+
+  it('a hit that had to read files settled by now records their stats: the next load reads none (and a touched file is read once)', async () => {
+    const feed = await writeFeed(dir, 'osv-folder', 10);
+    const cold = await loadIocs([feed]);
+    await load(feed);
+    const file = await cacheFile();
+    const compiled = await readFile(file);
+    // Just written: every file is read and hashed, and the header is left as it was (its stats are not settled yet).
+    expect(await load(feed)).toEqual(cold);
+    expect(lastHit()).toEqual({ total: 10, hashed: 10 });
+    expect((await readFile(file)).equals(compiled)).toBe(true);
+    // Later, read and hashed once more; their stats are settled now and are recorded.
+    expect(await tenSecondsLater(() => load(feed))).toEqual(cold);
+    expect(lastHit()).toEqual({ total: 10, hashed: 10 });
+    expect((await readFile(file)).equals(compiled)).toBe(false);
+    expect(await load(feed)).toEqual(cold);
+    expect(lastHit()).toEqual({ total: 10, hashed: 0 });
+    // touch: the same bytes, new times. Read once, then taken on its stat again.
+    const record = path.join(feed, 'osv', 'malicious', 'npm', 'mal-1', 'MAL-2026-1.json');
+    await utimes(record, ROUND, ROUND);
+    expect(await tenSecondsLater(() => load(feed))).toEqual(cold);
+    expect(lastHit()).toEqual({ total: 10, hashed: 1 });
+    expect(await tenSecondsLater(() => load(feed))).toEqual(cold);
+    expect(lastHit()).toEqual({ total: 10, hashed: 0 });
+  });
+
+  it('a refresh that cannot be written is a debug line: the hit stands, and the next load reads the files again', async () => {
+    const feed = await writeFeed(dir, 'osv-folder', 5);
+    const set = await load(feed);
+    const file = await cacheFile();
+    // A folder where the temporary file would go: writing it fails.
+    await mkdir(`${file}.${process.pid}.tmp`);
+    expect(await tenSecondsLater(() => load(feed))).toEqual(set);
+    expect(debug.some((l) => /compiled IOC cache .*: stats not refreshed \(/.test(l))).toBe(true);
+    expect(await readdir(cacheDir)).toEqual([path.basename(file)]);
+    expect(await load(feed)).toEqual(set);
+    expect(lastHit()).toEqual({ total: 5, hashed: 5 });
   });
 });

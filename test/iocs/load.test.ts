@@ -45,6 +45,11 @@ describe('loadIocs: the versioned format', () => {
     expect(set.incidents.map((i) => i.id)).toEqual(['deeper', 'top']);
   });
 
+  it.each([`./${FIX}/nested-folder/`, `${FIX}//nested-folder`, path.resolve(FIX, 'nested-folder'), `${FIX}/../iocs/nested-folder`])('names the files of folder %s as path.join does, at every depth', async (given) => {
+    const set = await loadIocs([given]);
+    expect(set.files).toEqual([path.join(given, 'sub', 'deeper.yaml'), path.join(given, 'top.yml')]);
+  });
+
   it('refuses the same incident id in two files', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'iocs-dup-'));
     await writeFile(path.join(dir, 'same.yaml'), await readFile(`${FIX}/flat-guide/guide-axios.yaml`, 'utf8'));
