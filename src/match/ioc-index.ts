@@ -61,24 +61,43 @@ const FILTER_FROM = 4096;
  * 10-entry feed; the open-addressed 4 MiB table this replaces, 2x). It may say "maybe" for a name it does not
  * hold (about 0.5 %): the map answers then. It never says "no" for a name it holds.
  */
+/** The two lanes as one word, avalanched (murmur3's finaliser). */
+function mix(a: number, b: number): number {
+  let h = a ^ Math.imul(b, 0x85ebca6b);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  return h;
+}
+
 export class NameFilter {
   private readonly table: Int32Array;
   private readonly mask: number;
 
   constructor(names: Iterable<string>, size: number) {
-    // 16 words of 32 bits per block; at least 12 bits per name, so 4 bits per name leave few false "maybe"s.
+    // 16 words of 32 bits per block; at least 16 bits per name, so 3 bits per name leave few false "maybe"s.
     let blocks = 64;
-    while (blocks * 512 < size * 12) blocks *= 2;
+    while (blocks * 512 < size * 16) blocks *= 2;
     this.table = new Int32Array(blocks * 16);
     this.mask = blocks - 1;
     for (const name of names) this.add(NameFilter.hash(name));
   }
 
-  /** FNV-1a over the UTF-16 code units. */
+  /**
+   * FNV-1a over the UTF-16 code units in two lanes (even and odd positions, so each multiply waits on half as
+   * many before it), then mixed: the table's block and bits come from one well-spread word.
+   */
   static hash(s: string): number {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-    return h;
+    let a = 0x811c9dc5;
+    let b = 0x9747b28c ^ s.length;
+    const n = s.length;
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      a = Math.imul(a ^ s.charCodeAt(i), 0x01000193);
+      b = Math.imul(b ^ s.charCodeAt(i + 1), 0x01000193);
+    }
+    if (i < n) a = Math.imul(a ^ s.charCodeAt(i), 0x01000193);
+    return mix(a, b);
   }
 
   /**
@@ -89,24 +108,32 @@ export class NameFilter {
   static lowerHash(s: string): number | undefined {
     const n = s.length;
     if (n === 0 || s.charCodeAt(0) <= 32 || s.charCodeAt(n - 1) <= 32) return undefined;
-    let h = 0x811c9dc5;
-    for (let i = 0; i < n; i++) {
+    let a = 0x811c9dc5;
+    let b = 0x9747b28c ^ n;
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      let c = s.charCodeAt(i);
+      let d = s.charCodeAt(i + 1);
+      if ((c | d) > 127) return undefined;
+      if (c >= 65 && c <= 90) c += 32;
+      if (d >= 65 && d <= 90) d += 32;
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ d, 0x01000193);
+    }
+    if (i < n) {
       let c = s.charCodeAt(i);
       if (c > 127) return undefined;
       if (c >= 65 && c <= 90) c += 32;
-      h = Math.imul(h ^ c, 0x01000193);
+      a = Math.imul(a ^ c, 0x01000193);
     }
-    return h;
+    return mix(a, b);
   }
 
+  /** Three bits of one 64-byte block, from one multiply of the mixed hash. */
   private add(h: number): void {
     const at = (h & this.mask) << 4;
-    let g = Math.imul(h, 0x9e3779b1);
-    for (let k = 0; k < 4; k++) {
-      const bit = (g >>> 23) & 511;
-      this.table[at + (bit >>> 5)]! |= 1 << (bit & 31);
-      g = Math.imul(g ^ (g >>> 15), 0x85ebca6b);
-    }
+    const g = Math.imul(h ^ (h >>> 13), 0x9e3779b1);
+    for (const bit of [g & 511, (g >>> 9) & 511, (g >>> 18) & 511]) this.table[at + (bit >>> 5)]! |= 1 << (bit & 31);
   }
 
   /** Whether the name, already normalised, may be one it holds. */
@@ -115,15 +142,17 @@ export class NameFilter {
   }
 
   mayHoldHash(h: number): boolean {
+    const t = this.table;
     const at = (h & this.mask) << 4;
-    let g = Math.imul(h, 0x9e3779b1);
-    for (let k = 0; k < 4; k++) {
-      const bit = (g >>> 23) & 511;
-      if ((this.table[at + (bit >>> 5)]! & (1 << (bit & 31))) === 0) return false;
-      g = Math.imul(g ^ (g >>> 15), 0x85ebca6b);
-    }
-    return true;
+    const g = Math.imul(h ^ (h >>> 13), 0x9e3779b1);
+    let bit = g & 511;
+    if ((t[at + (bit >>> 5)]! & (1 << (bit & 31))) === 0) return false;
+    bit = (g >>> 9) & 511;
+    if ((t[at + (bit >>> 5)]! & (1 << (bit & 31))) === 0) return false;
+    bit = (g >>> 18) & 511;
+    return (t[at + (bit >>> 5)]! & (1 << (bit & 31))) !== 0;
   }
+
 }
 
 /** Ecosystems whose names normalizePackageName only lower-cases (and trims): NameFilter.lowerHash answers for them. */
