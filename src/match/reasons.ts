@@ -98,3 +98,31 @@ export function imageMatchReason(m: Match): string {
 export function uncheckedImagesReason(u: UncheckedImages): string {
   return `image indicator(s) of ${u.incident} could not be checked (${listPaths(u.indicators)}): ${u.why}; not clean for ${u.incident}`;
 }
+
+/** Gaps past this many of one kind and cause are one reason when folded (a bulk run). */
+const GAPS_SHOWN = 10;
+
+/**
+ * One reason per indicator gap; with `fold` (a bulk run), the gaps of more than GAPS_SHOWN incidents that share a
+ * cause are one reason in the first one's place: `file indicator(s) of 1,600 incidents could not be checked: the
+ * source lists no files; not clean for them (a, b, c and 1,597 more)`. The verdict counts every gap either way.
+ */
+export function uncheckedReasons(kind: 'file' | 'image', gaps: readonly (UncheckedFiles | UncheckedImages)[], fold: boolean): string[] {
+  const one = kind === 'file' ? uncheckedFilesReason : uncheckedImagesReason;
+  const byCause = new Map<string, (UncheckedFiles | UncheckedImages)[]>();
+  for (const g of gaps) {
+    const same = byCause.get(g.why);
+    if (same) same.push(g);
+    else byCause.set(g.why, [g]);
+  }
+  const out: string[] = [];
+  for (const g of gaps) {
+    const same = byCause.get(g.why)!;
+    if (!fold || same.length <= GAPS_SHOWN) out.push(one(g));
+    else if (same[0] === g) {
+      const ids = same.map((x) => x.incident);
+      out.push(`${kind} indicator(s) of ${ids.length.toLocaleString('en-US')} incidents could not be checked: ${g.why}; not clean for them (${ids.slice(0, 3).join(', ')} and ${(ids.length - 3).toLocaleString('en-US')} more)`);
+    }
+  }
+  return out;
+}

@@ -9,7 +9,7 @@ import { matchFiles } from './match-files.js';
 import { matchImages, type ImageSubject } from './match-images.js';
 import { matchPackagesDetailed, type Uncomparable } from './match-packages.js';
 import { EVERY_INCIDENT, isBulk } from '../model/bulk.js';
-import { fileMatchReason, imageMatchReason, matchReason, pushedBeforeReason, uncheckedFilesReason, uncheckedImagesReason, unreliableReason, windowReason } from './reasons.js';
+import { fileMatchReason, imageMatchReason, matchReason, pushedBeforeReason, uncheckedFilesReason, uncheckedImagesReason, uncheckedReasons, unreliableReason, windowReason } from './reasons.js';
 import { namedFileTimes, type NamedFileTime } from './file-times.js';
 import { checkWindows, pushedTime } from './windows.js';
 
@@ -57,14 +57,9 @@ export function judgePlatform(p: AcquiredPlatform, index: IocIndex, opts: JudgeO
     reasons.push(imageMatchReason(m));
   }
   // An indicator that could not be looked for leaves the platform unknown for its incident, never clean.
-  for (const u of files.unchecked) {
-    verdicts.push('unknown');
-    reasons.push(uncheckedFilesReason(u));
-  }
-  for (const u of images.unchecked) {
-    verdicts.push('unknown');
-    reasons.push(uncheckedImagesReason(u));
-  }
+  const bulk = isBulk(index.incidents.length);
+  for (const _ of [...files.unchecked, ...images.unchecked]) verdicts.push('unknown');
+  reasons.push(...uncheckedReasons('file', files.unchecked, bulk), ...uncheckedReasons('image', images.unchecked, bulk));
   // A package an incident names with a version that cannot be compared (none at all, or one its ecosystem cannot order).
   for (const u of uncompared) {
     verdicts.push('unknown');
@@ -84,8 +79,7 @@ export function judgePlatform(p: AcquiredPlatform, index: IocIndex, opts: JudgeO
   reasons.push(...p.notes);
   const total = p.packageTotal ?? p.packages.length;
   if (verdict === 'clean') reasons.unshift(`no IOC package among ${total} package(s)`);
-  const bulk = isBulk(index.incidents.length);
-  const result: PlatformResult = { verdict, reasons: bulk ? foldGapReasons(reasons) : reasons, packageCount: total, windows: bulk ? foldWindows(windows) : windows, matches: [...detailed.map((d) => d.match), ...files.matches.map((f) => f.match), ...images.matches] };
+  const result: PlatformResult = { verdict, reasons, packageCount: total, windows: bulk ? foldWindows(windows) : windows, matches: [...detailed.map((d) => d.match), ...files.matches.map((f) => f.match), ...images.matches] };
   if (p.platform !== undefined) result.platform = p.platform;
   if (p.digest !== undefined) result.digest = p.digest;
   if (p.created !== undefined) result.created = p.created;
@@ -186,44 +180,6 @@ function foldWindows(windows: readonly WindowCheck[]): WindowCheck[] {
     else folded.set(w.outcome, { ...f, start: w.start < f.start ? w.start : f.start, end: w.end > f.end ? w.end : f.end, incidents: f.incidents! + 1 });
   }
   return [...kept, ...folded.values()];
-}
-
-/** Gap reasons past this many of one kind are one line in a bulk run. */
-const GAP_REASONS_SHOWN = 10;
-const GAP_REASON = /^(file|image) indicator\(s\) of (\S+) could not be checked \((.*)\): (.*); not clean for \2$/;
-
-/**
- * A bulk run's reasons with the indicator gaps of many incidents said once per kind and cause: `file indicator(s)
- * of 1,600 incidents could not be checked: the source lists no files; not clean for them (bench-2026-0, ... and
- * 1,597 more)`. The verdict counted every one.
- */
-function foldGapReasons(reasons: readonly string[]): string[] {
-  const groups = new Map<string, string[]>();
-  for (const r of reasons) {
-    const m = GAP_REASON.exec(r);
-    if (!m) continue;
-    const key = `${m[1]}\u0000${m[4]}`;
-    const ids = groups.get(key);
-    if (ids) ids.push(m[2]!);
-    else groups.set(key, [m[2]!]);
-  }
-  const fold = new Set([...groups].filter(([, ids]) => ids.length > GAP_REASONS_SHOWN).map(([k]) => k));
-  if (fold.size === 0) return [...reasons];
-  const out: string[] = [];
-  const said = new Set<string>();
-  for (const r of reasons) {
-    const m = GAP_REASON.exec(r);
-    const key = m ? `${m[1]}\u0000${m[4]}` : undefined;
-    if (key === undefined || !fold.has(key)) {
-      out.push(r);
-      continue;
-    }
-    if (said.has(key)) continue;
-    said.add(key);
-    const ids = groups.get(key)!;
-    out.push(`${m![1]} indicator(s) of ${ids.length.toLocaleString('en-US')} incidents could not be checked: ${m![4]}; not clean for them (${ids.slice(0, 3).join(', ')} and ${(ids.length - 3).toLocaleString('en-US')} more)`);
-  }
-  return out;
 }
 
 /**
