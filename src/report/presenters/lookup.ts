@@ -1,6 +1,7 @@
 // Finds an incident hit's full image result, for presenters that show its workloads or evidence.
 import type { ImageResult } from '../../model/finding.js';
 import { EVERY_INCIDENT } from '../../model/bulk.js';
+import { uncheckedHit } from '../incidents.js';
 import type { IncidentHit, Report, ReportIncident } from '../../model/report.js';
 
 export function imageOf(report: Report, hit: IncidentHit): ImageResult | undefined {
@@ -61,6 +62,6 @@ export function incidentsShown(report: Report): { shown: ReportIncident[]; quiet
   const quiet = report.incidents.filter(isQuiet);
   const unlisted = report.unlisted?.ids.length ?? 0;
   if (unlisted === 0 && quiet.length <= QUIET_SHOWN_MAX) return { shown: report.incidents };
-  const partial = report.images.filter((i) => everyGap.has(keyOf(i))).map((img) => ({ ref: img.ref, digest: img.digest, why: (img.unchecked ?? []).filter((u) => u.incident === EVERY_INCIDENT).map((u) => u.why).join('; '), packages: [] }));
+  const partial = report.images.filter((i) => everyGap.has(keyOf(i))).map((img) => uncheckedHit(img, EVERY_INCIDENT)!);
   return { shown: report.incidents.filter((inc) => !isQuiet(inc)), quiet: { count: quiet.length + unlisted, unread: forAll.size, partial } };
 }

@@ -72,11 +72,17 @@ function incidentSection(report: Report, inc: ReportIncident): string[] {
   }
   if (inc.affected.length + inc.suspect.length + inc.acknowledged.length === 0) parts.push(inc.unknown.length > 0 ? 'No affected or suspect images among those checked.' : 'No affected or suspect images.');
   const { partial, unread } = unknownParts(report, inc);
+  return [...parts, ...notCheckedParts(report, partial, unread, 'this incident')];
+}
+
+/** The images not checked for an incident (or a block of them), as a table, and how many could not be read at all. */
+function notCheckedParts(report: Report, partial: readonly IncidentHit[], unread: number, what: string): string[] {
+  const parts: string[] = [];
   if (partial.length > 0) {
     const rows = partial.map((hit) => [escapeMarkdown(refLabel(hit)), digestCell(hit.digest), escapeMarkdown(hit.why), escapeMarkdown(evidenceLabel(imageOf(report, hit)?.source))]);
-    parts.push(`### Not checked for this incident (${partial.length})`, table(['Image', 'Digest', 'Why', 'Evidence'], rows));
+    parts.push(`### Not checked for ${what} (${partial.length})`, table(['Image', 'Digest', 'Why', 'Evidence'], rows));
   }
-  if (unread > 0) parts.push(`${unread} image${unread === 1 ? '' : 's'} could not be read at all: unknown for this incident too (see Unknown).`);
+  if (unread > 0) parts.push(`${unread} image${unread === 1 ? '' : 's'} could not be read at all: unknown for ${what} too (see Unknown).`);
   return parts;
 }
 
@@ -128,12 +134,7 @@ function buildTimesSection(report: Report): string[] {
 function quietSection(report: Report, q: QuietIncidents | undefined): string[] {
   if (!q) return [];
   const parts = [`## ${q.count} other incident${q.count === 1 ? '' : 's'} hunted`, `Ids in the JSON report. ${q.unread + q.partial.length > 0 ? 'No affected or suspect images among those checked.' : 'No affected or suspect images.'}`];
-  if (q.partial.length > 0) {
-    const rows = q.partial.map((hit) => [escapeMarkdown(refLabel(hit)), digestCell(hit.digest), escapeMarkdown(hit.why), escapeMarkdown(evidenceLabel(imageOf(report, hit)?.source))]);
-    parts.push(`### Not checked for these incidents (${q.partial.length})`, table(['Image', 'Digest', 'Why', 'Evidence'], rows));
-  }
-  if (q.unread > 0) parts.push(`${q.unread} image${q.unread === 1 ? '' : 's'} could not be read at all: unknown for these incidents too (see Unknown).`);
-  return parts;
+  return [...parts, ...notCheckedParts(report, q.partial, q.unread, 'these incidents')];
 }
 
 function listSection(title: string, items: readonly string[]): string[] {

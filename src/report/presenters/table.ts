@@ -74,12 +74,22 @@ function incidentLines(x: Ctx, inc: ReportIncident): string[] {
   // Images affected or suspect for another incident but blind to this one, each with why; the unread ones, counted
   // (each is under "Unknown" below with its reason): an incident with none found is not one with none checked.
   const { partial, unread } = unknownParts(x.report, inc);
-  if (inc.affected.length + inc.suspect.length + inc.acknowledged.length === 0) lines.push(...fitText(inc.unknown.length === 0 ? 'no affected or suspect images' : 'no affected or suspect images among those checked', x.width, '  ', '    '));
+  if (inc.affected.length + inc.suspect.length + inc.acknowledged.length === 0) lines.push(...noneLines(x, inc.unknown.length > 0));
+  return [...lines, ...notCheckedLines(x, partial, unread, 'this incident')];
+}
+
+function noneLines(x: Ctx, someUnknown: boolean): string[] {
+  return fitText(someUnknown ? 'no affected or suspect images among those checked' : 'no affected or suspect images', x.width, '  ', '    ');
+}
+
+/** The images not checked for an incident (or a block of them), each with why, and how many could not be read at all. */
+function notCheckedLines(x: Ctx, partial: readonly IncidentHit[], unread: number, what: string): string[] {
+  const lines: string[] = [];
   for (const hit of partial) {
     const img = imageOf(x.report, hit);
     lines.push(...headLine(x, 'unknown', hit, `(${evidenceLabel(img?.source)})`), ...fitText(hit.why, x.width, INDENT, HANG), ...workloadLines(x, img));
   }
-  if (unread > 0) lines.push(...fitText(`${unread} image${unread === 1 ? '' : 's'} could not be read at all: unknown for this incident too (listed under Unknown)`, x.width, '  ', '    '));
+  if (unread > 0) lines.push(...fitText(`${unread} image${unread === 1 ? '' : 's'} could not be read at all: unknown for ${what} too (listed under Unknown)`, x.width, '  ', '    '));
   return lines;
 }
 
@@ -87,13 +97,7 @@ function incidentLines(x: Ctx, inc: ReportIncident): string[] {
 function quietLines(x: Ctx, q: QuietIncidents | undefined): string[] {
   if (!q) return [];
   const lines = fitLine([{ text: `${q.count} other incident${q.count === 1 ? '' : 's'} hunted (ids in the JSON report)`, style: x.c.bold }], x.width, '', '  ');
-  lines.push(...fitText(q.unread + q.partial.length === 0 ? 'no affected or suspect images' : 'no affected or suspect images among those checked', x.width, '  ', '    '));
-  for (const hit of q.partial) {
-    const img = imageOf(x.report, hit);
-    lines.push(...headLine(x, 'unknown', hit, `(${evidenceLabel(img?.source)})`), ...fitText(hit.why, x.width, INDENT, HANG), ...workloadLines(x, img));
-  }
-  if (q.unread > 0) lines.push(...fitText(`${q.unread} image${q.unread === 1 ? '' : 's'} could not be read at all: unknown for these incidents too (listed under Unknown)`, x.width, '  ', '    '));
-  return lines;
+  return [...lines, ...noneLines(x, q.unread + q.partial.length > 0), ...notCheckedLines(x, q.partial, q.unread, 'these incidents')];
 }
 
 /** Each unknown with its reason (the cause first: see judgeImage) and the workloads that run it: the teams to chase. */
