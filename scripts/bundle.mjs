@@ -1,7 +1,9 @@
-// `npm run build`, second step: the CLI and every dependency it runs bundled as ESM: dist/sbom-hunt.js, which
-// bin/sbom-hunt.js loads, and its chunks in dist/chunks/. A bundle starts in a fraction of the time 445 modules take
-// to resolve and load; what a command does not use sits behind dynamic import() in a chunk of its own, which is
-// neither read nor compiled until that command runs (one 3 MB file cost `--version` ~60 ms just to load).
+// `npm run build`, second step: the CLI and every dependency it runs bundled as ESM into one file, dist/sbom-hunt.js,
+// which bin/sbom-hunt.js loads (and dist/decode-worker.js, the worker's own). 445 modules took ~175 ms to resolve and
+// load. One file, not chunks: what a command does not use is still not evaluated (esbuild wraps each module an
+// import() reaches in an init function, run on first import), and Node's compile cache (bin/) keeps the file's
+// compiled code; 40-odd chunks cost a 5-file scan ~35 ms more in resolution and module records than the one file
+// (`npm run bench -- startup`), for `--version` ~25 ms less.
 import { rm, writeFile } from 'node:fs/promises';
 
 // A checkout installed before esbuild joined the devDependencies has no esbuild: say what to run, not a stack.
@@ -10,7 +12,7 @@ const { build } = await import('esbuild').catch(() => {
   process.exit(1);
 });
 
-// Chunks of an earlier build would linger (and ship) beside the new ones.
+// Chunks of an earlier build (split bundles until 2026-12) would linger (and ship) beside the new file.
 await rm('dist/chunks', { recursive: true, force: true });
 const result = await build({
   // The CLI, and the worker that reads and decodes SBOM files on the other cores (src/acquire/decode-pool.ts).
@@ -19,12 +21,10 @@ const result = await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  // What a command does not use is its own chunk, loaded by the import() that needs it.
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
+  splitting: false,
   target: 'node22.13',
   // CommonJS dependencies (yaml, commander, semver...) call require() for Node's own modules.
-  // Made on first call: createRequire in each of some twenty chunks cost ~5 ms of every start, and most never call it.
+  // Made on first call: most runs never call it.
   banner: { js: "import { createRequire as __sbomHuntCreateRequire } from 'node:module';\nlet __sbomHuntRequire;\nfunction require(id) { return (__sbomHuntRequire ??= __sbomHuntCreateRequire(import.meta.url))(id); }" },
   metafile: true,
   logLevel: 'warning',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { repoRoot } from './helpers/cli.js';
 
@@ -22,8 +22,12 @@ describe('supply chain of the tool itself', () => {
     expect(paths).toContain('bin/sbom-hunt.js');
     expect(paths).toContain('iocs/axios-2026-03.yaml');
     expect(paths).toContain('dist/sbom-hunt.js');
-    // The bundle's chunks (what a command loads only when it runs) ship with it, or the CLI cannot start.
-    expect(paths.some((p) => /^dist\/chunks\/.+\.js$/.test(p))).toBe(true);
+    // Every file the build wrote (the CLI and the decode worker it starts) ships, or the CLI cannot run.
+    const built = readdirSync(`${repoRoot}/dist`, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.(c|m)?js$/.test(f) && !/^(src|test|bench)\//.test(f))
+      .map((f) => `dist/${f}`);
+    expect(built).toContain('dist/decode-worker.js');
+    expect(paths.filter((p) => p.startsWith('dist/')).sort()).toEqual(expect.arrayContaining(built.sort()));
     expect(paths.filter((p) => /^(test|fixtures|bench|src|dist\/src|dist\/test|dist\/bench)\//.test(p))).toEqual([]);
   });
 });

@@ -5,20 +5,10 @@ import { InputError, UsageError } from '../errors.js';
 import type { Target } from '../model/target.js';
 import type { Acquirer } from './acquirer.js';
 import { createSbomFileAcquirer } from './sbom-file.js';
-import { directoryAcquirer } from './directory.js';
-import { createNativeAcquirer, openLocalStore } from './native/acquirer.js';
-import { syftAcquirer } from './syft.js';
-import { grypeAcquirer } from './grype.js';
-import { cosignAcquirer } from './cosign.js';
-import { attestationAcquirer } from './attestation/acquirer.js';
-import { createBuildkitAcquirer } from './attestation/buildkit.js';
-import { loadPublicKey } from './attestation/verify.js';
-import { loadKeylessPolicy } from './attestation/keyless.js';
 import { cachePath, cachePolicyFor, openCache, withCache, type CacheStore } from './cache/index.js';
 import { policyLabel, type CosignPolicy } from '../adapters/cosign.js';
 import type { RegistryClient } from '../adapters/oci/client.js';
 import type { CredentialLookup } from '../adapters/oci/credentials.js';
-import { RegistryImageStore } from '../adapters/oci/registry-store.js';
 
 export const SBOM_SOURCES = ['cache', 'cosign', 'attestation', 'buildkit', 'syft', 'grype', 'native'] as const;
 export type SbomSource = (typeof SBOM_SOURCES)[number];
@@ -69,14 +59,29 @@ function cosignPolicyOf(o: ChainOptions): CosignPolicy | undefined {
 
 /** Registry targets are opened through the run's one client, so limits and tokens are shared. */
 function registryOpener(client: RegistryClient) {
-  return async (target: Target, signal?: AbortSignal) =>
-    target.kind === 'registry'
-      ? new RegistryImageStore(
-          client,
-          { registry: target.registry, repository: target.repository, ...(target.tag ? { tag: target.tag } : {}), ...(target.digest ? { digest: target.digest } : {}) },
-          signal,
-        )
-      : undefined;
+  return async (target: Target, signal?: AbortSignal) => {
+    if (target.kind !== 'registry') return undefined;
+    const { RegistryImageStore } = await import('../adapters/oci/registry-store.js');
+    return new RegistryImageStore(
+      client,
+      { registry: target.registry, repository: target.repository, ...(target.tag ? { tag: target.tag } : {}), ...(target.digest ? { digest: target.digest } : {}) },
+      signal,
+    );
+  };
+}
+
+/**
+ * A link whose module loads when the first target reaches it: a scan of SBOM files, answered by the first link,
+ * never loads the image readers, the lockfile parsers or the attestation verifier (start-up time).
+ */
+export function lazyLink(name: string, load: () => Promise<Acquirer>): Acquirer {
+  let loaded: Promise<Acquirer> | undefined;
+  const link = async () => {
+    const real = await (loaded ??= load());
+    if (real.name !== name) throw new Error(`internal error: the ${name} link loaded the ${real.name} acquirer`);
+    return real;
+  };
+  return { name, acquire: async (target, ctx) => (await link()).acquire(target, ctx) };
 }
 
 async function readKey(file: string | undefined) {
@@ -85,25 +90,34 @@ async function readKey(file: string | undefined) {
   const pem = await readFile(file, 'utf8').catch(() => {
     throw new InputError(file, 'cannot read the public key');
   });
+  const { loadPublicKey } = await import('./attestation/verify.js');
   return loadPublicKey(pem, file);
 }
 
 export async function buildChain(o: ChainOptions): Promise<Chain> {
   const policy = cosignPolicyOf(o);
   const key = await readKey(o.key);
-  const keyless = !o.key && o.trustedRoot ? await loadKeylessPolicy(o.trustedRoot, o) : undefined;
+  const keyless = !o.key && o.trustedRoot ? await (await import('./attestation/keyless.js')).loadKeylessPolicy(o.trustedRoot, o) : undefined;
   const tool = { timeoutMs: o.toolTimeoutMs, credentials: o.credentials };
-  const make: Record<Exclude<SbomSource, 'cache'>, () => Acquirer> = {
-    cosign: () => cosignAcquirer({ ...(policy ? { policy } : {}), timeoutMs: o.toolTimeoutMs }),
-    attestation: () =>
-      attestationAcquirer({ source: o.registry, ...(key ? { key, keyLabel: o.key } : {}), ...(keyless ? { keyless } : {}), allowUnverified: o.allowUnverifiedAttestations }),
+  const make: Record<Exclude<SbomSource, 'cache'>, () => Promise<Acquirer>> = {
+    cosign: async () => (await import('./cosign.js')).cosignAcquirer({ ...(policy ? { policy } : {}), timeoutMs: o.toolTimeoutMs }),
+    attestation: async () =>
+      (await import('./attestation/acquirer.js')).attestationAcquirer({
+        source: o.registry,
+        ...(key ? { key, keyLabel: o.key } : {}),
+        ...(keyless ? { keyless } : {}),
+        allowUnverified: o.allowUnverifiedAttestations,
+      }),
     // BuildKit attestations live inside the image's own index, on disk or in a registry alike.
-    buildkit: () => createBuildkitAcquirer({ openStore: (t, signal) => openLocalStore(t).then((s) => s ?? registryOpener(o.registry)(t, signal)) }),
-    syft: () => syftAcquirer(tool),
-    grype: () => grypeAcquirer(tool),
-    native: () => createNativeAcquirer({ openStore: registryOpener(o.registry) }),
+    buildkit: async () => {
+      const [{ createBuildkitAcquirer }, { openLocalStore }] = await Promise.all([import('./attestation/buildkit.js'), import('./native/acquirer.js')]);
+      return createBuildkitAcquirer({ openStore: (t, signal) => openLocalStore(t).then((s) => s ?? registryOpener(o.registry)(t, signal)) });
+    },
+    syft: async () => (await import('./syft.js')).syftAcquirer(tool),
+    grype: async () => (await import('./grype.js')).grypeAcquirer(tool),
+    native: async () => (await import('./native/acquirer.js')).createNativeAcquirer({ openStore: registryOpener(o.registry) }),
   };
-  let links = o.sbomSources.filter((s): s is Exclude<SbomSource, 'cache'> => s !== 'cache').map((s) => make[s]());
+  let links = o.sbomSources.filter((s): s is Exclude<SbomSource, 'cache'> => s !== 'cache').map((s) => lazyLink(s, make[s]));
   let store: CacheStore | undefined;
   const file = o.sbomSources.includes('cache') ? cachePath({ cache: o.cache, ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}) }) : undefined;
   if (file) {
@@ -116,5 +130,6 @@ export async function buildChain(o: ChainOptions): Promise<Chain> {
     }
   }
   const files = createSbomFileAcquirer({ ...(key ? { key, keyLabel: o.key! } : {}), ...(keyless ? { keyless } : {}), allowUnverified: o.allowUnverifiedAttestations });
-  return { links: [files, directoryAcquirer, ...links], ...(store ? { store } : {}), close: () => store?.close() };
+  const directory = lazyLink('directory', async () => (await import('./directory.js')).directoryAcquirer);
+  return { links: [files, directory, ...links], ...(store ? { store } : {}), close: () => store?.close() };
 }

@@ -1,7 +1,11 @@
 // XML text -> a plain object tree, with the same hostile-input limits as JSON: size, depth, and no DTD at all.
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type * as Fxp from 'fast-xml-parser';
+import { lazyLib } from '../lazy-lib.js';
 import { InputError } from '../errors.js';
 import { MAX_JSON_DEPTH } from './json-text.js';
+
+/** fast-xml-parser, loaded with the first XML document: a scan of JSON SBOMs does not build its modules. */
+const fxp = lazyLib<typeof Fxp>('fast-xml-parser', () => require('fast-xml-parser'));
 
 /** Larger than any SBOM a tool writes; an XML tree in memory is several times its text. */
 export const MAX_XML_CHARS = 256 * 1024 ** 2;
@@ -22,6 +26,7 @@ export function checkXmlText(text: string, file: string): void {
 /** Parses XML text. Only XML's built-in entities and character references are decoded; values stay strings (`1.10` is not `1.1`). */
 export function parseXml(text: string, file: string): Record<string, unknown> {
   checkXmlText(text, file);
+  const { XMLParser, XMLValidator } = fxp();
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new InputError(file, `not valid XML: ${valid.err.msg}`, valid.err.line);
   const parser = new XMLParser({

@@ -9,6 +9,7 @@ import { ToolError } from '../errors.js';
 import { inventoryDockerArchive } from './docker-archive.js';
 import type { InventoryContext, InventoryResult, Source } from './source.js';
 import { emptyInventory } from './source.js';
+import { SCHEME_TEXT } from './schemes.js';
 
 const DEFAULT_SAVE_TIMEOUT_MS = 600_000;
 /** Temporary folders not yet removed: an interrupted run still leaves none behind. */
@@ -53,7 +54,7 @@ export async function inventoryDaemon(engine: Engine, spec: string, ctx: Invento
 function daemonSource(engine: Engine) {
   return {
     scheme: engine,
-    describe: `an image in the local ${engine === 'docker' ? 'Docker daemon' : 'podman store'}, saved with \`${engine} save\` (${engine}:nginx:1.27)`,
+    describe: SCHEME_TEXT[engine],
     inventory: (spec, ctx) => inventoryDaemon(engine, spec, ctx),
   } satisfies Source;
 }

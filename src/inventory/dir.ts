@@ -2,6 +2,7 @@
 import { stat } from 'node:fs/promises';
 import type { InventoryResult, Source } from './source.js';
 import { emptyInventory } from './source.js';
+import { SCHEME_TEXT } from './schemes.js';
 
 export async function inventoryDirectory(spec: string): Promise<InventoryResult> {
   const result = emptyInventory();
@@ -18,6 +19,6 @@ export async function inventoryDirectory(spec: string): Promise<InventoryResult>
 
 export const directorySource = {
   scheme: 'dir',
-  describe: 'a project directory or unpacked root filesystem: its lockfiles and installed packages',
+  describe: SCHEME_TEXT.dir,
   inventory: (spec) => inventoryDirectory(spec),
 } satisfies Source;

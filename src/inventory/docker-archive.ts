@@ -14,6 +14,7 @@ import { CONTAINERD_NAME, entryNames, layoutStore, readLayoutIndex, type LayoutF
 import { memoByFile } from './file-memo.js';
 import { nameMatches, splitPathSpec } from './path-spec.js';
 import type { Source } from './source.js';
+import { SCHEME_TEXT } from './schemes.js';
 
 const ArchiveManifest = z.array(
   z.object({ Config: z.string(), RepoTags: z.array(z.string()).nullish(), Layers: z.array(z.string()) }).loose(),
@@ -168,10 +169,10 @@ export async function inventoryOciArchive(file: string, select?: string): Promis
   return inventoryDockerArchive(file, select);
 }
 
-function archiveSource(scheme: string, describe: string, list: (file: string, select?: string) => Promise<Target[]>) {
+function archiveSource(scheme: 'docker-archive' | 'oci-archive', list: (file: string, select?: string) => Promise<Target[]>) {
   return {
     scheme,
-    describe,
+    describe: SCHEME_TEXT[scheme],
     async inventory(spec: string) {
       try {
         const { path, select } = await splitPathSpec(spec);
@@ -184,5 +185,5 @@ function archiveSource(scheme: string, describe: string, list: (file: string, se
 }
 
 /** `docker-archive:<file>[:<name>]`: every image in a `docker save` tarball, or the one named. */
-export const dockerArchiveSource = archiveSource('docker-archive', 'a `docker save` / `podman save` tarball: every image in it, or docker-archive:FILE:NAME for one', inventoryDockerArchive);
-export const ociArchiveSource = archiveSource('oci-archive', 'a tarball of an OCI image layout: every image in it, or oci-archive:FILE:TAG for one', inventoryOciArchive);
+export const dockerArchiveSource = archiveSource('docker-archive', inventoryDockerArchive);
+export const ociArchiveSource = archiveSource('oci-archive', inventoryOciArchive);

@@ -2,23 +2,46 @@
 import type { InventoryContext, InventoryGap, InventoryResult, Source } from './source.js';
 import { emptyInventory } from './source.js';
 import { sbomFactsSource } from './sbom-files.js';
-import { ociDirSource } from './oci-dir.js';
-import { dockerArchiveSource, ociArchiveSource } from './docker-archive.js';
-import { daemonSources } from './daemon.js';
 import { bySniffSource, resolveSourceArg } from './resolve-arg.js';
-import { directorySource } from './dir.js';
-import { imageRefSource, registrySource } from './registry-sources.js';
-import { kubeSource } from './kube/source.js';
 import { registryNamedBy } from './registry.js';
+import { SCHEME_TEXT, type Scheme } from './schemes.js';
 import type { KubeOptions } from './kube/inventory.js';
+import type { KubeSeen } from './kube/source.js';
+
+/**
+ * A source whose module loads when an argument of its scheme is read: a scan of SBOM files does not load the
+ * archive, registry, Kubernetes and source-tree readers (start-up time).
+ */
+function lazySource(scheme: Scheme, load: () => Promise<Source>): Source {
+  let loaded: Promise<Source> | undefined;
+  return {
+    scheme,
+    describe: SCHEME_TEXT[scheme],
+    async inventory(spec, ctx) {
+      const real = await (loaded ??= load());
+      if (real.scheme !== scheme) throw new Error(`internal error: the ${scheme}: source loaded the ${real.scheme}: reader`);
+      return real.inventory(spec, ctx);
+    },
+  };
+}
 
 /** The sources of one run; `kube:` keeps what it saw (workloads) for the report. */
 export function buildSources(kube: KubeOptions = {}) {
-  const kubeSrc = kubeSource(kube);
-  const list: Source[] = [sbomFactsSource, ociDirSource, ociArchiveSource, dockerArchiveSource, directorySource, registrySource, imageRefSource, kubeSrc, ...daemonSources];
+  const seen: KubeSeen = { workloads: new Map(), notes: new Map(), configDigests: new Map() };
+  const list: Source[] = [
+    sbomFactsSource,
+    lazySource('oci-dir', async () => (await import('./oci-dir.js')).ociDirSource),
+    lazySource('oci-archive', async () => (await import('./docker-archive.js')).ociArchiveSource),
+    lazySource('docker-archive', async () => (await import('./docker-archive.js')).dockerArchiveSource),
+    lazySource('dir', async () => (await import('./dir.js')).directorySource),
+    lazySource('registry', async () => (await import('./registry-sources.js')).registrySource),
+    lazySource('image', async () => (await import('./registry-sources.js')).imageRefSource),
+    lazySource('kube', async () => (await import('./kube/source.js')).kubeSource(kube, seen)),
+    ...(['docker', 'podman'] as const).map((engine) => lazySource(engine, async () => (await import('./daemon.js')).daemonSources.find((s) => s.scheme === engine)!)),
+  ];
   // syft's file:, read by what the file holds (an archive, an SBOM), through the sources above.
   list.splice(5, 0, bySniffSource(list, 'file', true));
-  return { list, kube: kubeSrc };
+  return { list, kube: { seen } };
 }
 
 /** The schemes for `--help`, in the order a newcomer meets them. */

@@ -12,6 +12,7 @@ import type { Target } from '../model/target.js';
 import { memoByFile } from './file-memo.js';
 import { nameMatches, splitPathSpec } from './path-spec.js';
 import type { Source } from './source.js';
+import { SCHEME_TEXT } from './schemes.js';
 
 export const REF_NAME = 'org.opencontainers.image.ref.name';
 export const CONTAINERD_NAME = 'io.containerd.image.name';
@@ -166,7 +167,7 @@ export function entryNames(d: { annotations?: Record<string, string> | undefined
 /** `oci-dir:<path>[:<name>]`: every image in an OCI layout directory, or the ones named (skopeo's and syft's form). */
 export const ociDirSource = {
   scheme: 'oci-dir',
-  describe: 'an OCI image layout directory: every image in its index.json, or oci-dir:PATH:TAG for the one named so',
+  describe: SCHEME_TEXT['oci-dir'],
   async inventory(spec: string) {
     try {
       const { path, select } = await splitPathSpec(spec);

@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { RegistryClient } from '../adapters/oci/client.js';
 import type { InventoryContext, InventoryResult, Source } from './source.js';
 import { inventoryRegistry, markForPinning } from './registry.js';
+import { SCHEME_TEXT } from './schemes.js';
 
 function clientOf(ctx: InventoryContext): RegistryClient {
   return ctx.registry ?? new RegistryClient({ insecureRegistries: ctx.insecureRegistries, ...(ctx.signal ? { signal: ctx.signal } : {}) });
@@ -23,13 +24,13 @@ async function listed(spec: string, ctx: InventoryContext): Promise<InventoryRes
 
 export const registrySource = {
   scheme: 'registry',
-  describe: 'registry:HOST (every repository in the catalog), registry:HOST/REPO (every tag), registry:HOST/REPO:TAG or @sha256:... (one image)',
+  describe: SCHEME_TEXT.registry,
   inventory: (spec, ctx) => listed(`registry:${spec}`, ctx),
 } satisfies Source;
 
 /** A bare argument with no known scheme: one image reference, as docker and syft read it. */
 export const imageRefSource = {
   scheme: 'image',
-  describe: 'an image reference without a scheme (nginx:1.27, ghcr.io/org/app@sha256:...): one image from its registry',
+  describe: SCHEME_TEXT.image,
   inventory: (spec, ctx) => listed(spec, ctx),
 } satisfies Source;

@@ -3,7 +3,6 @@
 import { stat } from 'node:fs/promises';
 import { formatReference, parseReference } from '../adapters/oci/reference.js';
 import { UsageError } from '../errors.js';
-import { sniffPath } from './sniff-path.js';
 import type { InventoryResult, Source } from './source.js';
 import { editDistance } from '../edit-distance.js';
 
@@ -95,6 +94,7 @@ export function bySniffSource(sources: readonly Source[], scheme = 'path', fileO
       if (fileOnly && (await stat(spec).catch(() => undefined))?.isDirectory()) {
         return { targets: [], errors: [], inputErrors: [`${label}: a folder; file: names one file (a folder is dir:, sbom: or oci-dir:)`] };
       }
+      const { sniffPath } = await import('./sniff-path.js');
       const sniffed = await sniffPath(spec);
       if ('error' in sniffed) return { targets: [], errors: [], inputErrors: [`${label}: ${sniffed.error}`] };
       const source = sources.find((s) => s.scheme === sniffed.scheme);

@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Source, InventoryResult } from './source.js';
 import { emptyInventory } from './source.js';
+import { SCHEME_TEXT } from './schemes.js';
 
 /** Extensions SBOM tools write; in a directory, other files (READMEs, images) are not SBOMs. */
 const SBOM_EXTENSIONS = [
@@ -51,6 +52,6 @@ export async function inventorySbomFiles(spec: string): Promise<InventoryResult>
 
 export const sbomFactsSource = {
   scheme: 'sbom',
-  describe: 'an SBOM file (SPDX JSON/YAML/tag-value/3.0 JSON-LD, CycloneDX JSON/XML, syft, grype, in-toto) or a directory of them',
+  describe: SCHEME_TEXT.sbom,
   inventory: (spec) => inventorySbomFiles(spec),
 } satisfies Source;

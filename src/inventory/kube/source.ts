@@ -2,6 +2,7 @@
 import type { Workload } from '../../model/finding.js';
 import type { Source } from '../source.js';
 import { inventoryKube, type KubeOptions } from './inventory.js';
+import { SCHEME_TEXT } from '../schemes.js';
 
 /** What the Source interface has no room for, gathered over every `kube:` argument of a run, by target ref. */
 export interface KubeSeen {
@@ -33,11 +34,11 @@ function mergeInto<T>(into: Map<string, T[]>, from: Map<string, T[]>, same: (a: 
 const sameWorkload = (a: Workload, b: Workload): boolean =>
   a.context === b.context && a.namespace === b.namespace && a.kind === b.kind && a.name === b.name && a.container === b.container;
 
-export function kubeSource(opts: KubeOptions = {}) {
-  const seen: KubeSeen = { workloads: new Map(), notes: new Map(), configDigests: new Map() };
+/** `seen` is made by the run before this module loads (inventory/index.ts), so the report can read it either way. */
+export function kubeSource(opts: KubeOptions = {}, seen: KubeSeen = { workloads: new Map(), notes: new Map(), configDigests: new Map() }) {
   return {
     scheme: 'kube',
-    describe: 'images running in Kubernetes, read with kubectl: kube: for the current context, kube:CONTEXT[,CONTEXT] for named ones',
+    describe: SCHEME_TEXT.kube,
     seen,
     inventory: async (spec, ctx) => {
       const inv = await inventoryKube({
