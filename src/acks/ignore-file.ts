@@ -1,6 +1,7 @@
 // The ignore file: YAML acknowledgements of findings a person has checked, each validated with its file, line and field.
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { InputError } from '../errors.js';
 import { issueToInputError, readYaml, type YamlSource } from '../iocs/yaml-source.js';
 import type { Acknowledgement } from './model.js';
@@ -9,33 +10,37 @@ const DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{
 
 const text = (what: string) => z.string({ error: `${what} is required` }).trim().min(1, `${what} must not be empty`);
 
-export const AckEntry = z
-  .strictObject({
-    incident: text('incident'),
-    digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256: and 64 hex digits').optional(),
-    repository: text('repository').optional(),
-    package: text('package').optional(),
-    indicator: text('indicator').optional(),
-    reason: text('reason'),
-    who: text('who'),
-    // YAML reads an unquoted 2026-05-01 as a date; the failsafe-free toJS gives a Date, quoted gives a string.
-    expires: z.union([z.date(), z.string().regex(DATE, 'expected a date, YYYY-MM-DD (or an ISO 8601 time)')]).transform((v, ctx) => {
-      const d = v instanceof Date ? v : new Date(/T/.test(v) ? v : `${v}T23:59:59.999Z`);
-      if (Number.isNaN(d.getTime())) {
-        ctx.addIssue({ code: 'custom', message: 'not a real date' });
-        return z.NEVER;
-      }
-      return d;
-    }),
-  })
-  .refine((e) => e.digest !== undefined || e.repository !== undefined, { message: 'name the image: digest or repository (or both)', path: ['digest'] })
-  .refine((e) => e.package === undefined || e.indicator === undefined, { message: 'one of package or indicator, not both', path: ['indicator'] });
+export const AckEntry = lazySchema(() =>
+  z
+    .strictObject({
+      incident: text('incident'),
+      digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256: and 64 hex digits').optional(),
+      repository: text('repository').optional(),
+      package: text('package').optional(),
+      indicator: text('indicator').optional(),
+      reason: text('reason'),
+      who: text('who'),
+      // YAML reads an unquoted 2026-05-01 as a date; the failsafe-free toJS gives a Date, quoted gives a string.
+      expires: z.union([z.date(), z.string().regex(DATE, 'expected a date, YYYY-MM-DD (or an ISO 8601 time)')]).transform((v, ctx) => {
+        const d = v instanceof Date ? v : new Date(/T/.test(v) ? v : `${v}T23:59:59.999Z`);
+        if (Number.isNaN(d.getTime())) {
+          ctx.addIssue({ code: 'custom', message: 'not a real date' });
+          return z.NEVER;
+        }
+        return d;
+      }),
+    })
+    .refine((e) => e.digest !== undefined || e.repository !== undefined, { message: 'name the image: digest or repository (or both)', path: ['digest'] })
+    .refine((e) => e.package === undefined || e.indicator === undefined, { message: 'one of package or indicator, not both', path: ['indicator'] }),
+);
 
-const AckFile = z.strictObject({
-  apiVersion: z.literal('sbom-hunt/v1', { error: 'expected apiVersion: sbom-hunt/v1' }),
-  kind: z.literal('Acknowledgements', { error: 'expected kind: Acknowledgements' }),
-  acknowledgements: z.array(z.unknown()),
-});
+const AckFile = lazySchema(() =>
+  z.strictObject({
+    apiVersion: z.literal('sbom-hunt/v1', { error: 'expected apiVersion: sbom-hunt/v1' }),
+    kind: z.literal('Acknowledgements', { error: 'expected kind: Acknowledgements' }),
+    acknowledgements: z.array(z.unknown()),
+  }),
+);
 
 /** `name`, `name@version` or `ecosystem:name@version` (a scoped npm name keeps its leading `@`). */
 function packageOf(spec: string): Acknowledgement['package'] {

@@ -2,6 +2,7 @@
 // on the images its products name (an OCI purl's digest, a sha256 hash, or an image reference).
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { InputError } from '../errors.js';
 import type { Acknowledgement } from './model.js';
 
@@ -14,34 +15,40 @@ const JUSTIFICATIONS = [
 ] as const;
 
 // v0.2 writes products and vulnerabilities as objects; v0.0.x as plain strings. Both are read.
-const Identified = z.union([
-  z.string(),
+const Identified = lazySchema(() =>
+  z.union([
+    z.string(),
+    z.object({
+      '@id': z.string().optional(),
+      name: z.string().optional(),
+      identifiers: z.record(z.string(), z.string()).optional(),
+      hashes: z.record(z.string(), z.string()).optional(),
+      aliases: z.array(z.string()).optional(),
+      subcomponents: z.array(z.union([z.string(), z.object({ '@id': z.string().optional(), identifiers: z.record(z.string(), z.string()).optional() })])).optional(),
+    }),
+  ]),
+);
+
+const Statement = lazySchema(() =>
   z.object({
-    '@id': z.string().optional(),
-    name: z.string().optional(),
-    identifiers: z.record(z.string(), z.string()).optional(),
-    hashes: z.record(z.string(), z.string()).optional(),
-    aliases: z.array(z.string()).optional(),
-    subcomponents: z.array(z.union([z.string(), z.object({ '@id': z.string().optional(), identifiers: z.record(z.string(), z.string()).optional() })])).optional(),
+    vulnerability: Identified,
+    products: z.array(Identified).default([]),
+    status: z.enum(['not_affected', 'affected', 'fixed', 'under_investigation']),
+    justification: z.enum(JUSTIFICATIONS).optional(),
+    impact_statement: z.string().optional(),
+    status_notes: z.string().optional(),
+    author: z.string().optional(),
+    timestamp: z.string().optional(),
   }),
-]);
+);
 
-const Statement = z.object({
-  vulnerability: Identified,
-  products: z.array(Identified).default([]),
-  status: z.enum(['not_affected', 'affected', 'fixed', 'under_investigation']),
-  justification: z.enum(JUSTIFICATIONS).optional(),
-  impact_statement: z.string().optional(),
-  status_notes: z.string().optional(),
-  author: z.string().optional(),
-  timestamp: z.string().optional(),
-});
-
-const Document = z.object({
-  '@context': z.string().regex(/^https:\/\/openvex\.dev\/ns/, 'not an OpenVEX document (expected @context https://openvex.dev/ns/...)'),
-  author: z.string().default('(no author)'),
-  statements: z.array(z.unknown()),
-});
+const Document = lazySchema(() =>
+  z.object({
+    '@context': z.string().regex(/^https:\/\/openvex\.dev\/ns/, 'not an OpenVEX document (expected @context https://openvex.dev/ns/...)'),
+    author: z.string().default('(no author)'),
+    statements: z.array(z.unknown()),
+  }),
+);
 
 type Product = z.infer<typeof Identified>;
 

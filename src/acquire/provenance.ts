@@ -2,23 +2,32 @@
 // index, and signed attestations found beside a registry image. Each time is a labelled source; whether a
 // signature over it was checked is part of the label and of how far it is trusted (see match/build-time.ts).
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import type { TimeSource } from '../model/finding.js';
 
 /** in-toto predicate types of SLSA provenance: v0.1/v0.2 (`/provenance/v0.2`) and v1 (`/provenance/v1`). */
 export const SLSA_PREDICATE = /^https:\/\/slsa\.dev\/provenance\/(v0\.[12]|v1)$/;
 
-const Time = z.string().min(1);
+const Time = lazySchema(() =>
+  z.string().min(1),
+);
 // SLSA v0.2: predicate.metadata.{buildStartedOn,buildFinishedOn} (https://slsa.dev/spec/v0.2/provenance).
-const V02 = z.looseObject({ metadata: z.looseObject({ buildStartedOn: Time.optional(), buildFinishedOn: Time.optional() }).nullish() });
+const V02 = lazySchema(() =>
+  z.looseObject({ metadata: z.looseObject({ buildStartedOn: Time.optional(), buildFinishedOn: Time.optional() }).nullish() }),
+);
 // SLSA v1: predicate.runDetails.metadata.{startedOn,finishedOn} (https://slsa.dev/spec/v1.0/provenance).
-const V1 = z.looseObject({
-  runDetails: z.looseObject({ metadata: z.looseObject({ startedOn: Time.optional(), finishedOn: Time.optional() }).nullish() }).nullish(),
-});
-const Statement = z.looseObject({
-  predicateType: z.string(),
-  subject: z.array(z.looseObject({ digest: z.record(z.string(), z.string()).optional() })).nullish(),
-  predicate: z.unknown(),
-});
+const V1 = lazySchema(() =>
+  z.looseObject({
+    runDetails: z.looseObject({ metadata: z.looseObject({ startedOn: Time.optional(), finishedOn: Time.optional() }).nullish() }).nullish(),
+  }),
+);
+const Statement = lazySchema(() =>
+  z.looseObject({
+    predicateType: z.string(),
+    subject: z.array(z.looseObject({ digest: z.record(z.string(), z.string()).optional() })).nullish(),
+    predicate: z.unknown(),
+  }),
+);
 
 export interface ProvenanceRead {
   sources: TimeSource[];

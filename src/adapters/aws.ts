@@ -1,5 +1,6 @@
 // aws: `aws ecr describe-images` for an image's imagePushedAt, with the CLI's own credentials and request signing.
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { runTool, toolAvailability } from './exec.js';
 
 export interface EcrRef {
@@ -16,10 +17,14 @@ export function ecrHost(registry: string): { account: string; region: string } |
 }
 
 // imagePushedAt is epoch seconds (CLI v1, and the API's wire form) or ISO 8601 with an offset (CLI v2's default).
-const PushedAt = z.union([z.number(), z.string()]);
-export const DescribeImages = z.looseObject({
-  imageDetails: z.array(z.looseObject({ imageDigest: z.string().optional(), imageTags: z.array(z.string()).optional(), imagePushedAt: PushedAt.optional() })),
-});
+const PushedAt = lazySchema(() =>
+  z.union([z.number(), z.string()]),
+);
+export const DescribeImages = lazySchema(() =>
+  z.looseObject({
+    imageDetails: z.array(z.looseObject({ imageDigest: z.string().optional(), imageTags: z.array(z.string()).optional(), imagePushedAt: PushedAt.optional() })),
+  }),
+);
 
 export function awsAvailable(): boolean {
   return toolAvailability('aws').available;

@@ -1,5 +1,6 @@
 // cosign: `cosign verify-attestation --type <t> <policy> <ref@digest>`; stdout is one verified DSSE envelope per line.
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { ToolError } from '../errors.js';
 import { runTool } from './exec.js';
 
@@ -70,7 +71,9 @@ export function isNoAttestation(err: unknown): boolean {
   return err instanceof ToolError && /no matching attestations|none of the attestations matched|found no attestations/i.test(err.message);
 }
 
-const CosignVersion = z.looseObject({ gitVersion: z.string() });
+const CosignVersion = lazySchema(() =>
+  z.looseObject({ gitVersion: z.string() }),
+);
 
 let versionOnce: Promise<string | undefined> | undefined;
 

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { InputError } from '../errors.js';
 import { runTool } from './exec.js';
 
@@ -50,18 +51,22 @@ export async function runGrypeOnSbom(sbomText: string, opts: GrypeRunOptions): P
   }
 }
 
-const Vulnerability = z.looseObject({ id: z.string(), description: z.string().nullish() });
+const Vulnerability = lazySchema(() =>
+  z.looseObject({ id: z.string(), description: z.string().nullish() }),
+);
 
-const GrypeOutput = z.looseObject({
-  descriptor: z.looseObject({ version: z.string().optional() }).optional(),
-  matches: z.array(
-    z.looseObject({
-      vulnerability: Vulnerability,
-      relatedVulnerabilities: z.array(Vulnerability).nullish(),
-      artifact: z.looseObject({ name: z.string(), version: z.string().optional(), purl: z.string().optional() }),
-    }),
-  ),
-});
+const GrypeOutput = lazySchema(() =>
+  z.looseObject({
+    descriptor: z.looseObject({ version: z.string().optional() }).optional(),
+    matches: z.array(
+      z.looseObject({
+        vulnerability: Vulnerability,
+        relatedVulnerabilities: z.array(Vulnerability).nullish(),
+        artifact: z.looseObject({ name: z.string(), version: z.string().optional(), purl: z.string().optional() }),
+      }),
+    ),
+  }),
+);
 type GrypeOutput = z.infer<typeof GrypeOutput>;
 
 // OSV's malicious-packages ids, and the wording GitHub's malware advisories use.

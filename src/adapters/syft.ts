@@ -1,5 +1,6 @@
 // syft: `syft scan <source> -o syft-json`, with registry credentials in syft's own environment variables.
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { ToolError } from '../errors.js';
 import type { Target } from '../model/target.js';
 import { runTool } from './exec.js';
@@ -69,22 +70,24 @@ export function syftEnv(prefix: 'SYFT' | 'GRYPE', target: Target, opts: Pick<Syf
   return env;
 }
 
-const SyftHeader = z.looseObject({
-  descriptor: z.looseObject({ name: z.string().optional(), version: z.string().optional() }).optional(),
-  source: z
-    .looseObject({
-      metadata: z
-        .looseObject({
-          manifestDigest: z.string().optional(),
-          architecture: z.string().optional(),
-          os: z.string().optional(),
-          variant: z.string().nullish(),
-          config: z.string().optional(),
-        })
-        .nullish(),
-    })
-    .optional(),
-});
+const SyftHeader = lazySchema(() =>
+  z.looseObject({
+    descriptor: z.looseObject({ name: z.string().optional(), version: z.string().optional() }).optional(),
+    source: z
+      .looseObject({
+        metadata: z
+          .looseObject({
+            manifestDigest: z.string().optional(),
+            architecture: z.string().optional(),
+            os: z.string().optional(),
+            variant: z.string().nullish(),
+            config: z.string().optional(),
+          })
+          .nullish(),
+      })
+      .optional(),
+  }),
+);
 type SyftHeader = z.infer<typeof SyftHeader>;
 
 /** Runs syft on one target; a failure is a ToolError naming the command (the caller makes it the image's reason). */

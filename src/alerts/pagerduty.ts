@@ -1,5 +1,6 @@
 // PagerDuty Events API v2: a trigger per new or changed alert, a resolve with the same dedup_key when it is gone.
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { requestWithRetry } from '../adapters/http.js';
 import { maskSecrets, registerSecret } from '../adapters/exec.js';
 import type { AlertBody, AlertEvent } from '../sweep/alert.js';
@@ -8,7 +9,9 @@ import { ALERT_RETRY, describeDeliveryError, type DeliveryOutcome, type Destinat
 export { PAGERDUTY_EVENTS_URL } from './constants.js';
 import { PAGERDUTY_EVENTS_URL } from './constants.js';
 
-const PagerDutyReply = z.object({ status: z.string().optional(), message: z.string().optional(), errors: z.array(z.string()).optional() });
+const PagerDutyReply = lazySchema(() =>
+  z.object({ status: z.string().optional(), message: z.string().optional(), errors: z.array(z.string()).optional() }),
+);
 
 function customDetails(b: AlertBody): Record<string, unknown> {
   return {

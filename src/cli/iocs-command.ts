@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { checkFeedUrl, downloadFeed } from '../adapters/feed-download.js';
 import { DEFAULT_RETRY } from '../adapters/http.js';
 // The writer and the feed installer load only for the commands that use them: `scan` registers this file too.
@@ -68,7 +69,9 @@ export async function runIocsList(iocPaths: string[], format: string, io: RunIo)
   return EXIT.ok;
 }
 
-const ImportFlags = z.object({ output: z.string().min(1, 'give a file, or - for stdout') });
+const ImportFlags = lazySchema(() =>
+  z.object({ output: z.string().min(1, 'give a file, or - for stdout') }),
+);
 
 /** `iocs import osv PATH... -o FILE`: OSV records (files, trees, zips) -> one sbom-hunt/v1 YAML file. */
 export async function runIocsImportOsv(paths: string[], raw: unknown, io: RunIo): Promise<number> {
@@ -88,13 +91,15 @@ export async function runIocsImportOsv(paths: string[], raw: unknown, io: RunIo)
   return EXIT.ok;
 }
 
-const UpdateFlags = z.object({
-  from: z.string().min(1),
-  to: z.string().min(1),
-  name: z.string().min(1).optional(),
-  maxMb: z.coerce.number().int().min(1).max(4096).default(512),
-  timeout: z.coerce.number().int().min(1).max(3600).default(60),
-});
+const UpdateFlags = lazySchema(() =>
+  z.object({
+    from: z.string().min(1),
+    to: z.string().min(1),
+    name: z.string().min(1).optional(),
+    maxMb: z.coerce.number().int().min(1).max(4096).default(512),
+    timeout: z.coerce.number().int().min(1).max(3600).default(60),
+  }),
+);
 
 /**
  * `iocs update --from URL --to DIR`: download, verify with the IOC loader, rename over the old copy.

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { runScan } from '../scan.js';
 import { parseScanFlags } from './options.js';
 import { exitCodeFor } from './exit-codes.js';
@@ -24,19 +25,23 @@ export const STATE_FILE = 'sweep-state.db';
 /** Exit code when an alert could not be delivered (it stays owed and the next sweep sends it). */
 export const EXIT_DELIVERY_FAILED = 3;
 
-const HttpUrl = z.string().refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), 'expected an http(s) URL');
+const HttpUrl = lazySchema(() =>
+  z.string().refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), 'expected an http(s) URL'),
+);
 
-export const SweepFlags = z.object({
-  state: z.string().min(1).optional(),
-  stateWait: z.coerce.number().int().min(0).default(600),
-  baseline: z.boolean().default(false),
-  minCoverage: z.coerce.number().min(0).max(100).default(100),
-  maxFeedAge: z.string().default('24h'),
-  pagerdutyRoutingKeyFile: z.string().min(1).optional(),
-  pagerdutyUrl: HttpUrl.default(PAGERDUTY_EVENTS_URL),
-  webhook: z.array(HttpUrl).default([]),
-  webhookFormat: z.enum(WEBHOOK_FORMATS).default('json'),
-});
+export const SweepFlags = lazySchema(() =>
+  z.object({
+    state: z.string().min(1).optional(),
+    stateWait: z.coerce.number().int().min(0).default(600),
+    baseline: z.boolean().default(false),
+    minCoverage: z.coerce.number().min(0).max(100).default(100),
+    maxFeedAge: z.string().default('24h'),
+    pagerdutyRoutingKeyFile: z.string().min(1).optional(),
+    pagerdutyUrl: HttpUrl.default(PAGERDUTY_EVENTS_URL),
+    webhook: z.array(HttpUrl).default([]),
+    webhookFormat: z.enum(WEBHOOK_FORMATS).default('json'),
+  }),
+);
 type SweepFlags = z.infer<typeof SweepFlags>;
 
 export function parseSweepFlags(raw: unknown): SweepFlags {

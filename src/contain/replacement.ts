@@ -1,5 +1,6 @@
 // Gate (a): what a restart would run. The workload's template image, read like any image, must be clean and built after the window.
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { getObject, type KubectlOptions } from '../adapters/kubectl.js';
 import type { Report } from '../model/report.js';
 import type { ReplacementCheck } from './model.js';
@@ -7,15 +8,19 @@ import type { WorkloadToContain } from './model.js';
 
 const RESOURCE: Record<string, string> = { Deployment: 'deployments.apps', StatefulSet: 'statefulsets.apps', DaemonSet: 'daemonsets.apps' };
 
-const TemplateContainer = z.object({ name: z.string(), image: z.string().optional(), imagePullPolicy: z.string().optional() });
-const WorkloadObject = z.object({
-  metadata: z.object({ labels: z.record(z.string(), z.string()).nullish(), annotations: z.record(z.string(), z.string()).nullish() }),
-  spec: z.object({
-    template: z.object({
-      spec: z.object({ containers: z.array(TemplateContainer), initContainers: z.array(TemplateContainer).nullish() }),
+const TemplateContainer = lazySchema(() =>
+  z.object({ name: z.string(), image: z.string().optional(), imagePullPolicy: z.string().optional() }),
+);
+const WorkloadObject = lazySchema(() =>
+  z.object({
+    metadata: z.object({ labels: z.record(z.string(), z.string()).nullish(), annotations: z.record(z.string(), z.string()).nullish() }),
+    spec: z.object({
+      template: z.object({
+        spec: z.object({ containers: z.array(TemplateContainer), initContainers: z.array(TemplateContainer).nullish() }),
+      }),
     }),
   }),
-});
+);
 type TemplateContainer = z.infer<typeof TemplateContainer>;
 
 export const OPT_OUT_KEY = 'sbom-hunt.io/containment';

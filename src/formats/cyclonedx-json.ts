@@ -1,5 +1,6 @@
 // CycloneDX 1.2–1.7 JSON (and XML, turned into the same shape first): every component at any depth, with syft's and trivy's location properties.
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import type { Package } from '../model/package.js';
 import { asDigest, asTimestamp, describedImage, hashName, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { imagePaths, sbomFileRecord } from './locations.js';
@@ -10,7 +11,9 @@ import { syftTypeEcosystem } from './syft-json.js';
 /** 1.2 brought purl and nested components; 1.0 and 1.1 predate the JSON format. */
 export const CYCLONEDX_SUPPORTED = ['1.2', '1.3', '1.4', '1.5', '1.6', '1.7'];
 
-const Property = z.looseObject({ name: z.string().optional(), value: z.string().optional() });
+const Property = lazySchema(() =>
+  z.looseObject({ name: z.string().optional(), value: z.string().optional() }),
+);
 
 interface Component {
   type?: string | undefined;
@@ -24,37 +27,41 @@ interface Component {
 }
 
 // Recursive: cyclonedx-npm's bare layout nests bundled dependencies inside their parent.
-const Component: z.ZodType<Component> = z.lazy(() =>
+const Component: z.ZodType<Component> = lazySchema(() =>
+  z.lazy(() =>
+    z.looseObject({
+      type: z.string().optional(),
+      name: z.string().optional(),
+      group: z.string().optional(),
+      version: z.string().optional(),
+      purl: z.string().optional(),
+      hashes: z.array(z.looseObject({ alg: z.string().optional(), content: z.string().optional() })).optional(),
+      properties: z.array(Property).optional(),
+      components: z.array(Component).optional(),
+    }),
+  ),
+);
+
+export const CycloneDxDocument = lazySchema(() =>
   z.looseObject({
-    type: z.string().optional(),
-    name: z.string().optional(),
-    group: z.string().optional(),
-    version: z.string().optional(),
-    purl: z.string().optional(),
-    hashes: z.array(z.looseObject({ alg: z.string().optional(), content: z.string().optional() })).optional(),
-    properties: z.array(Property).optional(),
+    bomFormat: z.literal('CycloneDX'),
+    specVersion: z.string(),
+    metadata: z
+      .looseObject({
+        timestamp: z.string().optional(),
+        component: z
+          .looseObject({
+            name: z.string().optional(),
+            version: z.string().optional(),
+            purl: z.string().optional(),
+            hashes: z.array(z.looseObject({ alg: z.string().optional(), content: z.string().optional() })).optional(),
+          })
+          .optional(),
+      })
+      .optional(),
     components: z.array(Component).optional(),
   }),
 );
-
-export const CycloneDxDocument = z.looseObject({
-  bomFormat: z.literal('CycloneDX'),
-  specVersion: z.string(),
-  metadata: z
-    .looseObject({
-      timestamp: z.string().optional(),
-      component: z
-        .looseObject({
-          name: z.string().optional(),
-          version: z.string().optional(),
-          purl: z.string().optional(),
-          hashes: z.array(z.looseObject({ alg: z.string().optional(), content: z.string().optional() })).optional(),
-        })
-        .optional(),
-    })
-    .optional(),
-  components: z.array(Component).optional(),
-});
 
 function identify(doc: unknown): Identified | undefined {
   if (!isRecord(doc) || doc.bomFormat !== 'CycloneDX') return undefined;

@@ -1,5 +1,6 @@
 // grype JSON: the packages grype matched (one per artifact), and grype's own matches for corroboration.
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import type { Package } from '../model/package.js';
 import { asTimestamp, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { toPackage } from './purl.js';
@@ -8,11 +9,13 @@ import { imageSubject, SyftArtifact, syftLocationPaths, syftTypeEcosystem } from
 const GrypeArtifact = SyftArtifact;
 type GrypeArtifact = z.infer<typeof GrypeArtifact>;
 
-export const GrypeDocument = z.looseObject({
-  matches: z.array(z.looseObject({ vulnerability: z.looseObject({ id: z.string() }), artifact: GrypeArtifact })),
-  source: z.looseObject({ target: z.unknown().optional() }).optional(),
-  descriptor: z.looseObject({ timestamp: z.string().optional() }).optional(),
-});
+export const GrypeDocument = lazySchema(() =>
+  z.looseObject({
+    matches: z.array(z.looseObject({ vulnerability: z.looseObject({ id: z.string() }), artifact: GrypeArtifact })),
+    source: z.looseObject({ target: z.unknown().optional() }).optional(),
+    descriptor: z.looseObject({ timestamp: z.string().optional() }).optional(),
+  }),
+);
 
 function identify(doc: unknown): Identified | undefined {
   if (!isRecord(doc) || !Array.isArray(doc.matches)) return undefined;

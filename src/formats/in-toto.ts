@@ -1,5 +1,6 @@
 // in-toto statements, bare or in DSSE envelopes (alone, streamed, or in a Sigstore bundle), carrying an SBOM predicate.
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { InputError } from '../errors.js';
 import { checkJsonDepth } from './json-text.js';
 import type { Package } from '../model/package.js';
@@ -8,21 +9,25 @@ import { asDigest, describedImage, asTimestamp, isRecord, parseWith, type Decode
 const IN_TOTO_PAYLOAD = 'application/vnd.in-toto+json';
 const STATEMENT_VERSIONS = /^https:\/\/in-toto\.io\/Statement\/v(0\.1|1)$/;
 
-export const Envelope = z.looseObject({
-  payloadType: z.string(),
-  payload: z.string(),
-  signatures: z.array(z.looseObject({ sig: z.string().optional(), keyid: z.string().optional() })).nullish(),
-});
+export const Envelope = lazySchema(() =>
+  z.looseObject({
+    payloadType: z.string(),
+    payload: z.string(),
+    signatures: z.array(z.looseObject({ sig: z.string().optional(), keyid: z.string().optional() })).nullish(),
+  }),
+);
 type Envelope = z.infer<typeof Envelope>;
 
-export const Statement = z.looseObject({
-  _type: z.string(),
-  predicateType: z.string().optional(),
-  subject: z
-    .array(z.looseObject({ name: z.string().optional(), digest: z.record(z.string(), z.string()).optional() }))
-    .nullish(),
-  predicate: z.unknown(),
-});
+export const Statement = lazySchema(() =>
+  z.looseObject({
+    _type: z.string(),
+    predicateType: z.string().optional(),
+    subject: z
+      .array(z.looseObject({ name: z.string().optional(), digest: z.record(z.string(), z.string()).optional() }))
+      .nullish(),
+    predicate: z.unknown(),
+  }),
+);
 type Statement = z.infer<typeof Statement>;
 
 /** One statement, with the envelope that carried it when there was one. */

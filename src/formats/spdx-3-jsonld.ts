@@ -1,6 +1,7 @@
 // SPDX 3.0 JSON-LD (compact form, spdx-context.jsonld): packages from the @graph, their locations from the
 // files they `contains`, the subject from the document's root element (through an Sbom element when there is one).
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { asDigest, asTimestamp, describedImage, hashName, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { imagePaths } from './locations.js';
 import { parsePurl, toPackage } from './purl.js';
@@ -8,16 +9,20 @@ import { sourceInfoPaths } from './spdx-json.js';
 
 const SUPPORTED = ['3.0'];
 
-const Element = z.looseObject({
-  type: z.string().optional(),
-  '@type': z.string().optional(),
-  spdxId: z.string().optional(),
-  '@id': z.string().optional(),
-  name: z.string().optional(),
-});
+const Element = lazySchema(() =>
+  z.looseObject({
+    type: z.string().optional(),
+    '@type': z.string().optional(),
+    spdxId: z.string().optional(),
+    '@id': z.string().optional(),
+    name: z.string().optional(),
+  }),
+);
 type Element = z.infer<typeof Element>;
 
-export const Spdx3Document = z.looseObject({ '@graph': z.array(Element) });
+export const Spdx3Document = lazySchema(() =>
+  z.looseObject({ '@graph': z.array(Element) }),
+);
 
 function identify(doc: unknown): Identified | undefined {
   if (!isRecord(doc) || doc['@context'] === undefined || typeof doc.spdxVersion === 'string') return undefined;

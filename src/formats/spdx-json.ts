@@ -1,5 +1,6 @@
 // SPDX 2.2 / 2.3 JSON: every package, with its locations from syft's sourceInfo or trivy's CONTAINS'd files.
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import type { Package } from '../model/package.js';
 import { asDigest, asTimestamp, describedImage, hashName, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { imagePaths, sbomFileRecord, toImagePath } from './locations.js';
@@ -7,51 +8,57 @@ import { parsePurl, toPackage } from './purl.js';
 
 export const SPDX_SUPPORTED = ['2.2', '2.3'];
 
-const SpdxExternalRef = z.looseObject({
-  referenceCategory: z.string().optional(),
-  referenceType: z.string().optional(),
-  referenceLocator: z.string().optional(),
-});
+const SpdxExternalRef = lazySchema(() =>
+  z.looseObject({
+    referenceCategory: z.string().optional(),
+    referenceType: z.string().optional(),
+    referenceLocator: z.string().optional(),
+  }),
+);
 
-const SpdxPackage = z.looseObject({
-  SPDXID: z.string().optional(),
-  name: z.string().optional(),
-  versionInfo: z.string().optional(),
-  sourceInfo: z.string().optional(),
-  annotations: z.array(z.looseObject({ comment: z.string().optional() })).optional(),
-  checksums: z.array(z.looseObject({ algorithm: z.string().optional(), checksumValue: z.string().optional() })).optional(),
-  hasFiles: z.array(z.string()).optional(),
-  externalRefs: z.array(SpdxExternalRef).optional(),
-});
+const SpdxPackage = lazySchema(() =>
+  z.looseObject({
+    SPDXID: z.string().optional(),
+    name: z.string().optional(),
+    versionInfo: z.string().optional(),
+    sourceInfo: z.string().optional(),
+    annotations: z.array(z.looseObject({ comment: z.string().optional() })).optional(),
+    checksums: z.array(z.looseObject({ algorithm: z.string().optional(), checksumValue: z.string().optional() })).optional(),
+    hasFiles: z.array(z.string()).optional(),
+    externalRefs: z.array(SpdxExternalRef).optional(),
+  }),
+);
 type SpdxPackage = z.infer<typeof SpdxPackage>;
 
-export const SpdxDocument = z.looseObject({
-  spdxVersion: z.string(),
-  name: z.string().optional(),
-  // Tern writes creators as a string; only `created` is read here.
-  creationInfo: z.looseObject({ created: z.string().optional() }).optional(),
-  documentDescribes: z.array(z.string()).optional(),
-  packages: z.array(SpdxPackage).optional(),
-  files: z
-    .array(
-      z.looseObject({
-        SPDXID: z.string().optional(),
-        fileName: z.string().optional(),
-        comment: z.string().optional(),
-        checksums: z.array(z.looseObject({ algorithm: z.string().optional(), checksumValue: z.string().optional() })).optional(),
-      }),
-    )
-    .optional(),
-  relationships: z
-    .array(
-      z.looseObject({
-        spdxElementId: z.string().optional(),
-        relationshipType: z.string().optional(),
-        relatedSpdxElement: z.string().optional(),
-      }),
-    )
-    .optional(),
-});
+export const SpdxDocument = lazySchema(() =>
+  z.looseObject({
+    spdxVersion: z.string(),
+    name: z.string().optional(),
+    // Tern writes creators as a string; only `created` is read here.
+    creationInfo: z.looseObject({ created: z.string().optional() }).optional(),
+    documentDescribes: z.array(z.string()).optional(),
+    packages: z.array(SpdxPackage).optional(),
+    files: z
+      .array(
+        z.looseObject({
+          SPDXID: z.string().optional(),
+          fileName: z.string().optional(),
+          comment: z.string().optional(),
+          checksums: z.array(z.looseObject({ algorithm: z.string().optional(), checksumValue: z.string().optional() })).optional(),
+        }),
+      )
+      .optional(),
+    relationships: z
+      .array(
+        z.looseObject({
+          spdxElementId: z.string().optional(),
+          relationshipType: z.string().optional(),
+          relatedSpdxElement: z.string().optional(),
+        }),
+      )
+      .optional(),
+  }),
+);
 type SpdxDocument = z.infer<typeof SpdxDocument>;
 
 function identify(doc: unknown): Identified | undefined {

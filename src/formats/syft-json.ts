@@ -1,5 +1,6 @@
 // syft's own JSON, schema 1.x to 16.x (and its golden files, which carry no schema key).
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { normalizeEcosystem } from '../match/ecosystem.js';
 import { asDigest, describedImage, isRecord, parseWith, type DecodedSbom, type Identified, type SbomDecoder } from './decoder.js';
 import { imagePaths, sbomFileRecord } from './locations.js';
@@ -7,48 +8,58 @@ import { toPackage } from './purl.js';
 
 const NEWEST_MAJOR = 16;
 
-export const SyftLocation = z.looseObject({
-  path: z.string().optional(),
-  realPath: z.string().optional(),
-  accessPath: z.string().optional(),
-});
+export const SyftLocation = lazySchema(() =>
+  z.looseObject({
+    path: z.string().optional(),
+    realPath: z.string().optional(),
+    accessPath: z.string().optional(),
+  }),
+);
 export type SyftLocation = z.infer<typeof SyftLocation>;
 
 /** An artifact as syft writes it; grype's matches carry the same shape. */
-export const SyftArtifact = z.looseObject({
-  id: z.string().optional(),
-  name: z.string().optional(),
-  version: z.string().optional(),
-  type: z.string().optional(),
-  language: z.string().optional(),
-  purl: z.string().optional(),
-  locations: z.array(SyftLocation).nullish(),
-});
+export const SyftArtifact = lazySchema(() =>
+  z.looseObject({
+    id: z.string().optional(),
+    name: z.string().optional(),
+    version: z.string().optional(),
+    type: z.string().optional(),
+    language: z.string().optional(),
+    purl: z.string().optional(),
+    locations: z.array(SyftLocation).nullish(),
+  }),
+);
 
 // Schema 1.x keeps the image under source.target; schema 13+ uses source.name and source.metadata.
-const ImageInfo = z.looseObject({
-  userInput: z.string().optional(),
-  manifestDigest: z.string().optional(),
-  imageID: z.string().optional(),
-  // syft lists the image's layers by their diff IDs (the uncompressed layer digests), bottom first.
-  layers: z.array(z.looseObject({ digest: z.string().optional() })).nullish(),
-});
+const ImageInfo = lazySchema(() =>
+  z.looseObject({
+    userInput: z.string().optional(),
+    manifestDigest: z.string().optional(),
+    imageID: z.string().optional(),
+    // syft lists the image's layers by their diff IDs (the uncompressed layer digests), bottom first.
+    layers: z.array(z.looseObject({ digest: z.string().optional() })).nullish(),
+  }),
+);
 
 /** syft's file catalog (`files`): every file it looked at, with digests when it was asked for them. */
-const SyftFile = z.looseObject({
-  location: z.looseObject({ path: z.string().optional(), layerID: z.string().optional() }).optional(),
-  metadata: z.looseObject({ size: z.number().optional(), type: z.string().optional() }).nullish(),
-  digests: z.array(z.looseObject({ algorithm: z.string().optional(), value: z.string().optional() })).nullish(),
-});
+const SyftFile = lazySchema(() =>
+  z.looseObject({
+    location: z.looseObject({ path: z.string().optional(), layerID: z.string().optional() }).optional(),
+    metadata: z.looseObject({ size: z.number().optional(), type: z.string().optional() }).nullish(),
+    digests: z.array(z.looseObject({ algorithm: z.string().optional(), value: z.string().optional() })).nullish(),
+  }),
+);
 
-export const SyftDocument = z.looseObject({
-  artifacts: z.array(SyftArtifact),
-  files: z.array(SyftFile).nullish(),
-  schema: z.looseObject({ version: z.string().optional() }).optional(),
-  source: z
-    .looseObject({ name: z.string().optional(), version: z.string().optional(), target: z.unknown().optional(), metadata: z.unknown().optional() })
-    .optional(),
-});
+export const SyftDocument = lazySchema(() =>
+  z.looseObject({
+    artifacts: z.array(SyftArtifact),
+    files: z.array(SyftFile).nullish(),
+    schema: z.looseObject({ version: z.string().optional() }).optional(),
+    source: z
+      .looseObject({ name: z.string().optional(), version: z.string().optional(), target: z.unknown().optional(), metadata: z.unknown().optional() })
+      .optional(),
+  }),
+);
 
 // syft package types that are not ecosystem names themselves.
 const SYFT_TYPES: Record<string, string> = {

@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { isDigest, sha256Digest } from '../acquire/native/digest.js';
 import { MEDIA, type ImageIndex } from '../acquire/native/manifest.js';
 import { indexTarFile, type TarMember } from '../acquire/native/tar-index.js';
@@ -16,11 +17,15 @@ import { nameMatches, splitPathSpec } from './path-spec.js';
 import type { Source } from './source.js';
 import { SCHEME_TEXT } from './schemes.js';
 
-const ArchiveManifest = z.array(
-  z.object({ Config: z.string(), RepoTags: z.array(z.string()).nullish(), Layers: z.array(z.string()) }).loose(),
+const ArchiveManifest = lazySchema(() =>
+  z.array(
+    z.object({ Config: z.string(), RepoTags: z.array(z.string()).nullish(), Layers: z.array(z.string()) }).loose(),
+  ),
 );
 type ArchiveEntry = z.infer<typeof ArchiveManifest>[number];
-const ConfigRootfs = z.object({ rootfs: z.object({ diff_ids: z.array(z.string()) }).loose().nullish() }).loose();
+const ConfigRootfs = lazySchema(() =>
+  z.object({ rootfs: z.object({ diff_ids: z.array(z.string()) }).loose().nullish() }).loose(),
+);
 
 const MAX_JSON_BYTES = 16 * 1024 ** 2;
 const UNCOMPRESSED_LAYER = 'application/vnd.docker.image.rootfs.diff.tar';

@@ -4,6 +4,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { parseDigest } from '../acquire/native/digest.js';
 import { ImageIndex, OciDescriptor } from '../acquire/native/manifest.js';
 import { InputError } from '../errors.js';
@@ -19,7 +20,9 @@ export const CONTAINERD_NAME = 'io.containerd.image.name';
 const MAX_METADATA_BYTES = 16 * 1024 ** 2;
 const TAG_ONLY = /^[\w][\w.-]{0,127}$/;
 
-const OciLayoutFile = z.object({ imageLayoutVersion: z.string() }).loose();
+const OciLayoutFile = lazySchema(() =>
+  z.object({ imageLayoutVersion: z.string() }).loose(),
+);
 
 /** Files of a layout, wherever they are stored: a directory, or members of a docker save tarball. */
 export interface LayoutFiles {

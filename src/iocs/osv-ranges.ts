@@ -1,10 +1,13 @@
 // OSV affected ranges -> npm semver ranges, or "every version", or text kept for the notes.
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { compileRange } from '../match/versions.js';
 import { versionOrder } from '../match/version-order/index.js';
 import { issueToInputError, type YamlSource } from './yaml-source.js';
 
-export const OsvRange = z.object({ type: z.string(), events: z.array(z.record(z.string(), z.string())) });
+export const OsvRange = lazySchema(() =>
+  z.object({ type: z.string(), events: z.array(z.record(z.string(), z.string())) }),
+);
 export type OsvRange = z.infer<typeof OsvRange>;
 
 export interface ConvertedRanges {

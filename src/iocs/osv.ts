@@ -1,6 +1,7 @@
 // Decoder for OSV JSON records (osv.dev, ossf/malicious-packages): affected packages become IOCs.
 import { purlLib } from '../formats/purl-lib.js';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { ecosystemProblem, NON_PACKAGE_ECOSYSTEMS, normalizeEcosystem } from '../match/ecosystem.js';
 import type { Incident, IocPackage } from '../model/ioc.js';
 import { idFromFile, toPackage, type IocDecoder } from './decoder.js';
@@ -17,30 +18,36 @@ const list = <T extends z.ZodType>(item: T) =>
     .nullish()
     .transform((v) => v ?? []);
 
-const OsvPackage = z.object({ ecosystem: z.string().min(1).nullish(), name: z.string().min(1).nullish(), purl: z.string().min(1).nullish() });
+const OsvPackage = lazySchema(() =>
+  z.object({ ecosystem: z.string().min(1).nullish(), name: z.string().min(1).nullish(), purl: z.string().min(1).nullish() }),
+);
 
 /** malicious-packages keeps each source report's hash; a consolidated MAL record lists the reports it merged. */
-const Origin = z.object({ source: z.string().nullish(), sha256: z.string().nullish() });
+const Origin = lazySchema(() =>
+  z.object({ source: z.string().nullish(), sha256: z.string().nullish() }),
+);
 
-export const OsvRecord = z.object({
-  schema_version: z.string().nullish(),
-  id: z.string().nullish(),
-  aliases: list(z.string()),
-  summary: z.string().nullish(),
-  published: z.string().nullish(),
-  modified: z.string().nullish(),
-  withdrawn: z.string().nullish(),
-  references: list(z.object({ type: z.string().nullish(), url: z.string() })),
-  affected: z
-    .array(z.object({ package: OsvPackage.nullish(), versions: list(z.string()), ranges: list(OsvRange) }))
-    .min(1, 'an OSV record used as IOCs needs affected packages'),
-  database_specific: z
-    .object({
-      iocs: z.object({ domains: list(z.string()), ips: list(z.string()), urls: list(z.string()) }).nullish(),
-      'malicious-packages-origins': list(Origin),
-    })
-    .nullish(),
-});
+export const OsvRecord = lazySchema(() =>
+  z.object({
+    schema_version: z.string().nullish(),
+    id: z.string().nullish(),
+    aliases: list(z.string()),
+    summary: z.string().nullish(),
+    published: z.string().nullish(),
+    modified: z.string().nullish(),
+    withdrawn: z.string().nullish(),
+    references: list(z.object({ type: z.string().nullish(), url: z.string() })),
+    affected: z
+      .array(z.object({ package: OsvPackage.nullish(), versions: list(z.string()), ranges: list(OsvRange) }))
+      .min(1, 'an OSV record used as IOCs needs affected packages'),
+    database_specific: z
+      .object({
+        iocs: z.object({ domains: list(z.string()), ips: list(z.string()), urls: list(z.string()) }).nullish(),
+        'malicious-packages-origins': list(Origin),
+      })
+      .nullish(),
+  }),
+);
 export type OsvRecord = z.infer<typeof OsvRecord>;
 
 /**

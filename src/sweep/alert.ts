@@ -1,48 +1,51 @@
 // What a sweep alerts on: the alert body (stored in the state, sent to PagerDuty and webhooks) and its stable key.
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { MATCH_KINDS } from '../model/finding.js';
 import { ReportWindowCheck, ReportWorkload } from '../model/report.js';
 
 export const ALERT_KINDS = ['finding', 'unknown', 'coverage', 'feed-age', 'containment', 'acknowledgement-expired'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
-export const AlertBody = z.object({
-  kind: z.enum(ALERT_KINDS),
-  severity: z.enum(['critical', 'warning']),
-  summary: z.string(),
-  incident: z.string().optional(),
-  verdict: z.enum(['affected', 'suspect', 'unknown']).optional(),
-  package: z
-    .object({ ecosystem: z.string(), name: z.string(), version: z.string(), paths: z.array(z.string()), matchKind: z.enum(MATCH_KINDS).optional(), detail: z.string().optional() })
-    .optional(),
-  image: z.object({ ref: z.string(), digest: z.string().optional(), describes: z.string().optional() }).optional(),
-  buildTime: z
-    .object({ value: z.string().optional(), source: z.string().optional(), reliable: z.boolean(), windows: z.array(ReportWindowCheck) })
-    .optional(),
-  workloads: z.array(ReportWorkload).default([]),
-  advisory: z.string().optional(),
-  reasons: z.array(z.string()).default([]),
-  coverage: z.object({ checked: z.number(), total: z.number(), percent: z.number(), minimum: z.number() }).optional(),
-  feed: z.object({ newest: z.string(), file: z.string(), maxAge: z.string() }).optional(),
-  /** `contain`: what was decided (and done) for one workload, with each pod's live-connection check. */
-  containment: z
-    .object({
-      decision: z.enum(['restart', 'escalate', 'blocked']),
-      applied: z.boolean(),
-      pods: z.array(
-        z.object({
-          pod: z.string(),
-          outcome: z.enum(['connections', 'none', 'not-checked']),
-          containers: z.array(z.string()).default([]),
-          connections: z.array(z.object({ local: z.string(), remote: z.string(), remotePort: z.number(), process: z.string().optional() })).default([]),
-          reason: z.string().optional(),
-        }),
-      ),
-      action: z.string().optional(),
-    })
-    .optional(),
-});
+export const AlertBody = lazySchema(() =>
+  z.object({
+    kind: z.enum(ALERT_KINDS),
+    severity: z.enum(['critical', 'warning']),
+    summary: z.string(),
+    incident: z.string().optional(),
+    verdict: z.enum(['affected', 'suspect', 'unknown']).optional(),
+    package: z
+      .object({ ecosystem: z.string(), name: z.string(), version: z.string(), paths: z.array(z.string()), matchKind: z.enum(MATCH_KINDS).optional(), detail: z.string().optional() })
+      .optional(),
+    image: z.object({ ref: z.string(), digest: z.string().optional(), describes: z.string().optional() }).optional(),
+    buildTime: z
+      .object({ value: z.string().optional(), source: z.string().optional(), reliable: z.boolean(), windows: z.array(ReportWindowCheck) })
+      .optional(),
+    workloads: z.array(ReportWorkload).default([]),
+    advisory: z.string().optional(),
+    reasons: z.array(z.string()).default([]),
+    coverage: z.object({ checked: z.number(), total: z.number(), percent: z.number(), minimum: z.number() }).optional(),
+    feed: z.object({ newest: z.string(), file: z.string(), maxAge: z.string() }).optional(),
+    /** `contain`: what was decided (and done) for one workload, with each pod's live-connection check. */
+    containment: z
+      .object({
+        decision: z.enum(['restart', 'escalate', 'blocked']),
+        applied: z.boolean(),
+        pods: z.array(
+          z.object({
+            pod: z.string(),
+            outcome: z.enum(['connections', 'none', 'not-checked']),
+            containers: z.array(z.string()).default([]),
+            connections: z.array(z.object({ local: z.string(), remote: z.string(), remotePort: z.number(), process: z.string().optional() })).default([]),
+            reason: z.string().optional(),
+          }),
+        ),
+        action: z.string().optional(),
+      })
+      .optional(),
+  }),
+);
 export type AlertBody = z.infer<typeof AlertBody>;
 
 /** new: first seen; changed: reaches more workloads or its severity moved; reminder: still true a day later; resolved: gone. */

@@ -1,5 +1,6 @@
 // The sweep state file's layout: its own SQLite file (not the SBOM cache), rows keyed by inventory.
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { AlertBody, CHANGES } from './alert.js';
 import type { StateRow } from './diff.js';
 
@@ -34,16 +35,18 @@ CREATE TABLE IF NOT EXISTS state_runs (
 CREATE TABLE IF NOT EXISTS state_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-const Row = z.object({
-  key: z.string().min(1),
-  status: z.enum(['open', 'resolved']),
-  change: z.enum(CHANGES),
-  body: z.string(),
-  delivered: z.string(),
-  first_seen: z.string(),
-  last_seen: z.string(),
-  last_sent: z.string().nullable(),
-});
+const Row = lazySchema(() =>
+  z.object({
+    key: z.string().min(1),
+    status: z.enum(['open', 'resolved']),
+    change: z.enum(CHANGES),
+    body: z.string(),
+    delivered: z.string(),
+    first_seen: z.string(),
+    last_seen: z.string(),
+    last_sent: z.string().nullable(),
+  }),
+);
 
 function parseJson(text: string): unknown {
   try {

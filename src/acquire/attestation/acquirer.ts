@@ -3,6 +3,7 @@
 import { sbomFacts } from '../../formats/decoder.js';
 import type { KeyObject } from 'node:crypto';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema.js';
 import type { AcquiredImage, AcquireOutcome, Target } from '../../model/target.js';
 import type { Acquirer } from '../acquirer.js';
 import { notApplicable, notMine } from '../acquirer.js';
@@ -35,14 +36,20 @@ const DSSE_LAYER = 'application/vnd.dsse.envelope.v1+json';
 const SBOM_PREDICATE = /^https:\/\/(cyclonedx\.org\/bom|spdx\.dev\/Document|syft\.dev\/bom)/;
 const DEFAULT_MAX_ENVELOPE = 64 * 1024 * 1024;
 
-const AttManifest = z.looseObject({
-  layers: z.array(z.looseObject({ mediaType: z.string(), digest: z.string().regex(/^sha256:[0-9a-f]{64}$/), size: z.number().int().nonnegative() })),
-});
-const Statement = z.looseObject({
-  predicateType: z.string().optional(),
-  subject: z.array(z.looseObject({ digest: z.record(z.string(), z.string()).optional() })).nullish(),
-});
-const Envelope = z.looseObject({ payload: z.string() });
+const AttManifest = lazySchema(() =>
+  z.looseObject({
+    layers: z.array(z.looseObject({ mediaType: z.string(), digest: z.string().regex(/^sha256:[0-9a-f]{64}$/), size: z.number().int().nonnegative() })),
+  }),
+);
+const Statement = lazySchema(() =>
+  z.looseObject({
+    predicateType: z.string().optional(),
+    subject: z.array(z.looseObject({ digest: z.record(z.string(), z.string()).optional() })).nullish(),
+  }),
+);
+const Envelope = lazySchema(() =>
+  z.looseObject({ payload: z.string() }),
+);
 
 /** The predicate type of the envelope's (bare, or inside a Sigstore bundle) statement when it is about this digest. */
 function predicateAbout(text: string, digest: string): string | undefined {

@@ -4,6 +4,7 @@
 import { sbomFacts } from '../../formats/decoder.js';
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema.js';
 import { decodeSbom } from '../../formats/index.js';
 import type { Descriptor, FetchedManifest, ImageStore } from '../../model/oci.js';
 import type { AcquiredPlatform, AcquireOutcome, Target } from '../../model/target.js';
@@ -27,17 +28,27 @@ const DEFAULT_MAX_BLOB = 64 * 1024 * 1024;
 // A config is small; a larger one is not something to buffer just for its `created` field.
 const MAX_CONFIG = 4 * 1024 * 1024;
 
-const DigestStr = z.string().regex(/^sha256:[0-9a-f]{64}$/);
-const Desc = z.looseObject({
-  mediaType: z.string(),
-  digest: DigestStr,
-  size: z.number().int().nonnegative(),
-  platform: z.looseObject({ os: z.string().optional(), architecture: z.string().optional(), variant: z.string().optional() }).optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
-});
-const Index = z.looseObject({ manifests: z.array(Desc) });
-const Manifest = z.looseObject({ config: Desc, layers: z.array(Desc) });
-const Subjects = z.looseObject({ subject: z.array(z.looseObject({ digest: z.record(z.string(), z.string()).optional() })).nullish() });
+const DigestStr = lazySchema(() =>
+  z.string().regex(/^sha256:[0-9a-f]{64}$/),
+);
+const Desc = lazySchema(() =>
+  z.looseObject({
+    mediaType: z.string(),
+    digest: DigestStr,
+    size: z.number().int().nonnegative(),
+    platform: z.looseObject({ os: z.string().optional(), architecture: z.string().optional(), variant: z.string().optional() }).optional(),
+    annotations: z.record(z.string(), z.string()).optional(),
+  }),
+);
+const Index = lazySchema(() =>
+  z.looseObject({ manifests: z.array(Desc) }),
+);
+const Manifest = lazySchema(() =>
+  z.looseObject({ config: Desc, layers: z.array(Desc) }),
+);
+const Subjects = lazySchema(() =>
+  z.looseObject({ subject: z.array(z.looseObject({ digest: z.record(z.string(), z.string()).optional() })).nullish() }),
+);
 
 type Entry = z.infer<typeof Desc>;
 

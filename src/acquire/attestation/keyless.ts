@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { TrustMaterial, VerificationPolicy } from '@sigstore/verify';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema.js';
 import { parseJsonValues } from '../../formats/json-text.js';
 import { InputError, UsageError } from '../../errors.js';
 import type { VerifyResult } from './verify.js';
@@ -39,12 +40,14 @@ export interface KeylessPolicy {
   issuer: string | RegExp;
 }
 
-const TrustedRootShape = z.looseObject({
-  mediaType: z.string().regex(/^application\/vnd\.dev\.sigstore\.trustedroot(\.v[\d.]+)?\+json/, 'not a Sigstore trusted root media type'),
-  tlogs: z.array(z.unknown()).min(1, 'lists no transparency log'),
-  certificateAuthorities: z.array(z.unknown()).min(1, 'lists no certificate authority'),
-  ctlogs: z.array(z.unknown()).optional(),
-});
+const TrustedRootShape = lazySchema(() =>
+  z.looseObject({
+    mediaType: z.string().regex(/^application\/vnd\.dev\.sigstore\.trustedroot(\.v[\d.]+)?\+json/, 'not a Sigstore trusted root media type'),
+    tlogs: z.array(z.unknown()).min(1, 'lists no transparency log'),
+    certificateAuthorities: z.array(z.unknown()).min(1, 'lists no certificate authority'),
+    ctlogs: z.array(z.unknown()).optional(),
+  }),
+);
 
 function regexpFlag(flag: string, source: string): RegExp {
   try {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema.js';
 import type { ReferrerDescriptor } from '../../adapters/oci/schema.js';
 import { ReferrersIndex } from '../../adapters/oci/schema.js';
 
@@ -28,11 +29,13 @@ export const isBundleMediaType = (t: string | undefined): boolean => !!t && /^ap
 const SBOM_PREDICATE = /^https:\/\/(cyclonedx\.org\/bom|spdx\.dev\/Document|syft\.dev\/bom)/;
 const PREDICATE_ANNOTATION = 'dev.sigstore.bundle.predicateType';
 
-const BundleManifest = z.looseObject({
-  artifactType: z.string().optional(),
-  subject: z.looseObject({ digest: z.string() }).optional(),
-  layers: z.array(z.looseObject({ mediaType: z.string(), digest: z.string().regex(/^sha256:[0-9a-f]{64}$/), size: z.number().int().nonnegative() })),
-});
+const BundleManifest = lazySchema(() =>
+  z.looseObject({
+    artifactType: z.string().optional(),
+    subject: z.looseObject({ digest: z.string() }).optional(),
+    layers: z.array(z.looseObject({ mediaType: z.string(), digest: z.string().regex(/^sha256:[0-9a-f]{64}$/), size: z.number().int().nonnegative() })),
+  }),
+);
 
 export interface FoundBundle {
   /** The bundle JSON, as stored. */

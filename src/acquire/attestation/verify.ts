@@ -1,6 +1,7 @@
 // DSSE signature verification with a public key (ECDSA, Ed25519, RSA) over the pre-authentication encoding.
 import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema.js';
 import { InputError } from '../../errors.js';
 
 export type KeyType = 'ecdsa-p256' | 'ecdsa-p384' | 'ecdsa-p521' | 'ed25519' | 'rsa' | 'rsa-pss';
@@ -13,11 +14,13 @@ export interface VerifyResult {
 
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
-export const DsseEnvelope = z.object({
-  payloadType: z.string(),
-  payload: z.string().regex(BASE64, 'payload is not base64'),
-  signatures: z.array(z.looseObject({ sig: z.string(), keyid: z.string().optional() })).nullish(),
-});
+export const DsseEnvelope = lazySchema(() =>
+  z.object({
+    payloadType: z.string(),
+    payload: z.string().regex(BASE64, 'payload is not base64'),
+    signatures: z.array(z.looseObject({ sig: z.string(), keyid: z.string().optional() })).nullish(),
+  }),
+);
 export type DsseEnvelope = z.infer<typeof DsseEnvelope>;
 
 /** DSSE v1 pre-authentication encoding: what is actually signed, so the payload type cannot be swapped. */

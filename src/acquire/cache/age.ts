@@ -1,10 +1,13 @@
 // `sbom-hunt cache prune --older-than 30d`: an age from the command line, and the run's cache policy from its flags.
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema.js';
 import { UsageError } from '../../errors.js';
 import type { CachePolicy } from './strength.js';
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-const Age = z.string().trim().regex(/^\d+[mhdw]$/, 'an age like 90m, 12h, 30d or 4w');
+const Age = lazySchema(() =>
+  z.string().trim().regex(/^\d+[mhdw]$/, 'an age like 90m, 12h, 30d or 4w'),
+);
 
 /** The moment `age` before `now`; a UsageError naming the flag when the text is not an age. */
 export function olderThan(age: string, now: Date = new Date(), flag = '--older-than'): Date {

@@ -1,5 +1,6 @@
 // The cache file's layout: tables, indexes, the version that marks it as ours, and the zod gate for stored JSON.
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema.js';
 import { EVIDENCE_KINDS, ReportCreatedTime, ReportTimeSource } from '../../model/report-parts.js';
 
 /**
@@ -80,87 +81,99 @@ CREATE TABLE IF NOT EXISTS push_times (
 `;
 
 /** A stored answer: the push times found, each about the digest it names (the index or one platform). */
-export const StoredPushes = z.array(
-  z.object({
-    digest: z.string(),
-    source: ReportTimeSource,
-  }),
+export const StoredPushes = lazySchema(() =>
+  z.array(
+    z.object({
+      digest: z.string(),
+      source: ReportTimeSource,
+    }),
+  ),
 );
 export type StoredPushes = z.infer<typeof StoredPushes>;
 
-const Evidence = z.object({
-  kind: z.enum(EVIDENCE_KINDS),
-  verified: z.boolean().optional(),
-  detail: z.string().optional(),
-  format: z.string().optional(),
-  reader: z.string().optional(),
-});
+const Evidence = lazySchema(() =>
+  z.object({
+    kind: z.enum(EVIDENCE_KINDS),
+    verified: z.boolean().optional(),
+    detail: z.string().optional(),
+    format: z.string().optional(),
+    reader: z.string().optional(),
+  }),
+);
 
 /** The build time and every source it was decided from, as the report writes it (entries written before sources existed have none). */
 const StoredCreated = ReportCreatedTime;
 
 /** Everything about a platform but its packages (those live in the indexed table). */
-export const StoredPlatform = z.object({
-  platform: z.string().optional(),
-  digest: z.string().optional(),
-  created: StoredCreated.optional(),
-  evidence: Evidence.optional(),
-  notes: z.array(z.string()),
-  /** How many packages the platform holds: a hunt answers from the index without counting rows. */
-  packageCount: z.number().int().nonnegative().optional(),
-  /** The files file indicators are matched against (native: those that could match the indicators it looked for). */
-  files: z
-    .object({
-      kind: z.enum(['native', 'sbom']),
-      records: z.array(
-        z.object({
-          path: z.string(),
-          size: z.number().int().nonnegative().optional(),
-          sha256: z.string().optional(),
-          layer: z.string().optional(),
-          deleted: z.boolean().optional(),
-          link: z.string().optional(),
-        }),
-      ),
-      checked: z.array(z.string()).optional(),
-    })
-    .optional(),
-  /** The manifest's layers and the config's digest and diff_ids: image indicators answered from the cache. */
-  image: z.object({ config: z.string().optional(), layers: z.array(z.string()), diffIds: z.array(z.string()) }).optional(),
-});
+export const StoredPlatform = lazySchema(() =>
+  z.object({
+    platform: z.string().optional(),
+    digest: z.string().optional(),
+    created: StoredCreated.optional(),
+    evidence: Evidence.optional(),
+    notes: z.array(z.string()),
+    /** How many packages the platform holds: a hunt answers from the index without counting rows. */
+    packageCount: z.number().int().nonnegative().optional(),
+    /** The files file indicators are matched against (native: those that could match the indicators it looked for). */
+    files: z
+      .object({
+        kind: z.enum(['native', 'sbom']),
+        records: z.array(
+          z.object({
+            path: z.string(),
+            size: z.number().int().nonnegative().optional(),
+            sha256: z.string().optional(),
+            layer: z.string().optional(),
+            deleted: z.boolean().optional(),
+            link: z.string().optional(),
+          }),
+        ),
+        checked: z.array(z.string()).optional(),
+      })
+      .optional(),
+    /** The manifest's layers and the config's digest and diff_ids: image indicators answered from the cache. */
+    image: z.object({ config: z.string().optional(), layers: z.array(z.string()), diffIds: z.array(z.string()) }).optional(),
+  }),
+);
 export type StoredPlatform = z.infer<typeof StoredPlatform>;
 
-export const StoredBody = z.object({
-  platforms: z.array(StoredPlatform),
-  /** PACKAGE_ROWS of the writer; absent before schema 2, whose rows dropped lockfile fields. */
-  rows: z.number().int().optional(),
-  skipped: z.array(z.object({ digest: z.string(), platform: z.string().optional(), reason: z.string() })).optional(),
-});
+export const StoredBody = lazySchema(() =>
+  z.object({
+    platforms: z.array(StoredPlatform),
+    /** PACKAGE_ROWS of the writer; absent before schema 2, whose rows dropped lockfile fields. */
+    rows: z.number().int().optional(),
+    skipped: z.array(z.object({ digest: z.string(), platform: z.string().optional(), reason: z.string() })).optional(),
+  }),
+);
 export type StoredBody = z.infer<typeof StoredBody>;
 
-export const ImageRow = z.object({
-  id: z.number(),
-  digest: z.string(),
-  method: z.string(),
-  strength: z.enum(['unverified', 'scanned', 'verified']),
-  verifier: z.string(),
-  ref: z.string(),
-  stored_at: z.number(),
-  body: z.string(),
-});
+export const ImageRow = lazySchema(() =>
+  z.object({
+    id: z.number(),
+    digest: z.string(),
+    method: z.string(),
+    strength: z.enum(['unverified', 'scanned', 'verified']),
+    verifier: z.string(),
+    ref: z.string(),
+    stored_at: z.number(),
+    body: z.string(),
+  }),
+);
 export type ImageRow = z.infer<typeof ImageRow>;
 
-export const PackageRow = z.object({
-  platform: z.number(),
-  ecosystem: z.string(),
-  name: z.string(),
-  version: z.string(),
-  purl: z.string().nullable(),
-  paths: z.string(),
-  deleted: z.number(),
-  layer: z.string().nullable(),
-  extra: z.string().nullable(),
-});
+export const PackageRow = lazySchema(() =>
+  z.object({
+    platform: z.number(),
+    ecosystem: z.string(),
+    name: z.string(),
+    version: z.string(),
+    purl: z.string().nullable(),
+    paths: z.string(),
+    deleted: z.number(),
+    layer: z.string().nullable(),
+    extra: z.string().nullable(),
+  }),
+);
 export type PackageRow = z.infer<typeof PackageRow>;
 
 /** The hunt's lookup: one IOC key, every cached package row with it, through packages_by_name. */
@@ -178,7 +191,9 @@ export const HUNT_HASH_SQL = `
 SELECT p.rowid, p.image_id, p.platform, p.ecosystem, p.name, p.version, p.purl, p.paths, p.deleted, p.layer, p.extra
 FROM package_hashes h JOIN packages p ON p.rowid = h.package WHERE h.hash = ?`;
 
-export const HuntRow = PackageRow.extend({ image_id: z.number(), rowid: z.number() });
+export const HuntRow = lazySchema(() =>
+  PackageRow.extend({ image_id: z.number(), rowid: z.number() }),
+);
 export type HuntRow = z.infer<typeof HuntRow>;
 
 /** Packages are looked up by (ecosystem, normalised name): this statement must use packages_by_name. */

@@ -1,20 +1,23 @@
 // The image config: when the image was built (and whether that time can be trusted) and its platform.
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema.js';
 import type { CreatedTime, TimeSource } from '../../model/finding.js';
 import { decideBuildTime } from '../../match/build-time.js';
 
-export const ImageConfig = z
-  .object({
-    created: z.string().nullish(),
-    os: z.string().nullish(),
-    architecture: z.string().nullish(),
-    variant: z.string().nullish(),
-    config: z.object({ Labels: z.record(z.string(), z.string()).nullish() }).loose().nullish(),
-    rootfs: z.object({ diff_ids: z.array(z.string()).nullish() }).loose().nullish(),
-    // One bad history entry must not cost the whole config: each is read on its own below.
-    history: z.array(z.unknown()).nullish(),
-  })
-  .loose();
+export const ImageConfig = lazySchema(() =>
+  z
+    .object({
+      created: z.string().nullish(),
+      os: z.string().nullish(),
+      architecture: z.string().nullish(),
+      variant: z.string().nullish(),
+      config: z.object({ Labels: z.record(z.string(), z.string()).nullish() }).loose().nullish(),
+      rootfs: z.object({ diff_ids: z.array(z.string()).nullish() }).loose().nullish(),
+      // One bad history entry must not cost the whole config: each is read on its own below.
+      history: z.array(z.unknown()).nullish(),
+    })
+    .loose(),
+);
 export type ImageConfig = z.infer<typeof ImageConfig>;
 
 /** The last assignment of each variable in the config's Env (`KEY=value`), as the runtime applies them. */
@@ -44,7 +47,9 @@ export function parseImageConfig(bytes: Buffer, digest: string): ImageConfig {
   return parsed.data;
 }
 
-const HistoryEntry = z.looseObject({ created: z.string().optional() });
+const HistoryEntry = lazySchema(() =>
+  z.looseObject({ created: z.string().optional() }),
+);
 
 /** The newest `history[].created`: the last build step, written by the builder like `created`. */
 function newestHistory(config: ImageConfig): string | undefined {

@@ -1,5 +1,6 @@
 // Manifests and indexes, OCI and Docker v2 schema 2: identified by media type or by shape, then validated.
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema.js';
 import type { FetchedManifest } from '../../model/oci.js';
 
 export const MEDIA = {
@@ -15,34 +16,40 @@ const INDEX_TYPES = new Set<string>([MEDIA.ociIndex, MEDIA.dockerList]);
 const MANIFEST_TYPES = new Set<string>([MEDIA.ociManifest, MEDIA.dockerManifest]);
 const IMAGE_CONFIG_TYPES = new Set<string>([MEDIA.ociConfig, MEDIA.dockerConfig]);
 
-export const OciDescriptor = z
-  .object({
-    mediaType: z.string(),
-    digest: z.string(),
-    size: z.number().int().nonnegative(),
-    platform: z
-      .object({ os: z.string().optional(), architecture: z.string().optional(), variant: z.string().optional() })
-      .loose()
-      .optional(),
-    annotations: z.record(z.string(), z.string()).optional(),
-    artifactType: z.string().optional(),
-  })
-  .loose();
+export const OciDescriptor = lazySchema(() =>
+  z
+    .object({
+      mediaType: z.string(),
+      digest: z.string(),
+      size: z.number().int().nonnegative(),
+      platform: z
+        .object({ os: z.string().optional(), architecture: z.string().optional(), variant: z.string().optional() })
+        .loose()
+        .optional(),
+      annotations: z.record(z.string(), z.string()).optional(),
+      artifactType: z.string().optional(),
+    })
+    .loose(),
+);
 
-export const ImageIndex = z
-  .object({ schemaVersion: z.literal(2), mediaType: z.string().optional(), manifests: z.array(OciDescriptor) })
-  .loose();
+export const ImageIndex = lazySchema(() =>
+  z
+    .object({ schemaVersion: z.literal(2), mediaType: z.string().optional(), manifests: z.array(OciDescriptor) })
+    .loose(),
+);
 export type ImageIndex = z.infer<typeof ImageIndex>;
 
-export const ImageManifest = z
-  .object({
-    schemaVersion: z.literal(2),
-    mediaType: z.string().optional(),
-    artifactType: z.string().optional(),
-    config: OciDescriptor,
-    layers: z.array(OciDescriptor),
-  })
-  .loose();
+export const ImageManifest = lazySchema(() =>
+  z
+    .object({
+      schemaVersion: z.literal(2),
+      mediaType: z.string().optional(),
+      artifactType: z.string().optional(),
+      config: OciDescriptor,
+      layers: z.array(OciDescriptor),
+    })
+    .loose(),
+);
 export type ImageManifest = z.infer<typeof ImageManifest>;
 
 export type ParsedManifest = { kind: 'index'; index: ImageIndex } | { kind: 'manifest'; manifest: ImageManifest };

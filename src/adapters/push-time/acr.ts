@@ -1,12 +1,17 @@
 // Azure Container Registry: `/acr/v1/{repo}/_manifests/{digest}` gives the manifest's createdTime (its first push).
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema.js';
 import type { RegistryClient } from '../oci/client.js';
 import { refusal } from './api-json.js';
 import { pushSource, type PushTimeClient } from './vendor.js';
 
-const Attributes = z.looseObject({ digest: z.string().optional(), createdTime: z.string().optional(), lastUpdateTime: z.string().optional() });
+const Attributes = lazySchema(() =>
+  z.looseObject({ digest: z.string().optional(), createdTime: z.string().optional(), lastUpdateTime: z.string().optional() }),
+);
 // The attributes come under `manifest` (API 2019-08-15 and 2021-07-01); accepted at the top level too.
-const AcrManifest = z.looseObject({ manifest: Attributes.optional() }).and(Attributes);
+const AcrManifest = lazySchema(() =>
+  z.looseObject({ manifest: Attributes.optional() }).and(Attributes),
+);
 
 export function acrClient(registry: Pick<RegistryClient, 'getApi'>): PushTimeClient {
   return {

@@ -1,13 +1,20 @@
 // Docker Hub: its repository tags API (hub.docker.com) gives each tag's tag_last_pushed and each image's last_pushed.
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema.js';
 import { getJson, sameOrigin } from './api-json.js';
 import { answerOf, pageLimitNote, pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
 
 export const DOCKER_HUB_API = 'https://hub.docker.com';
 
-const HubImage = z.looseObject({ digest: z.string().nullish(), last_pushed: z.string().nullish() });
-const HubTag = z.looseObject({ name: z.string(), digest: z.string().nullish(), tag_last_pushed: z.string().nullish(), images: z.array(HubImage).nullish() });
-const HubTags = z.looseObject({ next: z.string().nullish(), results: z.array(HubTag) });
+const HubImage = lazySchema(() =>
+  z.looseObject({ digest: z.string().nullish(), last_pushed: z.string().nullish() }),
+);
+const HubTag = lazySchema(() =>
+  z.looseObject({ name: z.string(), digest: z.string().nullish(), tag_last_pushed: z.string().nullish(), images: z.array(HubImage).nullish() }),
+);
+const HubTags = lazySchema(() =>
+  z.looseObject({ next: z.string().nullish(), results: z.array(HubTag) }),
+);
 
 // 100 tags a page (the API's maximum): 10 pages cover all but the largest repositories.
 const MAX_PAGES = 10;

@@ -1,14 +1,19 @@
 // Google Container Registry and Artifact Registry: `tags/list` carries a `manifest` map with each digest's upload time.
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema.js';
 import type { RegistryClient } from '../oci/client.js';
 import { refusal } from './api-json.js';
 import { answerOf, epochIso, pageLimitNote, pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
 
 // Shape as go-containerregistry's google.Tags reads it: times are decimal strings of milliseconds.
-const Millis = z.union([z.string(), z.number()]).optional();
-const GcrTags = z.looseObject({
-  manifest: z.record(z.string(), z.looseObject({ timeUploadedMs: Millis, timeCreatedMs: Millis, tag: z.array(z.string()).optional() })).optional(),
-});
+const Millis = lazySchema(() =>
+  z.union([z.string(), z.number()]).optional(),
+);
+const GcrTags = lazySchema(() =>
+  z.looseObject({
+    manifest: z.record(z.string(), z.looseObject({ timeUploadedMs: Millis, timeCreatedMs: Millis, tag: z.array(z.string()).optional() })).optional(),
+  }),
+);
 
 const MAX_PAGES = 20;
 

@@ -1,11 +1,14 @@
 // GitHub Packages for ghcr.io: the package versions API names each version by digest with its created_at.
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema.js';
 import { getJson, sameOrigin } from './api-json.js';
 import { answerOf, pageLimitNote, pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
 
 export const GITHUB_API = 'https://api.github.com';
 
-const Versions = z.array(z.looseObject({ name: z.string(), created_at: z.string().nullish(), metadata: z.looseObject({ container: z.looseObject({ tags: z.array(z.string()).optional() }).optional() }).nullish() }));
+const Versions = lazySchema(() =>
+  z.array(z.looseObject({ name: z.string(), created_at: z.string().nullish(), metadata: z.looseObject({ container: z.looseObject({ tags: z.array(z.string()).optional() }).optional() }).nullish() })),
+);
 
 const MAX_PAGES = 10;
 

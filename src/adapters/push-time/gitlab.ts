@@ -1,14 +1,23 @@
 // GitLab: the project's container registry API gives a tag's digest and created_at (registry.gitlab.com -> gitlab.com/api/v4).
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema.js';
 import { getJson, sameOrigin } from './api-json.js';
 import { answerOf, pageLimitNote, pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
 
 export const GITLAB_API = 'https://gitlab.com';
 
-const Project = z.looseObject({ id: z.number() });
-const Repositories = z.array(z.looseObject({ id: z.number(), path: z.string() }));
-const TagList = z.array(z.looseObject({ name: z.string() }));
-const TagDetails = z.looseObject({ name: z.string(), digest: z.string().nullish(), created_at: z.string().nullish() });
+const Project = lazySchema(() =>
+  z.looseObject({ id: z.number() }),
+);
+const Repositories = lazySchema(() =>
+  z.array(z.looseObject({ id: z.number(), path: z.string() })),
+);
+const TagList = lazySchema(() =>
+  z.array(z.looseObject({ name: z.string() })),
+);
+const TagDetails = lazySchema(() =>
+  z.looseObject({ name: z.string(), digest: z.string().nullish(), created_at: z.string().nullish() }),
+);
 
 const MAX_TAGS = 20;
 

@@ -1,14 +1,17 @@
 // Harbor: the artifact API gives the artifact's push_time and each tag's; self-hosted, so used only when named.
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema.js';
 import type { Credential } from '../oci/credentials.js';
 import { getJson } from './api-json.js';
 import { pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
 
-const HarborArtifact = z.looseObject({
-  digest: z.string(),
-  push_time: z.string().nullish(),
-  tags: z.array(z.looseObject({ name: z.string(), push_time: z.string().nullish() })).nullish(),
-});
+const HarborArtifact = lazySchema(() =>
+  z.looseObject({
+    digest: z.string(),
+    push_time: z.string().nullish(),
+    tags: z.array(z.looseObject({ name: z.string(), push_time: z.string().nullish() })).nullish(),
+  }),
+);
 
 export interface HarborOptions {
   /** `https://harbor.example.com`: the registry host unless `--push-time-api` named another URL. */

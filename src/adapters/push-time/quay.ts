@@ -1,15 +1,18 @@
 // Quay: the tag API with history (onlyActiveTags=false) gives start_ts for every time a tag pointed at a manifest.
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema.js';
 import { getJson } from './api-json.js';
 import { answerOf, epochIso, pageLimitNote, pushSource, type DigestPush, type PushTimeClient } from './vendor.js';
 
 export const QUAY_API = 'https://quay.io';
 
-const QuayTags = z.looseObject({
-  tags: z.array(z.looseObject({ name: z.string(), manifest_digest: z.string().nullish(), start_ts: z.number().nullish() })),
-  page: z.number().optional(),
-  has_additional: z.boolean().optional(),
-});
+const QuayTags = lazySchema(() =>
+  z.looseObject({
+    tags: z.array(z.looseObject({ name: z.string(), manifest_digest: z.string().nullish(), start_ts: z.number().nullish() })),
+    page: z.number().optional(),
+    has_additional: z.boolean().optional(),
+  }),
+);
 
 const MAX_PAGES = 10;
 

@@ -14,11 +14,16 @@ function sha256(text: string): string {
   return `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 }
 
+let csp: string | undefined;
+
 /**
  * The policy forbids every fetch (default-src 'none') and runs only our own style and script, by hash:
- * even text that slipped past escaping could neither load anything nor execute.
+ * even text that slipped past escaping could neither load anything nor execute. Hashed on the first HTML report,
+ * not when the module loads (every scan loads it).
  */
-const CSP = `default-src 'none'; style-src ${sha256(STYLE)}; script-src ${sha256(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
+function contentSecurityPolicy(): string {
+  return (csp ??= `default-src 'none'; style-src ${sha256(STYLE)}; script-src ${sha256(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`);
+}
 
 function errorsBlock(report: Report): string {
   if (report.errors.length === 0) return '';
@@ -34,7 +39,7 @@ export function renderHtml(report: Report): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy()}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>sbom-hunt report ${esc(report.generatedAt)}</title>

@@ -7,6 +7,7 @@
 // Checked against the runtime itself (node -r ./.pnp.cjs, the PnP API's locators) in test/oracle/yarn-pnp.test.ts.
 import { posix } from 'node:path';
 import * as z from 'zod';
+import { lazySchema } from '../../../lazy-schema.js';
 import type { Cataloger, CatalogResult, FileLookup, FoundPackage } from './cataloger.js';
 import { errorFor, noteFor, strictUtf8 } from './cataloger.js';
 import { catalogPackageJson } from './npm.js';
@@ -14,9 +15,11 @@ import { catalogPackageJson } from './npm.js';
 const PNP = /(?:^|\/)\.pnp\.(?:cjs|data\.json)$/;
 
 // The part of Yarn's serialised state read here (its generator: pnp's generateSerializedState); the rest is ignored.
-const PnpState = z.object({
-  packageRegistryData: z.array(z.tuple([z.string().nullable(), z.array(z.tuple([z.string().nullable(), z.object({ packageLocation: z.string(), linkType: z.string() }).passthrough()]))])),
-});
+const PnpState = lazySchema(() =>
+  z.object({
+    packageRegistryData: z.array(z.tuple([z.string().nullable(), z.array(z.tuple([z.string().nullable(), z.object({ packageLocation: z.string(), linkType: z.string() }).passthrough()]))])),
+  }),
+);
 type PnpState = z.infer<typeof PnpState>;
 
 // Where the inlined state's string starts: `const RAW_RUNTIME_STATE =\n'` (Yarn 4), or
