@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Entry point: the CLI is one bundled file, dist/sbom-hunt.js (built by `npm run build`, and by `npm ci` through the
-// prepare script).
+// Entry point: the CLI is one bundled file, dist/sbom-hunt.cjs, run by dist/launch.js with V8's code cache (both
+// built by `npm run build`, and by `npm ci` through the prepare script).
 // This file is read by whatever Node the user has: the version check below uses only syntax every Node
 // since 0.10 parses, and runs before anything is imported, so an old Node says what it needs instead of
 // failing inside node:sqlite (or worse, mistaking the cache for a corrupt file).
@@ -12,23 +12,20 @@ if (have[0] < NEED[0] || (have[0] === NEED[0] && have[1] < NEED[1])) {
   process.exit(2);
 }
 
-import('node:module')
-  .then(function (module) {
-    // Node keeps the compiled code of our modules and their dependencies on disk between runs: a warm start
-    // loads in about half the time, which matters for CI gates and hunts answered in under a second.
-    if (module.default.enableCompileCache) module.default.enableCompileCache();
-    return import('../dist/sbom-hunt.js');
-  })
-  .then(function (cli) {
-    // Exit as soon as the report is written: work abandoned past --image-timeout (a registry trickling bytes
-    // forever) must not keep the process alive.
-    // A pipe is not written synchronously: exit only once stdout and stderr have handed everything over, or a
-    // report piped into jq is cut at the pipe's buffer (80 KiB seen).
-    return cli.main(process.argv).then(function (code) {
-      process.stdout.write('', function () {
-        process.stderr.write('', function () {
-          process.exit(code);
-        });
+import('../dist/launch.js').then(function (launcher) {
+  // The code V8 compiled for this run is kept for the next one (src/cli/launch.ts): a warm start loads in a
+  // fraction of the time, which matters for CI gates and hunts answered in under a second.
+  var run = launcher.launchBundled(process.argv);
+  // Exit as soon as the report is written: work abandoned past --image-timeout (a registry trickling bytes
+  // forever) must not keep the process alive.
+  // A pipe is not written synchronously: exit only once stdout and stderr have handed everything over, or a
+  // report piped into jq is cut at the pipe's buffer (80 KiB seen).
+  return run.exports.main(process.argv).then(function (code) {
+    run.save();
+    process.stdout.write('', function () {
+      process.stderr.write('', function () {
+        process.exit(code);
       });
     });
   });
+});

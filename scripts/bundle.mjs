@@ -1,9 +1,9 @@
-// `npm run build`, second step: the CLI and every dependency it runs bundled as ESM into one file, dist/sbom-hunt.js,
-// which bin/sbom-hunt.js loads (and dist/decode-worker.js, the worker's own). 445 modules took ~175 ms to resolve and
-// load. One file, not chunks: what a command does not use is still not evaluated (esbuild wraps each module an
-// import() reaches in an init function, run on first import), and Node's compile cache (bin/) keeps the file's
-// compiled code; 40-odd chunks cost a 5-file scan ~35 ms more in resolution and module records than the one file
-// (`npm run bench -- startup`), for `--version` ~25 ms less.
+// `npm run build`, second step: the CLI and every dependency it runs bundled into one CommonJS file,
+// dist/sbom-hunt.cjs, which bin/sbom-hunt.js runs through dist/launch.js (src/cli/launch.ts: V8's code cache taken
+// after a run); dist/decode-worker.js is the decode worker's own (ESM). 445 modules took ~175 ms to resolve and load.
+// One file, not chunks: what a command does not use is still not evaluated (esbuild wraps each module an import()
+// reaches in an init function, run on first import); 40-odd chunks cost a 5-file scan ~35 ms more in resolution and
+// module records than the one file. CommonJS, not ESM: V8 can cache a script's code after it ran, not a module's.
 import { rm, writeFile } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
 
@@ -48,24 +48,37 @@ const lazyBuiltins = {
   },
 };
 
-// Chunks of an earlier build (split bundles until 2026-12) would linger (and ship) beside the new file.
+// Chunks and the ESM bundle of earlier builds (until 2026-12) would linger (and ship) beside the new files.
 await rm('dist/chunks', { recursive: true, force: true });
-const result = await build({
-  // The CLI, and the worker that reads and decodes SBOM files on the other cores (src/acquire/decode-pool.ts).
-  entryPoints: { 'sbom-hunt': 'src/cli/main.ts', 'decode-worker': 'src/acquire/decode-worker.ts' },
-  outdir: 'dist',
+await rm('dist/sbom-hunt.js', { force: true });
+
+const common = {
   bundle: true,
   platform: 'node',
-  format: 'esm',
-  splitting: false,
+  target: 'node22.13',
   minify: process.env.NOMIN !== '1',
   keepNames: true,
-  target: 'node22.13',
-  // CommonJS dependencies (yaml, commander, semver...) call require() for Node's own modules.
-  // Made on first call: most runs never call it.
-  banner: { js: "import { createRequire as __sbomHuntCreateRequire } from 'node:module';\nlet __sbomHuntRequire;\nfunction require(id) { return (__sbomHuntRequire ??= __sbomHuntCreateRequire(import.meta.url))(id); }" },
   plugins: [lazyBuiltins],
   metafile: true,
   logLevel: 'warning',
+};
+const cli = await build({
+  ...common,
+  entryPoints: { 'sbom-hunt': 'src/cli/main.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  // The sources are ES modules: import.meta.url is the bundle's own URL (version.ts finds package.json from it).
+  define: { 'import.meta.url': '__sbomHuntUrl' },
+  banner: { js: 'var __sbomHuntUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
-if (process.env.SBOM_HUNT_BUNDLE_META) await writeFile(process.env.SBOM_HUNT_BUNDLE_META, JSON.stringify(result.metafile));
+// The worker awaits at its top (ESM only); the launcher is what bin/ imports.
+await build({
+  ...common,
+  entryPoints: { 'decode-worker': 'src/acquire/decode-worker.ts', launch: 'src/cli/launch.ts' },
+  outdir: 'dist',
+  format: 'esm',
+  // CommonJS dependencies (yaml, commander, semver...) and the built-in stubs call require(). Made on first call.
+  banner: { js: "import { createRequire as __sbomHuntCreateRequire } from 'node:module';\nlet __sbomHuntRequire;\nfunction require(id) { return (__sbomHuntRequire ??= __sbomHuntCreateRequire(import.meta.url))(id); }" },
+});
+if (process.env.SBOM_HUNT_BUNDLE_META) await writeFile(process.env.SBOM_HUNT_BUNDLE_META, JSON.stringify(cli.metafile));

@@ -98,7 +98,7 @@ describe('action.yml', () => {
 
 describe("action.yml's script, run by bash as the runner would", () => {
   // The script calls the built CLI (bin/ -> dist/); `npm test` builds first.
-  it.skipIf(!existsSync('dist/sbom-hunt.js'))('writes the SARIF, reports the exit code, and fails on findings', async () => {
+  it.skipIf(!existsSync('dist/sbom-hunt.cjs'))('writes the SARIF, reports the exit code, and fails on findings', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'action-'));
     const run = action.runs.steps.find((s) => s.id === 'check')!.run!;
     const env = (source: string, failOn: string, ioc = 'iocs/axios-2026-03.yaml\n\nfixtures/iocs/osv/malicious-packages\n') => ({

@@ -21,7 +21,8 @@ describe('supply chain of the tool itself', () => {
     const paths = pack.files.map((f) => f.path);
     expect(paths).toContain('bin/sbom-hunt.js');
     expect(paths).toContain('iocs/axios-2026-03.yaml');
-    expect(paths).toContain('dist/sbom-hunt.js');
+    expect(paths).toContain('dist/sbom-hunt.cjs');
+    expect(paths).toContain('dist/launch.js');
     // Every file the build wrote (the CLI and the decode worker it starts) ships, or the CLI cannot run.
     const built = readdirSync(`${repoRoot}/dist`, { recursive: true, encoding: 'utf8' })
       .filter((f) => /\.(c|m)?js$/.test(f) && !/^(src|test|bench)\//.test(f))

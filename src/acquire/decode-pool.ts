@@ -67,16 +67,11 @@ interface Task {
   resolve: (o: DecodeOutcome) => void;
 }
 
-/**
- * The bundled worker beside the bundled CLI (this code sits in dist/sbom-hunt.js or in one of its chunks,
- * dist/chunks/); undefined when running from the sources.
- */
+/** The bundled worker beside the bundled CLI (this code sits in dist/sbom-hunt.cjs); undefined when running from the sources. */
 function workerScript(): string | undefined {
   const here = fileURLToPath(import.meta.url);
-  const dir = path.dirname(here);
-  const bundle = here.endsWith('sbom-hunt.js') ? dir : path.basename(dir) === 'chunks' && here.endsWith('.js') ? path.dirname(dir) : undefined;
-  if (bundle === undefined) return undefined;
-  const script = path.join(bundle, 'decode-worker.js');
+  if (!/sbom-hunt\.c?js$/.test(here)) return undefined;
+  const script = path.join(path.dirname(here), 'decode-worker.js');
   return existsSync(script) ? script : undefined;
 }
 

@@ -1,15 +1,16 @@
 // IOC files read without zod when every record is plainly valid: zod's walk, copy and refinements cost about as
 // much as the YAML parse on a 20,000-entry feed. Same rules as FlatIocFile and IocFileV1 in schema.ts, written out
 // for the common shapes only; anything else (an OSV-events range, an explicitly undefined field, a value zod would
-// refuse) gives undefined, and the caller asks zod, which gives the same answer and the error with its line. File
-// and image indicators and windows, a few per incident, are still checked by their zod schemas here.
+// refuse) gives undefined, and the caller asks zod, which gives the same answer and the error with its line. Windows,
+// file and image indicators too: building their zod schemas cost every run ~5 ms of CPU before it read a record.
 // test/iocs/fast-specs.test.ts holds it to zod on generated and mutated records: equal output, key order included.
 import { ecosystemProblem, normalizeEcosystem } from '../match/ecosystem.js';
 import { normalizeIntegrity } from '../match/integrity.js';
 import { compileRange, versionProblem } from '../match/versions.js';
-import { FileIndicatorSpec, ImageIndicatorSpec, IOC_API_VERSION, WindowSpec, type FlatEntry, type FlatIocFile, type IncidentSpec, type IocPackageSpec } from './schema.js';
-import type * as z from 'zod';
-import { parseIsoTime } from './window.js';
+import { parseReference, formatReference } from '../adapters/oci/reference.js';
+import { fileGlobProblem } from '../match/file-glob.js';
+import { IOC_API_VERSION, type FileIndicatorSpec, type FlatEntry, type FlatIocFile, type ImageIndicatorSpec, type IncidentSpec, type IocPackageSpec, type WindowSpec } from './schema.js';
+import { parseIsoTime, readInterval } from './window.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -102,6 +103,9 @@ export function fastFlatEntry(v: unknown): FlatEntry | undefined {
 const PACKAGE_KEYS = new Set(['ecosystem', 'name', 'versions', 'ranges', 'anyVersion', 'integrity', 'reference', 'notes']);
 const INCIDENT_KEYS = new Set(['id', 'title', 'references', 'aliases', 'disclosed', 'window', 'windows', 'indicators', 'notes', 'packages', 'files', 'images']);
 const INCIDENT_ID = /^[A-Za-z0-9._:-]+$/;
+const WINDOW_KEYS = new Set(['start', 'end']);
+const FILE_KEYS = new Set(['path', 'sha256', 'size', 'reference', 'notes']);
+const IMAGE_KEYS = new Set(['ref', 'digests', 'config', 'layers', 'reference', 'notes']);
 
 /** Strict objects of schema.ts: a key they do not know is zod's error to report. */
 const onlyKeys = (v: Record<string, unknown>, keys: ReadonlySet<string>): boolean => Object.keys(v).every((k) => keys.has(k));
@@ -120,17 +124,105 @@ export function fastIocPackage(v: unknown): IocPackageSpec | undefined {
   return out;
 }
 
-/** A list checked element by element with a zod schema (a few per incident), or undefined. */
-function listBy<T>(v: unknown, schema: z.ZodType<T>): T[] | undefined {
+/** A list checked element by element, or undefined. */
+function listBy<T>(v: unknown, each: (e: unknown) => T | undefined): T[] | undefined {
   if (v === ABSENT) return [];
   if (!Array.isArray(v)) return undefined;
   const out: T[] = [];
   for (const e of v) {
-    const r = schema.safeParse(e);
-    if (!r.success) return undefined;
-    out.push(r.data);
+    const r = each(e);
+    if (r === undefined) return undefined;
+    out.push(r);
   }
   return out;
+}
+
+/** `WindowSpec.parse`: an ISO 8601 interval (trimmed), or `{start, end}` with start before end. */
+export function fastWindow(v: unknown): WindowSpec | undefined {
+  if (typeof v === 'string') {
+    const t = text(v);
+    return t !== undefined && typeof readInterval(t, '') !== 'string' ? t : undefined;
+  }
+  if (!isObject(v) || !onlyKeys(v, WINDOW_KEYS)) return undefined;
+  const start = optionalTime(field(v, 'start'));
+  const end = optionalTime(field(v, 'end'));
+  if (start === undefined || end === undefined || start === ABSENT || end === ABSENT) return undefined;
+  return parseIsoTime(start)! < parseIsoTime(end)! ? { start, end } : undefined;
+}
+
+/** `sha256Hex` of schema.ts: 64 hex digits, lowered, after an optional `sha256:`. */
+function sha256Hex(v: unknown): string | undefined {
+  const hex = text(v)?.toLowerCase().replace(/^sha256:/, '');
+  return hex !== undefined && /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
+}
+
+/** `digest` of schema.ts: `sha256:<64 hex>`, lowered. */
+function imageDigest(v: unknown): string | undefined {
+  const d = text(v)?.toLowerCase();
+  return d !== undefined && /^sha256:[0-9a-f]{64}$/.test(d) ? d : undefined;
+}
+
+/** An optional field checked by `each`: ABSENT, the value, or undefined when zod must decide. */
+function optionalBy<T>(v: unknown, each: (e: unknown) => T | undefined): T | typeof ABSENT | undefined {
+  return v === ABSENT ? ABSENT : each(v);
+}
+
+/** `FileIndicatorSpec.parse`. */
+export function fastFileIndicator(v: unknown): FileIndicatorSpec | undefined {
+  if (!isObject(v) || !onlyKeys(v, FILE_KEYS)) return undefined;
+  const path = optionalBy(field(v, 'path'), (e) => {
+    const t = text(e);
+    return t !== undefined && fileGlobProblem(t) === undefined ? t : undefined;
+  });
+  const sha256 = optionalBy(field(v, 'sha256'), sha256Hex);
+  const size = field(v, 'size');
+  const reference = optionalText(field(v, 'reference'));
+  const notes = field(v, 'notes');
+  if (path === undefined || sha256 === undefined || reference === undefined || (notes !== ABSENT && typeof notes !== 'string')) return undefined;
+  if (size !== ABSENT && !(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0)) return undefined;
+  if (path === ABSENT && sha256 === ABSENT) return undefined;
+  // Shape order, as zod writes its output.
+  const out: FileIndicatorSpec = {};
+  if (path !== ABSENT) out.path = path;
+  if (sha256 !== ABSENT) out.sha256 = sha256;
+  if (size !== ABSENT) out.size = size as number;
+  if (reference !== ABSENT) out.reference = reference;
+  if (notes !== ABSENT) out.notes = notes as string;
+  return out;
+}
+
+/** `imageRef` of schema.ts: normalised as docker does, with a tag or a digest. */
+function imageRef(v: unknown): string | undefined {
+  const t = text(v);
+  if (t === undefined) return undefined;
+  try {
+    const ref = parseReference(t, { defaultTag: false });
+    return ref.tag === undefined && ref.digest === undefined ? undefined : formatReference(ref);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `ImageIndicatorSpec.parse`. */
+export function fastImageIndicator(v: unknown): ImageIndicatorSpec | undefined {
+  if (!isObject(v) || !onlyKeys(v, IMAGE_KEYS)) return undefined;
+  const ref = optionalBy(field(v, 'ref'), imageRef);
+  const digests = listBy(field(v, 'digests'), imageDigest);
+  const config = optionalBy(field(v, 'config'), imageDigest);
+  const layers = listBy(field(v, 'layers'), imageDigest);
+  const reference = optionalText(field(v, 'reference'));
+  const notes = field(v, 'notes');
+  if (ref === undefined || digests === undefined || config === undefined || layers === undefined || reference === undefined) return undefined;
+  if (notes !== ABSENT && typeof notes !== 'string') return undefined;
+  if (ref === ABSENT && digests.length === 0 && config === ABSENT && layers.length === 0) return undefined;
+  const out: Partial<ImageIndicatorSpec> = {};
+  if (ref !== ABSENT) out.ref = ref;
+  out.digests = digests;
+  if (config !== ABSENT) out.config = config;
+  out.layers = layers;
+  if (reference !== ABSENT) out.reference = reference;
+  if (notes !== ABSENT) out.notes = notes as string;
+  return out as ImageIndicatorSpec;
 }
 
 /** One incident as `IncidentSpec.parse` returns it. */
@@ -148,13 +240,12 @@ export function fastIncident(v: unknown): IncidentSpec | undefined {
   const windowRaw = field(v, 'window');
   let window: IncidentSpec['window'];
   if (windowRaw !== ABSENT) {
-    const w = WindowSpec.safeParse(windowRaw);
-    if (!w.success || windowRaw === undefined) return undefined;
-    window = w.data;
+    window = fastWindow(windowRaw);
+    if (window === undefined) return undefined;
   }
-  const windows = listBy(field(v, 'windows'), WindowSpec);
-  const files = listBy(field(v, 'files'), FileIndicatorSpec);
-  const images = listBy(field(v, 'images'), ImageIndicatorSpec);
+  const windows = listBy(field(v, 'windows'), fastWindow);
+  const files = listBy(field(v, 'files'), fastFileIndicator);
+  const images = listBy(field(v, 'images'), fastImageIndicator);
   const packagesRaw = field(v, 'packages');
   if (windows === undefined || files === undefined || images === undefined || (packagesRaw !== ABSENT && !Array.isArray(packagesRaw))) return undefined;
   const packages: IocPackageSpec[] = [];
@@ -196,10 +287,9 @@ export function fastFlatFile(v: unknown): FlatIocFile | undefined {
   const out: Partial<FlatIocFile> = {};
   const window = field(v, 'window');
   if (window !== ABSENT) {
-    // One value per file: zod's own answer is cheap here.
-    const w = WindowSpec.safeParse(window);
-    if (!w.success || window === undefined) return undefined;
-    out.window = w.data;
+    const w = fastWindow(window);
+    if (w === undefined) return undefined;
+    out.window = w;
   }
   const entries: FlatEntry[] = [];
   for (const p of packages) {

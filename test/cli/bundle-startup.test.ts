@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sbom-hunt-startup-'));
 const preload = path.join(dir, 'loaded.mjs');
@@ -25,13 +25,6 @@ async function loaded(args: string[]): Promise<{ code: number; modules: string[]
 const UNUSED_BY_SBOM_SCAN = ['child_process', 'zlib', 'crypto', 'dgram', 'v8', 'http', 'https', 'http2', 'tls', 'dns'];
 
 describe('bundle start-up', () => {
-  it('the bundle imports no built-in at its top but node:module; the rest load on first use', () => {
-    const bundle = readFileSync(path.join(repoRoot, 'dist/sbom-hunt.js'), 'utf8');
-    const topImports = bundle.split('\n').filter((l) => /^import\b/.test(l));
-    expect(topImports.join('\n')).toMatch(/from\s*["']node:module["']/);
-    expect(topImports.join('\n').match(/from\s*["'](node:)?[a-z_/]+["']/g)).toHaveLength(1);
-  });
-
   it('a scan of five SBOM files loads none of the built-ins it does not use', async () => {
     const r = await loaded(['scan', 'sbom:fixtures/fleet', '--no-cache', '-f', 'json']);
     expect(r.code).toBe(1);

@@ -4,9 +4,9 @@
 // the same value, key order included; where zod refuses, the fast path must not answer.
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { fastFlatEntry, fastFlatFile, fastIncident, fastV1Incidents } from '../../src/iocs/fast-specs.js';
+import { fastFileIndicator, fastFlatEntry, fastFlatFile, fastImageIndicator, fastIncident, fastV1Incidents, fastWindow } from '../../src/iocs/fast-specs.js';
 import { parseIocFile } from '../../src/iocs/index.js';
-import { FlatEntry, FlatIocFile, IocFileV1 } from '../../src/iocs/schema.js';
+import { FileIndicatorSpec, FlatEntry, FlatIocFile, ImageIndicatorSpec, IocFileV1, WindowSpec } from '../../src/iocs/schema.js';
 import { seeded } from '../helpers/random.js';
 import { oracleRuns, oracleSeed, recordOracle } from '../oracle/tally.js';
 
@@ -178,6 +178,78 @@ describe('the IOC fast paths agree with zod', () => {
     recordOracle('fast-specs v1', runs, disagreements.length, `seed ${seed}, ${answered} answered, ${refused} refused by zod`);
     expect(disagreements.slice(0, 3)).toEqual([]);
     expect(answered).toBeGreaterThan(runs / 20);
+    expect(refused).toBeGreaterThan(runs / 10);
+  });
+
+  // Windows and indicators: each field drawn from valid and refused forms, keys in random order, sometimes unknown.
+  const HEX = 'ab'.repeat(32);
+  const PARTS: Record<string, Record<string, unknown[]>> = {
+    window: {
+      start: ['2026-03-31T00:21:00Z', ' 2026-03-31 ', '2026-03-31T00:21:00+02:00', '2026-04-01', '', 'soon', 20260331, undefined],
+      end: ['2026-03-31T03:29:00Z', '2026-04-01', '2026-03-30', ' 2026-03-31T03:29:00.500Z ', '2026-02-30', null],
+      extra: [1],
+    },
+    file: {
+      path: ['/usr/lib/node_modules/plain-crypto-js/setup.js', ' /app/**/setup.js ', '**/x.js', 'relative/x.js', '/a/[b', '', '  ', '/a/{b,c}', 5],
+      sha256: [HEX, `sha256:${HEX}`, ` ${HEX.toUpperCase()} `, `SHA256:${HEX}`, 'ab', '', `sha512:${HEX}`, 7],
+      size: [0, 12, 1.5, -1, '12', Number.NaN, 2 ** 60],
+      reference: ['https://x.example', ' y ', '', 3],
+      notes: ['n', '', ' padded ', 4],
+      extra: [true],
+    },
+    image: {
+      ref: ['docker.io/aquasec/trivy:0.69.4', 'aquasec/trivy:0.69.4', 'trivy:0.69.4', ' ghcr.io/x/y:1 ', `x/y@sha256:${HEX}`, 'x/y', 'Upper/Case:1', '', 'a b:1', 9],
+      digests: [[], [`sha256:${HEX}`], [`SHA256:${HEX.toUpperCase()}`], [` sha256:${HEX} `], [HEX], ['sha256:ab'], `sha256:${HEX}`, [1]],
+      config: [`sha256:${HEX}`, ` SHA256:${HEX} `, 'sha256:zz', ''],
+      layers: [[], [`sha256:${HEX}`, `sha256:${'cd'.repeat(32)}`], ['nope'], {}],
+      reference: ['https://x.example', ''],
+      notes: ['n', 1],
+      extra: ['x'],
+    },
+  };
+  const KINDS = {
+    window: { fast: fastWindow, slow: WindowSpec, strings: ['2026-03-31T00:21:00Z/2026-03-31T03:29:00Z', ' 2026-03-31T00:21:00Z/PT3H ', 'P1D/2026-04-01', 'PT1H/PT2H', '2026-03-31', 'a/b', '', '2026-03-31T03:29:00Z/2026-03-31T00:21:00Z'] },
+    file: { fast: fastFileIndicator, slow: FileIndicatorSpec, strings: ['/x'] },
+    image: { fast: fastImageIndicator, slow: ImageIndicatorSpec, strings: ['x:1'] },
+  } as const;
+
+  it.each(Object.keys(KINDS) as (keyof typeof KINDS)[])('on generated %s specs: an answer only where zod accepts, then the same value in the same key order', (kind) => {
+    const { fast, slow, strings } = KINDS[kind];
+    const r = seeded(oracleSeed(1e6));
+    const runs = oracleRuns(3000, 0.2);
+    let answered = 0;
+    let refused = 0;
+    const disagreements: string[] = [];
+    for (let i = 0; i < runs; i++) {
+      let value: unknown;
+      if (r() < 0.1) value = r() < 0.8 ? pick(r, strings) : pick(r, [null, 3, [], undefined]);
+      else {
+        const o: Record<string, unknown> = {};
+        const keys = Object.keys(PARTS[kind]!).sort(() => r() - 0.5);
+        for (const k of keys) {
+          const forms = PARTS[kind]![k]!;
+          // Well-formed values (the first few) most of the time, so that whole specs pass.
+          if (r() < (k === 'extra' ? 0.95 : 0.4)) continue;
+          o[k] = r() < 0.8 ? pick(r, forms.slice(0, 3)) : pick(r, forms);
+        }
+        value = o;
+      }
+      const f = (fast as (v: unknown) => unknown)(value);
+      const z = slow.safeParse(value);
+      if (!z.success) refused++;
+      if (f === undefined) {
+        if (z.success && !leftToZod(value)) disagreements.push(`zod accepted, the fast path did not answer: ${JSON.stringify(value)}`);
+        continue;
+      }
+      answered++;
+      if (!z.success) disagreements.push(`fast answered where zod refused: ${JSON.stringify(value)}`);
+      else if (JSON.stringify(f) !== JSON.stringify(z.data) || (typeof f === 'object' && JSON.stringify(Object.keys(f!)) !== JSON.stringify(Object.keys(z.data as object)))) {
+        disagreements.push(`different values for ${JSON.stringify(value)}: ${JSON.stringify(f)} vs ${JSON.stringify(z.data)}`);
+      }
+    }
+    recordOracle(`fast-specs ${kind}`, runs, disagreements.length, `${answered} answered, ${refused} refused by zod`);
+    expect(disagreements.slice(0, 5)).toEqual([]);
+    expect(answered).toBeGreaterThan(runs / 10);
     expect(refused).toBeGreaterThan(runs / 10);
   });
 
