@@ -33,12 +33,19 @@ class IntWriter {
   }
 }
 
+/** One key of a key list; `id` is the list's number when a list ends here. */
+interface ShapeNode {
+  id?: number;
+  next?: Map<string, ShapeNode>;
+}
+
 /** The value as bytes: `[u8 table encoding][u32 string count][u32 table bytes][table][pad to 4][int32 stream]`. */
 export function encodeValue(value: unknown): Buffer {
   const strings: string[] = [];
   const index = new Map<string, number>();
   const out = new IntWriter();
-  const shapes = new Map<string, number>();
+  const shapeRoot: ShapeNode = {};
+  let shapeCount = 0;
   const str = (s: string): void => {
     let i = index.get(s);
     if (i === undefined) index.set(s, (i = strings.push(s) - 1));
@@ -62,29 +69,43 @@ export function encodeValue(value: unknown): Buffer {
       out.push(v.length);
       for (const x of v) write(x);
     } else if (typeof v === 'object') {
-      // Keys with undefined values are left out, as JSON leaves them out.
-      const entries = Object.entries(v).filter(([, x]) => x !== undefined);
-      if (entries.length === 0 || entries.length > SHAPE_KEYS_MAX || entries.some(([k]) => k === '__proto__')) {
+      // Keys with undefined values are left out, as JSON leaves them out. The key list is looked up by walking
+      // a trie of keys, not by joining them into a signature: no string or entries array per object.
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o);
+      let n = 0;
+      let node = shapeRoot;
+      let plain = true;
+      for (const k of keys) {
+        if (o[k] === undefined) continue;
+        n++;
+        if (k === '__proto__') plain = false;
+        if (plain) {
+          let next = node.next?.get(k);
+          if (next === undefined) (node.next ??= new Map()).set(k, (next = {}));
+          node = next;
+        }
+      }
+      if (n === 0 || n > SHAPE_KEYS_MAX || !plain) {
         out.push(Tag.Obj);
-        out.push(entries.length);
-        for (const [k, x] of entries) {
+        out.push(n);
+        for (const k of keys) {
+          if (o[k] === undefined) continue;
           str(k);
-          write(x);
+          write(o[k]);
         }
         return;
       }
-      const sig = entries.map(([k]) => k).join('\u0000');
-      const known = shapes.get(sig);
-      if (known !== undefined) {
+      if (node.id !== undefined) {
         out.push(Tag.Shape);
-        out.push(known);
+        out.push(node.id);
       } else {
-        shapes.set(sig, shapes.size);
+        node.id = shapeCount++;
         out.push(Tag.ShapeDef);
-        out.push(entries.length);
-        for (const [k] of entries) str(k);
+        out.push(n);
+        for (const k of keys) if (o[k] !== undefined) str(k);
       }
-      for (const [, x] of entries) write(x);
+      for (const k of keys) if (o[k] !== undefined) write(o[k]);
     } else throw new Error(`cannot store a ${typeof v}`);
   };
   write(value);
