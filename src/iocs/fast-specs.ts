@@ -7,9 +7,9 @@
 import { ecosystemProblem, normalizeEcosystem } from '../match/ecosystem.js';
 import { normalizeIntegrity } from '../match/integrity.js';
 import { compileRange, versionProblem } from '../match/versions.js';
-import { parseReference, formatReference } from '../adapters/oci/reference.js';
 import { fileGlobProblem } from '../match/file-glob.js';
 import { IOC_API_VERSION, type FileIndicatorSpec, type FlatEntry, type FlatIocFile, type ImageIndicatorSpec, type IncidentSpec, type IocPackageSpec, type WindowSpec } from './schema.js';
+import { imageDigestOf, imageRefOf, sha256HexOf } from './indicator-values.js';
 import { parseIsoTime, readInterval } from './window.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -150,16 +150,16 @@ export function fastWindow(v: unknown): WindowSpec | undefined {
   return parseIsoTime(start)! < parseIsoTime(end)! ? { start, end } : undefined;
 }
 
-/** `sha256Hex` of schema.ts: 64 hex digits, lowered, after an optional `sha256:`. */
+/** `sha256Hex` of schema.ts. */
 function sha256Hex(v: unknown): string | undefined {
-  const hex = text(v)?.toLowerCase().replace(/^sha256:/, '');
-  return hex !== undefined && /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
+  const t = text(v);
+  return t === undefined ? undefined : sha256HexOf(t);
 }
 
-/** `digest` of schema.ts: `sha256:<64 hex>`, lowered. */
+/** `digest` of schema.ts. */
 function imageDigest(v: unknown): string | undefined {
-  const d = text(v)?.toLowerCase();
-  return d !== undefined && /^sha256:[0-9a-f]{64}$/.test(d) ? d : undefined;
+  const t = text(v);
+  return t === undefined ? undefined : imageDigestOf(t);
 }
 
 /** An optional field checked by `each`: ABSENT, the value, or undefined when zod must decide. */
@@ -191,13 +191,12 @@ export function fastFileIndicator(v: unknown): FileIndicatorSpec | undefined {
   return out;
 }
 
-/** `imageRef` of schema.ts: normalised as docker does, with a tag or a digest. */
+/** `imageRef` of schema.ts. */
 function imageRef(v: unknown): string | undefined {
   const t = text(v);
   if (t === undefined) return undefined;
   try {
-    const ref = parseReference(t, { defaultTag: false });
-    return ref.tag === undefined && ref.digest === undefined ? undefined : formatReference(ref);
+    return imageRefOf(t);
   } catch {
     return undefined;
   }

@@ -1,11 +1,11 @@
 // zod schemas for sbom-hunt's versioned IOC format and the guide's flat list (OSV's lives in osv.ts).
 import * as z from 'zod';
 import { lazySchema } from '../lazy-schema.js';
-import { parseReference, formatReference } from '../adapters/oci/reference.js';
 import { ecosystemProblem, normalizeEcosystem } from '../match/ecosystem.js';
 import { fileGlobProblem } from '../match/file-glob.js';
 import { normalizeIntegrity } from '../match/integrity.js';
 import { compileRange, versionProblem } from '../match/versions.js';
+import { imageDigestOf, imageRefOf, sha256HexOf } from './indicator-values.js';
 import { convertEvents } from './osv-ranges.js';
 import { parseIsoTime, readInterval } from './window.js';
 
@@ -120,8 +120,8 @@ function checkVersionsAndRanges(
 
 const sha256Hex = lazySchema(() =>
   nonEmpty.transform((s, ctx) => {
-    const hex = s.toLowerCase().replace(/^sha256:/, '');
-    if (!/^[0-9a-f]{64}$/.test(hex)) {
+    const hex = sha256HexOf(s);
+    if (hex === undefined) {
       ctx.addIssue({ code: 'custom', message: `not a SHA-256 (64 hex digits, optionally after sha256:): ${JSON.stringify(s)}` });
       return z.NEVER;
     }
@@ -132,8 +132,8 @@ const sha256Hex = lazySchema(() =>
 /** An image digest, `sha256:<64 hex>`; upper-case hex is lowered. */
 const digest = lazySchema(() =>
   nonEmpty.transform((s, ctx) => {
-    const d = s.toLowerCase();
-    if (!/^sha256:[0-9a-f]{64}$/.test(d)) {
+    const d = imageDigestOf(s);
+    if (d === undefined) {
       ctx.addIssue({ code: 'custom', message: `not an image digest (sha256:<64 hex digits>): ${JSON.stringify(s)}` });
       return z.NEVER;
     }
@@ -164,12 +164,7 @@ export type FileIndicatorSpec = z.infer<typeof FileIndicatorSpec>;
 const imageRef = lazySchema(() =>
   nonEmpty.transform((s, ctx) => {
     try {
-      const ref = parseReference(s, { defaultTag: false });
-      if (ref.tag === undefined && ref.digest === undefined) {
-        ctx.addIssue({ code: 'custom', message: `name a tag or digest (repository:tag): ${JSON.stringify(s)} would mean every tag` });
-        return z.NEVER;
-      }
-      return formatReference(ref);
+      return imageRefOf(s);
     } catch (e) {
       ctx.addIssue({ code: 'custom', message: (e as Error).message });
       return z.NEVER;
