@@ -114,8 +114,17 @@ function usableDir(dir: string): string | undefined {
 
 /** Runs the CommonJS bundle at `bundle` and returns its exports; `argv` names the command (its runs share a cache). */
 export function launch<T>(bundle: string, argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): Launched<T> {
-  const source = readFileSync(bundle, 'utf8');
-  const st = statSync(bundle);
+  // Read and stamped through one descriptor: a bundle replaced between a stat and a read (an upgrade while a run
+  // starts) would stamp the new file's size and inode on the old file's code, which V8 would then serve for it.
+  const fd = openSync(bundle, 'r');
+  let source: string;
+  let st: Stats;
+  try {
+    st = fstatSync(fd);
+    source = readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
   const cacheDir = compileCacheDir(env);
   const dir = cacheDir === undefined ? undefined : usableDir(cacheDir);
   const file = dir === undefined ? undefined : path.join(dir, nameOf(bundle));
