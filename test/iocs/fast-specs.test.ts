@@ -78,34 +78,39 @@ function fastIocFileV1(v: unknown): unknown {
   return incidents === undefined || incidents.some((i) => i === undefined) ? undefined : { apiVersion: 'sbom-hunt/v1', incidents };
 }
 
+/** Fast answers against zod's, counted: JSON text equality holds key order too, at every depth. */
+class Tally {
+  answered = 0;
+  refused = 0;
+  readonly disagreements: string[] = [];
+  /** `leftToZod`: the value is one the fast path hands to zod on purpose, so its not answering is no disagreement. */
+  judge(value: unknown, fast: unknown, slow: { success: boolean; data?: unknown }, leftToZod: boolean): void {
+    if (!slow.success) this.refused++;
+    if (fast === undefined) {
+      if (slow.success && !leftToZod) this.disagreements.push(`zod accepted, the fast path did not answer: ${JSON.stringify(value)}`);
+      return;
+    }
+    this.answered++;
+    if (!slow.success) this.disagreements.push(`fast answered where zod refused: ${JSON.stringify(value)}`);
+    else if (JSON.stringify(fast) !== JSON.stringify(slow.data)) this.disagreements.push(`different values for ${JSON.stringify(value)}:\n${JSON.stringify(fast)}\n${JSON.stringify(slow.data)}`);
+  }
+}
+
 describe('the IOC fast paths agree with zod', () => {
   it('on generated entries: an answer only where zod accepts, and then the same value in the same key order', () => {
     const seed = oracleSeed(1e6);
     const r = seeded(seed);
     const runs = oracleRuns(5000, 0.2);
-    let answered = 0;
-    let refused = 0;
-    const disagreements: string[] = [];
+    const t = new Tally();
     for (let i = 0; i < runs; i++) {
       const value = entry(r);
-      const fast = fastFlatEntry(value);
-      const slow = FlatEntry.safeParse(value);
-      if (!slow.success) refused++;
-      if (fast === undefined) {
-        if (slow.success && !leftToZod(value)) disagreements.push(`zod accepted, the fast path did not answer: ${JSON.stringify(value)}`);
-        continue;
-      }
-      answered++;
-      if (!slow.success) disagreements.push(`fast answered where zod refused: ${JSON.stringify(value)}`);
-      else if (JSON.stringify(fast) !== JSON.stringify(slow.data) || JSON.stringify(Object.keys(fast)) !== JSON.stringify(Object.keys(slow.data))) {
-        disagreements.push(`different values for ${JSON.stringify(value)}: ${JSON.stringify(fast)} vs ${JSON.stringify(slow.data)}`);
-      }
+      t.judge(value, fastFlatEntry(value), FlatEntry.safeParse(value), leftToZod(value));
     }
-    recordOracle('fast-specs flat', runs, disagreements.length, `seed ${seed}, ${answered} answered, ${refused} refused by zod`);
-    expect(disagreements.slice(0, 5)).toEqual([]);
+    recordOracle('fast-specs flat', runs, t.disagreements.length, `seed ${seed}, ${t.answered} answered, ${t.refused} refused by zod`);
+    expect(t.disagreements.slice(0, 5)).toEqual([]);
     // Not vacuous: the generator reaches both sides.
-    expect(answered).toBeGreaterThan(runs / 10);
-    expect(refused).toBeGreaterThan(runs / 10);
+    expect(t.answered).toBeGreaterThan(runs / 10);
+    expect(t.refused).toBeGreaterThan(runs / 10);
   });
 
   it('whole files: a window and the list, or nothing where zod would explain an error', () => {
@@ -143,9 +148,7 @@ describe('the IOC fast paths agree with zod', () => {
       if (r() < 0.9) return rest;
       return { ...rest, ...(version !== undefined ? { version } : {}), ...(extra !== undefined ? { extra } : {}), ...(disclosed !== undefined ? { disclosed } : {}) };
     };
-    let answered = 0;
-    let refused = 0;
-    const disagreements: string[] = [];
+    const t = new Tally();
     for (let i = 0; i < runs; i++) {
       const incidents = Array.from({ length: 1 + Math.floor(r() * 2) }, () => {
         const inc: Record<string, unknown> = { id: one(['inc-1', ' inc-2 ', 'a.b:c_d-e'], ['bad id!', '', 7]) };
@@ -164,21 +167,12 @@ describe('the IOC fast paths agree with zod', () => {
         return inc;
       });
       const file: Record<string, unknown> = { apiVersion: r() < 0.97 ? 'sbom-hunt/v1' : 'sbom-hunt/v2', incidents };
-      const fast = fastIocFileV1(file);
-      const slow = IocFileV1.safeParse(file);
-      if (!slow.success) refused++;
-      if (fast === undefined) {
-        if (slow.success && !deepLeftToZod(file)) disagreements.push(`zod accepted, the fast path did not answer: ${JSON.stringify(file)}`);
-        continue;
-      }
-      answered++;
-      if (!slow.success) disagreements.push(`fast answered where zod refused: ${JSON.stringify(file)}`);
-      else if (JSON.stringify(fast) !== JSON.stringify(slow.data)) disagreements.push(`different values for ${JSON.stringify(file)}:\n${JSON.stringify(fast)}\n${JSON.stringify(slow.data)}`);
+      t.judge(file, fastIocFileV1(file), IocFileV1.safeParse(file), deepLeftToZod(file));
     }
-    recordOracle('fast-specs v1', runs, disagreements.length, `seed ${seed}, ${answered} answered, ${refused} refused by zod`);
-    expect(disagreements.slice(0, 3)).toEqual([]);
-    expect(answered).toBeGreaterThan(runs / 20);
-    expect(refused).toBeGreaterThan(runs / 10);
+    recordOracle('fast-specs v1', runs, t.disagreements.length, `seed ${seed}, ${t.answered} answered, ${t.refused} refused by zod`);
+    expect(t.disagreements.slice(0, 3)).toEqual([]);
+    expect(t.answered).toBeGreaterThan(runs / 20);
+    expect(t.refused).toBeGreaterThan(runs / 10);
   });
 
   // Windows and indicators: each field drawn from valid and refused forms, keys in random order, sometimes unknown.
@@ -217,9 +211,7 @@ describe('the IOC fast paths agree with zod', () => {
     const { fast, slow, strings } = KINDS[kind];
     const r = seeded(oracleSeed(1e6));
     const runs = oracleRuns(3000, 0.2);
-    let answered = 0;
-    let refused = 0;
-    const disagreements: string[] = [];
+    const t = new Tally();
     for (let i = 0; i < runs; i++) {
       let value: unknown;
       if (r() < 0.1) value = r() < 0.8 ? pick(r, strings) : pick(r, [null, 3, [], undefined]);
@@ -234,23 +226,12 @@ describe('the IOC fast paths agree with zod', () => {
         }
         value = o;
       }
-      const f = (fast as (v: unknown) => unknown)(value);
-      const z = slow.safeParse(value);
-      if (!z.success) refused++;
-      if (f === undefined) {
-        if (z.success && !leftToZod(value)) disagreements.push(`zod accepted, the fast path did not answer: ${JSON.stringify(value)}`);
-        continue;
-      }
-      answered++;
-      if (!z.success) disagreements.push(`fast answered where zod refused: ${JSON.stringify(value)}`);
-      else if (JSON.stringify(f) !== JSON.stringify(z.data) || (typeof f === 'object' && JSON.stringify(Object.keys(f!)) !== JSON.stringify(Object.keys(z.data as object)))) {
-        disagreements.push(`different values for ${JSON.stringify(value)}: ${JSON.stringify(f)} vs ${JSON.stringify(z.data)}`);
-      }
+      t.judge(value, (fast as (v: unknown) => unknown)(value), slow.safeParse(value), leftToZod(value));
     }
-    recordOracle(`fast-specs ${kind}`, runs, disagreements.length, `${answered} answered, ${refused} refused by zod`);
-    expect(disagreements.slice(0, 5)).toEqual([]);
-    expect(answered).toBeGreaterThan(runs / 10);
-    expect(refused).toBeGreaterThan(runs / 10);
+    recordOracle(`fast-specs ${kind}`, runs, t.disagreements.length, `${t.answered} answered, ${t.refused} refused by zod`);
+    expect(t.disagreements.slice(0, 5)).toEqual([]);
+    expect(t.answered).toBeGreaterThan(runs / 10);
+    expect(t.refused).toBeGreaterThan(runs / 10);
   });
 
   it('answers for the feeds as the guide writes them', () => {
