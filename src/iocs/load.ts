@@ -173,15 +173,17 @@ export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => v
   const all = listed.flatMap((l) => l.read);
   const compiled = opts.cacheDir === undefined ? undefined : lookUpCompiled(opts.cacheDir, paths, all);
   if (compiled?.set) return compiled.set;
-  // A miss reads each file once: those the cache check already read keep their bytes.
-  for (const r of all) r.read(compiled !== undefined);
-  const [{ decodeIocBuffer }, { foldIncidents }] = await Promise.all([import('./decode-file.js'), import('./fold.js')]);
+  // A miss reads each file once, just before it is decoded (those the cache check already read keep their bytes):
+  // a 200,000-file folder read up front held every file's Buffer at once, 200 MiB more at the peak.
+  const digest = compiled !== undefined;
+  const [{ decodeIocBuffer }, { foldIncidents }, { dropOsvKeys }] = await Promise.all([import('./decode-file.js'), import('./fold.js'), import('./osv.js')]);
   const incidents: Incident[] = [];
   const files: string[] = [];
   const failures: IocLoadError[] = [];
   for (const { folder, p, read: reads } of listed) {
     let read = 0;
     for (const r of reads) {
+      r.read(digest);
       const { c, buf } = r;
       let incs: Incident[] | undefined;
       try {
@@ -206,6 +208,7 @@ export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => v
     if (folder && read === 0) throw noIocFiles(p);
   }
   const folded = foldIncidents(incidents, onError ? (error, skipped) => failures.push({ error, notLoaded: [skipped.id] }) : undefined);
+  dropOsvKeys(folded);
   if (folded.length === 0 && failures.length > 0) throw failures[0]!.error;
   for (const f of failures) onError?.(f);
   const set = { incidents: folded, files };
