@@ -15,7 +15,7 @@ import { settled, vouches } from './feed-stamps.js';
  * Bump when what the loader makes of a file changes (a schema, a decoder, folding) or this file's shape does:
  * a compiled set from another version is a miss.
  */
-export const IOC_LOADER_VERSION = 4;
+export const IOC_LOADER_VERSION = 5;
 
 const MAGIC = 'sbom-hunt compiled IOCs';
 
