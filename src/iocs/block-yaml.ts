@@ -112,14 +112,14 @@ class Reader {
   mapping(indent: number): Value {
     const text = this.text;
     const out: Record<string, unknown> = {};
-    const seen = new Set<string>();
     while (this.at < this.count && this.indent[this.at] === indent && !this.isItem(this.at)) {
       const from = this.start[this.at]!;
       const to = this.end[this.at]!;
       const colon = text.indexOf(':', from);
       if (colon <= from || colon >= to || colon - from > 1024) return OUTSIDE;
       const key = this.key(from, colon);
-      if (key === undefined || seen.has(key)) return OUTSIDE;
+      // A repeated key is outside the subset; `out` holds only this mapping's keys (never `__proto__`, see key()).
+      if (key === undefined || Object.hasOwn(out, key)) return OUTSIDE;
       if (colon + 1 < to && text.charCodeAt(colon + 1) !== SPACE) return OUTSIDE;
       let rest = colon + 1;
       while (rest < to && text.charCodeAt(rest) === SPACE) rest++;
@@ -132,7 +132,6 @@ class Reader {
         else value = this.node(this.indent[next]!);
       } else value = this.scalar(rest, to);
       if (value === OUTSIDE) return OUTSIDE;
-      seen.add(key);
       out[key] = value;
     }
     // A line deeper than the keys here is a continuation or a stray node: outside the subset.
@@ -164,7 +163,8 @@ class Reader {
       out.push(value);
     }
     if (this.at < this.count && this.indent[this.at]! > indent) return OUTSIDE;
-    return out;
+    // The document lives until it is decoded: a short list copied to its length (sized-array.ts says why).
+    return out.length <= 16 ? out.slice() : out;
   }
 
   node(indent: number): Value {

@@ -3,6 +3,8 @@
 // the structure as a stream of 32-bit integers read without parsing text. A string and an object of a known key
 // list, most of the stream, are one integer each: a string's number plus STRING_BASE, a list's as -1 - number.
 
+import { sizedArray } from '../sized-array.js';
+
 const enum Tag {
   False = 0,
   True = 1,
@@ -19,9 +21,6 @@ const enum Tag {
 
 /** A stream integer at or above this is the string of number (it - STRING_BASE); below 0, an object of key list -1 - it. */
 const STRING_BASE = 16;
-
-/** Arrays up to this long are made at their length when read. */
-const ARRAY_SIZED_MAX = 1024;
 
 /** Objects with more keys than this, none, or a `__proto__` key are written key by key (Tag.Obj). */
 const SHAPE_KEYS_MAX = 32;
@@ -186,9 +185,7 @@ export function decodeValue(buf: Buffer): unknown {
       case Tag.Date:
         return new Date(Number(s()));
       case Tag.Arr: {
-        // Each array as long as what it holds: one grown by push keeps room for 17, and copying that room out of
-        // the young generation was a third of a 200,000-package load. Literals for the shortest (packed), an
-        // array of its length up to ARRAY_SIZED_MAX (longer, V8 would make it a slow dictionary), push beyond.
+        // Each array as long as what it holds (sized-array.ts); literals, packed, for the shortest.
         const n = ints[p++]!;
         if (n === 0) return [];
         if (n === 1) return [read()];
@@ -197,7 +194,7 @@ export function decodeValue(buf: Buffer): unknown {
           return [first, read()];
         }
         if (!(n > 0 && n <= ints.length - p)) throw new Error(`an array of ${n} items`);
-        const a: unknown[] = n <= ARRAY_SIZED_MAX ? new Array<unknown>(n) : [];
+        const a = sizedArray<unknown>(n);
         for (let i = 0; i < n; i++) a[i] = read();
         return a;
       }

@@ -10,6 +10,7 @@ import { compileRange, versionProblem } from '../match/versions.js';
 import { fileGlobProblem } from '../match/file-glob.js';
 import { IOC_API_VERSION, type FileIndicatorSpec, type FlatEntry, type FlatIocFile, type ImageIndicatorSpec, type IncidentSpec, type IocPackageSpec, type WindowSpec } from './schema.js';
 import { imageDigestOf, imageRefOf, sha256HexOf } from './indicator-values.js';
+import { sizedArray } from '../sized-array.js';
 import { parseIsoTime, readInterval } from './window.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -31,12 +32,12 @@ function field(o: Record<string, unknown>, key: string): unknown {
 function texts<T = string>(v: unknown, each: (s: string) => T | undefined = (s) => s as T): T[] | undefined {
   if (v === ABSENT) return [];
   if (!Array.isArray(v)) return undefined;
-  const out: T[] = [];
-  for (const e of v) {
-    const t = text(e);
+  const out = sizedArray<T>(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const t = text(v[i]);
     const r = t === undefined ? undefined : each(t);
     if (r === undefined) return undefined;
-    out.push(r);
+    out[i] = r;
   }
   return out;
 }
@@ -128,11 +129,11 @@ export function fastIocPackage(v: unknown): IocPackageSpec | undefined {
 function listBy<T>(v: unknown, each: (e: unknown) => T | undefined): T[] | undefined {
   if (v === ABSENT) return [];
   if (!Array.isArray(v)) return undefined;
-  const out: T[] = [];
-  for (const e of v) {
-    const r = each(e);
+  const out = sizedArray<T>(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const r = each(v[i]);
     if (r === undefined) return undefined;
-    out.push(r);
+    out[i] = r;
   }
   return out;
 }
@@ -247,12 +248,8 @@ export function fastIncident(v: unknown): IncidentSpec | undefined {
   const images = listBy(field(v, 'images'), fastImageIndicator);
   const packagesRaw = field(v, 'packages');
   if (windows === undefined || files === undefined || images === undefined || (packagesRaw !== ABSENT && !Array.isArray(packagesRaw))) return undefined;
-  const packages: IocPackageSpec[] = [];
-  for (const p of packagesRaw === ABSENT ? [] : (packagesRaw as unknown[])) {
-    const spec = fastIocPackage(p);
-    if (spec === undefined) return undefined;
-    packages.push(spec);
-  }
+  const packages = listBy(packagesRaw, fastIocPackage);
+  if (packages === undefined) return undefined;
   if (packages.length + files.length + images.length === 0) return undefined;
   // Shape order, as zod writes its output.
   const out: Partial<IncidentSpec> = { id };
