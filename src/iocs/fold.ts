@@ -79,15 +79,28 @@ export function foldIncidents(incidents: readonly Incident[], onDuplicate?: (err
       continue;
     }
     byId.set(inc.id, inc);
-    authored.push({ ...inc, aliases: [...inc.aliases], packages: inc.packages.map((p) => ({ ...p })) });
+    authored.push(inc);
   }
-  const named = new Map<string, Incident>();
-  for (const inc of [...authored].reverse()) for (const key of [inc.id, ...inc.aliases]) named.set(key, inc);
+  // Each key to the first authored incident that names it, by its place in `out`.
+  const named = new Map<string, number>();
+  for (let i = authored.length - 1; i >= 0; i--) {
+    const inc = authored[i]!;
+    named.set(inc.id, i);
+    for (const key of inc.aliases) named.set(key, i);
+  }
+  // An authored incident goes out as it came in unless a record folds into it: then as a copy, so folding never
+  // changes what the decoder made (a 200,000-package YAML feed copied every incident and package for nothing).
   const out: Incident[] = [...authored];
+  const copied = new Set<number>();
   for (const group of clusters(records)) {
-    const home = group.flatMap((r) => [r.id, ...r.aliases]).map((k) => named.get(k)).find((i) => i !== undefined);
-    if (home) {
-      for (const r of group) absorb(home, r);
+    const at = group.flatMap((r) => [r.id, ...r.aliases]).map((k) => named.get(k)).find((i) => i !== undefined);
+    if (at !== undefined) {
+      if (!copied.has(at)) {
+        const inc = out[at]!;
+        out[at] = { ...inc, aliases: [...inc.aliases], packages: inc.packages.map((p) => ({ ...p })) };
+        copied.add(at);
+      }
+      for (const r of group) absorb(out[at]!, r);
       continue;
     }
     // Almost every record of a bulk feed stands alone: it goes out as it is, uncopied.
