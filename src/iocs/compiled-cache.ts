@@ -2,13 +2,13 @@
 // feed file's bytes and the loader's version: an unchanged 200,000-record feed loads without parsing it, and
 // (its files' stats unchanged and settled, feed-stamps.ts) without reading it.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writevSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { cachePath, type CacheLocation } from '../acquire/cache/paths.js';
 import { logDebug } from '../cli/log.js';
 import type { IocSet } from '../model/ioc.js';
-import { decodeValue, encodeValue } from './compiled-codec.js';
+import { decodeValue, encodeValueParts } from './compiled-codec.js';
 import { settled, vouches } from './feed-stamps.js';
 
 /**
@@ -45,7 +45,16 @@ export function iocCacheDir(loc: CacheLocation = {}, env: NodeJS.ProcessEnv = pr
 
 export const sha256 = (buf: Buffer | string): string => createHash('sha256').update(buf).digest('hex');
 
-const checksumOf = (bytes: Buffer): string => `crc32:${crc32(bytes).toString(16)}:${bytes.length}`;
+/** checksumOf the bytes of the parts one after the other. */
+function checksumOf(...parts: Buffer[]): string {
+  let crc = 0;
+  let length = 0;
+  for (const p of parts) {
+    crc = crc32(p, crc);
+    length += p.length;
+  }
+  return `crc32:${crc.toString(16)}:${length}`;
+}
 
 /** One cache file per list of IOC paths as given (and the folder they were given from): it is replaced when the feed changes. */
 function entryPath(dir: string, paths: readonly string[]): string {
@@ -176,7 +185,7 @@ export function readCompiled(dir: string, paths: readonly string[], now: bigint,
     if (files !== undefined && check.settledNow > 0) {
       const known = files;
       const fresh = probes.map((p, i) => ({ file: p.file, sha256: known[i]!.sha256, stamp: p.stamp }));
-      writeEntry(file, header, now, fresh, body, 'stats not refreshed');
+      writeEntry(file, header, now, fresh, [body], 'stats not refreshed');
     }
     return set;
   } catch (e) {
@@ -189,13 +198,13 @@ export function readCompiled(dir: string, paths: readonly string[], now: bigint,
  * Writes a cache file (to a temporary name, then renamed over the old one) of `files`, whose stats were taken after
  * `since` (clockNs) and before their bytes were read; a failure is a debug line only.
  */
-function writeEntry(file: string, header: Pick<Header, 'paths' | 'payload'>, since: bigint, files: readonly FeedFile[], body: Buffer, failed: string): void {
+function writeEntry(file: string, header: Pick<Header, 'paths' | 'payload'>, since: bigint, files: readonly FeedFile[], body: readonly Buffer[], failed: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     const list = Buffer.from(JSON.stringify(files));
     const head: Header = { magic: MAGIC, version: IOC_LOADER_VERSION, paths: header.paths, since: String(since), count: files.length, stamps: stampsOf(files), list: checksumOf(list), payload: header.payload };
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), list, Buffer.from('\n'), body]));
+    writeAll(tmp, [Buffer.from(`${JSON.stringify(head)}\n`), list, Buffer.from('\n'), ...body]);
     renameSync(tmp, file);
   } catch (e) {
     rmSync(tmp, { force: true, recursive: true });
@@ -203,15 +212,32 @@ function writeEntry(file: string, header: Pick<Header, 'paths' | 'payload'>, sin
   }
 }
 
+/** Writes the parts, one after the other, to a new file (as writeFileSync of them joined would, without joining them). */
+function writeAll(file: string, parts: Buffer[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    let at = 0;
+    while (at < parts.length) {
+      // writev may write less than asked: what it wrote is dropped from the front, and the rest written again.
+      let n = writevSync(fd, parts.slice(at, at + 1024));
+      if (n === 0 && parts.slice(at).some((p) => p.length > 0)) throw new Error('the file system took no more bytes');
+      while (at < parts.length && n >= parts[at]!.length) n -= parts[at++]!.length;
+      if (n > 0) parts[at] = parts[at]!.subarray(n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Writes the compiled set of `files`, whose stats were taken after `since` (clockNs) and before their bytes were read. */
 export function writeCompiled(dir: string, paths: readonly string[], since: bigint, files: readonly FeedFile[], set: IocSet): void {
   const file = entryPath(dir, paths);
-  let body: Buffer;
+  let body: Buffer[];
   try {
-    body = encodeValue({ incidents: set.incidents, files: set.files });
+    body = encodeValueParts({ incidents: set.incidents, files: set.files });
   } catch (e) {
     logDebug(`compiled IOC cache ${file}: not written (${(e as Error).message})`);
     return;
   }
-  writeEntry(file, { paths: [...paths], payload: checksumOf(body) }, since, files, body, 'not written');
+  writeEntry(file, { paths: [...paths], payload: checksumOf(...body) }, since, files, body, 'not written');
 }
