@@ -62,7 +62,11 @@ function generate(r: Rand, full: boolean, catalogs: boolean): Project {
   if (has(0.3)) add('dependencies', 'portaled', 'portal:./portaled');
   if (has(0.3)) add('dependencies', 'urlpkg', '${REGISTRY}urlpkg/-/urlpkg-1.0.0.tgz');
   const withCatalogs = catalogs && has(0.4);
-  if (withCatalogs) add('dependencies', 'dot.name', 'catalog:');
+  if (withCatalogs) {
+    // Moved, not added: the range loop may have put dot.name under another field, and Yarn would record that one.
+    for (const f of FIELDS) delete manifest[f]?.['dot.name'];
+    add('dependencies', 'dot.name', 'catalog:');
+  }
   if (!has(0.4)) return { manifest, ...(withCatalogs ? { catalogs: true } : {}) };
   manifest.workspaces = ['packages/*'];
   if (has(0.5)) add('dependencies', '@app/ws', 'workspace:^');
