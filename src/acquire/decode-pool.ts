@@ -1,5 +1,5 @@
 // SBOM files read and decoded on worker threads, so a fleet of files uses every core while the main thread matches.
-// The workers run the very same readFile + decodeSbom as the main thread would (dist/decode-worker.js is bundled from
+// The workers run the very same readFile + decodeSbomBytes as the main thread would (dist/decode-worker.js is bundled from
 // decode-worker.ts, which calls decodeFile below); only plain data crosses: the decoded SBOM, or the error's parts,
 // which become the same InputError again. Without the bundled worker file (the sources run under vitest), or with
 // SBOM_HUNT_DECODE_WORKERS=0, files are decoded in this thread. A small fleet is decoded in this thread too: a
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import { logDebug } from '../cli/log.js';
-import { decodeSbom, type DecodedSbom } from '../formats/index.js';
+import { decodeSbomBytes, type DecodedSbom } from '../formats/index.js';
 import { packagesToJudge, type PackageFilter } from '../match/package-filter.js';
 
 /** What reading and decoding one file gave, as plain data. */
@@ -24,17 +24,16 @@ export type DecodeOutcome =
 
 /** Reads and decodes one file; an attestation comes back with its text, whose signature the main thread checks. */
 export async function decodeFile(file: string): Promise<DecodeOutcome> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    // One flat string from the whole buffer: readFile(file, 'utf8') decodes chunk by chunk into a string of pieces,
-    // which the first regular expression over it copies again.
-    text = (await readFile(file)).toString('utf8');
+    bytes = await readFile(file);
   } catch (err) {
     return { ok: false, kind: 'read', code: (err as NodeJS.ErrnoException).code ?? String(err) };
   }
   try {
-    const sbom = decodeSbom(text, file);
-    return sbom.attestation !== undefined ? { ok: true, sbom, text } : { ok: true, sbom };
+    // From the bytes: a large JSON SBOM is parsed in pieces without the string of the whole file (decodeSbomBytes).
+    const sbom = decodeSbomBytes(bytes, file);
+    return sbom.attestation !== undefined ? { ok: true, sbom, text: bytes.toString('utf8') } : { ok: true, sbom };
   } catch (err) {
     if (err instanceof InputError) {
       return { ok: false, kind: 'input', file: err.file, detail: err.detail, ...(err.line !== undefined ? { line: err.line } : {}), ...(err.field !== undefined ? { field: err.field } : {}) };

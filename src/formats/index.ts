@@ -2,7 +2,8 @@
 import { InputError } from '../errors.js';
 import { cycloneDxXmlVersion, decodeCycloneDxXml } from './cyclonedx-xml.js';
 import type { DecodedSbom } from './decoder.js';
-import { parseJsonValues } from './json-text.js';
+import { DEFAULT_PIECES, NOT_SPLIT, parseJsonPieces } from './json-pieces.js';
+import { checkJsonDepth, MAX_JSON_DEPTH, parseJsonValues } from './json-text.js';
 import { withDeclaredIdentities } from './purl.js';
 import { DECODERS, identifySbom, sniffSbomFormat } from './sniff.js';
 import { decodeSpdx } from './spdx-json.js';
@@ -37,7 +38,28 @@ function decodeSbomText(text: string, file: string): DecodedSbom {
   }
   const values = parseJsonValues(body, file);
   // Several values in one file only make sense as a stream of attestations; the in-toto sniff checks that.
-  const doc = values.length === 1 ? values[0] : values;
+  return decodeJsonDoc(values.length === 1 ? values[0] : values, file);
+}
+
+/**
+ * decodeSbom of the file's bytes decoded as UTF-8, for a large JSON document without making its text: the bytes
+ * are parsed in pieces (json-pieces.ts), which give JSON.parse's own value or decline, and then the document is
+ * decoded exactly as from its text. Anything the pieces decline (not one JSON container, not JSON at all, another
+ * syntax) is decoded from the text, so every error and its line are the text path's.
+ */
+export function decodeSbomBytes(bytes: Buffer, file: string): DecodedSbom {
+  let from = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (bytes[from] === 0x20 || bytes[from] === 0x0a || bytes[from] === 0x0d || bytes[from] === 0x09) from++;
+  const parsed = bytes.length - from > DEFAULT_PIECES.pieceBytes && (bytes[from] === 0x7b || bytes[from] === 0x5b) ? parseJsonPieces(bytes, from) : NOT_SPLIT;
+  if (parsed === NOT_SPLIT) return decodeSbom(bytes.toString('utf8'), file);
+  // The text's nesting bounds the value's, so only a text nested past the limit needs the walk over the value.
+  if (parsed.maxDepth > MAX_JSON_DEPTH) checkJsonDepth(parsed.value, file);
+  const sbom = decodeJsonDoc(parsed.value, file);
+  return { ...sbom, packages: withDeclaredIdentities(sbom.packages) };
+}
+
+/** A parsed JSON document (or a stream of them, as an array) identified and decoded. */
+function decodeJsonDoc(doc: unknown, file: string): DecodedSbom {
   const found = identifySbom(doc);
   if (!found) throw new InputError(file, `not an SBOM format I know (looked for ${KNOWN})`);
   if (!found.id.supported) throw new InputError(file, found.id.detail ?? `${found.id.format} is not supported`);
