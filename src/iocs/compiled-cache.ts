@@ -15,7 +15,7 @@ import { settled, vouches } from './feed-stamps.js';
  * Bump when what the loader makes of a file changes (a schema, a decoder, folding) or this file's shape does:
  * a compiled set from another version is a miss.
  */
-export const IOC_LOADER_VERSION = 5;
+export const IOC_LOADER_VERSION = 6;
 
 const MAGIC = 'sbom-hunt compiled IOCs';
 
@@ -204,7 +204,11 @@ function writeEntry(file: string, header: Pick<Header, 'paths' | 'payload'>, sin
     const list = Buffer.from(JSON.stringify(files));
     const head: Header = { magic: MAGIC, version: IOC_LOADER_VERSION, paths: header.paths, since: String(since), count: files.length, stamps: stampsOf(files), list: checksumOf(list), payload: header.payload };
     mkdirSync(path.dirname(file), { recursive: true });
-    writeAll(tmp, [Buffer.from(`${JSON.stringify(head)}\n`), list, Buffer.from('\n'), ...body]);
+    // The header line padded with blanks (JSON allows them) so that the body starts at a multiple of 4 bytes: its
+    // integers are then read where they lie, not copied out (a copy of 54 MiB cost a hit on a 200,000-record OSV feed 160 ms).
+    const headText = JSON.stringify(head);
+    const pad = (4 - ((Buffer.byteLength(headText) + 1 + list.length + 1) % 4)) % 4;
+    writeAll(tmp, [Buffer.from(`${headText}${' '.repeat(pad)}\n`), list, Buffer.from('\n'), ...body]);
     renameSync(tmp, file);
   } catch (e) {
     rmSync(tmp, { force: true, recursive: true });
