@@ -20,7 +20,7 @@ export const NOT_SPLIT: unique symbol = Symbol('not split');
 export interface PieceOptions {
   /** A container longer than this many bytes is split into its members; pieces stay about this long. */
   pieceBytes: number;
-  /** Containers this deep (the document's own is depth 1) are never split. */
+  /** Containers this deep (the document's own is depth 1) are never split; at most 64 (the scan keeps depths in bytes). */
   splitDepth: number;
 }
 
@@ -57,7 +57,8 @@ const isJsonSpace = (c: number | undefined): boolean => c === 0x20 || c === 0x0a
  * ASCII byte, which no UTF-8 sequence contains and which ends any broken one, so the pieces decode to exactly the
  * characters the whole would.
  */
-export function parseJsonPieces(bytes: Buffer, from = 0, opts: PieceOptions = DEFAULT_PIECES): { value: unknown; maxDepth: number } | typeof NOT_SPLIT {
+export function parseJsonPieces(bytes: Buffer, from = 0, asked: PieceOptions = DEFAULT_PIECES): { value: unknown; maxDepth: number } | typeof NOT_SPLIT {
+  const opts = asked.splitDepth > 64 ? { ...asked, splitDepth: 64 } : asked;
   let start = from;
   let end = bytes.length;
   while (start < end && isJsonSpace(bytes[start])) start++;
