@@ -100,7 +100,7 @@ async function scan(opts: ScanOptions): Promise<ScanOutcome> {
   const iocs = opts.iocs ?? (await loadIocs(opts.iocPaths, (e) => iocErrors.push(iocLoadMessage(e)), iocCache ? { cacheDir: iocCache } : {}));
   const index = buildIocIndex(iocs, opts.windows);
   // The decode workers send only the packages this index can match, unless the report lists every package.
-  setPackageFilter(opts.includePackages ? null : packageFilterOf(index));
+  setPackageFilter(() => (opts.includePackages ? null : packageFilterOf(index)));
   // Read before the work, so a typo in an ignore file is said at once, not after an hour of scanning.
   const acks = await loadAcknowledgements(opts.ackFiles ?? [], opts.vexFiles ?? []);
   iocErrors.push(...acks.errors);

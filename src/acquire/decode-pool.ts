@@ -329,10 +329,11 @@ export async function prefetchFiles(files: readonly string[], env: NodeJS.Proces
 
 /**
  * Which packages the workers send for prefetched files: those the scan's verdict reads (match/package-filter.ts),
- * or all (null) when the report lists them. Called once the IOC index is built.
+ * or all (null) when the report lists them. Called once the IOC index is built; the filter (a set of every name the
+ * feed lists) is only made when workers hold prefetched files.
  */
-export function setPackageFilter(filter: PackageFilter | null): void {
-  pool?.sendFilter(filter);
+export function setPackageFilter(make: () => PackageFilter | null): void {
+  if (pool?.batch) pool.sendFilter(make());
 }
 
 /** After a scan: prefetched files it did not ask for are dropped (Pool.endBatch). A later scan reads files afresh. */
