@@ -1,6 +1,7 @@
 // Reading zip archives held in memory: the central directory (zip64 included) and one entry's bytes.
 // Used for yarn berry's package cache and OSV's bulk exports.
 import { inflateRawSync } from 'node:zlib';
+import { inflateRawExact } from './inflate.js';
 
 const EOCD = 0x06054b50;
 const EOCD64_LOCATOR = 0x07064b50;
@@ -122,6 +123,9 @@ export function zipDirectory(zip: Buffer): ZipEntry[] {
   return entries;
 }
 
+/** Entries up to this size are tried with inflateRawExact first; past it zlib's speed per byte wins. */
+export const SMALL_ENTRY = 64 * 1024;
+
 export function zipEntryData(zip: Buffer, entry: ZipEntry, maxBytes: number): Buffer {
   const off = entry.localOffset;
   if (off + 30 > zip.length || zip.readUInt32LE(off) !== LOCAL) throw new Error(`corrupt local header for ${entry.name}`);
@@ -132,6 +136,11 @@ export function zipEntryData(zip: Buffer, entry: ZipEntry, maxBytes: number): Bu
   if (entry.method === 0) return data;
   // The output buffer sized to the entry: inflateRawSync's default 16 KiB chunk per call made 200,000
   // small OSV records churn 3 GB of external memory, and the full collections that forced dominated the load.
-  if (entry.method === 8) return inflateRawSync(data, { maxOutputLength: Math.max(1, maxBytes), chunkSize: Math.max(64, Math.min(entry.size, 1024 ** 2)) });
+  if (entry.method === 8) {
+    // A small entry is read in JavaScript (inflate.ts), which answers only with zlib's own bytes of exactly the
+    // size the directory gives, else zlib reads it: a zlib handle per entry cost more than the entry itself.
+    const small = entry.size <= SMALL_ENTRY ? inflateRawExact(data, entry.size) : undefined;
+    return small ?? inflateRawSync(data, { maxOutputLength: Math.max(1, maxBytes), chunkSize: Math.max(64, Math.min(entry.size, 1024 ** 2)) });
+  }
   throw new Error(`${entry.name} uses zip method ${entry.method}`);
 }
