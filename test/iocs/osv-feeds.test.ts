@@ -158,6 +158,29 @@ describe("OSV's bulk zips", () => {
     expect(hits(set, 'npm', 'p69999', '1.0.0')).toEqual(['version']);
   }, 60_000);
 
+  it('a zip over 1 MiB, whose bytes are freed once decoded: a broken record named, the rest kept, the same from the compiled cache', async () => {
+    const record = (i: number) =>
+      i === 777 ? '{"schema_version": "1.7.4", "id": "MAL-2099-777", "affected": [' : JSON.stringify({ schema_version: '1.7.4', id: `MAL-2099-${i}`, modified: '2099-01-01T00:00:00Z', summary: 'x'.repeat(200), affected: [{ package: { ecosystem: 'npm', name: `p${i}` }, versions: ['1.0.0'] }] });
+    const zip = writeZip(Array.from({ length: 6_000 }, (_, i) => ({ name: `MAL-2099-${i}.json`, data: record(i) })), { deflate: true });
+    expect(zip.length).toBeGreaterThan(1 << 20);
+    const dir = await tmp();
+    const file = path.join(dir, 'all.zip');
+    await writeFile(file, zip);
+    const errors: string[] = [];
+    const cold = await loadIocs([file], (e) => errors.push(e.error.message));
+    expect(errors).toEqual([expect.stringContaining('all.zip!/MAL-2099-777.json')]);
+    expect(cold.incidents).toHaveLength(5_999);
+    expect(hits(cold, 'npm', 'p5999', '1.0.0')).toEqual(['version']);
+    // A load without errors is compiled; its second load is the cache's, and equal.
+    const good = path.join(dir, 'good.zip');
+    await writeFile(good, writeZip(Array.from({ length: 6_000 }, (_, i) => ({ name: `MAL-2099-${i}.json`, data: record(i === 777 ? 778 : i) })), { deflate: true }));
+    const cacheDir = path.join(dir, 'cache');
+    const first = await loadIocs([good], undefined, { cacheDir });
+    const second = await loadIocs([good], undefined, { cacheDir });
+    expect(second.incidents.map((i) => i.packages[0]!.name)).toEqual(first.incidents.map((i) => i.packages[0]!.name));
+    expect(first.incidents).toHaveLength(5_999);
+  }, 60_000);
+
   it.each<[string, (z: Buffer) => Buffer, RegExp]>([
     ['a truncated download', (z) => z.subarray(0, z.length - 30), /all\.zip: not a readable zip: no zip end-of-central-directory record/],
     ['a zip without OSV records', () => writeZip([{ name: 'readme.json', data: '{"a": 1}' }]), /all\.zip: no OSV records/],
