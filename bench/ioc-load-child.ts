@@ -15,6 +15,8 @@ export interface IocLoadFigures {
   rssMb: number;
   /** Wall ms to build the match index from the loaded set, as every scan does next. */
   indexMs: number;
+  /** Peak RSS of the whole run: the load, the index and (with --match) the matching. */
+  endRssMb: number;
   /** Wall ns per package in matchPackages, the fastest of three passes over the same SBOMs. */
   matchNsPerPackage?: number;
   hits?: number;
@@ -47,6 +49,7 @@ const figures: IocLoadFigures = {
   errors,
   rssMb: peakRssMb(),
   indexMs: 0,
+  endRssMb: 0,
 };
 const t1 = performance.now();
 const index = buildIocIndex(set);
@@ -72,4 +75,5 @@ if (flags.includes('--match')) {
   }
   figures.matchNsPerPackage = best;
 }
+figures.endRssMb = peakRssMb();
 process.stdout.write(JSON.stringify(figures));

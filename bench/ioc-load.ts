@@ -39,7 +39,7 @@ function loadRow(shape: FeedShape, entries: number, how: string, f: IocLoadFigur
   return {
     name: `ioc load: ${shape}, ${fmt(entries)} entries, ${how}`,
     value: `${f.loadMs.toFixed(0)} ms`,
-    note: `cpu ${f.loadCpuMs.toFixed(0)} ms; then the match index ${f.indexMs.toFixed(0)} ms; peak RSS ${f.rssMb.toFixed(0)} MiB; ${fmt(f.incidents)} incidents, ${fmt(f.packages)} packages${f.errors ? `, ${f.errors} errors` : ''}${aim}`,
+    note: `cpu ${f.loadCpuMs.toFixed(0)} ms; then the match index ${f.indexMs.toFixed(0)} ms; peak RSS ${f.rssMb.toFixed(0)} MiB (${f.endRssMb.toFixed(0)} MiB with the index${f.matchNsPerPackage !== undefined ? ' and matching' : ''}); ${fmt(f.incidents)} incidents, ${fmt(f.packages)} packages${f.errors ? `, ${f.errors} errors` : ''}${aim}`,
   };
 }
 
