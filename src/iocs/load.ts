@@ -207,7 +207,7 @@ export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => v
         continue;
       } finally {
         // The bytes are not needed again: a 200,000-file feed need not hold them all while it decodes.
-        delete r.buf;
+        r.buf = undefined;
         if (buf !== undefined) release(buf);
       }
       if (incs === undefined) continue;
