@@ -158,9 +158,10 @@ function lookUpCompiled(dir: string, paths: readonly string[], reads: readonly R
  * its own ArrayBuffer, once decoded: no decoder keeps a view of the bytes (text and zip entries are copied out as
  * strings), so nothing reads them after.
  */
-function release(buf: Buffer): void {
-  const ab = buf.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
-  if (buf.length >= 1 << 20 && buf.byteOffset === 0 && ab.byteLength === buf.length && typeof ab.transfer === 'function') ab.transfer(0);
+export function releaseBytes(buf: Buffer): void {
+  // transfer is ES2024, in every Node this project runs on (>= 22.13), not yet in the TypeScript lib it targets.
+  const ab = buf.buffer as ArrayBuffer & { transfer(length: number): ArrayBuffer };
+  if (buf.length >= 1 << 20 && buf.byteOffset === 0 && ab.byteLength === buf.length) ab.transfer(0);
 }
 
 /**
@@ -208,7 +209,7 @@ export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => v
       } finally {
         // The bytes are not needed again: a 200,000-file feed need not hold them all while it decodes.
         r.buf = undefined;
-        if (buf !== undefined) release(buf);
+        if (buf !== undefined) releaseBytes(buf);
       }
       if (incs === undefined) continue;
       read++;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { lintIocs, loadIocs } from '../../src/iocs/index.js';
+import { releaseBytes } from '../../src/iocs/load.js';
 import { buildIocIndex, matchPackages, matchPackagesDetailed } from '../../src/match/index.js';
 import { matchReason } from '../../src/match/reasons.js';
 import type { IocSet } from '../../src/model/ioc.js';
@@ -127,6 +128,22 @@ async function treeRecords(): Promise<{ name: string; data: Buffer }[]> {
   return Promise.all(names.map(async (n) => ({ name: path.basename(n), data: await readFile(`${TREE}/osv/malicious/${n}`) })));
 }
 
+describe('releaseBytes: a decoded feed file\'s memory freed at once', () => {
+  it('detaches a buffer of 1 MiB or more that is its own ArrayBuffer, and nothing else', () => {
+    const big = Buffer.alloc(1 << 20, 1);
+    const view = big.subarray(5, 10);
+    releaseBytes(big);
+    expect([big.length, big.buffer.byteLength, view.length]).toEqual([0, 0, 0]);
+    const small = Buffer.alloc((1 << 20) - 1, 1);
+    releaseBytes(small);
+    expect(small.length).toBe((1 << 20) - 1);
+    // A view into a larger buffer, or one not starting at its buffer's start, belongs to someone else.
+    const shared = Buffer.alloc(3 << 20, 1);
+    for (const part of [shared.subarray(0, 2 << 20), shared.subarray(1, (2 << 20) + 1)]) releaseBytes(part);
+    expect(shared.length).toBe(3 << 20);
+  });
+});
+
 describe("OSV's bulk zips", () => {
   it('reads flat *.json entries, passing over other JSON and macOS resource forks', async () => {
     const dir = await tmp();
@@ -158,7 +175,7 @@ describe("OSV's bulk zips", () => {
     expect(hits(set, 'npm', 'p69999', '1.0.0')).toEqual(['version']);
   }, 60_000);
 
-  it('a zip over 1 MiB, whose bytes are freed once decoded: a broken record named, the rest kept, the same from the compiled cache', async () => {
+  it('a zip over 1 MiB (its bytes released once decoded, so nothing may read them after): a broken record named, the rest kept, the same from the compiled cache', async () => {
     const record = (i: number) =>
       i === 777 ? '{"schema_version": "1.7.4", "id": "MAL-2099-777", "affected": [' : JSON.stringify({ schema_version: '1.7.4', id: `MAL-2099-${i}`, modified: '2099-01-01T00:00:00Z', summary: 'x'.repeat(200), affected: [{ package: { ecosystem: 'npm', name: `p${i}` }, versions: ['1.0.0'] }] });
     const zip = writeZip(Array.from({ length: 6_000 }, (_, i) => ({ name: `MAL-2099-${i}.json`, data: record(i) })), { deflate: true });

@@ -124,7 +124,7 @@ export function zipDirectory(zip: Buffer): ZipEntry[] {
 }
 
 /** Entries up to this size are tried with inflateRawExact first; past it zlib's speed per byte wins. */
-export const SMALL_ENTRY = 64 * 1024;
+const SMALL_ENTRY = 64 * 1024;
 
 export function zipEntryData(zip: Buffer, entry: ZipEntry, maxBytes: number): Buffer {
   const off = entry.localOffset;
