@@ -48,6 +48,26 @@ describe('compiled IOC cache codec', () => {
     }
   });
 
+  it('reads the same value whatever the chunk it reads at a time: strings and characters cut at every place', () => {
+    const r = seeded(777);
+    // Long strings of many-byte characters (and, in some values, lone surrogates, so UTF-16) across small chunks.
+    const long = ['\uD83D\uDE00'.repeat(40), 'é'.repeat(33), `a${'€'.repeat(21)}`, 'plain'.repeat(9)];
+    for (let i = 0; i < RUNS; i++) {
+      const v = [...Array.from({ length: 1 + Math.floor(r() * 6) }, () => value(r, 0)), pick(r, long), r() < 0.3 ? '\uDC00' : 'x'];
+      const bytes = encodeValue(v);
+      const chunk = 8 + 4 * Math.floor(r() * 24);
+      expect(decodeValue(bytes, chunk), `value ${i}, chunk ${chunk}`).toEqual(expected(v));
+    }
+  });
+
+  it('an empty list is one frozen array: a decoded set cannot be changed through it', () => {
+    const back = decodeValue(encodeValue({ a: [], b: [[], ['x']] })) as { a: string[]; b: string[][] };
+    expect(back.a).toBe(back.b[0]);
+    expect(Object.isFrozen(back.a)).toBe(true);
+    expect(() => back.a.push('y')).toThrow(TypeError);
+    expect(back).toEqual({ a: [], b: [[], ['x']] });
+  });
+
   it('damaged bytes throw or decode to plain data, and never reach a prototype', () => {
     const r = seeded(99);
     const good = encodeValue(Array.from({ length: 50 }, () => value(r, 0)));
