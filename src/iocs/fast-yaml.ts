@@ -25,10 +25,27 @@ const CORE_AS_YAML_READS_IT = FAILSAFE_SCHEMA.extend({
   ),
 });
 
+/**
+ * Each character any pattern of the table can match: `~`, digits, signs, the dot, the letters of null, true, false,
+ * inf and nan in their cases, hex digits, and the `o` and `x` of 0o and 0x. Text with any other character is text.
+ */
+const MAY_RESOLVE = new Uint8Array(128);
+for (const c of '~+-.0123456789abcdefilnorstuxABCDEFILNRSTU') MAY_RESOLVE[c.charCodeAt(0)] = 1;
+
+/** Whether the table could read `s` as something other than text: every character is one MAY_RESOLVE holds. */
+function mayResolve(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || MAY_RESOLVE[c] === 0) return false;
+  }
+  return true;
+}
+
 /** A plain scalar's value by the core schema: null, a boolean, a number, or its text. */
 function resolvePlain(s: string): unknown {
-  // Every pattern of the table starts with ~, n, N, t, T, f, F, a sign, a digit or a dot: other text is text.
-  if (s.length > 0 && !/^[~nNtTfF+\-.0-9]/.test(s)) return s;
+  // Every pattern of the table starts with ~, n, N, t, T, f, F, a sign, a digit or a dot: other text is text. So is
+  // text with a character no pattern takes (a date's `:`, a path's `/`), most of what starts with a digit here.
+  if (s.length > 0 && (!/^[~nNtTfF+\-.0-9]/.test(s) || !mayResolve(s))) return s;
   for (const [, test, construct] of CORE) if (test.test(s)) return construct(s);
   return s;
 }

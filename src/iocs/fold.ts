@@ -81,6 +81,8 @@ export function foldIncidents(incidents: readonly Incident[], onDuplicate?: (err
     byId.set(inc.id, inc);
     authored.push(inc);
   }
+  // Without OSV records nothing folds: a 200,000-package YAML feed spent 70 ms on the table below for nothing.
+  if (records.length === 0) return authored;
   // Each key to the first authored incident that names it, by its place in `out`.
   const named = new Map<string, number>();
   for (let i = authored.length - 1; i >= 0; i--) {

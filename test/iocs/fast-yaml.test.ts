@@ -6,6 +6,7 @@ import { decodeIocSource, decodeYamlIocs } from '../../src/iocs/decoders.js';
 import { fastYamlValue } from '../../src/iocs/fast-yaml.js';
 import { parseIocFile } from '../../src/iocs/index.js';
 import { readYaml } from '../../src/iocs/yaml-source.js';
+import { seeded } from '../helpers/random.js';
 
 /** What the loader did before the fast reader: the `yaml` package's document, then the decoders. */
 function decodeAsBefore(text: string, file: string): unknown {
@@ -74,9 +75,26 @@ describe('fast YAML reading: the same values as the yaml package', () => {
     '"line\\\nfolded"', 'plain # comment', 'a:b', 'http://x/y?a=1&b=2', '/usr/lib/**/x.js', '"*.js"', '12:30', '1:20:30', '0.1.5+build.7', '=1.0', '>=1 <2',
   ];
   it.each(scalars)('a plain, quoted or odd scalar %j reads the same', (s) => {
-    const text = `k: ${s}\nlist: [${s === '' ? '' : s}]\n`;
-    const value = fastYamlValue(text);
-    if (value !== undefined) expect(value).toEqual(yamlValue(text));
+    // In a flow list (js-yaml reads the file) and alone in a block mapping (the line reader of block-yaml.ts does).
+    for (const text of [`k: ${s}\nlist: [${s === '' ? '' : s}]\n`, `k: ${s}\n`]) {
+      const value = fastYamlValue(text);
+      if (value !== undefined) expect(value, text).toEqual(yamlValue(text));
+    }
+  });
+
+  it('a plain scalar of the characters the core schema reads, and of a few it does not, resolves as the yaml package resolves it', () => {
+    const r = seeded(2026);
+    const alphabet = '~+-._0123456789abcdefilnorstuxyzABCDEFILNRSTUXYZ:/ ';
+    let read = 0;
+    for (let i = 0; i < 6_000; i++) {
+      const s = Array.from({ length: 1 + Math.floor(r() * 6) }, () => alphabet[Math.floor(r() * alphabet.length)]!).join('').trim();
+      const text = `k: ${s}\n`;
+      const value = fastYamlValue(text);
+      if (value === undefined) continue;
+      read++;
+      expect(value, JSON.stringify(s)).toEqual(yamlValue(text));
+    }
+    expect(read).toBeGreaterThan(2_000);
   });
 
   const layouts: [string, string][] = [
