@@ -18,18 +18,26 @@ export const flatGuideList = {
   decode(src) {
     const flat = fastFlatFile(src.value) ?? parseSource(FlatIocFile, src);
     const id = idFromFile(src.file);
-    const disclosed = flat.packages
-      .map((p) => p.disclosed)
-      .filter((d): d is string => d !== undefined)
-      .sort((a, b) => parseIsoTime(a)!.getTime() - parseIsoTime(b)!.getTime())
-      .at(-1);
+    // The latest date any entry gives (the last of them in the file on a tie, as a stable sort's last), each read once.
+    let disclosed: string | undefined;
+    let latest = -Infinity;
+    const references = new Set<string>();
+    for (const p of flat.packages) {
+      if (p.reference) references.add(p.reference);
+      if (p.disclosed === undefined) continue;
+      const t = parseIsoTime(p.disclosed)!.getTime();
+      if (t >= latest) [latest, disclosed] = [t, p.disclosed];
+    }
     const incident: Incident = {
       id,
       title: `${id} (flat IOC list)`,
-      references: [...new Set(flat.packages.flatMap((p) => (p.reference ? [p.reference] : [])))],
+      references: [...references],
       aliases: [],
       windows: flat.window ? [toWindow(flat.window, src.file)] : [],
-      packages: flat.packages.map(({ integrity, ...p }) => toPackage({ ...p, integrity: integrity.flat() })),
+      // Field by field, not a rest and a spread (as sbom-hunt-v1.ts does): two objects fewer per entry.
+      packages: flat.packages.map((p) =>
+        toPackage({ ecosystem: p.ecosystem, name: p.name, versions: p.versions, ranges: p.ranges, anyVersion: p.anyVersion, integrity: p.integrity.length === 0 ? undefined : p.integrity.flat(), reference: p.reference, notes: p.notes }),
+      ),
       indicators: [],
       file: src.file,
     };

@@ -26,6 +26,18 @@ describe('loadIocs: the flat list from the SBOM-monitoring guide', () => {
     ]);
     expect(inc.packages[0]!.notes).toContain('plain-crypto-js@4.2.1');
   });
+
+  it('is disclosed at the latest date an entry gives (of two spellings of that instant, the later in the file) and lists each reference once, in file order', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sbom-hunt-flat-'));
+    const file = path.join(dir, 'flat.yaml');
+    const entry = (name: string, disclosed?: string, reference?: string) =>
+      `  - name: ${name}\n    version: "1.0.0"\n    ecosystem: npm\n${disclosed ? `    disclosed: "${disclosed}"\n` : ''}${reference ? `    reference: ${reference}\n` : ''}`;
+    const text = `packages:\n${entry('a', '2026-04-02T00:00:00Z', 'https://x/2')}${entry('b', '2026-03-31', 'https://x/1')}${entry('c', undefined, 'https://x/2')}${entry('d', '2026-04-02')}${entry('e', '2026-04-01T23:59:59Z', 'https://x/3')}`;
+    await writeFile(file, text);
+    const [inc] = (await loadIocs([file])).incidents;
+    expect(inc!.disclosed).toBe('2026-04-02');
+    expect(inc!.references).toEqual(['https://x/2', 'https://x/1', 'https://x/3']);
+  });
 });
 
 describe('loadIocs: the versioned format', () => {
