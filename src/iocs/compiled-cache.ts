@@ -217,24 +217,24 @@ export function readCompiled(dir: string, paths: readonly string[], now: bigint,
   const fd = openEntry(file);
   if (fd === undefined) return undefined;
   try {
-    const e = openedEntry(fd);
-    const since = BigInt(e.header.since);
+    const entry = openedEntry(fd);
+    const since = BigInt(entry.header.since);
     let files: FeedFile[] | undefined;
     let check: FeedCheck | undefined;
-    if (JSON.stringify(e.header.paths) === JSON.stringify(paths)) {
-      if (allVouch(e.header, probes, since)) check = { hashed: 0, settledNow: 0 };
-      else check = checkFeed((files = listOf(e)), probes, since, now);
+    if (JSON.stringify(entry.header.paths) === JSON.stringify(paths)) {
+      if (allVouch(entry.header, probes, since)) check = { hashed: 0, settledNow: 0 };
+      else check = checkFeed((files = listOf(entry)), probes, since, now);
     }
     if (check === undefined) {
       logDebug(`compiled IOC cache ${file}: the feed changed since it was compiled; loading it`);
       return undefined;
     }
-    const set = asSet(payloadOf(e));
+    const set = asSet(payloadOf(entry));
     logDebug(`compiled IOC cache ${file}: used; ${probes.length - check.hashed} of ${probes.length} feed files unchanged by their stat, ${check.hashed} read and hashed`);
     if (files !== undefined && check.settledNow > 0) {
       const known = files;
       const fresh = probes.map((p, i) => ({ file: p.file, sha256: known[i]!.sha256, stamp: p.stamp }));
-      writeEntry(file, e.header, now, fresh, (out) => copyBody(e, out), 'stats not refreshed');
+      writeEntry(file, entry.header, now, fresh, (out) => copyBody(entry, out), 'stats not refreshed');
     }
     return set;
   } catch (e) {

@@ -90,6 +90,24 @@ describe('compiled IOC cache', () => {
     }
   });
 
+  it('a header longer than the first read (many long paths given) is read whole: the load is still a hit', async () => {
+    const feed = await writeFeed(dir, 'yaml-incidents', 3);
+    const text = await readFile(feed, 'utf8');
+    const paths: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const p = path.join(dir, `${String(i).padStart(3, '0')}-${'long-feed-name-'.repeat(6)}.yaml`);
+      await writeFile(p, text.replace(/bench-2026-/g, `f${i}-`));
+      paths.push(p);
+    }
+    const cold = await loadIocs(paths);
+    await loadIocs(paths, undefined, { cacheDir });
+    const bytes = readFileSync(await cacheFile());
+    expect(bytes.indexOf(10)).toBeGreaterThan(4096);
+    debug.length = 0;
+    expect(await loadIocs(paths, undefined, { cacheDir })).toEqual(cold);
+    expect(debug).toEqual([expect.stringContaining(': used; ')]);
+  });
+
   it('is read from the cache file: a hit after the feed was compiled does not parse it', async () => {
     const feed = await writeFeed(dir, 'yaml-incidents', 50);
     const set = await loadIocs([feed], undefined, { cacheDir });
