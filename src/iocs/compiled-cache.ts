@@ -45,7 +45,10 @@ export function iocCacheDir(loc: CacheLocation = {}, env: NodeJS.ProcessEnv = pr
 
 export const sha256 = (buf: Buffer | string): string => createHash('sha256').update(buf).digest('hex');
 
-/** checksumOf the bytes of the parts one after the other. */
+/** How a header writes a checksum: the CRC-32 of `length` bytes. */
+const checksumText = (crc: number, length: number): string => `crc32:${crc.toString(16)}:${length}`;
+
+/** The checksum of the bytes of the parts one after the other. */
 function checksumOf(...parts: Buffer[]): string {
   let crc = 0;
   let length = 0;
@@ -53,7 +56,7 @@ function checksumOf(...parts: Buffer[]): string {
     crc = crc32(p, crc);
     length += p.length;
   }
-  return `crc32:${crc.toString(16)}:${length}`;
+  return checksumText(crc, length);
 }
 
 /** One cache file per list of IOC paths as given (and the folder they were given from): it is replaced when the feed changes. */
@@ -192,7 +195,7 @@ function payloadOf(e: Entry): unknown {
     return n;
   };
   const value = decodeValueFrom(read, e.size - e.bodyAt);
-  if (at !== e.size || `crc32:${crc.toString(16)}:${e.size - e.bodyAt}` !== e.header.payload) throw new Error('its content does not match its checksum (corrupt or truncated)');
+  if (at !== e.size || checksumText(crc, e.size - e.bodyAt) !== e.header.payload) throw new Error('its content does not match its checksum (corrupt or truncated)');
   return value;
 }
 

@@ -34,10 +34,7 @@ export const flatGuideList = {
       references: [...references],
       aliases: [],
       windows: flat.window ? [toWindow(flat.window, src.file)] : [],
-      // Field by field, not a rest and a spread (as sbom-hunt-v1.ts does): two objects fewer per entry.
-      packages: flat.packages.map((p) =>
-        toPackage({ ecosystem: p.ecosystem, name: p.name, versions: p.versions, ranges: p.ranges, anyVersion: p.anyVersion, integrity: p.integrity.length === 0 ? undefined : p.integrity.flat(), reference: p.reference, notes: p.notes }),
-      ),
+      packages: flat.packages.map((p) => toPackage(p)),
       indicators: [],
       file: src.file,
     };

@@ -28,10 +28,7 @@ function toIncident(spec: IncidentSpec, file: string): Incident {
     references: spec.references,
     aliases: spec.aliases,
     windows,
-    // Field by field, not a rest and a spread: a 200,000-package feed spent a tenth of its decode copying objects.
-    packages: spec.packages.map((p) =>
-      toPackage({ ecosystem: p.ecosystem, name: p.name, versions: p.versions, ranges: p.ranges, anyVersion: p.anyVersion, integrity: p.integrity.length === 0 ? undefined : p.integrity.flat(), reference: p.reference, notes: p.notes }),
-    ),
+    packages: spec.packages.map((p) => toPackage(p)),
     indicators: spec.indicators,
     file,
   };
