@@ -2,6 +2,7 @@
 // answers), never "no" for one it holds. lookupEntries with the filter must answer exactly as the map alone does.
 import { describe, expect, it } from 'vitest';
 import { buildIocIndex, lookupEntries, NameFilter } from '../../src/match/ioc-index.js';
+import { lookupEcosystem } from '../../src/match/ecosystem.js';
 import { normalizePackageName } from '../../src/match/names.js';
 import type { Incident } from '../../src/model/ioc.js';
 import { seeded } from '../helpers/random.js';
@@ -50,5 +51,37 @@ describe('NameFilter', () => {
       const plain = index.byEcosystem.get(ecosystem)!.get(normalizePackageName(ecosystem, name));
       expect(lookupEntries(index, ecosystem, name), name).toBe(plain);
     }
+  });
+
+  it('lookupEntries answers for every spelling of an ecosystem as the plain maps do, before and after it has remembered 256 spellings', () => {
+    const r = seeded(13);
+    const ecosystems = ['npm', 'pypi', 'deb', 'go', 'maven'];
+    const incident: Incident = {
+      id: 'mixed', title: 'mixed', references: [], aliases: [], windows: [], indicators: [], file: 'mixed.yaml',
+      // npm large enough for its filter, the others small: both paths behind the remembered spelling.
+      packages: ecosystems.flatMap((ecosystem) =>
+        Array.from({ length: ecosystem === 'npm' ? 5_000 : 50 }, (_, i) => ({ ecosystem, name: `${randomName(r)}-${i}`, versions: ['1.0.0'], ranges: [], anyVersion: false })),
+      ),
+    };
+    const index = buildIocIndex({ incidents: [incident] } as Parameters<typeof buildIocIndex>[0]);
+    const names = incident.packages.map((p) => p.name);
+    // Case, white space and qualifier variants of held and absent ecosystems, far more than are remembered.
+    const bases = [...ecosystems, 'PyPI', 'Debian', 'Go', 'Maven', 'cargo', 'RubyGems', 'nmp', '', '__proto__'];
+    const spellings = new Set<string>();
+    while (spellings.size < 600) {
+      const b = bases[Math.floor(r() * bases.length)]!;
+      const cased = [...b].map((c) => (r() < 0.5 ? c.toUpperCase() : c)).join('');
+      spellings.add(`${r() < 0.3 ? ' ' : ''}${cased}${r() < 0.3 ? `:${Math.floor(r() * 20)}` : ''}${r() < 0.3 ? '\t' : ''}`);
+    }
+    for (const round of [0, 1]) {
+      for (const spelling of spellings) {
+        const eco = lookupEcosystem(index.byEcosystem, spelling);
+        for (const name of [names[Math.floor(r() * names.length)]!, randomName(r)]) {
+          const plain = index.byEcosystem.get(eco)?.get(normalizePackageName(eco, name));
+          expect(lookupEntries(index, spelling, name), `${round} ${JSON.stringify(spelling)} ${name}`).toBe(plain);
+        }
+      }
+    }
+    expect(index.lookups.size).toBe(256);
   });
 });
