@@ -6,8 +6,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { Incident, IocSet } from '../model/ioc.js';
-import { readCompiled, sha256, writeCompiled, type FeedProbe } from './compiled-cache.js';
-import { clockNs, newestNs, stampOf } from './feed-stamps.js';
+import { readCompiled, readListing, sha256, walkStamps, walkVouches, writeCompiled, type FeedProbe, type FolderWalk, type RecordedListing, type WalksFound } from './compiled-cache.js';
+import { clockNs, newestNs, settled, stampOf } from './feed-stamps.js';
 import { IOC_EXTENSIONS, readReason as reason, type Candidate } from './files.js';
 
 export { IOC_EXTENSIONS };
@@ -20,12 +20,33 @@ export interface LintResult {
   packages: number;
 }
 
+/** A folder's stat as the compiled cache records it (feed-stamps.ts), or undefined when it cannot be stat'ed. */
+interface DirStat {
+  file: string;
+  stamp: string;
+  newestNs: bigint;
+}
+
+function statDir(dir: string): { stamp: string; newestNs: bigint } | undefined {
+  try {
+    const s = statSync(dir, { bigint: true });
+    return { stamp: stampOf(s), newestNs: newestNs(s) };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Dot-entries are skipped: a Kubernetes ConfigMap mount keeps a second copy of every file under
  * `..data` and `..<timestamp>`, and would load each incident twice. ossf/malicious-packages keeps
- * retracted records under `osv/withdrawn`, which must not raise alarms.
+ * retracted records under `osv/withdrawn`, which must not raise alarms. With `dirs`, each folder is stat'ed
+ * before it is listed, and its stat added (walk order), for the compiled cache's record of the walk.
  */
-function walk(dir: string, out: string[] = [], top = true): string[] {
+function walk(dir: string, out: string[] = [], top = true, dirs?: DirStat[]): string[] {
+  if (dirs !== undefined) {
+    const s = statSync(dir, { bigint: true });
+    dirs.push({ file: dir, stamp: stampOf(s), newestNs: newestNs(s) });
+  }
   // Synchronous: ossf/malicious-packages is one folder per package (200,000 of them), and awaiting each listing's
   // round trip through libuv's thread pool left the thread idle for most of a folder feed's load.
   const entries = readdirSync(dir, { withFileTypes: true });
@@ -37,24 +58,52 @@ function walk(dir: string, out: string[] = [], top = true): string[] {
     const full = top ? path.join(dir, e.name) : `${dir}${path.sep}${e.name}`;
     if (e.isDirectory()) {
       if (e.name === 'withdrawn' && path.basename(dir) === 'osv') continue;
-      walk(full, out, false);
+      walk(full, out, false, dirs);
     } else if (IOC_EXTENSIONS.some((ext) => e.name.toLowerCase().endsWith(ext))) out.push(full);
   }
   return out;
 }
 
-async function candidatesOf(p: string): Promise<{ folder: boolean; found: Candidate[] }> {
+/** How a load with the compiled cache lists a folder: the walk recorded for it, if any, and the load's clock. */
+interface WalkCache {
+  recorded: FolderWalk | null | undefined;
+  /** clockNs before the recorded stats were taken. */
+  recordedSince: bigint;
+  /** This load's clockNs, before any of its stats. */
+  now: bigint;
+}
+
+interface Listed {
+  folder: boolean;
+  found: Candidate[];
+  /** With a WalkCache and a folder: its walk (recorded and vouched for, or made now), and whether it was made now and is settled. */
+  walk?: FolderWalk;
+  refresh?: boolean;
+  /** The folder was walked, not taken from the record. */
+  walked?: boolean;
+}
+
+async function candidatesOf(p: string, cache?: WalkCache): Promise<Listed> {
   const info = await stat(p).catch((e: unknown) => {
     throw new InputError(p, `cannot read: ${reason(e)}`);
   });
   if (!info.isDirectory()) return { folder: false, found: [{ file: p, walked: false }] };
+  const asCandidates = (found: readonly string[]): Candidate[] => found.map((file) => ({ file, walked: true }));
+  // Every folder of the recorded walk stat'ed, in order: all as recorded, and settled then, and the walk holds.
+  const recorded = cache?.recorded;
+  if (recorded) {
+    if (walkVouches(recorded, statDir, cache.recordedSince)) return { folder: true, found: asCandidates(recorded.files), walk: recorded };
+  }
+  const dirs: DirStat[] | undefined = cache === undefined ? undefined : [];
   let found: string[];
   try {
-    found = walk(p);
+    found = walk(p, [], true, dirs);
   } catch (e) {
     throw new InputError(p, `cannot read folder: ${reason(e)}`);
   }
-  return { folder: true, found: found.map((file) => ({ file, walked: true })) };
+  if (cache === undefined || dirs === undefined) return { folder: true, found: asCandidates(found) };
+  const made: FolderWalk = { dirs: dirs.map((d) => d.file), stamps: walkStamps(dirs), files: found };
+  return { folder: true, found: asCandidates(found), walk: made, walked: true, refresh: dirs.every((d) => settled(d.newestNs, cache.now)) };
 }
 
 const noIocFiles = (p: string): InputError => new InputError(p, `no IOC files (${IOC_EXTENSIONS.join(', ')}) in this folder`);
@@ -145,10 +194,9 @@ class ReadCandidate implements FeedProbe {
  * Each candidate stat'ed, and the compiled set if one matches. undefined when a file cannot be stat'ed: that load
  * reports it and is not kept.
  */
-function lookUpCompiled(dir: string, paths: readonly string[], reads: readonly ReadCandidate[]): { since: bigint; set?: IocSet } | undefined {
-  const since = clockNs();
+function lookUpCompiled(dir: string, paths: readonly string[], since: bigint, reads: readonly ReadCandidate[], walks: WalksFound): { since: bigint; set?: IocSet } | undefined {
   if (!reads.every((r) => r.stat())) return undefined;
-  const set = readCompiled(dir, paths, since, reads);
+  const set = readCompiled(dir, paths, since, reads, walks);
   return set === undefined ? { since } : { since, set };
 }
 
@@ -174,16 +222,25 @@ export function releaseBytes(buf: Buffer): void {
  */
 export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => void, opts: IocLoadOptions = {}): Promise<IocSet> {
   if (paths.length === 0) throw new InputError('(no IOC files)', 'give at least one IOC file or folder');
+  // Before every stat the load takes (its folders' and its files'): what they are settled against.
+  const since = clockNs();
+  let recorded: RecordedListing | undefined;
+  if (opts.cacheDir !== undefined) recorded = readListing(opts.cacheDir, paths);
   const seen = new Set<string>();
   const listed: { folder: boolean; p: string; read: ReadCandidate[] }[] = [];
-  for (const p of paths) {
-    const { folder, found } = await candidatesOf(p);
+  const walks: WalksFound = { listing: [], refresh: false, walked: 0 };
+  for (const [i, p] of paths.entries()) {
+    const cache = opts.cacheDir === undefined ? undefined : { recorded: recorded?.walks[i], recordedSince: recorded?.since ?? 0n, now: since };
+    const { folder, found, walk: w, refresh, walked } = await candidatesOf(p, cache);
+    (walks.listing as (FolderWalk | null)[]).push(w ?? null);
+    if (refresh === true) walks.refresh = true;
+    if (walked === true) walks.walked++;
     const fresh = found.filter((x) => !seen.has(x.file));
     for (const c of fresh) seen.add(c.file);
     listed.push({ folder, p, read: fresh.map((c) => new ReadCandidate(c)) });
   }
   const all = listed.flatMap((l) => l.read);
-  const compiled = opts.cacheDir === undefined ? undefined : lookUpCompiled(opts.cacheDir, paths, all);
+  const compiled = opts.cacheDir === undefined ? undefined : lookUpCompiled(opts.cacheDir, paths, since, all, walks);
   if (compiled?.set) return compiled.set;
   // A miss reads each file once, just before it is decoded (those the cache check already read keep their bytes):
   // a 200,000-file folder read up front held every file's Buffer at once, 200 MiB more at the peak.
@@ -227,7 +284,7 @@ export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => v
   const set = { incidents: folded, files };
   // Only a load without errors is kept: a cached load reports nothing, so it must have had nothing to report.
   if (opts.cacheDir !== undefined && compiled !== undefined && failures.length === 0) {
-    writeCompiled(opts.cacheDir, paths, compiled.since, all.map((r) => ({ file: r.c.file, sha256: r.sha256, stamp: r.stamp })), set);
+    writeCompiled(opts.cacheDir, paths, compiled.since, all.map((r) => ({ file: r.c.file, sha256: r.sha256, stamp: r.stamp })), walks.listing, set);
   }
   return set;
 }

@@ -3,12 +3,13 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { writeFeed, type FeedShape } from '../../bench/ioc-feeds.js';
+import { osvRecord, writeFeed, type FeedShape } from '../../bench/ioc-feeds.js';
 import { setLogLevel } from '../../src/cli/log.js';
 import { IOC_LOADER_VERSION, readCompiled, sha256, type FeedProbe } from '../../src/iocs/compiled-cache.js';
 import { clockNs, newestNs, stampOf } from '../../src/iocs/feed-stamps.js';
 import { loadIocs } from '../../src/iocs/index.js';
 import type { IocSet } from '../../src/model/ioc.js';
+import { seeded } from '../helpers/random.js';
 
 let dir: string;
 let cacheDir: string;
@@ -144,8 +145,9 @@ describe('compiled IOC cache', () => {
   const damage: [string, (b: Buffer) => Buffer][] = [
     ['truncated', (b) => b.subarray(0, Math.floor(b.length / 2))],
     ['a flipped byte in the payload', (b) => Buffer.concat([b.subarray(0, b.length - 100), Buffer.from([b[b.length - 100]! ^ 1]), b.subarray(b.length - 99)])],
-    ['a flipped byte in the file list (its second line, read when a file is)', (b) => {
-      const at = Math.floor((b.indexOf(10) + b.indexOf(10, b.indexOf(10) + 1)) / 2);
+    ['a flipped byte in the file list (its third line, read when a file is)', (b) => {
+      const second = b.indexOf(10, b.indexOf(10) + 1);
+      const at = Math.floor((second + b.indexOf(10, second + 1)) / 2);
       return Buffer.concat([b.subarray(0, at), Buffer.from([b[at]! ^ 1]), b.subarray(at + 1)]);
     }],
     ['not ours at all', () => Buffer.from('hello\n')],
@@ -325,5 +327,150 @@ describe('compiled IOC cache: a file whose stat vouches for it is not read', () 
     expect(await readdir(cacheDir)).toEqual([path.basename(file)]);
     expect(await load(feed)).toEqual(set);
     expect(lastHit()).toEqual({ total: 5, hashed: 5 });
+  });
+});
+
+describe('compiled IOC cache: a folder whose folders all keep their stat is not walked again', () => {
+  /** What the last hit's debug line says of the folders given: how many were walked again, of how many. */
+  const lastWalks = (): { walked: number; of: number } | undefined => {
+    const m = debug.map((l) => /; (\d+) of (\d+) folders walked again/.exec(l)).filter((x) => x !== null).at(-1);
+    return m ? { walked: Number(m[1]), of: Number(m[2]) } : undefined;
+  };
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('compiled a while after it was written, the next load walks no folder and reads no file; given with a trailing separator or relative, too', async () => {
+    const feed = await writeFeed(dir, 'osv-folder', 30);
+    const cold = await loadIocs([feed]);
+    const relative = path.relative(process.cwd(), feed);
+    for (const given of [feed, `${feed}${path.sep}`, relative, `.${path.sep}${relative}${path.sep}`]) {
+      await tenSecondsLater(() => loadIocs([given], undefined, { cacheDir }));
+      debug.length = 0;
+      const hit = await tenSecondsLater(() => loadIocs([given], undefined, { cacheDir }));
+      expect(hit, given).toEqual(await loadIocs([given]));
+      expect(hit.incidents.length).toBe(cold.incidents.length);
+      expect(lastHit(), given).toEqual({ total: 30, hashed: 0 });
+      expect(lastWalks(), given).toEqual({ walked: 0, of: 1 });
+    }
+  });
+
+  it('a folder stat recorded within the racy margin does not vouch for its walk: it is walked again, and recorded once settled', async () => {
+    const feed = await writeFeed(dir, 'osv-folder', 10);
+    await load(feed);
+    // Just written: the folders' stats are not settled for the load that recorded them.
+    debug.length = 0;
+    await load(feed);
+    expect(lastWalks()).toEqual({ walked: 1, of: 1 });
+    // Later: walked again, and recorded (settled now); the next load takes the record.
+    await tenSecondsLater(() => load(feed));
+    expect(lastWalks()).toEqual({ walked: 1, of: 1 });
+    await tenSecondsLater(() => load(feed));
+    expect(lastWalks()).toEqual({ walked: 0, of: 1 });
+  });
+
+  it('a flipped byte in the recorded walks: they are not used (a debug line), the folder is walked and the hit stands', async () => {
+    const feed = await writeFeed(dir, 'osv-folder', 10);
+    const cold = await loadIocs([feed]);
+    await tenSecondsLater(() => load(feed));
+    const file = await cacheFile();
+    const b = await readFile(file);
+    const at = b.indexOf(10) + 20;
+    await writeFile(file, Buffer.concat([b.subarray(0, at), Buffer.from([b[at]! ^ 1]), b.subarray(at + 1)]));
+    debug.length = 0;
+    expect(await tenSecondsLater(() => load(feed))).toEqual(cold);
+    expect(debug.some((l) => /its folder walks not used, its folder walks do not match their checksum/.test(l))).toBe(true);
+    expect(lastWalks()).toEqual({ walked: 1, of: 1 });
+    // The refresh wrote them again.
+    expect(await tenSecondsLater(() => load(feed))).toEqual(cold);
+    expect(lastWalks()).toEqual({ walked: 0, of: 1 });
+  });
+
+  it('generated changes to a folder tree: every load from the cache equals a cold load of the tree as it is (300 changes, 3 seeds)', async () => {
+    type Change = (r: () => number) => Promise<void>;
+    let taken = 0;
+    let walked = 0;
+    for (const seed of [1, 2, 3]) {
+      const root = path.join(dir, `tree-${seed}`);
+      const r = seeded(seed);
+      let next = 0;
+      const files = new Set<string>();
+      const record = async (folder: string): Promise<void> => {
+        const i = next++;
+        await mkdir(folder, { recursive: true });
+        const f = path.join(folder, `MAL-2026-${i}.json`);
+        await writeFile(f, osvRecord(i));
+        files.add(f);
+      };
+      const pick = <T>(xs: readonly T[]): T | undefined => xs[Math.floor(r() * xs.length)];
+      const eco = () => path.join(root, 'osv', 'malicious', pick(['npm', 'pypi', 'npm'])!);
+      for (let i = 0; i < 12; i++) await record(path.join(eco(), `pkg-${i % 8}`));
+      const changes: Change[] = [
+        async () => record(path.join(eco(), `pkg-${Math.floor(r() * 12)}`)),
+        async () => record(path.join(eco(), `new-${next}`, r() < 0.5 ? 'deeper' : '')),
+        async () => {
+          const f = pick([...files]);
+          if (f === undefined || files.size < 3) return;
+          await rm(f);
+          files.delete(f);
+        },
+        async () => {
+          // A rename within its folder: the same number of entries.
+          const f = pick([...files]);
+          if (f === undefined) return;
+          const to = path.join(path.dirname(f), `renamed-${next++}.json`);
+          await rename(f, to);
+          files.delete(f);
+          files.add(to);
+        },
+        async () => {
+          // A file moved to another folder.
+          const f = pick([...files]);
+          const target = pick([...files]);
+          if (f === undefined || target === undefined || path.dirname(f) === path.dirname(target)) return;
+          const to = path.join(path.dirname(target), `moved-${next++}.json`);
+          await rename(f, to);
+          files.delete(f);
+          files.add(to);
+        },
+        async () => {
+          // A folder replaced by another of the same name and content.
+          const f = pick([...files]);
+          if (f === undefined) return;
+          const folder = path.dirname(f);
+          const kept = [...files].filter((x) => path.dirname(x) === folder);
+          const texts = await Promise.all(kept.map((x) => readFile(x)));
+          await rm(folder, { recursive: true });
+          await mkdir(folder);
+          await Promise.all(kept.map((x, i) => writeFile(x, texts[i]!)));
+        },
+        // What the walk passes over: a dot-entry, a withdrawn record, a file of another extension.
+        async () => writeFile(path.join(path.dirname(pick([...files]) ?? root), `.hidden-${next++}.json`), '{'),
+        async () => record(path.join(root, 'osv', 'withdrawn', `w-${next}`)),
+        async () => writeFile(path.join(path.dirname(pick([...files]) ?? root), `notes-${next++}.txt`), 'x'),
+        async () => {
+          // An edit in place: only the file's stat moves.
+          const f = pick([...files]);
+          if (f === undefined) return;
+          const text = await readFile(f, 'utf8');
+          await writeFile(f, text.replace('"summary":"Malicious', '"summary":"Mischief!!'));
+        },
+        async () => {}, // nothing changed
+      ];
+      for (let round = 0; round < 100; round++) {
+        await pick(changes)!(r);
+        // Past the file system's clock tick on both sides of the load: the fake clock makes every recorded stat
+        // settled, so a change within the tick of one would be the racy case the real margin guards against.
+        await sleep(12);
+        debug.length = 0;
+        const hit = await tenSecondsLater(() => loadIocs([root], undefined, { cacheDir }));
+        await sleep(12);
+        expect(hit, `seed ${seed} round ${round}`).toEqual(await loadIocs([root]));
+        const w = lastWalks();
+        if (w?.walked === 0) taken++;
+        if (w?.walked === 1) walked++;
+      }
+    }
+    // Both ways were taken: the recorded walk when nothing the walk reads changed, the walk when something did.
+    expect(taken).toBeGreaterThan(30);
+    expect(walked).toBeGreaterThan(30);
   });
 });
