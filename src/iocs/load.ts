@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { InputError } from '../errors.js';
 import type { Incident, IocSet } from '../model/ioc.js';
 import { readCompiled, readListing, sha256, walkStamps, walkVouches, writeCompiled, type FeedProbe, type FolderWalk, type RecordedListing, type WalksFound } from './compiled-cache.js';
@@ -221,6 +222,33 @@ export function releaseBytes(buf: Buffer): void {
  * whose stat is the one recorded, and settled then (feed-stamps.ts), is not read; any other is read and hashed.
  */
 export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => void, opts: IocLoadOptions = {}): Promise<IocSet> {
+  const restore = holdYoungGeneration();
+  try {
+    return await load(paths, onError, opts);
+  } finally {
+    restore();
+  }
+}
+
+/** V8's default growth factor of the young generation, and whether the user chose one (then it is left alone). */
+const GROWTH_DEFAULT = 2;
+const growthChosen = (): boolean => /semi[-_]space/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`);
+
+/**
+ * Keeps V8's young generation from growing while a feed loads (its growth factor 1 until `restore`): nearly all a
+ * load makes is kept, and a young generation grown to 128 MiB held it twice over before promoting it. 200,000-entry
+ * feeds, 2-3 runs each with and without: peak RSS YAML 475 -> 337-356 MiB, OSV zip 595-613 -> 499-505, OSV folder
+ * 691-695 -> 522, load times within the runs' spread (scavenges of the 1 MiB semi-space are many and short). V8
+ * reads the factor each time it would grow the space, so setting it at run time takes; the rest of the scan (SBOM
+ * decoding makes short-lived garbage) runs with the default again.
+ */
+function holdYoungGeneration(): () => void {
+  if (growthChosen()) return () => {};
+  setFlagsFromString('--semi-space-growth-factor=1');
+  return () => setFlagsFromString(`--semi-space-growth-factor=${GROWTH_DEFAULT}`);
+}
+
+async function load(paths: string[], onError: ((e: IocLoadError) => void) | undefined, opts: IocLoadOptions): Promise<IocSet> {
   if (paths.length === 0) throw new InputError('(no IOC files)', 'give at least one IOC file or folder');
   // Before every stat the load takes (its folders' and its files'): what they are settled against.
   const since = clockNs();
