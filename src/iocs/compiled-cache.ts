@@ -320,13 +320,14 @@ export function readListing(dir: string, paths: readonly string[]): RecordedList
 }
 
 /**
- * Whether the folders' stats now (`statOf` each of the walk's folders, in order; undefined when one cannot be
- * stat'ed) show the walk recorded, settled as of `since`. Stops at the first that cannot.
+ * Whether the folders' stats now (`stats`: each of the walk's folders, in order; undefined where one could not be
+ * taken) show the walk recorded, settled as of `since`.
  */
-export function walkVouches(walk: FolderWalk, statOf: (dir: string) => { stamp: string; newestNs: bigint } | undefined, since: bigint): boolean {
+export function walkVouches(walk: FolderWalk, stats: readonly ({ stamp: string; newestNs: bigint } | undefined)[], since: bigint): boolean {
+  if (stats.length !== walk.dirs.length) return false;
   const h = new StampHash();
-  for (const d of walk.dirs) {
-    const s = statOf(d);
+  for (const [i, d] of walk.dirs.entries()) {
+    const s = stats[i];
     if (s === undefined || !settled(s.newestNs, since)) return false;
     h.add(d, s.stamp);
   }

@@ -10,6 +10,7 @@ import type { Incident, IocSet } from '../model/ioc.js';
 import { readCompiled, readListing, sha256, walkStamps, walkVouches, writeCompiled, type FeedProbe, type FolderWalk, type RecordedListing, type WalksFound } from './compiled-cache.js';
 import { clockNs, newestNs, settled, stampOf } from './feed-stamps.js';
 import { IOC_EXTENSIONS, readReason as reason, type Candidate } from './files.js';
+import { statMany, type PathStat } from './stat-many.js';
 
 export { IOC_EXTENSIONS };
 
@@ -26,15 +27,6 @@ interface DirStat {
   file: string;
   stamp: string;
   newestNs: bigint;
-}
-
-function statDir(dir: string): { stamp: string; newestNs: bigint } | undefined {
-  try {
-    const s = statSync(dir, { bigint: true });
-    return { stamp: stampOf(s), newestNs: newestNs(s) };
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -68,6 +60,9 @@ function walk(dir: string, out: string[] = [], top = true, dirs?: DirStat[]): st
 /** How a load with the compiled cache lists a folder: the walk recorded for it, if any, and the load's clock. */
 interface WalkCache {
   recorded: FolderWalk | null | undefined;
+  /** With a recorded walk: its folders' stats and its files', in its order, taken after `now`. */
+  dirStats?: readonly (PathStat | undefined)[];
+  fileStats?: readonly (PathStat | undefined)[];
   /** clockNs before the recorded stats were taken. */
   recordedSince: bigint;
   /** This load's clockNs, before any of its stats. */
@@ -82,6 +77,8 @@ interface Listed {
   refresh?: boolean;
   /** The folder was walked, not taken from the record. */
   walked?: boolean;
+  /** Each found file's stat when it was taken already (the recorded walk's files), in `found`'s order. */
+  stats?: readonly (PathStat | undefined)[];
 }
 
 async function candidatesOf(p: string, cache?: WalkCache): Promise<Listed> {
@@ -92,8 +89,8 @@ async function candidatesOf(p: string, cache?: WalkCache): Promise<Listed> {
   const asCandidates = (found: readonly string[]): Candidate[] => found.map((file) => ({ file, walked: true }));
   // Every folder of the recorded walk stat'ed, in order: all as recorded, and settled then, and the walk holds.
   const recorded = cache?.recorded;
-  if (recorded) {
-    if (walkVouches(recorded, statDir, cache.recordedSince)) return { folder: true, found: asCandidates(recorded.files), walk: recorded };
+  if (recorded && cache.dirStats !== undefined && walkVouches(recorded, cache.dirStats, cache.recordedSince)) {
+    return { folder: true, found: asCandidates(recorded.files), walk: recorded, ...(cache.fileStats ? { stats: cache.fileStats } : {}) };
   }
   const dirs: DirStat[] | undefined = cache === undefined ? undefined : [];
   let found: string[];
@@ -155,7 +152,11 @@ class ReadCandidate implements FeedProbe {
   buf?: Buffer;
   error?: InputError;
   sha256 = '';
-  constructor(readonly c: Candidate) {}
+  constructor(
+    readonly c: Candidate,
+    /** Its stat, taken already (statMany); undefined to take it here. */
+    public pre?: PathStat,
+  ) {}
 
   get file(): string {
     return this.c.file;
@@ -163,6 +164,11 @@ class ReadCandidate implements FeedProbe {
 
   /** Stats the file (before its bytes are read: a write after the stat then shows in the next load's); false if it cannot be. */
   stat(): boolean {
+    if (this.pre !== undefined) {
+      this.stamp = this.pre.stamp;
+      this.newestNs = this.pre.newestNs;
+      return true;
+    }
     try {
       const s = statSync(this.c.file, { bigint: true });
       this.stamp = stampOf(s);
@@ -195,7 +201,11 @@ class ReadCandidate implements FeedProbe {
  * Each candidate stat'ed, and the compiled set if one matches. undefined when a file cannot be stat'ed: that load
  * reports it and is not kept.
  */
-function lookUpCompiled(dir: string, paths: readonly string[], since: bigint, reads: readonly ReadCandidate[], walks: WalksFound): { since: bigint; set?: IocSet } | undefined {
+async function lookUpCompiled(dir: string, paths: readonly string[], since: bigint, reads: readonly ReadCandidate[], walks: WalksFound): Promise<{ since: bigint; set?: IocSet } | undefined> {
+  const unstated = reads.filter((r) => r.pre === undefined);
+  const got = await statMany(unstated.map((r) => r.file));
+  unstated.forEach((r, k) => (r.pre = got[k]));
+  // A stat statMany could not take is taken again, for its reason.
   if (!reads.every((r) => r.stat())) return undefined;
   const set = readCompiled(dir, paths, since, reads, walks);
   return set === undefined ? { since } : { since, set };
@@ -222,11 +232,11 @@ export function releaseBytes(buf: Buffer): void {
  * whose stat is the one recorded, and settled then (feed-stamps.ts), is not read; any other is read and hashed.
  */
 export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => void, opts: IocLoadOptions = {}): Promise<IocSet> {
-  const restore = holdYoungGeneration();
+  const young = new YoungGenerationHold();
   try {
-    return await load(paths, onError, opts);
+    return await load(paths, onError, opts, young);
   } finally {
-    restore();
+    young.release();
   }
 }
 
@@ -234,41 +244,81 @@ export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => v
 const GROWTH_DEFAULT = 2;
 const growthChosen = (): boolean => /semi[-_]space/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`);
 
+/** Feed bytes decoded before the young generation is held: a small feed does not load node:v8 (start-up). */
+const HOLD_FROM = 8 << 20;
+
 /**
- * Keeps V8's young generation from growing while a feed loads (its growth factor 1 until `restore`): nearly all a
- * load makes is kept, and a young generation grown to 128 MiB held it twice over before promoting it. 200,000-entry
- * feeds, 2-3 runs each with and without: peak RSS YAML 475 -> 337-356 MiB, OSV zip 595-613 -> 499-505, OSV folder
- * 691-695 -> 522, load times within the runs' spread (scavenges of the 1 MiB semi-space are many and short). V8
- * reads the factor each time it would grow the space, so setting it at run time takes; the rest of the scan (SBOM
- * decoding makes short-lived garbage) runs with the default again.
+ * Keeps V8's young generation from growing while a large feed decodes (its growth factor 1 from HOLD_FROM bytes
+ * on, until `release`): nearly all a load makes is kept, and a young generation grown to 128 MiB held it twice
+ * over before promoting it. 200,000-entry feeds, 2-3 runs each with and without: peak RSS YAML 475 -> 337-356 MiB,
+ * OSV zip 595-613 -> 499-505, OSV folder 691-695 -> 522, load times within the runs' spread (scavenges of the
+ * 1 MiB semi-space are many and short). V8 reads the factor each time it would grow the space, so setting it at
+ * run time takes; the rest of the scan (SBOM decoding makes short-lived garbage) runs with the default again.
  */
-function holdYoungGeneration(): () => void {
-  if (growthChosen()) return () => {};
-  setFlagsFromString('--semi-space-growth-factor=1');
-  return () => setFlagsFromString(`--semi-space-growth-factor=${GROWTH_DEFAULT}`);
+class YoungGenerationHold {
+  private bytes = 0;
+  private setFlags: ((flags: string) => void) | undefined;
+
+  /** Counts bytes about to be decoded, and holds the young generation once there are enough. */
+  decoding(bytes: number): void {
+    this.bytes += bytes;
+    if (this.setFlags !== undefined || this.bytes < HOLD_FROM || growthChosen()) return;
+    this.setFlags = setFlagsFromString;
+    this.setFlags('--semi-space-growth-factor=1');
+  }
+
+  release(): void {
+    this.setFlags?.(`--semi-space-growth-factor=${GROWTH_DEFAULT}`);
+    this.setFlags = undefined;
+  }
 }
 
-async function load(paths: string[], onError: ((e: IocLoadError) => void) | undefined, opts: IocLoadOptions): Promise<IocSet> {
+async function load(paths: string[], onError: ((e: IocLoadError) => void) | undefined, opts: IocLoadOptions, young: YoungGenerationHold): Promise<IocSet> {
   if (paths.length === 0) throw new InputError('(no IOC files)', 'give at least one IOC file or folder');
   // Before every stat the load takes (its folders' and its files'): what they are settled against.
   const since = clockNs();
   let recorded: RecordedListing | undefined;
   if (opts.cacheDir !== undefined) recorded = readListing(opts.cacheDir, paths);
+  // The recorded walks' folders and files stat'ed at once (statMany shares them between two threads): the files'
+  // stats stand for the candidates of every walk that holds, and are wasted only for one that does not.
+  let pre: (PathStat | undefined)[] = [];
+  if (recorded !== undefined) {
+    const asked: string[] = [];
+    for (const w of recorded.walks) {
+      if (w === null) continue;
+      for (const d of w.dirs) asked.push(d);
+      for (const f of w.files) asked.push(f);
+    }
+    pre = await statMany(asked);
+  }
+  let at = 0;
   const seen = new Set<string>();
   const listed: { folder: boolean; p: string; read: ReadCandidate[] }[] = [];
   const walks: WalksFound = { listing: [], refresh: false, walked: 0 };
   for (const [i, p] of paths.entries()) {
-    const cache = opts.cacheDir === undefined ? undefined : { recorded: recorded?.walks[i], recordedSince: recorded?.since ?? 0n, now: since };
-    const { folder, found, walk: w, refresh, walked } = await candidatesOf(p, cache);
+    let cache: WalkCache | undefined;
+    if (opts.cacheDir !== undefined) {
+      const r = recorded?.walks[i];
+      cache = { recorded: r, recordedSince: recorded?.since ?? 0n, now: since };
+      if (r) {
+        cache.dirStats = pre.slice(at, (at += r.dirs.length));
+        cache.fileStats = pre.slice(at, (at += r.files.length));
+      }
+    }
+    const { folder, found, walk: w, refresh, walked, stats } = await candidatesOf(p, cache);
     (walks.listing as (FolderWalk | null)[]).push(w ?? null);
     if (refresh === true) walks.refresh = true;
     if (walked === true) walks.walked++;
-    const fresh = found.filter((x) => !seen.has(x.file));
-    for (const c of fresh) seen.add(c.file);
-    listed.push({ folder, p, read: fresh.map((c) => new ReadCandidate(c)) });
+    const read: ReadCandidate[] = [];
+    found.forEach((c, k) => {
+      if (seen.has(c.file)) return;
+      seen.add(c.file);
+      read.push(new ReadCandidate(c, stats?.[k]));
+    });
+    listed.push({ folder, p, read });
   }
   const all = listed.flatMap((l) => l.read);
-  const compiled = opts.cacheDir === undefined ? undefined : lookUpCompiled(opts.cacheDir, paths, since, all, walks);
+  const compiled = opts.cacheDir === undefined ? undefined : await lookUpCompiled(opts.cacheDir, paths, since, all, walks);
   if (compiled?.set) return compiled.set;
   // A miss reads each file once, just before it is decoded (those the cache check already read keep their bytes):
   // a 200,000-file folder read up front held every file's Buffer at once, 200 MiB more at the peak.
@@ -282,6 +332,7 @@ async function load(paths: string[], onError: ((e: IocLoadError) => void) | unde
     for (const r of reads) {
       r.read(digest);
       const { c, buf } = r;
+      young.decoding(buf?.length ?? 0);
       let incs: Incident[] | undefined;
       try {
         if (r.error || !buf) throw r.error;
