@@ -35,7 +35,7 @@ interface DirStat {
  * retracted records under `osv/withdrawn`, which must not raise alarms. With `dirs`, each folder is stat'ed
  * before it is listed, and its stat added (walk order), for the compiled cache's record of the walk.
  */
-function walk(dir: string, out: string[] = [], top = true, dirs?: DirStat[]): string[] {
+function walk(dir: string, out: string[] = [], top = true, dirs?: DirStat[], young?: YoungGenerationHold): string[] {
   if (dirs !== undefined) {
     const s = statSync(dir, { bigint: true });
     dirs.push({ file: dir, stamp: stampOf(s), newestNs: newestNs(s) });
@@ -51,8 +51,11 @@ function walk(dir: string, out: string[] = [], top = true, dirs?: DirStat[]): st
     const full = top ? path.join(dir, e.name) : `${dir}${path.sep}${e.name}`;
     if (e.isDirectory()) {
       if (e.name === 'withdrawn' && path.basename(dir) === 'osv') continue;
-      walk(full, out, false, dirs);
-    } else if (IOC_EXTENSIONS.some((ext) => e.name.toLowerCase().endsWith(ext))) out.push(full);
+      walk(full, out, false, dirs, young);
+    } else if (IOC_EXTENSIONS.some((ext) => e.name.toLowerCase().endsWith(ext))) {
+      // A folder of many records (ossf's: 200,000) is a large feed: what its walk lists is the load's first growth.
+      if (out.push(full) === HOLD_FROM_FILES) young?.decoding(HOLD_FROM_FILES);
+    }
   }
   return out;
 }
@@ -81,7 +84,7 @@ interface Listed {
   stats?: readonly (PathStat | undefined)[];
 }
 
-async function candidatesOf(p: string, cache?: WalkCache): Promise<Listed> {
+async function candidatesOf(p: string, cache?: WalkCache, young?: YoungGenerationHold): Promise<Listed> {
   const info = await stat(p).catch((e: unknown) => {
     throw new InputError(p, `cannot read: ${reason(e)}`);
   });
@@ -95,7 +98,7 @@ async function candidatesOf(p: string, cache?: WalkCache): Promise<Listed> {
   const dirs: DirStat[] | undefined = cache === undefined ? undefined : [];
   let found: string[];
   try {
-    found = walk(p, [], true, dirs);
+    found = walk(p, [], true, dirs, young);
   } catch (e) {
     throw new InputError(p, `cannot read folder: ${reason(e)}`);
   }
@@ -244,25 +247,25 @@ export async function loadIocs(paths: string[], onError?: (e: IocLoadError) => v
 const GROWTH_DEFAULT = 2;
 const growthChosen = (): boolean => /semi[-_]space/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`);
 
-/** Feed bytes decoded before the young generation is held: a small feed does not load node:v8 (start-up). */
-const HOLD_FROM = 8 << 20;
+/** A feed file this large, or this many of them, hold the young generation (a small feed does not load node:v8). */
+const HOLD_FROM_BYTES = 1 << 20;
+const HOLD_FROM_FILES = 1000;
 
 /**
- * Keeps V8's young generation from growing while a large feed decodes (its growth factor 1 from HOLD_FROM bytes
- * on, until `release`): nearly all a load makes is kept, and a young generation grown to 128 MiB held it twice
- * over before promoting it. 200,000-entry feeds, 2-3 runs each with and without: peak RSS YAML 475 -> 337-356 MiB,
- * OSV zip 595-613 -> 499-505, OSV folder 691-695 -> 522, load times within the runs' spread (scavenges of the
- * 1 MiB semi-space are many and short). V8 reads the factor each time it would grow the space, so setting it at
- * run time takes; the rest of the scan (SBOM decoding makes short-lived garbage) runs with the default again.
+ * Keeps V8's young generation from growing while a large feed loads (its growth factor 1 from the first file of
+ * HOLD_FROM_BYTES, once a folder's walk has listed HOLD_FROM_FILES files, or before the stats of a recorded walk of as many, until `release`): nearly all a load makes is
+ * kept, and a young generation grown to 128 MiB held it twice over before promoting it. 200,000-entry feeds, 2-3
+ * runs each with and without: peak RSS YAML 475 -> 337-356 MiB, OSV zip 595-613 -> 499-505, OSV folder 691-695 ->
+ * 522, load times within the runs' spread (scavenges of the 1 MiB semi-space are many and short). V8 reads the
+ * factor each time it would grow the space, so setting it at run time takes; the rest of the scan (SBOM decoding
+ * makes short-lived garbage) runs with the default again.
  */
 class YoungGenerationHold {
-  private bytes = 0;
   private setFlags: ((flags: string) => void) | undefined;
 
-  /** Counts bytes about to be decoded, and holds the young generation once there are enough. */
-  decoding(bytes: number): void {
-    this.bytes += bytes;
-    if (this.setFlags !== undefined || this.bytes < HOLD_FROM || growthChosen()) return;
+  /** Before a load lists or decodes `files` files, or one file of `bytes`: holds the young generation if that is a large feed. */
+  decoding(files: number, bytes = 0): void {
+    if (this.setFlags !== undefined || (files < HOLD_FROM_FILES && bytes < HOLD_FROM_BYTES) || growthChosen()) return;
     this.setFlags = setFlagsFromString;
     this.setFlags('--semi-space-growth-factor=1');
   }
@@ -283,6 +286,7 @@ async function load(paths: string[], onError: ((e: IocLoadError) => void) | unde
   // stats stand for the candidates of every walk that holds, and are wasted only for one that does not.
   let pre: (PathStat | undefined)[] = [];
   if (recorded !== undefined) {
+    young.decoding(recorded.walks.reduce((n, w) => n + (w?.files.length ?? 0), 0));
     const asked: string[] = [];
     for (const w of recorded.walks) {
       if (w === null) continue;
@@ -305,7 +309,7 @@ async function load(paths: string[], onError: ((e: IocLoadError) => void) | unde
         cache.fileStats = pre.slice(at, (at += r.files.length));
       }
     }
-    const { folder, found, walk: w, refresh, walked, stats } = await candidatesOf(p, cache);
+    const { folder, found, walk: w, refresh, walked, stats } = await candidatesOf(p, cache, young);
     (walks.listing as (FolderWalk | null)[]).push(w ?? null);
     if (refresh === true) walks.refresh = true;
     if (walked === true) walks.walked++;
@@ -332,7 +336,7 @@ async function load(paths: string[], onError: ((e: IocLoadError) => void) | unde
     for (const r of reads) {
       r.read(digest);
       const { c, buf } = r;
-      young.decoding(buf?.length ?? 0);
+      young.decoding(1, buf?.length ?? 0);
       let incs: Incident[] | undefined;
       try {
         if (r.error || !buf) throw r.error;

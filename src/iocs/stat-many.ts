@@ -52,7 +52,8 @@ function onWorker(paths: readonly string[]): Promise<(PathStat | undefined)[] | 
   return new Promise((resolve) => {
     let worker: Worker;
     try {
-      worker = new Worker(WORKER, { eval: true, workerData: paths.join('\0') });
+      // A small young generation: what it makes is a stat object per path, garbage at once.
+      worker = new Worker(WORKER, { eval: true, workerData: paths.join('\0'), resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     } catch {
       resolve(undefined);
       return;
