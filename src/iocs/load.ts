@@ -1,7 +1,7 @@
 // IOC files, folders and zips on disk -> one validated IOC set; and the per-file summary behind `iocs lint`.
 // The decoders (zod schemas, both YAML parsers) and folding are imported only when a file is to be decoded: a
 // load answered by the compiled cache (and so `--version`) never evaluates them.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -60,6 +60,33 @@ function walk(dir: string, out: string[] = [], top = true, dirs?: DirStat[], you
   return out;
 }
 
+/**
+ * Linux file systems whose folders' times move with every entry added, removed or renamed, as POSIX asks and a
+ * recorded walk relies on: ext2-4, XFS, Btrfs, tmpfs, overlayfs (a container's root), ZFS, F2FS, and the read-only
+ * SquashFS and ISO 9660. A network or FUSE file system may cache a folder's attributes, or not keep them: git
+ * leaves its untracked cache, which relies on the same, off by default for that. Anywhere else the folder is walked.
+ */
+const FOLDER_TIMES_HOLD = new Set([0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x794c7630, 0x2fc12fc1, 0xf2f52010, 0x73717368, 0x9660]);
+
+/**
+ * Whether a recorded walk of `top` may be taken on its folders' stats: on one of those file systems, every folder
+ * on the same device as `top` (a folder with something else mounted on it is on that file system instead).
+ */
+export function folderTimesHold(top: string, stats: readonly ({ stamp: string } | undefined)[]): boolean {
+  if (process.platform !== 'linux') return false;
+  let type: number;
+  try {
+    type = Number(statfsSync(top).type);
+  } catch {
+    return false;
+  }
+  if (!FOLDER_TIMES_HOLD.has(type)) return false;
+  const first = stats[0]?.stamp;
+  if (first === undefined) return false;
+  const dev = first.slice(0, first.indexOf(':') + 1);
+  return stats.every((s) => s !== undefined && s.stamp.startsWith(dev));
+}
+
 /** How a load with the compiled cache lists a folder: the walk recorded for it, if any, and the load's clock. */
 interface WalkCache {
   recorded: FolderWalk | null | undefined;
@@ -92,7 +119,7 @@ async function candidatesOf(p: string, cache?: WalkCache, young?: YoungGeneratio
   const asCandidates = (found: readonly string[]): Candidate[] => found.map((file) => ({ file, walked: true }));
   // Every folder of the recorded walk stat'ed, in order: all as recorded, and settled then, and the walk holds.
   const recorded = cache?.recorded;
-  if (recorded && cache.dirStats !== undefined && walkVouches(recorded, cache.dirStats, cache.recordedSince)) {
+  if (recorded && cache.dirStats !== undefined && folderTimesHold(p, cache.dirStats) && walkVouches(recorded, cache.dirStats, cache.recordedSince)) {
     return { folder: true, found: asCandidates(recorded.files), walk: recorded, ...(cache.fileStats ? { stats: cache.fileStats } : {}) };
   }
   const dirs: DirStat[] | undefined = cache === undefined ? undefined : [];

@@ -8,6 +8,7 @@ import { setLogLevel } from '../../src/cli/log.js';
 import { IOC_LOADER_VERSION, readCompiled, sha256, type FeedProbe } from '../../src/iocs/compiled-cache.js';
 import { clockNs, newestNs, stampOf } from '../../src/iocs/feed-stamps.js';
 import { loadIocs } from '../../src/iocs/index.js';
+import { folderTimesHold } from '../../src/iocs/load.js';
 import type { IocSet } from '../../src/model/ioc.js';
 import { seeded } from '../helpers/random.js';
 
@@ -351,6 +352,21 @@ describe('compiled IOC cache: a folder whose folders all keep their stat is not 
       expect(lastHit(), given).toEqual({ total: 30, hashed: 0 });
       expect(lastWalks(), given).toEqual({ walked: 0, of: 1 });
     }
+  });
+
+  it('a recorded walk is taken on its folders\' stats only on a local file system, and only while every folder is on the feed\'s device', async () => {
+    const feed = await writeFeed(dir, 'osv-folder', 3);
+    const stats = [feed, path.join(feed, 'osv'), path.join(feed, 'osv', 'malicious')].map((d) => ({ stamp: stampOf(statSync(d, { bigint: true })) }));
+    // The test machines' temporary folders are on ext4, tmpfs or overlayfs.
+    expect(folderTimesHold(feed, stats)).toBe(process.platform === 'linux');
+    // Something mounted on a folder of the tree: its folders' stats are another device's.
+    const [dev, ...rest] = stats[2]!.stamp.split(':');
+    expect(folderTimesHold(feed, [...stats, { stamp: [`${dev}1`, ...rest].join(':') }])).toBe(false);
+    expect(folderTimesHold(feed, [...stats, undefined])).toBe(false);
+    expect(folderTimesHold(feed, [])).toBe(false);
+    // procfs keeps no such times: walked.
+    expect(folderTimesHold('/proc', [{ stamp: stampOf(statSync('/proc', { bigint: true })) }])).toBe(false);
+    expect(folderTimesHold(path.join(dir, 'gone'), stats)).toBe(false);
   });
 
   it('a folder stat recorded within the racy margin does not vouch for its walk: it is walked again, and recorded once settled', async () => {
