@@ -417,6 +417,11 @@ describe('compiled IOC cache: a folder whose folders all keep their stat is not 
         files.add(f);
       };
       const pick = <T>(xs: readonly T[]): T | undefined => xs[Math.floor(r() * xs.length)];
+      const move = async (f: string, to: string): Promise<void> => {
+        await rename(f, to);
+        files.delete(f);
+        files.add(to);
+      };
       const eco = () => path.join(root, 'osv', 'malicious', pick(['npm', 'pypi', 'npm'])!);
       for (let i = 0; i < 12; i++) await record(path.join(eco(), `pkg-${i % 8}`));
       const changes: Change[] = [
@@ -432,20 +437,14 @@ describe('compiled IOC cache: a folder whose folders all keep their stat is not 
           // A rename within its folder: the same number of entries.
           const f = pick([...files]);
           if (f === undefined) return;
-          const to = path.join(path.dirname(f), `renamed-${next++}.json`);
-          await rename(f, to);
-          files.delete(f);
-          files.add(to);
+          await move(f, path.join(path.dirname(f), `renamed-${next++}.json`));
         },
         async () => {
           // A file moved to another folder.
           const f = pick([...files]);
           const target = pick([...files]);
           if (f === undefined || target === undefined || path.dirname(f) === path.dirname(target)) return;
-          const to = path.join(path.dirname(target), `moved-${next++}.json`);
-          await rename(f, to);
-          files.delete(f);
-          files.add(to);
+          await move(f, path.join(path.dirname(target), `moved-${next++}.json`));
         },
         async () => {
           // A folder replaced by another of the same name and content.
