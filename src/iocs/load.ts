@@ -280,12 +280,12 @@ const HOLD_FROM_FILES = 1000;
 
 /**
  * Keeps V8's young generation from growing while a large feed loads (its growth factor 1 from the first file of
- * HOLD_FROM_BYTES, once a folder's walk has listed HOLD_FROM_FILES files, or before the stats of a recorded walk of as many, until `release`): nearly all a load makes is
- * kept, and a young generation grown to 128 MiB held it twice over before promoting it. 200,000-entry feeds, 2-3
- * runs each with and without: peak RSS YAML 475 -> 337-356 MiB, OSV zip 595-613 -> 499-505, OSV folder 691-695 ->
- * 522, load times within the runs' spread (scavenges of the 1 MiB semi-space are many and short). V8 reads the
- * factor each time it would grow the space, so setting it at run time takes; the rest of the scan (SBOM decoding
- * makes short-lived garbage) runs with the default again.
+ * HOLD_FROM_BYTES, once a folder's walk has listed HOLD_FROM_FILES files, or before the stats of a recorded walk of
+ * as many; until `release`): nearly all a load makes is kept, and a young generation grown to 128 MiB held it twice
+ * over before promoting it. 200,000-entry feeds, paired runs: peak RSS YAML 475-478 -> 361-362 MiB, OSV zip 597-603
+ * -> 496-506, OSV tree 684-693 -> 528-577, load times within the runs' spread (scavenges of the 1 MiB semi-space are
+ * many and short). V8 reads the factor each time it would grow the space, so setting it at run time takes; the rest
+ * of the scan (SBOM decoding makes short-lived garbage) runs with the default again.
  */
 class YoungGenerationHold {
   private setFlags: ((flags: string) => void) | undefined;
