@@ -9,7 +9,7 @@ import { cachePath, type CacheLocation } from '../acquire/cache/paths.js';
 import { logDebug } from '../cli/log.js';
 import type { IocSet } from '../model/ioc.js';
 import { DECODE_CHUNK, decodeValueFrom, encodeValueParts, type ByteReader } from './compiled-codec.js';
-import { settled, vouches } from './feed-stamps.js';
+import { folderTimesHold, settled, vouches } from './feed-stamps.js';
 
 /**
  * Bump when what the loader makes of a file changes (a schema, a decoder, folding) or this file's shape does:
@@ -96,23 +96,22 @@ function keepWalk(walk: FolderWalk): KeptWalk {
 /** The walk back from its kept form, each path joined as walk() joins it; throws on a shape keepWalk does not write. */
 function walkOf(kept: KeptWalk): FolderWalk {
   const { dirs: d, files: f } = kept;
-  if (!Array.isArray(d) || !Array.isArray(f) || typeof kept.stamps !== 'string' || d.length % 2 !== 0 || f.length % 2 !== 0 || d[0] !== -1 || typeof d[1] !== 'string') throw new Error('a folder walk of another shape');
+  if (!Array.isArray(d) || !Array.isArray(f) || typeof kept.stamps !== 'string' || d[0] !== -1 || typeof d[1] !== 'string') throw new Error('a folder walk of another shape');
   const top = d[1];
   const dirs: string[] = [top];
-  for (let i = 2; i < d.length; i += 2) {
-    const parent = d[i];
-    const name = d[i + 1];
-    if (typeof parent !== 'number' || typeof name !== 'string' || !(parent >= 0 && parent < dirs.length)) throw new Error('a folder walk of another shape');
-    dirs.push(parent === 0 ? path.join(top, name) : `${dirs[parent]!}${path.sep}${name}`);
-  }
-  const files: string[] = [];
-  for (let i = 0; i < f.length; i += 2) {
-    const parent = f[i];
-    const name = f[i + 1];
-    if (typeof parent !== 'number' || typeof name !== 'string' || !(parent >= 0 && parent < dirs.length)) throw new Error('a folder walk of another shape');
-    files.push(parent === 0 ? path.join(top, name) : `${dirs[parent]!}${path.sep}${name}`);
-  }
-  return { dirs, stamps: kept.stamps, files };
+  /** The paths of the (folder index, name) pairs of `pairs` from `from` on, each joined onto its folder's path. */
+  const joined = (pairs: readonly (number | string)[], from: number, out: string[]): string[] => {
+    if ((pairs.length - from) % 2 !== 0) throw new Error('a folder walk of another shape');
+    for (let i = from; i < pairs.length; i += 2) {
+      const parent = pairs[i];
+      const name = pairs[i + 1];
+      if (typeof parent !== 'number' || typeof name !== 'string' || !(parent >= 0 && parent < dirs.length)) throw new Error('a folder walk of another shape');
+      out.push(parent === 0 ? path.join(top, name) : `${dirs[parent]!}${path.sep}${name}`);
+    }
+    return out;
+  };
+  joined(d, 2, dirs);
+  return { dirs, stamps: kept.stamps, files: joined(f, 0, []) };
 }
 
 /** Per path given, in order: its walk if it was a folder, null if a file. */
@@ -179,8 +178,8 @@ interface Header {
   payload: string;
 }
 
-/** SHA-256 over each file's name and stamp, in order (no path holds a NUL). */
-function stampsOf(files: readonly { file: string; stamp: string }[]): string {
+/** SHA-256 over each file's name and stamp, in order (no path holds a NUL): a header's `stamps`, a walk's. */
+export function stampsOf(files: readonly { file: string; stamp: string }[]): string {
   const h = new StampHash();
   for (const f of files) h.add(f.file, f.stamp);
   return h.digest();
@@ -225,7 +224,22 @@ interface FeedCheck {
 
 /** Whether every file has the stamp recorded, settled when it was recorded: then none need be read, nor the list. */
 function allVouch(header: Header, probes: readonly FeedProbe[], since: bigint): boolean {
-  return header.count === probes.length && probes.every((p) => settled(p.newestNs, since)) && stampsOf(probes) === header.stamps;
+  return header.count === probes.length && stampsVouch(probes.map((p) => p.file), probes, since, header.stamps);
+}
+
+/**
+ * Whether each of `names` has its stat (`stats`, in order; undefined where none could be taken) settled as of
+ * `since`, and stampsOf them all is `digest`: then every stat is the one recorded, and all of them vouch at once.
+ */
+function stampsVouch(names: readonly string[], stats: readonly ({ stamp: string; newestNs: bigint } | undefined)[], since: bigint, digest: string): boolean {
+  if (stats.length !== names.length) return false;
+  const h = new StampHash();
+  for (const [i, name] of names.entries()) {
+    const s = stats[i];
+    if (s === undefined || !settled(s.newestNs, since)) return false;
+    h.add(name, s.stamp);
+  }
+  return h.digest() === digest;
 }
 
 /**
@@ -321,21 +335,13 @@ export function readListing(dir: string, paths: readonly string[]): RecordedList
 
 /**
  * Whether the folders' stats now (`stats`: each of the walk's folders, in order; undefined where one could not be
- * taken) show the walk recorded, settled as of `since`.
+ * taken) show the walk recorded: where folders' times hold (feed-stamps.ts folderTimesHold), each settled as of
+ * `since` and as recorded.
  */
 export function walkVouches(walk: FolderWalk, stats: readonly ({ stamp: string; newestNs: bigint } | undefined)[], since: bigint): boolean {
-  if (stats.length !== walk.dirs.length) return false;
-  const h = new StampHash();
-  for (const [i, d] of walk.dirs.entries()) {
-    const s = stats[i];
-    if (s === undefined || !settled(s.newestNs, since)) return false;
-    h.add(d, s.stamp);
-  }
-  return h.digest() === walk.stamps;
+  const top = walk.dirs[0];
+  return top !== undefined && folderTimesHold(top, stats) && stampsVouch(walk.dirs, stats, since, walk.stamps);
 }
-
-/** stampsOf a walk's folders, for FolderWalk.stamps. */
-export const walkStamps = (dirs: readonly { file: string; stamp: string }[]): string => stampsOf(dirs);
 
 function listOf(e: Entry): FeedFile[] {
   const list = readAt(e.fd, e.header.listBytes, e.listAt);

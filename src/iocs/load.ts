@@ -1,16 +1,16 @@
 // IOC files, folders and zips on disk -> one validated IOC set; and the per-file summary behind `iocs lint`.
 // The decoders (zod schemas, both YAML parsers) and folding are imported only when a file is to be decoded: a
 // load answered by the compiled cache (and so `--version`) never evaluates them.
-import { readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { InputError } from '../errors.js';
 import type { Incident, IocSet } from '../model/ioc.js';
-import { readCompiled, readListing, sha256, walkStamps, walkVouches, writeCompiled, type FeedProbe, type FolderWalk, type RecordedListing, type WalksFound } from './compiled-cache.js';
-import { clockNs, newestNs, settled, stampOf } from './feed-stamps.js';
+import { readCompiled, readListing, sha256, stampsOf, walkVouches, writeCompiled, type FeedProbe, type FolderWalk, type RecordedListing, type WalksFound } from './compiled-cache.js';
+import { clockNs, settled } from './feed-stamps.js';
 import { IOC_EXTENSIONS, readReason as reason, type Candidate } from './files.js';
-import { statMany, type PathStat } from './stat-many.js';
+import { pathStat, statMany, type PathStat } from './stat-many.js';
 
 export { IOC_EXTENSIONS };
 
@@ -22,12 +22,8 @@ export interface LintResult {
   packages: number;
 }
 
-/** A folder's stat as the compiled cache records it (feed-stamps.ts), or undefined when it cannot be stat'ed. */
-interface DirStat {
-  file: string;
-  stamp: string;
-  newestNs: bigint;
-}
+/** A folder's stat as the compiled cache records it (feed-stamps.ts). */
+type DirStat = PathStat & { file: string };
 
 /**
  * Dot-entries are skipped: a Kubernetes ConfigMap mount keeps a second copy of every file under
@@ -36,10 +32,7 @@ interface DirStat {
  * before it is listed, and its stat added (walk order), for the compiled cache's record of the walk.
  */
 function walk(dir: string, out: string[] = [], top = true, dirs?: DirStat[], young?: YoungGenerationHold): string[] {
-  if (dirs !== undefined) {
-    const s = statSync(dir, { bigint: true });
-    dirs.push({ file: dir, stamp: stampOf(s), newestNs: newestNs(s) });
-  }
+  if (dirs !== undefined) dirs.push({ file: dir, ...pathStat(dir) });
   // Synchronous: ossf/malicious-packages is one folder per package (200,000 of them), and awaiting each listing's
   // round trip through libuv's thread pool left the thread idle for most of a folder feed's load.
   const entries = readdirSync(dir, { withFileTypes: true });
@@ -58,33 +51,6 @@ function walk(dir: string, out: string[] = [], top = true, dirs?: DirStat[], you
     }
   }
   return out;
-}
-
-/**
- * Linux file systems whose folders' times move with every entry added, removed or renamed, as POSIX asks and a
- * recorded walk relies on: ext2-4, XFS, Btrfs, tmpfs, overlayfs (a container's root), ZFS, F2FS, and the read-only
- * SquashFS and ISO 9660. A network or FUSE file system may cache a folder's attributes, or not keep them: git
- * leaves its untracked cache, which relies on the same, off by default for that. Anywhere else the folder is walked.
- */
-const FOLDER_TIMES_HOLD = new Set([0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x794c7630, 0x2fc12fc1, 0xf2f52010, 0x73717368, 0x9660]);
-
-/**
- * Whether a recorded walk of `top` may be taken on its folders' stats: on one of those file systems, every folder
- * on the same device as `top` (a folder with something else mounted on it is on that file system instead).
- */
-export function folderTimesHold(top: string, stats: readonly ({ stamp: string } | undefined)[]): boolean {
-  if (process.platform !== 'linux') return false;
-  let type: number;
-  try {
-    type = Number(statfsSync(top).type);
-  } catch {
-    return false;
-  }
-  if (!FOLDER_TIMES_HOLD.has(type)) return false;
-  const first = stats[0]?.stamp;
-  if (first === undefined) return false;
-  const dev = first.slice(0, first.indexOf(':') + 1);
-  return stats.every((s) => s !== undefined && s.stamp.startsWith(dev));
 }
 
 /** How a load with the compiled cache lists a folder: the walk recorded for it, if any, and the load's clock. */
@@ -119,7 +85,7 @@ async function candidatesOf(p: string, cache?: WalkCache, young?: YoungGeneratio
   const asCandidates = (found: readonly string[]): Candidate[] => found.map((file) => ({ file, walked: true }));
   // Every folder of the recorded walk stat'ed, in order: all as recorded, and settled then, and the walk holds.
   const recorded = cache?.recorded;
-  if (recorded && cache.dirStats !== undefined && folderTimesHold(p, cache.dirStats) && walkVouches(recorded, cache.dirStats, cache.recordedSince)) {
+  if (recorded && cache.dirStats !== undefined && walkVouches(recorded, cache.dirStats, cache.recordedSince)) {
     return { folder: true, found: asCandidates(recorded.files), walk: recorded, ...(cache.fileStats ? { stats: cache.fileStats } : {}) };
   }
   const dirs: DirStat[] | undefined = cache === undefined ? undefined : [];
@@ -130,7 +96,7 @@ async function candidatesOf(p: string, cache?: WalkCache, young?: YoungGeneratio
     throw new InputError(p, `cannot read folder: ${reason(e)}`);
   }
   if (cache === undefined || dirs === undefined) return { folder: true, found: asCandidates(found) };
-  const made: FolderWalk = { dirs: dirs.map((d) => d.file), stamps: walkStamps(dirs), files: found };
+  const made: FolderWalk = { dirs: dirs.map((d) => d.file), stamps: stampsOf(dirs), files: found };
   return { folder: true, found: asCandidates(found), walk: made, walked: true, refresh: dirs.every((d) => settled(d.newestNs, cache.now)) };
 }
 
@@ -200,9 +166,7 @@ class ReadCandidate implements FeedProbe {
       return true;
     }
     try {
-      const s = statSync(this.c.file, { bigint: true });
-      this.stamp = stampOf(s);
-      this.newestNs = newestNs(s);
+      ({ stamp: this.stamp, newestNs: this.newestNs } = pathStat(this.c.file));
       return true;
     } catch (e) {
       this.error = new InputError(this.c.file, `cannot read: ${reason(e)}`);
@@ -288,18 +252,18 @@ const HOLD_FROM_FILES = 1000;
  * of the scan (SBOM decoding makes short-lived garbage) runs with the default again.
  */
 class YoungGenerationHold {
-  private setFlags: ((flags: string) => void) | undefined;
+  private held = false;
 
   /** Before a load lists or decodes `files` files, or one file of `bytes`: holds the young generation if that is a large feed. */
   decoding(files: number, bytes = 0): void {
-    if (this.setFlags !== undefined || (files < HOLD_FROM_FILES && bytes < HOLD_FROM_BYTES) || growthChosen()) return;
-    this.setFlags = setFlagsFromString;
-    this.setFlags('--semi-space-growth-factor=1');
+    if (this.held || (files < HOLD_FROM_FILES && bytes < HOLD_FROM_BYTES) || growthChosen()) return;
+    this.held = true;
+    setFlagsFromString('--semi-space-growth-factor=1');
   }
 
   release(): void {
-    this.setFlags?.(`--semi-space-growth-factor=${GROWTH_DEFAULT}`);
-    this.setFlags = undefined;
+    if (this.held) setFlagsFromString(`--semi-space-growth-factor=${GROWTH_DEFAULT}`);
+    this.held = false;
   }
 }
 
@@ -325,7 +289,8 @@ async function load(paths: string[], onError: ((e: IocLoadError) => void) | unde
   let at = 0;
   const seen = new Set<string>();
   const listed: { folder: boolean; p: string; read: ReadCandidate[] }[] = [];
-  const walks: WalksFound = { listing: [], refresh: false, walked: 0 };
+  const listing: (FolderWalk | null)[] = [];
+  const walks: WalksFound = { listing, refresh: false, walked: 0 };
   for (const [i, p] of paths.entries()) {
     let cache: WalkCache | undefined;
     if (opts.cacheDir !== undefined) {
@@ -337,7 +302,7 @@ async function load(paths: string[], onError: ((e: IocLoadError) => void) | unde
       }
     }
     const { folder, found, walk: w, refresh, walked, stats } = await candidatesOf(p, cache, young);
-    (walks.listing as (FolderWalk | null)[]).push(w ?? null);
+    listing.push(w ?? null);
     if (refresh === true) walks.refresh = true;
     if (walked === true) walks.walked++;
     const read: ReadCandidate[] = [];

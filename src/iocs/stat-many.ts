@@ -37,11 +37,16 @@ parentPort.postMessage({ stamps: stamps.join('\\n'), newest }, [newest.buffer]);
 /** How many paths workers have stat'ed in this process (for the tests: the worker's stats are the ones checked). */
 export let workerStats = 0;
 
+/** One path's stat as the compiled cache records it; throws what statSync throws. */
+export function pathStat(p: string): PathStat {
+  const s = statSync(p, { bigint: true });
+  return { stamp: stampOf(s), newestNs: newestNs(s) };
+}
+
 /** One path's stat, undefined when it cannot be taken (the caller stats it again for the reason). */
-export function statOne(p: string): PathStat | undefined {
+function statOne(p: string): PathStat | undefined {
   try {
-    const s = statSync(p, { bigint: true });
-    return { stamp: stampOf(s), newestNs: newestNs(s) };
+    return pathStat(p);
   } catch {
     return undefined;
   }

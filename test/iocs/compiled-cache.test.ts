@@ -5,10 +5,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { osvRecord, writeFeed, type FeedShape } from '../../bench/ioc-feeds.js';
 import { setLogLevel } from '../../src/cli/log.js';
-import { IOC_LOADER_VERSION, readCompiled, sha256, type FeedProbe } from '../../src/iocs/compiled-cache.js';
-import { clockNs, newestNs, stampOf } from '../../src/iocs/feed-stamps.js';
+import { IOC_LOADER_VERSION, readCompiled, sha256, stampsOf, walkVouches, type FeedProbe } from '../../src/iocs/compiled-cache.js';
+import { clockNs, folderTimesHold, newestNs, stampOf } from '../../src/iocs/feed-stamps.js';
 import { loadIocs } from '../../src/iocs/index.js';
-import { folderTimesHold } from '../../src/iocs/load.js';
 import type { IocSet } from '../../src/model/ioc.js';
 import { seeded } from '../helpers/random.js';
 
@@ -367,6 +366,14 @@ describe('compiled IOC cache: a folder whose folders all keep their stat is not 
     // procfs keeps no such times: walked.
     expect(folderTimesHold('/proc', [{ stamp: stampOf(statSync('/proc', { bigint: true })) }])).toBe(false);
     expect(folderTimesHold(path.join(dir, 'gone'), stats)).toBe(false);
+    // And walkVouches asks it: a walk whose stats are all as recorded and settled, but on two devices, does not vouch.
+    const dirs = [feed, path.join(feed, 'osv')];
+    const asRecorded = [{ stamp: stats[0]!.stamp, newestNs: 0n }, { stamp: [`${dev}1`, ...rest].join(':'), newestNs: 0n }];
+    const walk = { dirs, stamps: stampsOf(dirs.map((file, i) => ({ file, stamp: asRecorded[i]!.stamp }))), files: [] };
+    expect(walkVouches(walk, asRecorded, clockNs())).toBe(false);
+    expect(walkVouches(walk, [asRecorded[0]!], clockNs())).toBe(false);
+    const oneDevice = { ...walk, stamps: stampsOf(dirs.map((file) => ({ file, stamp: stats[0]!.stamp }))) };
+    expect(walkVouches(oneDevice, [asRecorded[0]!, asRecorded[0]!], clockNs())).toBe(process.platform === 'linux');
   });
 
   it('a folder stat recorded within the racy margin does not vouch for its walk: it is walked again, and recorded once settled', async () => {
@@ -401,7 +408,7 @@ describe('compiled IOC cache: a folder whose folders all keep their stat is not 
   });
 
   it('generated changes to a folder tree: every load from the cache equals a cold load of the tree as it is (300 changes, 3 seeds)', async () => {
-    type Change = (r: () => number) => Promise<void>;
+    type Change = () => Promise<void>;
     let taken = 0;
     let walked = 0;
     for (const seed of [1, 2, 3]) {
@@ -471,7 +478,7 @@ describe('compiled IOC cache: a folder whose folders all keep their stat is not 
         async () => {}, // nothing changed
       ];
       for (let round = 0; round < 100; round++) {
-        await pick(changes)!(r);
+        await pick(changes)!();
         // Past the file system's clock tick on both sides of the load: the fake clock makes every recorded stat
         // settled, so a change within the tick of one would be the racy case the real margin guards against.
         await sleep(12);
